@@ -1,0 +1,71 @@
+"""Open a store and build its services from settings: shared by the CLI, the TUI and tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Settings, data_dir
+from .domain.errors import StoreUnavailable
+from .services.registry import Services, build_services, load_or_create_key, prepare_store
+from .store import migrate
+from .store.db import Database
+
+
+@dataclass
+class OpenedStore:
+    services: Services
+    settings: Settings
+
+    def close(self) -> None:
+        self.services.close()
+
+
+def audit_key_path(settings: Settings) -> Path:
+    return Path(settings.audit_key_file) if settings.audit_key_file else data_dir() / "audit.key"
+
+
+def read_sqlcipher_key(settings: Settings) -> str | None:
+    if not settings.sqlcipher_key_file:
+        return None
+    path = Path(settings.sqlcipher_key_file).expanduser()
+    try:
+        return path.read_text("utf-8").strip()
+    except OSError as exc:
+        raise StoreUnavailable(f"Cannot read the store key file {path}: {exc.strerror}") from exc
+
+
+def open_store(
+    settings: Settings,
+    *,
+    location: str | None = None,
+    upgrade: bool = True,
+    create: bool = True,
+) -> OpenedStore:
+    """Open (and by default create or upgrade) the store the settings point at.
+
+    ``create=False`` refuses a SQLite file that does not exist yet, so a typo in a path
+    does not silently make an empty store.
+    """
+    target = location or settings.store_location()
+    db = Database(target, sqlcipher_key=read_sqlcipher_key(settings))
+    path = db.sqlite_path
+    if path is not None:
+        if not create and not path.exists():
+            raise StoreUnavailable(f"No store at {path}; run `sro init` first")
+        if not path.parent.exists() and path.parent == data_dir():
+            path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        db.ping()
+        if upgrade:
+            prepare_store(db)
+        elif not migrate.is_current(db):
+            raise StoreUnavailable("The store's schema is not current; run `sro db upgrade`")
+        key = load_or_create_key(audit_key_path(settings))
+    except BaseException:
+        db.dispose()
+        raise
+    services = build_services(
+        db, audit_key=key, timezone=settings.timezone, terminal=settings.terminal or None
+    )
+    return OpenedStore(services=services, settings=settings)

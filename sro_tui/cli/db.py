@@ -1,0 +1,85 @@
+"""`sro init`, `sro db upgrade`, `sro db check`."""
+
+from __future__ import annotations
+
+import argparse
+
+from ..domain.errors import StoreUnavailable
+from ..domain.officers import SYSTEM_ACTOR
+from ..store import migrate
+from ..store.db import Database
+from .common import open_from, settings_from
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    init = subparsers.add_parser("init", help="create or upgrade a store and seed reference data")
+    init.set_defaults(func=cmd_init)
+
+    db = subparsers.add_parser("db", help="schema upgrade and checks")
+    db_sub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
+    db_sub.add_parser("upgrade", help="upgrade the schema to this version").set_defaults(
+        func=cmd_upgrade
+    )
+    db_sub.add_parser("check", help="integrity and schema version").set_defaults(func=cmd_check)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    store = open_from(args, upgrade=True, create=True)
+    try:
+        added = store.services.reference.seed(SYSTEM_ACTOR)
+        db = store.services.db
+        print(f"Store ready: {db.description} (schema {migrate.current_revision(db)})")
+        if any(added.values()):
+            print("Added: " + ", ".join(f"{v} {k}" for k, v in added.items() if v))
+        if store.services.officers.count() == 0:
+            print("No officers yet: add the first administrator with")
+            print("  sro officer add --badge B --name NAME --role admin")
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_upgrade(args: argparse.Namespace) -> int:
+    store = open_from(args, upgrade=True, create=False)
+    try:
+        print(f"Schema at {migrate.current_revision(store.services.db)} (head)")
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    settings = settings_from(args)
+    db = Database(settings.store_location())
+    try:
+        path = db.sqlite_path
+        if path is not None and not path.exists():
+            raise StoreUnavailable(f"No store at {path}")
+        db.ping()
+        problems = integrity_problems(db)
+        current = migrate.current_revision(db)
+        head = migrate.head_revision()
+        print(f"Store: {db.description}")
+        print(f"Schema: {current or 'none'} (this sro-tui: {head})")
+        if problems:
+            for line in problems:
+                print(f"Integrity: {line}")
+            return 1
+        print("Integrity: ok")
+        return 0 if current == head else 1
+    finally:
+        db.dispose()
+
+
+def integrity_problems(db: Database) -> list[str]:
+    from sqlalchemy import text
+
+    with db.engine.connect() as connection:
+        if db.is_sqlite:
+            rows = [r[0] for r in connection.execute(text("PRAGMA integrity_check"))]
+            problems = [] if rows == ["ok"] else rows[:20]
+            fk = connection.execute(text("PRAGMA foreign_key_check")).all()
+            problems += [f"broken reference in {r[0]} row {r[1]}" for r in fk[:20]]
+            return problems
+        connection.execute(text("SELECT 1"))
+        return []

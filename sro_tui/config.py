@@ -1,0 +1,62 @@
+"""Settings for one run of sro-tui, from the environment (SRO_*) and the command line.
+
+Nothing here touches the disk at import: paths are worked out when asked for.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import platformdirs
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+APP_NAME = "sro-tui"
+MAX_IDLE_LOCK_MINUTES = 30  # CJIS Security Policy: lock after at most 30 minutes idle
+
+
+def data_dir() -> Path:
+    """Where the default store, its backups and keys live (created on first use)."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_store_path() -> Path:
+    return data_dir() / "sro.db"
+
+
+def demo_store_path() -> Path:
+    return data_dir() / "sro-demo.db"
+
+
+class Settings(BaseSettings):
+    """Run-time settings. Agency policy that must be the same on every terminal (lockout,
+    confidentiality) lives in the store instead, in the settings table."""
+
+    model_config = SettingsConfigDict(env_prefix="SRO_", extra="ignore")
+
+    database_url: str = Field(default="", description="SQLAlchemy URL or SQLite file path")
+    """Empty means the default SQLite file in the user data dir."""
+    timezone: str = Field(default="America/Los_Angeles")
+    """The agency's time zone: shift dates, typed times and reports are in it."""
+    idle_lock_minutes: int = Field(default=10, ge=1, le=MAX_IDLE_LOCK_MINUTES)
+    """Lock the screen after this many idle minutes (CJIS: never more than 30)."""
+    terminal: str = Field(default="")
+    """A name for this terminal in the audit trail; the host name when empty."""
+    audit_key_file: str = Field(default="")
+    """The key of the audit chain's HMAC; kept outside the store. Default: in the data dir."""
+    sqlcipher_key_file: str = Field(default="")
+    """Key file of an encrypted SQLite store (optional)."""
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    def store_location(self) -> str:
+        return self.database_url or str(default_store_path())

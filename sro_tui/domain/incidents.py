@@ -1,0 +1,261 @@
+"""Incident records: what happened, where, who was involved, what came of it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import datetime
+
+from pydantic import Field, field_validator, model_validator
+
+from .base import ReadSchema, Schema, ensure_utc
+from .enums import (
+    ComplianceKind,
+    GangInvolvement,
+    IncidentStatus,
+    OutcomeKind,
+    PersonRole,
+    SuspectedUse,
+    WeaponType,
+)
+from .text import Line, RequiredLine, Text
+
+INCIDENT_NUMBER_PATTERN = re.compile(r"^[A-Z0-9-]{1,32}$")
+
+
+def format_incident_number(year: int, seq: int, prefix: str = "SRO") -> str:
+    return f"{prefix}-{year}-{seq:06d}"
+
+
+def school_year_of(moment: datetime) -> str:
+    """School years run July to June: 2026-09-14 is in '2026-27'."""
+    start = moment.year if moment.month >= 7 else moment.year - 1
+    return f"{start}-{(start + 1) % 100:02d}"
+
+
+class OffenseIn(Schema):
+    category_code: RequiredLine = Field(title="Category")
+    most_severe: bool = Field(default=False, title="Most severe")
+    attempted: bool = Field(default=False, title="Attempted")
+    weapon: WeaponType = Field(default=WeaponType.NONE, title="Weapon")
+    suspected_use: SuspectedUse = Field(default=SuspectedUse.NONE, title="Suspected of using")
+    gang: GangInvolvement = Field(default=GangInvolvement.NONE, title="Gang involvement")
+
+
+class PersonIn(Schema):
+    """A person involved: a student (by id) or someone named inline."""
+
+    role: PersonRole = Field(title="Role")
+    student_id: int | None = Field(default=None, title="Student")
+    name: Line = Field(default="", title="Name")
+    juvenile: bool = Field(default=True, title="Juvenile")
+    outcomes: list[OutcomeKind] = Field(default_factory=list, title="Outcomes")
+    custodial: bool = Field(default=False, title="Custodial arrest")
+    parent_notified_at: datetime | None = Field(default=None, title="Parent notified")
+
+    @model_validator(mode="after")
+    def _who(self) -> PersonIn:
+        if self.student_id is None and not self.name:
+            raise ValueError("Name is required for someone who is not a student")
+        if self.custodial and OutcomeKind.ARREST not in self.outcomes:
+            raise ValueError("Custodial applies only to an arrest")
+        return self
+
+    @field_validator("outcomes")
+    @classmethod
+    def _unique_outcomes(cls, value: list[OutcomeKind]) -> list[OutcomeKind]:
+        return list(dict.fromkeys(value))
+
+    @field_validator("parent_notified_at")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        return ensure_utc(value) if value else None
+
+
+class ComplianceIn(Schema):
+    kind: ComplianceKind = Field(title="Notification")
+    done_at: datetime = Field(title="Done at")
+    note: Line = Field(default="", title="Note")
+
+    @field_validator("done_at")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        return ensure_utc(value)
+
+
+def _check_offenses(offenses: list[OffenseIn]) -> list[OffenseIn]:
+    codes = [o.category_code for o in offenses]
+    if len(set(codes)) != len(codes):
+        raise ValueError("Each category can be listed once")
+    marked = [o for o in offenses if o.most_severe]
+    if len(marked) > 1:
+        raise ValueError("Mark only one category as the most severe")
+    if offenses and not marked:
+        offenses[0].most_severe = True
+    return offenses
+
+
+class IncidentCreate(Schema):
+    school_id: int = Field(title="School")
+    occurred_at: datetime = Field(title="Occurred")
+    location_code: RequiredLine = Field(title="Location")
+    offenses: list[OffenseIn] = Field(default_factory=list, title="Categories")
+    people: list[PersonIn] = Field(default_factory=list, title="People")
+    compliance: list[ComplianceIn] = Field(default_factory=list, title="Notifications")
+    narrative: Text = Field(default="", title="Narrative")
+
+    @field_validator("offenses")
+    @classmethod
+    def _offenses(cls, value: list[OffenseIn]) -> list[OffenseIn]:
+        return _check_offenses(value)
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        return ensure_utc(value)
+
+
+class IncidentUpdate(Schema):
+    """A change to an editable report. ``version`` is the one the editor loaded: if someone
+    else saved in between, the update is refused rather than overwriting their work."""
+
+    version: int = Field(title="Version")
+    school_id: int | None = Field(default=None, title="School")
+    occurred_at: datetime | None = Field(default=None, title="Occurred")
+    location_code: RequiredLine | None = Field(default=None, title="Location")
+    offenses: list[OffenseIn] | None = Field(default=None, title="Categories")
+    people: list[PersonIn] | None = Field(default=None, title="People")
+    compliance: list[ComplianceIn] | None = Field(default=None, title="Notifications")
+    narrative: Text | None = Field(default=None, title="Narrative")
+
+    @field_validator("offenses")
+    @classmethod
+    def _offenses(cls, value: list[OffenseIn] | None) -> list[OffenseIn] | None:
+        return _check_offenses(value) if value is not None else None
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _utc(cls, value: datetime | None) -> datetime | None:
+        return ensure_utc(value) if value else None
+
+
+class SupplementCreate(Schema):
+    text: Text = Field(title="Supplement")
+
+    @field_validator("text")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("is required")
+        return value
+
+
+class ReviewDecision(Schema):
+    comment: Text = Field(default="", title="Comment")
+
+
+class OffenseRead(ReadSchema):
+    category_code: str
+    category_name: str
+    nibrs: str
+    ed_code: str
+    most_severe: bool
+    attempted: bool
+    weapon: WeaponType
+    suspected_use: SuspectedUse
+    gang: GangInvolvement
+
+
+class PersonRead(ReadSchema):
+    id: int
+    role: PersonRole
+    student_id: int | None
+    name: str
+    juvenile: bool
+    outcomes: tuple[OutcomeKind, ...]
+    custodial: bool
+    parent_notified_at: datetime | None
+
+
+class ComplianceRead(ReadSchema):
+    kind: ComplianceKind
+    done_at: datetime
+    note: str
+
+
+class SupplementRead(ReadSchema):
+    id: int
+    author_id: int
+    author_name: str
+    created_at: datetime
+    text: str
+
+
+class ReviewRead(ReadSchema):
+    action: str
+    by_id: int | None
+    by_name: str
+    at: datetime
+    comment: str
+
+
+class IncidentRead(ReadSchema):
+    id: int
+    number: str
+    status: IncidentStatus
+    version: int
+    school_id: int
+    school_name: str
+    school_year: str
+    officer_id: int
+    officer_name: str
+    occurred_at: datetime
+    entered_at: datetime
+    submitted_at: datetime | None
+    approved_at: datetime | None
+    location_code: str
+    location_name: str
+    narrative: str
+    review_comment: str
+    offenses: tuple[OffenseRead, ...] = ()
+    people: tuple[PersonRead, ...] = ()
+    compliance: tuple[ComplianceRead, ...] = ()
+    supplements: tuple[SupplementRead, ...] = ()
+    reviews: tuple[ReviewRead, ...] = ()
+
+    @property
+    def most_severe(self) -> OffenseRead | None:
+        return next((o for o in self.offenses if o.most_severe), None)
+
+
+class IncidentSummary(ReadSchema):
+    """One row of an incident list: enough to pick it, nothing more."""
+
+    id: int
+    number: str
+    status: IncidentStatus
+    occurred_at: datetime
+    school_id: int
+    school_name: str
+    officer_id: int
+    officer_name: str
+    category_name: str
+    location_name: str
+
+
+def required_compliance(
+    offenses: Iterable[tuple[Iterable[ComplianceKind], WeaponType]],
+) -> set[ComplianceKind]:
+    """The notifications an incident calls for, from each offense's category rules and weapon.
+
+    Categories carry their own notifications as reference data; a firearm on any offense adds
+    the Gun-Free Schools Act referral, and any weapon adds the EC 48902 notification.
+    """
+    needed: set[ComplianceKind] = set()
+    for category_rules, weapon in offenses:
+        needed.update(category_rules)
+        if weapon is WeaponType.FIREARM:
+            needed.add(ComplianceKind.GUN_FREE_SCHOOLS)
+        if weapon not in (WeaponType.NONE, WeaponType.PERSONAL):
+            needed.add(ComplianceKind.EC_48902)
+    return needed

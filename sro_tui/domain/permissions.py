@@ -1,0 +1,51 @@
+"""Who may see and do what (domain.md, 'Who uses it'). Pure rules; the services enforce them."""
+
+from __future__ import annotations
+
+from .enums import IncidentStatus
+from .officers import Actor
+from .workflow import INCIDENT_EDITABLE
+
+
+def may_read_incident(
+    actor: Actor, *, officer_id: int, school_id: int, status: IncidentStatus
+) -> bool:
+    """Supervisors see all. An officer sees their own reports, and the open (not draft)
+    reports of the schools they are assigned to. Another officer's draft stays private."""
+    if actor.is_supervisor or actor.officer_id == officer_id:
+        return True
+    return status is not IncidentStatus.DRAFT and school_id in actor.school_ids
+
+
+def may_edit_incident(actor: Actor, *, officer_id: int, status: IncidentStatus) -> bool:
+    return actor.officer_id == officer_id and status in INCIDENT_EDITABLE
+
+
+def may_review(actor: Actor) -> bool:
+    return actor.is_supervisor
+
+
+def may_read_note_text(
+    actor: Actor, *, author_id: int, confidential: bool, supervisors_read_confidential: bool
+) -> bool:
+    """A confidential note is read by its author only, and by supervisors where the agency's
+    policy says so. Others learn only that it exists."""
+    if not confidential or actor.officer_id == author_id:
+        return True
+    return supervisors_read_confidential and actor.is_supervisor
+
+
+def may_manage_officers(actor: Actor) -> bool:
+    return actor.is_admin
+
+
+def may_manage_reference(actor: Actor) -> bool:
+    return actor.is_admin
+
+
+def may_read_audit(actor: Actor) -> bool:
+    return actor.is_supervisor
+
+
+def may_run_department_reports(actor: Actor) -> bool:
+    return actor.is_supervisor

@@ -1,0 +1,79 @@
+"""Text field types that both SQLite and PostgreSQL can store.
+
+pydantic lets any Python string through, but PostgreSQL refuses NUL in text, both stores
+choke on lone surrogates (they cannot be encoded as UTF-8), and control characters in a
+report are never intended. Newline and tab are the only control characters allowed, and
+only in multi-line fields.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Annotated
+
+from pydantic import AfterValidator, BeforeValidator, StringConstraints
+
+_ALLOWED_MULTILINE = {"\n", "\t"}
+
+
+def _bad_character(value: str, *, multiline: bool) -> str | None:
+    """Return a human description of the first character a store cannot hold, if any."""
+    for ch in value:
+        code = ord(ch)
+        if 0xD800 <= code <= 0xDFFF:
+            return "a broken character (unpaired surrogate)"
+        if ch in _ALLOWED_MULTILINE and multiline:
+            continue
+        if ch == "\x00":
+            return "a NUL character"
+        category = unicodedata.category(ch)
+        if category == "Cc":
+            if ch in _ALLOWED_MULTILINE:
+                return "a line break or tab (this field is one line)"
+            return f"a control character (U+{code:04X})"
+    return None
+
+
+def _normalise_newlines(value: object) -> object:
+    if isinstance(value, str):
+        return value.replace("\r\n", "\n").replace("\r", "\n")
+    return value
+
+
+def _check_line(value: str) -> str:
+    problem = _bad_character(value, multiline=False)
+    if problem:
+        raise ValueError(f"contains {problem}; please retype it")
+    return value
+
+
+def _check_multiline(value: str) -> str:
+    problem = _bad_character(value, multiline=True)
+    if problem:
+        raise ValueError(f"contains {problem}; please retype it")
+    return value
+
+
+# One line of text: names, labels, reasons. Trimmed; empty is allowed unless min_length says.
+Line = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=200),
+    AfterValidator(_check_line),
+]
+RequiredLine = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_check_line),
+]
+# Free text: narratives, notes. Newlines and tabs kept; trailing space trimmed.
+Text = Annotated[
+    str,
+    BeforeValidator(_normalise_newlines),
+    StringConstraints(max_length=100_000),
+    AfterValidator(_check_multiline),
+]
+
+
+def check_line(value: str) -> str:
+    """Validate one line of text outside a schema (used by services for ad-hoc arguments)."""
+    return _check_line(value.strip())

@@ -1,0 +1,363 @@
+"""Officers: accounts, sign-in with lockout, passwords, assignments."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from ..domain.enums import AuditOutcome, RecordType, Role
+from ..domain.errors import AuthenticationFailed, Conflict, NotFound, PermissionDenied, SroError
+from ..domain.officers import (
+    Actor,
+    OfficerCreate,
+    OfficerRead,
+    OfficerUpdate,
+    normalise_badge,
+    password_problem,
+)
+from ..domain.permissions import may_manage_officers
+from ..store.models import LoginAttempt, Officer, OfficerSchool, School
+from . import store_settings
+from .audit import AuditTrail
+from .context import ServiceContext
+from .passwords import banned_passwords, hash_password, needs_rehash, verify_password
+
+MAX_FAILURES = 5
+FAILURE_WINDOW = timedelta(minutes=15)
+MIN_TIMED_LOCK_MINUTES = 10  # CJIS 5.9, where an agency chooses a timed lock
+
+
+def to_read(officer: Officer) -> OfficerRead:
+    return OfficerRead(
+        id=officer.id,
+        badge=officer.badge,
+        name=officer.name,
+        role=Role(officer.role),
+        active=officer.active,
+        locked=officer.locked_at is not None,
+        mfa_enabled=officer.totp_secret is not None,
+        school_ids=tuple(sorted(s.school_id for s in officer.schools)),
+        created_at=officer.created_at,
+    )
+
+
+def actor_for(officer: Officer, terminal: str) -> Actor:
+    return Actor(
+        officer_id=officer.id,
+        badge=officer.badge,
+        name=officer.name,
+        role=Role(officer.role),
+        school_ids=tuple(sorted(s.school_id for s in officer.schools)),
+        terminal=terminal,
+    )
+
+
+class OfficerService:
+    def __init__(self, ctx: ServiceContext, audit: AuditTrail) -> None:
+        self.ctx = ctx
+        self.audit = audit
+
+    # -- administration ----------------------------------------------------------------------
+
+    def _require_admin(self, actor: Actor, action: str, record_id: object = "") -> None:
+        if not may_manage_officers(actor):
+            self.audit.record_alone(
+                actor,
+                action,
+                record_type=RecordType.OFFICER,
+                record_id=record_id,
+                outcome=AuditOutcome.DENIED,
+            )
+            raise PermissionDenied("Only an administrator can manage officers")
+
+    def count(self) -> int:
+        with self.ctx.db.read() as session:
+            return session.scalar(select(func.count()).select_from(Officer)) or 0
+
+    def create(
+        self, actor: Actor, data: OfficerCreate, password: str, *, check_policy: bool = True
+    ) -> OfficerRead:
+        """Add an officer. ``check_policy`` is off only for demo stores' shared password."""
+        self._require_admin(actor, "officer.create", data.badge)
+        if check_policy:
+            problem = password_problem(password, banned_passwords())
+            if problem:
+                raise SroError(problem, field="password")
+        password_hash = hash_password(password)  # slow: outside the write lock
+        try:
+            with self.ctx.db.write() as session:
+                if session.scalar(select(Officer.id).where(Officer.badge == data.badge)):
+                    raise Conflict(f"Badge {data.badge} is already in use", field="badge")
+                officer = Officer(
+                    badge=data.badge,
+                    name=data.name,
+                    role=data.role.value,
+                    password_hash=password_hash,
+                    password_changed_at=self.ctx.now(),
+                    active=True,
+                    created_at=self.ctx.now(),
+                )
+                self._assign(session, officer, data.school_ids)
+                session.add(officer)
+                session.flush()
+                self.audit.record(
+                    session,
+                    actor,
+                    "officer.create",
+                    record_type=RecordType.OFFICER,
+                    record_id=officer.id,
+                    detail=f"badge {officer.badge}, role {officer.role}",
+                )
+                return to_read(officer)
+        except IntegrityError as exc:
+            raise Conflict(f"Badge {data.badge} is already in use", field="badge") from exc
+
+    def _assign(self, session: Session, officer: Officer, school_ids: list[int]) -> None:
+        known = set(session.scalars(select(School.id).where(School.id.in_(school_ids))))
+        missing = set(school_ids) - known
+        if missing:
+            raise NotFound(f"No school with id {sorted(missing)[0]}", field="school_ids")
+        officer.schools = [OfficerSchool(school_id=sid) for sid in sorted(set(school_ids))]
+
+    def update(self, actor: Actor, officer_id: int, data: OfficerUpdate) -> OfficerRead:
+        self._require_admin(actor, "officer.update", officer_id)
+        with self.ctx.db.write() as session:
+            officer = self._get(session, officer_id)
+            if data.name is not None:
+                officer.name = data.name
+            if data.role is not None:
+                officer.role = data.role.value
+            if data.school_ids is not None:
+                self._assign(session, officer, data.school_ids)
+            self.audit.record(
+                session,
+                actor,
+                "officer.update",
+                record_type=RecordType.OFFICER,
+                record_id=officer_id,
+                detail=", ".join(data.model_dump(exclude_none=True)),
+            )
+            return to_read(officer)
+
+    def list(self) -> list[OfficerRead]:
+        with self.ctx.db.read() as session:
+            rows = session.scalars(
+                select(Officer).options(selectinload(Officer.schools)).order_by(Officer.badge)
+            )
+            return [to_read(o) for o in rows]
+
+    def get(self, officer_id: int) -> OfficerRead:
+        with self.ctx.db.read() as session:
+            return to_read(self._get(session, officer_id))
+
+    def by_badge(self, badge: str) -> OfficerRead:
+        with self.ctx.db.read() as session:
+            return to_read(self._by_badge(session, badge))
+
+    def _get(self, session: Session, officer_id: int) -> Officer:
+        officer = session.get(Officer, officer_id, options=[selectinload(Officer.schools)])
+        if officer is None:
+            raise NotFound(f"No officer with id {officer_id}")
+        return officer
+
+    def _by_badge(self, session: Session, badge: str) -> Officer:
+        try:
+            badge = normalise_badge(badge)
+        except ValueError as exc:
+            raise NotFound(f"No officer with badge {badge!r}") from exc
+        officer = session.scalar(
+            select(Officer).options(selectinload(Officer.schools)).where(Officer.badge == badge)
+        )
+        if officer is None:
+            raise NotFound(f"No officer with badge {badge}")
+        return officer
+
+    def set_active(self, actor: Actor, badge: str, active: bool) -> OfficerRead:
+        action = "officer.enable" if active else "officer.disable"
+        self._require_admin(actor, action, badge)
+        with self.ctx.db.write() as session:
+            officer = self._by_badge(session, badge)
+            if not active and officer.id == actor.officer_id:
+                raise SroError("You cannot disable your own account")
+            officer.active = active
+            self.audit.record(
+                session, actor, action, record_type=RecordType.OFFICER, record_id=officer.id
+            )
+            return to_read(officer)
+
+    def unlock(self, actor: Actor, badge: str) -> OfficerRead:
+        self._require_admin(actor, "officer.unlock", badge)
+        with self.ctx.db.write() as session:
+            officer = self._by_badge(session, badge)
+            officer.locked_at = None
+            # Failures before the unlock no longer count towards the next lock.
+            session.add(
+                LoginAttempt(
+                    badge=officer.badge, officer_id=officer.id, at=self.ctx.now(), success=True
+                )
+            )
+            self.audit.record(
+                session,
+                actor,
+                "officer.unlock",
+                record_type=RecordType.OFFICER,
+                record_id=officer.id,
+            )
+            return to_read(officer)
+
+    def set_password(
+        self, actor: Actor, badge: str, new_password: str, *, current_password: str | None = None
+    ) -> None:
+        """An officer changes their own password (giving the current one); an admin resets
+        anyone's."""
+        with self.ctx.db.read() as session:
+            target = self._by_badge(session, badge)
+            target_id, target_hash = target.id, target.password_hash
+        own = actor.officer_id == target_id
+        if not own:
+            self._require_admin(actor, "officer.password", target_id)
+        elif not actor.is_admin and not verify_password(target_hash, current_password or ""):
+            self.audit.record_alone(
+                actor,
+                "officer.password",
+                record_type=RecordType.OFFICER,
+                record_id=target_id,
+                outcome=AuditOutcome.FAILURE,
+                detail="current password wrong",
+            )
+            raise AuthenticationFailed("The current password is not right", field="current")
+        problem = password_problem(new_password, banned_passwords())
+        if problem:
+            raise SroError(problem, field="password")
+        new_hash = hash_password(new_password)
+        with self.ctx.db.write() as session:
+            officer = self._get(session, target_id)
+            officer.password_hash = new_hash
+            officer.password_changed_at = self.ctx.now()
+            self.audit.record(
+                session,
+                actor,
+                "officer.password",
+                record_type=RecordType.OFFICER,
+                record_id=target_id,
+                detail="own" if own else "reset by administrator",
+            )
+
+    # -- sign-in -----------------------------------------------------------------------------
+
+    def authenticate(self, badge: str, password: str) -> Actor:
+        """Check a badge and password. Every try is recorded; five failures within fifteen
+        minutes lock the account (until an admin unlocks it, or for the agency's timed lock)."""
+        now = self.ctx.now()
+        try:
+            clean_badge = normalise_badge(badge)
+        except ValueError:
+            clean_badge = badge.strip().upper()[:10]
+        with self.ctx.db.read() as session:
+            officer = session.scalar(
+                select(Officer)
+                .options(selectinload(Officer.schools))
+                .where(Officer.badge == clean_badge)
+            )
+            lock_minutes = int(store_settings.get_value(session, store_settings.LOCKOUT_MINUTES))
+        # Hash check outside any transaction: it is slow on purpose.
+        ok = verify_password(officer.password_hash if officer else None, password)
+        with self.ctx.db.write() as session:
+            fresh = session.get(Officer, officer.id) if officer else None
+            reason = self._refusal(fresh, now, lock_minutes) if fresh else "unknown badge"
+            if ok and reason is None:
+                assert fresh is not None
+                session.add(
+                    LoginAttempt(badge=clean_badge, officer_id=fresh.id, at=now, success=True)
+                )
+                if needs_rehash(fresh.password_hash):
+                    fresh.password_hash = hash_password(password)
+                actor = actor_for(fresh, self.ctx.terminal)
+                self.audit.record(
+                    session, actor, "login", record_type=RecordType.SESSION, record_id=fresh.id
+                )
+                return actor
+            if reason is None:
+                reason = "wrong password"
+            session.add(
+                LoginAttempt(
+                    badge=clean_badge, officer_id=fresh.id if fresh else None, at=now, success=False
+                )
+            )
+            session.flush()
+            if fresh is not None and fresh.locked_at is None and reason == "wrong password":
+                failures = self._recent_failures(session, fresh.id, clean_badge, now)
+                if failures >= MAX_FAILURES:
+                    fresh.locked_at = now
+                    reason = f"wrong password; account locked after {failures} failures"
+                    self.audit.record(
+                        session,
+                        None,
+                        "officer.lock",
+                        record_type=RecordType.OFFICER,
+                        record_id=fresh.id,
+                        badge=clean_badge,
+                        detail=reason,
+                    )
+            self.audit.record(
+                session,
+                None,
+                "login",
+                record_type=RecordType.SESSION,
+                record_id=fresh.id if fresh else "",
+                badge=clean_badge,
+                outcome=AuditOutcome.FAILURE,
+                detail=reason,
+            )
+        raise AuthenticationFailed(self._message(reason, lock_minutes))
+
+    def _refusal(self, officer: Officer, now, lock_minutes: int) -> str | None:
+        if not officer.active:
+            return "account disabled"
+        if officer.locked_at is not None:
+            if lock_minutes >= MIN_TIMED_LOCK_MINUTES and (
+                now - officer.locked_at >= timedelta(minutes=lock_minutes)
+            ):
+                officer.locked_at = None
+                return None
+            return "account locked"
+        return None
+
+    def _recent_failures(self, session: Session, officer_id: int, badge: str, now) -> int:
+        """Failures in the window since the last success (an unlock counts as one)."""
+        since = now - FAILURE_WINDOW
+        last_success = session.scalar(
+            select(func.max(LoginAttempt.at)).where(
+                LoginAttempt.officer_id == officer_id, LoginAttempt.success.is_(True)
+            )
+        )
+        if last_success is not None and last_success > since:
+            since = last_success
+        return (
+            session.scalar(
+                select(func.count())
+                .select_from(LoginAttempt)
+                .where(
+                    LoginAttempt.officer_id == officer_id,
+                    LoginAttempt.success.is_(False),
+                    LoginAttempt.at >= since,
+                )
+            )
+            or 0
+        )
+
+    @staticmethod
+    def _message(reason: str, lock_minutes: int) -> str:
+        if "locked" in reason:
+            if lock_minutes >= MIN_TIMED_LOCK_MINUTES:
+                return (
+                    f"This account is locked after too many failed sign-ins; "
+                    f"try again in {lock_minutes} minutes or ask an administrator"
+                )
+            return "This account is locked after too many failed sign-ins; ask an administrator"
+        if reason == "account disabled":
+            return "This account is disabled; ask an administrator"
+        return "Badge or password is not right"

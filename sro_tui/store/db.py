@@ -1,0 +1,195 @@
+"""The Database: an engine and session factory for one store, SQLite or PostgreSQL.
+
+SQLite is tuned for several terminals writing one file: WAL, foreign keys on, a busy timeout,
+synchronous=FULL (a power cut loses no committed record), and write transactions that take the
+write lock when they begin (BEGIN IMMEDIATE). With a plain deferred BEGIN, two writers that both
+read first deadlock on the upgrade to a write lock and one fails at once with "database is
+locked", whatever the busy timeout.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..domain.errors import StoreUnavailable
+from .urls import describe, resolve_url
+
+BUSY_TIMEOUT_SECONDS = 15
+WRITE_OPTION = "sro_write"
+
+
+def _sqlite_messages(message: str) -> str | None:
+    lowered = message.lower()
+    if "database is locked" in lowered or "database table is locked" in lowered:
+        return "The store is busy (another terminal is writing); try again in a moment"
+    if "readonly" in lowered or "read-only" in lowered:
+        return "The store is read-only: it cannot be written here"
+    if "disk is full" in lowered or "database or disk is full" in lowered:
+        return "The disk is full: nothing could be saved"
+    if "file is not a database" in lowered or "file is encrypted" in lowered:
+        return "That file is not an sro-tui store (or it is encrypted and the key is wrong)"
+    if "unable to open database" in lowered:
+        return "The store cannot be opened: check the path and its permissions"
+    if "malformed" in lowered or "disk i/o error" in lowered:
+        return "The store is damaged or the disk failed; restore from a backup"
+    return None
+
+
+def friendly_store_error(exc: BaseException) -> str:
+    """A one-line message an officer can act on, for a database failure."""
+    message = str(getattr(exc, "orig", exc))
+    known = _sqlite_messages(message)
+    if known:
+        return known
+    lowered = message.lower()
+    if "connection refused" in lowered or "could not connect" in lowered:
+        return "The database server cannot be reached; check the network or call support"
+    if "does not exist" in lowered and "database" in lowered:
+        return "That database does not exist on the server"
+    if "password authentication failed" in lowered:
+        return "The database server refused the sign-in"
+    first_line = re.sub(r"\s+", " ", message.strip().splitlines()[0] if message.strip() else "")
+    return f"The store reported an error: {first_line[:160]}"
+
+
+class Database:
+    """One store. Nothing connects until the first session is opened."""
+
+    def __init__(
+        self,
+        url: str | Path | URL,
+        *,
+        sqlcipher_key: str | None = None,
+        engine_options: dict[str, Any] | None = None,
+    ) -> None:
+        self.url: URL = url if isinstance(url, URL) else resolve_url(url)
+        self.is_sqlite = self.url.get_backend_name() == "sqlite"
+        self.sqlcipher_key = sqlcipher_key
+        options: dict[str, Any] = dict(engine_options or {})
+        if self.is_sqlite:
+            self._check_sqlite_file()
+            options.setdefault("connect_args", {}).setdefault("timeout", BUSY_TIMEOUT_SECONDS)
+            if sqlcipher_key is not None:
+                import sqlcipher3  # optional dependency, imported only when asked for
+
+                options["module"] = sqlcipher3.dbapi2
+        else:
+            options.setdefault("pool_pre_ping", True)
+        self.engine: Engine = create_engine(self.url, **options)
+        if self.is_sqlite:
+            self._tune_sqlite(self.engine)
+        self._reader = sessionmaker(self.engine, expire_on_commit=False)
+        self._writer = sessionmaker(
+            self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
+        )
+
+    # -- construction ------------------------------------------------------------------------
+
+    @property
+    def description(self) -> str:
+        return describe(self.url)
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        if not self.is_sqlite or not self.url.database or self.url.database == ":memory:":
+            return None
+        return Path(self.url.database)
+
+    def _check_sqlite_file(self) -> None:
+        path = self.sqlite_path
+        if path is None:
+            return
+        if path.exists() and not path.is_file():
+            raise StoreUnavailable(f"{path} is not a file")
+        if not path.parent.exists():
+            raise StoreUnavailable(f"The folder {path.parent} does not exist")
+
+    def _tune_sqlite(self, engine: Engine) -> None:
+        key = self.sqlcipher_key
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+            # Let SQLAlchemy's "begin" event issue BEGIN itself (pysqlite would defer it).
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            try:
+                if key is not None:
+                    cursor.execute("PRAGMA key = " + _sqlcipher_key_literal(key))
+                cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_SECONDS * 1000}")
+                cursor.execute("PRAGMA foreign_keys = ON")
+                mode = cursor.execute("PRAGMA journal_mode").fetchone()
+                if mode and str(mode[0]).lower() != "wal":
+                    # A read-only file keeps its journal mode; reads still work.
+                    with contextlib.suppress(Exception):
+                        cursor.execute("PRAGMA journal_mode = WAL")
+                cursor.execute("PRAGMA synchronous = FULL")
+            finally:
+                cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(connection: Any) -> None:
+            if connection.get_execution_options().get(WRITE_OPTION):
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            else:
+                connection.exec_driver_sql("BEGIN")
+
+    # -- sessions ----------------------------------------------------------------------------
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One write transaction: commits on success, rolls back on any error.
+
+        Database failures come out as ``StoreUnavailable`` with a message for the officer.
+        """
+        try:
+            with self._writer.begin() as session:
+                yield session
+        except (OperationalError, DBAPIError) as exc:
+            if _is_integrity(exc):
+                raise
+            raise StoreUnavailable(friendly_store_error(exc)) from exc
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """One read-only transaction (rolled back at the end; nothing it changes is kept)."""
+        try:
+            # Closing (not committing) ends the transaction with a rollback; loaded objects
+            # stay readable because close() detaches them without expiring them.
+            with self._reader() as session:
+                session.begin()
+                yield session
+        except (OperationalError, DBAPIError) as exc:
+            if _is_integrity(exc):
+                raise
+            raise StoreUnavailable(friendly_store_error(exc)) from exc
+
+    def ping(self) -> None:
+        """Connect once, so a bad path, key or server shows up at start-up with a clear line."""
+        with self.read() as session:
+            session.execute(text("SELECT 1"))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _is_integrity(exc: BaseException) -> bool:
+    from sqlalchemy.exc import IntegrityError
+
+    return isinstance(exc, IntegrityError)
+
+
+def _sqlcipher_key_literal(key: str) -> str:
+    """A key given as 64 hex digits is a raw key; anything else is a passphrase."""
+    if re.fullmatch(r"[0-9a-fA-F]{64}", key):
+        return f"\"x'{key}'\""
+    return "'" + key.replace("'", "''") + "'"

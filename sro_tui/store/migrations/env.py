@@ -1,0 +1,36 @@
+"""Alembic environment: runs on the connection that sro_tui.store.migrate hands it."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from sro_tui.store.models import Base
+from sro_tui.store.types import UTCDateTime
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+    """Migrations name plain SQL types: UTCDateTime's conversion lives in the models only."""
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime()"
+    return False
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes["connection"]
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+        render_item=render_item,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    raise SystemExit("sro-tui migrations run online only: use `sro db upgrade`")
+run_migrations_online()

@@ -1,0 +1,1 @@
+"""The Textual user interface. Calls services only; never builds SQL."""
