@@ -22,8 +22,11 @@ COMMAND_MODULES = (
     "officers",
     "demo",
     "students",
+    "incidents",
     "audit",
+    "security",
     "reports",
+    "search",
     "export",
     "backup",
 )
