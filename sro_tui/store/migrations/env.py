@@ -18,6 +18,19 @@ def render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
     return False
 
 
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Leave the full-text search index out of model comparison: its FTS5 virtual tables and
+    their shadow tables (SQLite), and its GIN expression indexes (PostgreSQL), all named
+    with "_fts", are made by migration 0003 and have no model."""
+    return not (type_ in ("table", "index") and name and "_fts" in name)
+
+
+def include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    return include_name(name, type_, None)
+
+
 def run_migrations_online() -> None:
     connection = config.attributes["connection"]
     context.configure(
@@ -26,6 +39,8 @@ def run_migrations_online() -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=render_item,
+        include_name=include_name,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()
