@@ -35,6 +35,26 @@ def may_read_note_text(
     return supervisors_read_confidential and actor.is_supervisor
 
 
+def may_read_referral(actor: Actor, *, referred_by_id: int, school_id: int | None) -> bool:
+    """The referring officer and supervisors; officers assigned to the student's school too
+    (they follow up with the same students)."""
+    if actor.is_supervisor or actor.officer_id == referred_by_id:
+        return True
+    return school_id is not None and school_id in actor.school_ids
+
+
+def may_change_referral(actor: Actor, *, referred_by_id: int) -> bool:
+    """Status, consent and follow-up are kept by the referring officer (or a supervisor)."""
+    return actor.is_supervisor or actor.officer_id == referred_by_id
+
+
+def may_import_roster(actor: Actor, school_id: int | None) -> bool:
+    """Supervisors and admins load any school's roster; an officer only their own schools'."""
+    if actor.is_supervisor:
+        return True
+    return school_id is not None and school_id in actor.school_ids
+
+
 def may_manage_officers(actor: Actor) -> bool:
     return actor.is_admin
 

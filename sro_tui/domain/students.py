@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import datetime
 from typing import Annotated
 
@@ -23,6 +24,18 @@ def normalise_district_id(value: str) -> str:
 
 
 DistrictId = Annotated[str, AfterValidator(normalise_district_id)]
+
+
+def fold_name(text: str) -> str:
+    """Lower-case, accents dropped, spaces collapsed: how names are compared in search."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.casefold().split())
+
+
+def search_name_for(last_name: str, first_name: str) -> str:
+    """The students.search_name value: folded "last first", searched by prefix via its index."""
+    return fold_name(f"{last_name} {first_name}")[:401]
 
 
 def grade_label(grade: int | None) -> str:

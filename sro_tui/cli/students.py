@@ -1,0 +1,182 @@
+"""`sro students import|search` and `sro note show`.
+
+Acting as whom: `sro students import` and `search` run as the local administration
+(SYSTEM_ACTOR, recorded as such in the audit trail) unless `--as BADGE` is given, in which
+case the officer signs in (password prompted, or read with --password-stdin) and the
+import follows that officer's rights (an officer loads only their schools' students).
+`sro note show` always signs an officer in: a confidential note of another officer is
+shown redacted, exactly as on screen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TextIO
+
+from ..bootstrap import OpenedStore
+from ..domain.errors import SroError
+from ..domain.officers import SYSTEM_ACTOR, Actor
+from ..domain.students import grade_label
+from .common import open_from, read_password
+
+PROGRESS_MIN_ROWS = 2000  # shorter files finish before a bar would be any use
+BAR_WIDTH = 30
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    students = subparsers.add_parser("students", help="student records: roster import, search")
+    sub = students.add_subparsers(dest="students_command", metavar="ACTION", required=True)
+
+    imp = sub.add_parser(
+        "import",
+        help="load a district roster CSV (adds new students, updates known ones)",
+        description="Columns recognised: Student ID / District ID, First Name, Last Name, "
+        "School (code or name), Grade. Good rows go in, bad rows are listed with the reason; "
+        "a file that cannot be read changes nothing.",
+    )
+    imp.add_argument("file", metavar="FILE.csv")
+    imp.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="OURS=THEIRS",
+        help="read our field from their column, e.g. district_id='Perm ID' (repeatable; "
+        "fields: district_id, first_name, last_name, school, grade)",
+    )
+    imp.add_argument("--school", metavar="CODE", help="school for rows that name none")
+    _add_as(imp)
+    imp.set_defaults(func=cmd_import)
+
+    search = sub.add_parser("search", help="find students by district ID or name prefix")
+    search.add_argument("text", nargs="+", help='e.g. "gar", "garcia m", "maria gar", "S1002"')
+    search.add_argument("--limit", type=int, default=20)
+    _add_as(search)
+    search.set_defaults(func=cmd_search)
+
+    note = subparsers.add_parser("note", help="mentoring notes")
+    note_sub = note.add_subparsers(dest="note_command", metavar="ACTION", required=True)
+    show = note_sub.add_parser("show", help="show one note as a signed-in officer sees it")
+    show.add_argument("note_id", type=int, metavar="ID")
+    show.add_argument("--as", dest="as_badge", required=True, metavar="BADGE")
+    show.add_argument("--password-stdin", action="store_true")
+    show.set_defaults(func=cmd_note_show)
+
+
+def _add_as(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--as",
+        dest="as_badge",
+        metavar="BADGE",
+        help="act as this officer (asks the password); default: local administration",
+    )
+    parser.add_argument("--password-stdin", action="store_true")
+
+
+def _actor(store: OpenedStore, args: argparse.Namespace) -> Actor:
+    if not getattr(args, "as_badge", None):
+        return SYSTEM_ACTOR
+    password = read_password(args, f"Password for {args.as_badge}: ", confirm=False)
+    return store.services.officers.authenticate(args.as_badge, password)
+
+
+def parse_map(items: list[str]) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for item in items:
+        ours, sep, theirs = item.partition("=")
+        if not sep or not ours.strip() or not theirs.strip():
+            raise SroError(f"--map {item!r} should look like district_id='Student ID'")
+        mapping[ours.strip()] = theirs.strip().strip("'\"")
+    return mapping
+
+
+class ProgressBar:
+    """A one-line text bar on stderr, redrawn in place."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.drawn = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < PROGRESS_MIN_ROWS:
+            return
+        filled = BAR_WIDTH * done // total
+        bar = "#" * filled + "-" * (BAR_WIDTH - filled)
+        self.stream.write(f"\r[{bar}] {done:,}/{total:,} rows")
+        self.stream.flush()
+        self.drawn = True
+
+    def finish(self) -> None:
+        if self.drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    mapping = parse_map(args.map)
+    store = open_from(args)
+    bar = ProgressBar(sys.stderr)
+    try:
+        actor = _actor(store, args)
+        try:
+            report = store.services.students.import_roster(
+                actor, args.file, mapping=mapping, progress=bar, default_school=args.school
+            )
+        finally:
+            bar.finish()
+    finally:
+        store.close()
+    print(
+        f"{report.total:,} rows: {report.added:,} added, {report.updated:,} updated, "
+        f"{report.unchanged:,} unchanged, {len(report.rejected):,} rejected"
+    )
+    for rejected in report.rejected:
+        print(f"  rejected {rejected}")
+    return 1 if report.rejected else 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    store = open_from(args)
+    try:
+        actor = _actor(store, args)
+        page = store.services.students.search(actor, " ".join(args.text), limit=args.limit)
+        schools = {s.id: s.code for s in store.services.reference.schools(include_inactive=True)}
+    finally:
+        store.close()
+    for student in page.items:
+        school = schools.get(student.school_id, "") if student.school_id else ""
+        print(
+            f"{student.district_id:<20} {school:<6} {grade_label(student.grade):>3}  "
+            f"{student.display_name}"
+        )
+    if not page.items:
+        print("(no students found)")
+    elif page.next_cursor:
+        print(f"(first {len(page.items)}; type more to narrow)")
+    return 0
+
+
+def cmd_note_show(args: argparse.Namespace) -> int:
+    store = open_from(args)
+    try:
+        actor = _actor(store, args)
+        note = store.services.notes.get(actor, args.note_id)
+        local = note.occurred_at.astimezone(store.services.ctx.tz)
+    finally:
+        store.close()
+    print(f"Note {note.id}: {note.kind.value}, {local:%Y-%m-%d %H:%M}, by {note.officer_name}")
+    if note.redacted:
+        print("Confidential: the text is withheld from you (redacted).")
+        return 0
+    if note.confidential:
+        print("Confidential")
+    if note.minutes:
+        print(f"Minutes: {note.minutes}")
+    if note.topics:
+        print(f"Topics: {note.topics}")
+    if note.follow_up_on:
+        print(f"Follow-up: {note.follow_up_on.isoformat()}")
+    if note.text:
+        print()
+        print(note.text)
+    return 0
