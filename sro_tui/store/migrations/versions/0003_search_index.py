@@ -5,9 +5,10 @@ table itself; the FTS table holds only the index), keyed by the row's id as FTS 
 kept in step by AFTER INSERT / UPDATE / DELETE triggers. The tokenizer is unicode61 without
 stemming (accents folded), so the last word typed can be matched as a prefix predictably.
 
-PostgreSQL: a GIN index on to_tsvector('simple', ...) of the same columns. 'simple' (no
-stemming, no stop words) behaves like the SQLite index: "no" and "not" are kept, and a
-prefix of a half-typed word matches as the officer types.
+PostgreSQL: a GIN index on to_tsvector('simple', translate(..., accented, plain)) of the
+same columns. 'simple' (no stemming, no stop words) with accents folded behaves like the
+SQLite index: "no" and "not" are kept, "Maria" finds "María", and a prefix of a half-typed
+word matches as the officer types.
 
 Names containing "_fts" are left out of model/migration comparison (migrations/env.py).
 
@@ -35,16 +36,22 @@ SQLITE_INDEXES = (
     ("students_fts", "students", ("first_name", "last_name")),
 )
 
-# (index name, table, tsvector expression): the search service uses these same expressions.
+# PostgreSQL's 'simple' configuration keeps accents; translate() (immutable, so indexable)
+# folds the accented Latin letters to plain ones, as SQLite's remove_diacritics does.
+ACCENTED = "ÀÁÂÃÄÅÇÈÉÊËÌÍÎÏÑÒÓÔÕÖÙÚÛÜÝàáâãäåçèéêëìíîïñòóôõöùúûüýÿĀāĂăĄąĆćĈĉĊċČčĎďĒēĔĕĖėĘęĚěĜĝĞğĠġĢģĤĥĨĩĪīĬĭĮįİĴĵĶķĹĺĻļĽľŃńŅņŇňŌōŎŏŐőŔŕŖŗŘřŚśŜŝŞşŠšŢţŤťŨũŪūŬŭŮůŰűŲųŴŵŶŷŸŹźŻżŽž"
+PLAIN = "AAAAAACEEEEIIIINOOOOOUUUUYaaaaaaceeeeiiiinooooouuuuyyAaAaAaCcCcCcCcDdEeEeEeEeEeGgGgGgGgHhIiIiIiIiIJjKkLlLlLlNnNnNnOoOoOoRrRrRrSsSsSsSsTtTtUuUuUuUuUuUuWwYyYZzZzZz"
+
+
+def _vector(expression: str) -> str:
+    return f"to_tsvector('simple', translate({expression}, '{ACCENTED}', '{PLAIN}'))"
+
+
+# (index name, table, indexed expression): the search service uses these same expressions.
 POSTGRES_INDEXES = (
-    ("ix_incidents_narrative_fts", "incidents", "to_tsvector('simple', narrative)"),
-    ("ix_notes_text_fts", "notes", "to_tsvector('simple', topics || ' ' || text)"),
-    ("ix_referrals_reason_fts", "referrals", "to_tsvector('simple', reason)"),
-    (
-        "ix_students_name_fts",
-        "students",
-        "to_tsvector('simple', first_name || ' ' || last_name)",
-    ),
+    ("ix_incidents_narrative_fts", "incidents", _vector("narrative")),
+    ("ix_notes_text_fts", "notes", _vector("topics || ' ' || text")),
+    ("ix_referrals_reason_fts", "referrals", _vector("reason")),
+    ("ix_students_name_fts", "students", _vector("first_name || ' ' || last_name")),
 )
 
 

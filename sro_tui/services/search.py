@@ -1,0 +1,337 @@
+"""Search across incident narratives, mentoring notes, referrals and students.
+
+The work is bounded however large the store: each kind asks its index for at most ``limit``
+matching rows, newest first, and never ranks every match of a common word.
+
+- SQLite: FTS5 tables (migration 0003) queried by rowid descending, which FTS5 walks in
+  index order and stops after ``limit`` rows. Rowids are the records' ids, so "newest" means
+  most recently entered.
+- PostgreSQL: the GIN indexes on to_tsvector('simple', accents folded) filter, ordered by
+  the record's indexed time (incidents and notes by occurred_at, id) with a LIMIT.
+
+The hits of all kinds are then merged by their time, newest first. Permissions are part of
+each query: incidents per ``may_read_incident``; notes: an officer's own (all for
+supervisors); referrals per ``may_read_referral``; students: everyone. A confidential note
+is matched on its text only for those ``may_read_note_text`` allows, and never shows its
+text to anyone else.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, column, false, literal, or_, select, table, text, true
+from sqlalchemy.orm import Session
+
+from ..domain.enums import IncidentStatus
+from ..domain.officers import Actor
+from ..domain.permissions import may_read_note_text
+from ..domain.search import (
+    ALL_KINDS,
+    SearchHit,
+    SearchKind,
+    SearchQuery,
+    fts5_match,
+    looks_like_record_number,
+    parse_query,
+    pg_vector,
+    snippet,
+    tsquery,
+)
+from ..store.models import Incident, Note, Officer, Referral, ReferralProgram, Student
+from . import store_settings
+from .audit import AuditTrail
+from .context import ServiceContext
+
+DEFAULT_LIMIT = 30
+MAX_LIMIT = 200
+
+# Expressions indexed by migration 0003 on PostgreSQL: queries must use them verbatim.
+PG_VECTORS = {
+    SearchKind.INCIDENT: pg_vector("incidents.narrative"),
+    SearchKind.NOTE: pg_vector("notes.topics || ' ' || notes.text"),
+    SearchKind.REFERRAL: pg_vector("referrals.reason"),
+    SearchKind.STUDENT: pg_vector("students.first_name || ' ' || students.last_name"),
+}
+FTS_TABLES = {
+    SearchKind.INCIDENT: "incidents_fts",
+    SearchKind.NOTE: "notes_fts",
+    SearchKind.REFERRAL: "referrals_fts",
+    SearchKind.STUDENT: "students_fts",
+}
+
+
+def _upper_bound(prefix: str) -> str:
+    """Numbers and district IDs are [A-Z0-9-]: '~' sorts after all of them, so
+    ``prefix <= value < prefix + '~'`` is a prefix match through the unique index."""
+    return prefix + "~"
+
+
+class SearchService:
+    def __init__(self, ctx: ServiceContext, audit: AuditTrail) -> None:
+        self.ctx = ctx
+        self.audit = audit
+
+    def search(
+        self,
+        actor: Actor,
+        text: str,
+        *,
+        kinds: set[str] | None = None,
+        limit: int = DEFAULT_LIMIT,
+    ) -> list[SearchHit]:
+        """Records matching every word of ``text`` (the last as a prefix), newest first.
+
+        The audit event records the number of hits and the kinds searched, not the words
+        (they may be a juvenile's name).
+        """
+        query = parse_query(text)
+        wanted = ALL_KINDS if kinds is None else {SearchKind(k) for k in kinds}
+        limit = max(1, min(limit, MAX_LIMIT))
+        if query.empty:
+            return []
+        number = text.strip().upper() if looks_like_record_number(text) else None
+        with self.ctx.db.read() as session:
+            matcher = _Matcher(session, query, limit)
+            hits: list[SearchHit] = []
+            if SearchKind.INCIDENT in wanted:
+                hits += self._incidents(session, actor, matcher, number)
+            if SearchKind.NOTE in wanted:
+                hits += self._notes(session, actor, matcher)
+            if SearchKind.REFERRAL in wanted:
+                hits += self._referrals(session, actor, matcher)
+            if SearchKind.STUDENT in wanted:
+                hits += self._students(session, matcher, number)
+        hits.sort(key=lambda h: (h.at, h.kind, h.record_id), reverse=True)
+        hits = hits[:limit]
+        self.audit.record_alone(
+            actor,
+            "search.run",
+            record_type="search",
+            detail=f"{len(hits)} hits; kinds: {','.join(sorted(wanted))}",
+        )
+        return hits
+
+    # -- per kind ----------------------------------------------------------------------------
+
+    def _incidents(
+        self, session: Session, actor: Actor, matcher: _Matcher, number: str | None
+    ) -> list[SearchHit]:
+        allowed: ColumnElement[bool] = true()
+        if not actor.is_supervisor:
+            allowed = or_(
+                Incident.officer_id == (actor.officer_id or -1),
+                and_(
+                    Incident.status != IncidentStatus.DRAFT.value,
+                    Incident.school_id.in_(actor.school_ids),
+                ),
+            )
+        columns = (
+            Incident.id,
+            Incident.number,
+            Incident.status,
+            Incident.occurred_at,
+            Incident.narrative,
+            Officer.name,
+        )
+        base = select(*columns).join(Officer, Officer.id == Incident.officer_id).where(allowed)
+        rows = matcher.rows(
+            base,
+            SearchKind.INCIDENT,
+            Incident.id,
+            order=(Incident.occurred_at.desc(), Incident.id.desc()),
+        )
+        if number:
+            by_number = (
+                base.where(Incident.number >= number, Incident.number < _upper_bound(number))
+                .order_by(Incident.number.desc())
+                .limit(matcher.limit)
+            )
+            rows = _unique_by_id([*session.execute(by_number).all(), *rows])
+        return [
+            SearchHit(
+                kind=SearchKind.INCIDENT,
+                record_id=r.id,
+                at=r.occurred_at,
+                title=f"Incident {r.number} ({r.status})",
+                snippet=snippet(r.narrative, matcher.query),
+                officer=r.name,
+            )
+            for r in rows
+        ]
+
+    def _notes(self, session: Session, actor: Actor, matcher: _Matcher) -> list[SearchHit]:
+        supervisors_read = store_settings.get_flag(
+            session, store_settings.SUPERVISORS_READ_CONFIDENTIAL
+        )
+        me = actor.officer_id or -1
+        visible: ColumnElement[bool] = true()
+        if not actor.is_supervisor:
+            visible = Note.officer_id == me  # as in NoteService: officers list their own
+        # Matched on its text only where the reader may read that text.
+        text_readable: ColumnElement[bool] = or_(
+            Note.confidential.is_(False),
+            Note.officer_id == me,
+            true() if (supervisors_read and actor.is_supervisor) else false(),
+        )
+        base = (
+            select(
+                Note.id,
+                Note.kind,
+                Note.officer_id,
+                Note.confidential,
+                Note.occurred_at,
+                Note.topics,
+                Note.text,
+                Officer.name,
+            )
+            .join(Officer, Officer.id == Note.officer_id)
+            .where(visible, text_readable)
+        )
+        rows = matcher.rows(
+            base, SearchKind.NOTE, Note.id, order=(Note.occurred_at.desc(), Note.id.desc())
+        )
+        hits = []
+        for r in rows:
+            # The SQL already left these out; the rule is checked again on what is shown.
+            if not may_read_note_text(
+                actor,
+                author_id=r.officer_id,
+                confidential=r.confidential,
+                supervisors_read_confidential=supervisors_read,
+            ):
+                continue
+            label = str(r.kind).capitalize() + (" (confidential)" if r.confidential else "")
+            body = f"{r.topics}: {r.text}" if r.topics else r.text
+            hits.append(
+                SearchHit(
+                    kind=SearchKind.NOTE,
+                    record_id=r.id,
+                    at=r.occurred_at,
+                    title=label,
+                    snippet=snippet(body, matcher.query),
+                    officer=r.name,
+                )
+            )
+        return hits
+
+    def _referrals(self, session: Session, actor: Actor, matcher: _Matcher) -> list[SearchHit]:
+        visible: ColumnElement[bool] = true()
+        if not actor.is_supervisor:
+            visible = or_(
+                Referral.referred_by_id == (actor.officer_id or -1),
+                Referral.school_id.in_(actor.school_ids),
+            )
+        base = (
+            select(
+                Referral.id,
+                Referral.created_at,
+                Referral.reason,
+                Referral.status,
+                ReferralProgram.name.label("program"),
+                Student.first_name,
+                Student.last_name,
+                Officer.name,
+            )
+            .join(ReferralProgram, ReferralProgram.id == Referral.program_id)
+            .join(Student, Student.id == Referral.student_id)
+            .join(Officer, Officer.id == Referral.referred_by_id)
+            .where(visible)
+        )
+        rows = matcher.rows(base, SearchKind.REFERRAL, Referral.id, order=(Referral.id.desc(),))
+        return [
+            SearchHit(
+                kind=SearchKind.REFERRAL,
+                record_id=r.id,
+                at=r.created_at,
+                title=f"Referral to {r.program}: {r.last_name}, {r.first_name} ({r.status})",
+                snippet=snippet(r.reason, matcher.query),
+                officer=r.name,
+            )
+            for r in rows
+        ]
+
+    def _students(self, session: Session, matcher: _Matcher, number: str | None) -> list[SearchHit]:
+        base = select(
+            Student.id,
+            Student.district_id,
+            Student.first_name,
+            Student.last_name,
+            Student.grade,
+            Student.updated_at,
+        )
+        rows = matcher.rows(base, SearchKind.STUDENT, Student.id, order=(Student.id.desc(),))
+        if number:
+            by_id = (
+                base.where(
+                    Student.district_id >= number, Student.district_id < _upper_bound(number)
+                )
+                .order_by(Student.district_id)
+                .limit(matcher.limit)
+            )
+            rows = _unique_by_id([*session.execute(by_id).all(), *rows])
+        hits = []
+        for r in rows:
+            grade = f" · grade {r.grade}" if r.grade is not None else ""
+            hits.append(
+                SearchHit(
+                    kind=SearchKind.STUDENT,
+                    record_id=r.id,
+                    at=r.updated_at,
+                    title=f"{r.last_name}, {r.first_name} ({r.district_id})",
+                    snippet=snippet(
+                        f"{r.first_name} {r.last_name} · {r.district_id}{grade}", matcher.query
+                    ),
+                )
+            )
+        return hits
+
+
+class _Matcher:
+    """Adds the full-text condition of one backend to a query and runs it, bounded."""
+
+    def __init__(self, session: Session, query: SearchQuery, limit: int) -> None:
+        self.session = session
+        self.query = query
+        self.limit = limit
+        self.sqlite = session.get_bind().dialect.name == "sqlite"
+
+    def rows(
+        self,
+        base: Any,
+        kind: SearchKind,
+        id_column: Any,
+        *,
+        order: Iterable[Any],
+    ) -> list[Any]:
+        if self.sqlite:
+            name = FTS_TABLES[kind]
+            fts = table(name, column("rowid"), column(name))
+            statement = (
+                base.join(fts, fts.c.rowid == id_column)
+                .where(fts.c[name].op("MATCH")(literal(fts5_match(self.query))))
+                .order_by(fts.c.rowid.desc())
+                .limit(self.limit)
+            )
+        else:
+            statement = (
+                base.where(
+                    text(f"{PG_VECTORS[kind]} @@ to_tsquery('simple', :tsq)").bindparams(
+                        tsq=tsquery(self.query)
+                    )
+                )
+                .order_by(*order)
+                .limit(self.limit)
+            )
+        return list(self.session.execute(statement).all())
+
+
+def _unique_by_id(rows: Iterable[Any]) -> list[Any]:
+    seen: set[int] = set()
+    out = []
+    for row in rows:
+        if row.id not in seen:
+            seen.add(row.id)
+            out.append(row)
+    return out
