@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .config import Settings, data_dir
 from .domain.errors import StoreUnavailable
+from .services.audit import CheckpointKeeper
 from .services.registry import Services, build_services, load_or_create_key, prepare_store
 from .store import migrate
 from .store.db import Database
@@ -68,4 +69,6 @@ def open_store(
     services = build_services(
         db, audit_key=key, timezone=settings.timezone, terminal=settings.terminal or None
     )
+    # Signed checkpoints of the audit chain live beside its key, outside the store.
+    services.audit.checkpoints = CheckpointKeeper.beside(audit_key_path(settings))
     return OpenedStore(services=services, settings=settings)

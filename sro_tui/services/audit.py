@@ -9,23 +9,52 @@ terminals never chain onto the same predecessor.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import hmac
 import json
-from datetime import datetime
+import logging
+import os
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import TextIO
 
-from sqlalchemy import select, text
+from sqlalchemy import event as sa_event
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from ..domain.audit import AuditEventRead
-from ..domain.enums import AuditOutcome
+from ..domain.enums import AuditOutcome, RecordType
+from ..domain.errors import PermissionDenied, SroError
 from ..domain.officers import Actor
-from ..store.models import AuditEvent
+from ..domain.paging import Page, clamp_limit, decode_cursor, encode_cursor
+from ..domain.permissions import may_read_audit
+from ..domain.trust import AuditCheckpoint, ChainReport
+from ..store.models import AuditEvent, Setting
 from .context import ServiceContext
+
+log = logging.getLogger(__name__)
 
 # Any constant shared by every terminal: it names the lock, not a secret.
 AUDIT_ADVISORY_LOCK = 0x5_12_0_A0D17
 GENESIS = "0" * 64
+STORE_ID_SETTING = "store_id"  # written by migration 0004; names the checkpoint file
+CHECKPOINT_EVERY = 25  # appends by one process between two periodic checkpoints
+_CHUNK = 1000
+CSV_COLUMNS = (
+    "id",
+    "at_utc",
+    "badge",
+    "officer_id",
+    "action",
+    "record_type",
+    "record_id",
+    "outcome",
+    "detail",
+    "terminal",
+    "hash",
+)
 
 
 def canonical(event: AuditEvent) -> bytes:
@@ -53,9 +82,135 @@ def _round_centiseconds(moment: datetime) -> datetime:
     return moment.replace(microsecond=(moment.microsecond // 10_000) * 10_000)
 
 
+class CheckpointError(SroError):
+    """A checkpoint file exists but cannot be read or trusted."""
+
+
+class CheckpointKeeper:
+    """Signed checkpoints of the audit chain, kept outside the store (next to the audit key).
+
+    A hash chain shows an edited, deleted or moved event, but not that its newest events were
+    cut off: the shortened chain is still a valid chain. A checkpoint says "this store's chain
+    once reached event #N with hash H" and is signed with an Ed25519 key that lives only here,
+    so whoever can write the database cannot make the chain shorter than the newest checkpoint
+    without `verify` noticing. The public half is derived from the private key file; nothing
+    in the checkpoint file itself is trusted before its signature is checked.
+    """
+
+    def __init__(self, folder: Path, signing_key_path: Path | None = None) -> None:
+        self.folder = Path(folder)
+        self.signing_key_path = signing_key_path or (self.folder / "signing.key")
+        self._key = None
+
+    @classmethod
+    def beside(cls, audit_key_path: Path) -> CheckpointKeeper:
+        """The usual place: ``<folder of the audit key>/audit-checkpoints/``."""
+        folder = Path(audit_key_path).parent / "audit-checkpoints"
+        return cls(folder, folder / "signing.key")
+
+    # -- the signing key ---------------------------------------------------------------------
+
+    def _private_key(self):  # type: ignore[no-untyped-def]
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+        if self._key is not None:
+            return self._key
+        path = self.signing_key_path
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            raw = Ed25519PrivateKey.generate().private_bytes_raw()
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass  # another terminal made it first: use theirs
+            else:
+                with os.fdopen(fd, "wb") as handle:
+                    handle.write(raw)
+        raw = path.read_bytes()
+        if len(raw) != 32:
+            raise CheckpointError(f"The checkpoint signing key {path} is damaged")
+        self._key = Ed25519PrivateKey.from_private_bytes(raw)
+        return self._key
+
+    # -- files -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _payload(cp: AuditCheckpoint) -> bytes:
+        fields = cp.model_dump(mode="json")
+        return json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()
+
+    def _path(self, store_id: str) -> Path:
+        safe = "".join(c for c in store_id if c.isalnum() or c in "-_")[:64] or "unnamed"
+        return self.folder / f"{safe}.json"
+
+    def save(self, cp: AuditCheckpoint, *, force: bool = False) -> bool:
+        """Write ``cp`` unless a newer one (more events) is already kept; True if written."""
+        if not force:
+            try:
+                current = self.load(cp.store_id)
+            except CheckpointError:
+                current = None  # a damaged file is replaced; verify reported it already
+            if current is not None and current.count > cp.count:
+                return False
+        signature = self._private_key().sign(self._payload(cp))
+        document = {"version": 1, **cp.model_dump(mode="json"), "signature": signature.hex()}
+        self.folder.mkdir(parents=True, exist_ok=True)
+        target = self._path(cp.store_id)
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        temporary.write_text(json.dumps(document, indent=1), "utf-8")
+        os.replace(temporary, target)
+        return True
+
+    def _read(self, path: Path) -> AuditCheckpoint:
+        from cryptography.exceptions import InvalidSignature
+
+        try:
+            document = json.loads(path.read_text("utf-8"))
+            signature = bytes.fromhex(document.pop("signature"))
+            document.pop("version", None)
+            cp = AuditCheckpoint.model_validate(document)
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise CheckpointError(f"The audit checkpoint {path.name} cannot be read") from exc
+        try:
+            self._private_key().public_key().verify(signature, self._payload(cp))
+        except InvalidSignature as exc:
+            raise CheckpointError(
+                f"The audit checkpoint {path.name} does not carry a valid signature"
+            ) from exc
+        return cp
+
+    def load(self, store_id: str) -> AuditCheckpoint | None:
+        path = self._path(store_id)
+        return self._read(path) if path.exists() else None
+
+    def find(self, store_id: str, *, first_hash: str, location: str) -> AuditCheckpoint | None:
+        """The newest checkpoint of this store: by its id, or (if the id in the store was
+        changed) by the hash of its first event or by where it lives."""
+        found = self.load(store_id)
+        if not self.folder.exists():
+            return found
+        for path in sorted(self.folder.glob("*.json")):
+            if path == self._path(store_id):
+                continue
+            try:
+                other = self._read(path)
+            except CheckpointError:
+                continue
+            same = (first_hash and other.first_hash == first_hash) or other.location == location
+            if same and (found is None or other.count > found.count):
+                found = other
+        return found
+
+
 class AuditTrail:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
+        self.checkpoints: CheckpointKeeper | None = None
+        """Set by whoever opens the store (bootstrap); tests set their own."""
+        self.checkpoint_every = CHECKPOINT_EVERY
+        self._appends_since_checkpoint = 0
+
+    # -- appending ---------------------------------------------------------------------------
 
     def record(
         self,
@@ -91,6 +246,7 @@ class AuditTrail:
         event.hash = chain_hash(self.ctx.audit_key, event.prev_hash, event)
         session.add(event)
         session.flush()
+        self._count_append(session)
 
     def record_alone(self, actor: Actor | None, action: str, **kwargs: object) -> None:
         """Append in a transaction of its own: for refusals and failures, whose own
@@ -98,9 +254,346 @@ class AuditTrail:
         with self.ctx.db.write() as session:
             self.record(session, actor, action, **kwargs)  # type: ignore[arg-type]
 
+    def _count_append(self, session: Session) -> None:
+        """Every ``checkpoint_every`` appends, write a checkpoint once the transaction has
+        committed (a checkpoint of an event that is then rolled back would look like a cut)."""
+        if self.checkpoints is None:
+            return
+        self._appends_since_checkpoint += 1
+        if self._appends_since_checkpoint < self.checkpoint_every:
+            return
+        if session.info.get("sro_checkpoint_pending"):
+            return
+        session.info["sro_checkpoint_pending"] = True
+
+        def _after_commit(_session: Session) -> None:
+            _session.info.pop("sro_checkpoint_pending", None)
+            self._appends_since_checkpoint = 0
+            self.write_checkpoint_quietly()
+
+        def _after_rollback(_session: Session, _previous: object) -> None:
+            _session.info.pop("sro_checkpoint_pending", None)
+
+        sa_event.listen(session, "after_commit", _after_commit, once=True)
+        sa_event.listen(session, "after_soft_rollback", _after_rollback, once=True)
+
+    # -- reading -----------------------------------------------------------------------------
+
     def recent(self, *, limit: int = 100, before_id: int | None = None) -> list[AuditEventRead]:
         with self.ctx.db.read() as session:
             query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit)
             if before_id is not None:
                 query = query.where(AuditEvent.id < before_id)
             return [AuditEventRead.model_validate(e) for e in session.scalars(query)]
+
+    def _require_reader(self, actor: Actor, action: str) -> None:
+        if not may_read_audit(actor):
+            self.record_alone(actor, action, record_type=RecordType.AUDIT, outcome="denied")
+            raise PermissionDenied("Only a supervisor can read the audit trail")
+
+    def page(
+        self,
+        actor: Actor,
+        *,
+        cursor: str | None = None,
+        limit: int = 50,
+        badge: str | None = None,
+        action: str | None = None,
+        record_type: str | None = None,
+        record_id: str | None = None,
+        since: datetime | None = None,
+    ) -> Page[AuditEventRead]:
+        """Events newest first, one page at a time, for the audit screen (supervisors).
+
+        Reading the trail is itself recorded, once per first page (not per page turned)."""
+        self._require_reader(actor, "audit.read")
+        limit = clamp_limit(limit)
+        query = select(AuditEvent).order_by(AuditEvent.id.desc()).limit(limit + 1)
+        if cursor:
+            try:
+                (before_id,) = decode_cursor(cursor)
+                query = query.where(AuditEvent.id < int(before_id))
+            except (ValueError, TypeError) as exc:
+                raise SroError("That page of the audit trail is out of date; reload") from exc
+        if badge:
+            query = query.where(AuditEvent.badge == badge.strip().upper())
+        if action:
+            query = query.where(AuditEvent.action == action)
+        if record_type:
+            query = query.where(AuditEvent.record_type == record_type)
+        if record_id:
+            query = query.where(AuditEvent.record_id == str(record_id))
+        if since is not None:
+            query = query.where(AuditEvent.at >= since)
+        with self.ctx.db.write() as session:
+            rows = list(session.scalars(query))
+            if cursor is None:
+                self.record(session, actor, "audit.read", record_type=RecordType.AUDIT)
+        items = [AuditEventRead.model_validate(e) for e in rows[:limit]]
+        more = len(rows) > limit
+        return Page(items=items, next_cursor=encode_cursor(items[-1].id) if more else None)
+
+    def _events(self, session: Session, *, since_id: int = 0) -> Iterator[AuditEvent]:
+        """Every event in chain order, a chunk at a time (never all in memory)."""
+        last = since_id
+        while True:
+            chunk = list(
+                session.scalars(
+                    select(AuditEvent)
+                    .where(AuditEvent.id > last)
+                    .order_by(AuditEvent.id)
+                    .limit(_CHUNK)
+                )
+            )
+            if not chunk:
+                return
+            yield from chunk
+            last = chunk[-1].id
+            session.expunge_all()
+
+    # -- checking ----------------------------------------------------------------------------
+
+    def store_id(self) -> str:
+        with self.ctx.db.read() as session:
+            return _store_id(session)
+
+    def check_chain(self) -> ChainReport:
+        """Walk the whole chain and compare it with the newest checkpoint (no audit event,
+        no permission check: `verify` is the public call)."""
+        key = self.ctx.audit_key
+        prev = GENESIS
+        count = 0
+        last_id: int | None = None
+        first_bad: int | None = None
+        problem = ""
+        cp_bad: int | None = None
+        cp_problem = ""
+        with self.ctx.db.read() as session:
+            store_id = _store_id(session)
+            first_hash = (
+                session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id).limit(1)) or ""
+            )
+            checkpoint, note, note_is_problem = self._find_checkpoint(store_id, first_hash)
+            seen = checkpoint is None
+            for event in self._events(session):
+                count += 1
+                if not problem:
+                    if event.prev_hash != prev:
+                        first_bad = event.id
+                        problem = (
+                            f"event #{event.id} does not follow the event before it: an event "
+                            "was deleted, inserted or moved there"
+                        )
+                    elif not hmac.compare_digest(
+                        chain_hash(key, event.prev_hash, event), event.hash
+                    ):
+                        first_bad = event.id
+                        problem = f"event #{event.id} was changed after it was written"
+                if not seen:
+                    assert checkpoint is not None
+                    if event.id == checkpoint.last_id:
+                        seen = True
+                        if event.hash != checkpoint.last_hash or count != checkpoint.count:
+                            cp_bad = event.id
+                            cp_problem = (
+                                f"event #{event.id} is not the one the checkpoint of "
+                                f"{_short(checkpoint.at)} signed"
+                            )
+                    elif event.id > checkpoint.last_id:
+                        seen = True
+                        cp_bad = checkpoint.last_id
+                        cp_problem = (
+                            f"event #{checkpoint.last_id}, signed by the checkpoint of "
+                            f"{_short(checkpoint.at)}, is missing"
+                        )
+                prev = event.hash
+                last_id = event.id
+        if not seen:
+            assert checkpoint is not None
+            cp_bad = (last_id or 0) + 1
+            cp_problem = (
+                f"the newest {max(checkpoint.count - count, 1)} event(s) are missing: the chain "
+                f"ends at #{last_id or 0} but the checkpoint of {_short(checkpoint.at)} "
+                f"saw #{checkpoint.last_id}"
+            )
+        if note_is_problem and not cp_problem:
+            cp_problem = note
+        if not problem and cp_problem:
+            problem, first_bad = cp_problem, cp_bad
+        if cp_problem:
+            note = cp_problem
+        elif checkpoint is not None:
+            note = f"agrees with the checkpoint of {_short(checkpoint.at)} (#{checkpoint.last_id})"
+        return ChainReport(
+            ok=not problem,
+            count=count,
+            last_id=last_id,
+            last_hash=prev if count else "",
+            first_bad_id=first_bad,
+            problem=problem,
+            checkpoint=checkpoint,
+            checkpoint_note=note,
+        )
+
+    def _find_checkpoint(
+        self, store_id: str, first_hash: str
+    ) -> tuple[AuditCheckpoint | None, str, bool]:
+        """The newest checkpoint, a note about it, and whether that note is a problem."""
+        if self.checkpoints is None:
+            return None, "checkpoints are not kept on this terminal", False
+        try:
+            found = self.checkpoints.find(
+                store_id, first_hash=first_hash, location=self.ctx.db.description
+            )
+        except CheckpointError as exc:
+            return None, exc.message, True
+        if found is None:
+            return None, "no checkpoint of this store yet", False
+        if found.store_id != store_id:
+            return (
+                found,
+                f"the store's id changed from {found.store_id} to {store_id} since its checkpoint",
+                True,
+            )
+        return found, "", False
+
+    def verify(self, actor: Actor) -> ChainReport:
+        """Check the chain and the newest checkpoint; record the check; when all is well,
+        write a new checkpoint of what was checked."""
+        self._require_reader(actor, "audit.verify")
+        report = self.check_chain()
+        if report.ok and report.last_id is not None and self.checkpoints is not None:
+            self._save_checkpoint(report.count, report.last_id, report.last_hash)
+        self.record_alone(
+            actor,
+            "audit.verify",
+            record_type=RecordType.AUDIT,
+            record_id=report.first_bad_id or "",
+            outcome=AuditOutcome.SUCCESS if report.ok else AuditOutcome.FAILURE,
+            detail=f"{report.count} events" + ("" if report.ok else "; chain broken"),
+        )
+        return report
+
+    # -- checkpoints -------------------------------------------------------------------------
+
+    def _save_checkpoint(
+        self, count: int, last_id: int, last_hash: str, *, force: bool = False
+    ) -> AuditCheckpoint | None:
+        assert self.checkpoints is not None
+        with self.ctx.db.read() as session:
+            store_id = _store_id(session)
+            first_hash = (
+                session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id).limit(1)) or ""
+            )
+        cp = AuditCheckpoint(
+            store_id=store_id,
+            count=count,
+            last_id=last_id,
+            last_hash=last_hash,
+            first_hash=first_hash,
+            location=self.ctx.db.description,
+            at=self.ctx.now().astimezone(UTC),
+        )
+        return cp if self.checkpoints.save(cp, force=force) else None
+
+    def write_checkpoint(self, *, force: bool = False) -> AuditCheckpoint | None:
+        """Sign the chain's current head (without walking the chain). Returns the checkpoint,
+        or None when there are no events, no keeper, or a newer checkpoint is already kept.
+        ``force`` replaces even a newer checkpoint (after restoring a backup on purpose)."""
+        if self.checkpoints is None:
+            return None
+        with self.ctx.db.read() as session:
+            count, last_id = session.execute(
+                select(func.count(), func.max(AuditEvent.id)).select_from(AuditEvent)
+            ).one()
+            if not count:
+                return None
+            last_hash = session.scalar(select(AuditEvent.hash).where(AuditEvent.id == last_id))
+        return self._save_checkpoint(int(count), int(last_id), str(last_hash), force=force)
+
+    def write_checkpoint_quietly(self) -> None:
+        """For periodic and at-exit checkpoints: a failure is logged (without any record
+        data), never raised into the officer's work."""
+        try:
+            self.write_checkpoint()
+        except Exception as exc:
+            log.warning("audit checkpoint not written: %s", type(exc).__name__)
+
+    def close(self) -> None:
+        """At exit: checkpoint what this process appended since the last checkpoint."""
+        if self.checkpoints is not None and self._appends_since_checkpoint:
+            self._appends_since_checkpoint = 0
+            self.write_checkpoint_quietly()
+
+    # -- export ------------------------------------------------------------------------------
+
+    def export_csv(
+        self,
+        actor: Actor,
+        out: TextIO,
+        *,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> int:
+        """Write events from the agency's local day ``since`` up to and including ``until``
+        as CSV (times in UTC); returns how many. Supervisors only; recorded."""
+        self._require_reader(actor, "audit.export")
+        start = self._day_start(since) if since else None
+        end = self._day_start(until, next_day=True) if until else None
+        writer = csv.writer(out)
+        writer.writerow(CSV_COLUMNS)
+        written = 0
+        with self.ctx.db.read() as session:
+            first_id = 0
+            if start is not None:
+                first = session.scalar(
+                    select(func.min(AuditEvent.id)).where(AuditEvent.at >= start)
+                )
+                first_id = (first - 1) if first is not None else -1
+            if first_id >= 0:
+                for event in self._events(session, since_id=first_id):
+                    if start is not None and event.at < start:
+                        continue
+                    if end is not None and event.at >= end:
+                        continue
+                    writer.writerow(
+                        (
+                            event.id,
+                            event.at.astimezone(UTC).isoformat(timespec="milliseconds")[:-4] + "Z",
+                            event.badge,
+                            "" if event.officer_id is None else event.officer_id,
+                            event.action,
+                            event.record_type,
+                            event.record_id,
+                            event.outcome,
+                            event.detail,
+                            event.terminal,
+                            event.hash,
+                        )
+                    )
+                    written += 1
+        self.record_alone(
+            actor,
+            "audit.export",
+            record_type=RecordType.AUDIT,
+            detail=f"{written} events"
+            + (f" since {since.isoformat()}" if since else "")
+            + (f" until {until.isoformat()}" if until else ""),
+        )
+        return written
+
+    def _day_start(self, day: date, *, next_day: bool = False) -> datetime:
+        from datetime import timedelta
+
+        if next_day:
+            day = day + timedelta(days=1)
+        return datetime.combine(day, time(0), tzinfo=self.ctx.tz).astimezone(UTC)
+
+
+def _store_id(session: Session) -> str:
+    value = session.scalar(select(Setting.value).where(Setting.key == STORE_ID_SETTING))
+    return value or "unnamed"
+
+
+def _short(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")

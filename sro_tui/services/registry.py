@@ -100,6 +100,7 @@ class Services:
             return store_settings.get_flag(session, store_settings.DEMO)
 
     def close(self) -> None:
+        self.audit.close()  # a last checkpoint of what this process appended
         self.db.dispose()
 
 
