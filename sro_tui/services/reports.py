@@ -1,0 +1,1075 @@
+"""Reports: the daily shift report, the monthly activity report, the school year to date and
+the federal counts.
+
+Every count is a SQL aggregate over a bounded range of the occurred_at / date indexes,
+bucketed by period with a CASE expression, so the month, the month before and the same month
+last year (or the twelve months of a school year) come back from one query per measure group.
+Python only folds the few grouped rows that come back; it never walks the records.
+
+Month boundaries are the agency's local midnights converted to UTC (``Period``), so a report
+for September holds what happened in September in Ventura, whatever the offset that day.
+
+Who may run what:
+- daily: an officer their own day; a supervisor anyone's.
+- monthly / year to date: an officer their own figures (``officer_badge`` = their badge);
+  department-wide, per-school and other officers' figures are for supervisors.
+- federal counts: supervisors (department statistics).
+Each run is audited as ``report.run`` (refusals as denied); the audit detail names the kind,
+the period and the scope (badge / school code), never any record content.
+
+The figures are computed in a read transaction and the audit event written in a transaction
+of its own afterwards, so the SQLite write lock is not held while the aggregates run.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    case,
+    distinct,
+    func,
+    literal_column,
+    or_,
+    select,
+)
+from sqlalchemy.orm import Session
+
+from ..domain.enums import (
+    AuditOutcome,
+    ChecklistStatus,
+    ContactKind,
+    IncidentStatus,
+    OutcomeKind,
+    PersonRole,
+    RecordType,
+    ReferralStatus,
+    WeaponType,
+)
+from ..domain.errors import NotFound, PermissionDenied, SroError
+from ..domain.officers import Actor, normalise_badge
+from ..domain.permissions import may_run_department_reports
+from ..domain.reports import (
+    NOT_RECORDED,
+    CategoryCount,
+    DailyEntry,
+    DailyReport,
+    FederalCounts,
+    Figure,
+    MonthlyReport,
+    Period,
+    ReportHeader,
+    Section,
+    WeaponCount,
+    YtdMonth,
+    YtdReport,
+    add_months,
+    month_key,
+    parse_month,
+    parse_school_year,
+    school_year_for_day,
+    school_year_label,
+    school_year_months,
+)
+from ..store.models import (
+    ChecklistItem,
+    Incident,
+    IncidentOffense,
+    IncidentPerson,
+    Location,
+    Note,
+    NoteStudent,
+    OffenseCategory,
+    Officer,
+    Referral,
+    ReferralEvent,
+    ReferralProgram,
+    School,
+    Shift,
+)
+from . import store_settings
+from .audit import AuditTrail
+from .context import ServiceContext
+
+# Incidents count once filed: drafts are the officer's unfinished work and are left out.
+COUNTED_STATUSES = (
+    IncidentStatus.SUBMITTED.value,
+    IncidentStatus.RETURNED.value,
+    IncidentStatus.APPROVED.value,
+)
+TRESPASS_CODE = "TRESPASS"
+# Kinds of note that are advisory sessions (counted with students / parents / staff).
+STUDENT_SESSION_KINDS = (ContactKind.MENTORING, ContactKind.SAP_GROUP)
+ADVISORY_KINDS = (
+    ContactKind.MENTORING,
+    ContactKind.SAP_GROUP,
+    ContactKind.PARENT,
+    ContactKind.STAFF,
+    ContactKind.MEDIATION,
+)
+# Outcomes by which a student is taken up by law enforcement (beyond being named a suspect).
+LAW_ENFORCEMENT_OUTCOMES = (
+    OutcomeKind.CITATION,
+    OutcomeKind.JUVENILE_PETITION,
+    OutcomeKind.ARREST,
+    OutcomeKind.DIVERSION_REFERRAL,
+)
+# Status changes shown in the monthly report (the first, "referred", is the referral itself).
+MOVED_STATUSES = tuple(s for s in ReferralStatus if s is not ReferralStatus.REFERRED)
+
+MONTHLY_NOTES = (
+    "Incidents are counted once filed (submitted, returned or approved); drafts are not.",
+    "Arrests, citations, petitions and diversion referrals count once per person per "
+    "incident, however many charges or offenses the incident lists.",
+    "Calls for service count incidents with at least one person whose outcome was "
+    "'handled by school' or 'resolved by officer'.",
+    "Use of force and events are not recorded by sro-tui: shown as 0, 'not recorded'.",
+    "Advisory sessions with students are mentoring notes and SAP group sessions; with "
+    "parents / staff, parent / staff contacts and any advisory note marked with a parent / "
+    "staff member present.",
+    "Federal counts (CRDC) are unduplicated students in the period: referred to law "
+    "enforcement means named as suspect or given a citation, petition, arrest or diversion.",
+)
+FEDERAL_NOTES = (
+    "CRDC counts are unduplicated students (linked to a student record) in the school year.",
+    "A student is referred to law enforcement when named as suspect/offender in a filed "
+    "incident, or given a citation, juvenile petition, arrest or diversion referral.",
+    "Gun-Free Schools Act: incidents with a firearm on any offense. sro-tui records 'firearm' "
+    "without the handgun / rifle / other-firearm split.",
+)
+
+
+@dataclass(frozen=True)
+class _Scope:
+    school_id: int | None = None
+    school_code: str | None = None
+    school_name: str | None = None
+    officer_id: int | None = None
+    officer_badge: str | None = None
+    officer_name: str | None = None
+
+    @property
+    def label(self) -> str:
+        parts = []
+        if self.school_name:
+            parts.append(f"{self.school_name} ({self.school_code})")
+        if self.officer_name:
+            parts.append(f"Officer {self.officer_name}, badge {self.officer_badge}")
+        return "; ".join(parts) if parts else "Department-wide"
+
+    @property
+    def audit_detail(self) -> str:
+        parts = []
+        if self.school_code:
+            parts.append(f"school {self.school_code}")
+        if self.officer_badge:
+            parts.append(f"officer {self.officer_badge}")
+        return ", ".join(parts) or "department"
+
+
+Counts = dict[str, list[int]]
+
+
+# --- SQL building blocks -----------------------------------------------------------------------
+
+
+def _bucket(column: Any, ranges: Sequence[tuple[Any, Any]]) -> ColumnElement[int]:
+    """The index of the range a value falls in (or -1): CASE WHEN a0<=col<b0 THEN 0 ..."""
+    whens = [
+        (and_(column >= start, column < end), literal_column(str(index)))
+        for index, (start, end) in enumerate(ranges)
+    ]
+    return case(*whens, else_=literal_column("-1"))
+
+
+def _within(column: Any, ranges: Sequence[tuple[Any, Any]]) -> ColumnElement[bool]:
+    """column in any of the ranges; touching ranges are merged so an index scan stays one."""
+    merged: list[list[Any]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return or_(*[and_(column >= start, column < end) for start, end in merged])
+
+
+def _has_outcome(kind: OutcomeKind) -> ColumnElement[bool]:
+    # Outcomes are kept as OutcomeKind values in one text column; no value is a substring of
+    # another, so a LIKE on the value finds it whatever the separator.
+    return IncidentPerson.outcomes.like(f"%{kind.value}%")
+
+
+def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    return case((condition, literal_column("1")), else_=literal_column("0"))
+
+
+def _incident_scope(scope: _Scope) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = [Incident.status.in_(COUNTED_STATUSES)]
+    if scope.school_id is not None:
+        clauses.append(Incident.school_id == scope.school_id)
+    if scope.officer_id is not None:
+        clauses.append(Incident.officer_id == scope.officer_id)
+    return clauses
+
+
+def _zeros(n: int) -> list[int]:
+    return [0] * n
+
+
+def _fill(counts: Counts, key: str, n: int, rows: Any) -> None:
+    series = counts.setdefault(key, _zeros(n))
+    for period, value in rows:
+        if period is not None and 0 <= int(period) < n:
+            series[int(period)] += int(value or 0)
+
+
+# --- the aggregates (each returns measure -> one count per range) -------------------------------
+
+
+def count_incidents(session: Session, scope: _Scope, ranges: list[tuple[datetime, datetime]]):
+    n = len(ranges)
+    inner = (
+        select(_bucket(Incident.occurred_at, ranges).label("p"), Incident.id.label("iid"))
+        .where(_within(Incident.occurred_at, ranges), *_incident_scope(scope))
+        .subquery()
+    )
+    counts: Counts = {}
+    query = select(inner.c.p, func.count()).group_by(inner.c.p)
+    _fill(counts, "incidents", n, session.execute(query))
+    return counts
+
+
+def count_outcomes(session: Session, scope: _Scope, ranges: list[tuple[datetime, datetime]]):
+    """Outcomes once per person per incident; calls for service once per incident; CRDC
+    counts once per student in the period."""
+    n = len(ranges)
+    kinds = {
+        "resolved": OutcomeKind.RESOLVED_BY_OFFICER,
+        "handled": OutcomeKind.HANDLED_BY_SCHOOL,
+        "arrests": OutcomeKind.ARREST,
+        "citations": OutcomeKind.CITATION,
+        "petitions": OutcomeKind.JUVENILE_PETITION,
+        "diversions": OutcomeKind.DIVERSION_REFERRAL,
+    }
+    # A student listed twice in one incident is one person; others are each their own row.
+    person_key = func.coalesce(IncidentPerson.student_id, -IncidentPerson.id)
+    referred = or_(
+        IncidentPerson.role == PersonRole.SUSPECT.value,
+        *[_has_outcome(k) for k in LAW_ENFORCEMENT_OUTCOMES],
+    )
+    rows = (
+        select(
+            _bucket(Incident.occurred_at, ranges).label("p"),
+            Incident.id.label("iid"),
+            person_key.label("pk"),
+            IncidentPerson.student_id.label("sid"),
+            _flag(referred).label("referred"),
+            *[_flag(_has_outcome(kind)).label(name) for name, kind in kinds.items()],
+        )
+        .join(Incident, Incident.id == IncidentPerson.incident_id)
+        .where(_within(Incident.occurred_at, ranges), *_incident_scope(scope))
+        .subquery()
+    )
+    per_person = (
+        select(
+            rows.c.p,
+            rows.c.iid,
+            rows.c.pk,
+            *[func.max(rows.c[name]).label(name) for name in kinds],
+        )
+        .group_by(rows.c.p, rows.c.iid, rows.c.pk)
+        .subquery()
+    )
+    totals = select(
+        per_person.c.p,
+        *[func.sum(per_person.c[name]).label(name) for name in kinds],
+        func.count(distinct(case((per_person.c.handled == 1, per_person.c.iid)))).label("h_calls"),
+        func.count(distinct(case((per_person.c.resolved == 1, per_person.c.iid)))).label("r_calls"),
+    ).group_by(per_person.c.p)
+    counts: Counts = {}
+    for name in (*kinds, "h_calls", "r_calls"):
+        counts[name] = _zeros(n)
+    for row in session.execute(totals).mappings():
+        p = int(row["p"])
+        if 0 <= p < n:
+            for name in (*kinds, "h_calls", "r_calls"):
+                counts[name][p] = int(row[name] or 0)
+    students = select(
+        rows.c.p,
+        func.count(distinct(case((rows.c.referred == 1, rows.c.sid)))).label("crdc_referred"),
+        func.count(distinct(case((rows.c.arrests == 1, rows.c.sid)))).label("crdc_arrests"),
+    ).group_by(rows.c.p)
+    counts["crdc_referred"] = _zeros(n)
+    counts["crdc_arrests"] = _zeros(n)
+    for row in session.execute(students).mappings():
+        p = int(row["p"])
+        if 0 <= p < n:
+            counts["crdc_referred"][p] = int(row["crdc_referred"] or 0)
+            counts["crdc_arrests"][p] = int(row["crdc_arrests"] or 0)
+    return counts
+
+
+def count_offenses(session: Session, scope: _Scope, ranges: list[tuple[datetime, datetime]]):
+    """Trespass contacts and incidents by weapon type (each incident once per kind)."""
+    n = len(ranges)
+    inner = (
+        select(
+            _bucket(Incident.occurred_at, ranges).label("p"),
+            Incident.id.label("iid"),
+            IncidentOffense.weapon.label("weapon"),
+            OffenseCategory.code.label("code"),
+        )
+        .join(IncidentOffense, IncidentOffense.incident_id == Incident.id)
+        .join(OffenseCategory, OffenseCategory.id == IncidentOffense.category_id)
+        .where(_within(Incident.occurred_at, ranges), *_incident_scope(scope))
+        .subquery()
+    )
+    counts: Counts = {}
+    trespass = (
+        select(inner.c.p, func.count(distinct(inner.c.iid)))
+        .where(inner.c.code == TRESPASS_CODE)
+        .group_by(inner.c.p)
+    )
+    _fill(counts, "trespass", n, session.execute(trespass))
+    by_weapon = (
+        select(inner.c.p, inner.c.weapon, func.count(distinct(inner.c.iid)))
+        .where(inner.c.weapon != WeaponType.NONE.value)
+        .group_by(inner.c.p, inner.c.weapon)
+    )
+    for weapon in WeaponType:
+        if weapon is not WeaponType.NONE:
+            counts[f"weapon:{weapon.value}"] = _zeros(n)
+    for p, weapon, value in session.execute(by_weapon):
+        key = f"weapon:{weapon}"
+        if key in counts and 0 <= int(p) < n:
+            counts[key][int(p)] = int(value)
+    return counts
+
+
+def count_campus_checks(session: Session, scope: _Scope, ranges: list[tuple[date, date]]):
+    n = len(ranges)
+    clauses = [
+        ChecklistItem.status == ChecklistStatus.DONE.value,
+        _within(Shift.shift_date, ranges),
+    ]
+    if scope.school_id is not None:
+        clauses.append(Shift.school_id == scope.school_id)
+    if scope.officer_id is not None:
+        clauses.append(Shift.officer_id == scope.officer_id)
+    inner = (
+        select(_bucket(Shift.shift_date, ranges).label("p"), ChecklistItem.id.label("cid"))
+        .join(Shift, Shift.id == ChecklistItem.shift_id)
+        .where(*clauses)
+        .subquery()
+    )
+    counts: Counts = {}
+    query = select(inner.c.p, func.count()).group_by(inner.c.p)
+    _fill(counts, "campus_checks", n, session.execute(query))
+    return counts
+
+
+def count_notes(session: Session, scope: _Scope, ranges: list[tuple[datetime, datetime]]):
+    n = len(ranges)
+    clauses = [_within(Note.occurred_at, ranges)]
+    if scope.school_id is not None:
+        clauses.append(Note.school_id == scope.school_id)
+    if scope.officer_id is not None:
+        clauses.append(Note.officer_id == scope.officer_id)
+    inner = (
+        select(
+            _bucket(Note.occurred_at, ranges).label("p"),
+            Note.kind.label("kind"),
+            Note.with_parent.label("wp"),
+            Note.with_staff.label("ws"),
+            func.coalesce(Note.head_count, 0).label("heads"),
+        )
+        .where(*clauses)
+        .subquery()
+    )
+    grouped = select(
+        inner.c.p, inner.c.kind, inner.c.wp, inner.c.ws, func.count(), func.sum(inner.c.heads)
+    ).group_by(inner.c.p, inner.c.kind, inner.c.wp, inner.c.ws)
+    names = (
+        "contacts",
+        "with_students",
+        "with_parents",
+        "with_staff",
+        "mediations",
+        "liaison",
+        "classes",
+        "students_reached",
+        "trainings",
+        "staff_trained",
+    )
+    counts: Counts = {name: _zeros(n) for name in names}
+    for p, kind, with_parent, with_staff, number, heads in session.execute(grouped):
+        p = int(p)
+        if not 0 <= p < n:
+            continue
+        number, heads = int(number), int(heads or 0)
+        counts["contacts"][p] += number
+        try:
+            kind = ContactKind(kind)
+        except ValueError:
+            continue
+        if kind in STUDENT_SESSION_KINDS:
+            counts["with_students"][p] += number
+        if kind is ContactKind.PARENT or (with_parent and kind in ADVISORY_KINDS):
+            counts["with_parents"][p] += number
+        if kind is ContactKind.STAFF or (with_staff and kind in ADVISORY_KINDS):
+            counts["with_staff"][p] += number
+        if kind is ContactKind.MEDIATION:
+            counts["mediations"][p] += number
+        if kind is ContactKind.LIAISON:
+            counts["liaison"][p] += number
+        if kind is ContactKind.CLASSROOM:
+            counts["classes"][p] += number
+            counts["students_reached"][p] += heads
+        if kind is ContactKind.STAFF_TRAINING:
+            counts["trainings"][p] += number
+            counts["staff_trained"][p] += heads
+    return counts
+
+
+def _referral_scope(scope: _Scope) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = []
+    if scope.school_id is not None:
+        clauses.append(Referral.school_id == scope.school_id)
+    if scope.officer_id is not None:
+        clauses.append(Referral.referred_by_id == scope.officer_id)
+    return clauses
+
+
+def count_referrals(session: Session, scope: _Scope, ranges: list[tuple[date, date]]):
+    """Referrals made, by program id ('program:<id>') and in all ('referrals'); status
+    changes recorded in the period, by new status ('status:<value>')."""
+    n = len(ranges)
+    made = (
+        select(_bucket(Referral.referred_on, ranges).label("p"), Referral.program_id.label("pid"))
+        .where(_within(Referral.referred_on, ranges), *_referral_scope(scope))
+        .subquery()
+    )
+    counts: Counts = {"referrals": _zeros(n)}
+    for p, program_id, value in session.execute(
+        select(made.c.p, made.c.pid, func.count()).group_by(made.c.p, made.c.pid)
+    ):
+        p = int(p)
+        if 0 <= p < n:
+            counts.setdefault(f"program:{program_id}", _zeros(n))[p] += int(value)
+            counts["referrals"][p] += int(value)
+    moved = (
+        select(
+            _bucket(ReferralEvent.on, ranges).label("p"), ReferralEvent.to_status.label("status")
+        )
+        .join(Referral, Referral.id == ReferralEvent.referral_id)
+        .where(
+            _within(ReferralEvent.on, ranges),
+            ReferralEvent.from_status.is_not(None),
+            *_referral_scope(scope),
+        )
+        .subquery()
+    )
+    for status in MOVED_STATUSES:
+        counts[f"status:{status.value}"] = _zeros(n)
+    for p, status, value in session.execute(
+        select(moved.c.p, moved.c.status, func.count()).group_by(moved.c.p, moved.c.status)
+    ):
+        key = f"status:{status}"
+        if key in counts and 0 <= int(p) < n:
+            counts[key][int(p)] += int(value)
+    return counts
+
+
+def count_categories(
+    session: Session, scope: _Scope, start: datetime, end: datetime
+) -> list[CategoryCount]:
+    """Filed incidents per offense category in [start, end): an incident listing several
+    categories counts once under each."""
+    inner = (
+        select(Incident.id.label("iid"), IncidentOffense.category_id.label("cid"))
+        .join(IncidentOffense, IncidentOffense.incident_id == Incident.id)
+        .where(Incident.occurred_at >= start, Incident.occurred_at < end, *_incident_scope(scope))
+        .subquery()
+    )
+    query = (
+        select(OffenseCategory.code, OffenseCategory.name, func.count(distinct(inner.c.iid)))
+        .join(inner, inner.c.cid == OffenseCategory.id)
+        .group_by(OffenseCategory.code, OffenseCategory.name, OffenseCategory.position)
+        .order_by(OffenseCategory.position, OffenseCategory.code)
+    )
+    return [
+        CategoryCount(code=code, name=name, incidents=int(value))
+        for code, name, value in session.execute(query)
+    ]
+
+
+# --- the service -------------------------------------------------------------------------------
+
+
+class ReportService:
+    def __init__(self, ctx: ServiceContext, audit: AuditTrail) -> None:
+        self.ctx = ctx
+        self.audit = audit
+
+    # -- shared ------------------------------------------------------------------------------
+
+    def _header(
+        self, session: Session, title: str, period_label: str, scope: _Scope
+    ) -> ReportHeader:
+        return ReportHeader(
+            agency=store_settings.get_value(session, store_settings.AGENCY_NAME),
+            title=title,
+            period_label=period_label,
+            scope_label=scope.label,
+            generated_at=self.ctx.now(),
+            timezone=self.ctx.tz.key,
+            officer_badge=scope.officer_badge,
+            officer_name=scope.officer_name,
+            school_code=scope.school_code,
+            school_name=scope.school_name,
+        )
+
+    def _resolve(
+        self, session: Session, *, officer_badge: str | None, school_code: str | None
+    ) -> _Scope:
+        fields: dict[str, Any] = {}
+        if officer_badge is not None:
+            try:
+                badge = normalise_badge(officer_badge)
+            except ValueError as exc:
+                raise NotFound(f"No officer with badge {officer_badge!r}", field="officer") from exc
+            row = session.execute(
+                select(Officer.id, Officer.badge, Officer.name).where(Officer.badge == badge)
+            ).first()
+            if row is None:
+                raise NotFound(f"No officer with badge {badge}", field="officer")
+            fields.update(officer_id=row.id, officer_badge=row.badge, officer_name=row.name)
+        if school_code is not None:
+            code = school_code.strip().upper()
+            row = session.execute(
+                select(School.id, School.code, School.name).where(School.code == code)
+            ).first()
+            if row is None:
+                raise NotFound(f"No school with code {code!r}", field="school")
+            fields.update(school_id=row.id, school_code=row.code, school_name=row.name)
+        return _Scope(**fields)
+
+    def _scope_for(
+        self,
+        actor: Actor,
+        kind: str,
+        record_id: str,
+        *,
+        officer_badge: str | None,
+        school_code: str | None,
+        own_allowed: bool = True,
+    ) -> _Scope:
+        """Resolve the scope and check the actor may run this report on it."""
+        with self.ctx.db.read() as session:
+            scope = self._resolve(session, officer_badge=officer_badge, school_code=school_code)
+        own = own_allowed and scope.officer_id is not None and scope.officer_id == actor.officer_id
+        if not (own or may_run_department_reports(actor)):
+            self.audit.record_alone(
+                actor,
+                "report.run",
+                record_type=RecordType.REPORT,
+                record_id=record_id,
+                outcome=AuditOutcome.DENIED,
+                detail=f"{kind}, {scope.audit_detail}",
+            )
+            if own_allowed:
+                raise PermissionDenied(
+                    "Officers can run reports on their own work only; department, school and "
+                    "other officers' reports are for supervisors"
+                )
+            raise PermissionDenied("Department statistics are for supervisors")
+        return scope
+
+    def _audit_run(self, actor: Actor, kind: str, record_id: str, scope: _Scope) -> None:
+        self.audit.record_alone(
+            actor,
+            "report.run",
+            record_type=RecordType.REPORT,
+            record_id=record_id,
+            detail=f"{kind}, {scope.audit_detail}",
+        )
+
+    # -- daily -------------------------------------------------------------------------------
+
+    def daily(self, actor: Actor, *, officer_badge: str | None = None, day: date) -> DailyReport:
+        """One officer's day in time order: checklist items, incidents, notes (confidential
+        ones only as existing), referrals made or moved. Student names are never shown."""
+        if officer_badge is None:
+            if actor.officer_id is None:
+                raise SroError("Say whose day: give an officer's badge", field="officer")
+            officer_badge = actor.badge
+        record_id = f"daily:{day.isoformat()}"
+        scope = self._scope_for(
+            actor, "daily", record_id, officer_badge=officer_badge, school_code=None
+        )
+        assert scope.officer_id is not None
+        period = Period.days(day, date.fromordinal(day.toordinal() + 1), self.ctx.tz, "")
+        with self.ctx.db.read() as session:
+            entries = [
+                *self._daily_checklist(session, scope.officer_id, day),
+                *self._daily_incidents(session, scope.officer_id, period),
+                *self._daily_notes(session, scope.officer_id, period),
+                *self._daily_referrals(session, scope.officer_id, day),
+            ]
+            header = self._header(session, "Daily shift report", day.strftime("%A %d %B %Y"), scope)
+        # Timed entries first in time order; then what is still pending, in checklist order.
+        ordered = sorted(
+            enumerate(entries),
+            key=lambda pair: (pair[1].at is None, pair[1].at or period.start_utc, pair[0]),
+        )
+        checklist = [e for e in entries if e.kind == "checklist"]
+        report = DailyReport(
+            header=header,
+            day=day,
+            entries=tuple(e for _, e in ordered),
+            checklist_done=sum(e.status == ChecklistStatus.DONE.value for e in checklist),
+            checklist_skipped=sum(e.status == ChecklistStatus.SKIPPED.value for e in checklist),
+            checklist_pending=sum(e.status == ChecklistStatus.PENDING.value for e in checklist),
+        )
+        self._audit_run(actor, "daily", record_id, scope)
+        return report
+
+    def _daily_checklist(self, session: Session, officer_id: int, day: date) -> list[DailyEntry]:
+        rows = session.execute(
+            select(ChecklistItem, School.code)
+            .join(Shift, Shift.id == ChecklistItem.shift_id)
+            .join(School, School.id == Shift.school_id)
+            .where(Shift.officer_id == officer_id, Shift.shift_date == day)
+            .order_by(School.code, ChecklistItem.position, ChecklistItem.id)
+        )
+        entries = []
+        for item, code in rows:
+            details = []
+            if item.status == ChecklistStatus.SKIPPED.value and item.skip_reason:
+                details.append(f"Skipped: {item.skip_reason}")
+            if item.note:
+                details.append(item.note)
+            pending = item.status == ChecklistStatus.PENDING.value
+            entries.append(
+                DailyEntry(
+                    at=None if pending else item.status_at,
+                    kind="checklist",
+                    school_code=code,
+                    title=item.label,
+                    status=item.status,
+                    detail=" | ".join(details),
+                )
+            )
+        return entries
+
+    def _daily_incidents(
+        self, session: Session, officer_id: int, period: Period
+    ) -> list[DailyEntry]:
+        rows = session.execute(
+            select(
+                Incident.id,
+                Incident.number,
+                Incident.status,
+                Incident.occurred_at,
+                School.code,
+                Location.name,
+            )
+            .join(School, School.id == Incident.school_id)
+            .join(Location, Location.id == Incident.location_id)
+            .where(
+                Incident.officer_id == officer_id,
+                Incident.occurred_at >= period.start_utc,
+                Incident.occurred_at < period.end_utc,
+            )
+            .order_by(Incident.occurred_at, Incident.id)
+        ).all()
+        ids = [r.id for r in rows]
+        if not ids:
+            return []
+        categories: dict[int, list[tuple[bool, str]]] = defaultdict(list)
+        for incident_id, most_severe, name in session.execute(
+            select(IncidentOffense.incident_id, IncidentOffense.most_severe, OffenseCategory.name)
+            .join(OffenseCategory, OffenseCategory.id == IncidentOffense.category_id)
+            .where(IncidentOffense.incident_id.in_(ids))
+            .order_by(IncidentOffense.id)
+        ):
+            categories[incident_id].append((bool(most_severe), name))
+        people: dict[int, int] = defaultdict(int)
+        outcomes: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for incident_id, stored in session.execute(
+            select(IncidentPerson.incident_id, IncidentPerson.outcomes).where(
+                IncidentPerson.incident_id.in_(ids)
+            )
+        ):
+            people[incident_id] += 1
+            for kind in OutcomeKind:
+                if kind.value in (stored or ""):
+                    outcomes[incident_id][kind.value] += 1
+        entries = []
+        for row in rows:
+            cats = categories.get(row.id, [])
+            top = next((name for severe, name in cats if severe), cats[0][1] if cats else "")
+            more = f" (+{len(cats) - 1} more)" if len(cats) > 1 else ""
+            detail = [f"At {row.name}", f"{people.get(row.id, 0)} people involved"]
+            if outcomes.get(row.id):
+                detail.append(
+                    "Outcomes: " + ", ".join(f"{k} {v}" for k, v in outcomes[row.id].items())
+                )
+            entries.append(
+                DailyEntry(
+                    at=row.occurred_at,
+                    kind="incident",
+                    school_code=row.code,
+                    title=f"Incident {row.number}" + (f": {top}{more}" if top else ""),
+                    status=row.status,
+                    detail="; ".join(detail),
+                )
+            )
+        return entries
+
+    def _daily_notes(self, session: Session, officer_id: int, period: Period) -> list[DailyEntry]:
+        student_count = (
+            select(func.count())
+            .where(NoteStudent.note_id == Note.id)
+            .correlate(Note)
+            .scalar_subquery()
+        )
+        rows = session.execute(
+            select(Note, School.code, student_count.label("students"))
+            .outerjoin(School, School.id == Note.school_id)
+            .where(
+                Note.officer_id == officer_id,
+                Note.occurred_at >= period.start_utc,
+                Note.occurred_at < period.end_utc,
+            )
+            .order_by(Note.occurred_at, Note.id)
+        )
+        entries = []
+        for note, code, students in rows:
+            kind = note.kind
+            if note.confidential:
+                entries.append(
+                    DailyEntry(
+                        at=note.occurred_at,
+                        kind="note",
+                        school_code=code or "",
+                        title=f"Confidential {kind} note",
+                        detail="Content withheld (confidential)",
+                        confidential=True,
+                    )
+                )
+                continue
+            title = kind[:1].upper() + kind[1:]
+            facts = []
+            if note.minutes:
+                facts.append(f"{note.minutes} min")
+            if students:
+                facts.append(f"{students} student{'s' if students != 1 else ''}")
+            if note.with_parent:
+                facts.append("parent present")
+            if note.with_staff:
+                facts.append("staff present")
+            if note.class_name:
+                facts.append(f"class {note.class_name}")
+            if note.lecture_topic:
+                facts.append(f"topic {note.lecture_topic}")
+            if note.head_count is not None:
+                facts.append(f"head count {note.head_count}")
+            if note.agency:
+                facts.append(f"agency {note.agency}")
+            if note.topics:
+                facts.append(f"topics: {note.topics}")
+            detail = "; ".join(facts)
+            if note.text:
+                detail = f"{detail}\n{note.text}" if detail else note.text
+            entries.append(
+                DailyEntry(
+                    at=note.occurred_at,
+                    kind="note",
+                    school_code=code or "",
+                    title=title,
+                    detail=detail,
+                )
+            )
+        return entries
+
+    def _daily_referrals(self, session: Session, officer_id: int, day: date) -> list[DailyEntry]:
+        entries = []
+        made = session.execute(
+            select(Referral.created_at, Referral.status, ReferralProgram.name, School.code)
+            .join(ReferralProgram, ReferralProgram.id == Referral.program_id)
+            .outerjoin(School, School.id == Referral.school_id)
+            .where(Referral.referred_by_id == officer_id, Referral.referred_on == day)
+            .order_by(Referral.created_at, Referral.id)
+        )
+        for created_at, status, program, code in made:
+            same_day = self.ctx.local_day(created_at) == day
+            entries.append(
+                DailyEntry(
+                    at=created_at if same_day else None,
+                    kind="referral",
+                    school_code=code or "",
+                    title=f"Referral made: {program}",
+                    status=status,
+                )
+            )
+        moved = session.execute(
+            select(ReferralEvent, ReferralProgram.name, School.code)
+            .join(Referral, Referral.id == ReferralEvent.referral_id)
+            .join(ReferralProgram, ReferralProgram.id == Referral.program_id)
+            .outerjoin(School, School.id == Referral.school_id)
+            .where(
+                ReferralEvent.by_id == officer_id,
+                ReferralEvent.on == day,
+                ReferralEvent.from_status.is_not(None),
+            )
+            .order_by(ReferralEvent.at, ReferralEvent.id)
+        )
+        for event, program, code in moved:
+            entries.append(
+                DailyEntry(
+                    at=event.at,
+                    kind="referral",
+                    school_code=code or "",
+                    title=f"Referral moved: {program}",
+                    status=event.to_status,
+                    detail=f"{event.from_status} -> {event.to_status}"
+                    + (f"; {event.note}" if event.note else ""),
+                )
+            )
+        return entries
+
+    # -- monthly -----------------------------------------------------------------------------
+
+    def monthly(
+        self,
+        actor: Actor,
+        *,
+        month: str,
+        school_code: str | None = None,
+        officer_badge: str | None = None,
+    ) -> MonthlyReport:
+        """The monthly activity report (the SRO triad), for one school, one officer, both, or
+        the department; each figure beside the month before and the same month last year."""
+        try:
+            year, number = parse_month(month)
+        except ValueError as exc:
+            raise SroError(str(exc), field="month") from exc
+        key = month_key(year, number)
+        record_id = f"monthly:{key}"
+        scope = self._scope_for(
+            actor, "monthly", record_id, officer_badge=officer_badge, school_code=school_code
+        )
+        tz = self.ctx.tz
+        periods = [
+            Period.month(year, number, tz),
+            Period.month(*add_months(year, number, -1), tz),
+            Period.month(year - 1, number, tz),
+        ]
+        moments = [(p.start_utc, p.end_utc) for p in periods]
+        days = [(p.start, p.end) for p in periods]
+        with self.ctx.db.read() as session:
+            counts: Counts = {}
+            counts.update(count_incidents(session, scope, moments))
+            counts.update(count_outcomes(session, scope, moments))
+            counts.update(count_offenses(session, scope, moments))
+            counts.update(count_campus_checks(session, scope, days))
+            counts.update(count_notes(session, scope, moments))
+            counts.update(count_referrals(session, scope, days))
+            programs = session.execute(
+                select(ReferralProgram.id, ReferralProgram.name, ReferralProgram.active).order_by(
+                    ReferralProgram.position, ReferralProgram.id
+                )
+            ).all()
+            header = self._header(session, "Monthly activity report", periods[0].label, scope)
+        figures = _monthly_figures(counts, programs)
+        report = MonthlyReport(
+            header=header,
+            month=key,
+            period=periods[0],
+            previous=periods[1],
+            last_year=periods[2],
+            figures=tuple(figures),
+            notes=MONTHLY_NOTES,
+        )
+        self._audit_run(actor, "monthly", record_id, scope)
+        return report
+
+    # -- school year -------------------------------------------------------------------------
+
+    def _school_year(self, school_year: str | None) -> int:
+        if school_year is None:
+            school_year = school_year_for_day(self.ctx.today())
+        try:
+            return parse_school_year(school_year)
+        except ValueError as exc:
+            raise SroError(str(exc), field="school_year") from exc
+
+    def year_to_date(
+        self,
+        actor: Actor,
+        *,
+        school_year: str | None = None,
+        school_code: str | None = None,
+        officer_badge: str | None = None,
+    ) -> YtdReport:
+        """Counts by month (July to June) and by category for a school year (default: the
+        current one), with the federal counts for the same year."""
+        start_year = self._school_year(school_year)
+        label = school_year_label(start_year)
+        record_id = f"ytd:{label}"
+        scope = self._scope_for(
+            actor, "ytd", record_id, officer_badge=officer_badge, school_code=school_code
+        )
+        tz = self.ctx.tz
+        months = [Period.month(y, m, tz) for y, m in school_year_months(start_year)]
+        year = Period.days(months[0].start, months[-1].end, tz, f"School year {label}")
+        moments = [(p.start_utc, p.end_utc) for p in months]
+        days = [(p.start, p.end) for p in months]
+        with self.ctx.db.read() as session:
+            counts: Counts = {}
+            counts.update(count_incidents(session, scope, moments))
+            counts.update(count_outcomes(session, scope, moments))
+            counts.update(count_notes(session, scope, moments))
+            counts.update(count_referrals(session, scope, days))
+            counts.update(count_campus_checks(session, scope, days))
+            categories = count_categories(session, scope, year.start_utc, year.end_utc)
+            federal = self._federal_counts(session, scope, year, label)
+            header = self._header(session, "Year to date", year.label, scope)
+        rows = tuple(
+            YtdMonth(
+                month=month_key(p.start.year, p.start.month),
+                label=p.start.strftime("%b %Y"),
+                incidents=counts["incidents"][i],
+                arrests=counts["arrests"][i],
+                citations=counts["citations"][i],
+                contacts=counts["contacts"][i],
+                referrals=counts["referrals"][i],
+                campus_checks=counts["campus_checks"][i],
+            )
+            for i, p in enumerate(months)
+        )
+        report = YtdReport(
+            header=header,
+            school_year=label,
+            period=year,
+            months=rows,
+            categories=tuple(categories),
+            federal=federal,
+            notes=MONTHLY_NOTES[:2] + FEDERAL_NOTES,
+        )
+        self._audit_run(actor, "ytd", record_id, scope)
+        return report
+
+    def _federal_counts(
+        self, session: Session, scope: _Scope, year: Period, label: str
+    ) -> FederalCounts:
+        ranges = [(year.start_utc, year.end_utc)]
+        people = count_outcomes(session, scope, ranges)
+        offenses = count_offenses(session, scope, ranges)
+        by_weapon = tuple(
+            WeaponCount(weapon=w, incidents=offenses[f"weapon:{w.value}"][0])
+            for w in WeaponType
+            if w is not WeaponType.NONE
+        )
+        return FederalCounts(
+            school_year=label,
+            school_code=scope.school_code,
+            referrals_to_law_enforcement=people["crdc_referred"][0],
+            school_related_arrests=people["crdc_arrests"][0],
+            firearm_incidents=offenses[f"weapon:{WeaponType.FIREARM.value}"][0],
+            incidents_by_weapon=by_weapon,
+            notes=FEDERAL_NOTES,
+        )
+
+    def federal(
+        self, actor: Actor, *, school_year: str | None = None, school_code: str | None = None
+    ) -> FederalCounts:
+        """CRDC referrals to law enforcement and school-related arrests, and Gun-Free Schools
+        Act firearm incidents, for a school year (department statistics: supervisors)."""
+        start_year = self._school_year(school_year)
+        label = school_year_label(start_year)
+        record_id = f"federal:{label}"
+        scope = self._scope_for(
+            actor,
+            "federal",
+            record_id,
+            officer_badge=None,
+            school_code=school_code,
+            own_allowed=False,
+        )
+        tz = self.ctx.tz
+        months = school_year_months(start_year)
+        first = Period.month(*months[0], tz)
+        last = Period.month(*months[-1], tz)
+        year = Period.days(first.start, last.end, tz, f"School year {label}")
+        with self.ctx.db.read() as session:
+            counts = self._federal_counts(session, scope, year, label)
+        self._audit_run(actor, "federal", record_id, scope)
+        return counts
+
+
+def _monthly_figures(counts: Counts, programs: Sequence[Any]) -> list[Figure]:
+    figures: list[Figure] = []
+
+    def add(section: Section, measure: str, key: str | None, note: str = "") -> None:
+        values = counts.get(key, [0, 0, 0]) if key else [0, 0, 0]
+        figures.append(
+            Figure(
+                section=section.value,
+                measure=measure,
+                current=values[0],
+                previous=values[1],
+                last_year=values[2],
+                note=note,
+            )
+        )
+
+    law = Section.LAW_ENFORCEMENT
+    add(law, "Calls for service: handled by school", "h_calls")
+    add(law, "Calls for service: resolved by officer", "r_calls")
+    add(law, "Reports (incidents filed)", "incidents")
+    add(law, "Arrests (once per person per incident)", "arrests")
+    add(law, "Citations", "citations")
+    add(law, "Juvenile petitions", "petitions")
+    add(law, "Diversion referrals", "diversions")
+    add(law, "Use of force", None, NOT_RECORDED)
+    add(law, "Trespass contacts", "trespass")
+    add(law, "Campus checks (checklist items done)", "campus_checks")
+
+    counselor = Section.COUNSELOR
+    add(counselor, "Advisory sessions with students", "with_students")
+    add(counselor, "Advisory sessions with parents", "with_parents")
+    add(counselor, "Advisory sessions with staff", "with_staff")
+    add(counselor, "Mediations", "mediations")
+    add(counselor, "Liaison contacts with agencies", "liaison")
+
+    for program_id, name, active in programs:
+        key = f"program:{program_id}"
+        if active or any(counts.get(key, [0])):
+            add(Section.REFERRALS_BY_PROGRAM, name, key)
+    add(Section.REFERRALS_BY_PROGRAM, "All referrals made", "referrals")
+    for status in MOVED_STATUSES:
+        add(Section.REFERRALS_BY_STATUS, status.value, f"status:{status.value}")
+
+    educator = Section.EDUCATOR
+    add(educator, "Classes taught", "classes")
+    add(educator, "Students reached (head count)", "students_reached")
+    add(educator, "Staff trainings", "trainings")
+    add(educator, "Staff trained (attendees)", "staff_trained")
+    add(educator, "Events", None, NOT_RECORDED)
+
+    federal = Section.FEDERAL
+    add(federal, "Students referred to law enforcement (CRDC)", "crdc_referred")
+    add(federal, "Students arrested, school-related (CRDC)", "crdc_arrests")
+    add(federal, "Firearm incidents (Gun-Free Schools Act)", f"weapon:{WeaponType.FIREARM.value}")
+    for weapon in WeaponType:
+        if weapon not in (WeaponType.NONE, WeaponType.FIREARM):
+            add(federal, f"Incidents with a weapon: {weapon.value}", f"weapon:{weapon.value}")
+    return figures

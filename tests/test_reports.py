@@ -1,0 +1,630 @@
+"""Reports against a store whose contents are built here by hand, so every expected count is
+known: the month, the month before, the same month last year; per school, per officer and for
+the department; the daily shift report; who may run what. On every backend."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import select
+
+from sro_tui.domain.enums import ContactKind, IncidentStatus, OutcomeKind, PersonRole
+from sro_tui.domain.errors import NotFound, PermissionDenied, SroError
+from sro_tui.domain.incidents import school_year_of
+from sro_tui.domain.officers import SYSTEM_ACTOR, Actor
+from sro_tui.domain.reports import MonthlyReport, Section
+from sro_tui.services.registry import Services
+from sro_tui.store.models import (
+    ChecklistItem,
+    Incident,
+    IncidentOffense,
+    IncidentPerson,
+    Location,
+    Note,
+    NoteStudent,
+    OffenseCategory,
+    Referral,
+    ReferralEvent,
+    ReferralProgram,
+    School,
+    Shift,
+    Student,
+)
+
+from .conftest import Clock, make_officer
+
+TZ = ZoneInfo("America/Los_Angeles")
+LAW = Section.LAW_ENFORCEMENT.value
+COUNSELOR = Section.COUNSELOR.value
+EDUCATOR = Section.EDUCATOR.value
+FEDERAL = Section.FEDERAL.value
+BY_PROGRAM = Section.REFERRALS_BY_PROGRAM.value
+BY_STATUS = Section.REFERRALS_BY_STATUS.value
+
+
+def local(text: str) -> datetime:
+    """'2026-09-14 09:40' in Ventura, as aware UTC."""
+    return datetime.fromisoformat(text).replace(tzinfo=TZ).astimezone(UTC)
+
+
+class Seed:
+    """Writes records straight into the store (the incident and checklist services are being
+    written in parallel; the rows are exactly what those services store)."""
+
+    def __init__(self, services: Services) -> None:
+        self.services = services
+        self.numbers = itertools.count(1)
+
+    def _school(self, session, code: str) -> int:
+        return session.scalar(select(School.id).where(School.code == code))
+
+    def student(self, district_id: str, school: str) -> int:
+        now = self.services.ctx.now()
+        with self.services.db.write() as session:
+            row = Student(
+                district_id=district_id,
+                first_name="First" + district_id,
+                last_name="Last" + district_id,
+                search_name=f"last{district_id} first{district_id}",
+                school_id=self._school(session, school),
+                grade=10,
+                created_at=now,
+                updated_at=now,
+            )
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def incident(
+        self,
+        officer: Actor,
+        school: str,
+        when: str,
+        offenses: list[tuple[str, str]],
+        people: list[tuple[int | None, str, list[OutcomeKind]]] = (),
+        status: IncidentStatus = IncidentStatus.APPROVED,
+    ) -> int:
+        """offenses: (category code, weapon); people: (student id or None, role, outcomes)."""
+        occurred = local(when) if isinstance(when, str) else when
+        now = self.services.ctx.now()
+        with self.services.db.write() as session:
+            row = Incident(
+                number=f"T-{next(self.numbers):06d}",
+                status=status.value,
+                school_id=self._school(session, school),
+                school_year=school_year_of(occurred.astimezone(TZ)),
+                officer_id=officer.officer_id,
+                location_id=session.scalar(select(Location.id).where(Location.code == "HALLWAY")),
+                occurred_at=occurred,
+                entered_at=now,
+                updated_at=now,
+                submitted_at=None if status is IncidentStatus.DRAFT else now,
+                narrative="Narrative that must never reach a report",
+            )
+            for index, (code, weapon) in enumerate(offenses):
+                category = session.scalar(
+                    select(OffenseCategory.id).where(OffenseCategory.code == code)
+                )
+                row.offenses.append(
+                    IncidentOffense(category_id=category, most_severe=index == 0, weapon=weapon)
+                )
+            for student_id, role, outcomes in people:
+                row.people.append(
+                    IncidentPerson(
+                        role=role,
+                        student_id=student_id,
+                        name="" if student_id else "Adult Trespasser",
+                        juvenile=student_id is not None,
+                        outcomes=" ".join(o.value for o in outcomes),
+                    )
+                )
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def shift(
+        self, officer: Actor, school: str, day: str, items: list[tuple[str, str, str | None, str]]
+    ) -> None:
+        """items: (label, status, local time of the status or None, skip reason)."""
+        with self.services.db.write() as session:
+            shift = Shift(
+                officer_id=officer.officer_id,
+                school_id=self._school(session, school),
+                shift_date=date.fromisoformat(day),
+                started_at=local(f"{day} 07:00"),
+            )
+            session.add(shift)
+            session.flush()
+            for position, (label, status, at, reason) in enumerate(items):
+                session.add(
+                    ChecklistItem(
+                        shift_id=shift.id,
+                        position=position,
+                        label=label,
+                        status=status,
+                        status_at=local(f"{day} {at}") if at else None,
+                        skip_reason=reason,
+                        note="",
+                    )
+                )
+
+    def note(
+        self,
+        officer: Actor,
+        kind: ContactKind,
+        when: str,
+        school: str = "VHS",
+        students: tuple[int, ...] = (),
+        **fields,
+    ) -> int:
+        now = self.services.ctx.now()
+        with self.services.db.write() as session:
+            row = Note(
+                kind=kind.value,
+                officer_id=officer.officer_id,
+                school_id=self._school(session, school),
+                occurred_at=local(when),
+                created_at=now,
+                updated_at=now,
+                **fields,
+            )
+            row.students = [NoteStudent(student_id=s) for s in students]
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def referral(
+        self,
+        officer: Actor,
+        student_id: int,
+        program: str,
+        on: str,
+        moves: list[tuple[str, str]] = (),
+    ) -> int:
+        """moves: (new status, local 'YYYY-MM-DD HH:MM' of the change)."""
+        day = date.fromisoformat(on)
+        with self.services.db.write() as session:
+            row = Referral(
+                student_id=student_id,
+                program_id=session.scalar(
+                    select(ReferralProgram.id).where(ReferralProgram.code == program)
+                ),
+                school_id=session.scalar(select(Student.school_id).where(Student.id == student_id)),
+                reason="Reason that must never reach a report",
+                referred_by_id=officer.officer_id,
+                referred_on=day,
+                status="referred",
+                created_at=local(f"{on} 13:00"),
+                updated_at=local(f"{on} 13:00"),
+            )
+            session.add(row)
+            session.flush()
+            events = [
+                ReferralEvent(from_status=None, to_status="referred", on=day, at=row.created_at)
+            ]
+            current = "referred"
+            for status, when in moves:
+                events.append(
+                    ReferralEvent(
+                        from_status=current,
+                        to_status=status,
+                        on=local(when).astimezone(TZ).date(),
+                        at=local(when),
+                        by_id=officer.officer_id,
+                    )
+                )
+                current = status
+            for event in events:
+                event.referral_id = row.id
+                event.by_id = event.by_id or officer.officer_id
+                session.add(event)
+            row.status = current
+            return row.id
+
+
+ARREST, CITATION = OutcomeKind.ARREST, OutcomeKind.CITATION
+SUSPECT, WITNESS = PersonRole.SUSPECT.value, PersonRole.WITNESS.value
+
+
+@pytest.fixture
+def world(services: Services, clock: Clock, officer: Actor, other_officer: Actor, supervisor):
+    """The store every report test reads. Expected counts are written beside each record."""
+    clock.now = datetime(2026, 10, 20, 18, 0, tzinfo=UTC)
+    seed = Seed(services)
+    s1 = seed.student("S1", "VHS")
+    s2 = seed.student("S2", "VHS")
+    s3 = seed.student("S3", "VHS")
+    s4 = seed.student("S4", "BHS")
+
+    # September 2026 (the month reported)
+    # I1: three charges and a firearm, one arrest: counts one arrest.
+    seed.incident(
+        officer,
+        "VHS",
+        "2026-09-14 09:40",
+        [("WEAPON", "firearm"), ("DRUG-POSS", "none"), ("DRUG-SALE", "none")],
+        [(s1, SUSPECT, [ARREST]), (s2, WITNESS, [])],
+    )
+    # I2: an adult trespasser arrested: an arrest, but not a student (not in CRDC).
+    seed.incident(
+        officer, "VHS", "2026-09-10 12:00", [("TRESPASS", "none")], [(None, SUSPECT, [ARREST])]
+    )
+    # I3 (other officer): handled by school / resolved by officer with a citation.
+    seed.incident(
+        other_officer,
+        "VHS",
+        "2026-09-15 11:00",
+        [("FIGHT", "personal")],
+        [
+            (s1, SUSPECT, [OutcomeKind.HANDLED_BY_SCHOOL]),
+            (s3, SUSPECT, [OutcomeKind.RESOLVED_BY_OFFICER, CITATION]),
+        ],
+        status=IncidentStatus.SUBMITTED,
+    )
+    # I4 at Buena: petition and diversion.
+    seed.incident(
+        officer,
+        "BHS",
+        "2026-09-20 10:00",
+        [("THEFT", "none")],
+        [(s4, SUSPECT, [OutcomeKind.JUVENILE_PETITION, OutcomeKind.DIVERSION_REFERRAL])],
+        status=IncidentStatus.RETURNED,
+    )
+    # I5: a draft is not counted.
+    seed.incident(
+        officer,
+        "VHS",
+        "2026-09-25 10:00",
+        [("FIGHT", "none")],
+        [(s2, SUSPECT, [ARREST])],
+        status=IncidentStatus.DRAFT,
+    )
+    # I6: 23:30 on 30 September in Ventura is 1 October in UTC: September.
+    seed.incident(officer, "VHS", "2026-09-30 23:30", [("VANDALISM", "none")])
+    # August 2026 (the month before)
+    # I7: 23:30 on 31 August local is 1 September UTC: August.
+    seed.incident(officer, "VHS", "2026-08-31 23:30", [("VANDALISM", "none")])
+    seed.incident(other_officer, "VHS", "2026-08-20 09:00", [("TRESPASS", "none")])
+    # September 2025 (same month last year)
+    seed.incident(
+        officer, "VHS", "2025-09-12 10:00", [("FIGHT", "none")], [(s3, SUSPECT, [ARREST, CITATION])]
+    )
+    # October 2026: outside every period asked for.
+    seed.incident(
+        officer, "VHS", "2026-10-01 00:30", [("FIGHT", "none")], [(s1, SUSPECT, [ARREST])]
+    )
+
+    # Checklists: campus checks are items done.
+    seed.shift(
+        officer,
+        "VHS",
+        "2026-09-14",
+        [
+            ("Campus arrival check-in", "done", "07:05", ""),
+            ("Perimeter and gate check", "done", "07:30", ""),
+            ("Parking lot check", "skipped", "08:00", "Called to the office"),
+            ("End-of-day check-out", "pending", None, ""),
+        ],
+    )
+    seed.shift(officer, "VHS", "2026-08-31", [("Campus arrival check-in", "done", "07:10", "")])
+    seed.shift(
+        other_officer, "VHS", "2026-09-14", [("Campus arrival check-in", "done", "07:00", "")]
+    )
+
+    # Notes.
+    seed.note(
+        officer,
+        ContactKind.MENTORING,
+        "2026-09-14 10:00",
+        students=(s1,),
+        confidential=True,
+        text="Confidential text that must never reach a report",
+        minutes=30,
+    )
+    seed.note(officer, ContactKind.MENTORING, "2026-09-03 10:00", students=(s2,), with_parent=True)
+    seed.note(officer, ContactKind.PARENT, "2026-09-04 15:00")
+    seed.note(officer, ContactKind.STAFF, "2026-09-05 15:00")
+    seed.note(officer, ContactKind.MEDIATION, "2026-09-08 12:00", students=(s1, s2))
+    seed.note(
+        officer,
+        ContactKind.CLASSROOM,
+        "2026-09-14 11:00",
+        class_name="Health 3",
+        lecture_topic="drug resistance",
+        head_count=28,
+        text="Vaping talk",
+    )
+    seed.note(
+        officer,
+        ContactKind.CLASSROOM,
+        "2026-09-16 11:00",
+        class_name="Health 4",
+        lecture_topic="gang resistance",
+        head_count=30,
+    )
+    seed.note(officer, ContactKind.STAFF_TRAINING, "2026-09-17 14:00", head_count=15)
+    seed.note(officer, ContactKind.LIAISON, "2026-09-18 14:00", agency="Probation")
+    seed.note(other_officer, ContactKind.MENTORING, "2026-09-21 10:00", students=(s3,))
+    seed.note(officer, ContactKind.MENTORING, "2026-08-12 10:00", students=(s1,))
+    seed.note(
+        officer,
+        ContactKind.CLASSROOM,
+        "2025-09-10 11:00",
+        class_name="Health 1",
+        lecture_topic="other",
+        head_count=25,
+    )
+
+    # Referrals.
+    seed.referral(
+        officer,
+        s1,
+        "ANGER",
+        "2026-09-05",
+        [("contacted", "2026-09-14 12:00"), ("enrolled", "2026-10-02 09:00")],
+    )
+    seed.referral(officer, s2, "PAL", "2026-09-20", [("declined", "2026-09-22 09:00")])
+    seed.referral(other_officer, s3, "PAL", "2026-08-28", [("contacted", "2026-09-02 09:00")])
+    seed.referral(officer, s4, "DIVERSION", "2025-09-15")
+    return {"s1": s1, "s2": s2, "s3": s3, "s4": s4}
+
+
+def values(report: MonthlyReport, section: str, measure: str) -> tuple[int, int, int]:
+    f = report.figure(section, measure)
+    return f.current, f.previous, f.last_year
+
+
+# --- monthly ---------------------------------------------------------------------------------
+
+
+def test_department_month_with_previous_and_last_year(services: Services, world, supervisor):
+    report = services.reports.monthly(supervisor, month="2026-09")
+    assert report.header.scope_label == "Department-wide"
+    assert report.period.label == "September 2026"
+    assert report.previous.label == "August 2026"
+    assert report.last_year.label == "September 2025"
+    assert values(report, LAW, "Reports (incidents filed)") == (5, 2, 1)
+    assert values(report, LAW, "Arrests (once per person per incident)") == (2, 0, 1)
+    assert values(report, LAW, "Citations") == (1, 0, 1)
+    assert values(report, LAW, "Juvenile petitions") == (1, 0, 0)
+    assert values(report, LAW, "Diversion referrals") == (1, 0, 0)
+    assert values(report, LAW, "Calls for service: handled by school") == (1, 0, 0)
+    assert values(report, LAW, "Calls for service: resolved by officer") == (1, 0, 0)
+    assert values(report, LAW, "Trespass contacts") == (1, 1, 0)
+    assert values(report, LAW, "Campus checks (checklist items done)") == (3, 1, 0)
+    force = report.figure(LAW, "Use of force")
+    assert (force.current, force.note) == (0, "not recorded")
+
+    assert values(report, COUNSELOR, "Advisory sessions with students") == (3, 1, 0)
+    assert values(report, COUNSELOR, "Advisory sessions with parents") == (2, 0, 0)
+    assert values(report, COUNSELOR, "Advisory sessions with staff") == (1, 0, 0)
+    assert values(report, COUNSELOR, "Mediations") == (1, 0, 0)
+    assert values(report, COUNSELOR, "Liaison contacts with agencies") == (1, 0, 0)
+
+    assert values(report, BY_PROGRAM, "Anger management") == (1, 0, 0)
+    assert values(report, BY_PROGRAM, "Police Activities League (PAL)") == (1, 1, 0)
+    assert values(report, BY_PROGRAM, "Juvenile diversion") == (0, 0, 1)
+    assert values(report, BY_PROGRAM, "All referrals made") == (2, 1, 1)
+    assert values(report, BY_STATUS, "contacted") == (2, 0, 0)
+    assert values(report, BY_STATUS, "declined") == (1, 0, 0)
+    assert values(report, BY_STATUS, "enrolled") == (0, 0, 0)  # moved in October
+
+    assert values(report, EDUCATOR, "Classes taught") == (2, 0, 1)
+    assert values(report, EDUCATOR, "Students reached (head count)") == (58, 0, 25)
+    assert values(report, EDUCATOR, "Staff trainings") == (1, 0, 0)
+    assert values(report, EDUCATOR, "Staff trained (attendees)") == (15, 0, 0)
+    assert report.figure(EDUCATOR, "Events").note == "not recorded"
+
+    # CRDC: S1, S3, S4 referred (S2 only a witness, and a suspect in a draft); S1 arrested.
+    assert values(report, FEDERAL, "Students referred to law enforcement (CRDC)") == (3, 0, 1)
+    assert values(report, FEDERAL, "Students arrested, school-related (CRDC)") == (1, 0, 1)
+    assert values(report, FEDERAL, "Firearm incidents (Gun-Free Schools Act)") == (1, 0, 0)
+    assert values(report, FEDERAL, "Incidents with a weapon: personal") == (1, 0, 0)
+
+
+def test_an_arrest_with_three_charges_counts_once(services: Services, clock, officer, supervisor):
+    clock.now = datetime(2026, 10, 20, 18, 0, tzinfo=UTC)
+    seed = Seed(services)
+    student = seed.student("S9", "VHS")
+    seed.incident(
+        officer,
+        "VHS",
+        "2026-09-14 09:40",
+        [("WEAPON", "knife"), ("DRUG-POSS", "none"), ("THREAT", "none")],
+        [(student, SUSPECT, [ARREST, CITATION])],
+    )
+    report = services.reports.monthly(supervisor, month="2026-09")
+    assert values(report, LAW, "Reports (incidents filed)") == (1, 0, 0)
+    assert values(report, LAW, "Arrests (once per person per incident)") == (1, 0, 0)
+    assert values(report, LAW, "Citations") == (1, 0, 0)
+    assert values(report, FEDERAL, "Students arrested, school-related (CRDC)") == (1, 0, 0)
+    assert values(report, FEDERAL, "Incidents with a weapon: knife") == (1, 0, 0)
+
+
+def test_officer_month_counts_only_their_work(services: Services, world, officer):
+    report = services.reports.monthly(officer, month="2026-09", officer_badge="1001")
+    assert report.header.officer_badge == "1001"
+    assert values(report, LAW, "Reports (incidents filed)") == (4, 1, 1)
+    assert values(report, LAW, "Arrests (once per person per incident)") == (2, 0, 1)
+    assert values(report, LAW, "Citations") == (0, 0, 1)
+    assert values(report, LAW, "Campus checks (checklist items done)") == (2, 1, 0)
+    assert values(report, COUNSELOR, "Advisory sessions with students") == (2, 1, 0)
+    assert values(report, BY_STATUS, "contacted") == (1, 0, 0)
+    assert values(report, BY_PROGRAM, "All referrals made") == (2, 0, 1)
+
+
+def test_school_month(services: Services, world, supervisor):
+    report = services.reports.monthly(supervisor, month="2026-09", school_code="vhs")
+    assert report.header.school_code == "VHS"
+    assert values(report, LAW, "Reports (incidents filed)") == (4, 2, 1)
+    assert values(report, LAW, "Juvenile petitions") == (0, 0, 0)  # that was at Buena
+    assert values(report, BY_PROGRAM, "All referrals made") == (2, 1, 0)
+    both = services.reports.monthly(
+        supervisor, month="2026-09", school_code="BHS", officer_badge="1001"
+    )
+    assert values(both, LAW, "Reports (incidents filed)") == (1, 0, 0)
+    assert values(both, LAW, "Juvenile petitions") == (1, 0, 0)
+
+
+def test_statistics_carry_no_names_or_content(services: Services, world, supervisor):
+    report = services.reports.monthly(supervisor, month="2026-09")
+    text = report.model_dump_json()
+    for secret in (
+        "FirstS1",
+        "LastS1",
+        "Adult Trespasser",
+        "Officer 1001",
+        "Officer 1002",
+        "must never reach",
+    ):
+        assert secret not in text
+
+
+def test_bad_month_and_unknown_scope(services: Services, world, supervisor):
+    with pytest.raises(SroError, match="YYYY-MM") as info:
+        services.reports.monthly(supervisor, month="2026-13")
+    assert info.value.field == "month"
+    with pytest.raises(NotFound):
+        services.reports.monthly(supervisor, month="2026-09", school_code="NOPE")
+    with pytest.raises(NotFound):
+        services.reports.monthly(supervisor, month="2026-09", officer_badge="9999")
+
+
+# --- permissions -----------------------------------------------------------------------------
+
+
+def test_officer_runs_own_reports_only(services: Services, world, officer, supervisor):
+    services.reports.monthly(officer, month="2026-09", officer_badge="1001")
+    for kwargs in ({}, {"officer_badge": "1002"}, {"school_code": "VHS"}):
+        with pytest.raises(PermissionDenied):
+            services.reports.monthly(officer, month="2026-09", **kwargs)
+    with pytest.raises(PermissionDenied):
+        services.reports.daily(officer, officer_badge="1002", day=date(2026, 9, 14))
+    with pytest.raises(PermissionDenied):
+        services.reports.year_to_date(officer, school_year="2026-27")
+    with pytest.raises(PermissionDenied):
+        services.reports.federal(officer, school_year="2026-27")
+    assert services.reports.daily(supervisor, officer_badge="1002", day=date(2026, 9, 14))
+    assert services.reports.monthly(supervisor, month="2026-09", officer_badge="1002")
+
+    events = [e for e in services.audit.recent(limit=50) if e.action == "report.run"]
+    denied = [e for e in events if e.outcome == "denied"]
+    assert len(denied) == 6
+    assert {e.detail for e in denied} >= {"monthly, department", "monthly, officer 1002"}
+    ok = [e for e in events if e.outcome == "success"]
+    assert {e.record_id for e in ok} == {"monthly:2026-09", "daily:2026-09-14"}
+    assert any(e.badge == "1001" and e.detail == "monthly, officer 1001" for e in ok)
+
+
+def test_local_administration_runs_department_reports(services: Services, world):
+    report = services.reports.monthly(SYSTEM_ACTOR, month="2026-09")
+    assert values(report, LAW, "Reports (incidents filed)") == (5, 2, 1)
+    last = services.audit.recent(limit=1)[0]
+    assert (last.action, last.badge, last.outcome) == ("report.run", "SYSTEM", "success")
+
+
+# --- daily -----------------------------------------------------------------------------------
+
+
+def test_daily_shift_report_in_time_order(services: Services, world, officer):
+    report = services.reports.daily(officer, day=date(2026, 9, 14))
+    assert report.header.officer_badge == "1001"
+    titles = [(e.kind, e.title, e.status) for e in report.entries]
+    assert titles == [
+        ("checklist", "Campus arrival check-in", "done"),
+        ("checklist", "Perimeter and gate check", "done"),
+        ("checklist", "Parking lot check", "skipped"),
+        ("incident", "Incident T-000001: Weapon (firearm, knife, other) (+2 more)", "approved"),
+        ("note", "Confidential mentoring note", ""),
+        ("note", "Classroom lecture", ""),
+        ("referral", "Referral moved: Anger management", "contacted"),
+        ("checklist", "End-of-day check-out", "pending"),
+    ]
+    times = [e.at for e in report.entries if e.at is not None]
+    assert times == sorted(times)
+    skipped = report.entries[2]
+    assert skipped.detail == "Skipped: Called to the office"
+    confidential = report.entries[4]
+    assert confidential.confidential and "Confidential text" not in confidential.detail
+    lecture = report.entries[5]
+    assert "head count 28" in lecture.detail and "Vaping talk" in lecture.detail
+    incident = report.entries[3]
+    assert "arrest 1" in incident.detail and "2 people" in incident.detail
+    assert (report.checklist_done, report.checklist_skipped, report.checklist_pending) == (2, 1, 1)
+    text = report.model_dump_json()
+    assert "FirstS1" not in text and "must never reach" not in text
+
+
+def test_daily_for_another_day_and_nothing_recorded(services: Services, world, supervisor):
+    report = services.reports.daily(supervisor, officer_badge="1001", day=date(2026, 9, 20))
+    assert [e.kind for e in report.entries] == ["incident", "referral"]
+    empty = services.reports.daily(supervisor, officer_badge="1002", day=date(2026, 9, 1))
+    assert empty.entries == ()
+
+
+def test_daily_needs_an_officer(services: Services, world):
+    with pytest.raises(SroError, match="badge"):
+        services.reports.daily(SYSTEM_ACTOR, day=date(2026, 9, 14))
+
+
+# --- year to date and federal ----------------------------------------------------------------
+
+
+def test_year_to_date_by_month_and_category(services: Services, world, supervisor):
+    report = services.reports.year_to_date(supervisor, school_year="2026-27")
+    assert [m.month for m in report.months][:3] == ["2026-07", "2026-08", "2026-09"]
+    assert len(report.months) == 12 and report.months[-1].month == "2027-06"
+    assert report.series("incidents")[:4] == [0, 2, 5, 1]
+    assert report.series("arrests")[:4] == [0, 0, 2, 1]
+    assert report.series("campus_checks")[:3] == [0, 1, 3]
+    assert report.series("referrals")[:3] == [0, 1, 2]
+    assert report.total("incidents") == 8
+    by_code = {c.code: c.incidents for c in report.categories}
+    assert by_code == {
+        "WEAPON": 1,
+        "DRUG-POSS": 1,
+        "DRUG-SALE": 1,
+        "TRESPASS": 2,
+        "FIGHT": 2,
+        "THEFT": 1,
+        "VANDALISM": 2,
+    }
+    assert report.federal.referrals_to_law_enforcement == 3  # S1, S3, S4 (once each)
+    assert report.federal.school_related_arrests == 1  # S1 (September, October)
+    assert report.federal.firearm_incidents == 1
+
+
+def test_year_to_date_defaults_to_this_school_year(services: Services, world, officer):
+    report = services.reports.year_to_date(officer, officer_badge="1001")
+    assert report.school_year == "2026-27"
+    assert report.series("incidents")[:4] == [0, 1, 4, 1]
+
+
+def test_federal_counts_for_a_school(services: Services, world, supervisor):
+    last_year = services.reports.federal(supervisor, school_year="2025-26")
+    assert (last_year.referrals_to_law_enforcement, last_year.school_related_arrests) == (1, 1)
+    buena = services.reports.federal(supervisor, school_year="2026-27", school_code="BHS")
+    assert (buena.referrals_to_law_enforcement, buena.school_related_arrests) == (1, 0)
+    with pytest.raises(SroError, match="2026-27"):
+        services.reports.federal(supervisor, school_year="2026-28")
+
+
+def test_month_boundaries_follow_daylight_saving(services: Services, clock, officer, supervisor):
+    """November starts at 07:00 UTC (PDT) and ends at 08:00 UTC on 1 December (PST)."""
+    clock.now = datetime(2026, 12, 20, 18, 0, tzinfo=UTC)
+    seed = Seed(services)
+    seed.incident(officer, "VHS", datetime(2026, 11, 1, 6, 59, tzinfo=UTC), [("FIGHT", "none")])
+    seed.incident(officer, "VHS", datetime(2026, 11, 1, 7, 0, tzinfo=UTC), [("FIGHT", "none")])
+    seed.incident(officer, "VHS", datetime(2026, 12, 1, 7, 59, tzinfo=UTC), [("FIGHT", "none")])
+    seed.incident(officer, "VHS", datetime(2026, 12, 1, 8, 0, tzinfo=UTC), [("FIGHT", "none")])
+    report = services.reports.monthly(supervisor, month="2026-11")
+    assert values(report, LAW, "Reports (incidents filed)") == (2, 1, 0)
+
+
+def test_a_new_officer_has_empty_figures(services: Services, world):
+    newcomer = make_officer(services, "1003")
+    report = services.reports.monthly(newcomer, month="2026-09", officer_badge="1003")
+    assert all(f.current == f.previous == f.last_year == 0 for f in report.figures)
