@@ -1,0 +1,558 @@
+"""The form machinery every data-entry screen shares.
+
+What a form gets from here:
+
+* one validate-and-save path for ctrl+s, the Save button and Enter in a one-line field;
+* errors under the field at fault, in the officer's words (``domain.validation``), the cursor
+  moved to the first bad field, and nothing typed cleared;
+* a draft saved (``services.drafts``) within :data:`AUTOSAVE_DELAY` seconds of the last key and
+  again on leaving, so a crash or a lock loses nothing; saving the record discards its draft;
+* Escape on a changed form asks: keep the draft, discard it, or go back to the form;
+* a store that cannot be written shows its message in the form, which stays open with
+  everything typed still in it.
+
+A concrete form subclasses :class:`FormScreen` (a full screen) or :class:`FormModal` (a dialog)
+and fills in the hooks of :class:`FormLogic`: ``collect`` / ``restore`` (the draft's payload),
+``build`` (typed text -> a domain schema, collecting field errors), ``persist`` (the service
+call, run in a thread) and ``saved`` (what to do afterwards).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import uuid
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from textual import work
+from textual.binding import Binding
+from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
+from textual.widgets import Button, Checkbox, Input, Select, SelectionList, Static, TextArea
+
+from ...domain.drafts import DraftRead, DraftSave
+from ...domain.errors import SroError, StoreUnavailable
+from ...domain.officers import Actor
+from ...domain.students import StudentRead, grade_label
+from ...domain.text import check_line
+from ...domain.validation import field_errors
+from ..widgets.confirm import LeaveChoice, LeaveFormScreen
+from ..widgets.fields import LabelledField
+from ..widgets.typeahead import Choice, MultiTypeAhead, TypeAhead
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from textual.app import ComposeResult
+
+    from ...services.registry import Services
+
+__all__ = [
+    "AUTOSAVE_DELAY",
+    "FieldProblems",
+    "FormLogic",
+    "FormModal",
+    "FormScreen",
+    "category_choices",
+    "location_choices",
+    "new_draft_key",
+    "student_choice",
+    "student_search",
+]
+
+AUTOSAVE_DELAY = 1.5
+"""Seconds after the last key before the draft is written (the promise is "within 2 s")."""
+
+M = TypeVar("M", bound=BaseModel)
+
+FORM_BINDINGS = [
+    Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
+    Binding("escape", "leave", "Back", id="form.leave"),
+]
+
+
+def category_choices(services: Services) -> list[Choice]:
+    """Offense categories for a type-ahead: found by code, name words or NIBRS code."""
+    return [
+        Choice(c.code, c.name, c.code, words=f"{c.nibrs} {c.ed_code}")
+        for c in services.reference.categories()
+    ]
+
+
+def location_choices(services: Services) -> list[Choice]:
+    return [Choice(loc.code, loc.name, loc.code) for loc in services.reference.locations()]
+
+
+def student_choice(student: StudentRead) -> Choice:
+    grade = f", grade {grade_label(student.grade)}" if student.grade is not None else ""
+    return Choice(student.id, student.display_name, f"{student.district_id}{grade}")
+
+
+def student_search(
+    services: Services, actor: Actor, *, limit: int = 8
+) -> Callable[[str], list[Choice]]:
+    """A type-ahead search over students by name or district ID (runs in a worker thread)."""
+
+    def search(text: str) -> list[Choice]:
+        try:
+            page = services.students.search(actor, text, limit=limit)
+        except SroError:
+            return []
+        return [student_choice(s) for s in page.items]
+
+    return search
+
+
+def new_draft_key() -> str:
+    """A draft key for a record that does not exist yet (each new form its own draft)."""
+    return "new-" + uuid.uuid4().hex[:12]
+
+
+class FieldProblems(dict[str, str]):
+    """Field name -> message, in the order found. ``add`` keeps the first message per field."""
+
+    def add(self, field: str, message: str) -> None:
+        self.setdefault(field, message)
+
+    def add_validation(self, error: ValidationError, model: type[BaseModel] | None) -> None:
+        for problem in field_errors(error, model):
+            self.add(problem.field, str(problem))
+
+
+class FormLogic:
+    """The behaviour of a form, mixed into a Screen or a ModalScreen (see below).
+
+    Hooks a form fills in: :meth:`collect`, :meth:`restore`, :meth:`draft_title`,
+    :meth:`build`, :meth:`persist`, :meth:`saved`. Class settings: ``FORM`` (the draft's
+    form name, e.g. "quick_incident") and ``WHAT`` (how the leave dialog names the form).
+    """
+
+    FORM: ClassVar[str] = "form"
+    WHAT: ClassVar[str] = "this form"
+
+    # Set by init_form(); typed here for the mixin.
+    draft_id: int | None
+    draft_key: str
+    _baseline: dict[str, Any] | None
+    _last_draft: dict[str, Any] | None
+    _autosave_timer: Timer | None
+    _draft_lock: threading.Lock
+    _finished: bool
+    _saving: bool
+
+    def init_form(self, *, draft_id: int | None = None, draft_key: str | None = None) -> None:
+        self.draft_id = draft_id
+        self.draft_key = draft_key or new_draft_key()
+        self._baseline = {}
+        self._last_draft = None
+        self._autosave_timer = None
+        self._draft_lock = threading.Lock()
+        self._finished = False
+        self._saving = False
+
+    # -- hooks -------------------------------------------------------------------------------
+
+    def collect(self) -> dict[str, Any]:
+        """Everything typed, as JSON-ready values (the draft's payload)."""
+        raise NotImplementedError
+
+    def restore(self, payload: dict[str, Any]) -> None:
+        """Put a draft's payload back into the fields."""
+        raise NotImplementedError
+
+    def draft_title(self) -> str:
+        """How the draft is listed on Today, e.g. "Quick incident — Trespass, 10:40"."""
+        return self.WHAT.capitalize()
+
+    def build(self, problems: FieldProblems) -> Any:
+        """Turn the fields into what ``persist`` takes. Add a message per bad field to
+        ``problems`` (return anything; it is ignored when there are problems)."""
+        raise NotImplementedError
+
+    def persist(self, data: Any) -> Any:
+        """Save ``data`` through a service. Runs in a thread: touch no widget here."""
+        raise NotImplementedError
+
+    def saved(self, result: Any) -> None:
+        """After a successful save (on the UI thread): notify, close or go on editing."""
+
+    def close_form(self, result: Any = None) -> None:
+        """Leave the form (its draft already kept or discarded)."""
+        self.dismiss(result)  # type: ignore[attr-defined]
+
+    # -- access --------------------------------------------------------------------------------
+
+    @property
+    def services(self) -> Services:
+        return self.app.services  # type: ignore[attr-defined]
+
+    @property
+    def actor(self) -> Actor:
+        return self.app.actor  # type: ignore[attr-defined]
+
+    def fields(self) -> list[LabelledField]:
+        """The form's fields in screen order."""
+        return list(self.query(LabelledField))  # type: ignore[attr-defined]
+
+    def field(self, name: str) -> LabelledField | None:
+        return next((f for f in self.fields() if f.field == name), None)
+
+    # -- validation and save ---------------------------------------------------------------------
+
+    def validate_model(self, model: type[M], problems: FieldProblems, **values: Any) -> M | None:
+        """Build ``model`` from ``values``; its errors go into ``problems``."""
+        try:
+            return model(**values)
+        except ValidationError as exc:
+            problems.add_validation(exc, model)
+            return None
+
+    @staticmethod
+    def check_text(problems: FieldProblems, field: str, label: str, value: str) -> str:
+        """A one-line text checked for characters a store cannot hold."""
+        try:
+            return check_line(value)
+        except ValueError as exc:
+            problems.add(field, f"{label} {exc}")
+            return value
+
+    def clear_errors(self) -> None:
+        for labelled in self.fields():
+            labelled.set_error(None)
+        self.set_message("")
+
+    def show_problems(self, problems: dict[str, str]) -> None:
+        """Each message under its field; the cursor goes to the first bad field in screen
+        order. Problems with no field on this form are shown at the top."""
+        first: LabelledField | None = None
+        loose: list[str] = []
+        for name, message in problems.items():
+            labelled = self.field(name)
+            if labelled is None:
+                loose.append(message)
+                continue
+            labelled.set_error(message)
+        for labelled in self.fields():
+            if labelled.field in problems:
+                first = labelled
+                break
+        if loose:
+            self.set_message("; ".join(loose))
+        count = len(problems)
+        self.notify(  # type: ignore[attr-defined]
+            "Please fix the field marked in red"
+            if count == 1
+            else f"Please fix the {count} fields marked in red",
+            severity="warning",
+        )
+        if first is not None:
+            labelled = first
+            self.call_after_refresh(labelled.focus_control)  # type: ignore[attr-defined]
+
+    def set_message(self, text: str, *, error: bool = True) -> None:
+        """The line at the top of the form (store trouble, problems with no field)."""
+        for message in self.query(".form-message"):  # type: ignore[attr-defined]
+            assert isinstance(message, Static)
+            message.update(text)
+            message.set_class(bool(text), "-shown")
+            message.set_class(error, "-error")
+
+    def handle_error(self, error: SroError) -> None:
+        """The one place a service's refusal turns into something on screen."""
+        if error.field and self.field(error.field) is not None:
+            self.show_problems({error.field: error.message})
+            return
+        if isinstance(error, StoreUnavailable):
+            self.set_message(f"Not saved: {error.message}. Everything you typed is still here.")
+        else:
+            self.set_message(error.message)
+        self.notify(error.message, severity="error", timeout=8)  # type: ignore[attr-defined]
+
+    def action_save(self) -> None:
+        """ctrl+s, the Save button and Enter in a one-line field all come here."""
+        if self._saving or self._finished:
+            return
+        self.clear_errors()
+        problems = FieldProblems()
+        try:
+            data = self.build(problems)
+        except SroError as exc:
+            self.handle_error(exc)
+            return
+        if problems:
+            self.show_problems(problems)
+            return
+        self._stop_autosave()
+        self._saving = True
+        self._save_in_thread(data)
+
+    @work(thread=True, group="form-save", exit_on_error=False)
+    def _save_in_thread(self, data: Any) -> None:
+        app = self.app  # type: ignore[attr-defined]
+        try:
+            with self._draft_lock:
+                result = self.persist(data)
+                # The record is safe: its draft is no longer needed.
+                if self.draft_id is not None:
+                    # A stale draft is harmless (Today still lists it); the record is saved.
+                    with contextlib.suppress(SroError):
+                        self.services.drafts.discard(self.actor, self.draft_id)
+                    self.draft_id = None
+                self._last_draft = None
+        except SroError as exc:
+            app.call_from_thread(self._save_failed, exc)
+            return
+        app.call_from_thread(self._save_done, result)
+
+    def _save_failed(self, error: SroError) -> None:
+        self._saving = False
+        self.handle_error(error)
+        # Keep the draft up to date: the officer's text must survive whatever comes next.
+        self.schedule_autosave()
+
+    def _save_done(self, result: Any) -> None:
+        self._saving = False
+        self._baseline = self.collect()
+        self.saved(result)
+
+    # -- drafts ----------------------------------------------------------------------------------
+
+    def take_baseline(self, *, changed: bool = False) -> None:
+        """Remember the fields as loaded; ``changed`` marks a form opened from a draft."""
+        self._baseline = None if changed else self.collect()
+        self._last_draft = self.collect() if changed else None
+
+    def is_changed(self) -> bool:
+        """Differs from the record as loaded (a form restored from a draft always does)."""
+        return self._baseline is None or self.collect() != self._baseline
+
+    def schedule_autosave(self) -> None:
+        """Called on every change: (re)start the countdown to the draft write."""
+        if self._finished:
+            return
+        if self._autosave_timer is not None:
+            self._autosave_timer.stop()
+        self._autosave_timer = self.set_timer(  # type: ignore[attr-defined]
+            AUTOSAVE_DELAY, self.autosave, name="autosave"
+        )
+
+    def _stop_autosave(self) -> None:
+        if self._autosave_timer is not None:
+            self._autosave_timer.stop()
+            self._autosave_timer = None
+
+    @property
+    def autosave_pending(self) -> bool:
+        return self._autosave_timer is not None
+
+    def flush_autosave(self) -> None:
+        """Write the draft now if a write is pending (tests; leaving the screen)."""
+        if self._autosave_timer is not None:
+            self._stop_autosave()
+            self.autosave()
+
+    def autosave(self) -> None:
+        self._autosave_timer = None
+        if self._finished or self._saving or not self.is_changed():
+            return
+        payload = self.collect()
+        if payload == self._last_draft:
+            return
+        self._write_draft(payload, self.draft_title(), then_close=False)
+
+    @work(thread=True, group="form-draft", exit_on_error=False)
+    def _write_draft(self, payload: dict[str, Any], title: str, then_close: bool) -> None:
+        app = self.app  # type: ignore[attr-defined]
+        try:
+            draft = self.write_draft_now(payload, title)
+        except SroError as exc:
+            app.call_from_thread(self._draft_failed, exc, then_close)
+            return
+        app.call_from_thread(self._draft_written, draft, then_close)
+
+    def write_draft_now(self, payload: dict[str, Any], title: str) -> DraftRead | None:
+        """Write the draft (blocking; from a thread, or on the way out)."""
+        with self._draft_lock:
+            if self._finished:
+                return None
+            draft = self.services.drafts.save(
+                self.actor,
+                DraftSave(form=self.FORM, key=self.draft_key, title=title[:200], payload=payload),
+            )
+            self.draft_id = draft.id
+            self._last_draft = payload
+            return draft
+
+    def _draft_written(self, draft: DraftRead | None, then_close: bool) -> None:
+        if self.has_class("-draft-failed"):  # type: ignore[attr-defined]
+            self.remove_class("-draft-failed")  # type: ignore[attr-defined]
+            self.set_message("")
+        for marker in self.query(".draft-status"):  # type: ignore[attr-defined]
+            assert isinstance(marker, Static)
+            marker.update("Draft saved")
+        if then_close:
+            self._finished = True
+            self.close_form(None)
+
+    def _draft_failed(self, error: SroError, then_close: bool) -> None:
+        self.add_class("-draft-failed")  # type: ignore[attr-defined]
+        verb = "kept" if then_close else "saved"
+        self.set_message(
+            f"Draft not {verb}: {error.message}. What you typed is still here; the form stays open."
+        )
+        self.notify(error.message, severity="error", timeout=8)  # type: ignore[attr-defined]
+
+    # -- leaving ---------------------------------------------------------------------------------
+
+    def action_leave(self) -> None:
+        """Escape: leave at once if nothing changed, otherwise ask what to do with the draft."""
+        if self._saving:
+            return
+        if not self.is_changed():
+            self._stop_autosave()
+            self._finished = True
+            self.close_form(None)
+            return
+
+        def chosen(choice: LeaveChoice | None) -> None:
+            if choice == "keep":
+                self._stop_autosave()
+                self._write_draft(self.collect(), self.draft_title(), then_close=True)
+            elif choice == "discard":
+                self._stop_autosave()
+                self._discard_and_close()
+
+        self.app.push_screen(LeaveFormScreen(self.WHAT), chosen)  # type: ignore[attr-defined]
+
+    @work(thread=True, group="form-draft", exit_on_error=False)
+    def _discard_and_close(self) -> None:
+        app = self.app  # type: ignore[attr-defined]
+        problem: SroError | None = None
+        with self._draft_lock:
+            self._finished = True
+            if self.draft_id is not None:
+                try:
+                    self.services.drafts.discard(self.actor, self.draft_id)
+                    self.draft_id = None
+                except SroError as exc:
+                    problem = exc
+        app.call_from_thread(self._discarded, problem)
+
+    def _discarded(self, problem: SroError | None) -> None:
+        if problem is not None:
+            self.notify(  # type: ignore[attr-defined]
+                f"The draft could not be removed: {problem.message}", severity="warning"
+            )
+        self.close_form(None)
+
+    def save_draft_on_exit(self) -> None:
+        """Last chance (the screen is going away without Escape, e.g. the app quits)."""
+        if self._finished or self._saving or not self.is_changed():
+            return
+        self._stop_autosave()
+        payload = self.collect()
+        if payload == self._last_draft:
+            return
+        with contextlib.suppress(SroError):  # nothing more can be done on the way out
+            self.write_draft_now(payload, self.draft_title())
+
+    # -- change tracking ---------------------------------------------------------------------------
+
+    def form_changed(self) -> None:
+        """Any edit: clear nothing, just (re)start the autosave countdown."""
+        self.schedule_autosave()
+
+
+class _FormEvents:
+    """Message handlers shared by both screen kinds. Textual finds handlers by name along the
+    class's MRO, so they work from this plain mixin (``@on`` handlers would not)."""
+
+    def _changed(self) -> None:
+        self.form_changed()  # type: ignore[attr-defined]
+
+    def on_input_changed(self, _event: Input.Changed) -> None:
+        self._changed()
+
+    def on_text_area_changed(self, _event: TextArea.Changed) -> None:
+        self._changed()
+
+    def on_type_ahead_edited(self, _event: TypeAhead.Edited) -> None:
+        self._changed()
+
+    def on_type_ahead_picked(self, _event: TypeAhead.Picked) -> None:
+        self._changed()
+
+    def on_multi_type_ahead_changed(self, _event: MultiTypeAhead.Changed) -> None:
+        self._changed()
+
+    def on_checkbox_changed(self, _event: Checkbox.Changed) -> None:
+        self._changed()
+
+    def on_select_changed(self, _event: Select.Changed) -> None:
+        self._changed()
+
+    def on_selection_list_selected_changed(self, _event: SelectionList.SelectedChanged) -> None:
+        self._changed()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in a one-line field saves (type-aheads use Enter to pick, and stop it)."""
+        event.stop()
+        self.action_save()  # type: ignore[attr-defined]
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            event.stop()
+            self.action_save()  # type: ignore[attr-defined]
+        elif event.button.id == "cancel":
+            event.stop()
+            self.action_leave()  # type: ignore[attr-defined]
+
+    def on_unmount(self) -> None:
+        self.save_draft_on_exit()  # type: ignore[attr-defined]
+
+
+FORM_CSS = """
+.form-message {
+    display: none;
+    height: auto;
+    padding: 0 1;
+}
+.form-message.-shown {
+    display: block;
+}
+.form-message.-error {
+    background: $error 30%;
+    color: $text;
+}
+.draft-status {
+    color: $text-muted;
+    width: auto;
+    height: 1;
+}
+"""
+
+
+def message_line() -> Static:
+    """The line where a form says what went wrong with the store."""
+    return Static("", classes="form-message", markup=False)
+
+
+class FormScreen(_FormEvents, FormLogic, Screen[Any]):
+    """A full-screen form (the incident form, later mentoring and referrals)."""
+
+    DEFAULT_CSS = FORM_CSS
+    BINDINGS = FORM_BINDINGS
+
+    def compose_message(self) -> ComposeResult:
+        yield message_line()
+
+
+class FormModal(_FormEvents, FormLogic, ModalScreen[Any]):
+    """A form in a dialog over the current screen (the quick incident)."""
+
+    DEFAULT_CSS = FORM_CSS
+    BINDINGS = FORM_BINDINGS
+
+    def compose_message(self) -> ComposeResult:
+        yield message_line()

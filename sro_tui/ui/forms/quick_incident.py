@@ -1,0 +1,279 @@
+"""Quick incident: log what just happened in a few keys, finish the report later.
+
+ctrl+n from any screen opens it. The category is a type-ahead, the students too (optional,
+several); the location starts as the officer's last one (or the checklist item's), the time as
+now and the school as today's. ctrl+s saves a draft incident and shows its number.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Label, Static, TextArea
+
+from ...domain.enums import PersonRole
+from ...domain.errors import SroError
+from ...domain.incidents import IncidentCreate, IncidentRead, OffenseIn, PersonIn
+from ...domain.timeparse import TimeParseError, format_local
+from ..widgets.fields import LabelledField, TimeField
+from ..widgets.typeahead import Choice, MultiTypeAhead, TypeAhead
+from .base import (
+    FieldProblems,
+    FormModal,
+    category_choices,
+    location_choices,
+    student_search,
+)
+
+__all__ = ["QUICK_INCIDENT_KEYS", "QuickIncidentScreen"]
+
+QUICK_INCIDENT_KEYS: list[tuple[str, str]] = [
+    ("ctrl+n", "open a quick incident (from any screen)"),
+    ("t r e", "type the start of the category: Trespass is the first suggestion"),
+    ("enter", "take it; the cursor moves on to Students"),
+    ("tab", "no students: move on to Narrative"),
+    ("…", "type what happened"),
+    ("ctrl+s", "save: the new incident number is shown"),
+]
+"""The fastest way to log a trespass warning, as the help screen shows it (and the test
+presses it). ``…`` stands for the narrative text."""
+
+QUICK_ROLE = PersonRole.SUSPECT
+"""The role students named in a quick incident get (the full form changes it)."""
+
+
+class QuickIncidentScreen(FormModal):
+    """The quick-incident dialog. Dismissed with the new ``IncidentRead``, or None."""
+
+    FORM = "quick_incident"
+    WHAT = "this quick incident"
+    AUTO_FOCUS = "#quick-category Input"
+
+    DEFAULT_CSS = (
+        FormModal.DEFAULT_CSS
+        + """
+    QuickIncidentScreen {
+        align: center middle;
+        background: $background 60%;
+    }
+    QuickIncidentScreen > #quick-body {
+        width: 78;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round $primary;
+        border-title-style: bold;
+        background: $surface;
+        padding: 0 1;
+    }
+    QuickIncidentScreen #quick-narrative TextArea {
+        height: 5;
+    }
+    QuickIncidentScreen .row {
+        height: auto;
+    }
+    QuickIncidentScreen .row > LabelledField {
+        width: 1fr;
+    }
+    QuickIncidentScreen #quick-keys {
+        color: $text-muted;
+        height: 1;
+    }
+    QuickIncidentScreen #quick-status {
+        height: 1;
+    }
+    QuickIncidentScreen #quick-status > Label {
+        width: 1fr;
+        color: $text-muted;
+    }
+    """
+    )
+
+    def __init__(self, prefill: dict[str, Any] | None = None, draft_id: int | None = None) -> None:
+        super().__init__()
+        self.prefill = dict(prefill or {})
+        self.init_form(draft_id=draft_id)
+        self.school_id: int | None = None
+        self.school_name = ""
+        self.category = TypeAhead(placeholder="type: tre, fight, drug…")
+        self.students = MultiTypeAhead(placeholder="name or district ID (optional)")
+        self.narrative = TextArea(soft_wrap=True, show_line_numbers=False)
+        self.location = TypeAhead(placeholder="where")
+        self.when = TimeField()
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="quick-body") as body:
+            body.border_title = "Quick incident"
+            yield from self.compose_message()
+            yield LabelledField(
+                "What happened", self.category, field="offenses", required=True, id="quick-category"
+            )
+            yield LabelledField("Students", self.students, field="people", id="quick-students")
+            yield LabelledField(
+                "Narrative", self.narrative, field="narrative", id="quick-narrative"
+            )
+            with Horizontal(classes="row"):
+                yield LabelledField(
+                    "Where", self.location, field="location_code", required=True, id="quick-where"
+                )
+                yield LabelledField(
+                    "When", self.when, field="occurred_at", required=True, id="quick-when"
+                )
+            with Horizontal(id="quick-status"):
+                yield Label("ctrl+s save · esc back · tab next field", id="quick-keys")
+                yield Static("", classes="draft-status")
+
+    def on_mount(self) -> None:
+        services = self.services
+        self.category.set_choices(category_choices(services))
+        self.location.set_choices(location_choices(services))
+        self.students.typeahead._search = student_search(services, self.actor)
+        self._pick_school()
+        payload: dict[str, Any] | None = None
+        if self.draft_id is not None:
+            try:
+                draft = services.drafts.get(self.actor, self.draft_id)
+            except SroError as exc:
+                self.handle_error(exc)
+            else:
+                self.draft_key = draft.key
+                payload = draft.payload
+        if payload is not None:
+            self.restore(payload)
+        else:
+            self._defaults()
+        self.call_after_refresh(self.take_baseline, changed=payload is not None)
+
+    def _pick_school(self) -> None:
+        school = getattr(self.app, "school", None)
+        school_id = self.prefill.get("school_id") or (school.id if school else None)
+        if school_id is None and self.actor.school_ids:
+            school_id = self.actor.school_ids[0]
+        self.school_id = school_id
+        if school_id is not None:
+            try:
+                self.school_name = self.services.reference.school(school_id).name
+            except SroError:
+                self.school_name = ""
+        body = self.query_one("#quick-body")
+        body.border_title = "Quick incident"
+        if self.school_name:
+            body.border_subtitle = self.school_name
+
+    def _defaults(self) -> None:
+        code = self.prefill.get("location_code")
+        if not code:
+            try:
+                code = self.services.incidents.last_location_code(self.actor)
+            except SroError:
+                code = None
+        if code:
+            self.location.set_choice(self.location.find_choice(code), text=code)
+        occurred = self.prefill.get("occurred_at")
+        self.when.set_moment(occurred or self.when.now())
+        note = self.prefill.get("note")
+        if note:
+            self.narrative.load_text(str(note))
+
+    # -- drafts --------------------------------------------------------------------------------
+
+    def collect(self) -> dict[str, Any]:
+        return {
+            "school_id": self.school_id,
+            "category": self.category.value,
+            "category_text": self.category.text,
+            "students": [[c.value, c.label, c.detail] for c in self.students.picked],
+            "student_text": self.students.typeahead.text,
+            "narrative": self.narrative.text,
+            "location": self.location.value,
+            "location_text": self.location.text,
+            "when": self.when.text,
+        }
+
+    def restore(self, payload: dict[str, Any]) -> None:
+        if payload.get("school_id"):
+            self.school_id = int(payload["school_id"])
+        category = self.category.find_choice(payload.get("category"))
+        self.category.set_choice(category, text=str(payload.get("category_text", "")))
+        picked = payload.get("students", [])
+        self.students.set_picked([Choice(int(v), str(lab), str(det)) for v, lab, det in picked])
+        self.students.typeahead.set_choice(None, text=str(payload.get("student_text", "")))
+        self.narrative.load_text(str(payload.get("narrative", "")))
+        location = self.location.find_choice(payload.get("location"))
+        self.location.set_choice(location, text=str(payload.get("location_text", "")))
+        self.when.text = str(payload.get("when", ""))
+
+    def draft_title(self) -> str:
+        what = self.category.choice.label if self.category.choice else "no category yet"
+        what = what.split(" / ")[0].split(" (")[0]
+        try:
+            moment = self.when.parse()
+        except TimeParseError:
+            moment = None
+        when = format_local(moment, self.when.tz, with_date=False) if moment else self.when.text
+        return f"Quick incident — {what}, {when}".rstrip(", ")
+
+    # -- save ----------------------------------------------------------------------------------
+
+    def build(self, problems: FieldProblems) -> IncidentCreate | None:
+        occurred = None
+        try:
+            occurred = self.when.parse()
+        except TimeParseError as exc:
+            problems.add("occurred_at", f"When: {exc}")
+        if self.category.value is None:
+            typed = self.category.text.strip()
+            problems.add(
+                "offenses",
+                f"No category matches {typed!r}: pick one from the list"
+                if typed
+                else "What happened is required: type part of a category and pick it",
+            )
+        if self.location.value is None:
+            typed = self.location.text.strip()
+            problems.add(
+                "location_code",
+                f"No location matches {typed!r}: pick one from the list"
+                if typed
+                else "Where is required: type part of a location and pick it",
+            )
+        if self.students.typeahead.text.strip():
+            problems.add(
+                "people",
+                "Pick the student from the list (or clear the text) before saving",
+            )
+        if self.school_id is None:
+            problems.add("school_id", "No school for today: open the day's checklist first")
+        if problems:
+            # Still run the schema so that the narrative's own problems show at the same time.
+            self.validate_model(
+                IncidentCreate,
+                problems,
+                school_id=0,
+                occurred_at=self.when.now(),
+                location_code="X",
+                narrative=self.narrative.text,
+            )
+            return None
+        return self.validate_model(
+            IncidentCreate,
+            problems,
+            school_id=self.school_id,
+            occurred_at=occurred,
+            location_code=self.location.value,
+            offenses=[OffenseIn(category_code=self.category.value, most_severe=True)],
+            people=[PersonIn(role=QUICK_ROLE, student_id=sid) for sid in self.students.values],
+            narrative=self.narrative.text,
+        )
+
+    def persist(self, data: IncidentCreate) -> IncidentRead:
+        return self.services.incidents.create(self.actor, data)
+
+    def saved(self, result: IncidentRead) -> None:
+        self._finished = True
+        self.app.notify(f"Incident {result.number} saved", title="Quick incident")
+        self.close_form(result)

@@ -1,0 +1,111 @@
+"""Small dialogs: leaving a changed form, and yes/no questions."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+__all__ = ["ConfirmScreen", "LeaveChoice", "LeaveFormScreen"]
+
+LeaveChoice = Literal["keep", "discard", "back"]
+
+_DIALOG_CSS = """
+{name} {{
+    align: center middle;
+    background: $background 60%;
+}}
+{name} > Vertical {{
+    width: 64;
+    max-width: 100%;
+    height: auto;
+    border: thick $primary;
+    background: $surface;
+    padding: 1 2;
+}}
+{name} .question {{
+    margin-bottom: 1;
+}}
+{name} Horizontal {{
+    height: auto;
+}}
+{name} Button {{
+    margin-right: 1;
+}}
+"""
+
+
+class LeaveFormScreen(ModalScreen[LeaveChoice]):
+    """Asked when the officer leaves a form with changes: keep the draft, discard it, or go
+    back to the form. Keys: k, d, and b or Escape."""
+
+    DEFAULT_CSS = _DIALOG_CSS.format(name="LeaveFormScreen")
+    AUTO_FOCUS = "#keep"
+    BINDINGS = [
+        Binding("k", "choose('keep')", "Keep draft"),
+        Binding("d", "choose('discard')", "Discard"),
+        Binding("b,escape", "choose('back')", "Go back"),
+        Binding("left", "app.focus_previous", show=False),
+        Binding("right", "app.focus_next", show=False),
+    ]
+
+    def __init__(self, what: str = "this form") -> None:
+        super().__init__()
+        self.what = what
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(
+                f"You changed {self.what}. Keep it as a draft to finish later?",
+                classes="question",
+                markup=False,
+            )
+            with Horizontal():
+                yield Button("Keep draft (k)", id="keep", variant="primary")
+                yield Button("Discard (d)", id="discard", variant="error")
+                yield Button("Go back (b)", id="back")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_choose(str(event.button.id))
+
+    def action_choose(self, choice: str) -> None:
+        assert choice in ("keep", "discard", "back")
+        self.dismiss(choice)  # type: ignore[arg-type]
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question. Keys: y / n (Escape is no)."""
+
+    DEFAULT_CSS = _DIALOG_CSS.format(name="ConfirmScreen")
+    AUTO_FOCUS = "#yes"
+    BINDINGS = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+        Binding("left", "app.focus_previous", show=False),
+        Binding("right", "app.focus_next", show=False),
+    ]
+
+    def __init__(self, question: str, *, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__()
+        self.question = question
+        self.yes = yes
+        self.no = no
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.question, classes="question", markup=False)
+            with Horizontal():
+                yield Button(f"{self.yes} (y)", id="yes", variant="primary")
+                yield Button(f"{self.no} (n)", id="no")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)

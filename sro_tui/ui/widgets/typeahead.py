@@ -1,0 +1,427 @@
+"""Type-ahead: an input with a list of suggestions under it, filtered as the officer types.
+
+Up/Down move through the suggestions, Enter or Tab takes the highlighted one and moves on to
+the next field, Escape closes the list. Suggestions come either from a fixed list (categories,
+locations: matched by code or by the start of any word of the name) or from a search function
+run in a thread worker (students), so typing never waits on the store.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual import on, work
+from textual.actions import SkipAction
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+__all__ = ["Choice", "MultiTypeAhead", "TypeAhead", "match_choices"]
+
+_WORD = re.compile(r"[0-9A-Za-z]+")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """Something that can be picked: ``value`` is what the form saves (a code, an id)."""
+
+    value: Any
+    label: str
+    detail: str = ""
+    words: str = field(default="", compare=False)
+
+    def prompt(self) -> str:
+        return f"{self.label}  [dim]{self.detail}[/dim]" if self.detail else self.label
+
+
+def _words(text: str) -> list[str]:
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+def match_choices(choices: Sequence[Choice], text: str, *, limit: int = 8) -> list[Choice]:
+    """The choices ``text`` names, best first.
+
+    A choice matches when the text starts its code (``value``) or when every word typed starts
+    some word of its label or search words ("dru sal" finds "Drugs: sale"). An exact code comes
+    first, then code prefixes, then word matches, each in the list's own order.
+    """
+    query = text.strip().lower()
+    if not query:
+        return list(choices[:limit])
+    tokens = _words(query)
+    exact: list[Choice] = []
+    prefix: list[Choice] = []
+    worded: list[Choice] = []
+    for choice in choices:
+        code = str(choice.value).lower()
+        if code == query or choice.label.lower() == query:
+            exact.append(choice)
+        elif code.startswith(query):
+            prefix.append(choice)
+        elif tokens:
+            words = _words(f"{choice.label} {choice.words} {code}")
+            if all(any(w.startswith(t) for w in words) for t in tokens):
+                worded.append(choice)
+    return (exact + prefix + worded)[:limit]
+
+
+class _Suggestions(OptionList, can_focus=False):
+    """The list under the input. It never takes focus: the cursor stays in the input."""
+
+
+class _TypeAheadInput(Input):
+    """The input part: arrows, Enter, Tab and Escape drive the suggestion list."""
+
+    BINDINGS = [
+        Binding("down", "suggest(1)", "Next suggestion", show=False),
+        Binding("up", "suggest(-1)", "Previous suggestion", show=False),
+        Binding("enter", "accept", "Accept", show=False),
+        Binding("tab", "accept_tab", "Accept and next", show=False),
+        Binding("escape", "close_list", "Close suggestions", show=False),
+        Binding("backspace", "backspace", "Delete left", show=False),
+    ]
+
+    def _owner(self) -> TypeAhead:
+        owner = self.parent
+        while owner is not None and not isinstance(owner, TypeAhead):
+            owner = owner.parent
+        assert isinstance(owner, TypeAhead)
+        return owner
+
+    def action_suggest(self, step: int) -> None:
+        self._owner().move_highlight(step)
+
+    def action_accept(self) -> None:
+        owner = self._owner()
+        if owner.accept_highlighted() and not owner.advance_on_enter:
+            return
+        owner.after_accept()
+
+    def action_backspace(self) -> None:
+        multi = self._owner().parent
+        if not self.value and isinstance(multi, MultiTypeAhead) and multi.picked:
+            multi.drop_last()
+            return
+        self.action_delete_left()
+
+    def action_accept_tab(self) -> None:
+        owner = self._owner()
+        if owner.list_open:
+            owner.accept_highlighted()
+        owner.after_accept()
+
+    def action_close_list(self) -> None:
+        owner = self._owner()
+        if not owner.list_open:
+            raise SkipAction()
+        owner.close_list()
+
+
+class TypeAhead(Vertical):
+    """Pick one thing by typing part of it.
+
+    Give either ``choices`` (filtered here with :func:`match_choices`) or ``search``, a function
+    of the typed text returning choices; it runs in a thread worker (exclusive: only the newest
+    answer counts). ``allow_free_text`` keeps text that matches nothing (a non-student's name).
+    """
+
+    DEFAULT_CSS = """
+    TypeAhead {
+        height: auto;
+    }
+    TypeAhead > _Suggestions {
+        height: auto;
+        max-height: 8;
+        display: none;
+        border: none;
+        background: $boost;
+    }
+    TypeAhead.-open > _Suggestions {
+        display: block;
+    }
+    """
+
+    class Picked(Message):
+        """A choice was taken (or cleared, with ``choice`` None)."""
+
+        def __init__(self, typeahead: TypeAhead, choice: Choice | None) -> None:
+            super().__init__()
+            self.typeahead = typeahead
+            self.choice = choice
+
+        @property
+        def control(self) -> TypeAhead:
+            return self.typeahead
+
+    def __init__(
+        self,
+        *,
+        choices: Sequence[Choice] = (),
+        search: Callable[[str], list[Choice]] | None = None,
+        placeholder: str = "",
+        value: Choice | None = None,
+        text: str = "",
+        allow_free_text: bool = False,
+        advance_on_enter: bool = True,
+        min_chars: int = 1,
+        limit: int = 8,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self._choices = list(choices)
+        self._search = search
+        self.allow_free_text = allow_free_text
+        self.advance_on_enter = advance_on_enter
+        self.min_chars = min_chars
+        self.limit = limit
+        self._shown: list[Choice] = []
+        self._choice: Choice | None = value
+        self._setting = False
+        self.input = _TypeAheadInput(value=value.label if value else text, placeholder=placeholder)
+
+    def compose(self) -> ComposeResult:
+        yield self.input
+        yield _Suggestions()
+
+    # -- state ---------------------------------------------------------------------------------
+
+    @property
+    def choice(self) -> Choice | None:
+        """The thing picked, or None."""
+        return self._choice
+
+    @property
+    def value(self) -> Any:
+        """The picked choice's value (a code, an id), or None."""
+        return self._choice.value if self._choice else None
+
+    @property
+    def text(self) -> str:
+        return self.input.value
+
+    @property
+    def free_text(self) -> str:
+        """The text typed when nothing was picked ("" once a choice is taken)."""
+        return "" if self._choice else self.input.value.strip()
+
+    @property
+    def list_open(self) -> bool:
+        return self.has_class("-open")
+
+    @property
+    def suggestions(self) -> list[Choice]:
+        """The choices shown under the input now (for tests and help)."""
+        return list(self._shown) if self.list_open else []
+
+    def set_choices(self, choices: Sequence[Choice]) -> None:
+        self._choices = list(choices)
+
+    def set_choice(self, choice: Choice | None, *, text: str | None = None) -> None:
+        """Show ``choice`` as picked (or clear it; ``text`` then stays typed)."""
+        self._choice = choice
+        self._setting = True
+        try:
+            self.input.value = choice.label if choice else (text or "")
+            self.input.cursor_position = len(self.input.value)
+        finally:
+            self._setting = False
+        self.close_list()
+
+    def find_choice(self, value: Any) -> Choice | None:
+        """The fixed choice with this value, if there is one."""
+        return next((c for c in self._choices if c.value == value), None)
+
+    # -- the list ------------------------------------------------------------------------------
+
+    def _options(self) -> _Suggestions:
+        return self.query_one(_Suggestions)
+
+    def show(self, found: list[Choice]) -> None:
+        self._shown = found
+        options = self._options()
+        options.set_options(Option(c.prompt(), id=str(i)) for i, c in enumerate(found))
+        if found and self.input.has_focus:
+            options.highlighted = 0
+            self.add_class("-open")
+        else:
+            self.remove_class("-open")
+
+    def close_list(self) -> None:
+        self.remove_class("-open")
+
+    def move_highlight(self, step: int) -> None:
+        if not self.list_open:
+            self._refresh(force=True)
+            return
+        options = self._options()
+        if not self._shown:
+            return
+        current = options.highlighted if options.highlighted is not None else -1
+        options.highlighted = max(0, min(len(self._shown) - 1, current + step))
+
+    def accept_highlighted(self) -> bool:
+        """Take the highlighted suggestion; True if one was taken."""
+        if not self.list_open or not self._shown:
+            return False
+        index = self._options().highlighted
+        if index is None:
+            return False
+        self._take(self._shown[index])
+        return True
+
+    def after_accept(self) -> None:
+        """After Enter or Tab: move on to the next field."""
+        self.close_list()
+        self.screen.focus_next()
+
+    def _take(self, choice: Choice) -> None:
+        self.set_choice(choice)
+        self.post_message(self.Picked(self, choice))
+
+    # -- typing --------------------------------------------------------------------------------
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self._setting:
+            return
+        if self._choice is not None and event.value != self._choice.label:
+            self._choice = None
+            self.post_message(self.Picked(self, None))
+        self.post_message(TypeAhead.Edited(self))
+        self._refresh()
+
+    class Edited(Message):
+        """The officer typed in the input (the form marks itself changed)."""
+
+        def __init__(self, typeahead: TypeAhead) -> None:
+            super().__init__()
+            self.typeahead = typeahead
+
+    def _refresh(self, *, force: bool = False) -> None:
+        text = self.input.value
+        if self._choice is not None and not force:
+            self.close_list()
+            return
+        if len(text.strip()) < self.min_chars and not force:
+            self.show([])
+            return
+        if self._search is None:
+            self.show(match_choices(self._choices, text, limit=self.limit))
+        elif text.strip():
+            self._run_search(text)
+
+    @work(thread=True, exclusive=True, group="typeahead", exit_on_error=False)
+    def _run_search(self, text: str) -> None:
+        assert self._search is not None
+        found = self._search(text)
+        if get_current_worker().is_cancelled:
+            return
+        self.app.call_from_thread(self._search_done, text, found)
+
+    def _search_done(self, text: str, found: list[Choice]) -> None:
+        if text == self.input.value and self._choice is None:
+            self.show(found[: self.limit])
+
+    @on(OptionList.OptionSelected)
+    def _clicked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._take(self._shown[event.option_index])
+        self.input.focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+
+    @on(Input.Blurred)
+    def _blurred(self, _event: Input.Blurred) -> None:
+        self.close_list()
+
+
+class MultiTypeAhead(Vertical):
+    """Pick several things (students of a quick incident): each pick is added to a line of
+    chips above the input; Enter picks and stays for another, Tab moves on, Backspace in the
+    empty input takes the last one off."""
+
+    DEFAULT_CSS = """
+    MultiTypeAhead {
+        height: auto;
+    }
+    MultiTypeAhead > .chips {
+        height: auto;
+        color: $text;
+    }
+    MultiTypeAhead > .chips.-empty {
+        display: none;
+    }
+    """
+
+    class Changed(Message):
+        def __init__(self, multi: MultiTypeAhead) -> None:
+            super().__init__()
+            self.multi = multi
+
+        @property
+        def control(self) -> MultiTypeAhead:
+            return self.multi
+
+    def __init__(
+        self,
+        *,
+        choices: Sequence[Choice] = (),
+        search: Callable[[str], list[Choice]] | None = None,
+        placeholder: str = "",
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.picked: list[Choice] = []
+        self.typeahead = TypeAhead(
+            choices=choices, search=search, placeholder=placeholder, advance_on_enter=False
+        )
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="chips -empty"):
+            yield Static("", classes="chip-text", markup=False)
+        yield self.typeahead
+
+    @property
+    def values(self) -> list[Any]:
+        return [c.value for c in self.picked]
+
+    def set_picked(self, choices: Sequence[Choice]) -> None:
+        self.picked = list(dict.fromkeys(choices))
+        self._render_chips()
+
+    def _render_chips(self) -> None:
+        chips = self.query_one(".chips")
+        chips.set_class(not self.picked, "-empty")
+        text = "  ".join(f"[{c.label}]" for c in self.picked)
+        self.query_one(".chip-text", Static).update(text)
+
+    @on(TypeAhead.Picked)
+    def _picked(self, event: TypeAhead.Picked) -> None:
+        event.stop()
+        if event.choice is None:
+            return
+        if event.choice not in self.picked:
+            self.picked.append(event.choice)
+            self._render_chips()
+            self.post_message(self.Changed(self))
+        # Clear the input for the next name; focus stays for another pick.
+        self.typeahead.set_choice(None)
+
+    def drop_last(self) -> None:
+        """Take the last pick off (Backspace in the empty input)."""
+        if not self.picked:
+            return
+        self.picked.pop()
+        self._render_chips()
+        self.post_message(self.Changed(self))
