@@ -45,6 +45,7 @@ from .audit import AuditTrail
 from .context import ServiceContext
 
 DEFAULT_LIMIT = 30
+PG_PROBE = 2000  # see _Matcher._postgres_rows
 MAX_LIMIT = 200
 
 # Expressions indexed by migration 0003 on PostgreSQL: queries must use them verbatim.
@@ -140,6 +141,7 @@ class SearchService:
             base,
             SearchKind.INCIDENT,
             Incident.id,
+            allowed,
             order=(Incident.occurred_at.desc(), Incident.id.desc()),
         )
         if number:
@@ -190,7 +192,11 @@ class SearchService:
             .where(visible, text_readable)
         )
         rows = matcher.rows(
-            base, SearchKind.NOTE, Note.id, order=(Note.occurred_at.desc(), Note.id.desc())
+            base,
+            SearchKind.NOTE,
+            Note.id,
+            and_(visible, text_readable),
+            order=(Note.occurred_at.desc(), Note.id.desc()),
         )
         hits = []
         for r in rows:
@@ -239,7 +245,9 @@ class SearchService:
             .join(Officer, Officer.id == Referral.referred_by_id)
             .where(visible)
         )
-        rows = matcher.rows(base, SearchKind.REFERRAL, Referral.id, order=(Referral.id.desc(),))
+        rows = matcher.rows(
+            base, SearchKind.REFERRAL, Referral.id, visible, order=(Referral.id.desc(),)
+        )
         return [
             SearchHit(
                 kind=SearchKind.REFERRAL,
@@ -261,7 +269,9 @@ class SearchService:
             Student.grade,
             Student.updated_at,
         )
-        rows = matcher.rows(base, SearchKind.STUDENT, Student.id, order=(Student.id.desc(),))
+        rows = matcher.rows(
+            base, SearchKind.STUDENT, Student.id, true(), order=(Student.id.desc(),)
+        )
         if number:
             by_id = (
                 base.where(
@@ -302,9 +312,12 @@ class _Matcher:
         base: Any,
         kind: SearchKind,
         id_column: Any,
+        allowed: ColumnElement[bool],
         *,
         order: Iterable[Any],
     ) -> list[Any]:
+        """``base`` (which already applies ``allowed``) narrowed to the matches, newest
+        ``limit`` of them."""
         if self.sqlite:
             name = FTS_TABLES[kind]
             fts = table(name, column("rowid"), column(name))
@@ -314,17 +327,38 @@ class _Matcher:
                 .order_by(fts.c.rowid.desc())
                 .limit(self.limit)
             )
-        else:
-            statement = (
-                base.where(
-                    text(f"{PG_VECTORS[kind]} @@ to_tsquery('simple', :tsq)").bindparams(
-                        tsq=tsquery(self.query)
-                    )
-                )
-                .order_by(*order)
-                .limit(self.limit)
-            )
-        return list(self.session.execute(statement).all())
+            return list(self.session.execute(statement).all())
+        return self._postgres_rows(base, kind, id_column, allowed, order)
+
+    def _postgres_rows(
+        self,
+        base: Any,
+        kind: SearchKind,
+        id_column: Any,
+        allowed: ColumnElement[bool],
+        order: Iterable[Any],
+    ) -> list[Any]:
+        """Two bounded steps. Left to itself the planner walks the time index backwards and
+        tests every row for a rare word (seconds on a large table). So first the GIN index
+        alone (bitmap scan forced) collects at most PG_PROBE matching ids: if that is all of
+        them, the newest are picked among those few. A word with more matches than that is
+        common, and walking the time index newest first finds ``limit`` of them quickly."""
+        match = text(f"{PG_VECTORS[kind]} @@ to_tsquery('simple', :tsq)").bindparams(
+            tsq=tsquery(self.query)
+        )
+        self.session.execute(text("SET LOCAL enable_seqscan = off"))
+        self.session.execute(text("SET LOCAL enable_indexscan = off"))
+        try:
+            probe = select(id_column).where(match, allowed).limit(PG_PROBE)
+            found = list(self.session.scalars(probe))
+        finally:
+            self.session.execute(text("SET LOCAL enable_seqscan = on"))
+            self.session.execute(text("SET LOCAL enable_indexscan = on"))
+        if not found:
+            return []
+        few = len(found) < PG_PROBE
+        statement = base.where(id_column.in_(found) if few else match)
+        return list(self.session.execute(statement.order_by(*order).limit(self.limit)).all())
 
 
 def _unique_by_id(rows: Iterable[Any]) -> list[Any]:
