@@ -24,6 +24,12 @@ from . import store_settings
 from .audit import AuditTrail
 from .context import ServiceContext
 from .passwords import banned_passwords, hash_password, needs_rehash, verify_password
+from .security import (
+    COUNTED_FAILURES,
+    MFA_NOT_ENROLLED,
+    OTP_REASONS,
+    second_factor_problem,
+)
 
 MAX_FAILURES = 5
 FAILURE_WINDOW = timedelta(minutes=15)
@@ -248,9 +254,14 @@ class OfficerService:
 
     # -- sign-in -----------------------------------------------------------------------------
 
-    def authenticate(self, badge: str, password: str) -> Actor:
+    def authenticate(self, badge: str, password: str, *, otp: str | None = None) -> Actor:
         """Check a badge and password. Every try is recorded; five failures within fifteen
-        minutes lock the account (until an admin unlocks it, or for the agency's timed lock)."""
+        minutes lock the account (until an admin unlocks it, or for the agency's timed lock).
+
+        An officer with an authenticator also gives its one-time code (``otp``); a missing or
+        wrong code is a failed sign-in like a wrong password. Where the agency requires a
+        second factor (REQUIRE_MFA), an officer without an authenticator is refused until an
+        administrator enrols one (that refusal does not count towards the lock)."""
         now = self.ctx.now()
         try:
             clean_badge = normalise_badge(badge)
@@ -263,11 +274,15 @@ class OfficerService:
                 .where(Officer.badge == clean_badge)
             )
             lock_minutes = int(store_settings.get_value(session, store_settings.LOCKOUT_MINUTES))
+            require_mfa = store_settings.get_flag(session, store_settings.REQUIRE_MFA)
         # Hash check outside any transaction: it is slow on purpose.
         ok = verify_password(officer.password_hash if officer else None, password)
         with self.ctx.db.write() as session:
             fresh = session.get(Officer, officer.id) if officer else None
             reason = self._refusal(fresh, now, lock_minutes) if fresh else "unknown badge"
+            if ok and reason is None:
+                assert fresh is not None
+                reason = second_factor_problem(fresh.totp_secret, otp, now, require_mfa)
             if ok and reason is None:
                 assert fresh is not None
                 session.add(
@@ -282,17 +297,21 @@ class OfficerService:
                 return actor
             if reason is None:
                 reason = "wrong password"
-            session.add(
-                LoginAttempt(
-                    badge=clean_badge, officer_id=fresh.id if fresh else None, at=now, success=False
+            if reason != MFA_NOT_ENROLLED:
+                session.add(
+                    LoginAttempt(
+                        badge=clean_badge,
+                        officer_id=fresh.id if fresh else None,
+                        at=now,
+                        success=False,
+                    )
                 )
-            )
             session.flush()
-            if fresh is not None and fresh.locked_at is None and reason == "wrong password":
+            if fresh is not None and fresh.locked_at is None and reason in COUNTED_FAILURES:
                 failures = self._recent_failures(session, fresh.id, clean_badge, now)
                 if failures >= MAX_FAILURES:
                     fresh.locked_at = now
-                    reason = f"wrong password; account locked after {failures} failures"
+                    reason = f"{reason}; account locked after {failures} failures"
                     self.audit.record(
                         session,
                         None,
@@ -312,7 +331,9 @@ class OfficerService:
                 outcome=AuditOutcome.FAILURE,
                 detail=reason,
             )
-        raise AuthenticationFailed(self._message(reason, lock_minutes))
+        raise AuthenticationFailed(
+            self._message(reason, lock_minutes), field="otp" if reason in OTP_REASONS else None
+        )
 
     def _refusal(self, officer: Officer, now, lock_minutes: int) -> str | None:
         if not officer.active:
@@ -360,4 +381,6 @@ class OfficerService:
             return "This account is locked after too many failed sign-ins; ask an administrator"
         if reason == "account disabled":
             return "This account is disabled; ask an administrator"
+        if reason in OTP_REASONS:
+            return OTP_REASONS[reason]
         return "Badge or password is not right"

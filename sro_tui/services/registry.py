@@ -37,6 +37,7 @@ if TYPE_CHECKING:
     from .referrals import ReferralService
     from .reports import ReportService
     from .search import SearchService
+    from .security import SecurityService
     from .store_settings import SettingsService
     from .students import StudentService
 
@@ -94,6 +95,7 @@ class Services:
     export: ExportService = cached_property(_lazy("export", "ExportService"))  # type: ignore[assignment]
     backup: BackupService = cached_property(_lazy("backup", "BackupService"))  # type: ignore[assignment]
     demo: DemoSeeder = cached_property(_lazy("demo", "DemoSeeder"))  # type: ignore[assignment]
+    security: SecurityService = cached_property(_lazy("security", "SecurityService"))  # type: ignore[assignment]
 
     def is_demo(self) -> bool:
         with self.db.read() as session:

@@ -1,0 +1,211 @@
+"""Account security: the second factor (TOTP, RFC 6238) and the password policy.
+
+Enrolment takes two steps so that nobody is locked out by a mistyped secret: ``begin_totp``
+makes a secret and its otpauth:// URI (shown as text or a QR code, nothing is stored), and
+``confirm_totp`` stores it only once a code from the officer's authenticator app matches.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import pyotp
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..domain.enums import AuditOutcome, RecordType
+from ..domain.errors import AuthenticationFailed, NotFound, PermissionDenied, SroError
+from ..domain.officers import Actor, OfficerRead, normalise_badge, password_problem
+from ..domain.trust import TotpEnrolment
+from ..store.models import Officer
+from . import store_settings
+from .audit import AuditTrail
+from .context import ServiceContext
+from .passwords import banned_passwords
+
+TOTP_DIGITS = 6
+TOTP_STEP_SECONDS = 30
+TOTP_DRIFT_STEPS = 1  # accept the code before and after the current one (clock drift)
+ISSUER = "sro-tui"
+
+# Reasons a sign-in is refused at the second factor (used by OfficerService.authenticate).
+OTP_MISSING = "one-time code missing"
+OTP_WRONG = "wrong one-time code"
+MFA_NOT_ENROLLED = "second factor not enrolled"
+OTP_REASONS = {
+    OTP_MISSING: "Enter the one-time code from your authenticator app",
+    OTP_WRONG: "Badge, password or one-time code is not right",
+    MFA_NOT_ENROLLED: (
+        "This agency requires a second factor at sign-in: ask an administrator to set up "
+        "your authenticator app"
+    ),
+}
+# Failed sign-ins that count towards the lock (five within fifteen minutes).
+COUNTED_FAILURES = frozenset({"wrong password", OTP_MISSING, OTP_WRONG})
+
+_CODE = re.compile(rf"^\d{{{TOTP_DIGITS}}}$")
+
+
+def new_totp_secret() -> str:
+    """160 random bits in base32, as RFC 4226 recommends."""
+    return pyotp.random_base32(32)
+
+
+def totp_code(secret: str, at: datetime) -> str:
+    """The code an authenticator shows at ``at`` (for tests and for a demo store)."""
+    return pyotp.TOTP(secret, digits=TOTP_DIGITS, interval=TOTP_STEP_SECONDS).at(
+        int(at.timestamp())
+    )
+
+
+def verify_totp(secret: str, code: str | None, at: datetime) -> bool:
+    """Is ``code`` the secret's code at ``at``, give or take one 30-second step?
+
+    The time is passed as a Unix timestamp: pyotp reads a datetime as local time.
+    """
+    clean = re.sub(r"\s+", "", code or "")
+    if not _CODE.match(clean):
+        return False
+    totp = pyotp.TOTP(secret, digits=TOTP_DIGITS, interval=TOTP_STEP_SECONDS)
+    return totp.verify(clean, for_time=int(at.timestamp()), valid_window=TOTP_DRIFT_STEPS)
+
+
+def second_factor_problem(
+    secret: str | None, otp: str | None, at: datetime, required: bool
+) -> str | None:
+    """Why a sign-in whose password was right is still refused, or None."""
+    if secret is None:
+        return MFA_NOT_ENROLLED if required else None
+    if not (otp or "").strip():
+        return OTP_MISSING
+    return None if verify_totp(secret, otp, at) else OTP_WRONG
+
+
+def new_password_problem(password: str) -> str | None:
+    """The agency's password policy (CJIS): length and the banned list, no complexity rules."""
+    return password_problem(password, banned_passwords())
+
+
+class SecurityService:
+    """Second-factor enrolment and the agency's security policy."""
+
+    def __init__(self, ctx: ServiceContext, audit: AuditTrail) -> None:
+        self.ctx = ctx
+        self.audit = audit
+
+    # -- policy ------------------------------------------------------------------------------
+
+    def mfa_required(self) -> bool:
+        with self.ctx.db.read() as session:
+            return store_settings.get_flag(session, store_settings.REQUIRE_MFA)
+
+    def password_problem(self, password: str) -> str | None:
+        return new_password_problem(password)
+
+    # -- enrolment ---------------------------------------------------------------------------
+
+    def _target(self, actor: Actor, badge: str, action: str) -> tuple[int, str]:
+        """The officer an enrolment is for: the actor themself, or anyone for an admin."""
+        try:
+            clean = normalise_badge(badge)
+        except ValueError as exc:
+            raise NotFound(f"No officer with badge {badge!r}") from exc
+        with self.ctx.db.read() as session:
+            row = session.execute(
+                select(Officer.id, Officer.badge).where(Officer.badge == clean)
+            ).one_or_none()
+        if row is None:
+            raise NotFound(f"No officer with badge {clean}")
+        if not actor.is_admin and actor.officer_id != row.id:
+            self.audit.record_alone(
+                actor,
+                action,
+                record_type=RecordType.OFFICER,
+                record_id=row.id,
+                outcome=AuditOutcome.DENIED,
+            )
+            raise PermissionDenied("Only an administrator can set up another officer's sign-in")
+        return row.id, row.badge
+
+    def begin_totp(self, actor: Actor, badge: str) -> TotpEnrolment:
+        """A new secret for ``badge`` and its otpauth:// URI. Nothing is stored yet."""
+        _, clean = self._target(actor, badge, "officer.mfa")
+        with self.ctx.db.read() as session:
+            agency = store_settings.get_value(session, store_settings.AGENCY_NAME)
+        secret = new_totp_secret()
+        issuer = f"{ISSUER} ({agency})" if agency else ISSUER
+        uri = pyotp.TOTP(secret, digits=TOTP_DIGITS, interval=TOTP_STEP_SECONDS).provisioning_uri(
+            name=clean, issuer_name=issuer
+        )
+        return TotpEnrolment(badge=clean, secret=secret, uri=uri)
+
+    def confirm_totp(self, actor: Actor, enrolment: TotpEnrolment, code: str) -> OfficerRead:
+        """Store the secret once ``code`` from the authenticator app matches it."""
+        officer_id, _ = self._target(actor, enrolment.badge, "officer.mfa")
+        if not verify_totp(enrolment.secret, code, self.ctx.now()):
+            self.audit.record_alone(
+                actor,
+                "officer.mfa",
+                record_type=RecordType.OFFICER,
+                record_id=officer_id,
+                outcome=AuditOutcome.FAILURE,
+                detail="enrolment code wrong",
+            )
+            raise AuthenticationFailed(
+                "That code does not match: check the app's clock and try the next code",
+                field="otp",
+            )
+        with self.ctx.db.write() as session:
+            officer = self._load(session, officer_id)
+            replaced = officer.totp_secret is not None
+            officer.totp_secret = enrolment.secret
+            self.audit.record(
+                session,
+                actor,
+                "officer.mfa",
+                record_type=RecordType.OFFICER,
+                record_id=officer_id,
+                detail="authenticator replaced" if replaced else "authenticator enrolled",
+            )
+            return self._read(officer)
+
+    def remove_totp(self, actor: Actor, badge: str) -> OfficerRead:
+        """Take an officer's authenticator away (a lost phone). Administrators only: an
+        officer who could remove their own second factor would make it optional."""
+        officer_id, _ = self._target(actor, badge, "officer.mfa_remove")
+        if not actor.is_admin:
+            self.audit.record_alone(
+                actor,
+                "officer.mfa_remove",
+                record_type=RecordType.OFFICER,
+                record_id=officer_id,
+                outcome=AuditOutcome.DENIED,
+            )
+            raise PermissionDenied("Only an administrator can remove an authenticator")
+        with self.ctx.db.write() as session:
+            officer = self._load(session, officer_id)
+            if officer.totp_secret is None:
+                raise SroError(f"Badge {officer.badge} has no authenticator")
+            officer.totp_secret = None
+            self.audit.record(
+                session,
+                actor,
+                "officer.mfa_remove",
+                record_type=RecordType.OFFICER,
+                record_id=officer_id,
+            )
+            return self._read(officer)
+
+    @staticmethod
+    def _load(session, officer_id: int) -> Officer:  # type: ignore[no-untyped-def]
+        officer = session.get(Officer, officer_id, options=[selectinload(Officer.schools)])
+        if officer is None:
+            raise NotFound(f"No officer with id {officer_id}")
+        return officer
+
+    @staticmethod
+    def _read(officer: Officer) -> OfficerRead:
+        from .officers import to_read
+
+        return to_read(officer)
