@@ -1,0 +1,424 @@
+"""Render reports as Markdown, CSV, JSON or PDF.
+
+Pure functions of the report schemas (domain/reports.py): no store, no clock. Times are shown
+in the zone the report was made in (``header.timezone``). The PDF uses a core font, so text
+is reduced to Latin-1 first (a dash or a curly quote becomes its plain twin; anything else
+that Latin-1 lacks becomes '?').
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from ..domain.reports import (
+    YTD_MEASURES,
+    AnyReport,
+    DailyReport,
+    MonthlyReport,
+    ReportFormat,
+    ReportHeader,
+    YtdReport,
+)
+
+# --- shared ------------------------------------------------------------------------------------
+
+
+def _local(moment: datetime | None, zone: str, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if moment is None:
+        return ""
+    return moment.astimezone(ZoneInfo(zone)).strftime(fmt)
+
+
+def _generated(header: ReportHeader) -> str:
+    return f"Generated {_local(header.generated_at, header.timezone)} ({header.timezone})"
+
+
+def _measure(measure: str, note: str) -> str:
+    return f"{measure} ({note})" if note else measure
+
+
+def _sections(report: MonthlyReport) -> list[str]:
+    return list(dict.fromkeys(f.section for f in report.figures))
+
+
+# --- Markdown ----------------------------------------------------------------------------------
+
+
+def _md_cell(value: object) -> str:
+    text = str(value).replace("\\", "\\\\").replace("|", "\\|")
+    return text.replace("\r", "").replace("\n", "<br>")
+
+
+def _md_table(headings: Sequence[str], rows: Iterable[Sequence[object]], right: int = 0) -> str:
+    """A pipe table; the last ``right`` columns are right-aligned (numbers)."""
+    aligns = ["---"] * (len(headings) - right) + ["---:"] * right
+    lines = [
+        "| " + " | ".join(_md_cell(h) for h in headings) + " |",
+        "| " + " | ".join(aligns) + " |",
+    ]
+    lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _md_header(header: ReportHeader) -> list[str]:
+    return [
+        f"# {header.agency}",
+        "",
+        f"## {header.title}: {header.period_label}",
+        "",
+        f"**Scope:** {header.scope_label}  ",
+        f"**{_generated(header)}**",
+        "",
+    ]
+
+
+def render_markdown(report: AnyReport) -> str:
+    lines = _md_header(report.header)
+    if isinstance(report, DailyReport):
+        lines.append(
+            f"Checklist: {report.checklist_done} done, {report.checklist_skipped} skipped, "
+            f"{report.checklist_pending} pending."
+        )
+        lines.append("")
+        if report.entries:
+            lines.append(
+                _md_table(
+                    ["Time", "School", "What", "Status", "Detail"],
+                    (
+                        [
+                            _local(e.at, report.header.timezone, "%H:%M") or "-",
+                            e.school_code,
+                            e.title,
+                            e.status,
+                            e.detail,
+                        ]
+                        for e in report.entries
+                    ),
+                )
+            )
+        else:
+            lines.append("Nothing was recorded on this day.")
+    elif isinstance(report, MonthlyReport):
+        for section in _sections(report):
+            lines += [f"### {section}", ""]
+            lines.append(
+                _md_table(
+                    ["Measure", report.period.label, report.previous.label, report.last_year.label],
+                    (
+                        [_measure(f.measure, f.note), f.current, f.previous, f.last_year]
+                        for f in report.section(section)
+                    ),
+                    right=3,
+                )
+            )
+            lines.append("")
+    else:
+        lines += _md_ytd(report)
+    if report.report != "daily" and report.notes:
+        lines += ["", "### Notes", ""] + [f"- {note}" for note in report.notes]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _md_ytd(report: YtdReport) -> list[str]:
+    headings = ["Month"] + [label for _, label in YTD_MEASURES]
+    rows: list[list[object]] = [
+        [m.label] + [getattr(m, key) for key, _ in YTD_MEASURES] for m in report.months
+    ]
+    rows.append(["Total"] + [report.total(key) for key, _ in YTD_MEASURES])
+    lines = ["### By month", "", _md_table(headings, rows, right=len(YTD_MEASURES)), ""]
+    lines += ["### Incidents by category", ""]
+    if report.categories:
+        lines.append(
+            _md_table(
+                ["Category", "Incidents"],
+                ([c.name, c.incidents] for c in report.categories),
+                right=1,
+            )
+        )
+    else:
+        lines.append("No incidents filed.")
+    lines += ["", f"### Federal counts, school year {report.federal.school_year}", ""]
+    lines.append(_md_table(["Measure", "Count"], _federal_rows(report), right=1))
+    return lines
+
+
+def _federal_rows(report: YtdReport) -> list[list[object]]:
+    federal = report.federal
+    rows: list[list[object]] = [
+        ["Students referred to law enforcement (CRDC)", federal.referrals_to_law_enforcement],
+        ["Students arrested, school-related (CRDC)", federal.school_related_arrests],
+        ["Firearm incidents (Gun-Free Schools Act)", federal.firearm_incidents],
+    ]
+    rows += [
+        [f"Incidents with a weapon: {w.weapon.value}", w.incidents]
+        for w in federal.incidents_by_weapon
+        if w.weapon.value != "firearm"
+    ]
+    return rows
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+
+def _csv_text(value: object) -> object:
+    """Keep a spreadsheet from running a cell as a formula (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def render_csv(report: AnyReport) -> str:
+    """Monthly: one row per figure (section, measure, this month, previous month, same month
+    last year, note). Daily: one row per entry. Year to date: one row per measure with a
+    column per month and the total."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+
+    def write(row: Sequence[object]) -> None:
+        writer.writerow([_csv_text(v) for v in row])
+
+    if isinstance(report, MonthlyReport):
+        write(
+            [
+                "section",
+                "measure",
+                "this_month",
+                "previous_month",
+                "same_month_last_year",
+                "note",
+            ]
+        )
+        for f in report.figures:
+            write([f.section, f.measure, f.current, f.previous, f.last_year, f.note])
+    elif isinstance(report, DailyReport):
+        write(["time", "kind", "school", "title", "status", "detail", "confidential"])
+        for e in report.entries:
+            write(
+                [
+                    _local(e.at, report.header.timezone),
+                    e.kind,
+                    e.school_code,
+                    e.title,
+                    e.status,
+                    e.detail,
+                    "yes" if e.confidential else "no",
+                ]
+            )
+    else:
+        write(["section", "measure", *(m.month for m in report.months), "total"])
+        for key, label in YTD_MEASURES:
+            write(["By month", label, *report.series(key), report.total(key)])
+        blanks = [""] * len(report.months)
+        for c in report.categories:
+            write(["Incidents by category", c.name, *blanks, c.incidents])
+        for measure, value in _federal_rows(report):
+            write([f"Federal counts {report.federal.school_year}", measure, *blanks, value])
+    return buffer.getvalue()
+
+
+# --- JSON --------------------------------------------------------------------------------------
+
+
+def render_json(report: AnyReport) -> str:
+    return report.model_dump_json(indent=2) + "\n"
+
+
+# --- PDF ---------------------------------------------------------------------------------------
+
+_LATIN1_TWINS = str.maketrans(
+    {
+        "\u2014": "-",  # em dash
+        "\u2013": "-",  # en dash
+        "\u2012": "-",
+        "\u2212": "-",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2026": "...",
+        "\u2022": "*",
+        "\u2192": "->",
+        "\u2190": "<-",
+        "\u00a0": " ",
+        "\u2009": " ",
+        "\u202f": " ",
+        "\u200b": "",
+        "\t": "    ",
+    }
+)
+
+
+def latin1(text: object) -> str:
+    """Text a PDF core font can draw: common typographic marks become their ASCII twins,
+    anything else outside Latin-1 becomes '?'. Control characters other than newline go."""
+    value = str(text).translate(_LATIN1_TWINS)
+    value = "".join(ch for ch in value if ch == "\n" or ord(ch) >= 32)
+    return value.encode("latin-1", "replace").decode("latin-1")
+
+
+def render_pdf(report: AnyReport) -> bytes:
+    """A printable PDF (US Letter): the agency and report title at the head of each page,
+    'Page X of Y' and the time it was generated at the foot, the figures as tables."""
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+    from fpdf.fonts import FontFace
+
+    header = report.header
+    footer_left = latin1(_generated(header))
+
+    class _Document(FPDF):
+        def header(self) -> None:
+            self.set_font("helvetica", "B", 13)
+            self.cell(0, 7, latin1(header.agency), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.set_font("helvetica", "B", 11)
+            self.cell(
+                0,
+                6,
+                latin1(f"{header.title}: {header.period_label}"),
+                new_x=XPos.LMARGIN,
+                new_y=YPos.NEXT,
+            )
+            self.set_font("helvetica", "", 9)
+            self.cell(0, 5, latin1(header.scope_label), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.set_draw_color(120, 120, 120)
+            self.line(self.l_margin, self.get_y() + 1, self.w - self.r_margin, self.get_y() + 1)
+            self.ln(4)
+
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font("helvetica", "", 8)
+            self.cell(0, 5, footer_left, align="L")
+            self.set_x(self.l_margin)
+            self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="R")
+
+    pdf = _Document(orientation="portrait", unit="mm", format="letter")
+    pdf.alias_nb_pages("{nb}")
+    pdf.set_margins(15, 15, 15)
+    pdf.set_auto_page_break(auto=True, margin=18)
+    pdf.set_title(latin1(f"{header.title}: {header.period_label}"))
+    pdf.set_author(latin1(header.agency))
+    pdf.set_creator("sro-tui")
+    pdf.set_creation_date(header.generated_at)
+    pdf.add_page()
+    headings = FontFace(emphasis="BOLD", fill_color=(225, 225, 225))
+
+    def heading(text: str) -> None:
+        if pdf.will_page_break(22):
+            pdf.add_page()
+        pdf.ln(2)
+        pdf.set_font("helvetica", "B", 10)
+        pdf.cell(0, 6, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font("helvetica", "", 9)
+
+    def table(
+        titles: Sequence[str],
+        rows: Iterable[Sequence[object]],
+        widths: Sequence[float],
+        align: Sequence[str],
+    ) -> None:
+        pdf.set_font("helvetica", "", 9)
+        with pdf.table(
+            col_widths=tuple(widths),
+            text_align=tuple(align),
+            headings_style=headings,
+            line_height=4.6,
+            width=pdf.epw,
+            padding=1,
+        ) as grid:
+            top = grid.row()
+            for title in titles:
+                top.cell(latin1(title))
+            for values in rows:
+                row = grid.row()
+                for value in values:
+                    row.cell(latin1(value))
+        pdf.ln(2)
+
+    if isinstance(report, DailyReport):
+        pdf.set_font("helvetica", "", 9)
+        pdf.cell(
+            0,
+            5,
+            latin1(
+                f"Checklist: {report.checklist_done} done, {report.checklist_skipped} skipped, "
+                f"{report.checklist_pending} pending"
+            ),
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
+        heading("The day in time order")
+        if report.entries:
+            table(
+                ["Time", "School", "What", "Status", "Detail"],
+                (
+                    [
+                        _local(e.at, header.timezone, "%H:%M") or "-",
+                        e.school_code,
+                        e.title,
+                        e.status,
+                        e.detail,
+                    ]
+                    for e in report.entries
+                ),
+                (12, 12, 36, 14, 56),
+                ("LEFT", "LEFT", "LEFT", "LEFT", "LEFT"),
+            )
+        else:
+            pdf.cell(0, 5, "Nothing was recorded on this day.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    elif isinstance(report, MonthlyReport):
+        for section in _sections(report):
+            heading(section)
+            table(
+                ["Measure", report.period.label, report.previous.label, report.last_year.label],
+                (
+                    [_measure(f.measure, f.note), f.current, f.previous, f.last_year]
+                    for f in report.section(section)
+                ),
+                (58, 14, 14, 14),
+                ("LEFT", "RIGHT", "RIGHT", "RIGHT"),
+            )
+    else:
+        heading("By month")
+        keys = [key for key, _ in YTD_MEASURES]
+        short = ["Incidents", "Arrests", "Citations", "Contacts", "Referrals", "Campus checks"]
+        rows: list[list[object]] = [
+            [m.label] + [getattr(m, k) for k in keys] for m in report.months
+        ]
+        rows.append(["Total"] + [report.total(k) for k in keys])
+        table(["Month", *short], rows, (16,) + (12,) * 6, ("LEFT",) + ("RIGHT",) * 6)
+        heading("Incidents by category")
+        table(
+            ["Category", "Incidents"],
+            ([c.name, c.incidents] for c in report.categories) if report.categories else [["-", 0]],
+            (80, 20),
+            ("LEFT", "RIGHT"),
+        )
+        heading(f"Federal counts, school year {report.federal.school_year}")
+        table(["Measure", "Count"], _federal_rows(report), (80, 20), ("LEFT", "RIGHT"))
+    if report.report != "daily" and report.notes:
+        heading("Notes")
+        pdf.set_font("helvetica", "", 8)
+        for note in report.notes:
+            pdf.multi_cell(0, 4, latin1(f"- {note}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    return bytes(pdf.output())
+
+
+# --- dispatch ----------------------------------------------------------------------------------
+
+
+def render(report: AnyReport, fmt: ReportFormat | str) -> bytes:
+    """The report in the format asked for, as bytes (UTF-8 for the text formats)."""
+    kind = ReportFormat(fmt)
+    if kind is ReportFormat.PDF:
+        return render_pdf(report)
+    if kind is ReportFormat.CSV:
+        return render_csv(report).encode("utf-8")
+    if kind is ReportFormat.JSON:
+        return render_json(report).encode("utf-8")
+    return render_markdown(report).encode("utf-8")
