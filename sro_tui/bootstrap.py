@@ -26,14 +26,17 @@ def audit_key_path(settings: Settings) -> Path:
     return Path(settings.audit_key_file) if settings.audit_key_file else data_dir() / "audit.key"
 
 
-def read_sqlcipher_key(settings: Settings) -> str | None:
+def read_sqlcipher_key(settings: Settings, location: str | None = None) -> str | None:
+    """The key of an encrypted SQLite store: from a key file, or asked for once when the
+    setting is ``prompt``; a passphrase is turned into the raw key here, once per start."""
+    from .services.encryption import store_key
+    from .store.urls import resolve_url
+
     if not settings.sqlcipher_key_file:
         return None
-    path = Path(settings.sqlcipher_key_file).expanduser()
-    try:
-        return path.read_text("utf-8").strip()
-    except OSError as exc:
-        raise StoreUnavailable(f"Cannot read the store key file {path}: {exc.strerror}") from exc
+    url = resolve_url(location or settings.store_location())
+    is_file = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
+    return store_key(settings.sqlcipher_key_file, Path(url.database) if is_file else None)
 
 
 def open_store(
@@ -49,7 +52,7 @@ def open_store(
     does not silently make an empty store.
     """
     target = location or settings.store_location()
-    db = Database(target, sqlcipher_key=read_sqlcipher_key(settings))
+    db = Database(target, sqlcipher_key=read_sqlcipher_key(settings, target))
     path = db.sqlite_path
     if path is not None:
         if not create and not path.exists():

@@ -1,0 +1,213 @@
+"""Encryption at rest for a SQLite store (SQLCipher: AES-256, HMAC-SHA512 per page).
+
+The key is either 64 hex digits (a raw 256-bit key, e.g. from a key file made by
+``new_raw_key``) or a passphrase. SQLCipher turns a passphrase into the key with
+PBKDF2-HMAC-SHA512 over the file's own salt (its first 16 bytes), 256,000 rounds: about
+170 ms, and it would do that on every new connection. ``raw_key_for`` does the same
+derivation once at start-up and hands the raw key to every connection after it; the file
+stays a standard SQLCipher 4 file that the `sqlcipher` shell opens with the passphrase.
+
+Converting a store (``encrypt_file``, ``rekey_file``) must run with every terminal closed:
+another process holding the old file open would go on writing to it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import hashlib
+import os
+import re
+import secrets
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from ..domain.errors import SroError, StoreUnavailable
+
+KDF_ITERATIONS = 256_000  # SQLCipher 4's default for a passphrase
+SALT_BYTES = 16
+SQLITE_HEADER = b"SQLite format 3\x00"
+PROMPT = "prompt"  # SRO_SQLCIPHER_KEY_FILE=prompt asks for the passphrase at start-up
+MIN_PASSPHRASE_LENGTH = 12
+_RAW_KEY = re.compile(r"^[0-9a-fA-F]{64}$")
+
+
+def _sqlcipher():  # type: ignore[no-untyped-def]
+    try:
+        import sqlcipher3.dbapi2 as dbapi
+    except ImportError as exc:  # the optional extra is not installed
+        raise SroError(
+            "Encrypted stores need SQLCipher: pip install 'sro-tui[encryption]'"
+        ) from exc
+    return dbapi
+
+
+def is_raw_key(key: str) -> bool:
+    return bool(_RAW_KEY.match(key))
+
+
+def new_raw_key() -> str:
+    """A random 256-bit key as 64 hex digits."""
+    return secrets.token_hex(32)
+
+
+def key_literal(key: str) -> str:
+    """The value for ``PRAGMA key`` / ``PRAGMA rekey``: raw key or quoted passphrase."""
+    if is_raw_key(key):
+        return f"\"x'{key.lower()}'\""
+    return "'" + key.replace("'", "''") + "'"
+
+
+def is_encrypted(path: Path) -> bool:
+    """A SQLite file starts with a fixed header; an encrypted one with its random salt."""
+    with path.open("rb") as handle:
+        head = handle.read(len(SQLITE_HEADER))
+    return len(head) == len(SQLITE_HEADER) and head != SQLITE_HEADER
+
+
+def raw_key_for(path: Path, key: str) -> str:
+    """The raw key SQLCipher would derive from ``key`` for this file (done once, ~170 ms).
+    A raw key is returned as it is; so is a passphrase for a file that does not exist yet."""
+    if is_raw_key(key) or not path.exists():
+        return key
+    with path.open("rb") as handle:
+        salt = handle.read(SALT_BYTES)
+    if len(salt) < SALT_BYTES:
+        return key
+    derived = hashlib.pbkdf2_hmac("sha512", key.encode(), salt, KDF_ITERATIONS, 32)
+    return derived.hex()
+
+
+def write_key_file(path: Path, key: str | None = None) -> str:
+    """Make a key file (owner-only) holding a new random raw key; refuse to overwrite one."""
+    key = key or new_raw_key()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError as exc:
+        raise SroError(f"{path} exists already; it may be the key of another store") from exc
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key + "\n")
+    return key
+
+
+def read_key_file(path: Path) -> str:
+    try:
+        key = path.expanduser().read_text("utf-8").strip()
+    except OSError as exc:
+        raise StoreUnavailable(f"Cannot read the store key file {path}: {exc.strerror}") from exc
+    if not key:
+        raise StoreUnavailable(f"The store key file {path} is empty")
+    return key
+
+
+def store_key(
+    setting: str,
+    sqlite_path: Path | None,
+    *,
+    prompt: Callable[[str], str] = getpass.getpass,
+) -> str | None:
+    """The key to open a store with, from the SRO_SQLCIPHER_KEY_FILE setting: a key file's
+    path, or ``prompt`` to ask for the passphrase once. A passphrase is turned into the raw
+    key here, once, so that no connection pays for the derivation again."""
+    if not setting:
+        return None
+    if setting == PROMPT:
+        if not sys.stdin.isatty() and prompt is getpass.getpass:
+            raise StoreUnavailable("No terminal to ask for the store passphrase")
+        key = prompt("Store passphrase: ")
+        if not key:
+            raise StoreUnavailable("No passphrase given: the store stays closed")
+    else:
+        key = read_key_file(Path(setting))
+    return raw_key_for(sqlite_path, key) if sqlite_path is not None else key
+
+
+def _sidecars(path: Path) -> list[Path]:
+    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal")]
+
+
+def check_key(path: Path, key: str) -> None:
+    """Open the file with ``key`` and read its schema; a wrong key raises StoreUnavailable."""
+    dbapi = _sqlcipher()
+    connection = dbapi.connect(str(path))
+    try:
+        connection.execute(f"PRAGMA key = {key_literal(key)}")
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except dbapi.DatabaseError as exc:
+        raise StoreUnavailable(
+            "The key does not open this store (wrong key, or not an sro-tui store)"
+        ) from exc
+    finally:
+        connection.close()
+
+
+def encrypt_file(path: Path, key: str) -> None:
+    """Turn a plain SQLite store into an encrypted one, in place.
+
+    The data is copied with ``sqlcipher_export`` into a new file next to it under a write
+    lock (no terminal can write meanwhile), which then replaces the plain file.
+    """
+    dbapi = _sqlcipher()
+    if not path.is_file():
+        raise StoreUnavailable(f"No store at {path}")
+    if is_encrypted(path):
+        raise SroError(f"{path} is encrypted already; use rekey to change its key")
+    target = path.with_name(path.name + ".encrypting")
+    if target.exists():
+        target.unlink()
+    connection = dbapi.connect(str(path), isolation_level=None)
+    try:
+        connection.execute("PRAGMA busy_timeout = 15000")
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection.execute(f"ATTACH DATABASE ? AS encrypted KEY {key_literal(key)}", (str(target),))
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("SELECT sqlcipher_export('encrypted')")
+        version = connection.execute("PRAGMA main.user_version").fetchone()[0]
+        connection.execute(f"PRAGMA encrypted.user_version = {int(version)}")
+        connection.execute("COMMIT")
+        connection.execute("DETACH DATABASE encrypted")
+    except dbapi.DatabaseError as exc:
+        with contextlib.suppress(Exception):
+            connection.execute("ROLLBACK")
+        connection.close()
+        with contextlib.suppress(OSError):
+            target.unlink()
+        raise StoreUnavailable(f"The store could not be encrypted: {exc}") from exc
+    _fsync(target)
+    os.replace(target, path)
+    connection.close()
+    for sidecar in _sidecars(path):
+        with contextlib.suppress(FileNotFoundError):
+            sidecar.unlink()
+    check_key(path, key)
+
+
+def rekey_file(path: Path, old_key: str, new_key: str) -> None:
+    """Change the key of an encrypted store in place (PRAGMA rekey re-encrypts every page)."""
+    dbapi = _sqlcipher()
+    if not path.is_file():
+        raise StoreUnavailable(f"No store at {path}")
+    check_key(path, old_key)
+    connection = dbapi.connect(str(path), isolation_level=None)
+    try:
+        connection.execute(f"PRAGMA key = {key_literal(old_key)}")
+        connection.execute("PRAGMA busy_timeout = 15000")
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection.execute("PRAGMA journal_mode = DELETE")
+        connection.execute(f"PRAGMA rekey = {key_literal(new_key)}")
+        connection.execute("PRAGMA journal_mode = WAL")
+    except dbapi.DatabaseError as exc:
+        raise StoreUnavailable(f"The store key could not be changed: {exc}") from exc
+    finally:
+        connection.close()
+    check_key(path, new_key)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
