@@ -1,30 +1,413 @@
-"""Placeholder app until the TUI lands: shows which store is open."""
+"""The sro-tui app: the session (who is signed in, at which school), navigation between the
+areas, the lock, and the store opened off the UI thread.
+
+Screens live in ``ui/screens``, styles in ``app.tcss``. Nothing here opens a database or
+imports SQLAlchemy at import time: the sign-in screen draws first, the store opens behind it.
+"""
 
 from __future__ import annotations
 
-from textual.app import App, ComposeResult
-from textual.widgets import Footer, Header, Static
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from importlib import import_module
+from typing import TYPE_CHECKING, Any, ClassVar
+from zoneinfo import ZoneInfo
+
+from textual import events, work
+from textual.app import App
+from textual.binding import BindingType
+from textual.screen import Screen
 
 from ..config import Settings
+from ..domain.errors import SroError
+from ..domain.officers import Actor
+from ..domain.schools import SchoolRead
+from .commands import SroCommands
+from .keys import AREAS, app_bindings
+from .screens.coming import ComingScreen
+from .screens.lock import LockScreen
+from .screens.login import LoginScreen
+
+if TYPE_CHECKING:
+    from ..bootstrap import OpenedStore
+    from ..domain.drafts import DraftRead
+    from ..services.registry import Services
+
+Clock = Callable[[], datetime]
+
+IDLE_CHECK_SECONDS = 5.0
+
+# Where each area's screen lives; an area whose module is not there yet shows "coming".
+AREA_SCREENS: dict[str, tuple[str, str]] = {
+    "today": ("sro_tui.ui.screens.today", "TodayScreen"),
+    "checklist": ("sro_tui.ui.screens.checklist", "ChecklistScreen"),
+    "incidents": ("sro_tui.ui.screens.incidents", "IncidentListScreen"),
+    "mentoring": ("sro_tui.ui.screens.mentoring", "MentoringScreen"),
+    "referrals": ("sro_tui.ui.screens.referrals", "ReferralListScreen"),
+    "students": ("sro_tui.ui.screens.students", "StudentListScreen"),
+    "reports": ("sro_tui.ui.screens.reports", "ReportsScreen"),
+}
+AREA_LABELS = {mode: label for mode, _key, label, _text in AREAS}
+
+
+def load_class(module: str, name: str) -> type | None:
+    """A class from a module that may not exist yet (another issue builds it)."""
+    try:
+        return getattr(import_module(module), name)
+    except ModuleNotFoundError as exc:
+        if exc.name and module.startswith(exc.name):
+            return None
+        raise
+    except AttributeError:
+        return None
+
+
+def area_factory(mode: str) -> Callable[[], Screen[Any]]:
+    def build() -> Screen[Any]:
+        cls = load_class(*AREA_SCREENS[mode])
+        if cls is None:
+            return ComingScreen(AREA_LABELS[mode])
+        return cls()
+
+    return build
 
 
 class SroApp(App[int]):
-    TITLE = "sro-tui"
-    BINDINGS = [("ctrl+q", "quit", "Quit")]
+    """The School Resource Officer's campus log."""
 
-    def __init__(self, settings: Settings) -> None:
+    TITLE = "sro-tui"
+    CSS_PATH = "app.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = app_bindings()
+    COMMANDS = {SroCommands}
+    MODES = {mode: area_factory(mode) for mode in AREA_SCREENS}
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        services: Services | None = None,
+        clock: Clock | None = None,
+    ) -> None:
         super().__init__()
         self.settings = settings
+        self.services: Services | None = services
+        self.actor: Actor | None = None
+        self.school: SchoolRead | None = None
+        self.demo = False
+        self.store_error: str | None = None
+        self.officer_count: int | None = None
+        self._clock = clock
+        self._opened: OpenedStore | None = None
+        self._last_activity = self.now()
+        self.locked = False
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static(f"Store: {self.settings.store_location()}")
-        yield Footer()
+    # -- time ------------------------------------------------------------------------------------
+
+    def now(self) -> datetime:
+        """Now (aware UTC) from the app's clock: the test's clock, else the store's."""
+        if self._clock is not None:
+            return self._clock()
+        if self.services is not None:
+            return self.services.ctx.now()
+        return datetime.now(UTC)
+
+    @property
+    def tz(self) -> ZoneInfo:
+        if self.services is not None:
+            return self.services.ctx.tz
+        return ZoneInfo(self.settings.timezone)
+
+    def local_now(self) -> datetime:
+        return self.now().astimezone(self.tz)
+
+    # -- start-up --------------------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.push_screen(LoginScreen())
+        self.set_interval(IDLE_CHECK_SECONDS, self.check_idle_lock)
+        self.open_store()
+
+    @work(thread=True, exclusive=True, group="store", name="open store")
+    def open_store(self) -> None:
+        """Open (create or upgrade) the store and count its officers, off the UI thread."""
+        try:
+            services = self.services
+            if services is None:
+                from ..bootstrap import open_store
+
+                self._opened = open_store(self.settings)
+                services = self._opened.services
+            count = services.officers.count()
+            demo = services.is_demo()
+        except SroError as exc:
+            self.call_from_thread(self._store_failed, str(exc))
+            return
+        except Exception as exc:  # a damaged file, a refused connection: one line, no traceback
+            self.call_from_thread(self._store_failed, store_problem(exc))
+            return
+        self.call_from_thread(self._store_ready, services, count, demo)
+
+    def _store_ready(self, services: Services, count: int, demo: bool) -> None:
+        self.services = services
+        self.officer_count = count
+        self.demo = demo
+        for screen in self.screen_stack:
+            if isinstance(screen, LoginScreen):
+                screen.store_ready()
+        if count == 0:
+            from .screens.first_admin import FirstAdminScreen
+
+            self.push_screen(FirstAdminScreen(), self._first_admin_done)
+
+    def _store_failed(self, message: str) -> None:
+        self.store_error = message
+        for screen in self.screen_stack:
+            if isinstance(screen, LoginScreen):
+                screen.store_failed(message)
+
+    def _first_admin_done(self, actor: Actor | None) -> None:
+        if actor is not None:
+            self.begin_session(actor)
+
+    def on_unmount(self) -> None:
+        if self._opened is not None:
+            self._opened.close()
+            self._opened = None
+
+    # -- the session -----------------------------------------------------------------------------
+
+    @property
+    def signed_in(self) -> bool:
+        return self.actor is not None and self.school is not None
+
+    def begin_session(self, actor: Actor) -> None:
+        """After a sign-in: pick today's school, then show Today."""
+        from .screens.school_pick import SchoolPickScreen
+
+        self.actor = actor
+        self.school = None
+        self.touch()
+        self.push_screen(SchoolPickScreen(actor), self._school_chosen)
+
+    def _school_chosen(self, school: SchoolRead | None) -> None:
+        if school is None:  # escape on the school pick: back to sign-in
+            self.sign_out()
+            return
+        self.school = school
+        self.switch_mode("today")
+        self.refresh_bindings()
+
+    async def _drop_areas(self) -> None:
+        """Close every area's screens (a new officer starts with fresh ones)."""
+        if self.current_mode != "_default":
+            await self.switch_mode("_default")
+        for mode in list(AREA_SCREENS):
+            if mode in self._screen_stacks:
+                await self.remove_mode(mode)
+                self.add_mode(mode, area_factory(mode))
+        # Back to the sign-in screen at the bottom of the default stack.
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, LoginScreen):
+            await self.pop_screen()
+
+    @work(exclusive=True, group="session")
+    async def sign_out(self) -> None:
+        previous = self.actor
+        self.actor = None
+        self.school = None
+        self.locked = False
+        self.clear_notifications()
+        await self._drop_areas()
+        if previous is not None and self.services is not None:
+            self._record(previous, "session.logout")
+        if isinstance(self.screen, LoginScreen):
+            self.screen.reset(keep_badge=True)
+        self.refresh_bindings()
+
+    @work(exclusive=True, group="session")
+    async def switch_officer(self, actor: Actor) -> None:
+        """Another officer unlocked the screen: the first is signed out (their drafts stay
+        in the store), the second starts a session of their own."""
+        previous = self.actor
+        self.actor = None
+        self.school = None
+        self.locked = False
+        await self._drop_areas()
+        if previous is not None:
+            self._record(previous, "session.logout", detail="another officer unlocked")
+        self.begin_session(actor)
+
+    def _record(self, actor: Actor, action: str, detail: str = "") -> None:
+        self._audit(actor, action, detail)
+
+    @work(thread=True, group="audit")
+    def _audit(self, actor: Actor, action: str, detail: str = "") -> None:
+        from ..domain.enums import RecordType
+
+        if self.services is None:
+            return
+        try:
+            self.services.audit.record_alone(
+                actor,
+                action,
+                record_type=RecordType.SESSION,
+                record_id=actor.officer_id,
+                detail=detail,
+            )
+        except Exception as exc:
+            self.call_from_thread(
+                self.notify,
+                f"Could not write the audit trail: {store_problem(exc)}",
+                severity="error",
+            )
+
+    # -- the lock --------------------------------------------------------------------------------
+
+    def touch(self) -> None:
+        """Someone pressed a key or clicked: the idle timer starts again."""
+        self._last_activity = self.now()
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown):
+            self.touch()
+        await super().on_event(event)
+
+    def check_idle_lock(self) -> None:
+        """Lock when nobody touched the keyboard for the configured minutes (CJIS: at most 30)."""
+        if self.actor is None or self.locked:
+            return
+        idle = self.now() - self._last_activity
+        if idle >= timedelta(minutes=self.settings.idle_lock_minutes):
+            self.lock(idle=True)
+
+    def lock(self, *, idle: bool = False) -> None:
+        if self.actor is None or self.locked:
+            return
+        self.locked = True
+        self.clear_notifications()  # a toast may carry record details
+        self._record(self.actor, "session.lock", detail="idle" if idle else "")
+        self.push_screen(LockScreen(self.actor), self._unlocked)
+        self.refresh_bindings()
+
+    def _unlocked(self, actor: Actor | None) -> None:
+        self.touch()
+        if actor is None:  # "sign out" on the lock screen
+            self.sign_out()
+            return
+        assert self.actor is not None
+        if actor.officer_id == self.actor.officer_id:
+            self.locked = False
+            self.actor = actor
+            self._record(actor, "session.unlock")
+            self.refresh_bindings()
+            return
+        self.switch_officer(actor)
+
+    # -- actions ---------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("quit", "help", "toggle_theme"):
+            return not (action == "help" and self.locked)
+        if action in ("command_palette",):
+            return not self.locked
+        if not self.signed_in or self.locked:
+            return action not in _SESSION_ACTIONS
+        if action == "go" and parameters and parameters[0] == self.current_mode:
+            return None  # already there: dimmed
+        return True
+
+    def action_go(self, mode: str) -> None:
+        if not self.signed_in or self.locked:
+            return
+        self.switch_mode(mode)
+        self.refresh_bindings()
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_lock(self) -> None:
+        self.lock()
+
+    def action_sign_out(self) -> None:
+        if self.actor is not None:
+            self.sign_out()
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+    def action_quick_incident(self) -> None:
+        self.open_quick_incident()
+
+    # -- navigation helpers (used by every screen) -----------------------------------------------
+
+    def open_incident(self, incident_id: int) -> None:
+        cls = load_class("sro_tui.ui.screens.incident_form", "IncidentFormScreen")
+        if cls is None:
+            self.push_screen(ComingScreen("The incident form"))
+            return
+        self.push_screen(cls(incident_id=incident_id))
+
+    def open_quick_incident(self, prefill: dict[str, Any] | None = None) -> None:
+        if not self.signed_in or self.locked:
+            return
+        cls = load_class("sro_tui.ui.forms.quick_incident", "QuickIncidentScreen")
+        if cls is None:
+            self.push_screen(ComingScreen("The quick incident"))
+            return
+        data = dict(prefill or {})
+        if self.school is not None:
+            data.setdefault("school_id", self.school.id)
+        self.push_screen(cls(prefill=data))
+
+    def open_draft(self, draft: DraftRead) -> None:
+        if draft.form == "incident":
+            cls = load_class("sro_tui.ui.screens.incident_form", "IncidentFormScreen")
+        elif draft.form == "quick_incident":
+            cls = load_class("sro_tui.ui.forms.quick_incident", "QuickIncidentScreen")
+        else:
+            self.notify(f"Drafts of {draft.form!r} open in a later release", severity="warning")
+            return
+        if cls is None:
+            self.push_screen(ComingScreen("This form"))
+            return
+        self.push_screen(cls(draft_id=draft.id))
+
+    def open_checklist(self) -> None:
+        self.action_go("checklist")
+
+
+_SESSION_ACTIONS = {
+    "go",
+    "quick_incident",
+    "lock",
+    "sign_out",
+}
+
+
+def store_problem(exc: BaseException) -> str:
+    """One line about a store that cannot be opened, for the sign-in screen."""
+    if isinstance(exc, SroError):
+        return str(exc)
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if "(Background on this error" in text:
+        text = text.split("(Background on this error")[0].strip()
+    return f"The store cannot be opened: {text[:200]}"
+
+
+def create_app(
+    settings: Settings,
+    *,
+    services: Services | None = None,
+    clock: Clock | None = None,
+) -> SroApp:
+    """Build the app. Tests pass ready ``services`` (and a clock they move); the CLI passes
+    neither and the app opens the store the settings name."""
+    return SroApp(settings, services=services, clock=clock)
 
 
 def run(settings: Settings) -> int:
-    from ..bootstrap import open_store
-
-    open_store(settings).close()  # create or upgrade before the first frame
-    SroApp(settings).run()
-    return 0
+    """What `sro` runs: the app until the officer quits."""
+    result = create_app(settings).run()
+    return int(result or 0)

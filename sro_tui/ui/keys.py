@@ -1,0 +1,95 @@
+"""The app's commands in one table: key bindings, the command palette and the help screen
+are all generated from it, so they cannot drift apart.
+
+Each command has a stable ``id`` (``sro.<name>``) so a key can be remapped with Textual's
+keymap without touching code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from textual.binding import Binding, BindingType
+
+
+@dataclass(frozen=True)
+class Command:
+    """One thing the officer can ask the app to do, wherever they are."""
+
+    name: str
+    key: str
+    action: str
+    label: str
+    help: str
+    footer: bool = True
+    """Shown in the footer (the footer of an 80-column terminal has room for a few)."""
+
+    @property
+    def id(self) -> str:
+        return f"sro.{self.name}"
+
+
+AREAS: tuple[tuple[str, str, str, str], ...] = (
+    # (mode name, key, label, what it shows)
+    ("today", "f2", "Today", "Today: shift, open incidents, drafts, follow-ups"),
+    ("checklist", "f3", "Checklist", "Today's duty checklist"),
+    ("incidents", "f4", "Incidents", "Incident reports: own, school, all"),
+    ("mentoring", "f5", "Mentoring", "Mentoring notes and contacts"),
+    ("referrals", "f6", "Referrals", "Referrals to programs and their follow-ups"),
+    ("students", "f7", "Students", "Students"),
+    ("reports", "f8", "Reports", "Monthly and daily reports"),
+)
+
+COMMANDS: tuple[Command, ...] = (
+    Command("help", "f1", "help", "Help", "Every key, and how to log a quick incident"),
+    *(
+        Command(mode, key, f"go('{mode}')", label, text, footer=key in ("f2", "f3", "f4"))
+        for mode, key, label, text in AREAS
+    ),
+    Command(
+        "quick_incident", "ctrl+n", "quick_incident", "Quick incident", "Log what just happened"
+    ),
+    Command("lock", "ctrl+l", "lock", "Lock", "Lock the screen (unlock with your password)"),
+    Command("theme", "f10", "toggle_theme", "Light/dark", "Switch between dark and light", False),
+    Command("sign_out", "", "sign_out", "Sign out", "Sign out and show the sign-in screen", False),
+    Command("quit", "ctrl+q", "quit", "Quit", "Close sro-tui"),
+)
+
+
+def command_named(name: str) -> Command:
+    return next(c for c in COMMANDS if c.name == name)
+
+
+def app_bindings() -> list[BindingType]:
+    """The app's BINDINGS, from the table."""
+    return [
+        Binding(c.key, c.action, c.label, show=c.footer, id=c.id, priority=c.name == "lock")
+        for c in COMMANDS
+        if c.key
+    ]
+
+
+def binding_rows(bindings: Iterable[BindingType]) -> Iterator[tuple[str, str, str]]:
+    """(key, action, description) of each binding, in a class's BINDINGS form."""
+    for item in bindings:
+        binding = item if isinstance(item, Binding) else Binding(*item)
+        for key in binding.key.split(","):
+            yield key.strip(), binding.action, binding.description
+
+
+def class_bindings(cls: type, own_package: str = "") -> list[tuple[str, str, str]]:
+    """Every binding a screen class declares, its own and inherited (its own first),
+    without the same key twice. ``own_package`` leaves out what Textual's base classes
+    bind (tab, focus keys)."""
+    seen: set[str] = set()
+    rows: list[tuple[str, str, str]] = []
+    for klass in cls.__mro__:
+        if own_package and not klass.__module__.startswith(own_package):
+            continue
+        for key, action, description in binding_rows(klass.__dict__.get("BINDINGS", ())):
+            if key in seen:
+                continue
+            seen.add(key)
+            rows.append((key, action, description))
+    return rows

@@ -1,0 +1,126 @@
+"""Help (f1): every key, read from the bindings themselves (the app's command table and each
+screen's BINDINGS), so this page cannot go stale; and the quick-incident sequence as the
+quick-incident form documents it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ..keys import COMMANDS, class_bindings
+from ..widgets.header import SroHeader
+
+# (title, module, class): the screens whose keys the help lists, in the order an officer
+# meets them. A screen that is not built yet is left out.
+SCREENS: tuple[tuple[str, str, str], ...] = (
+    ("Sign-in and lock", "sro_tui.ui.screens.login", "LoginScreen"),
+    ("Today's school", "sro_tui.ui.screens.school_pick", "SchoolPickScreen"),
+    ("Today (f2)", "sro_tui.ui.screens.today", "TodayScreen"),
+    ("Duty checklist (f3)", "sro_tui.ui.screens.checklist", "ChecklistScreen"),
+    ("Incidents (f4)", "sro_tui.ui.screens.incidents", "IncidentListScreen"),
+    ("Incident report", "sro_tui.ui.screens.incident_form", "IncidentFormScreen"),
+    ("Quick incident (ctrl+n)", "sro_tui.ui.forms.quick_incident", "QuickIncidentScreen"),
+    ("Small dialogs", "sro_tui.ui.widgets.prompt", "PromptScreen"),
+)
+
+EXTRA_KEYS: dict[str, list[tuple[str, str]]] = {
+    # Keys handled by widgets rather than bindings, said once here.
+    "Everywhere": [
+        ("ctrl+p", "Command palette: every command by name"),
+        ("tab / shift+tab", "Next / previous field"),
+    ],
+    "Today (f2)": [("enter", "Open the record on the highlighted line")],
+    "Duty checklist (f3)": [
+        ("enter", "Mark done (on a done item: says when; u resets)"),
+        ("up / down", "Move between items"),
+    ],
+    "Sign-in and lock": [("enter", "Next field; on the password: sign in")],
+    "Today's school": [("enter", "Confirm the highlighted school")],
+}
+
+
+def _key(key: str) -> str:
+    return {"slash": "/", "space": "space", "escape": "esc"}.get(key, key)
+
+
+def key_sections() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every key the officer can press, by where it applies."""
+    from importlib import import_module
+
+    everywhere = [(_key(c.key), f"{c.label}: {c.help}") for c in COMMANDS if c.key]
+    everywhere += [("ctrl+p → " + c.label, c.help) for c in COMMANDS if not c.key]
+    everywhere += EXTRA_KEYS["Everywhere"]
+    sections: list[tuple[str, list[tuple[str, str]]]] = [("Everywhere", everywhere)]
+    for title, module, name in SCREENS:
+        try:
+            cls: Any = getattr(import_module(module), name)
+        except (ImportError, AttributeError):
+            continue
+        rows = [
+            (_key(key), description or action.replace("_", " "))
+            for key, action, description in class_bindings(cls, own_package="sro_tui")
+        ]
+        rows += EXTRA_KEYS.get(title, [])
+        if rows:
+            sections.append((title, rows))
+    return sections
+
+
+def quick_incident_keys() -> list[tuple[str, str]]:
+    """The quick-incident sequence from the form's module, or nothing if not built yet."""
+    try:
+        from ..forms import quick_incident
+    except ImportError:
+        return []
+    return list(getattr(quick_incident, "QUICK_INCIDENT_KEYS", []))
+
+
+def _table(rows: list[tuple[str, str]]) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True, min_width=12)
+    table.add_column(ratio=1)
+    for key, text in rows:
+        table.add_row(key, text)
+    return table
+
+
+class HelpScreen(Screen[None]):
+    """Every key, and the written quick-incident sequence."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close"),
+        Binding("f1", "close", "Close", show=False),
+        Binding("j", "scroll_down", "Down", show=False),
+        Binding("k", "scroll_up", "Up", show=False),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield SroHeader("Help")
+        with VerticalScroll(id="help-body"):
+            sequence = quick_incident_keys()
+            if sequence:
+                yield Static(Text("Log a trespass warning in a few keys", style="bold underline"))
+                yield Static(_table([(_key(k), t) for k, t in sequence]), classes="help-table")
+            for title, rows in key_sections():
+                yield Static(Text(title, style="bold underline"), classes="help-title")
+                yield Static(_table(rows), classes="help-table")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#help-body").focus()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_scroll_down(self) -> None:
+        self.query_one("#help-body", VerticalScroll).scroll_down()
+
+    def action_scroll_up(self) -> None:
+        self.query_one("#help-body", VerticalScroll).scroll_up()

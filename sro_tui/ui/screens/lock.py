@@ -1,0 +1,101 @@
+"""The lock: a full, opaque screen (nothing of the records behind it shows) that only the
+password opens. Another officer may unlock with their own badge: the first is signed out,
+their drafts stay in the store."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Center, Horizontal, Middle, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, Static
+
+from ...domain.errors import SroError
+from ...domain.officers import Actor
+from ..widgets.header import SroHeader
+
+if TYPE_CHECKING:
+    from ..app import SroApp
+
+
+class LockScreen(Screen[Actor | None]):
+    """Dismissed with the officer who unlocked, or None when the officer chose to sign out."""
+
+    AUTO_FOCUS = "#lock-password"
+
+    def __init__(self, actor: Actor) -> None:
+        super().__init__()
+        self.actor = actor
+
+    def compose(self) -> ComposeResult:
+        yield SroHeader("Locked")
+        with Middle(), Center(), Vertical(id="lock-box", classes="dialog") as box:
+            box.border_title = "Locked"
+            yield Static(
+                f"Locked by {self.actor.name} (badge {self.actor.badge}).\n"
+                "Type the password to go on. Another officer may sign in with their own badge.",
+                id="lock-who",
+                classes="hint",
+            )
+            yield Label("Badge", classes="field-label")
+            yield Input(self.actor.badge, id="lock-badge", max_length=10, compact=True)
+            yield Label("Password", classes="field-label")
+            yield Input(id="lock-password", password=True, compact=True)
+            yield Static("", id="lock-error", classes="field-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Unlock", id="unlock", variant="primary", compact=True)
+                yield Button("Sign out", id="lock-sign-out", compact=True)
+        yield Footer()
+
+    @property
+    def sro(self) -> SroApp:
+        return self.app  # type: ignore[return-value]
+
+    @on(Input.Submitted, "#lock-badge")
+    def _badge_entered(self) -> None:
+        self.query_one("#lock-password", Input).focus()
+
+    @on(Input.Submitted, "#lock-password")
+    @on(Button.Pressed, "#unlock")
+    def submit(self) -> None:
+        badge = self.query_one("#lock-badge", Input).value.strip()
+        password = self.query_one("#lock-password", Input).value
+        if not badge or not password:
+            self._error("Type the badge and the password")
+            return
+        self.query_one("#unlock", Button).disabled = True
+        self.authenticate(badge, password)
+
+    @on(Button.Pressed, "#lock-sign-out")
+    def _sign_out(self) -> None:
+        self.dismiss(None)
+
+    @work(thread=True, exclusive=True, group="unlock")
+    def authenticate(self, badge: str, password: str) -> None:
+        services = self.sro.services
+        assert services is not None
+        try:
+            actor = services.officers.authenticate(badge, password)
+        except SroError as exc:
+            self.app.call_from_thread(self._refused, str(exc))
+            return
+        except Exception as exc:
+            from ..app import store_problem
+
+            self.app.call_from_thread(self._refused, store_problem(exc))
+            return
+        self.app.call_from_thread(self.dismiss, actor)
+
+    def _refused(self, message: str) -> None:
+        self.query_one("#unlock", Button).disabled = False
+        password = self.query_one("#lock-password", Input)
+        password.value = ""
+        password.focus()
+        self._error(message)
+
+    def _error(self, message: str) -> None:
+        error = self.query_one("#lock-error", Static)
+        error.update(message)
+        error.set_class(bool(message), "-shown")

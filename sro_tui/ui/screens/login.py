@@ -1,0 +1,144 @@
+"""Sign-in: badge and password. The store opens behind this screen; the button works once
+it is ready. A wrong password keeps the badge and clears the password."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Center, Middle, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Input, Label, Static
+
+from ...domain.errors import SroError
+from ...domain.officers import Actor
+from ..widgets.header import SroHeader
+
+if TYPE_CHECKING:
+    from ..app import SroApp
+
+
+class LoginScreen(Screen[None]):
+    """The first screen: who is signing in."""
+
+    AUTO_FOCUS = "#badge"
+
+    def compose(self) -> ComposeResult:
+        yield SroHeader("Sign in")
+        with Middle(), Center(), Vertical(id="login-box", classes="dialog") as box:
+            box.border_title = "Sign in"
+            yield Static("School Resource Officer campus log", id="login-title")
+            yield Label("Badge", classes="field-label")
+            yield Input(id="badge", max_length=10, placeholder="badge number", compact=True)
+            yield Static("", id="badge-error", classes="field-error")
+            yield Label("Password", classes="field-label")
+            yield Input(id="password", password=True, placeholder="password", compact=True)
+            yield Static("", id="password-error", classes="field-error")
+            yield Button("Sign in", id="sign-in", variant="primary", disabled=True, compact=True)
+            yield Static("Opening the store…", id="login-status")
+        yield Footer()
+
+    @property
+    def sro(self) -> SroApp:
+        return self.app  # type: ignore[return-value]
+
+    def on_mount(self) -> None:
+        if self.sro.services is not None and self.sro.officer_count is not None:
+            self.store_ready()
+        elif self.sro.store_error:
+            self.store_failed(self.sro.store_error)
+
+    # -- the store ---------------------------------------------------------------------------
+
+    def store_ready(self) -> None:
+        status = self.query_one("#login-status", Static)
+        status.update("DEMO store: practice data only" if self.sro.demo else "")
+        status.set_class(self.sro.demo, "-demo")
+        self.query_one("#sign-in", Button).disabled = False
+        self.query_one(SroHeader).refresh()
+
+    def store_failed(self, message: str) -> None:
+        status = self.query_one("#login-status", Static)
+        status.update(message)
+        status.add_class("-error")
+        self.query_one("#sign-in", Button).disabled = True
+
+    # -- signing in --------------------------------------------------------------------------
+
+    @on(Input.Submitted, "#badge")
+    def _badge_entered(self) -> None:
+        self.query_one("#password", Input).focus()
+
+    @on(Input.Submitted, "#password")
+    @on(Button.Pressed, "#sign-in")
+    def submit(self) -> None:
+        badge = self.query_one("#badge", Input).value.strip()
+        password = self.query_one("#password", Input).value
+        self._set_errors()
+        if self.sro.services is None or self.sro.officer_count is None:
+            self._set_errors(password=self.sro.store_error or "The store is still opening…")
+            return
+        if not badge:
+            self._set_errors(badge="Type your badge number")
+            self.query_one("#badge", Input).focus()
+            return
+        if not password:
+            self._set_errors(password="Type your password")
+            self.query_one("#password", Input).focus()
+            return
+        button = self.query_one("#sign-in", Button)
+        button.disabled = True
+        button.label = "Checking…"
+        self.authenticate(badge, password)
+
+    @work(thread=True, exclusive=True, group="login")
+    def authenticate(self, badge: str, password: str) -> None:
+        """The password hash is slow on purpose: never on the UI thread."""
+        services = self.sro.services
+        assert services is not None
+        try:
+            actor = services.officers.authenticate(badge, password)
+        except SroError as exc:
+            self.app.call_from_thread(self._refused, str(exc))
+            return
+        except Exception as exc:
+            from ..app import store_problem
+
+            self.app.call_from_thread(self._refused, store_problem(exc))
+            return
+        self.app.call_from_thread(self._accepted, actor)
+
+    def _refused(self, message: str) -> None:
+        self._done_checking()
+        password = self.query_one("#password", Input)
+        password.value = ""
+        self._set_errors(password=message)
+        password.focus()
+
+    def _accepted(self, actor: Actor) -> None:
+        self._done_checking()
+        self.reset(keep_badge=False)
+        self.sro.begin_session(actor)
+
+    def _done_checking(self) -> None:
+        button = self.query_one("#sign-in", Button)
+        button.label = "Sign in"
+        button.disabled = self.sro.services is None
+
+    def _set_errors(self, *, badge: str = "", password: str = "") -> None:
+        for name, text in (("badge", badge), ("password", password)):
+            error = self.query_one(f"#{name}-error", Static)
+            error.update(text)
+            error.set_class(bool(text), "-shown")
+            self.query_one(f"#{name}", Input).set_class(bool(text), "-invalid")
+
+    def reset(self, *, keep_badge: bool = True) -> None:
+        """Ready for the next sign-in (after a sign-out)."""
+        self._set_errors()
+        self.query_one("#password", Input).value = ""
+        badge = self.query_one("#badge", Input)
+        if not keep_badge:
+            badge.value = ""
+        (self.query_one("#password", Input) if badge.value else badge).focus()
+        self.query_one(SroHeader).refresh()

@@ -1,0 +1,129 @@
+"""Today's school: an officer picks from their assigned schools, a supervisor or an
+administrator from all. Enter confirms the one already highlighted."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Middle, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...domain.errors import SroError
+from ...domain.officers import Actor
+from ...domain.schools import SchoolRead
+from ..widgets.header import SroHeader
+
+if TYPE_CHECKING:
+    from ..app import SroApp
+
+
+def schools_for(actor: Actor, schools: list[SchoolRead]) -> list[SchoolRead]:
+    """The schools this officer may work at today: assigned ones, or all for a supervisor
+    (and for an officer with no assignment yet)."""
+    if actor.is_supervisor or not actor.school_ids:
+        return schools
+    return [s for s in schools if s.id in actor.school_ids]
+
+
+def default_school(actor: Actor, schools: list[SchoolRead], shift_school: int | None) -> int:
+    """Index of the school to highlight: today's shift's, else the first assigned one."""
+    for wanted in (shift_school, *actor.school_ids):
+        for index, school in enumerate(schools):
+            if school.id == wanted:
+                return index
+    return 0
+
+
+class SchoolPickScreen(Screen[SchoolRead | None]):
+    """Dismissed with the chosen school, or None (escape: back to sign-in)."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Sign out"),
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+    ]
+    AUTO_FOCUS = "#schools"
+
+    def __init__(self, actor: Actor) -> None:
+        super().__init__()
+        self.actor = actor
+        self.schools: list[SchoolRead] = []
+
+    def compose(self) -> ComposeResult:
+        yield SroHeader("Today's school")
+        with Middle(), Center(), Vertical(id="school-box", classes="dialog") as box:
+            box.border_title = "Where are you today?"
+            yield Static(
+                f"Good day, {self.actor.name}. Enter confirms the highlighted school.",
+                id="school-hint",
+                classes="hint",
+            )
+            yield OptionList(id="schools")
+            yield Static("", id="school-error", classes="field-error")
+        yield Footer()
+
+    @property
+    def sro(self) -> SroApp:
+        return self.app  # type: ignore[return-value]
+
+    def on_mount(self) -> None:
+        self.query_one("#schools", OptionList).loading = True
+        self.load()
+
+    @work(thread=True, exclusive=True, group="schools")
+    def load(self) -> None:
+        services = self.sro.services
+        assert services is not None
+        try:
+            schools = schools_for(self.actor, services.reference.schools())
+        except SroError as exc:
+            self.app.call_from_thread(self._failed, str(exc))
+            return
+        shift_school = None
+        try:
+            shifts = services.checklist.shifts_on(self.actor)
+            if shifts:
+                shift_school = shifts[0].school_id
+        except (ImportError, AttributeError, NotImplementedError, SroError):
+            pass  # no checklist service yet, or no shift today: the first assigned school
+        self.app.call_from_thread(self._loaded, schools, shift_school)
+
+    def _loaded(self, schools: list[SchoolRead], shift_school: int | None) -> None:
+        self.schools = schools
+        options = self.query_one("#schools", OptionList)
+        options.loading = False
+        options.clear_options()
+        options.add_options(
+            Option(f"{school.name}  ({school.code})", id=str(school.id)) for school in schools
+        )
+        if not schools:
+            self._failed("No schools in the store: ask an administrator")
+            return
+        options.highlighted = default_school(self.actor, schools, shift_school)
+        options.focus()
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#schools", OptionList).loading = False
+        error = self.query_one("#school-error", Static)
+        error.update(message)
+        error.add_class("-shown")
+
+    @on(OptionList.OptionSelected, "#schools")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        school = next((s for s in self.schools if str(s.id) == event.option.id), None)
+        if school is not None:
+            self.dismiss(school)
+
+    def action_cursor_down(self) -> None:
+        self.query_one("#schools", OptionList).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one("#schools", OptionList).action_cursor_up()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

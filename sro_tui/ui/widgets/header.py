@@ -1,0 +1,54 @@
+"""The top line of every screen: who is signed in, at which school, which day, and a
+DEMO banner on a demo store (so nobody enters a real case into it)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.widget import Widget
+
+if TYPE_CHECKING:
+    from ..app import SroApp
+
+
+class SroHeader(Widget):
+    """One line; reads the app's session each time it renders."""
+
+    DEFAULT_CSS = """
+    SroHeader {
+        dock: top;
+        height: 1;
+        background: $panel;
+        color: $foreground;
+    }
+    """
+
+    def __init__(self, title: str = "", *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.title = title
+
+    def on_mount(self) -> None:
+        self.set_interval(30, self.refresh)  # the date changes at midnight
+
+    def render(self) -> Text:
+        app: SroApp = self.app  # type: ignore[assignment]
+        left = Text()
+        if app.demo:
+            left.append(" DEMO ", style="bold reverse red")
+            left.append(" ")
+        left.append("sro-tui", style="bold")
+        if self.title:
+            left.append(f" · {self.title}")
+        right = Text()
+        if app.actor is not None:
+            right.append(f"{app.actor.badge} {app.actor.name}")
+        if app.school is not None:
+            right.append(f" · {app.school.name}")
+        right.append(f" · {app.local_now():%a %b %-d}")
+        right.append(" ")
+        width = self.size.width
+        gap = max(1, width - left.cell_len - right.cell_len)
+        if left.cell_len + right.cell_len + 1 > width:
+            right.truncate(max(0, width - left.cell_len - 1), overflow="ellipsis")
+        return Text.assemble(left, " " * gap, right, no_wrap=True, overflow="ellipsis")

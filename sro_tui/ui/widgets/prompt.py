@@ -1,0 +1,86 @@
+"""A small dialog asking for one line of text (a skip reason, a note, a one-off item)."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+
+class PromptScreen(ModalScreen[str | None]):
+    """Dismissed with the text typed (stripped), or None on escape. ``required`` refuses an
+    empty answer with a message under the field."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    AUTO_FOCUS = "#prompt-input"
+
+    DEFAULT_CSS = """
+    PromptScreen {
+        align: center middle;
+        background: $background 60%;
+    }
+    PromptScreen > #prompt-box {
+        width: 64;
+        max-width: 100%;
+        height: auto;
+        border: round $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    PromptScreen #prompt-error {
+        color: $error;
+        height: auto;
+    }
+    PromptScreen .buttons {
+        height: auto;
+        align-horizontal: right;
+    }
+    PromptScreen .buttons Button {
+        margin-left: 1;
+    }
+    """
+
+    def __init__(
+        self,
+        title: str,
+        label: str,
+        *,
+        value: str = "",
+        required: bool = False,
+        required_message: str = "This cannot be empty",
+        max_length: int = 500,
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.label = label
+        self.value = value
+        self.required = required
+        self.required_message = required_message
+        self.max_length = max_length
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="prompt-box") as box:
+            box.border_title = self.title_text
+            yield Label(self.label)
+            yield Input(self.value, id="prompt-input", max_length=self.max_length, compact=True)
+            yield Static("", id="prompt-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Cancel", id="prompt-cancel", compact=True)
+                yield Button("OK", id="prompt-ok", variant="primary", compact=True)
+
+    @on(Input.Submitted, "#prompt-input")
+    @on(Button.Pressed, "#prompt-ok")
+    def submit(self) -> None:
+        text = self.query_one("#prompt-input", Input).value.strip()
+        if self.required and not text:
+            self.query_one("#prompt-error", Static).update(self.required_message)
+            self.query_one("#prompt-input", Input).focus()
+            return
+        self.dismiss(text)
+
+    @on(Button.Pressed, "#prompt-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
