@@ -4,13 +4,17 @@ the department; the daily shift report; who may run what. On every backend."""
 
 from __future__ import annotations
 
+import csv
+import io
 import itertools
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
+from sro_tui.cli import main
 from sro_tui.domain.enums import ContactKind, IncidentStatus, OutcomeKind, PersonRole
 from sro_tui.domain.errors import NotFound, PermissionDenied, SroError
 from sro_tui.domain.incidents import school_year_of
@@ -34,7 +38,7 @@ from sro_tui.store.models import (
     Student,
 )
 
-from .conftest import Clock, make_officer
+from .conftest import TEST_AUDIT_KEY, TEST_PASSWORD, Clock, make_officer
 
 TZ = ZoneInfo("America/Los_Angeles")
 LAW = Section.LAW_ENFORCEMENT.value
@@ -628,3 +632,131 @@ def test_a_new_officer_has_empty_figures(services: Services, world):
     newcomer = make_officer(services, "1003")
     report = services.reports.monthly(newcomer, month="2026-09", officer_badge="1003")
     assert all(f.current == f.previous == f.last_year == 0 for f in report.figures)
+
+
+# --- the command line ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def cli_store(sqlite_services: Services, sqlite_url: str, clock, tmp_path, monkeypatch) -> str:
+    """A SQLite store with one arrest (three charges) in September 2026, for `sro report`."""
+    key = tmp_path / "audit.key"
+    key.write_bytes(TEST_AUDIT_KEY)
+    monkeypatch.setenv("SRO_AUDIT_KEY_FILE", str(key))
+    clock.now = datetime(2026, 10, 20, 18, 0, tzinfo=UTC)
+    officer = make_officer(sqlite_services, "1001")
+    make_officer(sqlite_services, "1002")
+    seed = Seed(sqlite_services)
+    student = seed.student("S1", "VHS")
+    seed.incident(
+        officer,
+        "VHS",
+        "2026-09-14 09:40",
+        [("WEAPON", "firearm"), ("DRUG-POSS", "none"), ("DRUG-SALE", "none")],
+        [(student, SUSPECT, [ARREST])],
+    )
+    seed.shift(officer, "VHS", "2026-09-14", [("Campus arrival check-in", "done", "07:05", "")])
+    return sqlite_url
+
+
+def run_cli(argv: list[str], monkeypatch, stdin: str = "") -> int:
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    return main(argv)
+
+
+def test_cli_monthly_csv_as_local_administration(cli_store, sqlite_services, monkeypatch, capsys):
+    code = run_cli(
+        ["--db", cli_store, "report", "monthly", "--month", "2026-09", "--format", "csv"],
+        monkeypatch,
+    )
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    arrests = next(r for r in rows if r["measure"].startswith("Arrests"))
+    assert (arrests["this_month"], arrests["previous_month"]) == ("1", "0")
+    last = sqlite_services.audit.recent(limit=1)[0]
+    assert (last.action, last.badge, last.record_id) == ("report.run", "SYSTEM", "monthly:2026-09")
+
+
+def test_cli_officer_signs_in_for_own_pdf(cli_store, monkeypatch, capsys, tmp_path):
+    target = tmp_path / "mine.pdf"
+    argv = [
+        "--db",
+        cli_store,
+        "report",
+        "monthly",
+        "--month",
+        "2026-09",
+        "--officer",
+        "1001",
+        "--format",
+        "pdf",
+        "-o",
+        str(target),
+        "--as",
+        "1001",
+        "--password-stdin",
+    ]
+    assert run_cli(argv, monkeypatch, TEST_PASSWORD + "\n") == 0
+    assert "Wrote monthly activity report (pdf)" in capsys.readouterr().out
+    text = "\n".join(p.extract_text() for p in PdfReader(target).pages)
+    assert "Officer Officer 1001, badge 1001" in text and "Page 1 of" in text
+    assert target.stat().st_mode & 0o077 == 0
+
+    daily = [
+        "--db",
+        cli_store,
+        "report",
+        "daily",
+        "--date",
+        "2026-09-14",
+        "--as",
+        "1001",
+        "--password-stdin",
+        "--format",
+        "json",
+    ]
+    assert run_cli(daily, monkeypatch, TEST_PASSWORD + "\n") == 0
+    out = capsys.readouterr().out
+    assert '"report": "daily"' in out and "Campus arrival check-in" in out
+
+
+def test_cli_refusals(cli_store, monkeypatch, capsys):
+    department = [
+        "--db",
+        cli_store,
+        "report",
+        "monthly",
+        "--month",
+        "2026-09",
+        "--as",
+        "1001",
+        "--password-stdin",
+    ]
+    assert run_cli(department, monkeypatch, TEST_PASSWORD + "\n") == 2
+    assert "own work only" in capsys.readouterr().err
+    wrong = ["--db", cli_store, "report", "ytd", "--as", "1001", "--password-stdin"]
+    assert run_cli(wrong, monkeypatch, "not the password\n") == 2
+    assert "Badge or password is not right" in capsys.readouterr().err
+    pdf = ["--db", cli_store, "report", "monthly", "--month", "2026-09", "--format", "pdf"]
+    assert run_cli(pdf, monkeypatch) == 2
+    assert "-o FILE.pdf" in capsys.readouterr().err
+    nobody = ["--db", cli_store, "report", "daily", "--date", "2026-09-14"]
+    assert run_cli(nobody, monkeypatch) == 2
+    assert "--officer BADGE" in capsys.readouterr().err
+    bad_month = ["--db", cli_store, "report", "monthly", "--month", "Sept"]
+    assert run_cli(bad_month, monkeypatch) == 2
+    assert "YYYY-MM" in capsys.readouterr().err
+
+
+def test_cli_ytd_markdown_and_federal(cli_store, monkeypatch, capsys):
+    argv = ["--db", cli_store, "report", "ytd", "--school-year", "2026-27", "--school", "VHS"]
+    assert run_cli(argv, monkeypatch) == 0
+    out = capsys.readouterr().out
+    assert "## Year to date: School year 2026-27" in out and "| Sep 2026 | 1 | 1 |" in out
+    assert (
+        run_cli(["--db", cli_store, "report", "federal", "--school-year", "2026-27"], monkeypatch)
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "Students arrested, school-related (CRDC):    1" in out
+    assert "Firearm incidents (Gun-Free Schools Act):    1" in out
