@@ -163,6 +163,31 @@ def test_finds_a_word_typed_a_moment_before(services: Services, officer: Actor) 
     assert ids(services.search.search(officer, "lighter")) == {incident_id}
 
 
+def test_finds_a_narrative_saved_through_the_incident_service(
+    services: Services, officer: Actor, clock: Clock
+) -> None:
+    from sro_tui.domain.incidents import IncidentCreate, IncidentUpdate
+
+    created = services.incidents.create(
+        officer,
+        IncidentCreate(
+            school_id=school_id(services),
+            occurred_at=clock.now - timedelta(minutes=10),
+            location_code="HALLWAY",
+            narrative="Skateboard confiscated in the hallway.",
+        ),
+    )
+    assert ids(services.search.search(officer, "skateb")) == {created.id}
+    services.incidents.update(
+        officer,
+        created.id,
+        IncidentUpdate(version=created.version, narrative="Scooter confiscated instead."),
+    )
+    assert services.search.search(officer, "skateboard") == []
+    (hit,) = services.search.search(officer, "scooter")
+    assert hit.record_id == created.id and created.number in hit.title
+
+
 def test_incident_read_permissions(services: Services, officer: Actor, clock: Clock) -> None:
     other = make_officer(services, "1002", "officer", ("VHS",))
     elsewhere = make_officer(services, "1003", "officer", ("BHS",))
