@@ -222,6 +222,10 @@ class IncidentRead(ReadSchema):
     compliance: tuple[ComplianceRead, ...] = ()
     supplements: tuple[SupplementRead, ...] = ()
     reviews: tuple[ReviewRead, ...] = ()
+    # The notifications the categories and weapons call for, and those of them not yet
+    # recorded in ``compliance`` (filled by IncidentService from the reference data).
+    compliance_required: tuple[ComplianceKind, ...] = ()
+    compliance_missing: tuple[ComplianceKind, ...] = ()
 
     @property
     def most_severe(self) -> OffenseRead | None:
