@@ -105,9 +105,7 @@ class IncidentListScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("", id="list-title", markup=False)
         with Horizontal(id="filters"):
-            yield Select(
-                STATUS_OPTIONS, prompt="Any status", id="filter-status", compact=True
-            )
+            yield Select(STATUS_OPTIONS, prompt="Any status", id="filter-status", compact=True)
             yield TypeAhead(id="filter-category", placeholder="category")
             yield Input(placeholder="from YYYY-MM-DD", id="filter-from", compact=True)
             yield Input(placeholder="to YYYY-MM-DD", id="filter-to", compact=True)
@@ -172,8 +170,8 @@ class IncidentListScreen(Screen[None]):
         return {
             "status": None if status is Select.NULL else IncidentStatus(str(status)),
             "category_code": category,
-            "date_from": start,
-            "date_to": end,
+            "since": start,
+            "until": end,
         }
 
     def on_select_changed(self, _event: Select.Changed) -> None:
@@ -223,8 +221,8 @@ class IncidentListScreen(Screen[None]):
             parts.append(f["status"].value)
         if f.get("category_code"):
             parts.append(str(f["category_code"]))
-        if f.get("date_from") or f.get("date_to"):
-            parts.append(f"{f.get('date_from') or '…'} to {f.get('date_to') or '…'}")
+        if f.get("since") or f.get("until"):
+            parts.append(f"{f.get('since') or '…'} to {f.get('until') or '…'}")
         scope_keys = "/".join(self.scopes)
         title = " · ".join(parts)
         self.query_one("#list-title", Static).update(
