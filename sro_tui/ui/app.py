@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 Clock = Callable[[], datetime]
 
 IDLE_CHECK_SECONDS = 5.0
+SIGN_IN = "signin"
+"""The mode of the sign-in screen (and the first-administrator and school-pick steps)."""
 
 # Where each area's screen lives; an area whose module is not there yet shows "coming".
 AREA_SCREENS: dict[str, tuple[str, str]] = {
@@ -79,7 +81,8 @@ class SroApp(App[int]):
     CSS_PATH = "app.tcss"
     BINDINGS: ClassVar[list[BindingType]] = app_bindings()
     COMMANDS = {SroCommands}
-    MODES = {mode: area_factory(mode) for mode in AREA_SCREENS}
+    MODES = {SIGN_IN: LoginScreen, **{mode: area_factory(mode) for mode in AREA_SCREENS}}
+    DEFAULT_MODE = SIGN_IN
 
     def __init__(
         self,
@@ -123,7 +126,6 @@ class SroApp(App[int]):
     # -- start-up --------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        self.push_screen(LoginScreen())
         self.set_interval(IDLE_CHECK_SECONDS, self.check_idle_lock)
         self.open_store()
 
@@ -199,8 +201,8 @@ class SroApp(App[int]):
 
     async def _drop_areas(self) -> None:
         """Close every area's screens (a new officer starts with fresh ones)."""
-        if self.current_mode != "_default":
-            await self.switch_mode("_default")
+        if self.current_mode != SIGN_IN:
+            await self.switch_mode(SIGN_IN)
         for mode in list(AREA_SCREENS):
             if mode in self._screen_stacks:
                 await self.remove_mode(mode)

@@ -46,9 +46,7 @@ class FirstAdminScreen(Screen[Actor | None]):
             )
             for name, label, secret in FIELDS:
                 yield Label(label, classes="field-label")
-                yield Input(
-                    id=name, password=secret, max_length=128 if secret else 100, compact=True
-                )
+                yield Input(id=name, password=secret, max_length=LENGTHS[name], compact=True)
                 yield Static("", id=f"{name}-error", classes="field-error")
             yield Static("", id="first-admin-message", classes="field-error")
             yield Button("Create and sign in", id="create", variant="primary", compact=True)

@@ -101,14 +101,19 @@ class HelpScreen(Screen[None]):
         Binding("k", "scroll_up", "Up", show=False),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.sequence = quick_incident_keys()
+        self.sections = key_sections()
+
     def compose(self) -> ComposeResult:
         yield SroHeader("Help")
         with VerticalScroll(id="help-body"):
-            sequence = quick_incident_keys()
-            if sequence:
+            if self.sequence:
                 yield Static(Text("Log a trespass warning in a few keys", style="bold underline"))
-                yield Static(_table([(_key(k), t) for k, t in sequence]), classes="help-table")
-            for title, rows in key_sections():
+                rows = [(_key(k), t) for k, t in self.sequence]
+                yield Static(_table(rows), classes="help-table")
+            for title, rows in self.sections:
                 yield Static(Text(title, style="bold underline"), classes="help-title")
                 yield Static(_table(rows), classes="help-table")
         yield Footer()

@@ -52,6 +52,8 @@ class LoginScreen(Screen[None]):
     # -- the store ---------------------------------------------------------------------------
 
     def store_ready(self) -> None:
+        if not self.is_mounted:
+            return  # on_mount reads the app's state itself
         status = self.query_one("#login-status", Static)
         status.update("DEMO store: practice data only" if self.sro.demo else "")
         status.set_class(self.sro.demo, "-demo")
@@ -59,6 +61,8 @@ class LoginScreen(Screen[None]):
         self.query_one(SroHeader).refresh()
 
     def store_failed(self, message: str) -> None:
+        if not self.is_mounted:
+            return
         status = self.query_one("#login-status", Static)
         status.update(message)
         status.add_class("-error")
