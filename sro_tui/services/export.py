@@ -1,0 +1,786 @@
+"""Export of the records an officer may read, to CSV or JSON files in a folder.
+
+What is exported, for the local days ``since``..``until`` (both included):
+incidents (by occurred time) with offenses, people and outcomes, notifications, supplements;
+mentoring notes and contacts (by occurred time); referrals (by referral date) with their
+status events; duty shifts (by shift date) with their checklist items; and the students
+those records reference.
+
+Who sees what: the same rules as the screens. Incidents per ``may_read_incident``; notes: an
+officer's own (all for supervisors), and a confidential note's topics and text are withheld
+unless ``may_read_note_text`` allows (``text_withheld`` says so); referrals per
+``may_read_referral``; shifts: an officer's own (all for supervisors).
+
+Juvenile names (WIC 827):
+- A department-wide export (no ``for_student_id``) is the agency's own copy: names are kept.
+- An export *for one student* holds only the records that involve that student (incidents
+  naming them, notes about them, their referrals; no shifts), and every other juvenile is
+  redacted: "[JUVENILE 2]"... in incident people lists and in the narrative, supplements and
+  review comments; other students of a note are not listed and their names are redacted in
+  its text; a referral's reason is redacted with the names of the juveniles of its linked
+  incident. Only the one student's record is exported. Adults keep their names.
+The folder gets a ``manifest.json`` saying which of these applied.
+
+Rows are read in batches by id (keyset), never all at once; files are written as they go.
+CSV: one file per table (child rows in ``<kind>_<part>.csv`` keyed by the parent id);
+cells starting with = + @ get a leading ' so a spreadsheet does not run them as formulas.
+JSON: one array per kind, children nested.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from ..domain.enums import IncidentStatus, RecordType
+from ..domain.errors import Conflict, NotFound, SroError
+from ..domain.officers import Actor
+from ..domain.permissions import may_read_note_text
+from ..domain.redaction import RedactionPerson, Redactor, redactor_for
+from ..store.models import (
+    Incident,
+    IncidentPerson,
+    Location,
+    Note,
+    NoteStudent,
+    Officer,
+    Referral,
+    ReferralProgram,
+    School,
+    Shift,
+    Student,
+)
+from . import store_settings
+from .audit import AuditTrail
+from .context import ServiceContext
+
+BATCH = 500
+Progress = Callable[[str, int, int], None]
+
+
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    JSON = "json"
+
+
+KINDS = ("incidents", "notes", "referrals", "shifts", "students")
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    out_dir: Path
+    fmt: ExportFormat
+    since: date
+    until: date
+    files: tuple[Path, ...]
+    counts: dict[str, int]
+    for_student_id: int | None
+    redaction: str
+
+
+# -- writers ------------------------------------------------------------------------------
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, StrEnum):
+        return value.value
+    return value
+
+
+_FORMULA_START = ("=", "+", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    value = _plain(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ";".join(str(_cell(v)) for v in value)
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+class _Sink:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.files: list[Path] = []
+
+    def write(self, kind: str, record: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class _CsvSink(_Sink):
+    """Scalars to ``<kind>.csv``; each list of dicts to ``<kind>_<field>.csv``."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder)
+        self._open: dict[str, tuple[IO[str], Any]] = {}
+
+    def _writer(self, name: str, header: Sequence[str]) -> Any:
+        if name not in self._open:
+            path = self.folder / f"{name}.csv"
+            handle = path.open("x", newline="", encoding="utf-8")
+            writer = csv.DictWriter(handle, fieldnames=list(header))
+            writer.writeheader()
+            self._open[name] = (handle, writer)
+            self.files.append(path)
+        return self._open[name][1]
+
+    def ensure(self, kind: str, header: Sequence[str]) -> None:
+        self._writer(kind, header)
+
+    def write(self, kind: str, record: dict[str, Any]) -> None:
+        flat: dict[str, Any] = {}
+        for key, value in record.items():
+            if isinstance(value, list) and value and isinstance(value[0], dict):
+                for child in value:
+                    row = {f"{kind[:-1]}_id": record["id"], **child}
+                    self._writer(f"{kind}_{key}", list(row)).writerow(
+                        {k: _cell(v) for k, v in row.items()}
+                    )
+            elif isinstance(value, list) and not value and key in _CHILD_LISTS:
+                continue
+            else:
+                flat[key] = _cell(value)
+        self._writer(kind, list(flat)).writerow(flat)
+
+    def close(self) -> None:
+        for handle, _ in self._open.values():
+            handle.close()
+
+
+# Fields that hold child rows (left out of the parent's CSV row even when empty).
+_CHILD_LISTS = frozenset({"offenses", "people", "compliance", "supplements", "events", "items"})
+
+
+class _JsonSink(_Sink):
+    """One JSON array per kind, written record by record."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder)
+        self._open: dict[str, IO[str]] = {}
+        self._count: dict[str, int] = {}
+
+    def ensure(self, kind: str, header: Sequence[str]) -> None:
+        self._handle(kind)
+
+    def _handle(self, kind: str) -> IO[str]:
+        if kind not in self._open:
+            path = self.folder / f"{kind}.json"
+            handle = path.open("x", encoding="utf-8")
+            handle.write("[")
+            self._open[kind] = handle
+            self._count[kind] = 0
+            self.files.append(path)
+        return self._open[kind]
+
+    def write(self, kind: str, record: dict[str, Any]) -> None:
+        handle = self._handle(kind)
+        handle.write(",\n" if self._count[kind] else "\n")
+        handle.write(json.dumps(record, default=_plain, ensure_ascii=False))
+        self._count[kind] += 1
+
+    def close(self) -> None:
+        for handle in self._open.values():
+            handle.write("\n]\n")
+            handle.close()
+
+
+# -- the service ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Run:
+    actor: Actor
+    since: datetime
+    until: datetime
+    since_day: date
+    until_day: date
+    for_student_id: int | None
+    progress: Progress | None
+    sink: _Sink
+    supervisors_read: bool = False
+    schools: dict[int, str] = field(default_factory=dict)
+    locations: dict[int, str] = field(default_factory=dict)
+    officers: dict[int, tuple[str, str]] = field(default_factory=dict)
+    programs: dict[int, str] = field(default_factory=dict)
+    students_seen: set[int] = field(default_factory=set)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def report(self, kind: str, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(kind, done, total)
+
+    def officer_badge(self, officer_id: int | None) -> str:
+        return self.officers.get(officer_id or 0, ("", ""))[0]
+
+    def officer_name(self, officer_id: int | None) -> str:
+        return self.officers.get(officer_id or 0, ("", ""))[1]
+
+
+class ExportService:
+    def __init__(self, ctx: ServiceContext, audit: AuditTrail) -> None:
+        self.ctx = ctx
+        self.audit = audit
+
+    def export(
+        self,
+        actor: Actor,
+        *,
+        fmt: str,
+        since: date,
+        until: date | None = None,
+        out_dir: Path,
+        for_student_id: int | None = None,
+        progress: Progress | None = None,
+    ) -> ExportSummary:
+        """Write every record ``actor`` may read from ``since`` to ``until`` (local days,
+        both included; ``until`` defaults to today) into ``out_dir`` (made if missing; it
+        must not hold an earlier export)."""
+        try:
+            export_format = ExportFormat(fmt)
+        except ValueError as exc:
+            raise SroError("Export format must be csv or json", field="fmt") from exc
+        until = until or self.ctx.today()
+        if until < since:
+            raise SroError("The end date is before the start date", field="until")
+        out_dir = Path(out_dir).expanduser()
+        if out_dir.exists() and not out_dir.is_dir():
+            raise SroError(f"{out_dir} is a file, not a folder", field="out_dir")
+        if (out_dir / "manifest.json").exists():
+            raise Conflict(f"{out_dir} already holds an export; choose an empty folder")
+        out_dir.mkdir(parents=True, exist_ok=True)
+        sink: _Sink = _CsvSink(out_dir) if export_format is ExportFormat.CSV else _JsonSink(out_dir)
+        run = _Run(
+            actor=actor,
+            since=self._day_start(since),
+            until=self._day_start(until + timedelta(days=1)),
+            since_day=since,
+            until_day=until,
+            for_student_id=for_student_id,
+            progress=progress,
+            sink=sink,
+        )
+        try:
+            with self.ctx.db.read() as session:
+                self._prepare(session, run)
+                self._incidents(session, run)
+                self._notes(session, run)
+                self._referrals(session, run)
+                if for_student_id is None:
+                    self._shifts(session, run)
+                else:
+                    run.counts["shifts"] = 0
+                self._students(session, run)
+        finally:
+            sink.close()
+        redaction = (
+            "for one student: other juveniles' names replaced by [JUVENILE n]; only records "
+            "involving that student"
+            if for_student_id is not None
+            else "agency copy: names kept"
+        ) + "; confidential notes the exporter may not read have topics and text withheld"
+        manifest = out_dir / "manifest.json"
+        manifest.write_text(
+            json.dumps(
+                {
+                    "generated_at": self.ctx.now().isoformat(),
+                    "by_badge": actor.badge,
+                    "format": export_format.value,
+                    "since": since.isoformat(),
+                    "until": until.isoformat(),
+                    "for_student_id": for_student_id,
+                    "redaction": redaction,
+                    "counts": run.counts,
+                    "files": [p.name for p in sink.files],
+                },
+                indent=2,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
+        with self.ctx.db.write() as session:
+            self.audit.record(
+                session,
+                actor,
+                "export.run",
+                record_type=RecordType.EXPORT,
+                record_id=for_student_id if for_student_id is not None else "",
+                detail=f"{export_format.value}, {since}..{until}, "
+                + ", ".join(f"{k} {v}" for k, v in run.counts.items())
+                + ("; redacted for one student" if for_student_id is not None else ""),
+            )
+        return ExportSummary(
+            out_dir=out_dir,
+            fmt=export_format,
+            since=since,
+            until=until,
+            files=(*sink.files, manifest),
+            counts=dict(run.counts),
+            for_student_id=for_student_id,
+            redaction=redaction,
+        )
+
+    # -- setup ---------------------------------------------------------------------------------
+
+    def _day_start(self, day: date) -> datetime:
+        return datetime.combine(day, time.min, tzinfo=self.ctx.tz).astimezone(UTC)
+
+    def _prepare(self, session: Session, run: _Run) -> None:
+        if run.for_student_id is not None and session.get(Student, run.for_student_id) is None:
+            raise NotFound(f"No student with id {run.for_student_id}")
+        run.supervisors_read = store_settings.get_flag(
+            session, store_settings.SUPERVISORS_READ_CONFIDENTIAL
+        )
+        run.schools = dict(session.execute(select(School.id, School.code)).all())
+        run.locations = dict(session.execute(select(Location.id, Location.code)).all())
+        run.programs = dict(session.execute(select(ReferralProgram.id, ReferralProgram.code)).all())
+        run.officers = {
+            oid: (badge, name)
+            for oid, badge, name in session.execute(select(Officer.id, Officer.badge, Officer.name))
+        }
+        # Headers exist even for kinds with no rows, so every export has the same files.
+        for kind in KINDS:
+            if kind != "shifts" or run.for_student_id is None:
+                run.sink.ensure(kind, _EMPTY_HEADERS[kind])
+
+    @staticmethod
+    def _batches(
+        session: Session, query: Any, id_column: Any, total: int, run: _Run, kind: str
+    ) -> Iterator[list[Any]]:
+        """Rows of ``query`` by ascending id, BATCH at a time (keyset: id > last id)."""
+        last = 0
+        done = 0
+        run.report(kind, 0, total)
+        while True:
+            batch = list(
+                session.scalars(query.where(id_column > last).order_by(id_column).limit(BATCH))
+            )
+            if not batch:
+                break
+            yield batch
+            last = batch[-1].id
+            done += len(batch)
+            run.report(kind, done, total)
+            session.expunge_all()
+
+    @staticmethod
+    def _count(session: Session, condition: ColumnElement[bool], table: Any) -> int:
+        return int(session.scalar(select(func.count()).select_from(table).where(condition)) or 0)
+
+    # -- incidents -------------------------------------------------------------------------
+
+    def _incidents(self, session: Session, run: _Run) -> None:
+        actor = run.actor
+        condition: ColumnElement[bool] = and_(
+            Incident.occurred_at >= run.since, Incident.occurred_at < run.until
+        )
+        if not actor.is_supervisor:
+            condition = and_(
+                condition,
+                or_(
+                    Incident.officer_id == (actor.officer_id or -1),
+                    and_(
+                        Incident.status != IncidentStatus.DRAFT.value,
+                        Incident.school_id.in_(actor.school_ids),
+                    ),
+                ),
+            )
+        if run.for_student_id is not None:
+            condition = and_(
+                condition,
+                Incident.id.in_(
+                    select(IncidentPerson.incident_id).where(
+                        IncidentPerson.student_id == run.for_student_id
+                    )
+                ),
+            )
+        total = self._count(session, condition, Incident)
+        query = (
+            select(Incident)
+            .where(condition)
+            .options(
+                selectinload(Incident.offenses),
+                selectinload(Incident.people),
+                selectinload(Incident.compliance),
+                selectinload(Incident.supplements),
+            )
+        )
+        count = 0
+        for batch in self._batches(session, query, Incident.id, total, run, "incidents"):
+            names = self._student_names(
+                session, {p.student_id for i in batch for p in i.people if p.student_id}
+            )
+            for incident in batch:
+                run.sink.write("incidents", self._incident_record(incident, names, run))
+                count += 1
+        run.counts["incidents"] = count
+
+    def _incident_record(
+        self, incident: Incident, names: dict[int, tuple[str, str, str]], run: _Run
+    ) -> dict[str, Any]:
+        people = []
+        for p in incident.people:
+            first, last, _ = names.get(p.student_id or 0, ("", "", ""))
+            if p.student_id is not None and not p.name:
+                people.append(
+                    RedactionPerson(
+                        key=p.id,
+                        student_id=p.student_id,
+                        first_name=first,
+                        last_name=last,
+                        juvenile=p.juvenile,
+                    )
+                )
+            else:
+                people.append(
+                    RedactionPerson.from_name(
+                        p.id, p.name, juvenile=p.juvenile, student_id=p.student_id
+                    )
+                )
+        redactor = redactor_for(people, keep_student_id=run.for_student_id)
+        people_out = []
+        for row, person in zip(incident.people, people, strict=True):
+            redacted = redactor.is_redacted(person)
+            if row.student_id is not None and not redacted:
+                run.students_seen.add(row.student_id)
+            people_out.append(
+                {
+                    "id": row.id,
+                    "role": row.role,
+                    "student_district_id": ""
+                    if redacted
+                    else names.get(row.student_id or 0, ("", "", ""))[2],
+                    "name": redactor.name(person),
+                    "juvenile": row.juvenile,
+                    "outcomes": row.outcomes.split(),
+                    "custodial": row.custodial,
+                    "parent_notified_at": row.parent_notified_at,
+                }
+            )
+        return {
+            "id": incident.id,
+            "number": incident.number,
+            "status": incident.status,
+            "school": run.schools.get(incident.school_id, ""),
+            "school_year": incident.school_year,
+            "officer_badge": run.officer_badge(incident.officer_id),
+            "officer_name": run.officer_name(incident.officer_id),
+            "location": run.locations.get(incident.location_id, ""),
+            "occurred_at": incident.occurred_at,
+            "entered_at": incident.entered_at,
+            "submitted_at": incident.submitted_at,
+            "approved_at": incident.approved_at,
+            "approved_by_badge": run.officer_badge(incident.approved_by_id),
+            "most_severe": next((o.category.code for o in incident.offenses if o.most_severe), ""),
+            "narrative": redactor.text(incident.narrative),
+            "review_comment": redactor.text(incident.review_comment),
+            "offenses": [
+                {
+                    "category": o.category.code,
+                    "nibrs": o.category.nibrs,
+                    "most_severe": o.most_severe,
+                    "attempted": o.attempted,
+                    "weapon": o.weapon,
+                    "suspected_use": o.suspected_use,
+                    "gang": o.gang,
+                }
+                for o in incident.offenses
+            ],
+            "people": people_out,
+            "compliance": [
+                {"kind": c.kind, "done_at": c.done_at, "note": redactor.text(c.note)}
+                for c in incident.compliance
+            ],
+            "supplements": [
+                {
+                    "id": s.id,
+                    "author_badge": run.officer_badge(s.author_id),
+                    "created_at": s.created_at,
+                    "text": redactor.text(s.text),
+                }
+                for s in incident.supplements
+            ],
+        }
+
+    @staticmethod
+    def _student_names(session: Session, ids: set[int]) -> dict[int, tuple[str, str, str]]:
+        if not ids:
+            return {}
+        rows = session.execute(
+            select(Student.id, Student.first_name, Student.last_name, Student.district_id).where(
+                Student.id.in_(ids)
+            )
+        )
+        return {sid: (first, last, district) for sid, first, last, district in rows}
+
+    # -- notes -----------------------------------------------------------------------------
+
+    def _notes(self, session: Session, run: _Run) -> None:
+        actor = run.actor
+        condition: ColumnElement[bool] = and_(
+            Note.occurred_at >= run.since, Note.occurred_at < run.until
+        )
+        if not actor.is_supervisor:
+            condition = and_(condition, Note.officer_id == (actor.officer_id or -1))
+        if run.for_student_id is not None:
+            condition = and_(
+                condition,
+                Note.id.in_(
+                    select(NoteStudent.note_id).where(NoteStudent.student_id == run.for_student_id)
+                ),
+            )
+        total = self._count(session, condition, Note)
+        query = select(Note).where(condition).options(selectinload(Note.students))
+        count = 0
+        for batch in self._batches(session, query, Note.id, total, run, "notes"):
+            names = self._student_names(session, {s.student_id for n in batch for s in n.students})
+            for note in batch:
+                run.sink.write("notes", self._note_record(note, names, run))
+                count += 1
+        run.counts["notes"] = count
+
+    def _note_record(
+        self, note: Note, names: dict[int, tuple[str, str, str]], run: _Run
+    ) -> dict[str, Any]:
+        readable = may_read_note_text(
+            run.actor,
+            author_id=note.officer_id,
+            confidential=note.confidential,
+            supervisors_read_confidential=run.supervisors_read,
+        )
+        student_ids = [s.student_id for s in note.students]
+        redactor: Redactor = redactor_for(
+            [
+                RedactionPerson(
+                    key=sid,
+                    student_id=sid,
+                    first_name=names.get(sid, ("", "", ""))[0],
+                    last_name=names.get(sid, ("", "", ""))[1],
+                )
+                for sid in student_ids
+            ],
+            keep_student_id=run.for_student_id,
+        )
+        listed = [sid for sid in student_ids if run.for_student_id in (None, sid)]
+        run.students_seen.update(listed)
+        return {
+            "id": note.id,
+            "kind": note.kind,
+            "officer_badge": run.officer_badge(note.officer_id),
+            "officer_name": run.officer_name(note.officer_id),
+            "school": run.schools.get(note.school_id or 0, ""),
+            "occurred_at": note.occurred_at,
+            "minutes": note.minutes,
+            "students": [names.get(sid, ("", "", ""))[2] for sid in listed],
+            "with_parent": note.with_parent,
+            "with_staff": note.with_staff,
+            "confidential": note.confidential,
+            "text_withheld": not readable,
+            "topics": redactor.text(note.topics) if readable else "",
+            "text": redactor.text(note.text) if readable else "",
+            "follow_up_on": note.follow_up_on,
+            "class_name": note.class_name,
+            "lecture_topic": note.lecture_topic or "",
+            "head_count": note.head_count,
+            "agency": note.agency,
+        }
+
+    # -- referrals ---------------------------------------------------------------------------
+
+    def _referrals(self, session: Session, run: _Run) -> None:
+        actor = run.actor
+        condition: ColumnElement[bool] = and_(
+            Referral.referred_on >= run.since_day, Referral.referred_on <= run.until_day
+        )
+        if not actor.is_supervisor:
+            condition = and_(
+                condition,
+                or_(
+                    Referral.referred_by_id == (actor.officer_id or -1),
+                    Referral.school_id.in_(actor.school_ids),
+                ),
+            )
+        if run.for_student_id is not None:
+            condition = and_(condition, Referral.student_id == run.for_student_id)
+        total = self._count(session, condition, Referral)
+        query = select(Referral).where(condition).options(selectinload(Referral.events))
+        count = 0
+        for batch in self._batches(session, query, Referral.id, total, run, "referrals"):
+            redactors = self._referral_redactors(session, batch, run)
+            names = self._student_names(session, {r.student_id for r in batch})
+            for referral in batch:
+                redactor = redactors.get(referral.incident_id or 0, Redactor())
+                run.students_seen.add(referral.student_id)
+                run.sink.write(
+                    "referrals",
+                    {
+                        "id": referral.id,
+                        "student_district_id": names.get(referral.student_id, ("", "", ""))[2],
+                        "program": run.programs.get(referral.program_id, ""),
+                        "school": run.schools.get(referral.school_id or 0, ""),
+                        "reason": redactor.text(referral.reason),
+                        "incident_id": referral.incident_id,
+                        "note_id": referral.note_id,
+                        "referred_by_badge": run.officer_badge(referral.referred_by_id),
+                        "referred_on": referral.referred_on,
+                        "consent": referral.consent,
+                        "consent_on": referral.consent_on,
+                        "status": referral.status,
+                        "next_follow_up_on": referral.next_follow_up_on,
+                        "events": [
+                            {
+                                "from_status": e.from_status or "",
+                                "to_status": e.to_status,
+                                "on": e.on,
+                                "at": e.at,
+                                "by_badge": run.officer_badge(e.by_id),
+                                "note": redactor.text(e.note),
+                            }
+                            for e in referral.events
+                        ],
+                    },
+                )
+                count += 1
+        run.counts["referrals"] = count
+
+    def _referral_redactors(
+        self, session: Session, batch: list[Referral], run: _Run
+    ) -> dict[int, Redactor]:
+        """For an export for one student: each linked incident's juveniles, to redact."""
+        if run.for_student_id is None:
+            return {}
+        incident_ids = {r.incident_id for r in batch if r.incident_id}
+        if not incident_ids:
+            return {}
+        rows = session.execute(
+            select(IncidentPerson, Student.first_name, Student.last_name)
+            .outerjoin(Student, Student.id == IncidentPerson.student_id)
+            .where(IncidentPerson.incident_id.in_(incident_ids))
+        ).all()
+        people: dict[int, list[RedactionPerson]] = {}
+        for person, first, last in rows:
+            if person.name or person.student_id is None:
+                entry = RedactionPerson.from_name(
+                    person.id, person.name, juvenile=person.juvenile, student_id=person.student_id
+                )
+            else:
+                entry = RedactionPerson(
+                    key=person.id,
+                    student_id=person.student_id,
+                    first_name=first or "",
+                    last_name=last or "",
+                    juvenile=person.juvenile,
+                )
+            people.setdefault(person.incident_id, []).append(entry)
+        return {
+            iid: redactor_for(found, keep_student_id=run.for_student_id)
+            for iid, found in people.items()
+        }
+
+    # -- shifts and students -----------------------------------------------------------------
+
+    def _shifts(self, session: Session, run: _Run) -> None:
+        actor = run.actor
+        condition: ColumnElement[bool] = and_(
+            Shift.shift_date >= run.since_day, Shift.shift_date <= run.until_day
+        )
+        if not actor.is_supervisor:
+            condition = and_(condition, Shift.officer_id == (actor.officer_id or -1))
+        total = self._count(session, condition, Shift)
+        query = select(Shift).where(condition).options(selectinload(Shift.items))
+        count = 0
+        for batch in self._batches(session, query, Shift.id, total, run, "shifts"):
+            for shift in batch:
+                run.sink.write(
+                    "shifts",
+                    {
+                        "id": shift.id,
+                        "officer_badge": run.officer_badge(shift.officer_id),
+                        "school": run.schools.get(shift.school_id, ""),
+                        "shift_date": shift.shift_date,
+                        "started_at": shift.started_at,
+                        "items": [
+                            {
+                                "position": i.position,
+                                "label": i.label,
+                                "location": i.location_code or "",
+                                "status": i.status,
+                                "status_at": i.status_at,
+                                "skip_reason": i.skip_reason,
+                                "note": i.note,
+                                "one_off": i.one_off,
+                            }
+                            for i in shift.items
+                        ],
+                    },
+                )
+                count += 1
+        run.counts["shifts"] = count
+
+    def _students(self, session: Session, run: _Run) -> None:
+        wanted = sorted(run.students_seen)
+        if run.for_student_id is not None:
+            wanted = [run.for_student_id]
+        run.report("students", 0, len(wanted))
+        count = 0
+        for start in range(0, len(wanted), BATCH):
+            chunk = wanted[start : start + BATCH]
+            rows = session.scalars(
+                select(Student).where(Student.id.in_(chunk)).order_by(Student.id)
+            )
+            for student in rows:
+                run.sink.write(
+                    "students",
+                    {
+                        "id": student.id,
+                        "district_id": student.district_id,
+                        "first_name": student.first_name,
+                        "last_name": student.last_name,
+                        "school": run.schools.get(student.school_id or 0, ""),
+                        "grade": student.grade,
+                    },
+                )
+                count += 1
+            run.report("students", min(start + BATCH, len(wanted)), len(wanted))
+            session.expunge_all()
+        run.counts["students"] = count
+
+
+_EMPTY_HEADERS: dict[str, tuple[str, ...]] = {
+    kind: tuple(names.split())
+    for kind, names in {
+        "incidents": "id number status school school_year officer_badge officer_name location "
+        "occurred_at entered_at submitted_at approved_at approved_by_badge most_severe "
+        "narrative review_comment",
+        "notes": "id kind officer_badge officer_name school occurred_at minutes students "
+        "with_parent with_staff confidential text_withheld topics text follow_up_on "
+        "class_name lecture_topic head_count agency",
+        "referrals": "id student_district_id program school reason incident_id note_id "
+        "referred_by_badge referred_on consent consent_on status next_follow_up_on",
+        "shifts": "id officer_badge school shift_date started_at",
+        "students": "id district_id first_name last_name school grade",
+    }.items()
+}
+
+
+__all__ = ["ExportFormat", "ExportService", "ExportSummary"]
