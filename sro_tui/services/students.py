@@ -201,7 +201,10 @@ class StudentService:
         with self.ctx.db.read() as session:
             if mode == "id":
                 key = Student.district_id
-                queries = [self._prefix_query(key, text.strip().upper(), None, after, limit)]
+                wanted = text.strip().upper()
+                queries = [
+                    self._prefix_query(key, wanted, f"{_like_escape(wanted)}%", after, limit)
+                ]
             else:
                 key = Student.search_name
                 queries = [
@@ -230,7 +233,7 @@ class StudentService:
         """(indexed prefix, LIKE pattern or None) for each reading of a typed name."""
         if not folded:
             return [("", None)]
-        readings: list[tuple[str, str | None]] = [(folded, None)]
+        readings: list[tuple[str, str | None]] = [(folded, f"{_like_escape(folded)}%")]
         tokens = folded.split(" ")[:MAX_NAME_TOKENS]
         for split in range(1, len(tokens)):
             first, last = " ".join(tokens[:split]), " ".join(tokens[split:])
@@ -246,6 +249,7 @@ class StudentService:
             # A range on the indexed column: the index is scanned from the prefix onwards.
             query = query.where(key >= prefix, key < successor(prefix))
         if pattern is not None:
+            # Exact under any collation; the range above is what the index serves.
             query = query.where(key.like(pattern, escape="\\"))
         if after is not None:
             query = query.where(or_(key > after[0], and_(key == after[0], Student.id > after[1])))
