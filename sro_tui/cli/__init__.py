@@ -84,6 +84,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("sro: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:
+        from .common import unexpected_message
+
+        message = unexpected_message(exc)
+        if message is None:
+            raise
+        print(f"sro: {message}", file=sys.stderr)
+        return EXIT_USAGE
 
 
 if __name__ == "__main__":

@@ -40,3 +40,27 @@ def read_password(
     if confirm and getpass.getpass("Again: ") != first:
         raise SroError("The two passwords differ")
     return first
+
+
+def unexpected_message(exc: BaseException) -> str | None:
+    """One line for a failure that got past the services' own messages, or None for a bug.
+
+    Store errors raised outside a service transaction (a migration, an integrity check),
+    file-system errors (a folder that cannot be made, an unreadable key file) and settings
+    that do not validate are problems of the machine or the input, not tracebacks.
+    """
+    from pydantic import ValidationError
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from ..store.db import friendly_store_error
+
+    if isinstance(exc, SQLAlchemyError):
+        return friendly_store_error(exc)
+    if isinstance(exc, OSError):
+        where = f": {exc.filename}" if getattr(exc, "filename", None) else ""
+        return f"{exc.strerror or exc}{where}"
+    if isinstance(exc, ValidationError):
+        from ..domain.validation import first_message
+
+        return first_message(exc)
+    return None

@@ -60,7 +60,15 @@ def cmd_check(args: argparse.Namespace) -> int:
         current = migrate.current_revision(db)
         head = migrate.head_revision()
         print(f"Store: {db.description}")
-        print(f"Schema: {current or 'none'} (this sro-tui: {head})")
+        if current is None:
+            known = "not an sro-tui store, or not initialised"
+        elif not migrate.is_known_revision(current):
+            known = f"made by a newer sro-tui; this one knows up to {head}"
+        elif current != head:
+            known = f"older than this sro-tui's {head}: run `sro db upgrade`"
+        else:
+            known = "current"
+        print(f"Schema: {current or 'none'} ({known})")
         if problems:
             for line in problems:
                 print(f"Integrity: {line}")

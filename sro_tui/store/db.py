@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..domain.errors import StoreUnavailable
-from .urls import describe, resolve_url
+from .urls import describe, resolve_url, sqlite_file
 
 BUSY_TIMEOUT_SECONDS = 15
 WRITE_OPTION = "sro_write"
@@ -54,6 +54,10 @@ def friendly_store_error(exc: BaseException) -> str:
     lowered = message.lower()
     if "connection refused" in lowered or "could not connect" in lowered:
         return "The database server cannot be reached; check the network or call support"
+    if "failed to resolve host" in lowered or "could not translate host name" in lowered:
+        return "The database server's name is not known; check the host in the URL"
+    if "role" in lowered and "does not exist" in lowered:
+        return "The database server refused the sign-in (no such user)"
     if "does not exist" in lowered and "database" in lowered:
         return "That database does not exist on the server"
     if "password authentication failed" in lowered:
@@ -101,9 +105,7 @@ class Database:
 
     @property
     def sqlite_path(self) -> Path | None:
-        if not self.is_sqlite or not self.url.database or self.url.database == ":memory:":
-            return None
-        return Path(self.url.database)
+        return sqlite_file(self.url) if self.is_sqlite else None
 
     def _check_sqlite_file(self) -> None:
         path = self.sqlite_path

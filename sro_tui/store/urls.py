@@ -38,7 +38,39 @@ def resolve_url(value: str | Path) -> URL:
         url = url.set(drivername="postgresql+psycopg")
     if backend == "sqlite" and url.drivername == "sqlite":
         url = url.set(drivername="sqlite+pysqlite")
+    if backend == "sqlite":
+        url = _sqlite_uri_options(url)
     return url
+
+
+# Options SQLite reads from a file: URI (e.g. ?mode=ro opens a store read-only).
+SQLITE_URI_OPTIONS = frozenset({"mode", "cache", "immutable", "nolock", "vfs", "psow"})
+
+
+def _sqlite_uri_options(url: URL) -> URL:
+    """``sqlite:///path?mode=ro`` means what it says: pysqlite honours SQLite's own options
+    only in a ``file:`` URI with ``uri=true``, so turn the path into one."""
+    if not SQLITE_URI_OPTIONS & set(url.query) or "uri" in url.query:
+        return url
+    database = url.database or ""
+    if not database or database == ":memory:":
+        return url
+    path = Path(database).expanduser().resolve()
+    return url.set(database=f"file:{path}").update_query_dict({"uri": "true"})
+
+
+def sqlite_file(url: URL) -> Path | None:
+    """The file a SQLite URL names (also in ``file:`` URI form), or None (memory)."""
+    database = url.database or ""
+    if not database or database == ":memory:":
+        return None
+    if str(url.query.get("uri", "")).lower() in {"true", "1"} and database.startswith("file:"):
+        database = database.removeprefix("file:").split("?", 1)[0]
+        if database.startswith("//"):
+            database = database[2:]  # file://localhost/... is not used by sro-tui
+        if not database or database == ":memory:":
+            return None
+    return Path(database)
 
 
 def describe(url: URL | str) -> str:
