@@ -269,3 +269,18 @@ def test_postgresql_store_points_to_pg_dump(services: Services) -> None:
     with pytest.raises(SroError, match="pg_restore"):
         services.backup.restore(SYSTEM_ACTOR, Path("/tmp/never.db"))
     assert services.backup.auto_backup() is None
+
+
+def test_restore_replaces_a_damaged_store(
+    sqlite_services: Services, store: Path, admin_actor: Actor, tmp_path: Path
+) -> None:
+    add_incident(sqlite_services, admin_actor, "kept in the backup")
+    backup = sqlite_services.backup.backup(admin_actor, tmp_path / "good.db").path
+    sqlite_services.db.dispose()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{store}{suffix}").unlink(missing_ok=True)
+    store.write_bytes(b"this disk block went bad " * 400)
+    restored = sqlite_services.backup.restore(admin_actor, backup)
+    assert restored.set_aside is not None
+    assert restored.set_aside.read_bytes().startswith(b"this disk block")
+    assert count(store, "incidents") == 1

@@ -61,7 +61,7 @@ class BackupInfo:
 class RestoreInfo:
     store: Path
     restored_from: Path
-    set_aside: Path
+    set_aside: Path | None  # None when there was no store file to keep
     schema: str
     at: datetime
 
@@ -192,7 +192,10 @@ class BackupService:
             with contextlib.suppress(OSError):
                 incoming.unlink()
             raise
-        os.replace(store, aside)
+        set_aside: Path | None = None
+        if store.exists():
+            os.replace(store, aside)
+            set_aside = aside
         for suffix in ("-wal", "-shm", "-journal"):
             leftover = Path(f"{store}{suffix}")
             if leftover.exists():
@@ -209,28 +212,38 @@ class BackupService:
                 detail=f"from a backup at schema {schema}; previous store kept aside",
             )
         return RestoreInfo(
-            store=store, restored_from=source, set_aside=aside, schema=schema, at=self.ctx.now()
+            store=store,
+            restored_from=source,
+            set_aside=set_aside,
+            schema=schema,
+            at=self.ctx.now(),
         )
 
     def _take_over(self, store: Path) -> None:
         """Fold the WAL into the file and leave WAL mode: SQLite allows that only to the one
-        connection open, so it proves no other terminal is using the store."""
-        connection = self._connect(store, timeout=LOCK_WAIT_SECONDS)
+        connection open, so it proves no other terminal is using the store. A damaged store
+        (that cannot even be read) is simply replaced."""
+        if not store.exists():
+            return
+        busy = StoreUnavailable(
+            "Another terminal has the store open: close every other sro window, then restore again"
+        )
+        try:
+            connection = self._connect(store, timeout=LOCK_WAIT_SECONDS)
+        except _database_errors():
+            return
         try:
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             mode = connection.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
         except _database_errors() as exc:
-            raise StoreUnavailable(
-                "Another terminal has the store open: close every other sro window, "
-                "then restore again"
-            ) from exc
+            message = str(exc).lower()
+            if "locked" in message or "busy" in message:
+                raise busy from exc
+            return  # damaged or unreadable: it is set aside as it is
         finally:
             connection.close()
         if str(mode).lower() != "delete":
-            raise StoreUnavailable(
-                "Another terminal has the store open: close every other sro window, "
-                "then restore again"
-            )
+            raise busy
 
     # -- helpers -----------------------------------------------------------------------------
 
