@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,10 +15,19 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from sro_tui.cli import main
-from sro_tui.domain.enums import ContactKind, IncidentStatus, OutcomeKind, PersonRole
+from sro_tui.domain.enums import (
+    ConsentStatus,
+    ContactKind,
+    IncidentStatus,
+    OutcomeKind,
+    PersonRole,
+    ReferralStatus,
+)
 from sro_tui.domain.errors import NotFound, PermissionDenied, SroError
 from sro_tui.domain.incidents import school_year_of
+from sro_tui.domain.mentoring import NoteCreate
 from sro_tui.domain.officers import SYSTEM_ACTOR, Actor
+from sro_tui.domain.referrals import ReferralCreate, ReferralMove
 from sro_tui.domain.reports import MonthlyReport, Section
 from sro_tui.services.registry import Services
 from sro_tui.store.models import (
@@ -27,12 +36,7 @@ from sro_tui.store.models import (
     IncidentOffense,
     IncidentPerson,
     Location,
-    Note,
-    NoteStudent,
     OffenseCategory,
-    Referral,
-    ReferralEvent,
-    ReferralProgram,
     School,
     Shift,
     Student,
@@ -55,11 +59,13 @@ def local(text: str) -> datetime:
 
 
 class Seed:
-    """Writes records straight into the store (the incident and checklist services are being
-    written in parallel; the rows are exactly what those services store)."""
+    """Builds the store: notes and referrals through their services (with the clock set to
+    when each was written); incidents and shifts straight into the tables, as their services
+    store them (those services are being written in parallel)."""
 
-    def __init__(self, services: Services) -> None:
+    def __init__(self, services: Services, clock: Clock | None = None) -> None:
         self.services = services
+        self.clock = clock
         self.numbers = itertools.count(1)
 
     def _school(self, session, code: str) -> int:
@@ -122,7 +128,7 @@ class Seed:
                         student_id=student_id,
                         name="" if student_id else "Adult Trespasser",
                         juvenile=student_id is not None,
-                        outcomes=" ".join(o.value for o in outcomes),
+                        outcomes=",".join(o.value for o in outcomes),
                     )
                 )
             session.add(row)
@@ -155,6 +161,11 @@ class Seed:
                     )
                 )
 
+    def _at(self, moment: datetime) -> None:
+        """Write as if it were just after ``moment`` (the services refuse future dates)."""
+        if self.clock is not None:
+            self.clock.now = moment + timedelta(minutes=5)
+
     def note(
         self,
         officer: Actor,
@@ -164,21 +175,15 @@ class Seed:
         students: tuple[int, ...] = (),
         **fields,
     ) -> int:
-        now = self.services.ctx.now()
-        with self.services.db.write() as session:
-            row = Note(
-                kind=kind.value,
-                officer_id=officer.officer_id,
-                school_id=self._school(session, school),
-                occurred_at=local(when),
-                created_at=now,
-                updated_at=now,
-                **fields,
-            )
-            row.students = [NoteStudent(student_id=s) for s in students]
-            session.add(row)
-            session.flush()
-            return row.id
+        self._at(local(when))
+        data = NoteCreate(
+            kind=kind,
+            school_id=self.services.reference.school_by_code(school).id,
+            occurred_at=local(when),
+            student_ids=list(students),
+            **fields,
+        )
+        return self.services.notes.create(officer, data).id
 
     def referral(
         self,
@@ -189,44 +194,29 @@ class Seed:
         moves: list[tuple[str, str]] = (),
     ) -> int:
         """moves: (new status, local 'YYYY-MM-DD HH:MM' of the change)."""
+        self._at(local(f"{on} 13:00"))
         day = date.fromisoformat(on)
-        with self.services.db.write() as session:
-            row = Referral(
+        created = self.services.referrals.create(
+            officer,
+            ReferralCreate(
                 student_id=student_id,
-                program_id=session.scalar(
-                    select(ReferralProgram.id).where(ReferralProgram.code == program)
-                ),
-                school_id=session.scalar(select(Student.school_id).where(Student.id == student_id)),
+                program_code=program,
                 reason="Reason that must never reach a report",
-                referred_by_id=officer.officer_id,
                 referred_on=day,
-                status="referred",
-                created_at=local(f"{on} 13:00"),
-                updated_at=local(f"{on} 13:00"),
+                consent=ConsentStatus.YES,
+                consent_on=day,
+            ),
+        )
+        for status, when in moves:
+            self._at(local(when))
+            self.services.referrals.move(
+                officer,
+                created.id,
+                ReferralMove(
+                    to_status=ReferralStatus(status), on=local(when).astimezone(TZ).date()
+                ),
             )
-            session.add(row)
-            session.flush()
-            events = [
-                ReferralEvent(from_status=None, to_status="referred", on=day, at=row.created_at)
-            ]
-            current = "referred"
-            for status, when in moves:
-                events.append(
-                    ReferralEvent(
-                        from_status=current,
-                        to_status=status,
-                        on=local(when).astimezone(TZ).date(),
-                        at=local(when),
-                        by_id=officer.officer_id,
-                    )
-                )
-                current = status
-            for event in events:
-                event.referral_id = row.id
-                event.by_id = event.by_id or officer.officer_id
-                session.add(event)
-            row.status = current
-            return row.id
+        return created.id
 
 
 ARREST, CITATION = OutcomeKind.ARREST, OutcomeKind.CITATION
@@ -237,7 +227,7 @@ SUSPECT, WITNESS = PersonRole.SUSPECT.value, PersonRole.WITNESS.value
 def world(services: Services, clock: Clock, officer: Actor, other_officer: Actor, supervisor):
     """The store every report test reads. Expected counts are written beside each record."""
     clock.now = datetime(2026, 10, 20, 18, 0, tzinfo=UTC)
-    seed = Seed(services)
+    seed = Seed(services, clock)
     s1 = seed.student("S1", "VHS")
     s2 = seed.student("S2", "VHS")
     s3 = seed.student("S3", "VHS")
@@ -373,6 +363,7 @@ def world(services: Services, clock: Clock, officer: Actor, other_officer: Actor
     seed.referral(officer, s2, "PAL", "2026-09-20", [("declined", "2026-09-22 09:00")])
     seed.referral(other_officer, s3, "PAL", "2026-08-28", [("contacted", "2026-09-02 09:00")])
     seed.referral(officer, s4, "DIVERSION", "2025-09-15")
+    clock.now = datetime(2026, 10, 20, 18, 0, tzinfo=UTC)
     return {"s1": s1, "s2": s2, "s3": s3, "s4": s4}
 
 

@@ -24,13 +24,15 @@ of its own afterwards, so the SQLite write lock is not held while the aggregates
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Select,
+    Subquery,
     and_,
     case,
     distinct,
@@ -38,6 +40,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    union_all,
 )
 from sqlalchemy.orm import Session
 
@@ -188,15 +191,29 @@ def _bucket(column: Any, ranges: Sequence[tuple[Any, Any]]) -> ColumnElement[int
     return case(*whens, else_=literal_column("-1"))
 
 
-def _within(column: Any, ranges: Sequence[tuple[Any, Any]]) -> ColumnElement[bool]:
-    """column in any of the ranges; touching ranges are merged so an index scan stays one."""
+def _merged(ranges: Sequence[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
+    """The ranges sorted, touching ones joined (the twelve months of a year become one)."""
     merged: list[list[Any]] = []
     for start, end in sorted(ranges):
         if merged and start <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])
-    return or_(*[and_(column >= start, column < end) for start, end in merged])
+    return [(start, end) for start, end in merged]
+
+
+def _ranged(
+    build: Callable[[ColumnElement[bool]], Select[Any]],
+    column: Any,
+    ranges: Sequence[tuple[Any, Any]],
+) -> Subquery:
+    """``build(range condition)`` over each merged range, as one subquery (UNION ALL).
+
+    Each branch holds one plain ``start <= column < end``, which both planners serve from the
+    column's index; an OR of ranges would make SQLite give up the range for another index.
+    """
+    parts = [build(and_(column >= start, column < end)) for start, end in _merged(ranges)]
+    return (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
 
 
 def _has_outcome(kind: OutcomeKind) -> ColumnElement[bool]:
@@ -210,9 +227,19 @@ def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
 
 
 def _incident_scope(scope: _Scope) -> list[ColumnElement[bool]]:
-    clauses: list[ColumnElement[bool]] = [Incident.status.in_(COUNTED_STATUSES)]
+    """Filed incidents in the scope, written so the planner walks a time index.
+
+    For one school, ``school_id = ? AND status IN (...)`` are the leading columns of
+    ix_incidents_school_status_occurred, so the occurred_at range follows them. Otherwise the
+    status test is written as ``<> 'draft'`` (the same set), which no index serves: a
+    ``status IN`` there would lure SQLite's planner onto the status index and walk every
+    filed incident ever, instead of the occurred_at (or officer, occurred_at) range.
+    """
+    clauses: list[ColumnElement[bool]] = []
     if scope.school_id is not None:
-        clauses.append(Incident.school_id == scope.school_id)
+        clauses += [Incident.school_id == scope.school_id, Incident.status.in_(COUNTED_STATUSES)]
+    else:
+        clauses.append(Incident.status != IncidentStatus.DRAFT.value)
     if scope.officer_id is not None:
         clauses.append(Incident.officer_id == scope.officer_id)
     return clauses
@@ -234,10 +261,12 @@ def _fill(counts: Counts, key: str, n: int, rows: Any) -> None:
 
 def count_incidents(session: Session, scope: _Scope, ranges: list[tuple[datetime, datetime]]):
     n = len(ranges)
-    inner = (
-        select(_bucket(Incident.occurred_at, ranges).label("p"), Incident.id.label("iid"))
-        .where(_within(Incident.occurred_at, ranges), *_incident_scope(scope))
-        .subquery()
+    inner = _ranged(
+        lambda within: select(
+            _bucket(Incident.occurred_at, ranges).label("p"), Incident.id.label("iid")
+        ).where(within, *_incident_scope(scope)),
+        Incident.occurred_at,
+        ranges,
     )
     counts: Counts = {}
     query = select(inner.c.p, func.count()).group_by(inner.c.p)
@@ -263,18 +292,22 @@ def count_outcomes(session: Session, scope: _Scope, ranges: list[tuple[datetime,
         IncidentPerson.role == PersonRole.SUSPECT.value,
         *[_has_outcome(k) for k in LAW_ENFORCEMENT_OUTCOMES],
     )
-    rows = (
-        select(
-            _bucket(Incident.occurred_at, ranges).label("p"),
-            Incident.id.label("iid"),
-            person_key.label("pk"),
-            IncidentPerson.student_id.label("sid"),
-            _flag(referred).label("referred"),
-            *[_flag(_has_outcome(kind)).label(name) for name, kind in kinds.items()],
-        )
-        .join(Incident, Incident.id == IncidentPerson.incident_id)
-        .where(_within(Incident.occurred_at, ranges), *_incident_scope(scope))
-        .subquery()
+    rows = _ranged(
+        lambda within: (
+            select(
+                _bucket(Incident.occurred_at, ranges).label("p"),
+                Incident.id.label("iid"),
+                person_key.label("pk"),
+                IncidentPerson.student_id.label("sid"),
+                _flag(referred).label("referred"),
+                *[_flag(_has_outcome(kind)).label(name) for name, kind in kinds.items()],
+            )
+            .select_from(Incident)
+            .join(IncidentPerson, IncidentPerson.incident_id == Incident.id)
+            .where(within, *_incident_scope(scope))
+        ),
+        Incident.occurred_at,
+        ranges,
     )
     per_person = (
         select(
@@ -318,29 +351,31 @@ def count_outcomes(session: Session, scope: _Scope, ranges: list[tuple[datetime,
 def count_offenses(session: Session, scope: _Scope, ranges: list[tuple[datetime, datetime]]):
     """Trespass contacts and incidents by weapon type (each incident once per kind)."""
     n = len(ranges)
-    inner = (
-        select(
-            _bucket(Incident.occurred_at, ranges).label("p"),
-            Incident.id.label("iid"),
-            IncidentOffense.weapon.label("weapon"),
-            OffenseCategory.code.label("code"),
-        )
-        .join(IncidentOffense, IncidentOffense.incident_id == Incident.id)
-        .join(OffenseCategory, OffenseCategory.id == IncidentOffense.category_id)
-        .where(_within(Incident.occurred_at, ranges), *_incident_scope(scope))
-        .subquery()
+    inner = _ranged(
+        lambda within: (
+            select(
+                _bucket(Incident.occurred_at, ranges).label("p"),
+                Incident.id.label("iid"),
+                IncidentOffense.weapon.label("weapon"),
+                _flag(OffenseCategory.code == TRESPASS_CODE).label("trespass"),
+            )
+            .select_from(Incident)
+            .join(IncidentOffense, IncidentOffense.incident_id == Incident.id)
+            .join(OffenseCategory, OffenseCategory.id == IncidentOffense.category_id)
+            .where(within, *_incident_scope(scope))
+        ),
+        Incident.occurred_at,
+        ranges,
     )
+    # No WHERE on the outer queries: a filter on the category or weapon pushed down into the
+    # join would let SQLite start from that index and walk every such offense ever recorded.
     counts: Counts = {}
-    trespass = (
-        select(inner.c.p, func.count(distinct(inner.c.iid)))
-        .where(inner.c.code == TRESPASS_CODE)
-        .group_by(inner.c.p)
-    )
+    trespass = select(
+        inner.c.p, func.count(distinct(case((inner.c.trespass == 1, inner.c.iid))))
+    ).group_by(inner.c.p)
     _fill(counts, "trespass", n, session.execute(trespass))
-    by_weapon = (
-        select(inner.c.p, inner.c.weapon, func.count(distinct(inner.c.iid)))
-        .where(inner.c.weapon != WeaponType.NONE.value)
-        .group_by(inner.c.p, inner.c.weapon)
+    by_weapon = select(inner.c.p, inner.c.weapon, func.count(distinct(inner.c.iid))).group_by(
+        inner.c.p, inner.c.weapon
     )
     for weapon in WeaponType:
         if weapon is not WeaponType.NONE:
@@ -353,44 +388,58 @@ def count_offenses(session: Session, scope: _Scope, ranges: list[tuple[datetime,
 
 
 def count_campus_checks(session: Session, scope: _Scope, ranges: list[tuple[date, date]]):
+    """Checklist items done, on the shifts of each period: shifts found by date through an
+    index, their done items counted through ix_checklist_items_shift_id."""
     n = len(ranges)
-    clauses = [
-        ChecklistItem.status == ChecklistStatus.DONE.value,
-        _within(Shift.shift_date, ranges),
-    ]
+    clauses: list[ColumnElement[bool]] = []
     if scope.school_id is not None:
         clauses.append(Shift.school_id == scope.school_id)
     if scope.officer_id is not None:
         clauses.append(Shift.officer_id == scope.officer_id)
-    inner = (
-        select(_bucket(Shift.shift_date, ranges).label("p"), ChecklistItem.id.label("cid"))
-        .join(Shift, Shift.id == ChecklistItem.shift_id)
-        .where(*clauses)
-        .subquery()
+    done = (
+        select(func.count())
+        .where(
+            ChecklistItem.shift_id == Shift.id,
+            ChecklistItem.status == ChecklistStatus.DONE.value,
+        )
+        .correlate(Shift)
+        .scalar_subquery()
     )
+
+    if not clauses:
+        # No index leads with shift_date: naming every school (a short list) lets
+        # ix_shifts_school_date serve the date range school by school.
+        clauses.append(Shift.school_id.in_(list(session.scalars(select(School.id)))))
+
+    def build(within: ColumnElement[bool]) -> Select[Any]:
+        return select(_bucket(Shift.shift_date, ranges).label("p"), done.label("done")).where(
+            within, *clauses
+        )
+
+    inner = _ranged(build, Shift.shift_date, ranges)
     counts: Counts = {}
-    query = select(inner.c.p, func.count()).group_by(inner.c.p)
+    query = select(inner.c.p, func.sum(inner.c.done)).group_by(inner.c.p)
     _fill(counts, "campus_checks", n, session.execute(query))
     return counts
 
 
 def count_notes(session: Session, scope: _Scope, ranges: list[tuple[datetime, datetime]]):
     n = len(ranges)
-    clauses = [_within(Note.occurred_at, ranges)]
+    clauses: list[ColumnElement[bool]] = []
     if scope.school_id is not None:
         clauses.append(Note.school_id == scope.school_id)
     if scope.officer_id is not None:
         clauses.append(Note.officer_id == scope.officer_id)
-    inner = (
-        select(
+    inner = _ranged(
+        lambda within: select(
             _bucket(Note.occurred_at, ranges).label("p"),
             Note.kind.label("kind"),
             Note.with_parent.label("wp"),
             Note.with_staff.label("ws"),
             func.coalesce(Note.head_count, 0).label("heads"),
-        )
-        .where(*clauses)
-        .subquery()
+        ).where(within, *clauses),
+        Note.occurred_at,
+        ranges,
     )
     grouped = select(
         inner.c.p, inner.c.kind, inner.c.wp, inner.c.ws, func.count(), func.sum(inner.c.heads)
@@ -450,10 +499,12 @@ def count_referrals(session: Session, scope: _Scope, ranges: list[tuple[date, da
     """Referrals made, by program id ('program:<id>') and in all ('referrals'); status
     changes recorded in the period, by new status ('status:<value>')."""
     n = len(ranges)
-    made = (
-        select(_bucket(Referral.referred_on, ranges).label("p"), Referral.program_id.label("pid"))
-        .where(_within(Referral.referred_on, ranges), *_referral_scope(scope))
-        .subquery()
+    made = _ranged(
+        lambda within: select(
+            _bucket(Referral.referred_on, ranges).label("p"), Referral.program_id.label("pid")
+        ).where(within, *_referral_scope(scope)),
+        Referral.referred_on,
+        ranges,
     )
     counts: Counts = {"referrals": _zeros(n)}
     for p, program_id, value in session.execute(
@@ -463,17 +514,17 @@ def count_referrals(session: Session, scope: _Scope, ranges: list[tuple[date, da
         if 0 <= p < n:
             counts.setdefault(f"program:{program_id}", _zeros(n))[p] += int(value)
             counts["referrals"][p] += int(value)
-    moved = (
-        select(
-            _bucket(ReferralEvent.on, ranges).label("p"), ReferralEvent.to_status.label("status")
-        )
-        .join(Referral, Referral.id == ReferralEvent.referral_id)
-        .where(
-            _within(ReferralEvent.on, ranges),
-            ReferralEvent.from_status.is_not(None),
-            *_referral_scope(scope),
-        )
-        .subquery()
+    moved = _ranged(
+        lambda within: (
+            select(
+                _bucket(ReferralEvent.on, ranges).label("p"),
+                ReferralEvent.to_status.label("status"),
+            )
+            .join(Referral, Referral.id == ReferralEvent.referral_id)
+            .where(within, ReferralEvent.from_status.is_not(None), *_referral_scope(scope))
+        ),
+        ReferralEvent.on,
+        ranges,
     )
     for status in MOVED_STATUSES:
         counts[f"status:{status.value}"] = _zeros(n)
@@ -834,7 +885,7 @@ class ReportService:
         for event, program, code in moved:
             entries.append(
                 DailyEntry(
-                    at=event.at,
+                    at=event.at if self.ctx.local_day(event.at) == day else None,
                     kind="referral",
                     school_code=code or "",
                     title=f"Referral moved: {program}",
