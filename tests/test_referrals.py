@@ -3,6 +3,7 @@ who may see and change what, and linked records."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime
 
 import pytest
@@ -299,3 +300,29 @@ def test_linked_incident_and_note_are_checked(
         refer(services, officer, sid, note_id=secret.id)
     with pytest.raises(NotFound):
         refer(services, officer, sid, note_id=9999)
+
+
+def test_two_terminals_moving_at_once_make_one_change(
+    services: Services, officer: Actor, supervisor: Actor, clock: Clock
+) -> None:
+    sid = new_student(services, officer)
+    referral = refer(services, officer, sid, program="SOCIAL")
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def move(actor: Actor) -> None:
+        barrier.wait()
+        try:
+            services.referrals.move(actor, referral.id, ReferralMove(to_status=S.CONTACTED, on=DAY))
+            outcomes.append("moved")
+        except InvalidTransition:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=move, args=(a,)) for a in (officer, supervisor)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["moved", "refused"]
+    events = services.referrals.get(officer, referral.id).events
+    assert [e.to_status for e in events] == [S.REFERRED, S.CONTACTED]

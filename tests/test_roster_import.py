@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import time
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from sro_tui.domain.students import StudentCreate
 from sro_tui.services.registry import Services
 from sro_tui.store.models import Student
 
-from .conftest import TEST_AUDIT_KEY, make_officer
+from .conftest import TEST_AUDIT_KEY, TEST_PASSWORD, make_officer
 
 GOOD = """Student ID,First Name,Last Name,School,Grade
 100001,Maria,Garcia,VHS,9
@@ -237,3 +238,28 @@ def test_cli_import_and_search(
     assert "100001" in out and "Garcia, Maria" in out and "100002" not in out
     assert main(["--db", db_url, "students", "import", str(path), "--map", "bad"]) == 2
     assert "--map" in capsys.readouterr().err
+
+
+def test_cli_shows_progress_for_long_files_and_signs_officers_in(
+    services: Services,
+    db_url: str,
+    officer: Actor,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    key = tmp_path / "audit.key"
+    key.write_bytes(TEST_AUDIT_KEY)
+    monkeypatch.setenv("SRO_AUDIT_KEY_FILE", str(key))
+    lines = ["Student ID,First Name,Last Name,School"]
+    lines += [f"L{n:05},Kid{n},Long,{'VHS' if n % 2 else 'BHS'}" for n in range(2500)]
+    path = write(tmp_path, "\n".join(lines) + "\n")
+    monkeypatch.setattr("sys.stdin", io.StringIO(TEST_PASSWORD + "\n"))
+    args = ["--db", db_url, "students", "import", str(path), "--as", "1001", "--password-stdin"]
+    assert main(args) == 1
+    captured = capsys.readouterr()
+    assert "2,500 rows: 1,250 added" in captured.out
+    assert "rejected row 2: School is not one of your assigned schools" in captured.out
+    assert "[##############################] 2,500/2,500 rows" in captured.err
+    (event,) = [e for e in services.audit.recent() if e.action == "student.import"]
+    assert event.badge == "1001"
