@@ -478,7 +478,16 @@ class StudentService:
         progress: Callable[[int, int], None] | None = None,
         default_school: str | None = None,
     ) -> ImportReport:
-        """Load a district roster CSV; see ``services.roster`` for the rules."""
+        """Load a district roster CSV (rules in full in ``services.roster``).
+
+        Good rows go in and bad rows come back in ``ImportReport.rejected`` (line number,
+        field, message), all in one transaction; a file that cannot be used as a whole (not
+        CSV, empty, no usable header, header only, unknown ``mapping`` field or column)
+        raises SroError and changes nothing. Known district IDs are updated. Supervisors
+        and admins import any school; an officer only their assigned schools' rows.
+        ``mapping`` is {our_field: their_header}; ``progress(done, total)`` is called every
+        500 rows; ``default_school`` (a code) fills rows that name no school.
+        """
         from .roster import RosterImport
 
         return RosterImport(self.ctx, self.audit).run(
