@@ -1,0 +1,108 @@
+"""`sro backup FILE`, `sro backup --auto`, `sro restore FILE`.
+
+These are local administration (SYSTEM_ACTOR, audited as badge SYSTEM): whoever can open the
+store file and its audit key already holds all of it.
+
+- `sro backup FILE` copies the store while other terminals keep working (SQLite online
+  backup); FILE may be a folder (a dated name is made inside). An encrypted store's backup
+  is encrypted with the same key.
+- `sro backup --auto` makes today's automatic backup in `<store folder>/backups/` if there is
+  none yet, keeping the newest $SRO_BACKUP_KEEP (default 7); the app does the same at start.
+- `sro restore FILE` checks the backup (integrity, sro-tui schema) and replaces the store
+  with it; the old store is kept aside as `<name>.before-restore-<time>.db`. Every other
+  terminal using the store must be closed first, or the restore is refused.
+
+A PostgreSQL store is backed up and restored with pg_dump / pg_restore.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..bootstrap import audit_key_path, read_sqlcipher_key
+from ..domain.errors import SroError
+from ..domain.officers import SYSTEM_ACTOR
+from ..services.registry import build_services, load_or_create_key
+from ..store.db import Database
+from .common import open_from, settings_from
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    backup = subparsers.add_parser(
+        "backup",
+        help="copy the store to a file (safe while the app is open)",
+        description="Copy the store to FILE, or make today's automatic backup with --auto.",
+    )
+    backup.add_argument("file", nargs="?", metavar="FILE", help="the backup file (or a folder)")
+    backup.add_argument(
+        "--auto",
+        action="store_true",
+        help="today's automatic backup into <store folder>/backups (once a day)",
+    )
+    backup.add_argument(
+        "--keep",
+        type=int,
+        metavar="N",
+        help="with --auto: daily backups to keep (default: $SRO_BACKUP_KEEP or 7)",
+    )
+    backup.set_defaults(func=cmd_backup)
+
+    restore = subparsers.add_parser(
+        "restore",
+        help="replace the store with a backup (close every other terminal first)",
+    )
+    restore.add_argument("file", metavar="FILE", help="the backup file")
+    restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    restore.set_defaults(func=cmd_restore)
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    if args.auto == bool(args.file):
+        raise SroError("Give either a backup FILE or --auto")
+    store = open_from(args, create=False)
+    try:
+        if args.auto:
+            made = store.services.backup.auto_backup(keep=args.keep)
+            print(f"Backup written: {made}" if made else "Today's backup already exists")
+        else:
+            info = store.services.backup.backup(SYSTEM_ACTOR, Path(args.file))
+            kind = "encrypted backup" if info.encrypted else "backup"
+            print(f"Wrote {kind} {info.path} ({info.size_bytes:,} bytes, schema {info.schema})")
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    # Not through open_store: a damaged store must still be replaceable, and it must not be
+    # migrated or even opened before the backup is checked.
+    settings = settings_from(args)
+    db = Database(settings.store_location(), sqlcipher_key=read_sqlcipher_key(settings))
+    try:
+        services = build_services(
+            db,
+            audit_key=load_or_create_key(audit_key_path(settings)),
+            timezone=settings.timezone,
+            terminal=settings.terminal or None,
+        )
+        source = Path(args.file)
+        schema = services.backup.check_backup(source)
+        if not args.yes:
+            if not sys.stdin.isatty():
+                raise SroError("Add --yes to restore without a terminal to confirm on")
+            answer = input(
+                f"Replace the store {db.description} with {source} (schema {schema})? "
+                "Other terminals must be closed. [y/N] "
+            )
+            if answer.strip().lower() not in {"y", "yes"}:
+                print("Nothing changed")
+                return 1
+        info = services.backup.restore(SYSTEM_ACTOR, source)
+        print(f"Restored {info.store} from {info.restored_from} (schema {info.schema})")
+        if info.set_aside:
+            print(f"The previous store is kept as {info.set_aside}")
+    finally:
+        db.dispose()
+    return 0
