@@ -65,7 +65,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     finally:
         store.close()
     if report.ok:
-        print(f"Audit chain intact: {report.count} events, newest #{report.last_id or 0}")
+        print(f"Audit chain intact: {report.count} event(s), newest #{report.last_id or 0}")
     else:
         print(f"Audit chain BROKEN: {report.problem}")
         if report.first_bad_id is not None:

@@ -559,7 +559,7 @@ class AuditTrail:
                     writer.writerow(
                         (
                             event.id,
-                            event.at.astimezone(UTC).isoformat(timespec="milliseconds")[:-4] + "Z",
+                            _utc_text(event.at),
                             event.badge,
                             "" if event.officer_id is None else event.officer_id,
                             event.action,
@@ -593,6 +593,12 @@ class AuditTrail:
 def _store_id(session: Session) -> str:
     value = session.scalar(select(Setting.value).where(Setting.key == STORE_ID_SETTING))
     return value or "unnamed"
+
+
+def _utc_text(moment: datetime) -> str:
+    """UTC to 1/100 s, as CJIS asks: 2026-09-14T15:30:00.25Z."""
+    utc = moment.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 10_000:02d}Z"
 
 
 def _short(moment: datetime) -> str:
