@@ -253,15 +253,14 @@ class ChecklistScreen(Screen[None]):
     def save(
         self, actor: Actor, call: str, target: int, args: tuple[Any, ...], added: bool
     ) -> None:
-        """One change, saved at once; then the shift is read again so the screen shows what
-        the store holds (times included)."""
+        """One change, saved at once; the screen then shows the item as the store holds it
+        (its time included)."""
         services = self.sro.services
         assert services is not None and self.shift is not None
         try:
-            getattr(services.checklist, call)(actor, target, *args)
-            shift = services.checklist.open_shift(
-                actor, self.shift.school_id, self.shift.shift_date
-            )
+            result = getattr(services.checklist, call)(actor, target, *args)
+            if not isinstance(result, ChecklistItemRead):
+                result = services.checklist.get_shift(actor, self.shift.id)
         except SroError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
@@ -272,9 +271,18 @@ class ChecklistScreen(Screen[None]):
                 self.notify, f"Not saved. {store_problem(exc)}", severity="error"
             )
             return
-        self.app.call_from_thread(self._saved, shift, added)
+        self.app.call_from_thread(self._saved, result, added)
 
-    def _saved(self, shift: ShiftRead, added: bool) -> None:
+    def _saved(self, result: ChecklistItemRead | ShiftRead, added: bool) -> None:
+        if self.shift is None:
+            return
+        if isinstance(result, ShiftRead):
+            shift = result
+        else:
+            items = [result if item.id == result.id else item for item in self.shift.items]
+            if not any(item.id == result.id for item in self.shift.items):
+                items.append(result)
+            shift = self.shift.model_copy(update={"items": tuple(items)})
         self.show(shift)
         if added and shift.items:
             self.table.move_cursor(row=len(shift.items) - 1)

@@ -1,0 +1,150 @@
+"""The duty checklist screen: keys an officer presses, checked in the store afterwards."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual.widgets import DataTable, Input
+
+from sro_tui.domain.enums import ChecklistStatus
+from sro_tui.domain.officers import Actor
+from sro_tui.services.registry import Services
+from sro_tui.ui.app import SroApp
+from sro_tui.ui.screens.checklist import ChecklistScreen
+from sro_tui.ui.widgets.prompt import PromptScreen
+
+from .conftest import Clock, make_officer
+from .ui_shell_support import make_app, settle, sign_in, type_text
+
+
+def shift_items(services: Services, actor: Actor):  # type: ignore[no-untyped-def]
+    shifts = services.checklist.shifts_on(actor)
+    assert len(shifts) == 1
+    return shifts[0].items
+
+
+async def open_checklist(pilot, app: SroApp) -> ChecklistScreen:  # type: ignore[no-untyped-def]
+    await sign_in(pilot)
+    await pilot.press("f3")
+    await settle(pilot)
+    screen = app.screen
+    assert isinstance(screen, ChecklistScreen)
+    return screen
+
+
+async def test_first_open_makes_the_shift_from_the_template(
+    sqlite_services: Services, clock: Clock
+) -> None:
+    actor = make_officer(sqlite_services, "1001")
+    assert sqlite_services.checklist.shifts_on(actor) == []
+    app = make_app(sqlite_services, clock)
+    async with app.run_test() as pilot:
+        screen = await open_checklist(pilot, app)
+        table = screen.query_one(DataTable)
+        template = sqlite_services.reference.checklist_template()
+        assert table.row_count == len(template)
+    items = shift_items(sqlite_services, actor)
+    assert [i.label for i in items] == [t.label for t in template]
+    assert all(i.status is ChecklistStatus.PENDING for i in items)
+
+
+async def test_done_skip_note_reset_and_one_off_are_saved(
+    sqlite_services: Services, clock: Clock
+) -> None:
+    actor = make_officer(sqlite_services, "1001")
+    app = make_app(sqlite_services, clock)
+    async with app.run_test() as pilot:
+        await open_checklist(pilot, app)
+        # First item: space marks it done, at the clock's time.
+        await pilot.press("space")
+        await settle(pilot)
+        # Second item (j moves down): Enter marks it done too.
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        # Third item: skip asks for a reason; an empty one is refused, escape cancels.
+        await pilot.press("j", "s")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PromptScreen)  # reason required
+        await pilot.press("escape")
+        await settle(pilot)
+        assert shift_items(sqlite_services, actor)[2].status is ChecklistStatus.PENDING
+        await pilot.press("s")
+        await pilot.pause()
+        await type_text(pilot, "fire drill")
+        await pilot.press("enter")
+        await settle(pilot)
+        # A note on the third item.
+        await pilot.press("n")
+        await pilot.pause()
+        await type_text(pilot, "lot gate B open")
+        await pilot.press("enter")
+        await settle(pilot)
+        # Back up to the second: u resets it to pending.
+        await pilot.press("k", "u")
+        await settle(pilot)
+        # A one-off item at the end.
+        await pilot.press("a")
+        await pilot.pause()
+        await type_text(pilot, "Meet the new vice principal")
+        await pilot.press("enter")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert table.cursor_row == table.row_count - 1
+    items = shift_items(sqlite_services, actor)
+    assert items[0].status is ChecklistStatus.DONE and items[0].status_at == clock.now
+    assert items[1].status is ChecklistStatus.PENDING and items[1].status_at is None
+    assert items[2].status is ChecklistStatus.SKIPPED
+    assert items[2].skip_reason == "fire drill"
+    assert items[2].note == "lot gate B open"
+    assert items[-1].label == "Meet the new vice principal" and items[-1].one_off
+
+
+async def test_enter_on_a_done_item_keeps_it_done(sqlite_services: Services, clock: Clock) -> None:
+    actor = make_officer(sqlite_services, "1001")
+    app = make_app(sqlite_services, clock)
+    async with app.run_test() as pilot:
+        await open_checklist(pilot, app)
+        await pilot.press("space")
+        await settle(pilot)
+        clock.advance(minutes=5)
+        await pilot.press("enter")
+        await settle(pilot)
+    first = shift_items(sqlite_services, actor)[0]
+    assert first.status is ChecklistStatus.DONE
+    assert first.status_at == clock.now - timedelta(minutes=5)
+
+
+async def test_ctrl_n_on_an_item_opens_a_prefilled_quick_incident(
+    sqlite_services: Services, clock: Clock
+) -> None:
+    from sro_tui.ui.forms.quick_incident import QuickIncidentScreen
+
+    make_officer(sqlite_services, "1001")
+    app = make_app(sqlite_services, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await open_checklist(pilot, app)
+        await pilot.press("j", "j")  # Parking lot check
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, QuickIncidentScreen)
+        assert screen.prefill["location_code"] == "PARKING"
+        assert screen.prefill["occurred_at"] == clock.now
+        assert app.school is not None
+        assert screen.prefill["school_id"] == app.school.id
+        assert screen.school_id == app.school.id
+
+
+async def test_the_skip_prompt_is_focused_and_typed_into(
+    sqlite_services: Services, clock: Clock
+) -> None:
+    make_officer(sqlite_services, "1001")
+    app = make_app(sqlite_services, clock)
+    async with app.run_test() as pilot:
+        await open_checklist(pilot, app)
+        await pilot.press("s")
+        await pilot.pause()
+        assert app.screen.focused is app.screen.query_one("#prompt-input", Input)
