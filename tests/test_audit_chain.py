@@ -24,7 +24,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from sro_tui.cli import main as sro_main
-from sro_tui.domain.errors import PermissionDenied, StoreUnavailable
+from sro_tui.domain.errors import AuthenticationFailed, PermissionDenied, StoreUnavailable
 from sro_tui.domain.officers import SYSTEM_ACTOR
 from sro_tui.services.audit import CheckpointKeeper
 from sro_tui.services.registry import Services
@@ -426,3 +426,39 @@ def test_cli_checkpoint(
     append(services, 2, clock)
     assert sro_main(["--db", db_url, "audit", "checkpoint"]) == 0
     assert "Checkpoint" in capsys.readouterr().out
+
+
+def test_account_and_admin_actions_are_audited(services: Services, admin, clock: Clock) -> None:
+    from sro_tui.domain.officers import OfficerCreate
+    from sro_tui.services import store_settings
+
+    from .conftest import TEST_PASSWORD
+
+    start = services.audit.recent(limit=1)[0].id
+    services.officers.create(admin, OfficerCreate(badge="1001", name="Ana Ruiz"), TEST_PASSWORD)
+    services.officers.authenticate("1001", TEST_PASSWORD)
+    for _ in range(5):
+        with pytest.raises(AuthenticationFailed):
+            services.officers.authenticate("1001", "a wrong password")
+    services.officers.unlock(admin, "1001")
+    services.officers.set_password(admin, "1001", "a fresh passphrase")
+    services.officers.set_active(admin, "1001", False)
+    services.settings.set(admin, store_settings.LOCKOUT_MINUTES, "30")
+    events = [e for e in services.audit.recent(limit=50) if e.id > start][::-1]
+    actions = [(e.action, e.outcome) for e in events]
+    assert actions == [
+        ("officer.create", "success"),
+        ("login", "success"),
+        *[("login", "failure")] * 4,
+        ("officer.lock", "success"),
+        ("login", "failure"),
+        ("officer.unlock", "success"),
+        ("officer.password", "success"),
+        ("officer.disable", "success"),
+        ("setting.change", "success"),
+    ]
+    assert all(e.at.tzinfo is not None for e in events)
+    assert all(e.badge for e in events), "who: every event names a badge"
+    typed = (TEST_PASSWORD, "a wrong password", "a fresh passphrase")
+    assert not [e for e in events if any(secret in e.detail for secret in typed)]
+    assert services.audit.check_chain().ok
