@@ -33,11 +33,11 @@ class Command:
 AREAS: tuple[tuple[str, str, str, str], ...] = (
     # (mode name, key, label, what it shows)
     ("today", "f2", "Today", "Today: shift, open incidents, drafts, follow-ups"),
-    ("checklist", "f3", "Checklist", "Today's duty checklist"),
+    ("checklist", "f3", "Checklist", "Today's duty checklist: done, skipped, notes"),
     ("incidents", "f4", "Incidents", "Incident reports: own, school, all"),
     ("mentoring", "f5", "Mentoring", "Mentoring notes and contacts"),
     ("referrals", "f6", "Referrals", "Referrals to programs and their follow-ups"),
-    ("students", "f7", "Students", "Students"),
+    ("students", "f7", "Students", "Students and their timelines"),
     ("reports", "f8", "Reports", "Monthly and daily reports"),
 )
 
@@ -53,7 +53,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("lock", "ctrl+l", "lock", "Lock", "Lock the screen (unlock with your password)"),
     Command("theme", "f10", "toggle_theme", "Light/dark", "Switch between dark and light", False),
     Command("sign_out", "", "sign_out", "Sign out", "Sign out and show the sign-in screen", False),
-    Command("quit", "ctrl+q", "quit", "Quit", "Close sro-tui"),
+    Command("quit", "ctrl+q", "quit", "Quit", "Close sro-tui (drafts are kept)"),
 )
 
 

@@ -59,15 +59,8 @@ class ChecklistScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield SroHeader("Duty checklist")
         yield Static("", id="checklist-summary")
-        table: DataTable[Any] = DataTable(
-            id="checklist-table", cursor_type="row", zebra_stripes=True
-        )
-        table.add_column("Status", key="status", width=9)
-        table.add_column("Item", key="label")
-        table.add_column("Time", key="time", width=5)
-        table.add_column("Note", key="note")
-        yield table
-        yield Footer()
+        yield DataTable(id="checklist-table", cursor_type="row", zebra_stripes=True)
+        yield Footer(compact=True)
 
     @property
     def sro(self) -> SroApp:
@@ -118,7 +111,8 @@ class ChecklistScreen(Screen[None]):
         self.problem = ""
         table = self.table
         row = table.cursor_row
-        table.clear()
+        table.clear(columns=True)
+        self._add_columns(shift)
         tz = self.sro.tz
         for item in shift.items:
             time = f"{item.status_at.astimezone(tz):%H:%M}" if item.status_at else ""
@@ -132,6 +126,24 @@ class ChecklistScreen(Screen[None]):
         if shift.items:
             table.move_cursor(row=min(row, len(shift.items) - 1))
         self._summarise()
+
+    def _add_columns(self, shift: ShiftRead) -> None:
+        """Item and note share the width left (so nothing needs scrolling sideways at 80
+        columns): the item up to its longest label, at most 60% of it."""
+        width = self.size.width or self.app.size.width
+        fixed = 9 + 5 + 4 * 2 + 2  # status, time, each column's padding, the scrollbar
+        free = max(30, width - fixed)
+        longest = max((len(i.label) + (11 if i.one_off else 0) for i in shift.items), default=20)
+        label = min(longest, int(free * 0.6))
+        table = self.table
+        table.add_column("Status", key="status", width=9)
+        table.add_column("Item", key="label", width=label)
+        table.add_column("Time", key="time", width=5)
+        table.add_column("Note", key="note", width=max(8, free - label))
+
+    def on_resize(self) -> None:
+        if self.shift is not None:
+            self.show(self.shift)
 
     def _summarise(self) -> None:
         if self.shift is None:

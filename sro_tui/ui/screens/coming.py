@@ -29,7 +29,7 @@ class ComingScreen(Screen[None]):
                 id="coming-text",
                 classes="notice",
             )
-        yield Footer()
+        yield Footer(compact=True)
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:

@@ -50,7 +50,7 @@ class FirstAdminScreen(Screen[Actor | None]):
                 yield Static("", id=f"{name}-error", classes="field-error")
             yield Static("", id="first-admin-message", classes="field-error")
             yield Button("Create and sign in", id="create", variant="primary", compact=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def sro(self) -> SroApp:

@@ -54,8 +54,10 @@ def key_sections() -> list[tuple[str, list[tuple[str, str]]]]:
     """Every key the officer can press, by where it applies."""
     from importlib import import_module
 
-    everywhere = [(_key(c.key), f"{c.label}: {c.help}") for c in COMMANDS if c.key]
-    everywhere += [("ctrl+p → " + c.label, c.help) for c in COMMANDS if not c.key]
+    everywhere = [(_key(c.key), c.help) for c in COMMANDS if c.key]
+    everywhere += [
+        ("ctrl+p", f"{c.help} (type “{c.label}” in the palette)") for c in COMMANDS if not c.key
+    ]
     everywhere += EXTRA_KEYS["Everywhere"]
     sections: list[tuple[str, list[tuple[str, str]]]] = [("Everywhere", everywhere)]
     for title, module, name in SCREENS:
@@ -84,7 +86,7 @@ def quick_incident_keys() -> list[tuple[str, str]]:
 
 def _table(rows: list[tuple[str, str]]) -> Table:
     table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold", no_wrap=True, min_width=12)
+    table.add_column(style="bold", no_wrap=True, width=16)
     table.add_column(ratio=1)
     for key, text in rows:
         table.add_row(key, text)
@@ -116,7 +118,7 @@ class HelpScreen(Screen[None]):
             for title, rows in self.sections:
                 yield Static(Text(title, style="bold underline"), classes="help-title")
                 yield Static(_table(rows), classes="help-table")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()

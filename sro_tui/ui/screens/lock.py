@@ -47,7 +47,7 @@ class LockScreen(Screen[Actor | None]):
             with Horizontal(classes="buttons"):
                 yield Button("Unlock", id="unlock", variant="primary", compact=True)
                 yield Button("Sign out", id="lock-sign-out", compact=True)
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def sro(self) -> SroApp:

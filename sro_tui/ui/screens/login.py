@@ -37,7 +37,7 @@ class LoginScreen(Screen[None]):
             yield Static("", id="password-error", classes="field-error")
             yield Button("Sign in", id="sign-in", variant="primary", disabled=True, compact=True)
             yield Static("Opening the store…", id="login-status")
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def sro(self) -> SroApp:

@@ -65,7 +65,7 @@ class SchoolPickScreen(Screen[SchoolRead | None]):
             )
             yield OptionList(id="schools")
             yield Static("", id="school-error", classes="field-error")
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def sro(self) -> SroApp:

@@ -222,7 +222,7 @@ class TodayScreen(Screen[None]):
         yield SroHeader("Today")
         yield Static("", id="today-summary")
         yield OptionList(id="today-list")
-        yield Footer()
+        yield Footer(compact=True)
 
     @property
     def sro(self) -> SroApp:

@@ -33,22 +33,32 @@ class SroHeader(Widget):
 
     def render(self) -> Text:
         app: SroApp = self.app  # type: ignore[assignment]
+        width = self.size.width
+        # Narrow terminals: the school's code instead of its name, then no screen title.
+        for long_school, with_title in ((True, True), (False, True), (False, False)):
+            left = self._left(app, with_title)
+            right = self._right(app, long_school)
+            if left.cell_len + right.cell_len + 1 <= width:
+                break
+        gap = max(1, width - left.cell_len - right.cell_len)
+        return Text.assemble(left, " " * gap, right, no_wrap=True, overflow="ellipsis")
+
+    def _left(self, app: SroApp, with_title: bool) -> Text:
         left = Text()
         if app.demo:
             left.append(" DEMO ", style="bold reverse red")
             left.append(" ")
         left.append("sro-tui", style="bold")
-        if self.title:
+        if self.title and with_title:
             left.append(f" · {self.title}")
-        right = Text()
+        return left
+
+    @staticmethod
+    def _right(app: SroApp, long_school: bool) -> Text:
+        parts = []
         if app.actor is not None:
-            right.append(f"{app.actor.badge} {app.actor.name}")
+            parts.append(f"{app.actor.badge} {app.actor.name}")
         if app.school is not None:
-            right.append(f" · {app.school.name}")
-        right.append(f" · {app.local_now():%a %b %-d}")
-        right.append(" ")
-        width = self.size.width
-        gap = max(1, width - left.cell_len - right.cell_len)
-        if left.cell_len + right.cell_len + 1 > width:
-            right.truncate(max(0, width - left.cell_len - 1), overflow="ellipsis")
-        return Text.assemble(left, " " * gap, right, no_wrap=True, overflow="ellipsis")
+            parts.append(app.school.name if long_school else app.school.code)
+        parts.append(f"{app.local_now():%a %b %-d}")
+        return Text(" · ".join(parts) + " ")
