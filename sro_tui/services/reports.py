@@ -767,10 +767,14 @@ class ReportService:
             cats = categories.get(row.id, [])
             top = next((name for severe, name in cats if severe), cats[0][1] if cats else "")
             more = f" (+{len(cats) - 1} more)" if len(cats) > 1 else ""
-            detail = [f"At {row.name}", f"{people.get(row.id, 0)} people involved"]
+            involved = people.get(row.id, 0)
+            detail = [
+                f"At {row.name}",
+                f"{involved} {'person' if involved == 1 else 'people'} involved",
+            ]
             if outcomes.get(row.id):
                 detail.append(
-                    "Outcomes: " + ", ".join(f"{k} {v}" for k, v in outcomes[row.id].items())
+                    "Outcomes: " + ", ".join(f"{v} {k}" for k, v in outcomes[row.id].items())
                 )
             entries.append(
                 DailyEntry(
