@@ -18,7 +18,7 @@ import os
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from sqlalchemy import event as sa_event
 from sqlalchemy import func, select, text
@@ -333,23 +333,19 @@ class AuditTrail:
         more = len(rows) > limit
         return Page(items=items, next_cursor=encode_cursor(items[-1].id) if more else None)
 
-    def _events(self, session: Session, *, since_id: int = 0) -> Iterator[AuditEvent]:
-        """Every event in chain order, a chunk at a time (never all in memory)."""
+    def _events(self, session: Session, *, since_id: int = 0) -> Iterator[Any]:
+        """Every event in chain order as plain rows (attribute access like the model, without
+        the ORM's cost), a chunk at a time: never all in memory."""
+        table = AuditEvent.__table__
         last = since_id
         while True:
-            chunk = list(
-                session.scalars(
-                    select(AuditEvent)
-                    .where(AuditEvent.id > last)
-                    .order_by(AuditEvent.id)
-                    .limit(_CHUNK)
-                )
-            )
+            chunk = session.execute(
+                select(table).where(table.c.id > last).order_by(table.c.id).limit(_CHUNK)
+            ).all()
             if not chunk:
                 return
             yield from chunk
             last = chunk[-1].id
-            session.expunge_all()
 
     # -- checking ----------------------------------------------------------------------------
 
