@@ -52,6 +52,9 @@ def open_store(
     does not silently make an empty store.
     """
     target = location or settings.store_location()
+    if create and "://" not in target and Path(target).expanduser().parent == data_dir():
+        # The default stores live in the user data folder: make it on first use.
+        data_dir().mkdir(parents=True, exist_ok=True)
     db = Database(target, sqlcipher_key=read_sqlcipher_key(settings, target))
     path = db.sqlite_path
     if path is not None:

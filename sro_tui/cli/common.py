@@ -12,10 +12,15 @@ from ..domain.errors import SroError
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
+    from pydantic import ValidationError
+
     try:
         settings = Settings()
-    except Exception as exc:  # pydantic-settings raises ValidationError for a bad SRO_* value
-        raise SroError(f"A setting in the environment is not valid: {exc}") from exc
+    except ValidationError as exc:  # a bad SRO_* value: name it, in one line
+        problem = exc.errors(include_url=False)[0]
+        name = "SRO_" + "_".join(str(part) for part in problem.get("loc", ())).upper()
+        message = str(problem.get("msg", "is not valid")).removeprefix("Value error, ")
+        raise SroError(f"The setting {name} is not valid: {message}") from exc
     if getattr(args, "db", None):
         settings = settings.model_copy(update={"database_url": args.db})
     return settings

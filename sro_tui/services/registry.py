@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from ..domain.errors import StoreUnavailable
 from ..domain.officers import SYSTEM_ACTOR
 from ..store import migrate
 from ..store.db import Database
@@ -49,7 +50,7 @@ def load_or_create_key(path: Path) -> bytes:
     if path.exists():
         key = path.read_bytes()
         if len(key) < AUDIT_KEY_BYTES:
-            raise ValueError(f"The audit key file {path} is damaged (too short)")
+            raise StoreUnavailable(f"The audit key file {path} is damaged (too short)")
         return key
     path.parent.mkdir(parents=True, exist_ok=True)
     key = os.urandom(AUDIT_KEY_BYTES)
