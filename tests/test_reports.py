@@ -502,13 +502,20 @@ def test_officer_runs_own_reports_only(services: Services, world, officer, super
         services.reports.year_to_date(officer, school_year="2026-27")
     with pytest.raises(PermissionDenied):
         services.reports.federal(officer, school_year="2026-27")
+    with pytest.raises(PermissionDenied):  # refused before looking: no hint the badge is unknown
+        services.reports.monthly(officer, month="2026-09", officer_badge="9999")
     assert services.reports.daily(supervisor, officer_badge="1002", day=date(2026, 9, 14))
     assert services.reports.monthly(supervisor, month="2026-09", officer_badge="1002")
 
     events = [e for e in services.audit.recent(limit=50) if e.action == "report.run"]
     denied = [e for e in events if e.outcome == "denied"]
-    assert len(denied) == 6
-    assert {e.detail for e in denied} >= {"monthly, department", "monthly, officer 1002"}
+    assert len(denied) == 7
+    assert {e.detail for e in denied} >= {
+        "monthly, department",
+        "monthly, officer 1002",
+        "monthly, school VHS",
+        "monthly, officer 9999",
+    }
     ok = [e for e in events if e.outcome == "success"]
     assert {e.record_id for e in ok} == {"monthly:2026-09", "daily:2026-09-14"}
     assert any(e.badge == "1001" and e.detail == "monthly, officer 1001" for e in ok)
@@ -577,6 +584,7 @@ def test_year_to_date_by_month_and_category(services: Services, world, superviso
     assert report.series("campus_checks")[:3] == [0, 1, 3]
     assert report.series("referrals")[:3] == [0, 1, 2]
     assert report.total("incidents") == 8
+    assert report.labels()[:3] == ["Jul", "Aug", "Sep"] and report.labels()[-1] == "Jun"
     by_code = {c.code: c.incidents for c in report.categories}
     assert by_code == {
         "WEAPON": 1,

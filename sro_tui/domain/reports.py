@@ -267,5 +267,9 @@ class YtdReport(ReadSchema):
     def total(self, measure: str) -> int:
         return sum(self.series(measure))
 
+    def labels(self) -> list[str]:
+        """Short month names, July to June (a chart's x axis)."""
+        return [date.fromisoformat(f"{m.month}-01").strftime("%b") for m in self.months]
+
 
 AnyReport = DailyReport | MonthlyReport | YtdReport

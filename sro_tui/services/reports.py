@@ -563,6 +563,15 @@ def count_categories(
 # --- the service -------------------------------------------------------------------------------
 
 
+def _is_own(actor: Actor, officer_badge: str | None) -> bool:
+    if actor.officer_id is None or officer_badge is None:
+        return False
+    try:
+        return normalise_badge(officer_badge) == actor.badge
+    except ValueError:
+        return False
+
+
 class ReportService:
     def __init__(self, ctx: ServiceContext, audit: AuditTrail) -> None:
         self.ctx = ctx
@@ -621,18 +630,23 @@ class ReportService:
         school_code: str | None,
         own_allowed: bool = True,
     ) -> _Scope:
-        """Resolve the scope and check the actor may run this report on it."""
-        with self.ctx.db.read() as session:
-            scope = self._resolve(session, officer_badge=officer_badge, school_code=school_code)
-        own = own_allowed and scope.officer_id is not None and scope.officer_id == actor.officer_id
+        """Check the actor may run this report on this scope, then resolve it.
+
+        The check comes first, on the badge as typed, so an officer cannot learn from the
+        answer which badges or schools exist."""
+        own = own_allowed and _is_own(actor, officer_badge)
         if not (own or may_run_department_reports(actor)):
+            asked = _Scope(
+                officer_badge=(officer_badge or "").strip().upper()[:10] or None,
+                school_code=(school_code or "").strip().upper()[:20] or None,
+            )
             self.audit.record_alone(
                 actor,
                 "report.run",
                 record_type=RecordType.REPORT,
                 record_id=record_id,
                 outcome=AuditOutcome.DENIED,
-                detail=f"{kind}, {scope.audit_detail}",
+                detail=f"{kind}, {asked.audit_detail}",
             )
             if own_allowed:
                 raise PermissionDenied(
@@ -640,6 +654,10 @@ class ReportService:
                     "other officers' reports are for supervisors"
                 )
             raise PermissionDenied("Department statistics are for supervisors")
+        with self.ctx.db.read() as session:
+            scope = self._resolve(session, officer_badge=officer_badge, school_code=school_code)
+        if own and scope.officer_id != actor.officer_id and not may_run_department_reports(actor):
+            raise PermissionDenied("Officers can run reports on their own work only")
         return scope
 
     def _audit_run(self, actor: Actor, kind: str, record_id: str, scope: _Scope) -> None:
