@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ import pytest
 from sro_tui.bootstrap import open_store
 from sro_tui.cli import main as sro_main
 from sro_tui.config import Settings
-from sro_tui.domain.errors import SroError, StoreUnavailable
+from sro_tui.domain.errors import Conflict, SroError, StoreUnavailable
 from sro_tui.domain.officers import SYSTEM_ACTOR, OfficerCreate
 from sro_tui.services import encryption
 from sro_tui.services.registry import Services, build_services, prepare_store
@@ -235,3 +237,46 @@ class _Lines:
 
     def isatty(self) -> bool:
         return False
+
+
+HOLDER = """
+import sys
+from sro_tui.store.db import Database
+db = Database(sys.argv[1], sqlcipher_key=sys.argv[2] or None)
+with db.read() as session:
+    session.execute(__import__("sqlalchemy").text("SELECT count(*) FROM officers")).one()
+print("ready", flush=True)
+sys.stdin.readline()
+db.dispose()
+"""
+
+
+@pytest.mark.parametrize("step", ["encrypt", "rekey"])
+def test_conversion_is_refused_while_a_terminal_has_the_store_open(store: Path, step: str) -> None:
+    key = encryption.new_raw_key()
+    if step == "rekey":
+        encryption.encrypt_file(store, key)
+    other_terminal = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(store), key if step == "rekey" else ""],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert other_terminal.stdout is not None
+        assert other_terminal.stdout.readline().strip() == "ready"
+        with pytest.raises(Conflict, match="open in another terminal"):
+            if step == "encrypt":
+                encryption.encrypt_file(store, key)
+            else:
+                encryption.rekey_file(store, key, encryption.new_raw_key())
+    finally:
+        other_terminal.communicate("done\n", timeout=30)
+    if step == "encrypt":
+        assert not encryption.is_encrypted(store)
+        encryption.encrypt_file(store, key)
+    else:
+        services = open_with(store, key)  # the refused rekey left the old key in force
+        services.close()
+        encryption.rekey_file(store, key, encryption.new_raw_key())
+    plain_sqlite_cannot_read(store)

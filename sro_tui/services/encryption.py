@@ -23,13 +23,14 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from ..domain.errors import SroError, StoreUnavailable
+from ..domain.errors import Conflict, SroError, StoreUnavailable
 
 KDF_ITERATIONS = 256_000  # SQLCipher 4's default for a passphrase
 SALT_BYTES = 16
 SQLITE_HEADER = b"SQLite format 3\x00"
 PROMPT = "prompt"  # SRO_SQLCIPHER_KEY_FILE=prompt asks for the passphrase at start-up
 MIN_PASSPHRASE_LENGTH = 12
+OPEN_ELSEWHERE = "The store is open in another terminal or app: close every one, then try again"
 _RAW_KEY = re.compile(r"^[0-9a-fA-F]{64}$")
 
 
@@ -146,8 +147,9 @@ def check_key(path: Path, key: str) -> None:
 def encrypt_file(path: Path, key: str) -> None:
     """Turn a plain SQLite store into an encrypted one, in place.
 
-    The data is copied with ``sqlcipher_export`` into a new file next to it under a write
-    lock (no terminal can write meanwhile), which then replaces the plain file.
+    The store is taken over first (refused while another terminal has it open); the data is
+    copied with ``sqlcipher_export`` into a new file next to it, which then replaces the
+    plain file.
     """
     dbapi = _sqlcipher()
     if not path.is_file():
@@ -159,8 +161,8 @@ def encrypt_file(path: Path, key: str) -> None:
         target.unlink()
     connection = dbapi.connect(str(path), isolation_level=None)
     try:
-        connection.execute("PRAGMA busy_timeout = 15000")
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        connection.execute("PRAGMA busy_timeout = 2000")
+        _take_over(connection)
         connection.execute(f"ATTACH DATABASE ? AS encrypted KEY {key_literal(key)}", (str(target),))
         connection.execute("BEGIN IMMEDIATE")
         connection.execute("SELECT sqlcipher_export('encrypted')")
@@ -171,13 +173,13 @@ def encrypt_file(path: Path, key: str) -> None:
     except dbapi.DatabaseError as exc:
         with contextlib.suppress(Exception):
             connection.execute("ROLLBACK")
-        connection.close()
         with contextlib.suppress(OSError):
             target.unlink()
         raise StoreUnavailable(f"The store could not be encrypted: {exc}") from exc
+    finally:
+        connection.close()
     _fsync(target)
     os.replace(target, path)
-    connection.close()
     for sidecar in _sidecars(path):
         with contextlib.suppress(FileNotFoundError):
             sidecar.unlink()
@@ -185,7 +187,8 @@ def encrypt_file(path: Path, key: str) -> None:
 
 
 def rekey_file(path: Path, old_key: str, new_key: str) -> None:
-    """Change the key of an encrypted store in place (PRAGMA rekey re-encrypts every page)."""
+    """Change the key of an encrypted store in place (PRAGMA rekey re-encrypts every page);
+    refused while another terminal has the store open."""
     dbapi = _sqlcipher()
     if not path.is_file():
         raise StoreUnavailable(f"No store at {path}")
@@ -193,9 +196,8 @@ def rekey_file(path: Path, old_key: str, new_key: str) -> None:
     connection = dbapi.connect(str(path), isolation_level=None)
     try:
         connection.execute(f"PRAGMA key = {key_literal(old_key)}")
-        connection.execute("PRAGMA busy_timeout = 15000")
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        connection.execute("PRAGMA journal_mode = DELETE")
+        connection.execute("PRAGMA busy_timeout = 2000")
+        _take_over(connection)
         connection.execute(f"PRAGMA rekey = {key_literal(new_key)}")
         connection.execute("PRAGMA journal_mode = WAL")
     except dbapi.DatabaseError as exc:
@@ -203,6 +205,18 @@ def rekey_file(path: Path, old_key: str, new_key: str) -> None:
     finally:
         connection.close()
     check_key(path, new_key)
+
+
+def _take_over(connection) -> None:  # type: ignore[no-untyped-def]
+    """Leave WAL mode, which SQLite allows only to the last connection open on the file:
+    a terminal still using the store is found here, before anything is converted."""
+    try:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        row = connection.execute("PRAGMA journal_mode = DELETE").fetchone()
+    except Exception as exc:
+        raise Conflict(OPEN_ELSEWHERE) from exc
+    if not row or str(row[0]).lower() != "delete":
+        raise Conflict(OPEN_ELSEWHERE)
 
 
 def _fsync(path: Path) -> None:
