@@ -149,7 +149,7 @@ def _new_key(args: argparse.Namespace) -> tuple[str, str]:
     """The new key and how to give it when opening the store."""
     if args.passphrase:
         return _passphrase(args), f"SRO_SQLCIPHER_KEY_FILE={encryption.PROMPT} (asks for it)"
-    path = Path(args.key_file).expanduser()
+    path = Path(args.key_file).expanduser().absolute()
     if path.exists():
         key = encryption.read_key_file(path)
     else:

@@ -34,13 +34,26 @@ OPEN_ELSEWHERE = "The store is open in another terminal or app: close every one,
 _RAW_KEY = re.compile(r"^[0-9a-fA-F]{64}$")
 
 
+_quietened = False
+
+
 def _sqlcipher():  # type: ignore[no-untyped-def]
+    """The SQLCipher driver, with its own log (page numbers and errors written straight to
+    stderr on a wrong key) turned off: the app reports a wrong key in one line itself."""
+    global _quietened
     try:
         import sqlcipher3.dbapi2 as dbapi
     except ImportError as exc:  # the optional extra is not installed
         raise SroError(
             "Encrypted stores need SQLCipher: pip install 'sro-tui[encryption]'"
         ) from exc
+    if not _quietened:
+        connection = dbapi.connect(":memory:")
+        try:
+            connection.execute("PRAGMA cipher_log_level = NONE")  # process-wide
+        finally:
+            connection.close()
+        _quietened = True
     return dbapi
 
 
@@ -114,6 +127,7 @@ def store_key(
     key here, once, so that no connection pays for the derivation again."""
     if not setting:
         return None
+    _sqlcipher()
     if setting == PROMPT:
         if not sys.stdin.isatty() and prompt is getpass.getpass:
             raise StoreUnavailable("No terminal to ask for the store passphrase")
