@@ -111,6 +111,14 @@ def prepare_store(db: Database) -> None:
     """Create or upgrade the schema and add any missing reference data (idempotent)."""
     migrate.upgrade(db)
     with db.write() as session:
+        if not db.is_sqlite:
+            # Terminals opening a new store together add the reference data once (SQLite's
+            # write transaction is already exclusive).
+            from sqlalchemy import text
+
+            session.execute(
+                text("SELECT pg_advisory_xact_lock(:k)"), {"k": migrate.MIGRATION_ADVISORY_LOCK}
+            )
         seed_reference(session)
 
 
