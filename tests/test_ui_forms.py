@@ -55,6 +55,10 @@ class FormHost(App[None]):
         self.school = school
         self.first = first
         self.results: list[Any] = []
+        self.demo = False
+
+    def local_now(self) -> datetime:
+        return self.services.ctx.now().astimezone(self.services.ctx.tz)
 
     def on_mount(self) -> None:
         self.push_screen(Home())

@@ -140,6 +140,7 @@ class FormLogic:
     _draft_lock: threading.Lock
     _finished: bool
     _saving: bool
+    _snapshot: tuple[dict[str, Any], str] | None
 
     def init_form(self, *, draft_id: int | None = None, draft_key: str | None = None) -> None:
         self.draft_id = draft_id
@@ -150,6 +151,7 @@ class FormLogic:
         self._draft_lock = threading.Lock()
         self._finished = False
         self._saving = False
+        self._snapshot = None
 
     # -- hooks -------------------------------------------------------------------------------
 
@@ -447,20 +449,29 @@ class FormLogic:
         self.close_form(None)
 
     def save_draft_on_exit(self) -> None:
-        """Last chance (the screen is going away without Escape, e.g. the app quits)."""
-        if self._finished or self._saving or not self.is_changed():
-            return
+        """Last chance (the screen is going away without Escape, e.g. the app quits).
+
+        Writes the snapshot taken at the last edit if its autosave had not run yet: by the
+        time a screen unmounts, its widgets may already be gone, so they are not read here.
+        """
+        pending = self._autosave_timer is not None
         self._stop_autosave()
-        payload = self.collect()
-        if payload == self._last_draft:
+        snapshot = self._snapshot
+        if self._finished or self._saving or not pending or snapshot is None:
+            return
+        payload, title = snapshot
+        if payload == self._last_draft or payload == self._baseline:
             return
         with contextlib.suppress(SroError):  # nothing more can be done on the way out
-            self.write_draft_now(payload, self.draft_title())
+            self.write_draft_now(payload, title)
 
     # -- change tracking ---------------------------------------------------------------------------
 
     def form_changed(self) -> None:
-        """Any edit: clear nothing, just (re)start the autosave countdown."""
+        """Any edit: note what the form holds now and (re)start the autosave countdown."""
+        if self._finished or not self.is_mounted:  # type: ignore[attr-defined]
+            return
+        self._snapshot = (self.collect(), self.draft_title())
         self.schedule_autosave()
 
 

@@ -58,6 +58,7 @@ from ..forms.base import (
     student_search,
 )
 from ..widgets.fields import LabelledField, TimeField
+from ..widgets.header import SroHeader
 from ..widgets.typeahead import Choice, TypeAhead
 
 __all__ = ["IncidentFormScreen", "SupplementScreen"]
@@ -390,8 +391,14 @@ class IncidentFormScreen(FormScreen):
     IncidentFormScreen #narrative-input {
         height: 10;
     }
+    IncidentFormScreen .anchor {
+        height: 0;
+    }
     IncidentFormScreen .add-row {
         margin-bottom: 1;
+    }
+    IncidentFormScreen #offenses, IncidentFormScreen #people, IncidentFormScreen #compliance {
+        height: auto;
     }
     IncidentFormScreen .read-only {
         height: auto;
@@ -537,6 +544,7 @@ class IncidentFormScreen(FormScreen):
     # -- layout ----------------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        yield SroHeader("Incident report")
         try:
             payload = self._load()
         except SroError as exc:
@@ -605,14 +613,14 @@ class IncidentFormScreen(FormScreen):
 
         yield Label("Categories  (ctrl+o adds one; mark the most severe)", classes="section")
         with Vertical(id="offenses"):
-            yield LabelledField("", Static("", classes="offenses-note"), field="offenses")
+            yield LabelledField("", Static("", classes="anchor"), field="offenses")
             for data in payload.get("offenses") or [{}]:
                 yield OffenseRow(self.category_choices, data)
         yield Button("+ Category", id="add-offense", classes="add-row", compact=True)
 
         yield Label("People involved  (ctrl+t adds one)", classes="section")
         with Vertical(id="people"):
-            yield LabelledField("", Static("", classes="people-note"), field="people")
+            yield LabelledField("", Static("", classes="anchor"), field="people")
             for data in payload.get("people") or []:
                 yield PersonRow(self.search, data)
         yield Button("+ Person", id="add-person", classes="add-row", compact=True)

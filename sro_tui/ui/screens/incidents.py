@@ -23,6 +23,7 @@ from ...domain.errors import SroError
 from ...domain.incidents import IncidentSummary
 from ...domain.paging import Page
 from ..forms.base import category_choices
+from ..widgets.header import SroHeader
 from ..widgets.typeahead import TypeAhead
 
 __all__ = ["PAGE_SIZE", "PREFETCH_ROWS", "IncidentListScreen"]
@@ -36,6 +37,16 @@ SCOPE_LABELS = {"own": "My reports", "school": "My schools", "all": "All reports
 STATUS_OPTIONS = [(s.value.capitalize(), s.value) for s in IncidentStatus]
 
 
+class IncidentTable(DataTable[str]):
+    """The list's table: Home and End go to the first and last loaded report (End near the
+    last row fetches the next page)."""
+
+    BINDINGS = [
+        Binding("home", "scroll_top", "First", show=False),
+        Binding("end", "scroll_bottom", "Last", show=False),
+    ]
+
+
 def _parse_day(text: str) -> date | None:
     text = text.strip()
     if not text:
@@ -45,6 +56,8 @@ def _parse_day(text: str) -> date | None:
 
 class IncidentListScreen(Screen[None]):
     """Incident reports, newest first."""
+
+    AUTO_FOCUS = "#incidents"
 
     BINDINGS = [
         Binding("s", "cycle_scope", "Scope", id="incidents.scope"),
@@ -62,8 +75,11 @@ class IncidentListScreen(Screen[None]):
         text-style: bold;
     }
     IncidentListScreen #filters {
-        height: auto;
+        height: 1;
         padding: 0 1;
+    }
+    IncidentListScreen #filters > * {
+        margin-right: 1;
     }
     IncidentListScreen #filters > Select {
         width: 16;
@@ -72,15 +88,21 @@ class IncidentListScreen(Screen[None]):
         width: 1fr;
     }
     IncidentListScreen #filters TypeAhead > _Suggestions {
-        layer: overlay;
+        overlay: screen;
+        constrain: inside inflect;
+        width: 40;
     }
     IncidentListScreen #filters > Input {
-        width: 14;
+        width: 15;
     }
     IncidentListScreen #filter-error {
         color: $error;
         height: auto;
         padding: 0 1;
+        display: none;
+    }
+    IncidentListScreen #filter-error.-shown {
+        display: block;
     }
     IncidentListScreen DataTable {
         height: 1fr;
@@ -103,28 +125,29 @@ class IncidentListScreen(Screen[None]):
         self.filters: dict[str, Any] = {}
 
     def compose(self) -> ComposeResult:
+        yield SroHeader("Incidents")
         yield Static("", id="list-title", markup=False)
         with Horizontal(id="filters"):
             yield Select(STATUS_OPTIONS, prompt="Any status", id="filter-status", compact=True)
-            yield TypeAhead(id="filter-category", placeholder="category")
+            yield TypeAhead(id="filter-category", placeholder="category", compact=True)
             yield Input(placeholder="from YYYY-MM-DD", id="filter-from", compact=True)
             yield Input(placeholder="to YYYY-MM-DD", id="filter-to", compact=True)
             yield Button("Clear", id="filter-clear", compact=True)
         yield Static("", id="filter-error", markup=False)
-        table: DataTable[str] = DataTable(cursor_type="row", zebra_stripes=True, id="incidents")
+        table = IncidentTable(cursor_type="row", zebra_stripes=True, id="incidents")
         yield table
         yield Label("", id="list-status")
         yield Footer()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("Number", key="number", width=16)
+        table.add_column("Number", key="number", width=15)
         table.add_column("Occurred", key="occurred", width=16)
         table.add_column("Status", key="status", width=9)
-        table.add_column("Category", key="category", width=22)
-        table.add_column("Location", key="location", width=14)
-        table.add_column("School", key="school", width=18)
+        table.add_column("Category", key="category", width=24)
+        table.add_column("Location", key="location", width=16)
         table.add_column("Officer", key="officer", width=16)
+        table.add_column("School", key="school", width=20)
         services = self.app.services  # type: ignore[attr-defined]
         self.query_one("#filter-category", TypeAhead).set_choices(category_choices(services))
         self.reload()
@@ -154,25 +177,29 @@ class IncidentListScreen(Screen[None]):
             self.dismiss(None)
 
     def _read_filters(self) -> dict[str, Any] | None:
-        error = self.query_one("#filter-error", Static)
         status = self.query_one("#filter-status", Select).value
         category = self.query_one("#filter-category", TypeAhead).value
         try:
             start = _parse_day(self.query_one("#filter-from", Input).value)
             end = _parse_day(self.query_one("#filter-to", Input).value)
         except ValueError:
-            error.update("Dates are written like 2026-09-14")
+            self._filter_error("Dates are written like 2026-09-14")
             return None
         if start and end and end < start:
-            error.update("The 'to' date is before the 'from' date")
+            self._filter_error("The 'to' date is before the 'from' date")
             return None
-        error.update("")
+        self._filter_error("")
         return {
             "status": None if status is Select.NULL else IncidentStatus(str(status)),
             "category_code": category,
             "since": start,
             "until": end,
         }
+
+    def _filter_error(self, message: str) -> None:
+        error = self.query_one("#filter-error", Static)
+        error.update(message)
+        error.set_class(bool(message), "-shown")
 
     def on_select_changed(self, _event: Select.Changed) -> None:
         self.reload()
@@ -270,8 +297,8 @@ class IncidentListScreen(Screen[None]):
                 row.status.value,
                 row.category_name,
                 row.location_name,
-                row.school_name,
                 row.officer_name,
+                row.school_name,
                 key=str(row.id),
             )
         self.loaded += len(page.items)

@@ -77,22 +77,24 @@ class LabelledField(Vertical):
         self.required = required
         self.hint = hint
         self.control = control
+        self._error = Static("", classes="field-error", markup=False)
 
     def compose(self) -> ComposeResult:
         mark = " *" if self.required else ""
         hint = f"  [dim]{self.hint}[/dim]" if self.hint else ""
-        yield Label(f"{self.label_text}{mark}{hint}", classes="field-label")
+        if self.label_text:
+            yield Label(f"{self.label_text}{mark}{hint}", classes="field-label")
         yield self.control
-        yield Static("", classes="field-error", markup=False)
+        yield self._error
 
     @property
     def error(self) -> str:
         """The message shown under the control ("" when the field is fine)."""
-        return str(self.query_one(".field-error", Static).content)
+        return str(self._error.content)
 
     def set_error(self, message: str | None) -> None:
         """Show ``message`` under the control, or clear it with None / ""."""
-        self.query_one(".field-error", Static).update(message or "")
+        self._error.update(message or "")
         self.set_class(bool(message), "-invalid")
 
     def focus_control(self) -> None:
@@ -226,8 +228,10 @@ class TimeField(Horizontal):
             day = "today"
         elif (today - local.date()).days == 1:
             day = "yesterday"
+        elif local.year == today.year:
+            day = local.strftime("%a %d %b")
         else:
-            day = local.strftime("%a %d %b %Y")
+            day = local.strftime("%d %b %Y")
         preview.update(f"= {day} {local:%H:%M}")
 
     @on(Input.Changed, ".time-input")

@@ -172,6 +172,7 @@ class TypeAhead(Vertical):
         advance_on_enter: bool = True,
         min_chars: int = 1,
         limit: int = 8,
+        compact: bool = False,
         id: str | None = None,
         classes: str | None = None,
     ) -> None:
@@ -185,7 +186,9 @@ class TypeAhead(Vertical):
         self._shown: list[Choice] = []
         self._choice: Choice | None = value
         self._setting = False
-        self.input = _TypeAheadInput(value=value.label if value else text, placeholder=placeholder)
+        self.input = _TypeAheadInput(
+            value=value.label if value else text, placeholder=placeholder, compact=compact
+        )
 
     def compose(self) -> ComposeResult:
         yield self.input
