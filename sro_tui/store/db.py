@@ -155,6 +155,9 @@ class Database:
         """
         try:
             with self._writer.begin() as session:
+                # Begin now, not at the first statement: on SQLite this is BEGIN IMMEDIATE,
+                # so the write lock is held (or waited for) from here on.
+                session.connection()
                 yield session
         except (OperationalError, DBAPIError) as exc:
             if _is_integrity(exc):
