@@ -83,6 +83,22 @@ def test_wrong_codes_count_towards_the_lock(services: Services, officer, clock: 
         services.officers.authenticate("1001", TEST_PASSWORD, otp=totp_code(secret, clock.now))
 
 
+def test_a_code_is_not_accepted_twice(services: Services, officer, clock: Clock) -> None:
+    secret = enrol(services, officer, "1001", clock)
+    clock.advance(seconds=60)
+    code = totp_code(secret, clock.now)
+    services.officers.authenticate("1001", TEST_PASSWORD, otp=code)
+    clock.advance(seconds=5)
+    with pytest.raises(AuthenticationFailed, match="used already") as info:
+        services.officers.authenticate("1001", TEST_PASSWORD, otp=code)
+    assert info.value.field == "otp"
+    clock.advance(seconds=30)
+    with pytest.raises(AuthenticationFailed, match="used already"):  # still within its drift
+        services.officers.authenticate("1001", TEST_PASSWORD, otp=code)
+    actor = services.officers.authenticate("1001", TEST_PASSWORD, otp=totp_code(secret, clock.now))
+    assert actor.badge == "1001"
+
+
 def test_codes_allow_one_step_of_clock_drift(clock: Clock) -> None:
     secret = pyotp.random_base32()
     from datetime import timedelta
@@ -115,6 +131,7 @@ def test_agency_requirement_refuses_the_unenrolled_without_locking(
     latest = services.audit.recent(limit=1)[0]
     assert (latest.action, latest.outcome) == ("login", "failure")
     secret = enrol(services, admin, "1001", clock)
+    clock.advance(seconds=30)  # the fixture signed in during this code's time step
     actor = services.officers.authenticate("1001", TEST_PASSWORD, otp=totp_code(secret, clock.now))
     assert actor.badge == "1001"
 

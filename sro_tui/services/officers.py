@@ -282,7 +282,13 @@ class OfficerService:
             reason = self._refusal(fresh, now, lock_minutes) if fresh else "unknown badge"
             if ok and reason is None:
                 assert fresh is not None
-                reason = second_factor_problem(fresh.totp_secret, otp, now, require_mfa)
+                reason = second_factor_problem(
+                    fresh.totp_secret,
+                    otp,
+                    now,
+                    require_mfa,
+                    last_success=self._last_success(session, fresh.id),
+                )
             if ok and reason is None:
                 assert fresh is not None
                 session.add(
@@ -346,6 +352,15 @@ class OfficerService:
                 return None
             return "account locked"
         return None
+
+    def _last_success(self, session: Session, officer_id: int):  # type: ignore[no-untyped-def]
+        """When the officer last signed in (or was unlocked): a one-time code is not
+        accepted twice (RFC 6238, 5.2)."""
+        return session.scalar(
+            select(func.max(LoginAttempt.at)).where(
+                LoginAttempt.officer_id == officer_id, LoginAttempt.success.is_(True)
+            )
+        )
 
     def _recent_failures(self, session: Session, officer_id: int, badge: str, now) -> int:
         """Failures in the window since the last success (an unlock counts as one)."""

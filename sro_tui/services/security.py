@@ -7,6 +7,7 @@ makes a secret and its otpauth:// URI (shown as text or a QR code, nothing is st
 
 from __future__ import annotations
 
+import hmac
 import re
 from datetime import datetime
 
@@ -32,17 +33,19 @@ ISSUER = "sro-tui"
 # Reasons a sign-in is refused at the second factor (used by OfficerService.authenticate).
 OTP_MISSING = "one-time code missing"
 OTP_WRONG = "wrong one-time code"
+OTP_REUSED = "one-time code used already"
 MFA_NOT_ENROLLED = "second factor not enrolled"
 OTP_REASONS = {
     OTP_MISSING: "Enter the one-time code from your authenticator app",
     OTP_WRONG: "Badge, password or one-time code is not right",
+    OTP_REUSED: "That one-time code was used already; wait for the next one",
     MFA_NOT_ENROLLED: (
         "This agency requires a second factor at sign-in: ask an administrator to set up "
         "your authenticator app"
     ),
 }
 # Failed sign-ins that count towards the lock (five within fifteen minutes).
-COUNTED_FAILURES = frozenset({"wrong password", OTP_MISSING, OTP_WRONG})
+COUNTED_FAILURES = frozenset({"wrong password", OTP_MISSING, OTP_WRONG, OTP_REUSED})
 
 _CODE = re.compile(rf"^\d{{{TOTP_DIGITS}}}$")
 
@@ -59,27 +62,49 @@ def totp_code(secret: str, at: datetime) -> str:
     )
 
 
-def verify_totp(secret: str, code: str | None, at: datetime) -> bool:
-    """Is ``code`` the secret's code at ``at``, give or take one 30-second step?
-
-    The time is passed as a Unix timestamp: pyotp reads a datetime as local time.
-    """
+def matched_step(secret: str, code: str | None, at: datetime) -> int | None:
+    """The time step (Unix time // 30) whose code ``code`` is, within one step of ``at``;
+    None if it matches none. The time is passed as a number: pyotp reads a datetime as
+    local time."""
     clean = re.sub(r"\s+", "", code or "")
     if not _CODE.match(clean):
-        return False
+        return None
     totp = pyotp.TOTP(secret, digits=TOTP_DIGITS, interval=TOTP_STEP_SECONDS)
-    return totp.verify(clean, for_time=int(at.timestamp()), valid_window=TOTP_DRIFT_STEPS)
+    now = int(at.timestamp())
+    for drift in range(-TOTP_DRIFT_STEPS, TOTP_DRIFT_STEPS + 1):
+        moment = now + drift * TOTP_STEP_SECONDS
+        if hmac.compare_digest(totp.at(moment), clean):
+            return moment // TOTP_STEP_SECONDS
+    return None
+
+
+def verify_totp(secret: str, code: str | None, at: datetime) -> bool:
+    """Is ``code`` the secret's code at ``at``, give or take one 30-second step?"""
+    return matched_step(secret, code, at) is not None
 
 
 def second_factor_problem(
-    secret: str | None, otp: str | None, at: datetime, required: bool
+    secret: str | None,
+    otp: str | None,
+    at: datetime,
+    required: bool,
+    *,
+    last_success: datetime | None = None,
 ) -> str | None:
-    """Why a sign-in whose password was right is still refused, or None."""
+    """Why a sign-in whose password was right is still refused, or None.
+
+    A code is refused if the officer signed in during or after its time step: that is the
+    code used already, or (rarely) an older one than the last used."""
     if secret is None:
         return MFA_NOT_ENROLLED if required else None
     if not (otp or "").strip():
         return OTP_MISSING
-    return None if verify_totp(secret, otp, at) else OTP_WRONG
+    step = matched_step(secret, otp, at)
+    if step is None:
+        return OTP_WRONG
+    if last_success is not None and last_success.timestamp() >= step * TOTP_STEP_SECONDS:
+        return OTP_REUSED
+    return None
 
 
 def new_password_problem(password: str) -> str | None:
