@@ -284,3 +284,35 @@ def test_restore_replaces_a_damaged_store(
     assert restored.set_aside is not None
     assert restored.set_aside.read_bytes().startswith(b"this disk block")
     assert count(store, "incidents") == 1
+
+
+def test_cli_backup_auto_and_restore(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sro_tui.cli import main
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("SRO_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
+    monkeypatch.delenv("SRO_DATABASE_URL", raising=False)
+    monkeypatch.delenv("SRO_SQLCIPHER_KEY_FILE", raising=False)
+    store = tmp_path / "sro.db"
+    assert main(["--db", str(store), "init"]) == 0
+    copy = tmp_path / "copy.db"
+    assert main(["--db", str(store), "backup", str(copy)]) == 0
+    assert "Wrote backup" in capsys.readouterr().out and integrity(copy) == ["ok"]
+    assert main(["--db", str(store), "backup", "--auto", "--keep", "2"]) == 0
+    assert "Backup written" in capsys.readouterr().out
+    assert main(["--db", str(store), "backup", "--auto"]) == 0
+    assert "already exists" in capsys.readouterr().out
+    assert len(list((tmp_path / "backups").glob("sro-*.db"))) == 1
+
+    assert main(["--db", str(store), "restore", str(copy), "--yes"]) == 0
+    out = capsys.readouterr().out
+    assert "Restored" in out and "kept as" in out
+    junk = tmp_path / "junk.txt"
+    junk.write_text("not a database " * 100)
+    assert main(["--db", str(store), "restore", str(junk), "--yes"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("sro: ") and "not a SQLite database" in err
+    assert main(["--db", str(store), "backup"]) == 2
+    assert "either a backup FILE or --auto" in capsys.readouterr().err
