@@ -98,7 +98,7 @@ def test_monthly_pdf_opens_with_header_tables_and_page_numbers(monthly: MonthlyR
 def test_daily_report_in_every_format(services: Services, world, officer) -> None:  # noqa: F811
     report = services.reports.daily(officer, day=date(2026, 9, 14))
     md = render_markdown(report)
-    assert "Checklist: 2 done, 1 skipped, 1 pending." in md
+    assert "Checklist: 2 done, 1 skipped, 9 pending." in md
     assert "| 07:05 | VHS | Campus arrival check-in | done |  |" in md
     assert "Confidential mentoring note" in md and "Confidential text" not in md
     rows = list(csv.DictReader(io.StringIO(render_csv(report))))

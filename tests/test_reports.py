@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
 
 from sro_tui.cli import main
+from sro_tui.domain.checklist import SkipItem
 from sro_tui.domain.enums import (
     ConsentStatus,
     ContactKind,
@@ -22,25 +21,16 @@ from sro_tui.domain.enums import (
     OutcomeKind,
     PersonRole,
     ReferralStatus,
+    WeaponType,
 )
 from sro_tui.domain.errors import NotFound, PermissionDenied, SroError
-from sro_tui.domain.incidents import school_year_of
+from sro_tui.domain.incidents import IncidentCreate, OffenseIn, PersonIn, ReviewDecision
 from sro_tui.domain.mentoring import NoteCreate
 from sro_tui.domain.officers import SYSTEM_ACTOR, Actor
 from sro_tui.domain.referrals import ReferralCreate, ReferralMove
 from sro_tui.domain.reports import MonthlyReport, Section
+from sro_tui.domain.students import StudentCreate
 from sro_tui.services.registry import Services
-from sro_tui.store.models import (
-    ChecklistItem,
-    Incident,
-    IncidentOffense,
-    IncidentPerson,
-    Location,
-    OffenseCategory,
-    School,
-    Shift,
-    Student,
-)
 
 from .conftest import TEST_AUDIT_KEY, TEST_PASSWORD, Clock, make_officer
 
@@ -59,112 +49,88 @@ def local(text: str) -> datetime:
 
 
 class Seed:
-    """Builds the store: notes and referrals through their services (with the clock set to
-    when each was written); incidents and shifts straight into the tables, as their services
-    store them (those services are being written in parallel)."""
+    """Builds the store through the services, with the clock set to just after each record's
+    time (the services refuse future dates), so the rows are exactly what the app writes."""
 
-    def __init__(self, services: Services, clock: Clock | None = None) -> None:
+    def __init__(self, services: Services, clock: Clock, reviewer: Actor | None = None) -> None:
         self.services = services
         self.clock = clock
-        self.numbers = itertools.count(1)
+        self.reviewer = reviewer
 
-    def _school(self, session, code: str) -> int:
-        return session.scalar(select(School.id).where(School.code == code))
+    def _school(self, code: str) -> int:
+        return self.services.reference.school_by_code(code).id
 
     def student(self, district_id: str, school: str) -> int:
-        now = self.services.ctx.now()
-        with self.services.db.write() as session:
-            row = Student(
-                district_id=district_id,
-                first_name="First" + district_id,
-                last_name="Last" + district_id,
-                search_name=f"last{district_id} first{district_id}",
-                school_id=self._school(session, school),
-                grade=10,
-                created_at=now,
-                updated_at=now,
-            )
-            session.add(row)
-            session.flush()
-            return row.id
+        data = StudentCreate(
+            district_id=district_id,
+            first_name="First" + district_id,
+            last_name="Last" + district_id,
+            school_id=self._school(school),
+            grade=10,
+        )
+        return self.services.students.create(SYSTEM_ACTOR, data).id
 
     def incident(
         self,
         officer: Actor,
         school: str,
-        when: str,
+        when: str | datetime,
         offenses: list[tuple[str, str]],
         people: list[tuple[int | None, str, list[OutcomeKind]]] = (),
         status: IncidentStatus = IncidentStatus.APPROVED,
     ) -> int:
         """offenses: (category code, weapon); people: (student id or None, role, outcomes)."""
         occurred = local(when) if isinstance(when, str) else when
-        now = self.services.ctx.now()
-        with self.services.db.write() as session:
-            row = Incident(
-                number=f"T-{next(self.numbers):06d}",
-                status=status.value,
-                school_id=self._school(session, school),
-                school_year=school_year_of(occurred.astimezone(TZ)),
-                officer_id=officer.officer_id,
-                location_id=session.scalar(select(Location.id).where(Location.code == "HALLWAY")),
-                occurred_at=occurred,
-                entered_at=now,
-                updated_at=now,
-                submitted_at=None if status is IncidentStatus.DRAFT else now,
-                narrative="Narrative that must never reach a report",
+        self._at(occurred)
+        data = IncidentCreate(
+            school_id=self._school(school),
+            occurred_at=occurred,
+            location_code="HALLWAY",
+            offenses=[OffenseIn(category_code=c, weapon=WeaponType(w)) for c, w in offenses],
+            people=[
+                PersonIn(
+                    role=PersonRole(role),
+                    student_id=student_id,
+                    name="" if student_id else "Adult Trespasser",
+                    juvenile=student_id is not None,
+                    outcomes=outcomes,
+                )
+                for student_id, role, outcomes in people
+            ],
+            narrative="Narrative that must never reach a report",
+        )
+        incidents = self.services.incidents
+        incident_id = incidents.create(officer, data).id
+        if status is not IncidentStatus.DRAFT:
+            incidents.submit(officer, incident_id)
+        if status is IncidentStatus.APPROVED:
+            incidents.approve(self.reviewer, incident_id, ReviewDecision())
+        elif status is IncidentStatus.RETURNED:
+            incidents.return_for_changes(
+                self.reviewer, incident_id, ReviewDecision(comment="Add the time of the call")
             )
-            for index, (code, weapon) in enumerate(offenses):
-                category = session.scalar(
-                    select(OffenseCategory.id).where(OffenseCategory.code == code)
-                )
-                row.offenses.append(
-                    IncidentOffense(category_id=category, most_severe=index == 0, weapon=weapon)
-                )
-            for student_id, role, outcomes in people:
-                row.people.append(
-                    IncidentPerson(
-                        role=role,
-                        student_id=student_id,
-                        name="" if student_id else "Adult Trespasser",
-                        juvenile=student_id is not None,
-                        outcomes=",".join(o.value for o in outcomes),
-                    )
-                )
-            session.add(row)
-            session.flush()
-            return row.id
+        return incident_id
 
     def shift(
-        self, officer: Actor, school: str, day: str, items: list[tuple[str, str, str | None, str]]
+        self, officer: Actor, school: str, day: str, items: list[tuple[str, str, str, str]]
     ) -> None:
-        """items: (label, status, local time of the status or None, skip reason)."""
-        with self.services.db.write() as session:
-            shift = Shift(
-                officer_id=officer.officer_id,
-                school_id=self._school(session, school),
-                shift_date=date.fromisoformat(day),
-                started_at=local(f"{day} 07:00"),
-            )
-            session.add(shift)
-            session.flush()
-            for position, (label, status, at, reason) in enumerate(items):
-                session.add(
-                    ChecklistItem(
-                        shift_id=shift.id,
-                        position=position,
-                        label=label,
-                        status=status,
-                        status_at=local(f"{day} {at}") if at else None,
-                        skip_reason=reason,
-                        note="",
-                    )
-                )
+        """Open the day's shift from the template; items: (label, 'done' or 'skipped', local
+        time, skip reason). The rest stay pending."""
+        self._at(local(f"{day} 06:55"))
+        shift = self.services.checklist.open_shift(
+            officer, self._school(school), date.fromisoformat(day)
+        )
+        by_label = {item.label: item.id for item in shift.items}
+        for label, status, at, reason in items:
+            self.clock.now = local(f"{day} {at}")
+            if status == "done":
+                self.services.checklist.mark_done(officer, by_label[label])
+            else:
+                self.services.checklist.skip(officer, by_label[label], SkipItem(reason=reason))
 
     def _at(self, moment: datetime) -> None:
         """Write as if it were just after ``moment`` (the services refuse future dates)."""
-        if self.clock is not None:
-            self.clock.now = moment + timedelta(minutes=5)
+        self.clock.now = moment + timedelta(minutes=5)
 
     def note(
         self,
@@ -227,7 +193,7 @@ SUSPECT, WITNESS = PersonRole.SUSPECT.value, PersonRole.WITNESS.value
 def world(services: Services, clock: Clock, officer: Actor, other_officer: Actor, supervisor):
     """The store every report test reads. Expected counts are written beside each record."""
     clock.now = datetime(2026, 10, 20, 18, 0, tzinfo=UTC)
-    seed = Seed(services, clock)
+    seed = Seed(services, clock, supervisor)
     s1 = seed.student("S1", "VHS")
     s2 = seed.student("S2", "VHS")
     s3 = seed.student("S3", "VHS")
@@ -300,7 +266,6 @@ def world(services: Services, clock: Clock, officer: Actor, other_officer: Actor
             ("Campus arrival check-in", "done", "07:05", ""),
             ("Perimeter and gate check", "done", "07:30", ""),
             ("Parking lot check", "skipped", "08:00", "Called to the office"),
-            ("End-of-day check-out", "pending", None, ""),
         ],
     )
     seed.shift(officer, "VHS", "2026-08-31", [("Campus arrival check-in", "done", "07:10", "")])
@@ -421,8 +386,7 @@ def test_department_month_with_previous_and_last_year(services: Services, world,
 
 
 def test_an_arrest_with_three_charges_counts_once(services: Services, clock, officer, supervisor):
-    clock.now = datetime(2026, 10, 20, 18, 0, tzinfo=UTC)
-    seed = Seed(services)
+    seed = Seed(services, clock, supervisor)
     student = seed.student("S9", "VHS")
     seed.incident(
         officer,
@@ -535,16 +499,25 @@ def test_daily_shift_report_in_time_order(services: Services, world, officer):
     report = services.reports.daily(officer, day=date(2026, 9, 14))
     assert report.header.officer_badge == "1001"
     titles = [(e.kind, e.title, e.status) for e in report.entries]
-    assert titles == [
+    number = report.entries[3].title.split(":")[0].removeprefix("Incident ")
+    assert titles[:7] == [
         ("checklist", "Campus arrival check-in", "done"),
         ("checklist", "Perimeter and gate check", "done"),
         ("checklist", "Parking lot check", "skipped"),
-        ("incident", "Incident T-000001: Weapon (firearm, knife, other) (+2 more)", "approved"),
+        ("incident", f"Incident {number}: Weapon (firearm, knife, other) (+2 more)", "approved"),
         ("note", "Confidential mentoring note", ""),
         ("note", "Classroom lecture", ""),
         ("referral", "Referral moved: Anger management", "contacted"),
-        ("checklist", "End-of-day check-out", "pending"),
     ]
+    assert number.startswith("SRO-2026-")
+    # Then what is still pending, in checklist order, without a time.
+    pending = report.entries[7:]
+    assert [e.title for e in pending][:2] == [
+        "Visitor / unauthorized-adult check with front office",
+        "Passing periods supervision",
+    ]
+    assert pending[-1].title == "End-of-day check-out"
+    assert all(e.status == "pending" and e.at is None for e in pending)
     times = [e.at for e in report.entries if e.at is not None]
     assert times == sorted(times)
     skipped = report.entries[2]
@@ -555,7 +528,7 @@ def test_daily_shift_report_in_time_order(services: Services, world, officer):
     assert "head count 28" in lecture.detail and "Vaping talk" in lecture.detail
     incident = report.entries[3]
     assert incident.detail == "At Hallway; 2 people involved; Outcomes: 1 arrest"
-    assert (report.checklist_done, report.checklist_skipped, report.checklist_pending) == (2, 1, 1)
+    assert (report.checklist_done, report.checklist_skipped, report.checklist_pending) == (2, 1, 9)
     text = report.model_dump_json()
     assert "FirstS1" not in text and "must never reach" not in text
 
@@ -617,8 +590,7 @@ def test_federal_counts_for_a_school(services: Services, world, supervisor):
 
 def test_month_boundaries_follow_daylight_saving(services: Services, clock, officer, supervisor):
     """November starts at 07:00 UTC (PDT) and ends at 08:00 UTC on 1 December (PST)."""
-    clock.now = datetime(2026, 12, 20, 18, 0, tzinfo=UTC)
-    seed = Seed(services)
+    seed = Seed(services, clock, supervisor)
     seed.incident(officer, "VHS", datetime(2026, 11, 1, 6, 59, tzinfo=UTC), [("FIGHT", "none")])
     seed.incident(officer, "VHS", datetime(2026, 11, 1, 7, 0, tzinfo=UTC), [("FIGHT", "none")])
     seed.incident(officer, "VHS", datetime(2026, 12, 1, 7, 59, tzinfo=UTC), [("FIGHT", "none")])
@@ -645,7 +617,7 @@ def cli_store(sqlite_services: Services, sqlite_url: str, clock, tmp_path, monke
     clock.now = datetime(2026, 10, 20, 18, 0, tzinfo=UTC)
     officer = make_officer(sqlite_services, "1001")
     make_officer(sqlite_services, "1002")
-    seed = Seed(sqlite_services)
+    seed = Seed(sqlite_services, clock, make_officer(sqlite_services, "2001", "supervisor"))
     student = seed.student("S1", "VHS")
     seed.incident(
         officer,
