@@ -159,6 +159,15 @@ def test_long_daily_report_runs_over_pages() -> None:
     assert text.count("Daily shift report") == pages  # the header repeats on every page
 
 
+def test_a_note_taller_than_a_page_goes_on_in_further_rows() -> None:
+    long_note = "\n".join(f"line {i} of a long note" for i in range(200)) + " " + "x" * 900
+    pages, text = pdf_text(render_pdf(_hand_daily(long_note)))
+    assert pages > 2
+    assert "line 0 of a long note" in text and "line 199 of a long note" in text
+    assert "(continued)" in text
+    assert "Page 1 of" in text
+
+
 def test_csv_cells_cannot_become_formulas() -> None:
     rows = list(csv.DictReader(io.StringIO(render_csv(_hand_daily("=HYPERLINK(1)")))))
     assert rows[0]["detail"] == "'=HYPERLINK(1)"

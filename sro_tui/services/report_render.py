@@ -12,6 +12,7 @@ import csv
 import io
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..domain.reports import (
@@ -262,6 +263,24 @@ def latin1(text: object) -> str:
     return value.encode("latin-1", "replace").decode("latin-1")
 
 
+LINE_HEIGHT_MM = 4.6
+CELL_PADDING_MM = 1.0
+MAX_LINES_PER_ROW = 20  # two such rows fit on a Letter page under the header
+
+
+def _pieces(pdf: Any, text: str, width: float) -> list[str]:
+    """``text`` cut into pieces that each fit in one table row of ``width`` on a page."""
+    text = latin1(text)
+    if not text:
+        return [""]
+    pdf.set_font("helvetica", "", 9)
+    lines = pdf.multi_cell(width, LINE_HEIGHT_MM, text, dry_run=True, output="LINES")
+    return [
+        "\n".join(lines[start : start + MAX_LINES_PER_ROW])
+        for start in range(0, len(lines), MAX_LINES_PER_ROW)
+    ] or [""]
+
+
 def render_pdf(report: AnyReport) -> bytes:
     """A printable PDF (US Letter): the agency and report title at the head of each page,
     'Page X of Y' and the time it was generated at the foot, the figures as tables."""
@@ -327,9 +346,10 @@ def render_pdf(report: AnyReport) -> bytes:
             col_widths=tuple(widths),
             text_align=tuple(align),
             headings_style=headings,
-            line_height=4.6,
+            line_height=LINE_HEIGHT_MM,
             width=pdf.epw,
-            padding=1,
+            padding=CELL_PADDING_MM,
+            v_align="TOP",
         ) as grid:
             top = grid.row()
             for title in titles:
@@ -354,19 +374,21 @@ def render_pdf(report: AnyReport) -> bytes:
         )
         heading("The day in time order")
         if report.entries:
+            widths = (12, 12, 36, 14, 56)
+            detail_width = pdf.epw * widths[-1] / sum(widths) - 2 * CELL_PADDING_MM
+            rows = []
+            for e in report.entries:
+                time_text = _local(e.at, header.timezone, "%H:%M") or "-"
+                # A table row cannot run over a page: a long note goes on in further rows.
+                for index, part in enumerate(_pieces(pdf, e.detail, detail_width)):
+                    if index == 0:
+                        rows.append([time_text, e.school_code, e.title, e.status, part])
+                    else:
+                        rows.append(["", "", "(continued)", "", part])
             table(
                 ["Time", "School", "What", "Status", "Detail"],
-                (
-                    [
-                        _local(e.at, header.timezone, "%H:%M") or "-",
-                        e.school_code,
-                        e.title,
-                        e.status,
-                        e.detail,
-                    ]
-                    for e in report.entries
-                ),
-                (12, 12, 36, 14, 56),
+                rows,
+                widths,
                 ("LEFT", "LEFT", "LEFT", "LEFT", "LEFT"),
             )
         else:
