@@ -1,11 +1,11 @@
-"""`sro students import|search` and `sro note show`.
+"""`sro students import|search|timeline` and `sro note show`.
 
 Acting as whom: `sro students import` and `search` run as the local administration
 (SYSTEM_ACTOR, recorded as such in the audit trail) unless `--as BADGE` is given, in which
 case the officer signs in (password prompted, or read with --password-stdin) and the
 import follows that officer's rights (an officer loads only their schools' students).
-`sro note show` always signs an officer in: a confidential note of another officer is
-shown redacted, exactly as on screen.
+`sro students timeline` and `sro note show` always sign an officer in: what another
+officer keeps confidential is shown redacted, exactly as on screen.
 """
 
 from __future__ import annotations
@@ -53,6 +53,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     search.add_argument("--limit", type=int, default=20)
     _add_as(search)
     search.set_defaults(func=cmd_search)
+
+    timeline = sub.add_parser("timeline", help="a student's incidents, notes and referrals")
+    timeline.add_argument("district_id", metavar="DISTRICT_ID")
+    timeline.add_argument("--limit", type=int, default=200)
+    timeline.add_argument("--as", dest="as_badge", required=True, metavar="BADGE")
+    timeline.add_argument("--password-stdin", action="store_true")
+    timeline.set_defaults(func=cmd_timeline)
 
     note = subparsers.add_parser("note", help="mentoring notes")
     note_sub = note.add_subparsers(dest="note_command", metavar="ACTION", required=True)
@@ -179,4 +186,24 @@ def cmd_note_show(args: argparse.Namespace) -> int:
     if note.text:
         print()
         print(note.text)
+    return 0
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    store = open_from(args)
+    try:
+        actor = _actor(store, args)
+        student = store.services.students.by_district_id(actor, args.district_id)
+        entries = store.services.students.timeline(actor, student.id, limit=args.limit)
+        tz = store.services.ctx.tz
+    finally:
+        store.close()
+    print(f"{student.display_name} ({student.district_id})")
+    for entry in entries:
+        when = entry.at.astimezone(tz)
+        print(f"{when:%Y-%m-%d %H:%M}  {entry.kind:<8}  {entry.title}")
+        if entry.summary:
+            print(f"{'':28}{entry.summary}")
+    if not entries:
+        print("(nothing recorded)")
     return 0
