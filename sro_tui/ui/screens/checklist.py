@@ -55,6 +55,9 @@ class ChecklistScreen(Screen[None]):
         super().__init__()
         self.shift: ShiftRead | None = None
         self.problem = ""
+        self._changes = 0
+        """Counts saves started and finished: a reload read while a save was on its way
+        would show the item as it was before, so its result is dropped."""
 
     def compose(self) -> ComposeResult:
         yield SroHeader("Duty checklist")
@@ -80,10 +83,10 @@ class ChecklistScreen(Screen[None]):
         app = self.sro
         if app.actor is None or app.school is None or app.services is None:
             return
-        self.open_shift(app.actor, app.school.id, app.local_now().date())
+        self.open_shift(app.actor, app.school.id, app.local_now().date(), self._changes)
 
     @work(thread=True, exclusive=True, group="checklist-load")
-    def open_shift(self, actor: Actor, school_id: int, day: date) -> None:
+    def open_shift(self, actor: Actor, school_id: int, day: date, changes: int) -> None:
         services = self.sro.services
         assert services is not None
         try:
@@ -99,7 +102,12 @@ class ChecklistScreen(Screen[None]):
 
             self.app.call_from_thread(self._failed, store_problem(exc))
             return
-        self.app.call_from_thread(self.show, shift)
+        self.app.call_from_thread(self._loaded, shift, changes)
+
+    def _loaded(self, shift: ShiftRead, changes: int) -> None:
+        if changes != self._changes and self.shift is not None:
+            return  # a save started or ended meanwhile: what it returns is newer
+        self.show(shift)
 
     def _failed(self, message: str) -> None:
         self.problem = message
@@ -259,6 +267,7 @@ class ChecklistScreen(Screen[None]):
         actor = self.sro.actor
         if actor is None or self.shift is None:
             return
+        self._changes += 1
         self.save(actor, call, target, args, added)
 
     @work(thread=True, group="checklist-save")
@@ -286,6 +295,7 @@ class ChecklistScreen(Screen[None]):
         self.app.call_from_thread(self._saved, result, added)
 
     def _saved(self, result: ChecklistItemRead | ShiftRead, added: bool) -> None:
+        self._changes += 1
         if self.shift is None:
             return
         if isinstance(result, ShiftRead):
