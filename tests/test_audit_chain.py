@@ -198,6 +198,20 @@ def test_cut_off_newest_events_are_found_through_the_checkpoint(
     assert verify_id > ids[5]
 
 
+def test_an_emptied_trail_is_found(
+    services: Services, clock: Clock, keeper: CheckpointKeeper
+) -> None:
+    services.audit.checkpoints = keeper
+    ids = append(services, 3, clock)
+    services.audit.write_checkpoint()
+    run_sql(services, "DELETE FROM audit_events")
+    report = services.audit.check_chain()
+    assert not report.ok
+    assert report.count == 0
+    assert report.first_bad_id == 1 and ids[0] >= 1
+    assert "missing" in report.problem
+
+
 def test_a_cut_chain_that_grew_again_is_found(
     services: Services, clock: Clock, keeper: CheckpointKeeper
 ) -> None:
