@@ -433,6 +433,7 @@ class IncidentFormScreen(FormScreen):
         self.from_draft = False
         self._submit_after_save = False
         self._categories: dict[str, CategoryRead] = {}
+        self._boxes: dict[str, Vertical] = {}
 
     # -- loading ---------------------------------------------------------------------------------
 
@@ -716,7 +717,7 @@ class IncidentFormScreen(FormScreen):
         self.call_after_refresh(self._first_focus)
 
     def _first_focus(self) -> None:
-        rows = list(self.query(OffenseRow))
+        rows = list(self.offense_rows())
         if self.record is None and rows and not rows[0].category.text:
             rows[0].category.input.focus()
         else:
@@ -731,16 +732,34 @@ class IncidentFormScreen(FormScreen):
 
     # -- rows ------------------------------------------------------------------------------------
 
+    def _box(self, name: str) -> Vertical:
+        """The container of one kind of row (kept: querying the whole form on every key
+        would be slow)."""
+        box = self._boxes.get(name)
+        if box is None:
+            box = self.query_one(f"#{name}", Vertical)
+            self._boxes[name] = box
+        return box
+
+    def offense_rows(self) -> list[OffenseRow]:
+        return [c for c in self._box("offenses").children if isinstance(c, OffenseRow)]
+
+    def person_rows(self) -> list[PersonRow]:
+        return [c for c in self._box("people").children if isinstance(c, PersonRow)]
+
+    def compliance_rows(self) -> list[ComplianceRow]:
+        return [c for c in self._box("compliance").children if isinstance(c, ComplianceRow)]
+
     async def action_add_offense(self) -> None:
         row = OffenseRow(self.category_choices, {})
-        await self.query_one("#offenses").mount(row)
+        await self._box("offenses").mount(row)
         row.category.input.focus()
         row.scroll_visible()
         self.form_changed()
 
     async def action_add_person(self) -> None:
         row = PersonRow(self.search, {"juvenile": True})
-        await self.query_one("#people").mount(row)
+        await self._box("people").mount(row)
         row.who.input.focus()
         row.scroll_visible()
         self.form_changed()
@@ -767,7 +786,7 @@ class IncidentFormScreen(FormScreen):
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         if event.checkbox.has_class("most-severe") and event.value:
-            for row in self.query(OffenseRow):
+            for row in self.offense_rows():
                 if row.most_severe is not event.checkbox and row.most_severe.value:
                     row.most_severe.value = False
 
@@ -784,7 +803,7 @@ class IncidentFormScreen(FormScreen):
     def needed_compliance(self) -> set[ComplianceKind]:
         """The notifications the categories and weapons on the form call for."""
         offenses = []
-        for row in self.query(OffenseRow):
+        for row in self.offense_rows():
             category = self._categories.get(str(row.category.value))
             rules = category.compliance if category else ()
             offenses.append((rules, WeaponType(row.weapon.value)))
@@ -793,9 +812,9 @@ class IncidentFormScreen(FormScreen):
     def _refresh_compliance(self) -> None:
         if not self.editable or self.load_problem is not None:
             return
-        box = self.query_one("#compliance")
+        box = self._box("compliance")
         needed = self.needed_compliance()
-        have = {row.kind: row for row in self.query(ComplianceRow)}
+        have = {row.kind: row for row in self.compliance_rows()}
         for kind, row in have.items():
             # One no longer called for goes, unless it was marked done (that stays true).
             if kind not in needed and not row.done.value:
@@ -818,9 +837,9 @@ class IncidentFormScreen(FormScreen):
             "school_id": None if school is Select.NULL else school,
             "location": self.location.value,
             "location_text": self.location.text,
-            "offenses": [row.collect() for row in self.query(OffenseRow)],
-            "people": [row.collect() for row in self.query(PersonRow)],
-            "compliance": {row.kind.value: row.collect() for row in self.query(ComplianceRow)},
+            "offenses": [row.collect() for row in self.offense_rows()],
+            "people": [row.collect() for row in self.person_rows()],
+            "compliance": {row.kind.value: row.collect() for row in self.compliance_rows()},
             "narrative": self.narrative.text,
         }
 
@@ -829,7 +848,7 @@ class IncidentFormScreen(FormScreen):
         raise NotImplementedError
 
     def draft_title(self) -> str:
-        rows = list(self.query(OffenseRow))
+        rows = list(self.offense_rows())
         what = next(
             (r.category.choice.label for r in rows if r.category.choice and r.most_severe.value),
             None,
@@ -893,7 +912,7 @@ class IncidentFormScreen(FormScreen):
     def _build_offenses(self, problems: FieldProblems) -> list[OffenseIn]:
         offenses: list[OffenseIn] = []
         seen: set[str] = set()
-        rows = [r for r in self.query(OffenseRow) if not (r.is_blank() and len(offenses) > 0)]
+        rows = [r for r in self.offense_rows() if not (r.is_blank() and len(offenses) > 0)]
         for row in rows:
             code = row.category.value
             if code is None:
@@ -930,7 +949,7 @@ class IncidentFormScreen(FormScreen):
 
     def _build_people(self, problems: FieldProblems) -> list[PersonIn]:
         people: list[PersonIn] = []
-        for row in self.query(PersonRow):
+        for row in self.person_rows():
             if row.is_blank():
                 continue
             notified = None
@@ -962,7 +981,7 @@ class IncidentFormScreen(FormScreen):
 
     def _build_compliance(self, problems: FieldProblems) -> list[ComplianceIn]:
         done: list[ComplianceIn] = []
-        for row in self.query(ComplianceRow):
+        for row in self.compliance_rows():
             if not row.done.value:
                 continue
             try:
