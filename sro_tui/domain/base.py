@@ -20,7 +20,14 @@ class ReadSchema(BaseModel):
 
 
 def ensure_utc(value: datetime) -> datetime:
-    """Timestamps are handled as aware UTC; a naive one is taken to be UTC already."""
+    """Timestamps are handled as aware UTC; a naive one is taken to be UTC already.
+
+    A moment that has no UTC equivalent (year 1 or 9999 at the edge of a day) is refused with
+    ValueError, which a validator turns into a field error.
+    """
     if value.tzinfo is None:
         return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as exc:
+        raise ValueError("is out of range (check the year)") from exc

@@ -31,6 +31,8 @@ class ReferralCreate(Schema):
         if self.consent is ConsentStatus.YES and self.consent_on is None:
             raise ValueError("Consent date is required when the parent consented")
         if self.next_follow_up_on is None:
+            if self.referred_on > date.max - DEFAULT_FOLLOW_UP:
+                raise ValueError("Referred on is out of range (check the year)")
             self.next_follow_up_on = self.referred_on + DEFAULT_FOLLOW_UP
         if self.next_follow_up_on < self.referred_on:
             raise ValueError("Next follow-up cannot be before the referral date")

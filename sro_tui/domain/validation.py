@@ -10,6 +10,8 @@ _MESSAGES = {
     "missing": "is required",
     "string_too_short": "is required",
     "string_too_long": "is too long (at most {max_length} characters)",
+    "string_unicode": "contains a broken character (unpaired surrogate); please retype it",
+    "string_type": "must be text",
     "int_parsing": "must be a whole number",
     "int_type": "must be a whole number",
     "float_parsing": "must be a number",
@@ -37,7 +39,8 @@ class FieldError:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.label} {self.message}"
+        # A form-wide rule (no field) says its whole sentence itself.
+        return f"{self.label} {self.message}" if self.label else self.message
 
 
 def _label(model: type[BaseModel] | None, name: str) -> str:
@@ -65,7 +68,8 @@ def field_errors(error: ValidationError, model: type[BaseModel] | None = None) -
             message = str(item.get("msg", "is not valid"))
             # pydantic prefixes custom messages with "Value error, "; the label says enough.
             message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
-        found.append(FieldError(field=name, label=_label(model, name), message=message))
+        label = _label(model, name) if loc else ""
+        found.append(FieldError(field=name, label=label, message=message))
     return found
 
 
