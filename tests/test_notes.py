@@ -169,6 +169,7 @@ def test_lists_page_newest_first_with_filters(
     # Local days: Sept 3 and 4 in Ventura (17:00 UTC is 10:00 local).
     window = services.notes.list(officer, since=date(2026, 9, 3), until=date(2026, 9, 4)).items
     assert [n.id for n in window] == [made[3], made[2]]
+    assert len(services.notes.list(officer, since=date.min, until=date.max, limit=50).items) == 12
     everyone = services.notes.list(supervisor, scope="all", limit=100).items
     assert len(everyone) == 13
     assert [n.redacted for n in everyone if n.confidential] == [True]

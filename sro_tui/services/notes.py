@@ -211,9 +211,11 @@ class NoteService:
                 Note.id.in_(select(NoteStudent.note_id).where(NoteStudent.student_id == student_id))
             )
         if since is not None:
-            query = query.where(Note.occurred_at >= self._day_start(since))
-        if until is not None:
-            query = query.where(Note.occurred_at < self._day_start(until + timedelta(days=1)))
+            query = query.where(Note.occurred_at >= self._day_start(since, "since"))
+        if until is not None and until < date.max:
+            query = query.where(
+                Note.occurred_at < self._day_start(until + timedelta(days=1), "until")
+            )
         if cursor:
             at, last_id = self._decode(cursor)
             query = query.where(
@@ -314,8 +316,11 @@ class NoteService:
                 found[note_id].append(student_id)
         return found
 
-    def _day_start(self, day: date) -> datetime:
-        return datetime.combine(day, time(0, 0), tzinfo=self.ctx.tz).astimezone(UTC)
+    def _day_start(self, day: date, field: str) -> datetime:
+        try:
+            return datetime.combine(day, time(0, 0), tzinfo=self.ctx.tz).astimezone(UTC)
+        except OverflowError as exc:
+            raise SroError("The date is out of range (check the year)", field=field) from exc
 
     @staticmethod
     def _decode(cursor: str) -> tuple[datetime, int]:
