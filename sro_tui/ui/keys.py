@@ -43,14 +43,14 @@ AREAS: tuple[tuple[str, str, str, str], ...] = (
 
 COMMANDS: tuple[Command, ...] = (
     Command("help", "f1", "help", "Help", "Every key, and how to log a quick incident"),
+    Command("lock", "ctrl+l", "lock", "Lock", "Lock the screen (unlock with your password)"),
+    Command(
+        "quick_incident", "ctrl+n", "quick_incident", "Quick incident", "Log what just happened"
+    ),
     *(
         Command(mode, key, f"go('{mode}')", label, text, footer=key in ("f2", "f3", "f4"))
         for mode, key, label, text in AREAS
     ),
-    Command(
-        "quick_incident", "ctrl+n", "quick_incident", "Quick incident", "Log what just happened"
-    ),
-    Command("lock", "ctrl+l", "lock", "Lock", "Lock the screen (unlock with your password)"),
     Command("theme", "f10", "toggle_theme", "Light/dark", "Switch between dark and light", False),
     Command("sign_out", "", "sign_out", "Sign out", "Sign out and show the sign-in screen", False),
     Command("quit", "ctrl+q", "quit", "Quit", "Close sro-tui (drafts are kept)"),

@@ -207,7 +207,7 @@ class TodayScreen(Screen[None]):
     """The home screen after sign-in."""
 
     BINDINGS = [
-        Binding("r", "reload", "Refresh"),
+        Binding("r", "reload", "Refresh", show=False),
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
     ]
