@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from pydantic import ValidationError
+from sqlalchemy.engine import make_url
 
 from sro_tui.domain.enums import ComplianceKind, IncidentStatus, OutcomeKind, PersonRole, WeaponType
 from sro_tui.domain.errors import (
@@ -28,9 +29,10 @@ from sro_tui.domain.incidents import (
 )
 from sro_tui.domain.officers import Actor
 from sro_tui.domain.students import StudentCreate
-from sro_tui.services.registry import Services
+from sro_tui.services.registry import Services, build_services
+from sro_tui.store.db import Database
 
-from .conftest import Clock, make_officer
+from .conftest import TEST_AUDIT_KEY, Clock, make_officer
 
 
 def school_id(services: Services, code: str = "VHS") -> int:
@@ -420,15 +422,31 @@ def test_supplements_only_after_approval(
 # -- lists -----------------------------------------------------------------------------------
 
 
+MAX_PAGES = 100
+
+
 def walk(services: Services, actor: Actor, limit: int, **filters: Any) -> list[list[int]]:
     pages: list[list[int]] = []
     cursor = None
-    while True:
+    for _ in range(MAX_PAGES):
         page = services.incidents.list(actor, cursor=cursor, limit=limit, **filters)
         pages.append([s.id for s in page.items])
         cursor = page.next_cursor
         if cursor is None:
             return pages
+    raise AssertionError("paging never ended: a cursor does not move on")
+
+
+def walk_queue(services: Services, actor: Actor, limit: int) -> list[int]:
+    seen: list[int] = []
+    cursor = None
+    for _ in range(MAX_PAGES):
+        page = services.incidents.review_queue(actor, cursor=cursor, limit=limit)
+        seen.extend(s.id for s in page.items)
+        cursor = page.next_cursor
+        if cursor is None:
+            return seen
+    raise AssertionError("paging never ended: a cursor does not move on")
 
 
 def test_keyset_paging_returns_each_once_in_order(
@@ -524,14 +542,7 @@ def test_review_queue_oldest_submitted_first(
     ):
         clock.advance(minutes=1)
         services.incidents.submit(actor, incident_id)
-    seen = []
-    cursor = None
-    while True:
-        page = services.incidents.review_queue(supervisor, cursor=cursor, limit=2)
-        seen.extend(s.id for s in page.items)
-        cursor = page.next_cursor
-        if cursor is None:
-            break
+    seen = walk_queue(services, supervisor, 2)
     assert seen == list(reversed(order))
     services.incidents.approve(supervisor, order[-1], ReviewDecision())
     first = services.incidents.review_queue(supervisor).items
@@ -555,3 +566,32 @@ def test_open_for_and_last_location(
     assert done not in [s.id for s in services.incidents.open_for(officer)]
     assert services.incidents.last_location_code(officer) == "CAFETERIA"
     assert len(services.incidents.open_for(officer, limit=1)) == 1
+
+
+def test_paging_does_not_depend_on_the_servers_time_zone(
+    services: Services, officer: Actor, db_url: str, clock: Clock
+) -> None:
+    """A PostgreSQL session in another time zone pages the same (cursor times are bound as
+    the store's UTC values, not as zoned timestamps)."""
+    if services.db.is_sqlite:
+        pytest.skip("PostgreSQL sessions have a time zone; SQLite has none")
+    url = make_url(db_url)
+    options = f"{url.query.get('options', '')} -ctimezone=Pacific/Kiritimati".strip()
+    far = Database(url.update_query_dict({"options": options}))
+    try:
+        there = build_services(far, audit_key=TEST_AUDIT_KEY, clock=clock, terminal="far")
+        created = [
+            there.incidents.create(
+                officer, new_incident(there, occurred_at=clock.now - timedelta(hours=n + 1))
+            ).id
+            for n in range(7)
+        ]
+        pages = walk(there, officer, 2)
+        assert [i for page in pages for i in page] == created
+        for incident_id in created:
+            clock.advance(minutes=30)
+            there.incidents.submit(officer, incident_id)
+        reviewer = make_officer(there, "2999", "supervisor")
+        assert walk_queue(there, reviewer, 2) == created
+    finally:
+        far.dispose()

@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select, update
+from sqlalchemy import Integer, exists, literal, or_, select, tuple_, update
 from sqlalchemy.orm import Session, selectinload
 
 from ..domain.enums import (
@@ -413,12 +413,9 @@ class IncidentService:
         limit = clamp_limit(limit)
         if cursor:
             at, last_id = self._decode(cursor)
-            query = query.where(
-                or_(
-                    Incident.occurred_at < at,
-                    and_(Incident.occurred_at == at, Incident.id < last_id),
-                )
-            )
+            # A row-value comparison: both stores turn it into a range on the index.
+            after = self._key(Incident.occurred_at, at, last_id)
+            query = query.where(tuple_(Incident.occurred_at, Incident.id) < after)
         query = query.order_by(Incident.occurred_at.desc(), Incident.id.desc()).limit(limit + 1)
         opener = self.ctx.db.write if cursor is None else self.ctx.db.read
         with opener() as session:
@@ -507,12 +504,8 @@ class IncidentService:
         )
         if cursor:
             at, last_id = self._decode(cursor)
-            query = query.where(
-                or_(
-                    Incident.submitted_at > at,
-                    and_(Incident.submitted_at == at, Incident.id > last_id),
-                )
-            )
+            after = self._key(Incident.submitted_at, at, last_id)
+            query = query.where(tuple_(Incident.submitted_at, Incident.id) > after)
         query = query.order_by(Incident.submitted_at, Incident.id).limit(limit + 1)
         opener = self.ctx.db.write if cursor is None else self.ctx.db.read
         with opener() as session:
@@ -890,6 +883,12 @@ class IncidentService:
 
     def _day_start(self, day: date) -> datetime:
         return datetime.combine(day, time(0, 0), tzinfo=self.ctx.tz).astimezone(UTC)
+
+    @staticmethod
+    def _key(column: Any, at: datetime, last_id: int) -> Any:
+        """The cursor's (time, id) as a row value typed like the columns (so the time is
+        bound as the store's UTC value, not as a zoned timestamp)."""
+        return tuple_(literal(at, column.type), literal(last_id, Integer()))
 
     @staticmethod
     def _decode(cursor: str) -> tuple[datetime, int]:
