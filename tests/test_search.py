@@ -321,3 +321,12 @@ def test_postgres_index_expression_matches_the_query_expression() -> None:
     spec.loader.exec_module(module)
     assert (module.ACCENTED, module.PLAIN) == (PG_ACCENTED, PG_PLAIN)
     assert all(fold(a) == fold(p) for a, p in zip(PG_ACCENTED, PG_PLAIN, strict=True))
+
+
+def test_referrals_follow_their_read_rule(services: Services, officer: Actor) -> None:
+    elsewhere = make_officer(services, "1003", "officer", ("BHS",))
+    same_school = make_officer(services, "1004", "officer", ("VHS",))
+    student = add_student(services, officer, "S-77", "Ivy", "Chen")
+    referral = add_referral(services, officer, student, "Counseling after bereavement")
+    assert ids(services.search.search(same_school, "bereave"), SearchKind.REFERRAL) == {referral}
+    assert services.search.search(elsewhere, "bereave", kinds={"referral"}) == []

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.enums import IncidentStatus
 from ..domain.officers import Actor
-from ..domain.permissions import may_read_note_text
+from ..domain.permissions import may_read_incident, may_read_note_text, may_read_referral
 from ..domain.search import (
     ALL_KINDS,
     SearchHit,
@@ -132,6 +132,8 @@ class SearchService:
             Incident.id,
             Incident.number,
             Incident.status,
+            Incident.officer_id,
+            Incident.school_id,
             Incident.occurred_at,
             Incident.narrative,
             Officer.name,
@@ -161,6 +163,13 @@ class SearchService:
                 officer=r.name,
             )
             for r in rows
+            # The SQL applied the rule already; checked again on what is shown.
+            if may_read_incident(
+                actor,
+                officer_id=r.officer_id,
+                school_id=r.school_id,
+                status=IncidentStatus(r.status),
+            )
         ]
 
     def _notes(self, session: Session, actor: Actor, matcher: _Matcher) -> list[SearchHit]:
@@ -235,6 +244,8 @@ class SearchService:
                 Referral.created_at,
                 Referral.reason,
                 Referral.status,
+                Referral.referred_by_id,
+                Referral.school_id,
                 ReferralProgram.name.label("program"),
                 Student.first_name,
                 Student.last_name,
@@ -258,6 +269,7 @@ class SearchService:
                 officer=r.name,
             )
             for r in rows
+            if may_read_referral(actor, referred_by_id=r.referred_by_id, school_id=r.school_id)
         ]
 
     def _students(self, session: Session, matcher: _Matcher, number: str | None) -> list[SearchHit]:
