@@ -103,6 +103,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
         print(f"Restored {info.store} from {info.restored_from} (schema {info.schema})")
         if info.set_aside:
             print(f"The previous store is kept as {info.set_aside}")
+        print(
+            "The audit chain is now the backup's: if audit checkpoints are kept, accept it "
+            "with `sro audit checkpoint --force`"
+        )
     finally:
         db.dispose()
     return 0
