@@ -53,11 +53,21 @@ def test_monthly_markdown(monthly: MonthlyReport) -> None:
     assert "| Use of force (not recorded) | 0 | 0 | 0 |" in text
     assert "### Federal counts (CRDC, Gun-Free Schools Act)" in text
     assert "Generated 2026-10-20 11:00 (America/Los_Angeles)" in text
+    assert "### By school, September 2026" in text
+    assert "| Ventura High School (VHS) | 4 | 2 | 1 | 10 | 2 | 2 | 3 |" in text
 
 
 def test_monthly_csv_has_one_row_per_figure(monthly: MonthlyReport) -> None:
     rows = list(csv.DictReader(io.StringIO(render_csv(monthly))))
-    assert len(rows) == len(monthly.figures)
+    figures = [r for r in rows if not r["section"].startswith("By school: ")]
+    assert len(figures) == len(monthly.figures)
+    vhs = [r for r in rows if r["section"] == "By school: Ventura High School (VHS)"]
+    assert [r["measure"] for r in vhs][:2] == ["Reports", "Arrests"]
+    assert (vhs[0]["this_month"], vhs[0]["previous_month"], vhs[0]["same_month_last_year"]) == (
+        "4",
+        "2",
+        "1",
+    )
     assert list(rows[0]) == [
         "section",
         "measure",
@@ -90,6 +100,7 @@ def test_monthly_pdf_opens_with_header_tables_and_page_numbers(monthly: MonthlyR
     assert "Department-wide" in text
     assert "Arrests (once per person per incident)" in text
     assert "Use of force (not recorded)" in text
+    assert "By school, September 2026" in text
     assert "Generated 2026-10-20 11:00" in text
     for page in range(1, pages + 1):
         assert f"Page {page} of {pages}" in text

@@ -385,6 +385,29 @@ def test_department_month_with_previous_and_last_year(services: Services, world,
     assert values(report, FEDERAL, "Incidents with a weapon: personal") == (1, 0, 0)
 
 
+def test_department_month_by_school(services: Services, world, supervisor):
+    report = services.reports.monthly(supervisor, month="2026-09")
+    schools = {s.school_code: s for s in report.by_school}
+    assert list(schools) == [
+        "BHS",
+        "VHS",
+    ]  # by name: Buena, Ventura; schools with no figure left out
+    vhs, bhs = schools["VHS"].values, schools["BHS"].values
+    assert vhs["incidents"] == (4, 2, 1)
+    assert vhs["arrests"] == (2, 0, 1)
+    assert vhs["citations"] == (1, 0, 1)
+    assert vhs["contacts"] == (10, 1, 1)
+    assert vhs["classes"] == (2, 0, 1)
+    assert vhs["referrals"] == (2, 1, 0)
+    assert vhs["campus_checks"] == (3, 1, 0)
+    assert bhs["incidents"] == (1, 0, 0)
+    assert bhs["referrals"] == (0, 0, 1)
+    # The shares add up to the department's figures.
+    assert sum(s.current("incidents") for s in report.by_school) == 5
+    # A school's or an officer's report has no breakdown.
+    assert services.reports.monthly(supervisor, month="2026-09", school_code="VHS").by_school == ()
+
+
 def test_an_arrest_with_three_charges_counts_once(services: Services, clock, officer, supervisor):
     seed = Seed(services, clock, supervisor)
     student = seed.student("S9", "VHS")

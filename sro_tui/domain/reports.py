@@ -182,6 +182,29 @@ class Figure(ReadSchema):
     note: str = ""
 
 
+BY_SCHOOL_MEASURES: tuple[tuple[str, str], ...] = (
+    ("incidents", "Reports"),
+    ("arrests", "Arrests"),
+    ("citations", "Citations"),
+    ("contacts", "Notes and contacts"),
+    ("classes", "Classes"),
+    ("referrals", "Referrals"),
+    ("campus_checks", "Campus checks"),
+)
+
+
+class SchoolFigures(ReadSchema):
+    """A school's share of the department's month: each measure of BY_SCHOOL_MEASURES as
+    (this month, previous month, same month last year)."""
+
+    school_code: str
+    school_name: str
+    values: dict[str, tuple[int, int, int]]
+
+    def current(self, measure: str) -> int:
+        return self.values.get(measure, (0, 0, 0))[0]
+
+
 class MonthlyReport(ReadSchema):
     report: Literal["monthly"] = "monthly"
     header: ReportHeader
@@ -190,6 +213,8 @@ class MonthlyReport(ReadSchema):
     previous: Period
     last_year: Period
     figures: tuple[Figure, ...]
+    # Department-wide reports only: one entry per school with any figure in the three months.
+    by_school: tuple[SchoolFigures, ...] = ()
     notes: tuple[str, ...] = ()
 
     def figure(self, section: str, measure: str) -> Figure:

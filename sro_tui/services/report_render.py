@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from ..domain.reports import (
+    BY_SCHOOL_MEASURES,
     YTD_MEASURES,
     AnyReport,
     DailyReport,
@@ -117,11 +118,29 @@ def render_markdown(report: AnyReport) -> str:
                 )
             )
             lines.append("")
+        if report.by_school:
+            lines += [f"### By school, {report.period.label}", ""]
+            lines.append(
+                _md_table(
+                    ["School", *(label for _, label in BY_SCHOOL_MEASURES)],
+                    _by_school_rows(report),
+                    right=len(BY_SCHOOL_MEASURES),
+                )
+            )
+            lines.append("")
     else:
         lines += _md_ytd(report)
     if report.report != "daily" and report.notes:
         lines += ["", "### Notes", ""] + [f"- {note}" for note in report.notes]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _by_school_rows(report: MonthlyReport) -> list[list[object]]:
+    return [
+        [f"{school.school_name} ({school.school_code})"]
+        + [school.current(key) for key, _ in BY_SCHOOL_MEASURES]
+        for school in report.by_school
+    ]
 
 
 def _md_ytd(report: YtdReport) -> list[str]:
@@ -195,6 +214,16 @@ def render_csv(report: AnyReport) -> str:
         )
         for f in report.figures:
             write([f.section, f.measure, f.current, f.previous, f.last_year, f.note])
+        for school in report.by_school:
+            for key, label in BY_SCHOOL_MEASURES:
+                write(
+                    [
+                        f"By school: {school.school_name} ({school.school_code})",
+                        label,
+                        *school.values.get(key, (0, 0, 0)),
+                        "",
+                    ]
+                )
     elif isinstance(report, DailyReport):
         write(["time", "kind", "school", "title", "status", "detail", "confidential"])
         for e in report.entries:
@@ -328,7 +357,7 @@ def render_pdf(report: AnyReport) -> bytes:
     headings = FontFace(emphasis="BOLD", fill_color=(225, 225, 225))
 
     def heading(text: str) -> None:
-        if pdf.will_page_break(22):
+        if pdf.will_page_break(40):  # a heading, the column titles and a row or two
             pdf.add_page()
         pdf.ln(2)
         pdf.set_font("helvetica", "B", 10)
@@ -404,6 +433,14 @@ def render_pdf(report: AnyReport) -> bytes:
                 ),
                 (58, 14, 14, 14),
                 ("LEFT", "RIGHT", "RIGHT", "RIGHT"),
+            )
+        if report.by_school:
+            heading(f"By school, {report.period.label}")
+            table(
+                ["School", *(label for _, label in BY_SCHOOL_MEASURES)],
+                _by_school_rows(report),
+                (30,) + (10,) * len(BY_SCHOOL_MEASURES),
+                ("LEFT",) + ("RIGHT",) * len(BY_SCHOOL_MEASURES),
             )
     else:
         heading("By month")

@@ -59,6 +59,7 @@ from ..domain.errors import NotFound, PermissionDenied, SroError
 from ..domain.officers import Actor, normalise_badge
 from ..domain.permissions import may_run_department_reports
 from ..domain.reports import (
+    BY_SCHOOL_MEASURES,
     NOT_RECORDED,
     CategoryCount,
     DailyEntry,
@@ -68,6 +69,7 @@ from ..domain.reports import (
     MonthlyReport,
     Period,
     ReportHeader,
+    SchoolFigures,
     Section,
     WeaponCount,
     YtdMonth,
@@ -537,6 +539,144 @@ def count_referrals(session: Session, scope: _Scope, ranges: list[tuple[date, da
     return counts
 
 
+def count_by_school(
+    session: Session,
+    datetimes: list[tuple[datetime, datetime]],
+    days: list[tuple[date, date]],
+) -> dict[tuple[str, int | None], list[int]]:
+    """The department's main measures per school and period, one GROUP BY each:
+    (measure, school id) -> counts. Notes and referrals with no school come under None."""
+    n = len(datetimes)
+    out: dict[tuple[str, int | None], list[int]] = {}
+
+    def fill(measure: str, rows: Any) -> None:
+        for p, school_id, value in rows:
+            if p is not None and 0 <= int(p) < n:
+                out.setdefault((measure, school_id), _zeros(n))[int(p)] += int(value or 0)
+
+    filed = Incident.status != IncidentStatus.DRAFT.value
+    incidents = _ranged(
+        lambda within: select(
+            _bucket(Incident.occurred_at, datetimes).label("p"),
+            Incident.school_id.label("sid"),
+        ).where(within, filed),
+        Incident.occurred_at,
+        datetimes,
+    )
+    fill(
+        "incidents",
+        session.execute(
+            select(incidents.c.p, incidents.c.sid, func.count()).group_by(
+                incidents.c.p, incidents.c.sid
+            )
+        ),
+    )
+    people = _ranged(
+        lambda within: (
+            select(
+                _bucket(Incident.occurred_at, datetimes).label("p"),
+                Incident.school_id.label("sid"),
+                Incident.id.label("iid"),
+                func.coalesce(IncidentPerson.student_id, -IncidentPerson.id).label("pk"),
+                _flag(_has_outcome(OutcomeKind.ARREST)).label("arrests"),
+                _flag(_has_outcome(OutcomeKind.CITATION)).label("citations"),
+            )
+            .select_from(Incident)
+            .join(IncidentPerson, IncidentPerson.incident_id == Incident.id)
+            .where(within, filed)
+        ),
+        Incident.occurred_at,
+        datetimes,
+    )
+    per_person = (
+        select(
+            people.c.p,
+            people.c.sid,
+            func.max(people.c.arrests).label("arrests"),
+            func.max(people.c.citations).label("citations"),
+        )
+        .group_by(people.c.p, people.c.sid, people.c.iid, people.c.pk)
+        .subquery()
+    )
+    for measure in ("arrests", "citations"):
+        fill(
+            measure,
+            session.execute(
+                select(per_person.c.p, per_person.c.sid, func.sum(per_person.c[measure])).group_by(
+                    per_person.c.p, per_person.c.sid
+                )
+            ),
+        )
+    notes = _ranged(
+        lambda within: select(
+            _bucket(Note.occurred_at, datetimes).label("p"),
+            Note.school_id.label("sid"),
+            _flag(Note.kind == ContactKind.CLASSROOM.value).label("classes"),
+        ).where(within),
+        Note.occurred_at,
+        datetimes,
+    )
+    grouped = (notes.c.p, notes.c.sid)
+    fill("contacts", session.execute(select(*grouped, func.count()).group_by(*grouped)))
+    fill("classes", session.execute(select(*grouped, func.sum(notes.c.classes)).group_by(*grouped)))
+    referrals = _ranged(
+        lambda within: select(
+            _bucket(Referral.referred_on, days).label("p"), Referral.school_id.label("sid")
+        ).where(within),
+        Referral.referred_on,
+        days,
+    )
+    grouped = (referrals.c.p, referrals.c.sid)
+    fill("referrals", session.execute(select(*grouped, func.count()).group_by(*grouped)))
+    done = (
+        select(func.count())
+        .where(
+            ChecklistItem.shift_id == Shift.id,
+            ChecklistItem.status == ChecklistStatus.DONE.value,
+        )
+        .correlate(Shift)
+        .scalar_subquery()
+    )
+    school_ids = list(session.scalars(select(School.id)))
+    shifts = _ranged(
+        lambda within: select(
+            _bucket(Shift.shift_date, days).label("p"),
+            Shift.school_id.label("sid"),
+            done.label("done"),
+        ).where(within, Shift.school_id.in_(school_ids)),
+        Shift.shift_date,
+        days,
+    )
+    grouped = (shifts.c.p, shifts.c.sid)
+    fill(
+        "campus_checks",
+        session.execute(select(*grouped, func.sum(shifts.c.done)).group_by(*grouped)),
+    )
+    return out
+
+
+def _school_figures(
+    session: Session, counts: dict[tuple[str, int | None], list[int]]
+) -> list[SchoolFigures]:
+    schools = {
+        row.id: (row.code, row.name)
+        for row in session.execute(select(School.id, School.code, School.name))
+    }
+    found = sorted(
+        {school_id for _measure, school_id in counts},
+        key=lambda sid: (sid is None, schools.get(sid, ("", ""))[1] if sid is not None else ""),
+    )
+    result = []
+    for school_id in found:
+        code, name = schools.get(school_id, ("-", "No school recorded"))
+        values = {
+            measure: tuple(counts.get((measure, school_id), [0, 0, 0]))
+            for measure, _label in BY_SCHOOL_MEASURES
+        }
+        result.append(SchoolFigures(school_code=code, school_name=name, values=values))
+    return result
+
+
 def count_categories(
     session: Session, scope: _Scope, start: datetime, end: datetime
 ) -> list[CategoryCount]:
@@ -961,6 +1101,9 @@ class ReportService:
                 )
             ).all()
             header = self._header(session, "Monthly activity report", periods[0].label, scope)
+            by_school: list[SchoolFigures] = []
+            if scope.school_id is None and scope.officer_id is None:
+                by_school = _school_figures(session, count_by_school(session, moments, days))
         figures = _monthly_figures(counts, programs)
         report = MonthlyReport(
             header=header,
@@ -969,6 +1112,7 @@ class ReportService:
             previous=periods[1],
             last_year=periods[2],
             figures=tuple(figures),
+            by_school=tuple(by_school),
             notes=MONTHLY_NOTES,
         )
         self._audit_run(actor, "monthly", record_id, scope)
