@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/run.py --scale 5                 # a new demo store in a temp dir
     .venv/bin/python bench/run.py --scale 5 --bulk 1000000  # plus a million bulk narratives
-    .venv/bin/python bench/run.py --db path/to/sro.db       # an existing store (read steps)
+    .venv/bin/python bench/run.py --db path/to/sro.db       # an existing store (not reseeded)
     .venv/bin/python bench/run.py --db postgresql://...     # PostgreSQL (an empty database)
 
 Prints figures; asserts nothing about them. What each figure measures:
@@ -42,6 +42,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from sro_tui.domain.errors import SroError  # noqa: E402
 from sro_tui.domain.officers import SYSTEM_ACTOR, Actor  # noqa: E402
 from sro_tui.services.registry import Services, build_services, prepare_store  # noqa: E402
 from sro_tui.store.db import Database  # noqa: E402
@@ -117,6 +118,9 @@ def seed(services: Services, scale: int) -> None:
         counts = services.demo.seed(SYSTEM_ACTOR, scale=scale)
     except ModuleNotFoundError as exc:
         skipped("demo seed", f"{exc}; using bulk data only")
+        return
+    except SroError as exc:  # a store with real records, or one seeded already
+        skipped("demo seed", exc)
         return
     total = sum(counts.values())
     print(f"  demo seed scale {scale:<22} {time.perf_counter() - start:8.1f} s  ({total:,} rows)")
@@ -327,7 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"store: {url}")
     print("setup")
     services = open_store(url)
-    if not args.no_seed and args.db is None:
+    if not args.no_seed:
         seed(services, args.scale)
     officer = sign_in(services, "1001", "officer")
     supervisor = sign_in(services, "2001", "supervisor")
