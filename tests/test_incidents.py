@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from pydantic import ValidationError
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
 from sro_tui.domain.enums import ComplianceKind, IncidentStatus, OutcomeKind, PersonRole, WeaponType
@@ -28,6 +29,7 @@ from sro_tui.domain.incidents import (
     SupplementCreate,
 )
 from sro_tui.domain.officers import Actor
+from sro_tui.domain.paging import encode_cursor
 from sro_tui.domain.students import StudentCreate
 from sro_tui.services.registry import Services, build_services
 from sro_tui.store.db import Database
@@ -595,3 +597,46 @@ def test_paging_does_not_depend_on_the_servers_time_zone(
         assert walk_queue(there, reviewer, 2) == created
     finally:
         far.dispose()
+
+
+def test_lists_read_through_the_indexes(sqlite_services: Services) -> None:
+    """The list queries walk the incident indexes newest first (SQLite's plan), so a page
+    costs the same on a store of ten reports or of a hundred thousand."""
+    services = sqlite_services
+    officer = make_officer(services, "1001")
+    supervisor = make_officer(services, "2001", "supervisor")
+    captured: list[tuple[str, Any]] = []
+
+    def capture(_conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        if statement.lstrip().startswith("SELECT") and "FROM incidents" in statement:
+            captured.append((statement, params))
+
+    def plan(call: Any) -> str:
+        captured.clear()
+        call()
+        statement, params = captured[0]
+        with services.db.engine.connect() as conn:
+            rows = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params).all()
+        return "\n".join(str(row[-1]) for row in rows)
+
+    incidents = services.incidents
+    later = incidents.list(officer).next_cursor or encode_cursor(services.ctx.now(), 10**9)
+    event.listen(services.db.engine, "before_cursor_execute", capture)
+    try:
+        own = plan(lambda: incidents.list(officer))
+        assert "USING INDEX ix_incidents_officer_occurred" in own
+        assert "TEMP B-TREE" not in own
+        deeper = plan(lambda: incidents.list(officer, cursor=later))
+        assert "ix_incidents_officer_occurred (officer_id=? AND occurred_at<?)" in deeper
+        everyone = plan(lambda: incidents.list(supervisor, scope="all"))
+        assert "ix_incidents_occurred" in everyone and "TEMP B-TREE" not in everyone
+        by_category = plan(lambda: incidents.list(supervisor, scope="all", category_code="FIGHT"))
+        assert "ix_incident_offenses_incident_id (incident_id=?)" in by_category
+        by_status = plan(
+            lambda: incidents.list(officer, scope="school", status=IncidentStatus.SUBMITTED)
+        )
+        assert "ix_incidents_school_status_occurred (school_id=? AND status=?)" in by_status
+        queue = plan(lambda: incidents.review_queue(supervisor))
+        assert "ix_incidents_status_submitted (status=?)" in queue and "TEMP B-TREE" not in queue
+    finally:
+        event.remove(services.db.engine, "before_cursor_execute", capture)

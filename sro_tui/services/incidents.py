@@ -478,8 +478,10 @@ class IncidentService:
                 exists()
                 .where(
                     IncidentOffense.incident_id == Incident.id,
-                    IncidentOffense.category_id == OffenseCategory.id,
-                    OffenseCategory.code == category_code.strip().upper(),
+                    IncidentOffense.category_id
+                    == select(OffenseCategory.id)
+                    .where(OffenseCategory.code == category_code.strip().upper())
+                    .scalar_subquery(),
                 )
                 .correlate(Incident)
             )
