@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, insert, select
 
 from sro_tui.domain.enums import ContactKind
+from sro_tui.domain.errors import SroError
 from sro_tui.domain.mentoring import NoteCreate
 from sro_tui.domain.officers import Actor
 from sro_tui.domain.search import SearchKind, fts5_match, parse_query, snippet, tsquery
@@ -246,6 +247,8 @@ def test_kinds_limit_and_order(services: Services, officer: Actor, clock: Clock)
     assert [h.record_id for h in hits] == [note, made[4], made[3]]
     assert [h.at for h in hits] == sorted((h.at for h in hits), reverse=True)
     assert ids(services.search.search(officer, "patrol", kinds={"incident"})) == set(made)
+    with pytest.raises(SroError, match="Search kinds"):
+        services.search.search(officer, "patrol", kinds={"incidents"})
 
 
 def test_odd_input_does_not_break_the_query(services: Services, officer: Actor) -> None:

@@ -25,6 +25,7 @@ from sqlalchemy import ColumnElement, and_, column, false, literal, or_, select,
 from sqlalchemy.orm import Session
 
 from ..domain.enums import IncidentStatus
+from ..domain.errors import SroError
 from ..domain.officers import Actor
 from ..domain.permissions import may_read_incident, may_read_note_text, may_read_referral
 from ..domain.search import (
@@ -88,7 +89,11 @@ class SearchService:
         (they may be a juvenile's name).
         """
         query = parse_query(text)
-        wanted = ALL_KINDS if kinds is None else {SearchKind(k) for k in kinds}
+        try:
+            wanted = ALL_KINDS if kinds is None else {SearchKind(k) for k in kinds}
+        except ValueError as exc:
+            known = ", ".join(k.value for k in SearchKind)
+            raise SroError(f"Search kinds are {known}", field="kinds") from exc
         limit = max(1, min(limit, MAX_LIMIT))
         if query.empty:
             return []
