@@ -91,6 +91,8 @@ def test_unknown_student_and_school(services: Services, officer: Actor) -> None:
         ("zz", []),
         ("100%", []),
         ("g_r", []),
+        ("gar\x00\ud800", ["S1006", "S1003", "S1001", "S1002", "S1004"]),
+        ("zz\U0010ffff", []),
     ],
 )
 def test_search_by_prefix(services: Services, officer: Actor, typed: str, expected) -> None:

@@ -65,9 +65,13 @@ def to_read(row: Student) -> StudentRead:
     )
 
 
-def successor(prefix: str) -> str:
-    """The least string greater than every string that starts with ``prefix``."""
-    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+def successor(prefix: str) -> str | None:
+    """The least string greater than every string that starts with ``prefix`` (None if
+    there is none: the prefix ends in the last code point)."""
+    stripped = prefix.rstrip(chr(0x10FFFF))
+    if not stripped:
+        return None
+    return stripped[:-1] + chr(ord(stripped[-1]) + 1)
 
 
 def _like_escape(text: str) -> str:
@@ -187,6 +191,8 @@ class StudentService:
         """
         del actor  # any signed-in officer may look students up
         limit = clamp_limit(limit)
+        # Nothing a store cannot compare (NUL, control characters, broken surrogates).
+        text = "".join(c for c in text if c.isprintable())
         folded = fold_name(text)
         mode = "id" if looks_like_district_id(text) else "name"
         after: tuple[str, int] | None = None
@@ -247,7 +253,10 @@ class StudentService:
         query = select(Student)
         if prefix:
             # A range on the indexed column: the index is scanned from the prefix onwards.
-            query = query.where(key >= prefix, key < successor(prefix))
+            query = query.where(key >= prefix)
+            upper = successor(prefix)
+            if upper is not None:
+                query = query.where(key < upper)
         if pattern is not None:
             # Exact under any collation; the range above is what the index serves.
             query = query.where(key.like(pattern, escape="\\"))
