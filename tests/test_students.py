@@ -52,6 +52,9 @@ def test_create_get_update(services: Services, officer: Actor) -> None:
     assert (updated.first_name, updated.last_name, updated.grade) == ("Ana", "Ruiz Soto", 0)
     assert found(services, officer, "ruiz s") == ["S-100"]
     assert services.students.by_district_id(officer, "s-100").id == created.id
+    for wrong in ("S-101", "S\x00100", ""):
+        with pytest.raises(NotFound):
+            services.students.by_district_id(officer, wrong)
 
 
 def test_district_id_is_unique(services: Services, officer: Actor) -> None:

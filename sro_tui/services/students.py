@@ -162,6 +162,8 @@ class StudentService:
     def by_district_id(self, actor: Actor, district_id: str) -> StudentRead:
         """Exact look-up by district ID (a scanned or typed ID card)."""
         clean = district_id.strip().upper()
+        if not DISTRICT_ID_PATTERN.match(clean):
+            raise NotFound(f"No student with district ID {clean!r}", field="district_id")
         with self.ctx.db.write() as session:
             row = session.scalar(select(Student).where(Student.district_id == clean))
             if row is None:
