@@ -633,6 +633,15 @@ class _Builder:
             self._day_base[day] = base
         return base + timedelta(minutes=minutes - 420)
 
+    def earlier_today(self) -> datetime:
+        """A moment of today's school day before now (just before now, early in the morning)."""
+        local = self.now.astimezone(self.tz)
+        now_minutes = local.hour * 60 + local.minute
+        first, last = max(445, now_minutes - 240), min(now_minutes, 960) - 10
+        if last > first:
+            return self.at(self.today, self.rng.randint(first, last))
+        return self.now - timedelta(minutes=self.rng.randint(5, 30))
+
     def past(self, moment: datetime, not_before: datetime | None = None) -> datetime:
         """``moment``, pulled back to now if it lies in the future (never before not_before)."""
         if moment > self.now:
@@ -1012,7 +1021,7 @@ class _Builder:
     def _plan_one(self, officer: _FieldOfficer, school_id: int, day: date) -> _IncidentPlan:
         rng = self.rng
         if day == self.today:
-            occurred = self.now - timedelta(minutes=rng.randint(20, 150))
+            occurred = self.earlier_today()
         elif rng.random() < 0.06:
             occurred = self.at(day, rng.randint(1080, 1260))  # an evening school event
         else:
@@ -1066,7 +1075,8 @@ class _Builder:
             level = self._level(plan.school_id)
             code = plan.category or pickers.get(level, pickers["high"])(rng)
             offenses = self._offenses(code)
-            location_code = self._location_for(code)
+            evening = plan.occurred_at.astimezone(self.tz).hour >= 17
+            location_code = self._location_for(code, evening=evening)
             people, suspects, names = self._people(plan, code)
             arrested = any(OutcomeKind.ARREST.value in p["outcomes"] for p in people)
             if arrested and len(offenses) == 1 and rng.random() < 0.6:
@@ -1166,11 +1176,16 @@ class _Builder:
             )
         return rows
 
-    def _location_for(self, code: str) -> str:
-        choices = [c for c in TYPICAL_LOCATIONS.get(code, ()) if c in self.locations]
+    def _location_for(self, code: str, *, evening: bool = False) -> str:
+        """Where it happened: an evening incident at a school event, a daytime one on
+        campus (mostly where that kind of thing happens)."""
+        if evening and "EVENT" in self.locations:
+            return "EVENT"
+        daytime = sorted(c for c in self.locations if c != "EVENT") or sorted(self.locations)
+        choices = [c for c in TYPICAL_LOCATIONS.get(code, ()) if c in daytime]
         if choices and self.rng.random() < 0.75:
             return self.rng.choice(choices)
-        return self.rng.choice(sorted(self.locations))
+        return self.rng.choice(daytime)
 
     def _outcomes(self, code: str) -> tuple[list[OutcomeKind], bool]:
         rng = self.rng
@@ -1450,7 +1465,7 @@ class _Builder:
         rng = self.rng
         pool = self.students_at.get(school_id) or []
         if day == self.today:
-            occurred = self.now - timedelta(minutes=rng.randint(30, 240))
+            occurred = self.earlier_today()
         else:
             occurred = self.at(day, rng.randint(470, 940))
         student_count = {
