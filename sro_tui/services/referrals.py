@@ -122,7 +122,6 @@ class ReferralService:
                 "referral.create",
                 record_type=RecordType.REFERRAL,
                 record_id=referral.id,
-                detail=f"program {program.code}",
             )
             return self._read(session, referral.id)
 
