@@ -21,7 +21,8 @@ Juvenile names (WIC 827):
   incident. Only the one student's record is exported. Adults keep their names.
 The folder gets a ``manifest.json`` saying which of these applied.
 
-Rows are read in batches by id (keyset), never all at once; files are written as they go.
+Rows are read in batches (keyset: incidents and notes by occurred time then id, the rest by
+id), never all at once; files are written as they go.
 CSV: one file per table (child rows in ``<kind>_<part>.csv`` keyed by the parent id);
 cells starting with = + @ get a leading ' so a spreadsheet does not run them as formulas.
 JSON: one array per kind, children nested.
@@ -38,7 +39,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, literal, or_, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from ..domain.enums import IncidentStatus, RecordType
@@ -365,20 +366,28 @@ class ExportService:
 
     @staticmethod
     def _batches(
-        session: Session, query: Any, id_column: Any, total: int, run: _Run, kind: str
+        session: Session, query: Any, keys: tuple[Any, ...], total: int, run: _Run, kind: str
     ) -> Iterator[list[Any]]:
-        """Rows of ``query`` by ascending id, BATCH at a time (keyset: id > last id)."""
-        last = 0
+        """Rows of ``query`` in the order of ``keys`` (ending with the id), BATCH at a time.
+
+        Keyset paging: each batch starts after the last row's keys, so every batch is an
+        index range scan of BATCH rows (incidents and notes page on (occurred_at, id), the
+        index that also serves the date range), never a re-sort of the whole range.
+        """
+        last: tuple[Any, ...] | None = None
         done = 0
         run.report(kind, 0, total)
         while True:
-            batch = list(
-                session.scalars(query.where(id_column > last).order_by(id_column).limit(BATCH))
-            )
+            page = query.order_by(*keys).limit(BATCH)
+            if last is not None:
+                # Bound with each column's own type (UTC times stored without a zone).
+                after = tuple_(*(literal(v, type_=k.type) for k, v in zip(keys, last, strict=True)))
+                page = page.where(tuple_(*keys) > after)
+            batch = list(session.scalars(page))
             if not batch:
                 break
             yield batch
-            last = batch[-1].id
+            last = tuple(getattr(batch[-1], key.key) for key in keys)
             done += len(batch)
             run.report(kind, done, total)
             session.expunge_all()
@@ -426,7 +435,9 @@ class ExportService:
             )
         )
         count = 0
-        for batch in self._batches(session, query, Incident.id, total, run, "incidents"):
+        for batch in self._batches(
+            session, query, (Incident.occurred_at, Incident.id), total, run, "incidents"
+        ):
             names = self._student_names(
                 session, {p.student_id for i in batch for p in i.people if p.student_id}
             )
@@ -552,7 +563,9 @@ class ExportService:
         total = self._count(session, condition, Note)
         query = select(Note).where(condition).options(selectinload(Note.students))
         count = 0
-        for batch in self._batches(session, query, Note.id, total, run, "notes"):
+        for batch in self._batches(
+            session, query, (Note.occurred_at, Note.id), total, run, "notes"
+        ):
             names = self._student_names(session, {s.student_id for n in batch for s in n.students})
             for note in batch:
                 run.sink.write("notes", self._note_record(note, names, run))
@@ -625,7 +638,7 @@ class ExportService:
         total = self._count(session, condition, Referral)
         query = select(Referral).where(condition).options(selectinload(Referral.events))
         count = 0
-        for batch in self._batches(session, query, Referral.id, total, run, "referrals"):
+        for batch in self._batches(session, query, (Referral.id,), total, run, "referrals"):
             redactors = self._referral_redactors(session, batch, run)
             names = self._student_names(session, {r.student_id for r in batch})
             for referral in batch:
@@ -709,7 +722,7 @@ class ExportService:
         total = self._count(session, condition, Shift)
         query = select(Shift).where(condition).options(selectinload(Shift.items))
         count = 0
-        for batch in self._batches(session, query, Shift.id, total, run, "shifts"):
+        for batch in self._batches(session, query, (Shift.id,), total, run, "shifts"):
             for shift in batch:
                 run.sink.write(
                     "shifts",
