@@ -193,6 +193,7 @@ def test_backup_refuses_to_overwrite_and_needs_an_admin(
         sqlite_services.backup.restore(officer, tmp_path / "x.db")
     target = tmp_path / "x.db"
     sqlite_services.backup.backup(admin_actor, target)
+    assert target.stat().st_mode & 0o777 == 0o600  # the whole store: owner only
     with pytest.raises(Conflict, match="already exists"):
         sqlite_services.backup.backup(admin_actor, target)
     folder = tmp_path / "folder"

@@ -139,6 +139,8 @@ def test_csv_export_for_the_agency_keeps_names(
     assert read_csv(out / "referrals_events.csv")[0]["to_status"] == "referred"
     assert {s["district_id"] for s in read_csv(out / "students.csv")} == {"D-100", "D-200"}
     assert read_csv(out / "shifts.csv") == []  # header only
+    assert {p.stat().st_mode & 0o777 for p in out.iterdir()} == {0o600}  # owner only
+    assert out.stat().st_mode & 0o777 == 0o700
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["redaction"].startswith("agency copy")
     assert ("incidents", 1, 1) in seen and ("students", 2, 2) in seen

@@ -186,7 +186,9 @@ class BackupService:
         aside = store.with_name(f"{store.stem}.before-restore-{stamp}{store.suffix}")
         incoming = store.with_name(f".{store.name}.restoring-{os.getpid()}")
         try:
-            shutil.copyfile(source, incoming)
+            _create_private(incoming)
+            with source.open("rb") as reader, incoming.open("r+b") as writer:
+                shutil.copyfileobj(reader, writer, 1024 * 1024)
             _fsync(incoming)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -277,6 +279,7 @@ class BackupService:
         return connection
 
     def _copy(self, store: Path, target: Path) -> None:
+        _create_private(target)  # the whole store is in it: readable by its owner only
         source = self._connect(store, timeout=BACKUP_WAIT_SECONDS)
         try:
             destination = self._connect(target, timeout=BACKUP_WAIT_SECONDS)
@@ -343,6 +346,11 @@ def _database_errors() -> tuple[type[BaseException], ...]:
 
         errors.append(sqlcipher3.dbapi2.Error)
     return tuple(errors)
+
+
+def _create_private(path: Path) -> None:
+    """An empty file only its owner can read (SQLite takes an empty file as a new database)."""
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
 
 
 def _fsync(path: Path) -> None:

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -117,6 +118,12 @@ def _cell(value: Any) -> Any:
     return value
 
 
+def _create_private(path: Path, newline: str | None = None) -> IO[str]:
+    """A new text file only its owner can read (exports carry juveniles' records)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    return open(fd, "w", encoding="utf-8", newline=newline)
+
+
 class _Sink:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -139,7 +146,7 @@ class _CsvSink(_Sink):
     def _writer(self, name: str, header: Sequence[str]) -> Any:
         if name not in self._open:
             path = self.folder / f"{name}.csv"
-            handle = path.open("x", newline="", encoding="utf-8")
+            handle = _create_private(path, newline="")
             writer = csv.DictWriter(handle, fieldnames=list(header))
             writer.writeheader()
             self._open[name] = (handle, writer)
@@ -187,7 +194,7 @@ class _JsonSink(_Sink):
     def _handle(self, kind: str) -> IO[str]:
         if kind not in self._open:
             path = self.folder / f"{kind}.json"
-            handle = path.open("x", encoding="utf-8")
+            handle = _create_private(path)
             handle.write("[")
             self._open[kind] = handle
             self._count[kind] = 0
@@ -269,7 +276,7 @@ class ExportService:
             raise SroError(f"{out_dir} is a file, not a folder", field="out_dir")
         if (out_dir / "manifest.json").exists():
             raise Conflict(f"{out_dir} already holds an export; choose an empty folder")
-        out_dir.mkdir(parents=True, exist_ok=True)
+        out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         sink: _Sink = _CsvSink(out_dir) if export_format is ExportFormat.CSV else _JsonSink(out_dir)
         run = _Run(
             actor=actor,
@@ -301,24 +308,24 @@ class ExportService:
             else "agency copy: names kept"
         ) + "; confidential notes the exporter may not read have topics and text withheld"
         manifest = out_dir / "manifest.json"
-        manifest.write_text(
-            json.dumps(
-                {
-                    "generated_at": self.ctx.now().isoformat(),
-                    "by_badge": actor.badge,
-                    "format": export_format.value,
-                    "since": since.isoformat(),
-                    "until": until.isoformat(),
-                    "for_student_id": for_student_id,
-                    "redaction": redaction,
-                    "counts": run.counts,
-                    "files": [p.name for p in sink.files],
-                },
-                indent=2,
+        with _create_private(manifest) as handle:
+            handle.write(
+                json.dumps(
+                    {
+                        "generated_at": self.ctx.now().isoformat(),
+                        "by_badge": actor.badge,
+                        "format": export_format.value,
+                        "since": since.isoformat(),
+                        "until": until.isoformat(),
+                        "for_student_id": for_student_id,
+                        "redaction": redaction,
+                        "counts": run.counts,
+                        "files": [p.name for p in sink.files],
+                    },
+                    indent=2,
+                )
+                + "\n"
             )
-            + "\n",
-            encoding="utf-8",
-        )
         with self.ctx.db.write() as session:
             self.audit.record(
                 session,
