@@ -156,5 +156,5 @@ async def test_today_rows_open_their_records(sqlite_services: Services, clock: C
         screen = app.screen
         assert isinstance(screen, TodayScreen)
         ((_row_id, row),) = rows_of(screen, "checklist")
-        assert "1 of 12" in row.text
+        assert "1 of 12 settled" in row.text
     assert len(sqlite_services.checklist.shifts_on(actor)) == 1

@@ -314,12 +314,19 @@ class SroApp(App[int]):
         if not self.signed_in or self.locked:
             return action not in _SESSION_ACTIONS
         if action == "go" and parameters and parameters[0] == self.current_mode:
-            return None  # already there: dimmed
+            return True if self._help_on_top() else None  # already there: dimmed
         return True
+
+    def _help_on_top(self) -> bool:
+        from .screens.help import HelpScreen
+
+        return isinstance(self.screen, HelpScreen)
 
     def action_go(self, mode: str) -> None:
         if not self.signed_in or self.locked:
             return
+        if self._help_on_top():
+            self.pop_screen()  # help closes on the way to an area
         self.switch_mode(mode)
         self.refresh_bindings()
 

@@ -135,7 +135,7 @@ def load_today(
                 Row(
                     "checklist",
                     item.school_id,
-                    f"{item.school_name or 'Shift'}: checklist {settled} of {total} done",
+                    f"{item.school_name or 'Shift'}: checklist {settled} of {total} settled",
                 )
             )
         if not shifts and school is not None:
@@ -177,9 +177,8 @@ def load_today(
         for referral in call(services, "referrals", "due", actor, today):
             late = referral.next_follow_up_on is not None and referral.next_follow_up_on < today
             text = (
-                f"{referral.student_name} — {referral.program_name} — "
-                f"follow up {_day(referral.next_follow_up_on, today)}"
-                + (" (overdue)" if late else "")
+                f"{_day(referral.next_follow_up_on, today)}{' (overdue)' if late else ''}: "
+                f"{referral.student_name} — {referral.program_name}"
             )
             section.rows.append(Row("referral", referral.id, text, late=late))
 
@@ -187,8 +186,8 @@ def load_today(
         for note in call(services, "notes", "follow_ups_due", actor, today):
             late = note.follow_up_on is not None and note.follow_up_on < today
             text = (
-                f"{str(note.kind).capitalize()} of {note.occurred_at.astimezone(tz):%b %-d} — "
-                f"follow up {_day(note.follow_up_on, today)}" + (" (overdue)" if late else "")
+                f"{_day(note.follow_up_on, today)}{' (overdue)' if late else ''}: "
+                f"{str(note.kind).capitalize()} of {note.occurred_at.astimezone(tz):%b %-d}"
             )
             section.rows.append(Row("note", note.id, text, late=late))
 
@@ -281,7 +280,8 @@ class TodayScreen(Screen[None]):
                 row_id = f"r{number}-{position}"
                 self.rows[row_id] = row
                 style = "bold red" if row.late else ""
-                options.add_option(Option(Text(f"  {row.text}", style=style), id=row_id))
+                text = Text(f"  {row.text}", style=style, no_wrap=True, overflow="ellipsis")
+                options.add_option(Option(text, id=row_id))
                 if first_row is None:
                     first_row = index
                 index += 1

@@ -30,6 +30,10 @@ class PromptScreen(ModalScreen[str | None]):
         background: $surface;
         padding: 0 1;
     }
+    PromptScreen #prompt-input {
+        background: $boost;
+        margin: 1 0 0 0;
+    }
     PromptScreen #prompt-error {
         color: $error;
         height: auto;
