@@ -78,7 +78,9 @@ async def go_to(pilot, app: SroApp, row_id: str) -> None:  # type: ignore[no-unt
     await settle(pilot)
 
 
-def test_load_today_reads_every_part(sqlite_services: Services, clock: Clock) -> None:
+def test_load_today_reads_every_part(services: Services, clock: Clock) -> None:
+    """On every backend (the Today screen's reading, without the screen)."""
+    sqlite_services = services
     actor = make_officer(sqlite_services, "1001")
     made = fill_day(sqlite_services, actor, clock)
     vhs = sqlite_services.reference.school_by_code("VHS")
@@ -99,7 +101,8 @@ def test_load_today_reads_every_part(sqlite_services: Services, clock: Clock) ->
     assert len(shift) == 1 and "not started" in shift[0].text
 
 
-def test_supervisor_sees_the_review_queue(sqlite_services: Services, clock: Clock) -> None:
+def test_supervisor_sees_the_review_queue(services: Services, clock: Clock) -> None:
+    sqlite_services = services
     actor = make_officer(sqlite_services, "1001")
     boss = make_officer(sqlite_services, "2001", "supervisor", ("VHS",))
     made = fill_day(sqlite_services, actor, clock)
