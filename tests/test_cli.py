@@ -120,15 +120,12 @@ def test_usage_errors(capsys: pytest.CaptureFixture[str], argv: list[str]) -> No
         ("mysql://u@h/x", "unsupported database"),
         ("postgresql://nohost.invalid/x", "not known"),
         ("postgresql://postgres@127.0.0.1:1/x", "cannot be reached"),
-        ("", "no database given"),
+        ("sqlite:///relative/missing/folder/x.db", "does not exist"),
     ],
 )
 def test_bad_urls(capsys: pytest.CaptureFixture[str], url: str, expected: str) -> None:
     for argv in (["init"], ["db", "check"], ["officer", "list"]):
         code, _out, err = run(capsys, "--db", url, *argv)
-        if url == "":
-            # An empty --db falls back to the default store: not an error for init.
-            continue
         assert_one_error(code, err, expected)
 
 
