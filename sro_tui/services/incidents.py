@@ -352,6 +352,15 @@ class IncidentService:
             )
             return self._read(session, incident)
 
+    def get_by_number(self, actor: Actor, number: str) -> IncidentRead:
+        """One report by its agency number (e.g. ``SRO-2026-000123``), as ``get``."""
+        wanted = number.strip().upper()
+        with self.ctx.db.read() as session:
+            incident_id = session.scalar(select(Incident.id).where(Incident.number == wanted))
+        if incident_id is None:
+            raise NotFound(f"No incident report numbered {wanted}")
+        return self.get(actor, incident_id)
+
     def missing_compliance(self, actor: Actor, incident_id: int) -> list[ComplianceKind]:
         """The notifications the report calls for that are not recorded yet (a read: audited).
         ``IncidentRead.compliance_missing`` carries the same for a report already loaded."""
