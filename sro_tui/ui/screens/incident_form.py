@@ -12,6 +12,7 @@ import itertools
 from datetime import datetime
 from typing import Any
 
+from pydantic import ValidationError
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -44,12 +45,14 @@ from ...domain.incidents import (
     IncidentUpdate,
     OffenseIn,
     PersonIn,
+    ReviewDecision,
     SupplementCreate,
     required_compliance,
 )
-from ...domain.permissions import may_edit_incident
+from ...domain.permissions import may_edit_incident, may_review
 from ...domain.schools import CategoryRead
 from ...domain.timeparse import TimeParseError, format_local
+from ...domain.validation import field_errors
 from ..forms.base import (
     FieldProblems,
     FormScreen,
@@ -57,11 +60,12 @@ from ..forms.base import (
     location_choices,
     student_search,
 )
+from ..widgets.confirm import ConfirmScreen
 from ..widgets.fields import LabelledField, TimeField
 from ..widgets.header import SroHeader
 from ..widgets.typeahead import Choice, TypeAhead
 
-__all__ = ["IncidentFormScreen", "SupplementScreen"]
+__all__ = ["IncidentFormScreen", "SupplementScreen", "WriteScreen"]
 
 _ids = itertools.count(1)
 
@@ -255,18 +259,18 @@ class PersonRow(Vertical):
         return not self.who.text.strip() and not self.outcomes.selected
 
 
-class ComplianceRow(Horizontal):
-    """A notification the law asks for: marked done, with when."""
+class ComplianceRow(Vertical):
+    """A notification the law asks for: marked done (space), with when (t for now)."""
 
     DEFAULT_CSS = """
     ComplianceRow {
         height: auto;
-    }
-    ComplianceRow > Checkbox {
-        width: 1fr;
+        border-left: thick $warning 50%;
+        padding-left: 1;
+        margin-bottom: 1;
     }
     ComplianceRow > LabelledField {
-        width: 40;
+        width: 60;
     }
     """
 
@@ -285,15 +289,16 @@ class ComplianceRow(Horizontal):
         return {"done": self.done.value, "at": self.at.text}
 
 
-class SupplementScreen(ModalScreen[str | None]):
-    """Write a supplement to an approved report (ctrl+s adds it, Escape cancels)."""
+class WriteScreen(ModalScreen[str | None]):
+    """Write a block of text (ctrl+s takes it, Escape cancels): a supplement, a reviewer's
+    comment. ``required`` is the message shown when it is left empty ("" allows empty)."""
 
     DEFAULT_CSS = """
-    SupplementScreen {
+    WriteScreen {
         align: center middle;
         background: $background 60%;
     }
-    SupplementScreen > Vertical {
+    WriteScreen > Vertical {
         width: 76;
         max-width: 100%;
         height: 18;
@@ -301,40 +306,56 @@ class SupplementScreen(ModalScreen[str | None]):
         background: $surface;
         padding: 0 1;
     }
-    SupplementScreen TextArea {
+    WriteScreen TextArea {
         height: 1fr;
     }
-    SupplementScreen .field-error {
+    WriteScreen .field-error {
         color: $error;
         height: auto;
     }
     """
     AUTO_FOCUS = "TextArea"
     BINDINGS = [
-        Binding("ctrl+s", "add", "Add supplement", priority=True),
+        Binding("ctrl+s", "take", "Done", priority=True),
         Binding("escape", "cancel", "Cancel"),
     ]
 
+    def __init__(self, title: str, *, verb: str = "add", required: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.verb = verb
+        self.required = required
+
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = "Supplement (the report itself stays as approved)"
+            box.border_title = self.title_text
             yield TextArea(soft_wrap=True)
             yield Static("", classes="field-error", markup=False)
-            yield Label("ctrl+s add · esc cancel")
+            yield Label(f"ctrl+s {self.verb} · esc cancel")
 
-    def action_add(self) -> None:
+    def action_take(self) -> None:
         text = self.query_one(TextArea).text
+        error = self.query_one(".field-error", Static)
+        if self.required and not text.strip():
+            error.update(self.required)
+            return
         try:
-            SupplementCreate(text=text)
-        except ValueError:
-            self.query_one(".field-error", Static).update(
-                "Supplement is required: write the correction or addition"
-            )
+            SupplementCreate(text=text or "-")  # the same text rules as every report field
+        except ValidationError as exc:
+            error.update(field_errors(exc, SupplementCreate)[0].message.capitalize())
             return
         self.dismiss(text)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def SupplementScreen() -> WriteScreen:
+    """The supplement dialog of an approved report."""
+    return WriteScreen(
+        "Supplement (the report itself stays as approved)",
+        required="Supplement is required: write the correction or addition",
+    )
 
 
 class IncidentFormScreen(FormScreen):
@@ -352,6 +373,8 @@ class IncidentFormScreen(FormScreen):
         Binding("ctrl+o", "add_offense", "Add category", id="incident.add_offense"),
         Binding("ctrl+t", "add_person", "Add person", id="incident.add_person"),
         Binding("a", "add_supplement", "Add supplement", id="incident.supplement"),
+        Binding("p", "approve", "Approve", id="incident.approve"),
+        Binding("r", "return_report", "Return", id="incident.return"),
         Binding("escape", "leave", "Back", id="incident.leave"),
     ]
 
@@ -699,6 +722,8 @@ class IncidentFormScreen(FormScreen):
                 )
         if record.status is IncidentStatus.APPROVED:
             yield Label("Press a to add a supplement.", classes="field-label")
+        elif record.status is IncidentStatus.SUBMITTED and self.may_review_this():
+            yield Label("Press p to approve, r to return it with a comment.", classes="field-label")
         elif record.status is IncidentStatus.SUBMITTED:
             yield Label("Submitted: waiting for a supervisor's review.", classes="field-label")
 
@@ -726,6 +751,8 @@ class IncidentFormScreen(FormScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "add_supplement":
             return self.record is not None and self.record.status is IncidentStatus.APPROVED
+        if action in ("approve", "return_report"):
+            return self.may_review_this()
         if action in ("submit", "add_offense", "add_person", "save"):
             return self.editable and self.load_problem is None
         return True
@@ -1077,6 +1104,72 @@ class IncidentFormScreen(FormScreen):
             self.run_worker(work, thread=True, group="supplement", exit_on_error=False)
 
         self.app.push_screen(SupplementScreen(), written)
+
+    # -- review (supervisors, on another officer's submitted report) ------------------------------
+
+    def may_review_this(self) -> bool:
+        record = self.record
+        return (
+            record is not None
+            and record.status is IncidentStatus.SUBMITTED
+            and may_review(self.actor)
+            and record.officer_id != self.actor.officer_id
+        )
+
+    def action_approve(self) -> None:
+        if not self.may_review_this():
+            return
+        assert self.record is not None
+        record = self.record
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._review(record.id, approve=True, comment="")
+
+        self.app.push_screen(
+            ConfirmScreen(f"Approve {record.number}? It is locked from then on.", yes="Approve"),
+            answered,
+        )
+
+    def action_return_report(self) -> None:
+        if not self.may_review_this():
+            return
+        assert self.record is not None
+        record = self.record
+
+        def written(comment: str | None) -> None:
+            if comment is not None:
+                self._review(record.id, approve=False, comment=comment)
+
+        self.app.push_screen(
+            WriteScreen(
+                f"Return {record.number}: what needs to change?",
+                verb="return",
+                required="Say what needs to change before returning the report",
+            ),
+            written,
+        )
+
+    def _review(self, incident_id: int, *, approve: bool, comment: str) -> None:
+        def work() -> None:
+            incidents = self.services.incidents
+            try:
+                decision = ReviewDecision(comment=comment)
+                if approve:
+                    result = incidents.approve(self.actor, incident_id, decision)
+                else:
+                    result = incidents.return_for_changes(self.actor, incident_id, decision)
+            except SroError as exc:
+                self.app.call_from_thread(self.handle_error, exc)
+                return
+            self.app.call_from_thread(self._reviewed, result)
+
+        self.run_worker(work, thread=True, group="review", exit_on_error=False)
+
+    def _reviewed(self, record: IncidentRead) -> None:
+        self.notify(f"Incident {record.number} {record.status.value}")
+        self._finished = True
+        self.close_form(record)
 
     def _supplement_added(self, record: IncidentRead) -> None:
         self.notify("Supplement added")
