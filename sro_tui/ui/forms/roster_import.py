@@ -1,0 +1,150 @@
+"""Import a district roster (CSV) from the Students screen, with a progress bar.
+
+The import itself (column matching, one transaction, rejected rows with reasons) is the
+student service's; this dialog asks for the file, runs it in a thread worker and shows the
+report.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, ProgressBar, Static
+
+from ...domain.errors import SroError
+from ...domain.roster import ImportReport
+from ..widgets.fields import LabelledField
+
+__all__ = ["RosterImportScreen"]
+
+MAX_REJECTS_SHOWN = 200
+
+
+class RosterImportScreen(ModalScreen[ImportReport | None]):
+    """Ask for a CSV path, import it, and show what was added, updated and rejected."""
+
+    AUTO_FOCUS = "#roster-path Input"
+    BINDINGS = [Binding("escape", "close", "Close", id="roster.close")]
+
+    DEFAULT_CSS = """
+    RosterImportScreen {
+        align: center middle;
+        background: $background 60%;
+    }
+    RosterImportScreen > #roster-body {
+        width: 76;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    RosterImportScreen ProgressBar {
+        margin: 1 0 0 0;
+    }
+    RosterImportScreen #roster-result {
+        height: auto;
+        max-height: 12;
+    }
+    RosterImportScreen #roster-keys {
+        color: $text-muted;
+        height: 1;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.path = Input(placeholder="/path/to/roster.csv")
+        self.report: ImportReport | None = None
+        self.running = False
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="roster-body") as body:
+            body.border_title = "Import district roster (CSV)"
+            yield LabelledField(
+                "File",
+                self.path,
+                field="path",
+                required=True,
+                hint="headers like Student ID, First Name, Last Name, School, Grade",
+                id="roster-path",
+            )
+            yield ProgressBar(total=None, show_eta=False, id="roster-progress")
+            with VerticalScroll(id="roster-result"):
+                yield Static("", id="roster-summary", markup=False)
+            yield Label("Enter imports · esc closes", id="roster-keys")
+
+    @on(Input.Submitted)
+    def _start(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.running:
+            return
+        field = self.query_one("#roster-path", LabelledField)
+        text = self.path.value.strip()
+        if not text:
+            field.set_error("File is required: type the path of the roster CSV")
+            return
+        path = Path(text).expanduser()
+        if not path.is_file():
+            field.set_error(f"No file at {path}")
+            return
+        field.set_error(None)
+        self.running = True
+        self.query_one("#roster-summary", Static).update("Importing…")
+        self._import(path)
+
+    @work(thread=True, exclusive=True, group="roster-import", exit_on_error=False)
+    def _import(self, path: Path) -> None:
+        app = self.app
+        services = app.services  # type: ignore[attr-defined]
+        actor = app.actor  # type: ignore[attr-defined]
+
+        def progress(done: int, total: int) -> None:
+            app.call_from_thread(self._progress, done, total)
+
+        default_school = getattr(app, "school", None)
+        try:
+            report = services.students.import_roster(
+                actor,
+                path,
+                progress=progress,
+                default_school=default_school.code if default_school else None,
+            )
+        except SroError as exc:
+            app.call_from_thread(self._failed, exc)
+            return
+        app.call_from_thread(self._done, report)
+
+    def _progress(self, done: int, total: int) -> None:
+        self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
+
+    def _failed(self, error: SroError) -> None:
+        self.running = False
+        self.query_one("#roster-path", LabelledField).set_error(error.message)
+        self.query_one("#roster-summary", Static).update("Nothing was changed.")
+
+    def _done(self, report: ImportReport) -> None:
+        self.running = False
+        self.report = report
+        bar = self.query_one(ProgressBar)
+        bar.update(total=max(report.total, 1), progress=max(report.total, 1))
+        lines = [
+            f"{report.total} rows: {report.added} added, {report.updated} updated, "
+            f"{report.unchanged} unchanged, {len(report.rejected)} rejected"
+        ]
+        for rejected in report.rejected[:MAX_REJECTS_SHOWN]:
+            lines.append(f"  {rejected}")
+        if len(report.rejected) > MAX_REJECTS_SHOWN:
+            lines.append(f"  … and {len(report.rejected) - MAX_REJECTS_SHOWN} more")
+        self.query_one("#roster-summary", Static).update("\n".join(lines))
+        self.query_one("#roster-keys", Label).update("esc closes")
+
+    def action_close(self) -> None:
+        if not self.running:
+            self.dismiss(self.report)

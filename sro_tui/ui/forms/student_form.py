@@ -1,0 +1,190 @@
+"""Add or edit a student: district ID, name, school, grade (and nothing more: FERPA keeps
+the rest of a student's record with the school)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Input, Label, Select, Static
+
+from ...domain.errors import SroError
+from ...domain.students import (
+    MAX_GRADE,
+    MIN_GRADE,
+    StudentCreate,
+    StudentRead,
+    StudentUpdate,
+    grade_label,
+)
+from ..widgets.fields import LabelledField
+from .base import FieldProblems, FormModal
+
+__all__ = ["GRADE_OPTIONS", "StudentFormScreen"]
+
+GRADE_OPTIONS = [(grade_label(g), g) for g in range(MIN_GRADE, MAX_GRADE + 1)]
+
+
+class StudentFormScreen(FormModal):
+    """Dismissed with the saved ``StudentRead``, or None."""
+
+    FORM = "student"
+    WHAT = "this student"
+    AUTO_FOCUS = "#student-district-id Input"
+
+    DEFAULT_CSS = (
+        FormModal.DEFAULT_CSS
+        + """
+    StudentFormScreen {
+        align: center middle;
+        background: $background 60%;
+    }
+    StudentFormScreen > #student-body {
+        width: 70;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    StudentFormScreen .row {
+        height: auto;
+    }
+    StudentFormScreen .row > LabelledField {
+        width: 1fr;
+    }
+    StudentFormScreen #student-keys {
+        color: $text-muted;
+        height: 1;
+        width: 1fr;
+    }
+    StudentFormScreen #student-status {
+        height: 1;
+    }
+    """
+    )
+
+    def __init__(self, student_id: int | None = None, draft_id: int | None = None) -> None:
+        super().__init__()
+        self.student_id = student_id
+        self.init_form(draft_id=draft_id, draft_key=f"student-{student_id}" if student_id else None)
+        self.district_id = Input(placeholder="e.g. 100234", max_length=20)
+        self.first_name = Input(max_length=200)
+        self.last_name = Input(max_length=200)
+        self.school = Select[int]([], prompt="School", allow_blank=True)
+        self.grade = Select[int](GRADE_OPTIONS, prompt="Grade", allow_blank=True)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="student-body") as body:
+            body.border_title = "Edit student" if self.student_id else "Add student"
+            yield from self.compose_message()
+            yield LabelledField(
+                "District ID",
+                self.district_id,
+                field="district_id",
+                required=True,
+                id="student-district-id",
+            )
+            with Horizontal(classes="row"):
+                yield LabelledField("Last name", self.last_name, field="last_name", required=True)
+                yield LabelledField(
+                    "First name", self.first_name, field="first_name", required=True
+                )
+            with Horizontal(classes="row"):
+                yield LabelledField("School", self.school, field="school_id")
+                yield LabelledField("Grade", self.grade, field="grade")
+            with Horizontal(id="student-status"):
+                yield Label("ctrl+s save · esc back", id="student-keys")
+                yield Static("", classes="draft-status")
+
+    def on_mount(self) -> None:
+        services = self.services
+        self.school.set_options([(s.name, s.id) for s in services.reference.schools()])
+        payload: dict[str, Any] | None = None
+        if self.draft_id is not None:
+            try:
+                draft = services.drafts.get(self.actor, self.draft_id)
+                self.draft_key = draft.key
+                payload = draft.payload
+            except SroError as exc:
+                self.handle_error(exc)
+        if payload is not None:
+            self.restore(payload)
+        elif self.student_id is not None:
+            try:
+                self._load(services.students.get(self.actor, self.student_id))
+            except SroError as exc:
+                self.handle_error(exc)
+        else:
+            school = getattr(self.app, "school", None)
+            if school is not None:
+                self.school.value = school.id
+        if self.student_id is not None:
+            self.district_id.disabled = True  # the district's key; a new ID is a new student
+            self.call_after_refresh(self.last_name.focus)
+        self.call_after_refresh(self.take_baseline, changed=payload is not None)
+
+    def _load(self, student: StudentRead) -> None:
+        self.district_id.value = student.district_id
+        self.first_name.value = student.first_name
+        self.last_name.value = student.last_name
+        if student.school_id is not None:
+            self.school.value = student.school_id
+        if student.grade is not None:
+            self.grade.value = student.grade
+
+    # -- drafts --------------------------------------------------------------------------------
+
+    def collect(self) -> dict[str, Any]:
+        school = self.school.value
+        grade = self.grade.value
+        return {
+            "student_id": self.student_id,
+            "district_id": self.district_id.value,
+            "first_name": self.first_name.value,
+            "last_name": self.last_name.value,
+            "school_id": None if school is Select.NULL else school,
+            "grade": None if grade is Select.NULL else grade,
+        }
+
+    def restore(self, payload: dict[str, Any]) -> None:
+        self.district_id.value = str(payload.get("district_id", ""))
+        self.first_name.value = str(payload.get("first_name", ""))
+        self.last_name.value = str(payload.get("last_name", ""))
+        if payload.get("school_id") is not None:
+            self.school.value = int(payload["school_id"])
+        if payload.get("grade") is not None:
+            self.grade.value = int(payload["grade"])
+
+    def draft_title(self) -> str:
+        name = f"{self.last_name.value}, {self.first_name.value}".strip(", ")
+        return f"Student — {name or 'new'}"
+
+    # -- save ----------------------------------------------------------------------------------
+
+    def build(self, problems: FieldProblems) -> StudentCreate | StudentUpdate | None:
+        values = self.collect()
+        common = {
+            "first_name": values["first_name"],
+            "last_name": values["last_name"],
+            "school_id": values["school_id"],
+            "grade": values["grade"],
+        }
+        if self.student_id is None:
+            return self.validate_model(
+                StudentCreate, problems, district_id=values["district_id"], **common
+            )
+        return self.validate_model(StudentUpdate, problems, **common)
+
+    def persist(self, data: StudentCreate | StudentUpdate) -> StudentRead:
+        if isinstance(data, StudentCreate):
+            return self.services.students.create(self.actor, data)
+        assert self.student_id is not None
+        return self.services.students.update(self.actor, self.student_id, data)
+
+    def saved(self, result: StudentRead) -> None:
+        self._finished = True
+        self.app.notify(f"Saved {result.display_name} ({result.district_id})")
+        self.close_form(result)

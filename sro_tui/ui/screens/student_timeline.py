@@ -1,0 +1,153 @@
+"""A student's timeline: every incident, mentoring note and referral, newest first.
+
+Each row opens its record with Enter. A confidential note of another officer shows only that
+it exists, by whom and when (the service decides; this screen only shows what it is given).
+Opening the timeline is audited by the service.
+"""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Static
+
+from ...domain.errors import SroError
+from ...domain.students import StudentRead, grade_label
+from ...domain.timeline import TimelineEntry
+from ..widgets.header import SroHeader
+
+__all__ = ["StudentTimelineScreen"]
+
+KIND_LABELS = {"incident": "Incident", "note": "Note", "referral": "Referral"}
+
+
+class StudentTimelineScreen(Screen[None]):
+    """One student's history, in date order (newest first)."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="timeline.back"),
+        Binding("r", "refer", "Refer", id="timeline.refer"),
+        Binding("m", "mentoring_note", "Mentoring note", id="timeline.note"),
+    ]
+
+    DEFAULT_CSS = """
+    StudentTimelineScreen #student-title {
+        height: auto;
+        background: $primary 30%;
+        padding: 0 1;
+        text-style: bold;
+    }
+    StudentTimelineScreen DataTable {
+        height: 1fr;
+    }
+    StudentTimelineScreen #timeline-status {
+        height: 1;
+        color: $text-muted;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, student_id: int) -> None:
+        super().__init__()
+        self.student_id = student_id
+        self.student: StudentRead | None = None
+        self.entries: dict[str, TimelineEntry] = {}
+
+    def compose(self) -> ComposeResult:
+        yield SroHeader("Student timeline")
+        yield Static("Loading…", id="student-title", markup=False)
+        yield DataTable(cursor_type="row", zebra_stripes=True, id="timeline")
+        yield Label("", id="timeline-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Date", key="date", width=16)
+        table.add_column("Kind", key="kind", width=8)
+        table.add_column("What", key="what", width=30)
+        table.add_column("Officer", key="officer", width=18)
+        table.focus()
+        self.load()
+
+    @work(thread=True, exclusive=True, group="timeline", exit_on_error=False)
+    def load(self) -> None:
+        services = self.app.services  # type: ignore[attr-defined]
+        actor = self.app.actor  # type: ignore[attr-defined]
+        try:
+            student = services.students.get(actor, self.student_id)
+            entries = services.students.timeline(actor, self.student_id)
+            schools = {s.id: s.name for s in services.reference.schools(include_inactive=True)}
+        except SroError as exc:
+            self.app.call_from_thread(self._failed, exc)
+            return
+        self.app.call_from_thread(self._show, student, entries, schools)
+
+    def _failed(self, error: SroError) -> None:
+        self.query_one("#student-title", Static).update(f"Could not load: {error.message}")
+
+    def _show(
+        self, student: StudentRead, entries: list[TimelineEntry], schools: dict[int, str]
+    ) -> None:
+        self.student = student
+        grade = f" · grade {grade_label(student.grade)}" if student.grade is not None else ""
+        school = schools.get(student.school_id or 0, "")
+        self.query_one("#student-title", Static).update(
+            f"{student.display_name} · {student.district_id}{grade}"
+            + (f" · {school}" if school else "")
+        )
+        table = self.query_one(DataTable)
+        table.clear()
+        self.entries.clear()
+        tz = self.app.tz  # type: ignore[attr-defined]
+        for entry in entries:
+            key = f"{entry.kind}:{entry.record_id}"
+            self.entries[key] = entry
+            what = entry.title if not entry.summary else f"{entry.title} — {entry.summary}"
+            table.add_row(
+                entry.at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+                KIND_LABELS.get(entry.kind, entry.kind),
+                what,
+                entry.officer_name,
+                key=key,
+            )
+        count = len(entries)
+        self.query_one("#timeline-status", Label).update(
+            f"{count} record(s) · Enter opens · r refer · m mentoring note"
+            if count
+            else "No records for this student yet · r refer · m mentoring note"
+        )
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        entry = self.entries.get(str(event.row_key.value))
+        if entry is None:
+            return
+        if entry.redacted:
+            self.notify("This record is confidential to its author", severity="warning")
+            return
+        if entry.kind == "incident":
+            self.app.open_incident(entry.record_id)  # type: ignore[attr-defined]
+            return
+        opener = getattr(self.app, f"open_{entry.kind}", None)
+        if opener is None:
+            self.notify(f"The {entry.kind} screen is not available yet", severity="warning")
+            return
+        opener(entry.record_id)
+
+    def _open_form(self, name: str, **prefill: object) -> None:
+        opener = getattr(self.app, name, None)
+        if opener is None:
+            self.notify("That form is not available yet", severity="warning")
+            return
+        opener(prefill)
+
+    def action_refer(self) -> None:
+        self._open_form("open_new_referral", student_id=self.student_id)
+
+    def action_mentoring_note(self) -> None:
+        self._open_form("open_new_note", student_ids=[self.student_id])
+
+    def action_back(self) -> None:
+        self.dismiss(None)
