@@ -507,6 +507,39 @@ async def test_list_date_filter_and_new_report_key(
         assert app.screen.incident_id is None
 
 
+async def test_supervisor_sees_all_and_filters_by_category(
+    sqlite_services: Services, ui_officer: Actor, vhs: SchoolRead
+) -> None:
+    sergeant = make_officer(sqlite_services, "2001", "supervisor", ("BHS",))
+    fight = _quick(sqlite_services, ui_officer, vhs)
+    theft = _quick(sqlite_services, ui_officer, vhs, offenses=[OffenseIn(category_code="THEFT")])
+    for incident_id in (fight, theft):
+        sqlite_services.incidents.submit(ui_officer, incident_id)
+    app = FormHost(sqlite_services, sergeant, school=vhs, first=IncidentListScreen)
+    async with app.run_test() as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, IncidentListScreen)
+        from textual.widgets import DataTable
+
+        table = screen.query_one(DataTable)
+        assert table.row_count == 0  # the sergeant's own: none
+        await pilot.press("s", "s")  # own -> school (BHS: none) -> all
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.scope == "all" and table.row_count == 2
+        screen.query_one("#filter-category").query_one("Input").focus()
+        await pilot.press(*"theft", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert table.row_count == 1
+        assert table.get_row_at(0)[0] == sqlite_services.incidents.get(sergeant, theft).number
+        await pilot.press("s")  # all -> own
+        await app.workers.wait_for_complete()
+        assert screen.scope == "own"
+
+
 @pytest.mark.slow
 async def test_list_opens_at_once_on_a_store_with_100k_incidents(
     sqlite_services: Services, ui_officer: Actor, vhs: SchoolRead

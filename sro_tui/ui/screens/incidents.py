@@ -204,8 +204,10 @@ class IncidentListScreen(Screen[None]):
     def on_select_changed(self, _event: Select.Changed) -> None:
         self.reload()
 
-    def on_type_ahead_picked(self, _event: TypeAhead.Picked) -> None:
+    def on_type_ahead_picked(self, event: TypeAhead.Picked) -> None:
         self.reload()
+        if event.choice is not None:
+            self.query_one(DataTable).focus()  # picked: back to the list
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
