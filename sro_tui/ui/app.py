@@ -51,6 +51,15 @@ AREA_SCREENS: dict[str, tuple[str, str]] = {
 }
 AREA_LABELS = {mode: label for mode, _key, label, _text in AREAS}
 
+# Which form reopens a draft, by the draft's form name.
+DRAFT_FORMS: dict[str, tuple[str, str]] = {
+    "incident": ("sro_tui.ui.screens.incident_form", "IncidentFormScreen"),
+    "quick_incident": ("sro_tui.ui.forms.quick_incident", "QuickIncidentScreen"),
+    "student": ("sro_tui.ui.forms.student_form", "StudentFormScreen"),
+    "referral": ("sro_tui.ui.forms.referral_form", "ReferralFormScreen"),
+    "note": ("sro_tui.ui.forms.note_form", "NoteFormScreen"),
+}
+
 
 def load_class(module: str, name: str) -> type | None:
     """A class from a module that may not exist yet (another issue builds it)."""
@@ -371,17 +380,55 @@ class SroApp(App[int]):
         self.push_screen(cls(prefill=data))
 
     def open_draft(self, draft: DraftRead) -> None:
-        if draft.form == "incident":
-            cls = load_class("sro_tui.ui.screens.incident_form", "IncidentFormScreen")
-        elif draft.form == "quick_incident":
-            cls = load_class("sro_tui.ui.forms.quick_incident", "QuickIncidentScreen")
-        else:
+        if draft.form not in DRAFT_FORMS:
             self.notify(f"Drafts of {draft.form!r} open in a later release", severity="warning")
             return
+        cls = load_class(*DRAFT_FORMS[draft.form])
         if cls is None:
             self.push_screen(ComingScreen("This form"))
             return
         self.push_screen(cls(draft_id=draft.id))
+
+    def _push_record(self, what: str, module: str, name: str, *args: Any, **kwargs: Any) -> None:
+        """Push a screen from a module that may not be there yet (another issue builds it)."""
+        if not self.signed_in or self.locked:
+            return
+        cls = load_class(module, name)
+        if cls is None:
+            self.push_screen(ComingScreen(what))
+            return
+        self.push_screen(cls(*args, **kwargs))
+
+    def open_referral(self, referral_id: int) -> None:
+        self._push_record(
+            "The referral screen",
+            "sro_tui.ui.screens.referral_detail",
+            "ReferralScreen",
+            referral_id,
+        )
+
+    def open_new_referral(self, prefill: dict[str, Any] | None = None) -> None:
+        """Refer a student, prefilled (student_id, incident_id / incident_number, note_id)."""
+        self._push_record(
+            "The referral form",
+            "sro_tui.ui.forms.referral_form",
+            "ReferralFormScreen",
+            prefill=dict(prefill or {}),
+        )
+
+    def open_note(self, note_id: int) -> None:
+        self._push_record(
+            "The mentoring note", "sro_tui.ui.screens.note_view", "NoteViewScreen", note_id
+        )
+
+    def open_new_note(self, prefill: dict[str, Any] | None = None) -> None:
+        """A new mentoring note or contact, prefilled (student_ids, kind)."""
+        self._push_record(
+            "The mentoring form",
+            "sro_tui.ui.forms.note_form",
+            "NoteFormScreen",
+            prefill=dict(prefill or {}),
+        )
 
     def open_checklist(self) -> None:
         self.action_go("checklist")

@@ -314,9 +314,9 @@ class TodayScreen(Screen[None]):
         elif row.kind == "incidents":
             app.action_go("incidents")
         elif row.kind == "referral":
-            app.notify("The referral screen comes in a later release (f6)")
+            app.open_referral(row.ref)
         elif row.kind == "note":
-            app.notify("The mentoring screen comes in a later release (f5)")
+            app.open_note(row.ref)
 
     def action_cursor_down(self) -> None:
         self.query_one("#today-list", OptionList).action_cursor_down()

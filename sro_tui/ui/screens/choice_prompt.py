@@ -1,0 +1,56 @@
+"""A small dialog to pick one of a few choices with the arrows and Enter."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+__all__ = ["ChoiceScreen"]
+
+
+class ChoiceScreen(ModalScreen[str | None]):
+    """Dismissed with the chosen value, or None on escape."""
+
+    AUTO_FOCUS = "OptionList"
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    DEFAULT_CSS = """
+    ChoiceScreen {
+        align: center middle;
+        background: $background 60%;
+    }
+    ChoiceScreen > Vertical {
+        width: 50;
+        max-width: 100%;
+        height: auto;
+        border: round $primary;
+        background: $surface;
+        padding: 0 1;
+    }
+    ChoiceScreen OptionList {
+        height: auto;
+        max-height: 12;
+    }
+    """
+
+    def __init__(self, title: str, options: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.options = options
+
+    def compose(self) -> ComposeResult:
+        with Vertical() as box:
+            box.border_title = self.title_text
+            yield OptionList(*[Option(label, id=value) for label, value in self.options])
+            yield Label("arrows pick · Enter chooses · esc cancels", classes="muted")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

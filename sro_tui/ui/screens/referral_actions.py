@@ -1,0 +1,142 @@
+"""What the referral list and the referral screen both do to one referral: move it to its next
+status with a dated note, choose another status, record the parent's consent.
+
+Each asks in a small dialog, calls the referral service in a thread worker, and shows a
+refusal (an illegal move, consent missing) as the service words it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual import work
+
+from ...domain.enums import ConsentStatus, ReferralStatus
+from ...domain.errors import SroError
+from ...domain.referrals import ConsentUpdate, ReferralMove, ReferralRead
+from ...domain.workflow import REFERRAL_TRANSITIONS
+from ..widgets.prompt import PromptScreen
+from .choice_prompt import ChoiceScreen
+
+__all__ = ["ReferralActions"]
+
+
+class ReferralActions:
+    """Mixed into a Screen that knows which referral is meant."""
+
+    def current_referral_id(self) -> int | None:
+        raise NotImplementedError
+
+    def referral_changed(self, referral: ReferralRead) -> None:
+        """Show the referral as it is now."""
+
+    # -- the keys --------------------------------------------------------------------------------
+
+    def action_advance(self) -> None:
+        referral_id = self.current_referral_id()
+        if referral_id is None:
+            return
+
+        def with_note(note: str | None) -> None:
+            if note is not None:
+                self._run(referral_id, "advance", note)
+
+        self.app.push_screen(  # type: ignore[attr-defined]
+            PromptScreen("Next status", "Note for this step (optional), Enter to save:"),
+            with_note,
+        )
+
+    def action_move(self) -> None:
+        referral_id = self.current_referral_id()
+        if referral_id is None:
+            return
+        self._choose_move(referral_id)
+
+    @work(thread=True, group="referral-act", exit_on_error=False)
+    def _choose_move(self, referral_id: int) -> None:
+        app = self.app  # type: ignore[attr-defined]
+        try:
+            referral = app.services.referrals.get(app.actor, referral_id)
+        except SroError as exc:
+            app.call_from_thread(app.notify, exc.message, severity="error")
+            return
+        targets = sorted(REFERRAL_TRANSITIONS[referral.status], key=lambda s: s.value)
+        if not targets:
+            app.call_from_thread(
+                app.notify, f"This referral is {referral.status.value}; it cannot change any more"
+            )
+            return
+        options = [(s.value.capitalize(), s.value) for s in targets]
+
+        def chosen(value: str | None) -> None:
+            if value is None:
+                return
+
+            def with_note(note: str | None) -> None:
+                if note is not None:
+                    self._run(referral_id, "move", note, ReferralStatus(value))
+
+            app.push_screen(PromptScreen(f"Mark {value}", "Note (optional):"), with_note)
+
+        app.call_from_thread(
+            app.push_screen, ChoiceScreen(f"Move from {referral.status.value} to", options), chosen
+        )
+
+    def action_consent(self) -> None:
+        referral_id = self.current_referral_id()
+        if referral_id is None:
+            return
+        options = [
+            ("Yes, consent given today", "yes"),
+            ("No, refused today", "no"),
+            ("Pending (not asked yet)", "pending"),
+        ]
+
+        def chosen(value: str | None) -> None:
+            if value is not None:
+                self._run(referral_id, "consent", "", ConsentStatus(value))
+
+        self.app.push_screen(ChoiceScreen("Parent consent", options), chosen)  # type: ignore[attr-defined]
+
+    # -- the service calls -----------------------------------------------------------------------
+
+    @work(thread=True, group="referral-act", exit_on_error=False)
+    def _run(
+        self,
+        referral_id: int,
+        what: str,
+        note: str,
+        target: ReferralStatus | ConsentStatus | None = None,
+    ) -> None:
+        app = self.app  # type: ignore[attr-defined]
+        services, actor = app.services, app.actor
+        today: date = services.ctx.today()
+        try:
+            if what == "advance":
+                result = services.referrals.advance(actor, referral_id, note=note, on=today)
+            elif what == "move":
+                assert isinstance(target, ReferralStatus)
+                result = services.referrals.move(
+                    actor, referral_id, ReferralMove(to_status=target, on=today, note=note)
+                )
+            else:
+                assert isinstance(target, ConsentStatus)
+                consent_on = None if target is ConsentStatus.PENDING else today
+                result = services.referrals.set_consent(
+                    actor, referral_id, ConsentUpdate(consent=target, consent_on=consent_on)
+                )
+        except SroError as exc:
+            app.call_from_thread(app.notify, exc.message, title="Not changed", severity="error")
+            return
+        except ValueError as exc:  # a note with a character the store cannot hold
+            app.call_from_thread(app.notify, str(exc), title="Not changed", severity="error")
+            return
+        app.call_from_thread(self._changed, result, what)
+
+    def _changed(self, referral: ReferralRead, what: str) -> None:
+        if what == "consent":
+            text = f"Consent: {referral.consent.value}"
+        else:
+            text = f"{referral.student_name}: now {referral.status.value}"
+        self.app.notify(text, title="Referral")  # type: ignore[attr-defined]
+        self.referral_changed(referral)

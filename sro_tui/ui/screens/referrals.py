@@ -1,0 +1,224 @@
+"""Referrals (F6): every open referral with the most overdue follow-up first, a page at a time.
+
+Rows show the status and the next follow-up (overdue ones marked). ``a`` moves the highlighted
+referral to its next status with a dated note; ``x`` chooses another status (declined, no-show,
+closed); Enter opens the referral with its history; ``n`` refers a student. ``o`` switches
+between open referrals and all of them; ``s`` (supervisors) between own and everyone's.
+"""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Static
+from textual.worker import get_current_worker
+
+from ...domain.errors import SroError
+from ...domain.paging import Page
+from ...domain.referrals import ReferralRead
+from ..widgets.header import SroHeader
+from .referral_actions import ReferralActions
+
+__all__ = ["ReferralListScreen"]
+
+PAGE_SIZE = 50
+PREFETCH_ROWS = 10
+
+
+class ReferralListScreen(ReferralActions, Screen[None]):
+    """Referrals by next follow-up, overdue first."""
+
+    AUTO_FOCUS = "#referrals"
+
+    BINDINGS = [
+        Binding("n", "new", "Refer", id="referrals.new"),
+        Binding("a", "advance", "Next status", id="referrals.advance"),
+        Binding("x", "move", "Other status", id="referrals.move"),
+        Binding("c", "consent", "Consent", id="referrals.consent"),
+        Binding("o", "toggle_open", "Open/all", id="referrals.open"),
+        Binding("s", "cycle_scope", "Own/all", id="referrals.scope"),
+        Binding("r", "reload", "Reload", id="referrals.reload", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    ReferralListScreen #referral-title {
+        height: 1;
+        background: $primary 30%;
+        padding: 0 1;
+        text-style: bold;
+    }
+    ReferralListScreen DataTable {
+        height: 1fr;
+    }
+    ReferralListScreen #referral-list-status {
+        height: 1;
+        color: $text-muted;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scope = "own"
+        self.open_only = True
+        self.cursor: str | None = None
+        self.exhausted = False
+        self.loading = False
+        self.generation = 0
+        self.loaded = 0
+
+    def compose(self) -> ComposeResult:
+        yield SroHeader("Referrals")
+        yield Static("", id="referral-title", markup=False)
+        yield DataTable(cursor_type="row", zebra_stripes=True, id="referrals")
+        yield Label("", id="referral-list-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Follow-up", key="follow", width=14)
+        table.add_column("Status", key="status", width=9)
+        table.add_column("Student", key="student", width=22)
+        table.add_column("Program", key="program", width=22)
+        table.add_column("Consent", key="consent", width=7)
+        table.add_column("Referred", key="referred", width=10)
+        self.reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cycle_scope":
+            actor = self.app.actor  # type: ignore[attr-defined]
+            return bool(actor and actor.is_supervisor)
+        return True
+
+    # -- loading ---------------------------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def action_toggle_open(self) -> None:
+        self.open_only = not self.open_only
+        self.reload()
+
+    def action_cycle_scope(self) -> None:
+        self.scope = "all" if self.scope == "own" else "own"
+        self.reload()
+
+    def reload(self) -> None:
+        self.generation += 1
+        self.cursor = None
+        self.exhausted = False
+        self.loaded = 0
+        self.loading = True
+        self.query_one(DataTable).clear()
+        who = "My referrals" if self.scope == "own" else "All referrals"
+        which = "open, soonest follow-up first" if self.open_only else "all statuses"
+        self.query_one("#referral-title", Static).update(f"{who} · {which}")
+        self._fetch(self.generation, None)
+
+    def load_more(self) -> None:
+        if not (self.loading or self.exhausted):
+            self.loading = True
+            self._fetch(self.generation, self.cursor)
+
+    @work(thread=True, group="referral-list", exit_on_error=False)
+    def _fetch(self, generation: int, cursor: str | None) -> None:
+        services = self.app.services  # type: ignore[attr-defined]
+        actor = self.app.actor  # type: ignore[attr-defined]
+        try:
+            page = services.referrals.list(
+                actor, scope=self.scope, open_only=self.open_only, cursor=cursor, limit=PAGE_SIZE
+            )
+        except SroError as exc:
+            self.app.call_from_thread(self._failed, generation, exc)
+            return
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._add_page, generation, page)
+
+    def _failed(self, generation: int, error: SroError) -> None:
+        if generation == self.generation:
+            self.loading = False
+            self.query_one("#referral-list-status", Label).update(
+                f"Could not load: {error.message}"
+            )
+
+    def _add_page(self, generation: int, page: Page[ReferralRead]) -> None:
+        if generation != self.generation:
+            return
+        self.loading = False
+        table = self.query_one(DataTable)
+        today = self.app.services.ctx.today()  # type: ignore[attr-defined]
+        for referral in page.items:
+            table.add_row(*self.cells(referral, today), key=str(referral.id))
+        self.loaded += len(page.items)
+        self.cursor = page.next_cursor
+        self.exhausted = page.next_cursor is None
+        status = self.query_one("#referral-list-status", Label)
+        if not self.loaded:
+            status.update("No referrals here. n refers a student; o shows closed ones too")
+        else:
+            more = "" if self.exhausted else "+"
+            status.update(
+                f"{self.loaded}{more} · Enter opens · a next status · x other · c consent"
+            )
+
+    @staticmethod
+    def cells(referral: ReferralRead, today) -> tuple[str, ...]:
+        follow = referral.next_follow_up_on
+        if follow is None:
+            follow_text = "—"
+        elif follow < today:
+            follow_text = f"{follow:%m-%d} OVERDUE"
+        elif follow == today:
+            follow_text = f"{follow:%m-%d} today"
+        else:
+            follow_text = f"{follow:%Y-%m-%d}"
+        return (
+            follow_text,
+            referral.status.value,
+            referral.student_name,
+            referral.program_name,
+            referral.consent.value,
+            f"{referral.referred_on:%Y-%m-%d}",
+        )
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row >= event.data_table.row_count - PREFETCH_ROWS:
+            self.load_more()
+
+    # -- acting on the highlighted referral ------------------------------------------------------
+
+    def current_referral_id(self) -> int | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return int(row_key.value) if row_key.value is not None else None
+
+    def referral_changed(self, referral: ReferralRead) -> None:
+        table = self.query_one(DataTable)
+        today = self.app.services.ctx.today()  # type: ignore[attr-defined]
+        key = str(referral.id)
+        for column, value in zip(
+            ("follow", "status", "student", "program", "consent", "referred"),
+            self.cells(referral, today),
+            strict=True,
+        ):
+            table.update_cell(key, column, value)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        if event.row_key.value is not None:
+            from .referral_detail import ReferralScreen
+
+            self.app.push_screen(ReferralScreen(int(event.row_key.value)))
+
+    def action_new(self) -> None:
+        from ..forms.referral_form import ReferralFormScreen
+
+        self.app.push_screen(ReferralFormScreen(), lambda result: result and self.reload())
+
+    def on_screen_resume(self) -> None:
+        if self.loaded:
+            self.reload()
