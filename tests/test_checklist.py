@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
 
 import pytest
@@ -157,3 +159,21 @@ def test_only_the_shifts_officer_changes_it(
         services.checklist.mark_done(officer, 987654)
     with pytest.raises(NotFound):
         services.checklist.get_shift(officer, 987654)
+
+
+def test_opening_the_same_shift_at_once_makes_one(services: Services, officer: Actor) -> None:
+    """Two terminals opening the day at the same moment get the same shift, not an error."""
+    school = vhs(services)
+    barrier = threading.Barrier(4)
+
+    def open_it() -> int:
+        barrier.wait(timeout=30)
+        return services.checklist.open_shift(officer, school).id
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        ids = list(pool.map(lambda _: open_it(), range(4)))
+    assert len(set(ids)) == 1
+    assert [s.id for s in services.checklist.shifts_on(officer)] == ids[:1]
+    assert len(services.checklist.get_shift(officer, ids[0]).items) == len(
+        services.reference.checklist_template()
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
@@ -93,3 +95,19 @@ def test_drafts_are_private(
     with pytest.raises(SroError):
         services.drafts.save(SYSTEM_ACTOR, DraftSave(form="incident"))
     assert services.drafts.list(SYSTEM_ACTOR) == []
+
+
+def test_first_saves_at_once_make_one_draft(services: Services, officer: Actor) -> None:
+    barrier = threading.Barrier(4)
+
+    def save(n: int) -> int:
+        barrier.wait(timeout=30)
+        return services.drafts.save(officer, DraftSave(form="incident", payload={"n": n})).id
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        ids = list(pool.map(save, range(4)))
+    assert len(set(ids)) == 1
+    [draft] = services.drafts.list(officer)
+    assert draft.payload["n"] in range(4)
+    creates = [e for e in services.audit.recent() if e.action == "draft.create"]
+    assert len(creates) == 1
