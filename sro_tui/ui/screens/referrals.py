@@ -78,12 +78,12 @@ class ReferralListScreen(ReferralActions, Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("Follow-up", key="follow", width=14)
+        # Fits 80 columns: the referral date and history are on the referral's own screen.
+        table.add_column("Follow-up", key="follow", width=13)
         table.add_column("Status", key="status", width=9)
-        table.add_column("Student", key="student", width=22)
-        table.add_column("Program", key="program", width=22)
+        table.add_column("Student", key="student", width=19)
+        table.add_column("Program", key="program", width=16)
         table.add_column("Consent", key="consent", width=7)
-        table.add_column("Referred", key="referred", width=10)
         self.reload()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -180,7 +180,6 @@ class ReferralListScreen(ReferralActions, Screen[None]):
             referral.student_name,
             referral.program_name,
             referral.consent.value,
-            f"{referral.referred_on:%Y-%m-%d}",
         )
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -201,7 +200,7 @@ class ReferralListScreen(ReferralActions, Screen[None]):
         today = self.app.services.ctx.today()  # type: ignore[attr-defined]
         key = str(referral.id)
         for column, value in zip(
-            ("follow", "status", "student", "program", "consent", "referred"),
+            ("follow", "status", "student", "program", "consent"),
             self.cells(referral, today),
             strict=True,
         ):
