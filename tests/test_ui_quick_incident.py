@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from textual import events
 from textual.widgets import TextArea
 
 from sro_tui.domain.enums import IncidentStatus, PersonRole
@@ -151,6 +152,29 @@ async def test_prefill_from_a_checklist_item(
         assert screen.when.parse() == seen
         assert screen.query_one(TextArea).text == "Parking lot check: "
         assert screen.draft_title() == "Quick incident — no category yet, 07:50"
+
+
+async def test_pasted_control_character_in_the_narrative_is_refused_under_it(
+    sqlite_services: Services, ui_officer: Actor, vhs: SchoolRead
+) -> None:
+    prefill = {"location_code": "PARKING"}
+    app = FormHost(
+        sqlite_services, ui_officer, school=vhs, first=lambda: QuickIncidentScreen(prefill)
+    )
+    async with app.run_test() as pilot:
+        await pilot.press(*"tre", "enter", "tab")
+        screen = app.screen
+        assert isinstance(screen, QuickIncidentScreen)
+        assert app.focused is screen.narrative
+        app.post_message(events.Paste("Bell\x07 rang"))  # as a terminal paste arrives
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        field = screen.query_one("#quick-narrative", LabelledField)
+        assert "control character (U+0007)" in field.error
+        assert screen.narrative.text == "Bell\x07 rang"
+        assert app.focused is screen.narrative
+        assert app.results == []
 
 
 async def test_missing_category_is_reported_under_the_field(
