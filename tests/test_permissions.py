@@ -247,3 +247,33 @@ def test_cli_confidential_note_is_withheld_from_another_officer(
     monkeypatch.setattr("sys.stdin", io.StringIO("not my password\n"))
     assert sro_main([*args, "--as", "1002"]) == 2
     assert "not right" in capsys.readouterr().err
+
+
+def test_cli_another_officers_draft_is_refused(
+    services: Services,
+    officer: Actor,
+    other_officer: Actor,
+    supervisor: Actor,
+    db_url: str,
+    clock: Clock,
+    cli_env: None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys,
+) -> None:
+    incident_id = new_incident(services, officer, clock)
+    number = services.incidents.get(officer, incident_id).number
+    args = ["--db", db_url, "incident", "show", number, "--password-stdin"]
+    monkeypatch.setattr("sys.stdin", io.StringIO(TEST_PASSWORD + "\n"))
+    assert sro_main([*args, "--as", "1002"]) == 2
+    captured = capsys.readouterr()
+    assert "another officer's draft" in captured.err
+    assert NARRATIVE not in captured.out + captured.err
+    denied = last_event(services)
+    assert (denied.action, denied.outcome, denied.badge) == ("incident.read", "denied", "1002")
+    # Once submitted and approved, a colleague at the same school may read it.
+    services.incidents.submit(officer, incident_id)
+    services.incidents.approve(supervisor, incident_id, ReviewDecision())
+    monkeypatch.setattr("sys.stdin", io.StringIO(TEST_PASSWORD + "\n"))
+    assert sro_main([*args, "--as", "1002"]) == 0
+    out = capsys.readouterr().out
+    assert number in out and "approved" in out
