@@ -141,6 +141,7 @@ class FormLogic:
     _finished: bool
     _saving: bool
     _snapshot: tuple[dict[str, Any], str] | None
+    _saves: int
 
     def init_form(self, *, draft_id: int | None = None, draft_key: str | None = None) -> None:
         self.draft_id = draft_id
@@ -152,6 +153,7 @@ class FormLogic:
         self._finished = False
         self._saving = False
         self._snapshot = None
+        self._saves = 0
 
     # -- hooks -------------------------------------------------------------------------------
 
@@ -295,6 +297,7 @@ class FormLogic:
         try:
             with self._draft_lock:
                 result = self.persist(data)
+                self._saves += 1
                 # The record is safe: its draft is no longer needed.
                 if self.draft_id is not None:
                     # A stale draft is harmless (Today still lists it); the record is saved.
@@ -361,22 +364,28 @@ class FormLogic:
         payload = self.collect()
         if payload == self._last_draft:
             return
-        self._write_draft(payload, self.draft_title(), then_close=False)
+        self._write_draft(payload, self.draft_title(), then_close=False, saves=self._saves)
 
     @work(thread=True, group="form-draft", exit_on_error=False)
-    def _write_draft(self, payload: dict[str, Any], title: str, then_close: bool) -> None:
+    def _write_draft(
+        self, payload: dict[str, Any], title: str, then_close: bool, saves: int | None = None
+    ) -> None:
         app = self.app  # type: ignore[attr-defined]
         try:
-            draft = self.write_draft_now(payload, title)
+            draft = self.write_draft_now(payload, title, saves=saves)
         except SroError as exc:
             app.call_from_thread(self._draft_failed, exc, then_close)
             return
         app.call_from_thread(self._draft_written, draft, then_close)
 
-    def write_draft_now(self, payload: dict[str, Any], title: str) -> DraftRead | None:
-        """Write the draft (blocking; from a thread, or on the way out)."""
+    def write_draft_now(
+        self, payload: dict[str, Any], title: str, *, saves: int | None = None
+    ) -> DraftRead | None:
+        """Write the draft (blocking; from a thread, or on the way out). ``saves`` is the
+        record-save count the payload was taken at: a payload from before a save that has
+        since happened is not written (it would bring back a draft the save discarded)."""
         with self._draft_lock:
-            if self._finished:
+            if self._finished or (saves is not None and saves != self._saves):
                 return None
             draft = self.services.drafts.save(
                 self.actor,
@@ -392,7 +401,8 @@ class FormLogic:
             self.set_message("")
         for marker in self.query(".draft-status"):  # type: ignore[attr-defined]
             assert isinstance(marker, Static)
-            marker.update("Draft saved")
+            now = self.services.ctx.now().astimezone(self.services.ctx.tz)
+            marker.update(f"Draft saved {now:%H:%M:%S}" if draft is not None else "")
         if then_close:
             self._finished = True
             self.close_form(None)
