@@ -1,0 +1,496 @@
+"""Write or change a mentoring note or contact: the kind first, then only the fields that kind
+needs (students for a session, class / topic / head count for a lecture, the agency for a
+liaison contact), then when, minutes, topics, the note itself, a follow-up date and whether it
+is confidential.
+
+A FormScreen: ctrl+s saves (``services.notes.create`` / ``update``), errors appear under the
+field at fault (the note's own rules too: "A mentoring needs at least one student" lands
+under Students), and a half-written note is kept as a draft (form name "note").
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static, TextArea
+
+from ...domain.enums import ContactKind, LectureTopic
+from ...domain.errors import SroError
+from ...domain.mentoring import STUDENT_KINDS, NoteCreate, NoteRead
+from ...domain.timeparse import TimeParseError, format_local
+from ..widgets.fields import LabelledField, TimeField
+from ..widgets.header import SroHeader
+from ..widgets.typeahead import Choice, MultiTypeAhead
+from .base import FieldProblems, FormScreen, student_choice, student_search
+
+__all__ = [
+    "KIND_FIELDS",
+    "KIND_OPTIONS",
+    "NoteFormScreen",
+    "kind_label",
+    "model_error_field",
+    "parse_follow_up",
+]
+
+KIND_LABELS: dict[ContactKind, str] = {
+    ContactKind.MENTORING: "Mentoring / advisory session",
+    ContactKind.PARENT: "Parent contact",
+    ContactKind.STAFF: "Staff contact",
+    ContactKind.MEDIATION: "Mediation",
+    ContactKind.SAP_GROUP: "SAP group session",
+    ContactKind.CLASSROOM: "Classroom lecture",
+    ContactKind.STAFF_TRAINING: "Staff training",
+    ContactKind.LIAISON: "Liaison contact",
+}
+KIND_OPTIONS = [(label, kind.value) for kind, label in KIND_LABELS.items()]
+TOPIC_OPTIONS = [(t.value.capitalize(), t.value) for t in LectureTopic]
+
+# The fields each kind shows beyond the ones every note has.
+_STUDENTS = frozenset({"student_ids"})
+KIND_FIELDS: dict[ContactKind, frozenset[str]] = {
+    ContactKind.MENTORING: _STUDENTS | {"with"},
+    ContactKind.PARENT: _STUDENTS,
+    ContactKind.STAFF: _STUDENTS,
+    ContactKind.MEDIATION: _STUDENTS,
+    ContactKind.SAP_GROUP: _STUDENTS,
+    ContactKind.CLASSROOM: frozenset({"class_name", "lecture_topic", "head_count"}),
+    ContactKind.STAFF_TRAINING: frozenset({"head_count"}),
+    ContactKind.LIAISON: frozenset({"agency"}),
+}
+KIND_ONLY_FIELDS = ("student_ids", "with", "class_name", "lecture_topic", "head_count", "agency")
+
+# A rule of the note as a whole (no field name) -> the field it is about, by its wording.
+_MODEL_ERROR_FIELDS = (
+    ("student", "student_ids"),
+    ("class is", "class_name"),
+    ("lecture topic", "lecture_topic"),
+    ("head count", "head_count"),
+    ("agency", "agency"),
+)
+
+
+def kind_label(kind: ContactKind) -> str:
+    return KIND_LABELS.get(kind, kind.value)
+
+
+def model_error_field(message: str) -> str | None:
+    """The field a NoteCreate rule without a field name is about ("A mentoring needs at least
+    one student" -> "student_ids"), or None."""
+    text = message.lower()
+    return next((name for words, name in _MODEL_ERROR_FIELDS if words in text), None)
+
+
+def parse_follow_up(text: str, today: date) -> date | None:
+    """A follow-up day: 2026-09-28, or +N (days from today; "+14", "+3d", "+2 days");
+    empty is none. Raises ValueError with an officer's message."""
+    value = text.strip().lower()
+    if not value:
+        return None
+    if value.startswith("+"):
+        number = value[1:].strip().removesuffix("days").removesuffix("day").rstrip("d").strip()
+        if number.isdigit() and int(number) <= 3660:
+            return today + timedelta(days=int(number))
+        raise ValueError("Follow-up: write +N for N days from today, e.g. +14")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        message = "Follow-up: write a date like 2026-09-28, or +14 for in two weeks"
+        raise ValueError(message) from None
+
+
+def _int_or_none(text: str) -> int | None:
+    text = text.strip()
+    return int(text) if text else None
+
+
+class NoteFormScreen(FormScreen):
+    """A new note (``prefill``: ``student_ids``, ``kind``), a kept draft (``draft_id``) or an
+    own note to change (``note_id``). Dismissed with the saved ``NoteRead``, or None."""
+
+    FORM = "note"
+    WHAT = "this note"
+    AUTO_FOCUS = "#note-kind"
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="note.save", priority=True),
+        Binding("escape", "leave", "Back", id="note.leave"),
+    ]
+
+    DEFAULT_CSS = (
+        FormScreen.DEFAULT_CSS
+        + """
+    NoteFormScreen #note-title {
+        height: 1;
+        background: $primary 30%;
+        padding: 0 1;
+        text-style: bold;
+    }
+    NoteFormScreen #note-body {
+        height: 1fr;
+        padding: 0 1;
+    }
+    NoteFormScreen .row {
+        height: auto;
+    }
+    NoteFormScreen .row > LabelledField {
+        width: 1fr;
+    }
+    NoteFormScreen #field-minutes {
+        width: 12;
+    }
+    NoteFormScreen #field-follow_up_on {
+        width: 26;
+    }
+    NoteFormScreen .row > Checkbox {
+        width: auto;
+        margin-top: 1;
+    }
+    NoteFormScreen #note-with {
+        height: auto;
+    }
+    NoteFormScreen #note-with > Checkbox {
+        width: auto;
+    }
+    NoteFormScreen #note-text {
+        height: 7;
+    }
+    NoteFormScreen #note-buttons {
+        height: auto;
+        margin-top: 1;
+    }
+    NoteFormScreen #note-buttons > Button {
+        margin-right: 1;
+    }
+    NoteFormScreen .draft-status {
+        padding: 0 1;
+    }
+    """
+    )
+
+    def __init__(
+        self,
+        note_id: int | None = None,
+        draft_id: int | None = None,
+        prefill: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__()
+        self.note_id = note_id
+        self.prefill = dict(prefill or {})
+        self.init_form(draft_id=draft_id, draft_key=f"note-{note_id}" if note_id else None)
+        self.record: NoteRead | None = None
+        self.school_id: int | None = None
+        self.from_draft = False
+        self.kind: Select[str] = Select(
+            KIND_OPTIONS, value=ContactKind.MENTORING.value, allow_blank=False, id="note-kind"
+        )
+        self.when = TimeField()
+        self.minutes = Input(placeholder="0", type="integer", max_length=4, id="note-minutes")
+        self.students = MultiTypeAhead(placeholder="name or district ID; Enter adds, Tab moves on")
+        self.with_parent = Checkbox("With parent", compact=True, id="note-with-parent")
+        self.with_staff = Checkbox("With staff", compact=True, id="note-with-staff")
+        self.class_name = Input(placeholder="e.g. Health, period 3", max_length=200)
+        self.lecture_topic: Select[str] = Select(
+            TOPIC_OPTIONS, prompt="Pick a topic", allow_blank=True, id="note-lecture-topic"
+        )
+        self.head_count = Input(placeholder="0", type="integer", max_length=4)
+        self.agency = Input(placeholder="e.g. County Probation", max_length=200)
+        self.topics = Input(placeholder="a few words", max_length=500)
+        self.text = TextArea(soft_wrap=True, id="note-text")
+        self.follow_up = Input(placeholder="YYYY-MM-DD or +14", max_length=20)
+        self.confidential = Checkbox("Confidential (only you can read it)", compact=True)
+
+    # -- layout --------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield SroHeader("Mentoring note")
+        yield Static("New note", id="note-title", markup=False)
+        yield from self.compose_message()
+        with VerticalScroll(id="note-body"):
+            yield LabelledField("Kind", self.kind, field="kind", required=True)
+            yield LabelledField("Students", self.students, field="student_ids")
+            with Horizontal(id="note-with"):
+                yield self.with_parent
+                yield self.with_staff
+            with Horizontal(classes="row"):
+                yield LabelledField("Class", self.class_name, field="class_name", required=True)
+                yield LabelledField(
+                    "Lecture topic", self.lecture_topic, field="lecture_topic", required=True
+                )
+                yield LabelledField(
+                    "Head count", self.head_count, field="head_count", required=True
+                )
+            yield LabelledField("Agency", self.agency, field="agency", required=True)
+            with Horizontal(classes="row"):
+                yield LabelledField("When", self.when, field="occurred_at", required=True)
+                yield LabelledField("Minutes", self.minutes, field="minutes")
+                yield LabelledField(
+                    "Follow-up", self.follow_up, field="follow_up_on", hint="+14: 2 weeks"
+                )
+            yield LabelledField("Topics", self.topics, field="topics")
+            yield LabelledField("Note", self.text, field="text")
+            yield self.confidential
+            with Horizontal(id="note-buttons"):
+                yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
+                yield Button("Back (esc)", id="cancel", compact=True)
+                yield Static("", classes="draft-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        services = self.services
+        self.students.typeahead._search = student_search(services, self.actor)
+        payload: dict[str, Any] | None = None
+        try:
+            if self.draft_id is not None:
+                draft = services.drafts.get(self.actor, self.draft_id)
+                self.draft_key = draft.key
+                payload = dict(draft.payload)
+                if self.note_id is None and payload.get("note_id"):
+                    self.note_id = int(payload["note_id"])
+            if self.note_id is not None:
+                self.record = services.notes.get(self.actor, self.note_id)
+                self.school_id = self.record.school_id
+                self.draft_key = f"note-{self.note_id}"
+                if payload is None:
+                    found = services.drafts.find(self.actor, self.FORM, self.draft_key)
+                    if found is not None:
+                        self.draft_id = found.id
+                        payload = dict(found.payload)
+        except SroError as exc:
+            self.handle_error(exc)
+        if payload is not None:
+            self.from_draft = True
+            self.restore(payload)
+            self.set_message("Your unsaved note was restored from a draft.", error=False)
+        elif self.record is not None:
+            self._load(self.record)
+        else:
+            self._defaults()
+        self._title()
+        self.show_kind_fields()
+        self.call_after_refresh(self.take_baseline, changed=self.from_draft)
+
+    def _title(self) -> None:
+        title = self.query_one("#note-title", Static)
+        if self.record is None:
+            title.update("New note")
+            return
+        day = format_local(self.record.occurred_at, self.services.ctx.tz)
+        title.update(f"Note {self.record.id} · {kind_label(self.record.kind)} · {day}")
+        if self.record.redacted or self.record.officer_id != self.actor.officer_id:
+            self.set_message("Only the note's author can change it.")
+
+    def _defaults(self) -> None:
+        school = getattr(self.app, "school", None)
+        self.school_id = school.id if school is not None else None
+        kind = self.prefill.get("kind")
+        if kind:
+            self.kind.value = ContactKind(str(kind)).value
+        self.when.set_moment(self.when.now())
+        picked = []
+        for student_id in self.prefill.get("student_ids") or []:
+            try:
+                picked.append(student_choice(self.services.students.get(self.actor, student_id)))
+            except SroError as exc:
+                self.handle_error(exc)
+        self.students.set_picked(picked)
+
+    def _load(self, note: NoteRead) -> None:
+        tz = self.services.ctx.tz
+        picked = []
+        for student_id in note.student_ids:
+            try:
+                picked.append(student_choice(self.services.students.get(self.actor, student_id)))
+            except SroError:
+                picked.append(Choice(student_id, f"student {student_id}"))
+        self.restore(
+            {
+                "note_id": note.id,
+                "school_id": note.school_id,
+                "kind": note.kind.value,
+                "when": format_local(note.occurred_at, tz),
+                "minutes": str(note.minutes) if note.minutes else "",
+                "students": [[c.value, c.label, c.detail] for c in picked],
+                "with_parent": note.with_parent,
+                "with_staff": note.with_staff,
+                "class_name": note.class_name,
+                "lecture_topic": note.lecture_topic.value if note.lecture_topic else None,
+                "head_count": "" if note.head_count is None else str(note.head_count),
+                "agency": note.agency,
+                "topics": note.topics,
+                "text": note.text,
+                "follow_up": note.follow_up_on.isoformat() if note.follow_up_on else "",
+                "confidential": note.confidential,
+            }
+        )
+
+    # -- the kind decides the fields -------------------------------------------------------------
+
+    @property
+    def current_kind(self) -> ContactKind:
+        value = self.kind.value
+        return ContactKind(str(value)) if value is not Select.NULL else ContactKind.MENTORING
+
+    def show_kind_fields(self) -> None:
+        """Show the fields the picked kind needs and hide the others (their text stays)."""
+        kind = self.current_kind
+        wanted = KIND_FIELDS.get(kind, frozenset())
+        for name in KIND_ONLY_FIELDS:
+            widget = self.query_one("#note-with") if name == "with" else self.field(name)
+            if widget is not None:
+                widget.display = name in wanted
+        students = self.field("student_ids")
+        if students is not None:
+            mark = " *" if kind in STUDENT_KINDS else ""
+            students.query_one(".field-label", Label).update(f"Students{mark}")
+        head = self.field("head_count")
+        if head is not None:
+            label = "Attendees" if kind is ContactKind.STAFF_TRAINING else "Head count"
+            head.query_one(".field-label", Label).update(f"{label} *")
+        topics = self.field("topics")
+        if topics is not None:
+            label = "Training topic" if kind is ContactKind.STAFF_TRAINING else "Topics"
+            topics.query_one(".field-label", Label).update(label)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select is self.kind:
+            self.show_kind_fields()
+        self.form_changed()
+
+    # -- drafts --------------------------------------------------------------------------------
+
+    def collect(self) -> dict[str, Any]:
+        topic = self.lecture_topic.value
+        return {
+            "note_id": self.note_id,
+            "school_id": self.school_id,
+            "kind": self.current_kind.value,
+            "when": self.when.text,
+            "minutes": self.minutes.value,
+            "students": [[c.value, c.label, c.detail] for c in self.students.picked],
+            "student_text": self.students.typeahead.text,
+            "with_parent": self.with_parent.value,
+            "with_staff": self.with_staff.value,
+            "class_name": self.class_name.value,
+            "lecture_topic": None if topic is Select.NULL else topic,
+            "head_count": self.head_count.value,
+            "agency": self.agency.value,
+            "topics": self.topics.value,
+            "text": self.text.text,
+            "follow_up": self.follow_up.value,
+            "confidential": self.confidential.value,
+        }
+
+    def restore(self, payload: dict[str, Any]) -> None:
+        if payload.get("school_id") is not None:
+            self.school_id = int(payload["school_id"])
+        kind = payload.get("kind") or ContactKind.MENTORING.value
+        self.kind.value = ContactKind(str(kind)).value
+        self.when.text = str(payload.get("when", ""))
+        self.minutes.value = str(payload.get("minutes", "") or "")
+        picked = payload.get("students") or []
+        self.students.set_picked([Choice(int(v), str(lab), str(det)) for v, lab, det in picked])
+        self.students.typeahead.set_choice(None, text=str(payload.get("student_text", "")))
+        self.with_parent.value = bool(payload.get("with_parent"))
+        self.with_staff.value = bool(payload.get("with_staff"))
+        self.class_name.value = str(payload.get("class_name", ""))
+        topic = payload.get("lecture_topic")
+        if topic:
+            self.lecture_topic.value = LectureTopic(str(topic)).value
+        else:
+            self.lecture_topic.clear()
+        self.head_count.value = str(payload.get("head_count", "") or "")
+        self.agency.value = str(payload.get("agency", ""))
+        self.topics.value = str(payload.get("topics", ""))
+        self.text.load_text(str(payload.get("text", "")))
+        self.follow_up.value = str(payload.get("follow_up", ""))
+        self.confidential.value = bool(payload.get("confidential"))
+
+    def draft_title(self) -> str:
+        kind = kind_label(self.current_kind)
+        who = ", ".join(c.label for c in self.students.picked[:2])
+        if self.current_kind is ContactKind.CLASSROOM:
+            who = self.class_name.value.strip()
+        elif self.current_kind is ContactKind.LIAISON:
+            who = self.agency.value.strip()
+        try:
+            moment = self.when.parse()
+        except TimeParseError:
+            moment = None
+        when = format_local(moment, self.when.tz) if moment else self.when.text
+        parts = [p for p in (who, when) if p]
+        return f"Note — {kind}" + (f" ({', '.join(parts)})" if parts else "")
+
+    # -- save ----------------------------------------------------------------------------------
+
+    def build(self, problems: FieldProblems) -> NoteCreate | None:
+        if self.record is not None and self.record.officer_id != self.actor.officer_id:
+            raise SroError("Only the note's author can change it")
+        kind = self.current_kind
+        wanted = KIND_FIELDS.get(kind, frozenset())
+        occurred = None
+        try:
+            occurred = self.when.parse()
+        except TimeParseError as exc:
+            problems.add("occurred_at", f"When: {exc}")
+        minutes = 0
+        try:
+            minutes = _int_or_none(self.minutes.value) or 0
+        except ValueError:
+            problems.add("minutes", "Minutes must be a whole number")
+        head_count = None
+        if "head_count" in wanted:
+            try:
+                head_count = _int_or_none(self.head_count.value)
+            except ValueError:
+                problems.add("head_count", "Head count must be a whole number")
+        follow_up = None
+        try:
+            follow_up = parse_follow_up(self.follow_up.value, self.services.ctx.today())
+        except ValueError as exc:
+            problems.add("follow_up_on", str(exc))
+        if "student_ids" in wanted and self.students.typeahead.text.strip():
+            problems.add(
+                "student_ids", "Pick the student from the list (or clear the text) before saving"
+            )
+        topic = self.lecture_topic.value
+        values: dict[str, Any] = {
+            "kind": kind,
+            "school_id": self.school_id,
+            "occurred_at": occurred or self.when.now(),
+            "minutes": minutes,
+            "student_ids": self.students.values if "student_ids" in wanted else [],
+            "with_parent": self.with_parent.value if "with" in wanted else False,
+            "with_staff": self.with_staff.value if "with" in wanted else False,
+            "topics": self.topics.value,
+            "text": self.text.text,
+            "follow_up_on": follow_up,
+            "confidential": self.confidential.value,
+            "class_name": self.class_name.value.strip() if "class_name" in wanted else "",
+            "lecture_topic": (
+                topic if "lecture_topic" in wanted and topic is not Select.NULL else None
+            ),
+            "head_count": head_count,
+            "agency": self.agency.value.strip() if "agency" in wanted else "",
+        }
+        found = FieldProblems()
+        note = self.validate_model(NoteCreate, found, **values)
+        for name, message in found.items():
+            if name == "form":
+                name = model_error_field(message) or name
+            problems.add(name, message)
+        return None if problems else note
+
+    def persist(self, data: NoteCreate) -> NoteRead:
+        if self.note_id is None:
+            return self.services.notes.create(self.actor, data)
+        return self.services.notes.update(self.actor, self.note_id, data)
+
+    def saved(self, result: NoteRead) -> None:
+        self._finished = True
+        secret = " (confidential)" if result.confidential else ""
+        self.app.notify(f"{kind_label(result.kind)} saved{secret}")
+        self.close_form(result)
