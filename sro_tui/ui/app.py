@@ -223,11 +223,12 @@ class SroApp(App[int]):
     @work(exclusive=True, group="session")
     async def sign_out(self) -> None:
         previous = self.actor
+        self.clear_notifications()
+        # Forms still open write their last draft as they close: the officer is still set.
+        await self._drop_areas()
         self.actor = None
         self.school = None
         self.locked = False
-        self.clear_notifications()
-        await self._drop_areas()
         if previous is not None and self.services is not None:
             self._record(previous, "session.logout")
         if isinstance(self.screen, LoginScreen):
@@ -239,10 +240,10 @@ class SroApp(App[int]):
         """Another officer unlocked the screen: the first is signed out (their drafts stay
         in the store), the second starts a session of their own."""
         previous = self.actor
+        await self._drop_areas()  # the first officer's open forms keep their drafts
         self.actor = None
         self.school = None
         self.locked = False
-        await self._drop_areas()
         if previous is not None:
             self._record(previous, "session.logout", detail="another officer unlocked")
         self.begin_session(actor)
@@ -322,6 +323,8 @@ class SroApp(App[int]):
             return not self.locked
         if not self.signed_in or self.locked:
             return action not in _SESSION_ACTIONS
+        if action in _SUPERVISOR_ACTIONS:
+            return bool(self.actor and self.actor.is_supervisor)
         if action == "go" and parameters and parameters[0] == self.current_mode:
             return True if self._help_on_top() else None  # already there: dimmed
         return True
@@ -357,6 +360,15 @@ class SroApp(App[int]):
 
     def action_quick_incident(self) -> None:
         self.open_quick_incident()
+
+    def action_review(self) -> None:
+        """The supervisor's queue of submitted reports (the service refuses others too)."""
+        self._push_record(
+            "The review queue", "sro_tui.ui.screens.review_queue", "ReviewQueueScreen"
+        )
+
+    def action_audit(self) -> None:
+        self._push_record("The audit trail", "sro_tui.ui.screens.audit", "AuditScreen")
 
     # -- navigation helpers (used by every screen) -----------------------------------------------
 
@@ -439,7 +451,10 @@ _SESSION_ACTIONS = {
     "quick_incident",
     "lock",
     "sign_out",
+    "review",
+    "audit",
 }
+_SUPERVISOR_ACTIONS = {"review", "audit"}
 
 
 def store_problem(exc: BaseException) -> str:

@@ -51,6 +51,15 @@ COMMANDS: tuple[Command, ...] = (
         Command(mode, key, f"go('{mode}')", label, text, footer=key in ("f2", "f3", "f4"))
         for mode, key, label, text in AREAS
     ),
+    Command(
+        "review",
+        "",
+        "review",
+        "Review queue",
+        "Supervisors: submitted reports to approve (v on Today)",
+        False,
+    ),
+    Command("audit", "", "audit", "Audit trail", "Supervisors: who did what, and verify it", False),
     Command("theme", "f10", "toggle_theme", "Light/dark", "Switch between dark and light", False),
     Command("sign_out", "", "sign_out", "Sign out", "Sign out and show the sign-in screen", False),
     Command("quit", "ctrl+q", "quit", "Quit", "Close sro-tui (drafts are kept)"),

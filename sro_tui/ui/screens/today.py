@@ -170,7 +170,7 @@ def load_today(
         count = f"{len(found)}+" if more else str(len(found))
         if found:
             section.rows.append(
-                Row("incidents", None, f"{count} report(s) waiting for your review (f4)")
+                Row("review", None, f"{count} report(s) waiting for your review (v)")
             )
 
     def referrals(section: Section) -> None:
@@ -209,6 +209,7 @@ class TodayScreen(Screen[None]):
         Binding("r", "reload", "Refresh", show=False),
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
+        Binding("v", "app.review", "Review queue", id="today.review"),
     ]
     AUTO_FOCUS = "#today-list"
 
@@ -313,6 +314,8 @@ class TodayScreen(Screen[None]):
             app.open_checklist()
         elif row.kind == "incidents":
             app.action_go("incidents")
+        elif row.kind == "review":
+            app.action_review()
         elif row.kind == "referral":
             app.open_referral(row.ref)
         elif row.kind == "note":

@@ -1,0 +1,209 @@
+"""The audit trail (supervisors and admins): every sign-in, read, change and admin action,
+newest first, a page at a time; ``v`` verifies the hash chain and its signed checkpoint.
+
+Filters: ``/`` asks for a badge, an action or a record (e.g. ``incident 42``). Reading the
+trail is itself audited by the service.
+"""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Static
+from textual.worker import get_current_worker
+
+from ...domain.audit import AuditEventRead
+from ...domain.errors import SroError
+from ...domain.paging import Page
+from ..widgets.header import SroHeader
+from ..widgets.prompt import PromptScreen
+
+__all__ = ["AuditScreen", "parse_audit_filter"]
+
+PAGE_SIZE = 100
+PREFETCH_ROWS = 15
+
+
+def parse_audit_filter(text: str) -> dict[str, str]:
+    """'1001' -> badge; 'login' or 'incident.read' -> action; 'incident 42' -> record."""
+    words = text.split()
+    if not words:
+        return {}
+    if len(words) == 2 and words[1].isdigit():
+        return {"record_type": words[0].lower(), "record_id": words[1]}
+    word = words[0]
+    if word.isalnum() and any(c.isdigit() for c in word):
+        return {"badge": word.upper()}
+    return {"action": word.lower()}
+
+
+class AuditScreen(Screen[None]):
+    """The audit trail, newest first."""
+
+    AUTO_FOCUS = "#audit-table"
+
+    BINDINGS = [
+        Binding("v", "verify", "Verify chain", id="audit.verify"),
+        Binding("slash", "filter", "Filter", id="audit.filter"),
+        Binding("r", "reload", "Reload", id="audit.reload"),
+        Binding("escape", "back", "Back", id="audit.back"),
+    ]
+
+    DEFAULT_CSS = """
+    AuditScreen #audit-title {
+        height: auto;
+        background: $primary 30%;
+        padding: 0 1;
+    }
+    AuditScreen #audit-title.-broken {
+        background: $error 60%;
+    }
+    AuditScreen DataTable {
+        height: 1fr;
+    }
+    AuditScreen #audit-status {
+        height: 1;
+        color: $text-muted;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.filters: dict[str, str] = {}
+        self.cursor: str | None = None
+        self.exhausted = False
+        self.loading = False
+        self.generation = 0
+        self.loaded = 0
+
+    def compose(self) -> ComposeResult:
+        yield SroHeader("Audit trail")
+        yield Static("Newest first · v verifies the chain · / filters", id="audit-title")
+        yield DataTable(cursor_type="row", zebra_stripes=True, id="audit-table")
+        yield Label("", id="audit-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("When (local)", key="at", width=17)
+        table.add_column("Badge", key="badge", width=7)
+        table.add_column("Action", key="action", width=17)
+        table.add_column("Record", key="record", width=14)
+        table.add_column("Outcome", key="outcome", width=8)
+        self.reload()
+
+    # -- loading ---------------------------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def reload(self) -> None:
+        self.generation += 1
+        self.cursor = None
+        self.exhausted = False
+        self.loaded = 0
+        self.loading = True
+        self.query_one(DataTable).clear()
+        self._fetch(self.generation, None)
+
+    def load_more(self) -> None:
+        if not (self.loading or self.exhausted):
+            self.loading = True
+            self._fetch(self.generation, self.cursor)
+
+    @work(thread=True, group="audit-list", exit_on_error=False)
+    def _fetch(self, generation: int, cursor: str | None) -> None:
+        app = self.app
+        try:
+            page = app.services.audit.page(  # type: ignore[attr-defined]
+                app.actor,  # type: ignore[attr-defined]
+                cursor=cursor,
+                limit=PAGE_SIZE,
+                **self.filters,
+            )
+        except SroError as exc:
+            app.call_from_thread(self._failed, generation, exc)
+            return
+        if not get_current_worker().is_cancelled:
+            app.call_from_thread(self._add_page, generation, page)
+
+    def _failed(self, generation: int, error: SroError) -> None:
+        if generation == self.generation:
+            self.loading = False
+            self.query_one("#audit-status", Label).update(error.message)
+
+    def _add_page(self, generation: int, page: Page[AuditEventRead]) -> None:
+        if generation != self.generation:
+            return
+        self.loading = False
+        table = self.query_one(DataTable)
+        tz = self.app.tz  # type: ignore[attr-defined]
+        for event in page.items:
+            record = f"{event.record_type} {event.record_id}".strip()
+            table.add_row(
+                event.at.astimezone(tz).strftime("%m-%d %H:%M:%S.%f")[:17],
+                event.badge,
+                event.action,
+                record,
+                event.outcome.value,
+                key=str(event.id),
+            )
+        self.loaded += len(page.items)
+        self.cursor = page.next_cursor
+        self.exhausted = page.next_cursor is None
+        shown = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in self.filters.items())
+        more = "" if self.exhausted else "+"
+        self.query_one("#audit-status", Label).update(
+            f"{self.loaded}{more} events" + (f" · {shown}" if shown else "")
+        )
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row >= event.data_table.row_count - PREFETCH_ROWS:
+            self.load_more()
+
+    # -- filter and verify -----------------------------------------------------------------------
+
+    def action_filter(self) -> None:
+        def chosen(text: str | None) -> None:
+            if text is not None:
+                self.filters = parse_audit_filter(text)
+                self.reload()
+
+        self.app.push_screen(
+            PromptScreen(
+                "Filter the audit trail",
+                "A badge (1001), an action (login, incident.read) or a record (incident 42); "
+                "empty shows all:",
+            ),
+            chosen,
+        )
+
+    def action_verify(self) -> None:
+        self.query_one("#audit-title", Static).update("Verifying the chain…")
+        self._verify()
+
+    @work(thread=True, exclusive=True, group="audit-verify", exit_on_error=False)
+    def _verify(self) -> None:
+        app = self.app
+        try:
+            report = app.services.audit.verify(app.actor)  # type: ignore[attr-defined]
+        except SroError as exc:
+            app.call_from_thread(self._verified, False, exc.message)
+            return
+        if report.ok:
+            text = f"Chain verified: {report.count} events intact. {report.checkpoint_note}"
+        else:
+            text = f"CHAIN BROKEN at event {report.first_bad_id}: {report.problem}"
+        app.call_from_thread(self._verified, report.ok, text.strip())
+
+    def _verified(self, ok: bool, text: str) -> None:
+        title = self.query_one("#audit-title", Static)
+        title.update(text)
+        title.set_class(not ok, "-broken")
+        self.reload()  # the check itself is now the newest event
