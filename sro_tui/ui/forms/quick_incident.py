@@ -131,7 +131,7 @@ class QuickIncidentScreen(FormModal):
         services = self.services
         self.category.set_choices(category_choices(services))
         self.location.set_choices(location_choices(services))
-        self.students.typeahead._search = student_search(services, self.actor)
+        self.students.typeahead.set_search(student_search(services, self.actor))
         self._pick_school()
         payload: dict[str, Any] | None = None
         if self.draft_id is not None:

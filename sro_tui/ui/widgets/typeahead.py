@@ -227,6 +227,10 @@ class TypeAhead(Vertical):
     def set_choices(self, choices: Sequence[Choice]) -> None:
         self._choices = list(choices)
 
+    def set_search(self, search: Callable[[str], list[Choice]] | None) -> None:
+        """Search with this function (in a thread worker) instead of the fixed choices."""
+        self._search = search
+
     def set_choice(self, choice: Choice | None, *, text: str | None = None) -> None:
         """Show ``choice`` as picked (or clear it; ``text`` then stays typed)."""
         self._choice = choice
