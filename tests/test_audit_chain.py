@@ -115,6 +115,13 @@ def test_the_store_refuses_update_and_delete(services: Services, clock: Clock) -
     assert services.audit.check_chain().ok
 
 
+def test_an_event_in_a_read_transaction_is_refused(services: Services) -> None:
+    """A read transaction is rolled back at its end: an event there would be lost."""
+    with pytest.raises(RuntimeError, match="write transaction"), services.db.read() as session:
+        services.audit.record(session, SYSTEM_ACTOR, "test.lost")
+    assert all(e.action != "test.lost" for e in services.audit.recent())
+
+
 def test_an_edited_event_is_named(services: Services, clock: Clock) -> None:
     ids = append(services, 5, clock)
     sql = "UPDATE audit_events SET detail = 'nothing to see' WHERE id = :i"

@@ -31,6 +31,7 @@ from ..domain.officers import Actor
 from ..domain.paging import Page, clamp_limit, decode_cursor, encode_cursor
 from ..domain.permissions import may_read_audit
 from ..domain.trust import AuditCheckpoint, ChainReport
+from ..store.db import WRITE_OPTION
 from ..store.models import AuditEvent, Setting
 from .context import ServiceContext
 
@@ -228,7 +229,10 @@ class AuditTrail:
 
         ``detail`` must not carry record content (names, narrative): only what was done.
         """
-        if session.bind is not None and session.get_bind().dialect.name == "postgresql":
+        if not session.connection().get_execution_options().get(WRITE_OPTION):
+            # A read transaction is rolled back at its end: the event would be lost.
+            raise RuntimeError("audit events are appended in a write transaction (db.write())")
+        if session.get_bind().dialect.name == "postgresql":
             session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_ADVISORY_LOCK})
         prev = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
         event = AuditEvent(
