@@ -179,3 +179,40 @@ async def test_refer_from_a_student_timeline_prefills_the_student(
         form = app.screen
         assert isinstance(form, ReferralFormScreen)
         assert form.student.value == student.id
+
+
+async def test_refer_from_an_incident_with_one_key(sqlite_services: Services, clock: Clock) -> None:
+    from sro_tui.domain.incidents import IncidentCreate, OffenseIn, PersonIn
+
+    officer = make_officer(sqlite_services, "1001")
+    student = add_student(sqlite_services, officer)
+    vhs = sqlite_services.reference.school_by_code("VHS").id
+    incident = sqlite_services.incidents.create(
+        officer,
+        IncidentCreate(
+            school_id=vhs,
+            occurred_at=clock.now - timedelta(hours=1),
+            location_code="GYM",
+            offenses=[OffenseIn(category_code="FIGHT")],
+            people=[PersonIn(role="suspect", student_id=student.id)],
+            narrative="Fight in the gym.",
+        ),
+    )
+    app = make_app(sqlite_services, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot)
+        app.open_incident(incident.id)
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, ReferralFormScreen)
+        assert form.student.value == student.id
+        assert form.incident.value == incident.number
+        form.program.value = "ANGER"
+        form.reason.focus()
+        await type_text(pilot, "Second fight this term")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    referral = sqlite_services.referrals.list(officer).items[0]
+    assert (referral.student_id, referral.incident_id) == (student.id, incident.id)

@@ -375,6 +375,7 @@ class IncidentFormScreen(FormScreen):
         Binding("a", "add_supplement", "Add supplement", id="incident.supplement"),
         Binding("p", "approve", "Approve", id="incident.approve"),
         Binding("r", "return_report", "Return", id="incident.return"),
+        Binding("ctrl+r", "refer", "Refer student", id="incident.refer"),
         Binding("escape", "leave", "Back", id="incident.leave"),
     ]
 
@@ -753,6 +754,8 @@ class IncidentFormScreen(FormScreen):
             return self.record is not None and self.record.status is IncidentStatus.APPROVED
         if action in ("approve", "return_report"):
             return self.may_review_this()
+        if action == "refer":
+            return self.record is not None and any(p.student_id for p in self.record.people)
         if action in ("submit", "add_offense", "add_person", "save"):
             return self.editable and self.load_problem is None
         return True
@@ -1081,6 +1084,36 @@ class IncidentFormScreen(FormScreen):
         self._finished = True
         self.notify(f"Incident {result.number} submitted for review")
         self.close_form(result)
+
+    def action_refer(self) -> None:
+        """Refer a student of this (saved) report: the referral form opens prefilled with the
+        student and the link to the report; with several students, pick one first."""
+        record = self.record
+        if record is None:
+            return
+        students = [p for p in record.people if p.student_id]
+        if not students:
+            self.notify("No student is named in this report", severity="warning")
+            return
+
+        def refer(student_id: int | str | None) -> None:
+            if student_id is None:
+                return
+            self.app.open_new_referral(  # type: ignore[attr-defined]
+                {
+                    "student_id": int(student_id),
+                    "incident_id": record.id,
+                    "incident_number": record.number,
+                }
+            )
+
+        if len(students) == 1:
+            refer(students[0].student_id)
+            return
+        from .choice_prompt import ChoiceScreen
+
+        options = [(f"{p.name} ({p.role.value})", str(p.student_id)) for p in students]
+        self.app.push_screen(ChoiceScreen("Refer which student?", options), refer)
 
     def action_add_supplement(self) -> None:
         record = self.record
