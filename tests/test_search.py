@@ -333,3 +333,31 @@ def test_referrals_follow_their_read_rule(services: Services, officer: Actor) ->
     referral = add_referral(services, officer, student, "Counseling after bereavement")
     assert ids(services.search.search(same_school, "bereave"), SearchKind.REFERRAL) == {referral}
     assert services.search.search(elsewhere, "bereave", kinds={"referral"}) == []
+
+
+def test_common_and_sparse_words_take_every_path(
+    services: Services, officer: Actor, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL: small bounds make the probe, the walk and the sparse fallback all run."""
+    from sro_tui.services import search as search_module
+
+    monkeypatch.setattr(search_module, "PG_PROBE", 5)
+    monkeypatch.setattr(search_module, "PG_CHUNK", 4)
+    monkeypatch.setattr(search_module, "PG_WALK_CHUNKS", 2)
+    made = []
+    for n in range(30):
+        words = "beta" + (" alpha" if n < 10 else "") + (" gamma" if n % 10 == 0 else "")
+        made.append(add_incident(services, officer, words, occurred_at=clock.now))
+        clock.advance(minutes=1)
+    newest = list(reversed(made))
+    # Dense: found by walking the newest rows.
+    assert [h.record_id for h in services.search.search(officer, "beta", limit=6)] == newest[:6]
+    # Common (10 > probe) but only among the oldest: the walk gives up, the fallback finds them.
+    alpha = [h.record_id for h in services.search.search(officer, "alpha", limit=6)]
+    assert alpha == list(reversed(made[:10]))[:6]
+    # Rare (3 < probe): from the probe alone.
+    assert [h.record_id for h in services.search.search(officer, "gamma")] == [
+        made[20],
+        made[10],
+        made[0],
+    ]

@@ -21,7 +21,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, column, false, literal, or_, select, table, text, true
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    column,
+    false,
+    literal,
+    or_,
+    select,
+    table,
+    text,
+    true,
+    tuple_,
+)
 from sqlalchemy.orm import Session
 
 from ..domain.enums import IncidentStatus
@@ -47,6 +59,8 @@ from .context import ServiceContext
 
 DEFAULT_LIMIT = 30
 PG_PROBE = 2000  # see _Matcher._postgres_rows
+PG_CHUNK = 500
+PG_WALK_CHUNKS = 20
 MAX_LIMIT = 200
 
 # Expressions indexed by migration 0003 on PostgreSQL: queries must use them verbatim.
@@ -149,7 +163,7 @@ class SearchService:
             SearchKind.INCIDENT,
             Incident.id,
             allowed,
-            order=(Incident.occurred_at.desc(), Incident.id.desc()),
+            keys=(Incident.occurred_at, Incident.id),
         )
         if number:
             by_number = (
@@ -210,7 +224,7 @@ class SearchService:
             SearchKind.NOTE,
             Note.id,
             and_(visible, text_readable),
-            order=(Note.occurred_at.desc(), Note.id.desc()),
+            keys=(Note.occurred_at, Note.id),
         )
         hits = []
         for r in rows:
@@ -261,9 +275,7 @@ class SearchService:
             .join(Officer, Officer.id == Referral.referred_by_id)
             .where(visible)
         )
-        rows = matcher.rows(
-            base, SearchKind.REFERRAL, Referral.id, visible, order=(Referral.id.desc(),)
-        )
+        rows = matcher.rows(base, SearchKind.REFERRAL, Referral.id, visible, keys=(Referral.id,))
         return [
             SearchHit(
                 kind=SearchKind.REFERRAL,
@@ -286,9 +298,7 @@ class SearchService:
             Student.grade,
             Student.updated_at,
         )
-        rows = matcher.rows(
-            base, SearchKind.STUDENT, Student.id, true(), order=(Student.id.desc(),)
-        )
+        rows = matcher.rows(base, SearchKind.STUDENT, Student.id, true(), keys=(Student.id,))
         if number:
             by_id = (
                 base.where(
@@ -331,10 +341,10 @@ class _Matcher:
         id_column: Any,
         allowed: ColumnElement[bool],
         *,
-        order: Iterable[Any],
+        keys: tuple[Any, ...],
     ) -> list[Any]:
-        """``base`` (which already applies ``allowed``) narrowed to the matches, newest
-        ``limit`` of them."""
+        """``base`` (which already applies ``allowed``) narrowed to the matches: the newest
+        ``limit`` of them. ``keys``: the indexed time order, ending with the id."""
         if self.sqlite:
             name = FTS_TABLES[kind]
             fts = table(name, column("rowid"), column(name))
@@ -345,7 +355,11 @@ class _Matcher:
                 .limit(self.limit)
             )
             return list(self.session.execute(statement).all())
-        return self._postgres_rows(base, kind, id_column, allowed, order)
+        return self._postgres_rows(base, kind, id_column, allowed, keys)
+
+    def _set(self, **settings: str) -> None:
+        for name, value in settings.items():
+            self.session.execute(text(f"SET LOCAL {name} = {value}"))
 
     def _postgres_rows(
         self,
@@ -353,29 +367,64 @@ class _Matcher:
         kind: SearchKind,
         id_column: Any,
         allowed: ColumnElement[bool],
-        order: Iterable[Any],
+        keys: tuple[Any, ...],
     ) -> list[Any]:
-        """Two bounded steps. Left to itself the planner walks the time index backwards and
-        tests every row for a rare word (seconds on a large table). So first the GIN index
-        alone (bitmap scan forced) collects at most PG_PROBE matching ids: if that is all of
-        them, the newest are picked among those few. A word with more matches than that is
-        common, and walking the time index newest first finds ``limit`` of them quickly."""
+        """Bounded steps whose plans do not depend on the planner's statistics:
+
+        1. The GIN index alone (bitmap scan forced) collects at most PG_PROBE matching ids.
+           Fewer: that is every match (a rare word), and the newest are picked among them.
+        2. Otherwise the word is common: walk the readable rows newest first through the
+           time index, PG_CHUNK at a time, testing each chunk's rows for the words, until
+           ``limit`` matched (at most PG_WALK_CHUNKS chunks).
+        3. A word common in all but sparse among the newest rows: collect its matches
+           through the GIN index and keep the newest (few enough, being sparse).
+        """
         match = text(f"{PG_VECTORS[kind]} @@ to_tsquery('simple', :tsq)").bindparams(
             tsq=tsquery(self.query)
         )
-        self.session.execute(text("SET LOCAL enable_seqscan = off"))
-        self.session.execute(text("SET LOCAL enable_indexscan = off"))
+        newest_first = [k.desc() for k in keys]
+        self._set(enable_seqscan="off", enable_indexscan="off")
         try:
             probe = select(id_column).where(match, allowed).limit(PG_PROBE)
             found = list(self.session.scalars(probe))
         finally:
-            self.session.execute(text("SET LOCAL enable_seqscan = on"))
-            self.session.execute(text("SET LOCAL enable_indexscan = on"))
-        if not found:
-            return []
-        few = len(found) < PG_PROBE
-        statement = base.where(id_column.in_(found) if few else match)
-        return list(self.session.execute(statement.order_by(*order).limit(self.limit)).all())
+            self._set(enable_seqscan="on", enable_indexscan="on")
+        if len(found) < PG_PROBE:
+            if not found:
+                return []
+            statement = base.where(id_column.in_(found)).order_by(*newest_first)
+            return list(self.session.execute(statement.limit(self.limit)).all())
+
+        rows: list[Any] = []
+        last: tuple[Any, ...] | None = None
+        for _ in range(PG_WALK_CHUNKS):
+            walk = select(*keys).where(allowed).order_by(*newest_first).limit(PG_CHUNK)
+            if last is not None:
+                before = tuple_(
+                    *(literal(v, type_=k.type) for k, v in zip(keys, last, strict=True))
+                )
+                walk = walk.where(tuple_(*keys) < before)
+            # The time index in order, whatever the statistics say.
+            self._set(enable_bitmapscan="off", enable_seqscan="off", enable_sort="off")
+            try:
+                chunk = self.session.execute(walk).all()
+            finally:
+                self._set(enable_bitmapscan="on", enable_seqscan="on", enable_sort="on")
+            if not chunk:
+                return rows
+            ids = [row[-1] for row in chunk]
+            statement = base.where(id_column.in_(ids), match).order_by(*newest_first)
+            rows += self.session.execute(statement.limit(self.limit - len(rows))).all()
+            if len(rows) >= self.limit:
+                return rows
+            last = tuple(chunk[-1])
+
+        self._set(enable_seqscan="off", enable_indexscan="off")
+        try:
+            statement = base.where(match).order_by(*newest_first).limit(self.limit)
+            return list(self.session.execute(statement).all())
+        finally:
+            self._set(enable_seqscan="on", enable_indexscan="on")
 
 
 def _unique_by_id(rows: Iterable[Any]) -> list[Any]:
