@@ -6,8 +6,14 @@ matching rows, newest first, and never ranks every match of a common word.
 - SQLite: FTS5 tables (migration 0003) queried by rowid descending, which FTS5 walks in
   index order and stops after ``limit`` rows. Rowids are the records' ids, so "newest" means
   most recently entered.
-- PostgreSQL: the GIN indexes on to_tsvector('simple', accents folded) filter, ordered by
-  the record's indexed time (incidents and notes by occurred_at, id) with a LIMIT.
+- PostgreSQL: GIN indexes on to_tsvector('simple', accents folded), newest by the record's
+  indexed time (incidents and notes by occurred_at, id; referrals and students by id). A
+  rare word is collected through the GIN index; a common one is found by walking the time
+  index newest first in chunks (see ``_Matcher._postgres_rows``), so that neither asks the
+  planner to sort every match.
+
+Every search is audited as ``search.run`` with the number of hits and the kinds, never the
+words. (A screen that searches as the officer types writes one event per search.)
 
 The hits of all kinds are then merged by their time, newest first. Permissions are part of
 each query: incidents per ``may_read_incident``; notes: an officer's own (all for
