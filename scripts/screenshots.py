@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import sys
 import tempfile
@@ -20,6 +21,7 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
+from textual.worker import WorkerCancelled
 
 from sro_tui.config import Settings
 from sro_tui.domain.officers import SYSTEM_ACTOR, OfficerCreate
@@ -57,7 +59,8 @@ def build_store(folder: Path) -> Services:
 
 async def settle(pilot: Pilot[object]) -> None:
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        with contextlib.suppress(WorkerCancelled):  # a closed screen took its workers
+            await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 
 

@@ -244,3 +244,29 @@ def test_idle_timer_reset_after_minutes_is_bounded() -> None:
     from sro_tui.config import MAX_IDLE_LOCK_MINUTES
 
     assert timedelta(minutes=MAX_IDLE_LOCK_MINUTES) <= timedelta(minutes=30)
+
+
+async def test_first_officers_open_form_is_kept_as_a_draft_when_another_unlocks(
+    sqlite_services: Services, clock: Clock
+) -> None:
+    first = make_officer(sqlite_services, "1001")
+    make_officer(sqlite_services, "1002")
+    app = make_app(sqlite_services, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot)
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "QuickIncidentScreen"
+        await type_text(pilot, "tre")
+        await pilot.pause()
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert isinstance(app.screen, LockScreen)
+        app.screen.query_one("#lock-badge", Input).value = "1002"
+        await type_text(pilot, TEST_PASSWORD)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SchoolPickScreen)
+        assert app.actor is not None and app.actor.badge == "1002"
+    drafts = sqlite_services.drafts.list(first)
+    assert [d.form for d in drafts] == ["quick_incident"]

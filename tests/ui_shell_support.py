@@ -3,7 +3,10 @@ officer types, wait for the workers (never sleep)."""
 
 from __future__ import annotations
 
+import contextlib
+
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from sro_tui.config import Settings
 from sro_tui.services.registry import Services
@@ -20,7 +23,8 @@ def make_app(services: Services, clock: Clock, **settings: object) -> SroApp:
 async def settle(pilot: Pilot[object]) -> None:
     """Let workers finish and their results reach the screen."""
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        with contextlib.suppress(WorkerCancelled):  # a closed screen took its workers
+            await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 
 

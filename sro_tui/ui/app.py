@@ -207,6 +207,23 @@ class SroApp(App[int]):
         self.school = school
         self.switch_mode("today")
         self.refresh_bindings()
+        self._auto_backup()
+
+    @work(thread=True, group="backup", name="automatic backup", exit_on_error=False)
+    def _auto_backup(self) -> None:
+        """Today's automatic backup of a SQLite store, once a day, never in the way: a
+        failure is a warning; a PostgreSQL store is skipped (the service returns None)."""
+        if self.services is None:
+            return
+        try:
+            self.services.backup.auto_backup()
+        except Exception as exc:
+            message = exc.message if isinstance(exc, SroError) else store_problem(exc)
+            self.call_from_thread(
+                self.notify,
+                f"Today's automatic backup was not made: {message}",
+                severity="warning",
+            )
 
     async def _drop_areas(self) -> None:
         """Close every area's screens (a new officer starts with fresh ones)."""
@@ -370,6 +387,18 @@ class SroApp(App[int]):
     def action_audit(self) -> None:
         self._push_record("The audit trail", "sro_tui.ui.screens.audit", "AuditScreen")
 
+    def action_search(self) -> None:
+        """Search everything the officer may read (ctrl+f from any screen)."""
+        from .screens.search import SearchScreen
+
+        if isinstance(self.screen, SearchScreen):
+            self.screen.focus_query()
+            return
+        self._push_record("Search", "sro_tui.ui.screens.search", "SearchScreen")
+
+    def action_export(self) -> None:
+        self._push_record("Export", "sro_tui.ui.screens.export", "ExportScreen")
+
     # -- navigation helpers (used by every screen) -----------------------------------------------
 
     def open_incident(self, incident_id: int) -> None:
@@ -453,6 +482,8 @@ _SESSION_ACTIONS = {
     "sign_out",
     "review",
     "audit",
+    "search",
+    "export",
 }
 _SUPERVISOR_ACTIONS = {"review", "audit"}
 
