@@ -79,6 +79,24 @@ async def test_trespass_warning_in_the_documented_keystrokes(
     assert sqlite_services.drafts.list(ui_officer) == []
 
 
+async def test_first_incident_of_a_new_officer_in_the_documented_keystrokes(
+    sqlite_services: Services, ui_officer: Actor, vhs: SchoolRead
+) -> None:
+    """No earlier incident to take the location from: the front office is assumed, so the
+    documented keys still save."""
+    app = FormHost(sqlite_services, ui_officer, school=vhs)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        for key in keys_of(NARRATIVE):
+            await pilot.press(key)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        [created] = app.results
+    record = sqlite_services.incidents.get(ui_officer, created.id)
+    assert record.location_code == "OFFICE"
+    assert record.narrative == NARRATIVE
+
+
 async def test_location_defaults_to_the_last_one_and_students_can_be_added(
     sqlite_services: Services, ui_officer: Actor, vhs: SchoolRead
 ) -> None:

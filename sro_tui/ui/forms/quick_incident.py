@@ -40,6 +40,9 @@ QUICK_INCIDENT_KEYS: list[tuple[str, str]] = [
 """The fastest way to log a trespass warning, as the help screen shows it (and the test
 presses it). ``…`` stands for the narrative text."""
 
+FIRST_USE_LOCATION = "OFFICE"
+"""Where a quick incident happens when the officer has logged none yet (a reference code)."""
+
 QUICK_ROLE = PersonRole.SUSPECT
 """The role students named in a quick incident get (the full form changes it)."""
 
@@ -171,6 +174,9 @@ class QuickIncidentScreen(FormModal):
                 code = self.services.incidents.last_location_code(self.actor)
             except SroError:
                 code = None
+        if not code and self.location.find_choice(FIRST_USE_LOCATION) is not None:
+            # An officer's first incident: the terminal is usually in the front office.
+            code = FIRST_USE_LOCATION
         if code:
             self.location.set_choice(self.location.find_choice(code), text=code)
         occurred = self.prefill.get("occurred_at")
