@@ -60,6 +60,15 @@ COMMANDS: tuple[Command, ...] = (
         False,
     ),
     Command("audit", "", "audit", "Audit trail", "Supervisors: who did what, and verify it", False),
+    Command(
+        "search",
+        "ctrl+f",
+        "search",
+        "Search",
+        "Find incidents, notes, referrals and students as you type",
+        False,
+    ),
+    Command("export", "", "export", "Export", "Records from a date range to CSV or JSON", False),
     Command("theme", "f10", "toggle_theme", "Light/dark", "Switch between dark and light", False),
     Command("sign_out", "", "sign_out", "Sign out", "Sign out and show the sign-in screen", False),
     Command("quit", "ctrl+q", "quit", "Quit", "Close sro-tui (drafts are kept)"),
@@ -73,7 +82,14 @@ def command_named(name: str) -> Command:
 def app_bindings() -> list[BindingType]:
     """The app's BINDINGS, from the table."""
     return [
-        Binding(c.key, c.action, c.label, show=c.footer, id=c.id, priority=c.name == "lock")
+        Binding(
+            c.key,
+            c.action,
+            c.label,
+            show=c.footer,
+            id=c.id,
+            priority=c.name in ("lock", "search"),  # ctrl+f also from inside a text field
+        )
         for c in COMMANDS
         if c.key
     ]

@@ -34,7 +34,7 @@ class StudentListScreen(Screen[None]):
         Binding("a", "add", "Add student", id="students.add"),
         Binding("e", "edit", "Edit", id="students.edit"),
         Binding("i", "import_roster", "Import roster", id="students.import"),
-        Binding("slash,ctrl+f", "search", "Search", id="students.search"),
+        Binding("slash", "search", "Search", id="students.search"),
         Binding("escape", "back", "Back", id="students.back"),
     ]
 

@@ -1,0 +1,505 @@
+"""Reports (F8): the daily shift report, the monthly activity report, the school year to date
+(with a chart of counts by month) and the federal counts, shown on screen and saved as PDF,
+CSV, Markdown or JSON.
+
+``d`` / ``m`` / ``y`` / ``f`` pick the report, ``p`` / ``n`` step to the previous / next day,
+month or school year, ``g`` goes to one. Supervisors choose an officer (``o``, by badge) or a
+school (``c``); an officer's reports are always their own. ``s`` saves the report shown to a
+file (the format, then the path), ``x`` exports records. Reports and saving run off the UI
+thread. Statistics carry no names: the report service builds them that way.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Label, Markdown, Static
+from textual_plotext import PlotextPlot
+
+from ...domain.errors import SroError
+from ...domain.reports import (
+    FederalCounts,
+    ReportFormat,
+    YtdReport,
+    add_months,
+    month_key,
+    parse_month,
+    parse_school_year,
+    school_year_for_day,
+    school_year_label,
+)
+from ..widgets.header import SroHeader
+from ..widgets.prompt import PromptScreen
+from .choice_prompt import ChoiceScreen
+
+__all__ = ["ReportChoice", "ReportsScreen", "default_report_path", "federal_markdown"]
+
+KINDS = {
+    "daily": "Daily shift report",
+    "monthly": "Monthly activity",
+    "ytd": "Year to date",
+    "federal": "Federal counts",
+}
+SAVE_FORMATS = [
+    ("PDF", ReportFormat.PDF.value),
+    ("CSV (spreadsheet)", ReportFormat.CSV.value),
+    ("Markdown", ReportFormat.MARKDOWN.value),
+    ("JSON", ReportFormat.JSON.value),
+]
+
+
+@dataclass(frozen=True)
+class ReportChoice:
+    """Which report, for which period and whom. ``officer_badge`` None is the department
+    (supervisors) and ``school_code`` None all schools."""
+
+    kind: str
+    day: date
+    month: str
+    school_year: str
+    officer_badge: str | None = None
+    school_code: str | None = None
+
+    @property
+    def period_text(self) -> str:
+        if self.kind == "daily":
+            return self.day.isoformat()
+        if self.kind == "monthly":
+            return self.month
+        return self.school_year
+
+    @property
+    def scope_text(self) -> str:
+        parts = []
+        if self.officer_badge:
+            parts.append(f"officer {self.officer_badge}")
+        if self.school_code:
+            parts.append(self.school_code)
+        return ", ".join(parts) or "department"
+
+    def stepped(self, delta: int) -> ReportChoice:
+        """The previous (-1) or next (+1) day, month or school year."""
+        if self.kind == "daily":
+            return replace(self, day=self.day + timedelta(days=delta))
+        if self.kind == "monthly":
+            return replace(self, month=month_key(*add_months(*parse_month(self.month), delta)))
+        start = parse_school_year(self.school_year) + delta
+        return replace(self, school_year=school_year_label(start))
+
+
+def default_report_path(choice: ReportChoice, fmt: str, folder: Path | None = None) -> Path:
+    """``<kind>-<period>[-<school>][-<badge>].<ext>`` in the current folder (the home folder
+    when the current one cannot be written)."""
+    if folder is None:
+        folder = Path.cwd()
+        if not os.access(folder, os.W_OK):
+            folder = Path.home()
+    name = "-".join(
+        part
+        for part in (choice.kind, choice.period_text, choice.school_code, choice.officer_badge)
+        if part
+    )
+    return folder / f"{name}.{fmt}"
+
+
+# --- the federal counts (the renderer covers the three reports; these few lines are here) ----
+
+
+def _federal_rows(counts: FederalCounts) -> list[tuple[str, int]]:
+    rows = [
+        ("Students referred to law enforcement (CRDC)", counts.referrals_to_law_enforcement),
+        ("Students arrested, school-related (CRDC)", counts.school_related_arrests),
+        ("Firearm incidents (Gun-Free Schools Act)", counts.firearm_incidents),
+    ]
+    rows += [
+        (f"Incidents with a weapon: {w.weapon.value}", w.incidents)
+        for w in counts.incidents_by_weapon
+        if w.weapon.value != "firearm"
+    ]
+    return rows
+
+
+def federal_markdown(counts: FederalCounts) -> str:
+    where = counts.school_code or "all schools"
+    lines = [
+        f"## Federal counts: school year {counts.school_year}",
+        "",
+        f"**Scope:** {where}",
+        "",
+        "| Measure | Count |",
+        "| --- | ---: |",
+        *(f"| {measure} | {value} |" for measure, value in _federal_rows(counts)),
+    ]
+    if counts.notes:
+        lines += ["", "### Notes", "", *(f"- {note}" for note in counts.notes)]
+    return "\n".join(lines) + "\n"
+
+
+def federal_bytes(counts: FederalCounts, fmt: str) -> bytes:
+    if fmt == ReportFormat.JSON.value:
+        return (counts.model_dump_json(indent=2) + "\n").encode("utf-8")
+    if fmt == ReportFormat.CSV.value:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(["school_year", "school", "measure", "count"])
+        for measure, value in _federal_rows(counts):
+            writer.writerow([counts.school_year, counts.school_code or "", measure, value])
+        return out.getvalue().encode("utf-8")
+    if fmt == ReportFormat.MARKDOWN.value:
+        return federal_markdown(counts).encode("utf-8")
+    raise SroError(
+        "The federal counts save as CSV, Markdown or JSON; the year-to-date report (y) "
+        "carries them in its PDF"
+    )
+
+
+def report_bytes(report: Any, fmt: str) -> bytes:
+    if isinstance(report, FederalCounts):
+        return federal_bytes(report, fmt)
+    from ...services.report_render import render
+
+    return render(report, fmt)
+
+
+def write_new_file(path: Path, data: bytes) -> None:
+    """Write ``data`` to a new file only its owner can read; an existing file is refused."""
+    if path.exists():
+        raise SroError(f"{path} already exists; choose another name", field="path")
+    if not path.parent.is_dir():
+        raise SroError(f"The folder {path.parent} does not exist", field="path")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
+class ReportsScreen(Screen[None]):
+    """One report at a time, scrollable, with keys to change it and to save it."""
+
+    AUTO_FOCUS = "#report-body"
+
+    BINDINGS = [
+        Binding("d", "kind('daily')", "Daily", id="reports.daily"),
+        Binding("m", "kind('monthly')", "Monthly", id="reports.monthly"),
+        Binding("y", "kind('ytd')", "Year", id="reports.ytd"),
+        Binding("f", "kind('federal')", "Federal", id="reports.federal"),
+        Binding("p", "step(-1)", "Prev", id="reports.previous"),
+        Binding("n", "step(1)", "Next", id="reports.next"),
+        Binding("g", "go_to", "Go to", id="reports.go_to", show=False),
+        Binding("o", "officer", "Officer", id="reports.officer", show=False),
+        Binding("c", "school", "School", id="reports.school", show=False),
+        Binding("s", "save", "Save", id="reports.save"),
+        Binding("x", "export", "Export", id="reports.export"),
+        Binding("r", "reload", "Reload", id="reports.reload", show=False),
+    ]
+
+    DEFAULT_CSS = """
+    ReportsScreen #report-title {
+        height: 1;
+        background: $primary 30%;
+        padding: 0 1;
+        text-style: bold;
+    }
+    ReportsScreen #report-body {
+        height: 1fr;
+    }
+    ReportsScreen #report-chart {
+        height: 14;
+        display: none;
+    }
+    ReportsScreen #report-chart.shown {
+        display: block;
+    }
+    ReportsScreen #report-status {
+        height: 1;
+        color: $text-muted;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.choice: ReportChoice | None = None
+        self.report: Any = None
+        self.generation = 0
+        self.saved: Path | None = None
+
+    def compose(self) -> ComposeResult:
+        yield SroHeader("Reports")
+        yield Static("", id="report-title", markup=False)
+        with VerticalScroll(id="report-body", can_focus=True):
+            yield PlotextPlot(id="report-chart")
+            yield Markdown("", id="report-md", open_links=False)
+        yield Label("", id="report-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        app: Any = self.app
+        today = app.services.ctx.today()
+        actor = app.actor
+        self.choice = ReportChoice(
+            kind="monthly",
+            day=today,
+            month=month_key(today.year, today.month),
+            school_year=school_year_for_day(today),
+            officer_badge=None if self.is_supervisor else actor.badge,
+        )
+        self.reload()
+
+    @property
+    def is_supervisor(self) -> bool:
+        actor = self.app.actor  # type: ignore[attr-defined]
+        return bool(actor and actor.is_supervisor)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("officer", "school"):
+            return self.is_supervisor
+        if action == "kind" and parameters and parameters[0] == "federal":
+            return self.is_supervisor
+        if action == "save":
+            return self.report is not None
+        return True
+
+    # -- choosing --------------------------------------------------------------------------------
+
+    def choose(self, choice: ReportChoice) -> None:
+        self.choice = choice
+        self.reload()
+
+    def action_kind(self, kind: str) -> None:
+        assert self.choice is not None
+        choice = replace(self.choice, kind=kind)
+        if kind == "daily" and choice.officer_badge is None:
+            choice = replace(choice, officer_badge=self.app.actor.badge)  # type: ignore[attr-defined]
+        if kind == "federal":
+            choice = replace(choice, officer_badge=None)
+        self.choose(choice)
+
+    def action_step(self, delta: int) -> None:
+        assert self.choice is not None
+        try:
+            self.choose(self.choice.stepped(delta))
+        except ValueError as exc:
+            self.notify(str(exc), severity="error")
+
+    def action_go_to(self) -> None:
+        assert self.choice is not None
+        hint = {
+            "daily": "Day (YYYY-MM-DD)",
+            "monthly": "Month (YYYY-MM)",
+        }.get(self.choice.kind, "School year (e.g. 2026-27)")
+        self.app.push_screen(
+            PromptScreen("Go to", hint, value=self.choice.period_text, required=True),
+            self._went_to,
+        )
+
+    def _went_to(self, text: str | None) -> None:
+        if not text or self.choice is None:
+            return
+        try:
+            if self.choice.kind == "daily":
+                choice = replace(self.choice, day=date.fromisoformat(text))
+            elif self.choice.kind == "monthly":
+                choice = replace(self.choice, month=month_key(*parse_month(text)))
+            else:
+                choice = replace(
+                    self.choice, school_year=school_year_label(parse_school_year(text))
+                )
+        except ValueError as exc:
+            message = str(exc) if "must" in str(exc) else "Write the day as YYYY-MM-DD"
+            self.notify(message, severity="error")
+            return
+        self.choose(choice)
+
+    def action_officer(self) -> None:
+        assert self.choice is not None
+        self.app.push_screen(
+            PromptScreen(
+                "Officer",
+                "Badge (empty: the department; the daily report: your own)",
+                value=self.choice.officer_badge or "",
+                max_length=10,
+            ),
+            self._officer_chosen,
+        )
+
+    def _officer_chosen(self, badge: str | None) -> None:
+        if badge is None or self.choice is None:
+            return
+        self.choose(replace(self.choice, officer_badge=badge.upper() or None))
+
+    def action_school(self) -> None:
+        assert self.choice is not None
+        self.app.push_screen(
+            PromptScreen(
+                "School",
+                "School code (empty: all schools)",
+                value=self.choice.school_code or "",
+                max_length=20,
+            ),
+            self._school_chosen,
+        )
+
+    def _school_chosen(self, code: str | None) -> None:
+        if code is None or self.choice is None:
+            return
+        self.choose(replace(self.choice, school_code=code.upper() or None))
+
+    # -- loading ---------------------------------------------------------------------------------
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        assert self.choice is not None
+        self.generation += 1
+        choice = self.choice
+        self.query_one("#report-title", Static).update(
+            f"{KINDS[choice.kind]} · {choice.period_text} · {choice.scope_text}"
+        )
+        self.query_one("#report-status", Label).update("Loading…")
+        self._load(self.generation, choice)
+
+    @work(thread=True, exclusive=True, group="report", exit_on_error=False)
+    def _load(self, generation: int, choice: ReportChoice) -> None:
+        app: Any = self.app
+        reports = app.services.reports
+        actor = app.actor
+        try:
+            if choice.kind == "daily":
+                report: Any = reports.daily(
+                    actor, officer_badge=choice.officer_badge, day=choice.day
+                )
+            elif choice.kind == "monthly":
+                report = reports.monthly(
+                    actor,
+                    month=choice.month,
+                    school_code=choice.school_code,
+                    officer_badge=choice.officer_badge,
+                )
+            elif choice.kind == "ytd":
+                report = reports.year_to_date(
+                    actor,
+                    school_year=choice.school_year,
+                    school_code=choice.school_code,
+                    officer_badge=choice.officer_badge,
+                )
+            else:
+                report = reports.federal(
+                    actor, school_year=choice.school_year, school_code=choice.school_code
+                )
+            text = self.markdown_of(report)
+        except SroError as exc:
+            app.call_from_thread(self._failed, generation, exc)
+            return
+        app.call_from_thread(self._show, generation, report, text)
+
+    @staticmethod
+    def markdown_of(report: Any) -> str:
+        if isinstance(report, FederalCounts):
+            return federal_markdown(report)
+        from ...services.report_render import render_markdown
+
+        return render_markdown(report)
+
+    def _failed(self, generation: int, error: SroError) -> None:
+        if generation != self.generation:
+            return
+        self.report = None
+        self.query_one("#report-chart", PlotextPlot).remove_class("shown")
+        self.query_one("#report-md", Markdown).update("")
+        self.query_one("#report-status", Label).update(error.message)
+        self.refresh_bindings()
+
+    def _show(self, generation: int, report: Any, text: str) -> None:
+        if generation != self.generation:
+            return
+        self.report = report
+        chart = self.query_one("#report-chart", PlotextPlot)
+        if isinstance(report, YtdReport):
+            self.draw_chart(chart, report)
+            chart.add_class("shown")
+        else:
+            chart.remove_class("shown")
+        self.query_one("#report-md", Markdown).update(text)
+        self.query_one("#report-body", VerticalScroll).scroll_home(animate=False)
+        self.query_one("#report-status", Label).update(
+            "d m y f report · p n period · g go to · s save · x export"
+            + (" · o officer · c school" if self.is_supervisor else "")
+        )
+        self.refresh_bindings()
+
+    @staticmethod
+    def draw_chart(chart: PlotextPlot, report: YtdReport) -> None:
+        plt = chart.plt
+        plt.clear_figure()
+        labels = report.labels()
+        plt.multiple_bar(
+            labels,
+            [report.series("incidents"), report.series("arrests")],
+            labels=["Incidents", "Arrests"],
+        )
+        plt.title(f"By month, school year {report.school_year}")
+        chart.refresh()
+
+    # -- saving ----------------------------------------------------------------------------------
+
+    def action_save(self) -> None:
+        if self.report is None:
+            return
+        self.app.push_screen(ChoiceScreen("Save the report as", SAVE_FORMATS), self._format_chosen)
+
+    def _format_chosen(self, fmt: str | None) -> None:
+        if fmt is None or self.choice is None:
+            return
+        path = default_report_path(self.choice, fmt)
+        self.app.push_screen(
+            PromptScreen("Save the report", "File", value=str(path), required=True),
+            lambda text: self._path_chosen(fmt, text),
+        )
+
+    def _path_chosen(self, fmt: str, text: str | None) -> None:
+        if not text or self.report is None:
+            return
+        self.query_one("#report-status", Label).update("Saving…")
+        self._save(self.report, fmt, Path(text).expanduser())
+
+    @work(thread=True, group="report-save", exit_on_error=False)
+    def _save(self, report: Any, fmt: str, path: Path) -> None:
+        app: Any = self.app
+        try:
+            write_new_file(path, report_bytes(report, fmt))
+        except SroError as exc:
+            app.call_from_thread(self._save_done, None, exc.message)
+            return
+        except OSError as exc:
+            app.call_from_thread(self._save_done, None, f"Could not save: {exc.strerror or exc}")
+            return
+        app.call_from_thread(self._save_done, path, "")
+
+    def _save_done(self, path: Path | None, error: str) -> None:
+        status = self.query_one("#report-status", Label)
+        if path is None:
+            status.update(error)
+            self.notify(error, severity="error")
+            return
+        self.saved = path
+        status.update(f"Saved {path}")
+        self.notify(f"Saved {path}")
+
+    # -- export ----------------------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        from .export import ExportScreen
+
+        self.app.push_screen(ExportScreen())

@@ -1,0 +1,218 @@
+"""Search (ctrl+f from anywhere): incidents, notes, referrals and students as the officer types.
+
+Results arrive about a quarter second after the last key, newest first, each as two lines:
+kind, date and title, then a snippet of the text with the matched words highlighted. Record
+text is never read as markup: it is appended to a Rich ``Text`` as plain characters, and only
+the spans the service marks as matched get a style. Enter on a result opens the record;
+Enter in the search box searches at once and moves to the results.
+
+What the officer may not read never arrives here: the service leaves out others' confidential
+notes and reports the officer may not see.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Label, OptionList
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from ...domain.errors import SroError
+from ...domain.search import SearchHit, SearchKind
+from ..widgets.header import SroHeader
+
+__all__ = ["SearchScreen", "hit_text"]
+
+DEBOUNCE_SECONDS = 0.25
+RESULT_LIMIT = 50
+MATCH_STYLE = "bold reverse"
+KIND_LABELS = {
+    SearchKind.INCIDENT: "Incident",
+    SearchKind.NOTE: "Note",
+    SearchKind.REFERRAL: "Referral",
+    SearchKind.STUDENT: "Student",
+}
+
+
+def hit_text(hit: SearchHit, tz: Any) -> Text:
+    """Two lines for one hit: kind, local date and title; then the snippet, matched words
+    styled. Every piece is plain text (no markup is parsed from record content)."""
+    text = Text(no_wrap=False)
+    text.append(f"{KIND_LABELS.get(hit.kind, hit.kind.value):<8} ", style="bold")
+    text.append(hit.at.astimezone(tz).strftime("%Y-%m-%d"), style="dim")
+    text.append("  ")
+    text.append(hit.title)
+    if hit.officer:
+        text.append(f"  · {hit.officer}", style="dim")
+    if hit.snippet:
+        text.append("\n  ")
+        for piece, matched in hit.snippet:
+            text.append(piece, style=MATCH_STYLE if matched else "")
+    return text
+
+
+class SearchScreen(Screen[None]):
+    """A search box over everything the officer may read."""
+
+    AUTO_FOCUS = "#search-query"
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="search.back"),
+        Binding("down", "results", "Results", show=False, id="search.results"),
+        Binding("slash", "query", "Search box", show=False, id="search.query"),
+    ]
+
+    DEFAULT_CSS = """
+    SearchScreen #search-query {
+        margin: 0 1;
+    }
+    SearchScreen #search-results {
+        height: 1fr;
+    }
+    SearchScreen #search-status {
+        height: 1;
+        color: $text-muted;
+        padding: 0 1;
+    }
+    """
+
+    def __init__(self, query: str = "") -> None:
+        super().__init__()
+        self.initial = query
+        self.hits: list[SearchHit] = []
+        self.searched = ""
+        self.generation = 0
+        self._timer: Timer | None = None
+
+    def compose(self) -> ComposeResult:
+        yield SroHeader("Search")
+        yield Input(
+            self.initial,
+            placeholder="Words from a narrative, a note, a name, or a report number",
+            id="search-query",
+        )
+        yield OptionList(id="search-results")
+        yield Label("Type to search · Enter goes to the results · esc back", id="search-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.initial:
+            self.search_now()
+
+    # -- typing ----------------------------------------------------------------------------------
+
+    @on(Input.Changed, "#search-query")
+    def _changed(self, event: Input.Changed) -> None:
+        event.stop()
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(DEBOUNCE_SECONDS, self.search_now)
+
+    @on(Input.Submitted, "#search-query")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.search_now()
+        self.query_one("#search-results", OptionList).focus()
+
+    def search_now(self) -> None:
+        """Search for what is in the box now (the debounce timer calls this too)."""
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        text = self.query_one("#search-query", Input).value
+        if text == self.searched and self.generation:
+            return
+        self.searched = text
+        self.generation += 1
+        if not text.strip():
+            self._show(self.generation, [])
+            return
+        self.query_one("#search-status", Label).update("Searching…")
+        self._search(self.generation, text)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _search(self, generation: int, text: str) -> None:
+        app = self.app
+        try:
+            hits = app.services.search.search(  # type: ignore[attr-defined]
+                app.actor,  # type: ignore[attr-defined]
+                text,
+                limit=RESULT_LIMIT,
+            )
+        except SroError as exc:
+            app.call_from_thread(self._failed, generation, exc)
+            return
+        if not get_current_worker().is_cancelled:
+            app.call_from_thread(self._show, generation, hits)
+
+    def _failed(self, generation: int, error: SroError) -> None:
+        if generation == self.generation:
+            self.query_one("#search-status", Label).update(error.message)
+
+    def _show(self, generation: int, hits: list[SearchHit]) -> None:
+        if generation != self.generation:
+            return
+        self.hits = hits
+        results = self.query_one("#search-results", OptionList)
+        results.clear_options()
+        tz = self.app.tz  # type: ignore[attr-defined]
+        results.add_options(
+            Option(hit_text(hit, tz), id=f"{hit.kind.value}:{hit.record_id}") for hit in hits
+        )
+        if hits:
+            results.highlighted = 0
+        status = self.query_one("#search-status", Label)
+        if not self.searched.strip():
+            status.update("Type to search · Enter goes to the results · esc back")
+        elif not hits:
+            status.update("Nothing found")
+        else:
+            more = "+" if len(hits) >= RESULT_LIMIT else ""
+            status.update(f"{len(hits)}{more} found, newest first · Enter opens · / search box")
+
+    # -- opening a result ------------------------------------------------------------------------
+
+    @on(OptionList.OptionSelected, "#search-results")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            kind, _, record_id = event.option.id.partition(":")
+            self.open_record(SearchKind(kind), int(record_id))
+
+    def open_record(self, kind: SearchKind, record_id: int) -> None:
+        app: Any = self.app
+        if kind is SearchKind.INCIDENT:
+            app.open_incident(record_id)
+        elif kind is SearchKind.NOTE:
+            app.open_note(record_id)
+        elif kind is SearchKind.REFERRAL:
+            app.open_referral(record_id)
+        else:
+            from .student_timeline import StudentTimelineScreen
+
+            app.push_screen(StudentTimelineScreen(record_id))
+
+    # -- keys ------------------------------------------------------------------------------------
+
+    def focus_query(self) -> None:
+        box = self.query_one("#search-query", Input)
+        box.focus()
+        box.select_all()
+
+    def action_query(self) -> None:
+        self.focus_query()
+
+    def action_results(self) -> None:
+        results = self.query_one("#search-results", OptionList)
+        if results.option_count:
+            results.focus()
+
+    def action_back(self) -> None:
+        self.dismiss(None)
