@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from textual.widgets import DataTable, Static
+from textual.widgets import DataTable, Input, Static
 
 from sro_tui.domain.enums import ContactKind, LectureTopic
 from sro_tui.domain.mentoring import NoteCreate
@@ -261,27 +261,43 @@ async def test_list_filters_by_kind(sqlite_services: Services, clock: Clock) -> 
         sqlite_services.notes.create(
             officer, NoteCreate(occurred_at=clock.now - timedelta(hours=hours), **data)
         )
+    sqlite_services.notes.create(
+        officer,
+        NoteCreate(occurred_at=clock.now - timedelta(days=3), student_ids=[maria, ana]),
+    )
     app = make_app(sqlite_services, clock)
     async with app.run_test() as pilot:
         await sign_in(pilot)
         screen = await open_mentoring(pilot, app)
-        assert [r[2] for r in rows(screen)] == ["mentoring", "liaison", "mediation", "mentoring"]
+        kinds = [r[2] for r in rows(screen)]
+        assert kinds == ["mentoring", "liaison", "mediation", "mentoring", "mentoring"]
         await pilot.press("k")  # mentoring
         await settle(pilot)
+        both = "Garcia, Maria; Ruiz, Ana"
+        assert [r[3] for r in rows(screen)] == ["Garcia, Maria", "Ruiz, Ana", both]
+        # From a day on: the older note drops out.
+        await pilot.press("slash", "tab", "tab")
+        assert app.focused is screen.query_one("#filter-from")
+        await type_text(pilot, "2026-09-14")
+        await pilot.press("enter")
+        await settle(pilot)
         assert [r[3] for r in rows(screen)] == ["Garcia, Maria", "Ruiz, Ana"]
-        await pilot.press(*["k"] * 7)  # … to liaison, the last kind
+        screen.query_one("#filter-from", Input).value = ""
+        await pilot.press("k")  # the next kind; the emptied date box counts again
+        await settle(pilot)
+        await pilot.press(*["k"] * 6)  # … to liaison, the last kind
         await settle(pilot)
         assert [r[3] for r in rows(screen)] == ["County Probation"]
         await pilot.press("k")  # any kind again
         await settle(pilot)
-        assert len(rows(screen)) == 4
+        assert len(rows(screen)) == 5
         # By student: the type-ahead in the filter row.
         screen.query_one("#filter-student Input").focus()
         await type_text(pilot, "ruiz")
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        assert [r[2] for r in rows(screen)] == ["mediation", "mentoring"]
+        assert [r[3] for r in rows(screen)] == ["Ruiz, Ana", "Ruiz, Ana", both]
 
 
 async def test_list_pages_as_the_cursor_nears_the_end(

@@ -63,7 +63,7 @@ def note_summary(note: NoteRead, names: dict[int, str]) -> str:
         return note.agency
     who = [names.get(i, f"student {i}") for i in note.student_ids]
     if len(who) > 2:
-        return f"{who[0]}, {who[1]} +{len(who) - 2}"
+        return f"{who[0]}; {who[1]} +{len(who) - 2}"
     return "; ".join(who) or note.topics
 
 
@@ -172,10 +172,10 @@ class MentoringScreen(Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         table.add_column(" ", key="lock", width=2)
-        table.add_column("Date", key="date", width=16)
+        table.add_column("Date", key="date", width=10)
         table.add_column("Kind", key="kind", width=9)
-        table.add_column("Students / class / agency", key="what", width=26)
-        table.add_column("Min", key="minutes", width=4)
+        table.add_column("Students / class / agency", key="what", width=33)
+        table.add_column("Min", key="minutes", width=3)
         table.add_column("Follow-up", key="follow_up", width=10)
         services = self.app.services  # type: ignore[attr-defined]
         actor = self.app.actor  # type: ignore[attr-defined]
@@ -378,11 +378,12 @@ class MentoringScreen(Screen[None]):
         tz = self.app.tz  # type: ignore[attr-defined]
         summary = note_summary(note, self.names)
         if self.scope == "all" and not note.redacted:
-            summary = f"{note.officer_name}: {summary}"
+            surname = note.officer_name.split()[-1] if note.officer_name.split() else ""
+            summary = f"{surname}: {summary}"
         follow = note.follow_up_on.isoformat() if note.follow_up_on else ""
         return (
             LOCK if note.confidential else "",
-            note.occurred_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+            note.occurred_at.astimezone(tz).strftime("%Y-%m-%d"),
             KIND_SHORT.get(note.kind, note.kind.value),
             summary,
             str(note.minutes) if note.minutes else "",
