@@ -374,6 +374,8 @@ class Referral(Base):
     __table_args__ = (
         Index("ix_referrals_status_follow_up", "status", "next_follow_up_on", "id"),
         Index("ix_referrals_referred_by_follow_up", "referred_by_id", "next_follow_up_on"),
+        # Monthly reports count referrals made in a period.
+        Index("ix_referrals_referred_on", "referred_on", "id"),
     )
 
 
@@ -388,6 +390,8 @@ class ReferralEvent(Base):
     by_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
     note: Mapped[str] = mapped_column(Text, default="")
     by: Mapped[Officer | None] = relationship(lazy="joined")
+    # Reports count status changes in a period.
+    __table_args__ = (Index("ix_referral_events_on", "on", "id"),)
 
 
 # --- drafts and audit ------------------------------------------------------------------------

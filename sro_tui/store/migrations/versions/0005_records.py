@@ -1,4 +1,4 @@
-"""record additions (reserved)
+"""indexes for reports: referrals by date made, referral events by date
 
 Revision ID: 0005
 Revises: 0004
@@ -7,6 +7,8 @@ Create Date: 2026-11-29
 
 from __future__ import annotations
 
+from alembic import op
+
 revision = "0005"
 down_revision = "0004"
 branch_labels = None
@@ -14,8 +16,14 @@ depends_on = None
 
 
 def upgrade() -> None:
-    pass
+    with op.batch_alter_table("referrals") as batch_op:
+        batch_op.create_index("ix_referrals_referred_on", ["referred_on", "id"], unique=False)
+    with op.batch_alter_table("referral_events") as batch_op:
+        batch_op.create_index("ix_referral_events_on", ["on", "id"], unique=False)
 
 
 def downgrade() -> None:
-    pass
+    with op.batch_alter_table("referral_events") as batch_op:
+        batch_op.drop_index("ix_referral_events_on")
+    with op.batch_alter_table("referrals") as batch_op:
+        batch_op.drop_index("ix_referrals_referred_on")
