@@ -20,11 +20,8 @@ the period and the scope (badge / school code), never any record content.
 The figures are computed in a read transaction and the audit event written in a transaction
 of its own afterwards, so the SQLite write lock is not held while the aggregates run.
 
-Known limit: referrals.referred_on and referral_events.on have no index yet, so the referral
-counts of a department or school read the referrals table whole (still one SQL aggregate;
-an officer's go through ix_referrals_referred_by_follow_up). An additive migration with
-``ix_referrals_referred_on (referred_on, id)`` and ``ix_referral_events_on (on, id)`` would
-bound them like the rest; the queries need no change for it.
+Referral counts go through ix_referrals_referred_on and ix_referral_events_on (migration
+0005), so a department's or a school's month reads only that month's referrals.
 
 Definitions that are choices (also printed in each report's notes): incidents count once
 filed (not drafts); trespass contacts are incidents with the category code TRESPASS; campus
