@@ -246,6 +246,7 @@ class Incident(Base):
         # Lists page newest first by (occurred_at, id) within an officer, a school or a status.
         Index("ix_incidents_officer_occurred", "officer_id", "occurred_at", "id"),
         Index("ix_incidents_school_status_occurred", "school_id", "status", "occurred_at", "id"),
+        Index("ix_incidents_school_occurred", "school_id", "occurred_at", "id"),
         Index("ix_incidents_status_submitted", "status", "submitted_at", "id"),
         Index("ix_incidents_occurred", "occurred_at", "id"),
     )

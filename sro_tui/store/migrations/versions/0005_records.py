@@ -1,4 +1,5 @@
-"""indexes for reports: referrals by date made, referral events by date
+"""indexes: referrals by date made, referral events by date (reports); incidents by school
+and time (the school list pages newest first without sorting a school's years)
 
 Revision ID: 0005
 Revises: 0004
@@ -16,6 +17,10 @@ depends_on = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table("incidents") as batch_op:
+        batch_op.create_index(
+            "ix_incidents_school_occurred", ["school_id", "occurred_at", "id"], unique=False
+        )
     with op.batch_alter_table("referrals") as batch_op:
         batch_op.create_index("ix_referrals_referred_on", ["referred_on", "id"], unique=False)
     with op.batch_alter_table("referral_events") as batch_op:
@@ -27,3 +32,5 @@ def downgrade() -> None:
         batch_op.drop_index("ix_referral_events_on")
     with op.batch_alter_table("referrals") as batch_op:
         batch_op.drop_index("ix_referrals_referred_on")
+    with op.batch_alter_table("incidents") as batch_op:
+        batch_op.drop_index("ix_incidents_school_occurred")
