@@ -27,6 +27,17 @@ SCREENS: tuple[tuple[str, str, str], ...] = (
     ("Incidents (f4)", "sro_tui.ui.screens.incidents", "IncidentListScreen"),
     ("Incident report", "sro_tui.ui.screens.incident_form", "IncidentFormScreen"),
     ("Quick incident (ctrl+n)", "sro_tui.ui.forms.quick_incident", "QuickIncidentScreen"),
+    ("Review queue (supervisors)", "sro_tui.ui.screens.review_queue", "ReviewQueueScreen"),
+    ("Mentoring (f5)", "sro_tui.ui.screens.mentoring", "MentoringScreen"),
+    ("Mentoring note", "sro_tui.ui.forms.note_form", "NoteFormScreen"),
+    ("Referrals (f6)", "sro_tui.ui.screens.referrals", "ReferralListScreen"),
+    ("Referral", "sro_tui.ui.screens.referral_detail", "ReferralScreen"),
+    ("Referral form", "sro_tui.ui.forms.referral_form", "ReferralFormScreen"),
+    ("Students (f7)", "sro_tui.ui.screens.students", "StudentListScreen"),
+    ("Student timeline", "sro_tui.ui.screens.student_timeline", "StudentTimelineScreen"),
+    ("Reports (f8)", "sro_tui.ui.screens.reports", "ReportsScreen"),
+    ("Search (ctrl+f)", "sro_tui.ui.screens.search", "SearchScreen"),
+    ("Audit trail (supervisors)", "sro_tui.ui.screens.audit", "AuditScreen"),
     ("Small dialogs", "sro_tui.ui.widgets.prompt", "PromptScreen"),
 )
 
