@@ -112,6 +112,8 @@ class ExportScreen(ModalScreen[Any]):
         self._folder = folder
         self.running = False
         self.summary: Any = None
+        self.steps: list[tuple[str, int, int]] = []
+        """Each progress report shown (kind, done, total), for the officer's status line."""
 
     def compose(self) -> ComposeResult:
         app: Any = self.app
@@ -197,6 +199,7 @@ class ExportScreen(ModalScreen[Any]):
     # -- progress and the end --------------------------------------------------------------------
 
     def _progress(self, kind: str, done: int, total: int) -> None:
+        self.steps.append((kind, done, total))
         bar = self.query_one("#export-progress", ProgressBar)
         bar.update(total=max(total, 1), progress=min(done, max(total, 1)))
         self.query_one("#export-kind", Static).update(
