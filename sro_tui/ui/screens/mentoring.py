@@ -11,6 +11,7 @@ service blanks its content, and this screen shows only what the service returns.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -61,7 +62,7 @@ def note_summary(note: NoteRead, names: dict[int, str]) -> str:
         return note.topics or "staff training"
     if note.kind is ContactKind.LIAISON:
         return note.agency
-    who = [names.get(i, f"student {i}") for i in note.student_ids]
+    who = [names.get(i, "…") for i in note.student_ids]
     if len(who) > 2:
         return f"{who[0]}; {who[1]} +{len(who) - 2}"
     return "; ".join(who) or note.topics
@@ -324,29 +325,40 @@ class MentoringScreen(Screen[None]):
                 cursor=cursor,
                 limit=PAGE_SIZE,
             )
-            names = self._student_names(page.items)
         except SroError as exc:
             self.app.call_from_thread(self._failed, generation, exc)
             return
         if get_current_worker().is_cancelled:
             return
-        self.app.call_from_thread(self._add_page, generation, page, names)
+        self.app.call_from_thread(self._add_page, generation, page)
+        # The rows are on screen; now the students' names (each looked up once per screen).
+        known = set(self.names)
+        missing = [i for n in page.items for i in n.student_ids if i not in known]
+        if missing:
+            names = self._student_names(dict.fromkeys(missing))
+            self.app.call_from_thread(self._names_found, generation, names)
 
-    def _student_names(self, notes: list[NoteRead]) -> dict[int, str]:
-        """Names of the students the page names (looked up once per screen; runs in the
-        worker thread)."""
+    def _student_names(self, student_ids: Iterable[int]) -> dict[int, str]:
+        """Names of these students (runs in the worker thread)."""
         services = self.app.services  # type: ignore[attr-defined]
         actor = self.app.actor  # type: ignore[attr-defined]
-        known = dict(self.names)
-        for note in notes:
-            for student_id in note.student_ids:
-                if student_id in known:
-                    continue
-                try:
-                    known[student_id] = services.students.get(actor, student_id).display_name
-                except SroError:
-                    known[student_id] = f"student {student_id}"
-        return known
+        found: dict[int, str] = {}
+        for student_id in student_ids:
+            try:
+                found[student_id] = services.students.get(actor, student_id).display_name
+            except SroError:
+                found[student_id] = f"student {student_id}"
+        return found
+
+    def _names_found(self, generation: int, names: dict[int, str]) -> None:
+        self.names.update(names)
+        if generation != self.generation:
+            return
+        table = self.query_one(DataTable)
+        for note in self.notes.values():
+            if any(i in names for i in note.student_ids):
+                with contextlib.suppress(KeyError):
+                    table.update_cell(str(note.id), "what", self._summary(note))
 
     def _failed(self, generation: int, error: SroError) -> None:
         if generation != self.generation:
@@ -355,11 +367,10 @@ class MentoringScreen(Screen[None]):
         self.query_one("#list-status", Label).update(f"Could not load: {error.message}")
         self.notify(error.message, severity="error")
 
-    def _add_page(self, generation: int, page: Page[NoteRead], names: dict[int, str]) -> None:
+    def _add_page(self, generation: int, page: Page[NoteRead]) -> None:
         if generation != self.generation:
             return  # an answer to an older question (scope or filters changed since)
         self.loading = False
-        self.names.update(names)
         table = self.query_one(DataTable)
         for note in page.items:
             self.notes[note.id] = note
@@ -376,10 +387,7 @@ class MentoringScreen(Screen[None]):
 
     def _cells(self, note: NoteRead) -> tuple[str, ...]:
         tz = self.app.tz  # type: ignore[attr-defined]
-        summary = note_summary(note, self.names)
-        if self.scope == "all" and not note.redacted:
-            surname = note.officer_name.split()[-1] if note.officer_name.split() else ""
-            summary = f"{surname}: {summary}"
+        summary = self._summary(note)
         follow = note.follow_up_on.isoformat() if note.follow_up_on else ""
         return (
             LOCK if note.confidential else "",
@@ -389,6 +397,13 @@ class MentoringScreen(Screen[None]):
             str(note.minutes) if note.minutes else "",
             follow,
         )
+
+    def _summary(self, note: NoteRead) -> str:
+        summary = note_summary(note, self.names)
+        if self.scope == "all" and not note.redacted:
+            surname = note.officer_name.split()[-1] if note.officer_name.split() else ""
+            summary = f"{surname}: {summary}"
+        return summary
 
     def _status(self) -> None:
         status = self.query_one("#list-status", Label)
