@@ -180,6 +180,18 @@ class SroApp(App[int]):
         if actor is not None:
             self.begin_session(actor)
 
+    def _fatal_error(self) -> None:
+        """An unexpected crash: Textual's own report prints every frame's local variables,
+        which here would be record content (names, narratives) on the terminal or in a
+        redirected log. Show the traceback without them (CJIS: no record data in logs)."""
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        report = Traceback(show_locals=False, width=None)
+        self._exit_renderables.append(Segments(self.console.render(report, self.console.options)))
+        self._close_messages_no_wait()
+
     def on_unmount(self) -> None:
         if self._opened is not None:
             self._opened.close()
