@@ -201,7 +201,7 @@ class NoteFormScreen(FormScreen):
         self.topics = Input(placeholder="a few words", max_length=500)
         self.text = TextArea(soft_wrap=True, id="note-text")
         self.follow_up = Input(placeholder="YYYY-MM-DD or +14", max_length=20)
-        self.confidential = Checkbox("Confidential (only you can read it)", compact=True)
+        self.confidential = Checkbox("Confidential (others see only that it exists)", compact=True)
 
     # -- layout --------------------------------------------------------------------------------
 
@@ -272,6 +272,11 @@ class NoteFormScreen(FormScreen):
         self._title()
         self.show_kind_fields()
         self.call_after_refresh(self.take_baseline, changed=self.from_draft)
+        # Focusing the kind scrolls the body by a line; show the form from its top.
+        self.call_after_refresh(self._to_top)
+
+    def _to_top(self) -> None:
+        self.query_one("#note-body", VerticalScroll).scroll_home(animate=False)
 
     def _title(self) -> None:
         title = self.query_one("#note-title", Static)
