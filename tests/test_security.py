@@ -83,6 +83,19 @@ def test_wrong_codes_count_towards_the_lock(services: Services, officer, clock: 
         services.officers.authenticate("1001", TEST_PASSWORD, otp=totp_code(secret, clock.now))
 
 
+def test_asking_for_the_code_is_not_a_failure(services: Services, officer, clock: Clock) -> None:
+    """The code is the second step after a right password: being asked for it six times
+    locks nothing, and the code then signs in."""
+    secret = enrol(services, officer, "1001", clock)
+    for _ in range(6):
+        with pytest.raises(AuthenticationFailed, match="one-time code"):
+            services.officers.authenticate("1001", TEST_PASSWORD)
+        clock.advance(seconds=31)
+    assert not services.officers.by_badge("1001").locked
+    actor = services.officers.authenticate("1001", TEST_PASSWORD, otp=totp_code(secret, clock.now))
+    assert actor.badge == "1001"
+
+
 def test_a_code_is_not_accepted_twice(services: Services, officer, clock: Clock) -> None:
     secret = enrol(services, officer, "1001", clock)
     clock.advance(seconds=60)
@@ -268,3 +281,17 @@ def test_cli_mfa_require_and_remove(
     assert not services.officers.by_badge("1001").mfa_enabled
     assert sro_main(["--db", db_url, "mfa", "require", "off"]) == 0
     assert not services.security.mfa_required()
+
+
+def test_cli_sign_in_as_an_officer_with_an_authenticator(
+    services: Services, officer, db_url: str, cli_env, clock: Clock, monkeypatch, capsys
+) -> None:
+    """`--as BADGE --password-stdin` reads the password, then the one-time code."""
+    secret = enrol(services, officer, "1001", clock)
+    code = pyotp.TOTP(secret).now()  # the command runs on the real clock
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{TEST_PASSWORD}\n{code}\n"))
+    args = ["--db", db_url, "incident", "list", "--as", "1001", "--password-stdin"]
+    assert sro_main(args) == 0, capsys.readouterr().err
+    monkeypatch.setattr("sys.stdin", io.StringIO(f"{TEST_PASSWORD}\n000000\n"))
+    assert sro_main(args) == 2
+    assert "not right" in capsys.readouterr().err

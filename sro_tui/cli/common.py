@@ -8,7 +8,8 @@ import sys
 
 from ..bootstrap import OpenedStore, open_store
 from ..config import Settings
-from ..domain.errors import SroError
+from ..domain.errors import AuthenticationFailed, SroError
+from ..domain.officers import Actor
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -69,3 +70,28 @@ def unexpected_message(exc: BaseException) -> str | None:
 
         return first_message(exc)
     return None
+
+
+def sign_in(store: OpenedStore, args: argparse.Namespace, badge: str) -> Actor:
+    """Sign an officer in for one command (``--as BADGE``): the password, then the one-time
+    code if their account has an authenticator. With ``--password-stdin`` the code is the
+    next line of standard input."""
+    password = read_password(args, f"Password for {badge}: ", confirm=False)
+    try:
+        return store.services.officers.authenticate(badge, password)
+    except AuthenticationFailed as exc:
+        if exc.field != "otp":
+            raise
+        first_refusal = exc
+    code = _read_code(args)
+    if not code:
+        raise first_refusal
+    return store.services.officers.authenticate(badge, password, otp=code)
+
+
+def _read_code(args: argparse.Namespace) -> str:
+    if getattr(args, "password_stdin", False):
+        return sys.stdin.readline().strip()
+    if not sys.stdin.isatty():
+        return ""
+    return getpass.getpass("One-time code: ").strip()

@@ -16,7 +16,7 @@ from ..domain.errors import SroError
 from ..domain.incidents import IncidentRead
 from ..domain.officers import Actor
 from ..domain.paging import MAX_PAGE_SIZE
-from .common import open_from, read_password
+from .common import open_from, sign_in
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -60,8 +60,7 @@ def _add_as(parser: argparse.ArgumentParser) -> None:
 
 
 def _sign_in(store: OpenedStore, args: argparse.Namespace) -> Actor:
-    password = read_password(args, f"Password for {args.as_badge}: ", confirm=False)
-    return store.services.officers.authenticate(args.as_badge, password)
+    return sign_in(store, args, args.as_badge)
 
 
 def cmd_list(args: argparse.Namespace) -> int:

@@ -24,7 +24,7 @@ from ..domain.errors import SroError
 from ..domain.officers import SYSTEM_ACTOR, Actor
 from ..domain.reports import AnyReport, ReportFormat
 from ..services.report_render import render
-from .common import open_from, read_password
+from .common import open_from, sign_in
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -99,8 +99,7 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
 def _actor(store: OpenedStore, args: argparse.Namespace) -> Actor:
     if not args.as_badge:
         return SYSTEM_ACTOR
-    password = read_password(args, f"Password for {args.as_badge}: ", confirm=False)
-    return store.services.officers.authenticate(args.as_badge, password)
+    return sign_in(store, args, args.as_badge)
 
 
 def _check_output(args: argparse.Namespace) -> None:

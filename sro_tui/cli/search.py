@@ -14,7 +14,7 @@ import sys
 from ..bootstrap import OpenedStore
 from ..domain.officers import SYSTEM_ACTOR, Actor
 from ..domain.search import SearchKind
-from .common import open_from, read_password
+from .common import open_from, sign_in
 
 
 def add_as(parser: argparse.ArgumentParser) -> None:
@@ -32,8 +32,7 @@ def add_as(parser: argparse.ArgumentParser) -> None:
 def acting(store: OpenedStore, args: argparse.Namespace) -> Actor:
     if not getattr(args, "as_badge", None):
         return SYSTEM_ACTOR
-    password = read_password(args, f"Password for {args.as_badge}: ", confirm=False)
-    return store.services.officers.authenticate(args.as_badge, password)
+    return sign_in(store, args, args.as_badge)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -18,7 +18,7 @@ from ..bootstrap import OpenedStore
 from ..domain.errors import SroError
 from ..domain.officers import SYSTEM_ACTOR, Actor
 from ..domain.students import grade_label
-from .common import open_from, read_password
+from .common import open_from, sign_in
 
 PROGRESS_MIN_ROWS = 2000  # shorter files finish before a bar would be any use
 BAR_WIDTH = 30
@@ -83,8 +83,7 @@ def _add_as(parser: argparse.ArgumentParser) -> None:
 def _actor(store: OpenedStore, args: argparse.Namespace) -> Actor:
     if not getattr(args, "as_badge", None):
         return SYSTEM_ACTOR
-    password = read_password(args, f"Password for {args.as_badge}: ", confirm=False)
-    return store.services.officers.authenticate(args.as_badge, password)
+    return sign_in(store, args, args.as_badge)
 
 
 def parse_map(items: list[str]) -> dict[str, str]:

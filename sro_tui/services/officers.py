@@ -26,7 +26,7 @@ from .context import ServiceContext
 from .passwords import banned_passwords, hash_password, needs_rehash, verify_password
 from .security import (
     COUNTED_FAILURES,
-    MFA_NOT_ENROLLED,
+    NOT_ATTEMPTS,
     OTP_REASONS,
     second_factor_problem,
 )
@@ -303,7 +303,7 @@ class OfficerService:
                 return actor
             if reason is None:
                 reason = "wrong password"
-            if reason != MFA_NOT_ENROLLED:
+            if reason not in NOT_ATTEMPTS:
                 session.add(
                     LoginAttempt(
                         badge=clean_badge,

@@ -45,7 +45,10 @@ OTP_REASONS = {
     ),
 }
 # Failed sign-ins that count towards the lock (five within fifteen minutes).
-COUNTED_FAILURES = frozenset({"wrong password", OTP_MISSING, OTP_WRONG, OTP_REUSED})
+# A missing code after a right password is the second step of a sign-in (the screen then
+# asks for the code), not a failure: only wrong answers count towards the lock.
+COUNTED_FAILURES = frozenset({"wrong password", OTP_WRONG, OTP_REUSED})
+NOT_ATTEMPTS = frozenset({MFA_NOT_ENROLLED, OTP_MISSING})
 
 _CODE = re.compile(rf"^\d{{{TOTP_DIGITS}}}$")
 
