@@ -160,6 +160,7 @@ async def test_others_see_a_confidential_note_exists_but_not_its_text(
             text=SECRET,
             confidential=True,
             minutes=30,
+            follow_up_on=clock.now.date(),
         ),
     )
     app = make_app(sqlite_services, clock)
@@ -174,6 +175,9 @@ async def test_others_see_a_confidential_note_exists_but_not_its_text(
         assert row[3] == "confidential note by Officer 1001"
         listed = "\n".join(" ".join(r) for r in rows(screen))
         assert "Garcia" not in listed and "family" not in listed
+        await pilot.press("e", "f")  # not the supervisor's note: both keys are dimmed
+        await settle(pilot)
+        assert app.screen is screen
         await pilot.press("enter")
         await settle(pilot)
         view = app.screen
@@ -194,8 +198,10 @@ async def test_others_see_a_confidential_note_exists_but_not_its_text(
         await settle(pilot)
         shown = screen_text(other_app.screen)
         assert "Confidential note by Officer 1001" in shown and SECRET not in shown
-    denied = [e for e in sqlite_services.audit.recent(limit=50) if e.action == "note.read"]
+    events = sqlite_services.audit.recent(limit=50)
+    denied = [e for e in events if e.action == "note.read"]
     assert denied and all(e.outcome.value == "denied" for e in denied)
+    assert not [e for e in events if e.action == "note.follow_up_done"]
 
 
 async def test_own_note_view_edit_and_refer(sqlite_services: Services, clock: Clock) -> None:

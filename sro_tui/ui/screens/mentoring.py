@@ -3,9 +3,10 @@
 Filters: kind (``k`` cycles, or the Select), one student (type-ahead), a date range;
 supervisors switch between their own notes and everyone's with ``s``. Pages come from
 ``services.notes.list`` (keyset paging), fetched in a thread worker when the cursor nears the
-end of what is loaded. Enter opens a note, ``n`` writes a new one, ``f`` marks a follow-up
-done. A confidential note of another officer shows only that it exists and whose it is: the
-service blanks its content, and this screen shows only what the service returns.
+end of what is loaded. Enter opens a note, ``n`` writes a new one; on the officer's own
+notes ``e`` edits and ``f`` marks a follow-up done. A confidential note of another officer
+shows only that it exists and whose it is: the service blanks its content, and this screen
+shows only what the service returns.
 """
 
 from __future__ import annotations
@@ -89,6 +90,7 @@ class MentoringScreen(Screen[None]):
 
     BINDINGS = [
         Binding("n", "new", "New note", id="mentoring.new"),
+        Binding("e", "edit", "Edit", id="mentoring.edit"),
         Binding("f", "follow_up_done", "Follow-up done", id="mentoring.follow_up"),
         Binding("k", "cycle_kind", "Kind", id="mentoring.kind"),
         Binding("s", "cycle_scope", "Mine/all", id="mentoring.scope"),
@@ -194,7 +196,21 @@ class MentoringScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cycle_scope":
             return self.is_supervisor
+        if action in ("edit", "follow_up_done"):
+            # Only for the officer's own notes (and a set follow-up): dimmed otherwise.
+            note = self.highlighted_note()
+            if note is None or not self.is_own(note):
+                return None
+            return True if action == "edit" or note.follow_up_on is not None else None
         return True
+
+    def is_own(self, note: NoteRead) -> bool:
+        actor = self.app.actor  # type: ignore[attr-defined]
+        return actor is not None and not note.redacted and note.officer_id == actor.officer_id
+
+    def highlighted_note(self) -> NoteRead | None:
+        note_id = self.highlighted_id()
+        return self.notes.get(note_id) if note_id is not None else None
 
     def action_cycle_scope(self) -> None:
         if not self.is_supervisor:
@@ -379,6 +395,7 @@ class MentoringScreen(Screen[None]):
         self.cursor = page.next_cursor
         self.exhausted = page.next_cursor is None
         self._status()
+        self.refresh_bindings()
         if self._keep_cursor_on is not None and self._keep_cursor_on in self.notes:
             table.move_cursor(row=table.get_row_index(str(self._keep_cursor_on)))
             self._keep_cursor_on = None
@@ -411,9 +428,10 @@ class MentoringScreen(Screen[None]):
             status.update("No notes match. n writes one")
             return
         more = "" if self.exhausted else "+"
-        status.update(f"{self.loaded}{more} shown · Enter opens · n new · f follow-up done")
+        status.update(f"{self.loaded}{more} shown · Enter opens · n new · e edit · f follow-up")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.refresh_bindings()
         if event.cursor_row >= event.data_table.row_count - PREFETCH_ROWS:
             self.load_more()
 
@@ -453,9 +471,16 @@ class MentoringScreen(Screen[None]):
             prefill["kind"] = kind.value
         self.app.push_screen(NoteFormScreen(prefill=prefill))
 
+    def action_edit(self) -> None:
+        note = self.highlighted_note()
+        if note is None or not self.is_own(note):
+            return
+        from ..forms.note_form import NoteFormScreen
+
+        self.app.push_screen(NoteFormScreen(note_id=note.id))
+
     def action_follow_up_done(self) -> None:
-        note_id = self.highlighted_id()
-        note = self.notes.get(note_id) if note_id is not None else None
+        note = self.highlighted_note()
         if note is None:
             self.notify("Highlight a note first", severity="warning")
             return
@@ -480,4 +505,5 @@ class MentoringScreen(Screen[None]):
         table = self.query_one(DataTable)
         with contextlib.suppress(KeyError):  # the list was reloaded meanwhile
             table.update_cell(str(note.id), "follow_up", "")
+        self.refresh_bindings()
         self.notify("Follow-up marked done")
