@@ -218,7 +218,6 @@ async def test_own_note_view_edit_and_refer(sqlite_services: Services, clock: Cl
         ),
     )
     app = make_app(sqlite_services, clock)
-    referred: list[dict[str, object]] = []
     async with app.run_test() as pilot:
         await sign_in(pilot)
         screen = await open_mentoring(pilot, app)
@@ -227,9 +226,14 @@ async def test_own_note_view_edit_and_refer(sqlite_services: Services, clock: Cl
         view = app.screen
         assert isinstance(view, NoteViewScreen)
         assert SECRET in screen_text(view) and "Garcia, Maria (S-100)" in screen_text(view)
-        app.open_new_referral = referred.append  # type: ignore[attr-defined]
-        await pilot.press("r")
-        assert referred == [{"student_id": maria, "note_id": note.id}]
+        await pilot.press("r")  # refer Maria, the note linked
+        await settle(pilot)
+        referral = app.screen
+        assert type(referral).__name__ == "ReferralFormScreen"
+        assert referral.prefill == {"student_id": maria, "note_id": note.id}  # type: ignore[attr-defined]
+        app.pop_screen()
+        await settle(pilot)
+        assert app.screen is view
         await pilot.press("e")
         await settle(pilot)
         form = app.screen
@@ -358,7 +362,7 @@ async def test_half_written_note_kept_as_draft_and_reopened(
         (draft,) = sqlite_services.drafts.list(officer)
         assert draft.form == "note" and "Garcia, Maria" in draft.title
         assert sqlite_services.notes.list(officer).items == []
-        app.push_screen(NoteFormScreen(draft_id=draft.id))
+        app.open_draft(draft)  # as Today's draft list does
         await settle(pilot)
         form = app.screen
         assert isinstance(form, NoteFormScreen)
@@ -378,9 +382,7 @@ async def test_prefill_from_a_timeline(sqlite_services: Services, clock: Clock) 
     app = make_app(sqlite_services, clock)
     async with app.run_test() as pilot:
         await sign_in(pilot)
-        app.push_screen(
-            NoteFormScreen(prefill={"student_ids": [ana], "kind": ContactKind.MEDIATION.value})
-        )
+        app.open_new_note({"student_ids": [ana], "kind": ContactKind.MEDIATION.value})
         await settle(pilot)
         form = app.screen
         assert isinstance(form, NoteFormScreen)
