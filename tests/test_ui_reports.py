@@ -161,6 +161,7 @@ async def test_supervisor_year_to_date_and_federal_for_a_school(
         await settle(pilot)
         assert screen.report.series("incidents")[2] == 2  # September, third month of the year
         assert screen.report.series("arrests")[2] == 1
+        assert "| Sep 2026 | 2 | 1 | 0 |" in markdown_text(screen)  # short columns on screen
         await pilot.press("c")
         await settle(pilot)
         await type_text(pilot, "vhs")

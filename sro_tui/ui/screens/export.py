@@ -84,6 +84,9 @@ class ExportScreen(ModalScreen[Any]):
     ExportScreen .row Input, ExportScreen .row Select {
         width: 1fr;
     }
+    ExportScreen .row Input {
+        background: $boost;
+    }
     ExportScreen #export-error {
         color: $error;
         height: auto;
@@ -131,7 +134,9 @@ class ExportScreen(ModalScreen[Any]):
                 yield Input(until.isoformat(), id="export-until", compact=True, max_length=10)
             with Horizontal(classes="row"):
                 yield Label("Format")
-                yield Select(FORMATS, value="csv", allow_blank=False, id="export-format")
+                yield Select(
+                    FORMATS, value="csv", allow_blank=False, id="export-format", compact=True
+                )
             with Horizontal(classes="row"):
                 yield Label("Folder")
                 yield Input(str(folder), id="export-folder", compact=True)

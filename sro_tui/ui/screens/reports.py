@@ -172,6 +172,37 @@ def report_bytes(report: Any, fmt: str) -> bytes:
     return render(report, fmt)
 
 
+YTD_SHORT = (
+    ("incidents", "Inc"),
+    ("arrests", "Arr"),
+    ("citations", "Cit"),
+    ("contacts", "Notes"),
+    ("referrals", "Ref"),
+    ("campus_checks", "Checks"),
+)
+
+
+def ytd_month_table(report: YtdReport) -> str:
+    """The year by month with short headings and a key under the table."""
+    lines = [
+        "### By month",
+        "",
+        "| Month | " + " | ".join(short for _, short in YTD_SHORT) + " |",
+        "| --- | " + " | ".join("---:" for _ in YTD_SHORT) + " |",
+    ]
+    for month in report.months:
+        values = " | ".join(str(getattr(month, key)) for key, _ in YTD_SHORT)
+        lines.append(f"| {month.label} | {values} |")
+    totals = " | ".join(str(report.total(key)) for key, _ in YTD_SHORT)
+    lines += [f"| Total | {totals} |", ""]
+    lines.append(
+        "Inc: incidents (reports) · Arr: arrests, once per person per incident · Cit: "
+        "citations · Notes: mentoring notes and contacts · Ref: referrals made · Checks: "
+        "campus checks (checklist items done)"
+    )
+    return "\n".join(lines) + "\n"
+
+
 def write_new_file(path: Path, data: bytes) -> None:
     """Write ``data`` to a new file only its owner can read; an existing file is refused."""
     if path.exists():
@@ -233,6 +264,8 @@ class ReportsScreen(Screen[None]):
         self.report: Any = None
         self.generation = 0
         self.saved: Path | None = None
+        self.badge_for_daily = False
+        """The officer badge was set only because a daily report needs one."""
 
     def compose(self) -> ComposeResult:
         yield SroHeader("Reports")
@@ -280,7 +313,12 @@ class ReportsScreen(Screen[None]):
         assert self.choice is not None
         choice = replace(self.choice, kind=kind)
         if kind == "daily" and choice.officer_badge is None:
+            # A daily report is always someone's: the supervisor's own until they pick one.
             choice = replace(choice, officer_badge=self.app.actor.badge)  # type: ignore[attr-defined]
+            self.badge_for_daily = True
+        elif kind != "daily" and self.badge_for_daily and self.is_supervisor:
+            choice = replace(choice, officer_badge=None)  # back to the department
+            self.badge_for_daily = False
         if kind == "federal":
             choice = replace(choice, officer_badge=None)
         self.choose(choice)
@@ -336,6 +374,7 @@ class ReportsScreen(Screen[None]):
     def _officer_chosen(self, badge: str | None) -> None:
         if badge is None or self.choice is None:
             return
+        self.badge_for_daily = False
         self.choose(replace(self.choice, officer_badge=badge.upper() or None))
 
     def action_school(self) -> None:
@@ -406,11 +445,19 @@ class ReportsScreen(Screen[None]):
 
     @staticmethod
     def markdown_of(report: Any) -> str:
+        """What the screen shows: the renderer's Markdown, with the year's month table in
+        short columns so it reads at 80 columns (saved files keep the full headings)."""
         if isinstance(report, FederalCounts):
             return federal_markdown(report)
         from ...services.report_render import render_markdown
 
-        return render_markdown(report)
+        text = render_markdown(report)
+        if isinstance(report, YtdReport):
+            head, found, rest = text.partition("### By month\n")
+            _table, found_next, tail = rest.partition("### Incidents by category")
+            if found and found_next:
+                text = head + ytd_month_table(report) + "\n" + found_next + tail
+        return text
 
     def _failed(self, generation: int, error: SroError) -> None:
         if generation != self.generation:
@@ -434,7 +481,7 @@ class ReportsScreen(Screen[None]):
         self.query_one("#report-md", Markdown).update(text)
         self.query_one("#report-body", VerticalScroll).scroll_home(animate=False)
         self.query_one("#report-status", Label).update(
-            "d m y f report · p n period · g go to · s save · x export"
+            "p/n period · g go to · s save · x export"
             + (" · o officer · c school" if self.is_supervisor else "")
         )
         self.refresh_bindings()

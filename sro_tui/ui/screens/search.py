@@ -44,7 +44,7 @@ KIND_LABELS = {
 def hit_text(hit: SearchHit, tz: Any) -> Text:
     """Two lines for one hit: kind, local date and title; then the snippet, matched words
     styled. Every piece is plain text (no markup is parsed from record content)."""
-    text = Text(no_wrap=False)
+    text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f"{KIND_LABELS.get(hit.kind, hit.kind.value):<8} ", style="bold")
     text.append(hit.at.astimezone(tz).strftime("%Y-%m-%d"), style="dim")
     text.append("  ")
@@ -71,10 +71,13 @@ class SearchScreen(Screen[None]):
 
     DEFAULT_CSS = """
     SearchScreen #search-query {
-        margin: 0 1;
+        margin: 1 1 0 1;
+        background: $boost;
     }
     SearchScreen #search-results {
         height: 1fr;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     SearchScreen #search-status {
         height: 1;
@@ -97,6 +100,7 @@ class SearchScreen(Screen[None]):
             self.initial,
             placeholder="Words from a narrative, a note, a name, or a report number",
             id="search-query",
+            compact=True,
         )
         yield OptionList(id="search-results")
         yield Label("Type to search · Enter goes to the results · esc back", id="search-status")
