@@ -38,11 +38,11 @@ def file_incidents(services: Services, clock: Clock, count: int) -> None:
 
 
 async def test_export_shows_progress_and_writes_the_files(
-    sqlite_services: Services, clock: Clock, tmp_path: Path
+    services: Services, clock: Clock, tmp_path: Path
 ) -> None:
-    file_incidents(sqlite_services, clock, 3)
+    file_incidents(services, clock, 3)
     out = tmp_path / "export-out"
-    app = make_app(sqlite_services, clock)
+    app = make_app(services, clock)
     async with app.run_test() as pilot:
         await sign_in(pilot)
         await pilot.press("f8")

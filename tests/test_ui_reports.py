@@ -79,10 +79,10 @@ def markdown_text(screen: ReportsScreen) -> str:
 
 
 async def test_monthly_counts_on_screen_and_saved_as_pdf(
-    sqlite_services: Services, clock: Clock, tmp_path: Path
+    services: Services, clock: Clock, tmp_path: Path
 ) -> None:
-    build_september(sqlite_services, clock)
-    app = make_app(sqlite_services, clock)
+    build_september(services, clock)
+    app = make_app(services, clock)
     async with app.run_test() as pilot:
         await sign_in(pilot, "2001")
         await pilot.press("f8")

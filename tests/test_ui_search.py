@@ -35,11 +35,11 @@ def highlighted_words(text: Text) -> list[str]:
 
 
 async def test_a_word_just_typed_into_a_narrative_is_found_and_opens(
-    sqlite_services: Services, clock: Clock
+    services: Services, clock: Clock
 ) -> None:
-    officer = make_officer(sqlite_services, "1001")
-    vhs = sqlite_services.reference.school_by_code("VHS").id
-    older = sqlite_services.incidents.create(
+    officer = make_officer(services, "1001")
+    vhs = services.reference.school_by_code("VHS").id
+    older = services.incidents.create(
         officer,
         IncidentCreate(
             school_id=vhs,
@@ -49,12 +49,12 @@ async def test_a_word_just_typed_into_a_narrative_is_found_and_opens(
             narrative="A skateboard was taken from the rack by the gym.",
         ),
     )
-    app = make_app(sqlite_services, clock)
+    app = make_app(services, clock)
     async with app.run_test() as pilot:
         await sign_in(pilot)
         assert isinstance(app.screen, TodayScreen)
         # Typed a moment ago, through the same service the form uses.
-        newer = sqlite_services.incidents.create(
+        newer = services.incidents.create(
             officer,
             IncidentCreate(
                 school_id=vhs,
@@ -90,19 +90,19 @@ async def test_a_word_just_typed_into_a_narrative_is_found_and_opens(
 
 
 async def test_another_officers_confidential_note_is_never_shown(
-    sqlite_services: Services, clock: Clock
+    services: Services, clock: Clock
 ) -> None:
-    make_officer(sqlite_services, "1001")
-    author = make_officer(sqlite_services, "1002")
-    make_officer(sqlite_services, "2001", "supervisor", ("VHS",))
-    vhs = sqlite_services.reference.school_by_code("VHS").id
-    student = sqlite_services.students.create(
+    make_officer(services, "1001")
+    author = make_officer(services, "1002")
+    make_officer(services, "2001", "supervisor", ("VHS",))
+    vhs = services.reference.school_by_code("VHS").id
+    student = services.students.create(
         SYSTEM_ACTOR,
         StudentCreate(district_id="S-7", first_name="Lee", last_name="Park", school_id=vhs),
     ).id
 
     def note(text: str, confidential: bool) -> int:
-        return sqlite_services.notes.create(
+        return services.notes.create(
             author,
             NoteCreate(
                 kind=ContactKind.MENTORING,
@@ -117,7 +117,7 @@ async def test_another_officers_confidential_note_is_never_shown(
 
     note("Talked about the pottery class and grades", confidential=False)
     note("Disclosed trouble at home; pottery helps", confidential=True)
-    app = make_app(sqlite_services, clock)
+    app = make_app(services, clock)
     async with app.run_test() as pilot:
         await sign_in(pilot, "2001")  # a supervisor reads every note, but not these words
         await pilot.press("ctrl+f")
