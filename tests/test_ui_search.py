@@ -17,6 +17,7 @@ from sro_tui.domain.search import SearchHit, SearchKind
 from sro_tui.domain.students import StudentCreate
 from sro_tui.services.registry import Services
 from sro_tui.ui.screens.incident_form import IncidentFormScreen
+from sro_tui.ui.screens.login import LoginScreen
 from sro_tui.ui.screens.note_view import NoteViewScreen
 from sro_tui.ui.screens.search import MATCH_STYLE, SearchScreen, hit_text
 from sro_tui.ui.screens.today import TodayScreen
@@ -157,3 +158,19 @@ def test_hit_text_styles_only_the_matched_pieces() -> None:
     text = hit_text(hit, UTC)
     assert "PAL · [red]x[/red]" in text.plain and "[link=x]now[/link]" in text.plain
     assert highlighted_words(text) == ["mentor"]
+
+
+async def test_search_needs_a_session(services: Services, clock: Clock) -> None:
+    make_officer(services, "1001")
+    app = make_app(services, clock)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        await sign_in(pilot)
+        app.lock()
+        await settle(pilot)
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        assert not isinstance(app.screen, SearchScreen)
