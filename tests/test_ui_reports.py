@@ -4,21 +4,28 @@ officers see their own work only."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 from textual.widgets import Input, Markdown
 from textual_plotext import PlotextPlot
 
 from sro_tui.domain.enums import OutcomeKind, PersonRole, WeaponType
+from sro_tui.domain.errors import SroError
 from sro_tui.domain.incidents import IncidentCreate, OffenseIn, PersonIn, ReviewDecision
 from sro_tui.domain.officers import SYSTEM_ACTOR
 from sro_tui.domain.reports import MonthlyReport, Section, YtdReport
 from sro_tui.domain.students import StudentCreate
 from sro_tui.services.registry import Services
 from sro_tui.ui.screens.choice_prompt import ChoiceScreen
-from sro_tui.ui.screens.reports import ReportsScreen
+from sro_tui.ui.screens.reports import (
+    ReportChoice,
+    ReportsScreen,
+    default_report_path,
+    write_new_file,
+)
 from sro_tui.ui.widgets.prompt import PromptScreen
 
 from .conftest import Clock, make_officer
@@ -177,3 +184,20 @@ async def test_supervisor_year_to_date_and_federal_for_a_school(
         await settle(pilot)
         assert screen.report.school_year == "2025-26"
         assert screen.report.firearm_incidents == 0
+
+
+def test_saving_never_overwrites_and_names_by_report(tmp_path: Path) -> None:
+    choice = ReportChoice(
+        kind="monthly",
+        day=date(2026, 9, 14),
+        month="2026-09",
+        school_year="2026-27",
+        school_code="VHS",
+    )
+    path = default_report_path(choice, "csv", tmp_path)
+    assert path == tmp_path / "monthly-2026-09-VHS.csv"
+    write_new_file(path, b"first")
+    with pytest.raises(SroError, match="already exists"):
+        write_new_file(path, b"second")
+    assert path.read_bytes() == b"first"
+    assert choice.stepped(-1).month == "2026-08" and choice.stepped(4).month == "2027-01"
