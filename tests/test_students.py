@@ -161,3 +161,17 @@ def test_search_uses_the_name_index_not_a_scan(sqlite_services: Services) -> Non
     assert "ix_students_search_name" in details
     assert "search_name>? AND search_name<?" in details
     assert "SCAN students" not in details
+
+
+def test_display_names_label_rows_in_one_look_up(services: Services, officer) -> None:
+    ids = [
+        services.students.create(
+            officer, StudentCreate(district_id=f"N-{n}", first_name=f"F{n}", last_name=f"L{n}")
+        ).id
+        for n in range(3)
+    ]
+    before = len(services.audit.recent(limit=500))
+    names = services.students.display_names(officer, [ids[2], ids[0], 999_999, ids[2]])
+    assert names == {ids[2]: "L2, F2", ids[0]: "L0, F0"}
+    assert len(services.audit.recent(limit=500)) == before  # labels are not record reads
+    assert services.students.display_names(officer, []) == {}

@@ -355,16 +355,15 @@ class MentoringScreen(Screen[None]):
             self.app.call_from_thread(self._names_found, generation, names)
 
     def _student_names(self, student_ids: Iterable[int]) -> dict[int, str]:
-        """Names of these students (runs in the worker thread)."""
+        """Names of these students, in one look-up (runs in the worker thread)."""
         services = self.app.services  # type: ignore[attr-defined]
         actor = self.app.actor  # type: ignore[attr-defined]
-        found: dict[int, str] = {}
-        for student_id in student_ids:
-            try:
-                found[student_id] = services.students.get(actor, student_id).display_name
-            except SroError:
-                found[student_id] = f"student {student_id}"
-        return found
+        ids = list(student_ids)
+        try:
+            found = services.students.display_names(actor, ids)
+        except SroError:
+            found = {}
+        return {i: found.get(i, f"student {i}") for i in ids}
 
     def _names_found(self, generation: int, names: dict[int, str]) -> None:
         self.names.update(names)
