@@ -214,3 +214,33 @@ async def test_roster_import_of_a_missing_file_says_so(
         await pilot.press("enter")
         await settle(pilot)
         assert "No file at" in dialog.query_one("#roster-path").error  # type: ignore[attr-defined]
+
+
+async def test_list_pages_as_the_cursor_nears_the_end(
+    sqlite_services: Services, clock: Clock
+) -> None:
+    officer = make_officer(sqlite_services, "1001")
+    for n in range(95):
+        sqlite_services.students.create(
+            officer,
+            StudentCreate(district_id=f"P-{n:03d}", first_name="Kid", last_name=f"N{n:03d}"),
+        )
+    app = make_app(sqlite_services, clock)
+    async with app.run_test() as pilot:
+        await sign_in(pilot)
+        await pilot.press("f7")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StudentListScreen)
+        table = screen.query_one(DataTable)
+        assert table.row_count == StudentListScreen.PAGE_SIZE
+        await pilot.press("escape")  # into the list
+        await pilot.press("ctrl+end")
+        await settle(pilot)
+        assert table.row_count == 2 * StudentListScreen.PAGE_SIZE
+        await pilot.press("ctrl+end")
+        await settle(pilot)
+        names = table_names(screen)
+        assert len(names) == 95 and len(set(names)) == 95
+        assert names == sorted(names)
+        assert screen.exhausted

@@ -12,18 +12,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
-from textual.worker import get_current_worker
 
 from ...domain.audit import AuditEventRead
 from ...domain.errors import SroError
 from ...domain.paging import Page
 from ..widgets.header import SroHeader
+from ..widgets.paged import PagedList
 from ..widgets.prompt import PromptScreen
 
 __all__ = ["AuditScreen", "parse_audit_filter"]
-
-PAGE_SIZE = 100
-PREFETCH_ROWS = 15
 
 
 def parse_audit_filter(text: str) -> dict[str, str]:
@@ -39,8 +36,11 @@ def parse_audit_filter(text: str) -> dict[str, str]:
     return {"action": word.lower()}
 
 
-class AuditScreen(Screen[None]):
+class AuditScreen(PagedList, Screen[None]):
     """The audit trail, newest first."""
+
+    PAGE_SIZE = 100
+    PREFETCH_ROWS = 15
 
     AUTO_FOCUS = "#audit-table"
 
@@ -73,11 +73,7 @@ class AuditScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.filters: dict[str, str] = {}
-        self.cursor: str | None = None
-        self.exhausted = False
-        self.loading = False
-        self.generation = 0
-        self.loaded = 0
+        self.init_paging()
 
     def compose(self) -> ComposeResult:
         yield SroHeader("Audit trail")
@@ -103,45 +99,16 @@ class AuditScreen(Screen[None]):
     def action_back(self) -> None:
         self.dismiss(None)
 
-    def reload(self) -> None:
-        self.generation += 1
-        self.cursor = None
-        self.exhausted = False
-        self.loaded = 0
-        self.loading = True
-        self.query_one(DataTable).clear()
-        self._fetch(self.generation, None)
-
-    def load_more(self) -> None:
-        if not (self.loading or self.exhausted):
-            self.loading = True
-            self._fetch(self.generation, self.cursor)
-
-    @work(thread=True, group="audit-list", exit_on_error=False)
-    def _fetch(self, generation: int, cursor: str | None) -> None:
+    def fetch_page(self, cursor: str | None) -> Page[AuditEventRead]:
         app = self.app
-        try:
-            page = app.services.audit.page(  # type: ignore[attr-defined]
-                app.actor,  # type: ignore[attr-defined]
-                cursor=cursor,
-                limit=PAGE_SIZE,
-                **self.filters,
-            )
-        except SroError as exc:
-            app.call_from_thread(self._failed, generation, exc)
-            return
-        if not get_current_worker().is_cancelled:
-            app.call_from_thread(self._add_page, generation, page)
+        return app.services.audit.page(  # type: ignore[attr-defined]
+            app.actor,  # type: ignore[attr-defined]
+            cursor=cursor,
+            limit=self.PAGE_SIZE,
+            **self.filters,
+        )
 
-    def _failed(self, generation: int, error: SroError) -> None:
-        if generation == self.generation:
-            self.loading = False
-            self.query_one("#audit-status", Label).update(error.message)
-
-    def _add_page(self, generation: int, page: Page[AuditEventRead]) -> None:
-        if generation != self.generation:
-            return
-        self.loading = False
+    def show_page(self, page: Page[AuditEventRead]) -> None:
         table = self.query_one(DataTable)
         tz = self.app.tz  # type: ignore[attr-defined]
         for event in page.items:
@@ -154,18 +121,16 @@ class AuditScreen(Screen[None]):
                 event.outcome.value,
                 key=str(event.id),
             )
-        self.loaded += len(page.items)
-        self.cursor = page.next_cursor
-        self.exhausted = page.next_cursor is None
+
+    def page_failed(self, error: SroError) -> None:
+        self.query_one("#audit-status", Label).update(error.message)
+
+    def paging_changed(self) -> None:
         shown = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in self.filters.items())
         more = "" if self.exhausted else "+"
         self.query_one("#audit-status", Label).update(
             f"{self.loaded}{more} events" + (f" · {shown}" if shown else "")
         )
-
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.cursor_row >= event.data_table.row_count - PREFETCH_ROWS:
-            self.load_more()
 
     # -- filter and verify -----------------------------------------------------------------------
 

@@ -8,26 +8,22 @@ between open referrals and all of them; ``s`` (supervisors) between own and ever
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
-from textual.worker import get_current_worker
 
 from ...domain.errors import SroError
 from ...domain.paging import Page
 from ...domain.referrals import ReferralRead
 from ..widgets.header import SroHeader
+from ..widgets.paged import PagedList
 from .referral_actions import ReferralActions
 
 __all__ = ["ReferralListScreen"]
 
-PAGE_SIZE = 50
-PREFETCH_ROWS = 10
 
-
-class ReferralListScreen(ReferralActions, Screen[None]):
+class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
     """Referrals by next follow-up, overdue first."""
 
     AUTO_FOCUS = "#referrals"
@@ -63,11 +59,7 @@ class ReferralListScreen(ReferralActions, Screen[None]):
         super().__init__()
         self.scope = "own"
         self.open_only = True
-        self.cursor: str | None = None
-        self.exhausted = False
-        self.loading = False
-        self.generation = 0
-        self.loaded = 0
+        self.init_paging()
 
     def compose(self) -> ComposeResult:
         yield SroHeader("Referrals")
@@ -106,54 +98,31 @@ class ReferralListScreen(ReferralActions, Screen[None]):
         self.reload()
 
     def reload(self) -> None:
-        self.generation += 1
-        self.cursor = None
-        self.exhausted = False
-        self.loaded = 0
-        self.loading = True
-        self.query_one(DataTable).clear()
         who = "My referrals" if self.scope == "own" else "All referrals"
         which = "open, soonest follow-up first" if self.open_only else "all statuses"
         self.query_one("#referral-title", Static).update(f"{who} · {which}")
-        self._fetch(self.generation, None)
+        super().reload()
 
-    def load_more(self) -> None:
-        if not (self.loading or self.exhausted):
-            self.loading = True
-            self._fetch(self.generation, self.cursor)
+    def fetch_page(self, cursor: str | None) -> Page[ReferralRead]:
+        app = self.app
+        return app.services.referrals.list(  # type: ignore[attr-defined]
+            app.actor,  # type: ignore[attr-defined]
+            scope=self.scope,
+            open_only=self.open_only,
+            cursor=cursor,
+            limit=self.PAGE_SIZE,
+        )
 
-    @work(thread=True, group="referral-list", exit_on_error=False)
-    def _fetch(self, generation: int, cursor: str | None) -> None:
-        services = self.app.services  # type: ignore[attr-defined]
-        actor = self.app.actor  # type: ignore[attr-defined]
-        try:
-            page = services.referrals.list(
-                actor, scope=self.scope, open_only=self.open_only, cursor=cursor, limit=PAGE_SIZE
-            )
-        except SroError as exc:
-            self.app.call_from_thread(self._failed, generation, exc)
-            return
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._add_page, generation, page)
-
-    def _failed(self, generation: int, error: SroError) -> None:
-        if generation == self.generation:
-            self.loading = False
-            self.query_one("#referral-list-status", Label).update(
-                f"Could not load: {error.message}"
-            )
-
-    def _add_page(self, generation: int, page: Page[ReferralRead]) -> None:
-        if generation != self.generation:
-            return
-        self.loading = False
+    def show_page(self, page: Page[ReferralRead]) -> None:
         table = self.query_one(DataTable)
         today = self.app.services.ctx.today()  # type: ignore[attr-defined]
         for referral in page.items:
             table.add_row(*self.cells(referral, today), key=str(referral.id))
-        self.loaded += len(page.items)
-        self.cursor = page.next_cursor
-        self.exhausted = page.next_cursor is None
+
+    def page_failed(self, error: SroError) -> None:
+        self.query_one("#referral-list-status", Label).update(f"Could not load: {error.message}")
+
+    def paging_changed(self) -> None:
         status = self.query_one("#referral-list-status", Label)
         if not self.loaded:
             status.update("No referrals here. n refers a student; o shows closed ones too")
@@ -182,18 +151,11 @@ class ReferralListScreen(ReferralActions, Screen[None]):
             referral.consent.value,
         )
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.cursor_row >= event.data_table.row_count - PREFETCH_ROWS:
-            self.load_more()
-
     # -- acting on the highlighted referral ------------------------------------------------------
 
     def current_referral_id(self) -> int | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        return int(row_key.value) if row_key.value is not None else None
+        key = self.highlighted_key()
+        return int(key) if key is not None else None
 
     def referral_changed(self, referral: ReferralRead) -> None:
         table = self.query_one(DataTable)

@@ -6,25 +6,21 @@ comment. The queue reloads when the supervisor comes back to it.
 
 from __future__ import annotations
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
-from textual.worker import get_current_worker
 
 from ...domain.errors import SroError
 from ...domain.incidents import IncidentSummary
 from ...domain.paging import Page
 from ..widgets.header import SroHeader
+from ..widgets.paged import PagedList
 
 __all__ = ["ReviewQueueScreen"]
 
-PAGE_SIZE = 50
-PREFETCH_ROWS = 10
 
-
-class ReviewQueueScreen(Screen[None]):
+class ReviewQueueScreen(PagedList, Screen[None]):
     """Reports waiting for a supervisor's decision."""
 
     AUTO_FOCUS = "#review-queue"
@@ -53,11 +49,7 @@ class ReviewQueueScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.cursor: str | None = None
-        self.exhausted = False
-        self.loading = False
-        self.generation = 0
-        self.loaded = 0
+        self.init_paging()
 
     def compose(self) -> ComposeResult:
         yield SroHeader("Review queue")
@@ -84,44 +76,15 @@ class ReviewQueueScreen(Screen[None]):
     def action_back(self) -> None:
         self.dismiss(None)
 
-    def reload(self) -> None:
-        self.generation += 1
-        self.cursor = None
-        self.exhausted = False
-        self.loaded = 0
-        self.loading = True
-        self.query_one(DataTable).clear()
-        self._fetch(self.generation, None)
-
-    def load_more(self) -> None:
-        if not (self.loading or self.exhausted):
-            self.loading = True
-            self._fetch(self.generation, self.cursor)
-
-    @work(thread=True, group="review-queue", exit_on_error=False)
-    def _fetch(self, generation: int, cursor: str | None) -> None:
+    def fetch_page(self, cursor: str | None) -> Page[IncidentSummary]:
         app = self.app
-        try:
-            page = app.services.incidents.review_queue(  # type: ignore[attr-defined]
-                app.actor,  # type: ignore[attr-defined]
-                cursor=cursor,
-                limit=PAGE_SIZE,
-            )
-        except SroError as exc:
-            app.call_from_thread(self._failed, generation, exc)
-            return
-        if not get_current_worker().is_cancelled:
-            app.call_from_thread(self._add_page, generation, page)
+        return app.services.incidents.review_queue(  # type: ignore[attr-defined]
+            app.actor,  # type: ignore[attr-defined]
+            cursor=cursor,
+            limit=self.PAGE_SIZE,
+        )
 
-    def _failed(self, generation: int, error: SroError) -> None:
-        if generation == self.generation:
-            self.loading = False
-            self.query_one("#review-status", Label).update(error.message)
-
-    def _add_page(self, generation: int, page: Page[IncidentSummary]) -> None:
-        if generation != self.generation:
-            return
-        self.loading = False
+    def show_page(self, page: Page[IncidentSummary]) -> None:
         table = self.query_one(DataTable)
         tz = self.app.tz  # type: ignore[attr-defined]
         for row in page.items:
@@ -132,17 +95,15 @@ class ReviewQueueScreen(Screen[None]):
                 row.category_name,
                 key=str(row.id),
             )
-        self.loaded += len(page.items)
-        self.cursor = page.next_cursor
-        self.exhausted = page.next_cursor is None
+
+    def page_failed(self, error: SroError) -> None:
+        self.query_one("#review-status", Label).update(error.message)
+
+    def paging_changed(self) -> None:
         more = "" if self.exhausted else "+"
         self.query_one("#review-status", Label).update(
             f"{self.loaded}{more} waiting" if self.loaded else "Nothing waiting for review."
         )
-
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.cursor_row >= event.data_table.row_count - PREFETCH_ROWS:
-            self.load_more()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()

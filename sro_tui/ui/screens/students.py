@@ -7,26 +7,26 @@ never waits for the store.
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Label
-from textual.worker import get_current_worker
 
 from ...domain.errors import SroError
 from ...domain.paging import Page
 from ...domain.students import StudentRead, grade_label
 from ..widgets.header import SroHeader
+from ..widgets.paged import PagedList
 
-__all__ = ["PAGE_SIZE", "StudentListScreen"]
-
-PAGE_SIZE = 40
-PREFETCH_ROWS = 8
+__all__ = ["StudentListScreen"]
 
 
-class StudentListScreen(Screen[None]):
+class StudentListScreen(PagedList, Screen[None]):
     """Students matching what is typed in the search box, by name or district ID."""
+
+    PAGE_SIZE = 40
+    PREFETCH_ROWS = 8
 
     AUTO_FOCUS = "#student-search"
 
@@ -54,11 +54,7 @@ class StudentListScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.cursor: str | None = None
-        self.exhausted = False
-        self.loading = False
-        self.generation = 0
-        self.loaded = 0
+        self.init_paging()
         self.query_text = ""
         self.schools: dict[int, str] = {}
 
@@ -99,42 +95,16 @@ class StudentListScreen(Screen[None]):
     def action_search(self) -> None:
         self.query_one("#student-search", Input).focus()
 
-    def reload(self) -> None:
-        self.generation += 1
-        self.cursor = None
-        self.exhausted = False
-        self.loaded = 0
-        self.loading = True
-        self.query_one(DataTable).clear()
-        self._fetch(self.generation, self.query_text, None)
+    def fetch_page(self, cursor: str | None) -> Page[StudentRead]:
+        app = self.app
+        return app.services.students.search(  # type: ignore[attr-defined]
+            app.actor,  # type: ignore[attr-defined]
+            self.query_text,
+            cursor=cursor,
+            limit=self.PAGE_SIZE,
+        )
 
-    def load_more(self) -> None:
-        if self.loading or self.exhausted:
-            return
-        self.loading = True
-        self._fetch(self.generation, self.query_text, self.cursor)
-
-    @work(thread=True, exclusive=True, group="student-search", exit_on_error=False)
-    def _fetch(self, generation: int, text: str, cursor: str | None) -> None:
-        services = self.app.services  # type: ignore[attr-defined]
-        actor = self.app.actor  # type: ignore[attr-defined]
-        try:
-            page = services.students.search(actor, text, cursor=cursor, limit=PAGE_SIZE)
-        except SroError as exc:
-            self.app.call_from_thread(self._failed, generation, exc)
-            return
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._add_page, generation, page)
-
-    def _failed(self, generation: int, error: SroError) -> None:
-        if generation == self.generation:
-            self.loading = False
-            self.query_one("#student-status", Label).update(f"Could not search: {error.message}")
-
-    def _add_page(self, generation: int, page: Page[StudentRead]) -> None:
-        if generation != self.generation:
-            return  # the officer has typed more since this search started
-        self.loading = False
+    def show_page(self, page: Page[StudentRead]) -> None:
         table = self.query_one(DataTable)
         for student in page.items:
             table.add_row(
@@ -144,9 +114,11 @@ class StudentListScreen(Screen[None]):
                 self.schools.get(student.school_id or 0, ""),
                 key=str(student.id),
             )
-        self.loaded += len(page.items)
-        self.cursor = page.next_cursor
-        self.exhausted = page.next_cursor is None
+
+    def page_failed(self, error: SroError) -> None:
+        self.query_one("#student-status", Label).update(f"Could not search: {error.message}")
+
+    def paging_changed(self) -> None:
         status = self.query_one("#student-status", Label)
         if self.loaded == 0:
             status.update("No student matches. a adds one · i imports a roster")
@@ -154,18 +126,11 @@ class StudentListScreen(Screen[None]):
             more = "" if self.exhausted else "+"
             status.update(f"{self.loaded}{more} shown · Enter: timeline · a add · e edit")
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.cursor_row >= event.data_table.row_count - PREFETCH_ROWS:
-            self.load_more()
-
     # -- actions ---------------------------------------------------------------------------------
 
     def _highlighted_id(self) -> int | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        return int(row_key.value) if row_key.value is not None else None
+        key = self.highlighted_key()
+        return int(key) if key is not None else None
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
