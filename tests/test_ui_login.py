@@ -173,3 +173,56 @@ async def test_store_error_is_one_line_on_login(tmp_path, clock: Clock) -> None:
         assert status and "\n" not in status.strip()
         assert "Traceback" not in status
         assert app.screen.query_one("#sign-in", Button).disabled
+
+
+async def test_officer_with_an_authenticator_gives_the_code_after_the_password(
+    sqlite_services: Services, clock: Clock
+) -> None:
+    from sro_tui.services.security import totp_code
+
+    officer = make_officer(sqlite_services, "1001")
+    enrolment = sqlite_services.security.begin_totp(officer, "1001")
+    sqlite_services.security.confirm_totp(
+        officer, enrolment, totp_code(enrolment.secret, clock.now)
+    )
+    clock.advance(seconds=60)  # a later time step: the enrolment code is not reused
+    app = make_app(sqlite_services, clock)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, LoginScreen)
+        otp = screen.query_one("#otp", Input)
+        assert not otp.display
+        await type_text(pilot, "1001")
+        await pilot.press("enter")
+        await type_text(pilot, TEST_PASSWORD)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert otp.display and app.focused is otp
+        assert "one-time code" in str(screen.query_one("#otp-error", Static).content)
+        assert screen.query_one("#password", Input).value == TEST_PASSWORD
+        await type_text(pilot, "000000")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        assert "not right" in str(screen.query_one("#otp-error", Static).content)
+        await type_text(pilot, totp_code(enrolment.secret, clock.now))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SchoolPickScreen)
+        # The lock asks for the code too.
+        await pilot.press("enter")
+        await settle(pilot)
+        clock.advance(seconds=60)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        lock_otp = app.screen.query_one("#lock-otp", Input)
+        assert not lock_otp.display
+        await type_text(pilot, TEST_PASSWORD)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert lock_otp.display and app.focused is lock_otp
+        await type_text(pilot, totp_code(enrolment.secret, clock.now))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TodayScreen)

@@ -43,11 +43,28 @@ class LockScreen(Screen[Actor | None]):
             yield Input(self.actor.badge, id="lock-badge", max_length=10, compact=True)
             yield Label("Password", classes="field-label")
             yield Input(id="lock-password", password=True, compact=True)
+            # Shown only when the account asks for its one-time code.
+            yield Label("One-time code", classes="field-label otp")
+            yield Input(id="lock-otp", max_length=6, compact=True, classes="otp")
             yield Static("", id="lock-error", classes="field-error")
             with Horizontal(classes="buttons"):
                 yield Button("Unlock", id="unlock", variant="primary", compact=True)
                 yield Button("Sign out", id="lock-sign-out", compact=True)
         yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self._show_otp(False)
+
+    def _show_otp(self, shown: bool) -> None:
+        for widget in self.query(".otp"):
+            widget.display = shown
+
+    @on(Input.Changed, "#lock-badge")
+    @on(Input.Changed, "#lock-password")
+    def _credentials_changed(self) -> None:
+        if self.query_one("#lock-otp", Input).display:
+            self._show_otp(False)
+            self.query_one("#lock-otp", Input).value = ""
 
     @property
     def sro(self) -> SroApp:
@@ -58,28 +75,34 @@ class LockScreen(Screen[Actor | None]):
         self.query_one("#lock-password", Input).focus()
 
     @on(Input.Submitted, "#lock-password")
+    @on(Input.Submitted, "#lock-otp")
     @on(Button.Pressed, "#unlock")
     def submit(self) -> None:
         badge = self.query_one("#lock-badge", Input).value.strip()
         password = self.query_one("#lock-password", Input).value
+        otp_input = self.query_one("#lock-otp", Input)
+        otp = otp_input.value.strip() if otp_input.display else None
         if not badge or not password:
             self._error("Type the badge and the password")
             return
         self.query_one("#unlock", Button).disabled = True
-        self.authenticate(badge, password)
+        self.authenticate(badge, password, otp or None)
 
     @on(Button.Pressed, "#lock-sign-out")
     def _sign_out(self) -> None:
         self.dismiss(None)
 
     @work(thread=True, exclusive=True, group="unlock")
-    def authenticate(self, badge: str, password: str) -> None:
+    def authenticate(self, badge: str, password: str, otp: str | None = None) -> None:
         services = self.sro.services
         assert services is not None
         try:
-            actor = services.officers.authenticate(badge, password)
+            actor = services.officers.authenticate(badge, password, otp=otp)
         except SroError as exc:
-            self.app.call_from_thread(self._refused, str(exc))
+            if exc.field == "otp":
+                self.app.call_from_thread(self._ask_code, str(exc))
+            else:
+                self.app.call_from_thread(self._refused, str(exc))
             return
         except Exception as exc:
             from ..app import store_problem
@@ -88,7 +111,16 @@ class LockScreen(Screen[Actor | None]):
             return
         self.app.call_from_thread(self.dismiss, actor)
 
+    def _ask_code(self, message: str) -> None:
+        self.query_one("#unlock", Button).disabled = False
+        otp = self.query_one("#lock-otp", Input)
+        otp.value = ""
+        self._show_otp(True)
+        otp.focus()
+        self._error(message)
+
     def _refused(self, message: str) -> None:
+        self._show_otp(False)
         self.query_one("#unlock", Button).disabled = False
         password = self.query_one("#lock-password", Input)
         password.value = ""

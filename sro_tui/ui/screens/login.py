@@ -1,5 +1,6 @@
-"""Sign-in: badge and password. The store opens behind this screen; the button works once
-it is ready. A wrong password keeps the badge and clears the password."""
+"""Sign-in: badge and password, then the one-time code for an officer with an authenticator
+app. The store opens behind this screen; the button works once it is ready. A wrong password
+keeps the badge and clears the password."""
 
 from __future__ import annotations
 
@@ -35,6 +36,16 @@ class LoginScreen(Screen[None]):
             yield Label("Password", classes="field-label")
             yield Input(id="password", password=True, placeholder="password", compact=True)
             yield Static("", id="password-error", classes="field-error")
+            # Shown only when the officer's account asks for a second factor.
+            yield Label("One-time code", id="otp-label", classes="field-label otp")
+            yield Input(
+                id="otp",
+                max_length=6,
+                placeholder="6 digits from your app",
+                compact=True,
+                classes="otp",
+            )
+            yield Static("", id="otp-error", classes="field-error")
             yield Button("Sign in", id="sign-in", variant="primary", disabled=True, compact=True)
             yield Static("Opening the store…", id="login-status")
         yield Footer(compact=True)
@@ -44,6 +55,7 @@ class LoginScreen(Screen[None]):
         return self.app  # type: ignore[return-value]
 
     def on_mount(self) -> None:
+        self._show_otp(False)
         if self.sro.services is not None and self.sro.officer_count is not None:
             self.store_ready()
         elif self.sro.store_error:
@@ -74,11 +86,26 @@ class LoginScreen(Screen[None]):
     def _badge_entered(self) -> None:
         self.query_one("#password", Input).focus()
 
+    def _show_otp(self, shown: bool) -> None:
+        for widget in self.query(".otp"):
+            widget.display = shown
+
+    @on(Input.Changed, "#badge")
+    @on(Input.Changed, "#password")
+    def _credentials_changed(self) -> None:
+        """A different badge or password starts the sign-in over: no code asked yet."""
+        if self.query_one("#otp", Input).display:
+            self._show_otp(False)
+            self.query_one("#otp", Input).value = ""
+
     @on(Input.Submitted, "#password")
+    @on(Input.Submitted, "#otp")
     @on(Button.Pressed, "#sign-in")
     def submit(self) -> None:
         badge = self.query_one("#badge", Input).value.strip()
         password = self.query_one("#password", Input).value
+        otp_input = self.query_one("#otp", Input)
+        otp = otp_input.value.strip() if otp_input.display else None
         self._set_errors()
         if self.sro.services is None or self.sro.officer_count is None:
             self._set_errors(password=self.sro.store_error or "The store is still opening…")
@@ -94,17 +121,20 @@ class LoginScreen(Screen[None]):
         button = self.query_one("#sign-in", Button)
         button.disabled = True
         button.label = "Checking…"
-        self.authenticate(badge, password)
+        self.authenticate(badge, password, otp or None)
 
     @work(thread=True, exclusive=True, group="login")
-    def authenticate(self, badge: str, password: str) -> None:
+    def authenticate(self, badge: str, password: str, otp: str | None = None) -> None:
         """The password hash is slow on purpose: never on the UI thread."""
         services = self.sro.services
         assert services is not None
         try:
-            actor = services.officers.authenticate(badge, password)
+            actor = services.officers.authenticate(badge, password, otp=otp)
         except SroError as exc:
-            self.app.call_from_thread(self._refused, str(exc))
+            if exc.field == "otp":
+                self.app.call_from_thread(self._ask_code, str(exc))
+            else:
+                self.app.call_from_thread(self._refused, str(exc))
             return
         except Exception as exc:
             from ..app import store_problem
@@ -113,8 +143,20 @@ class LoginScreen(Screen[None]):
             return
         self.app.call_from_thread(self._accepted, actor)
 
+    def _ask_code(self, message: str) -> None:
+        """The password was right; the account also wants its one-time code (or the code
+        given was wrong). The password stays typed."""
+        self._done_checking()
+        otp = self.query_one("#otp", Input)
+        with otp.prevent(Input.Changed):
+            otp.value = ""
+        self._show_otp(True)
+        self._set_errors(otp=message)
+        otp.focus()
+
     def _refused(self, message: str) -> None:
         self._done_checking()
+        self._show_otp(False)
         password = self.query_one("#password", Input)
         password.value = ""
         self._set_errors(password=message)
@@ -130,8 +172,8 @@ class LoginScreen(Screen[None]):
         button.label = "Sign in"
         button.disabled = self.sro.services is None
 
-    def _set_errors(self, *, badge: str = "", password: str = "") -> None:
-        for name, text in (("badge", badge), ("password", password)):
+    def _set_errors(self, *, badge: str = "", password: str = "", otp: str = "") -> None:
+        for name, text in (("badge", badge), ("password", password), ("otp", otp)):
             error = self.query_one(f"#{name}-error", Static)
             error.update(text)
             error.set_class(bool(text), "-shown")
@@ -141,6 +183,8 @@ class LoginScreen(Screen[None]):
         """Ready for the next sign-in (after a sign-out)."""
         self._set_errors()
         self.query_one("#password", Input).value = ""
+        self.query_one("#otp", Input).value = ""
+        self._show_otp(False)
         badge = self.query_one("#badge", Input)
         if not keep_badge:
             badge.value = ""
