@@ -359,13 +359,17 @@ def test_return_edit_resubmit_approve(
     )
     assert returned.status is IncidentStatus.RETURNED
     assert returned.review_comment == "Add the time the parent was called."
-    assert [s.id for s in services.incidents.needs_attention(officer)] == [incident_id]
+    [attention] = services.incidents.needs_attention(officer)
+    assert attention.id == incident_id
+    assert attention.review_comment == "Add the time the parent was called."
     edited = services.incidents.update(
         officer, incident_id, IncidentUpdate(version=returned.version, narrative="With times.")
     )
     assert edited.status is IncidentStatus.RETURNED
     services.incidents.submit(officer, incident_id)
     assert services.incidents.needs_attention(officer) == []
+    [queued] = services.incidents.review_queue(supervisor).items
+    assert queued.review_comment == ""  # only a report back with its officer carries it
     clock.advance(minutes=10)
     done = services.incidents.approve(supervisor, incident_id, ReviewDecision(comment="OK"))
     assert done.status is IncidentStatus.APPROVED

@@ -245,6 +245,7 @@ class IncidentSummary(ReadSchema):
     officer_name: str
     category_name: str
     location_name: str
+    review_comment: str = ""
 
 
 def required_compliance(

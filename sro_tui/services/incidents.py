@@ -838,6 +838,7 @@ class IncidentService:
                 Incident.officer_id,
                 Officer.name.label("officer_name"),
                 Location.name.label("location_name"),
+                Incident.review_comment,
                 *extra,
             )
             .join(School, School.id == Incident.school_id)
@@ -878,6 +879,11 @@ class IncidentService:
                 officer_name=row.officer_name,
                 category_name=best[row.id][2] if row.id in best else "",
                 location_name=row.location_name,
+                # What a reviewer asked for matters only while the report is back with its
+                # officer (Today shows it beside the report).
+                review_comment=row.review_comment
+                if row.status == IncidentStatus.RETURNED.value
+                else "",
             )
             for row in rows
         ]

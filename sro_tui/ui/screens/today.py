@@ -159,7 +159,7 @@ def load_today(
     def attention(section: Section) -> None:
         found, _more = items_of(call(services, "incidents", "needs_attention", actor))
         for incident in found:
-            comment = getattr(incident, "review_comment", "") or ""
+            comment = incident.review_comment
             text = f"{incident.number}  {incident.status}"
             if comment:
                 text += f": {comment.splitlines()[0][:80]}"
