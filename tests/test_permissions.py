@@ -277,3 +277,46 @@ def test_cli_another_officers_draft_is_refused(
     assert sro_main([*args, "--as", "1002"]) == 0
     out = capsys.readouterr().out
     assert number in out and "approved" in out
+
+
+def test_cli_review_workflow_and_its_refusals(
+    services: Services,
+    officer: Actor,
+    supervisor: Actor,
+    db_url: str,
+    clock: Clock,
+    cli_env: None,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys,
+) -> None:
+    """Through `sro incident …` as each person would type it: the officer submits and cannot
+    approve; the supervisor returns, then approves; after that the officer cannot edit the
+    narrative, only add a supplement."""
+    incident_id = new_incident(services, officer, clock)
+    number = services.incidents.get(officer, incident_id).number
+
+    def sro(*words: str, badge: str) -> int:
+        monkeypatch.setattr("sys.stdin", io.StringIO(TEST_PASSWORD + "\n"))
+        return sro_main(["--db", db_url, "incident", *words, "--as", badge, "--password-stdin"])
+
+    assert sro("submit", number, badge="1001") == 0
+    assert sro("approve", number, badge="1001") == 2
+    assert "supervisor" in capsys.readouterr().err
+    assert sro("return", number, "--comment", "Add the time", badge="2001") == 0
+    assert sro("narrative", number, "--text", "At 10:40 an adult…", badge="1001") == 0
+    assert sro("submit", number, badge="1001") == 0
+    assert sro("approve", number, badge="2001") == 0
+    capsys.readouterr()
+    assert sro("narrative", number, "--text", "Changed after approval", badge="1001") == 2
+    assert "supplement" in capsys.readouterr().err
+    assert sro("supplement", number, "--text", "Parent called at 11:05.", badge="1001") == 0
+    record = services.incidents.get(supervisor, incident_id)
+    assert record.status is IncidentStatus.APPROVED
+    assert record.narrative == "At 10:40 an adult…"
+    assert [s.text for s in record.supplements] == ["Parent called at 11:05."]
+    assert [r.action for r in record.reviews] == [
+        "submitted",
+        "returned",
+        "submitted",
+        "approved",
+    ]

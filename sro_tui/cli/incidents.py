@@ -1,26 +1,36 @@
-"""`sro incident list|show`: incident reports as a signed-in officer sees them.
+"""`sro incident list|show|narrative|submit|approve|return|supplement`: incident reports as
+a signed-in officer sees and handles them.
 
-Both commands sign an officer in (`--as BADGE`, the password prompted or read with
---password-stdin): what they may read, and the audit entries of reading it, are exactly
-those of the app.
+Every command signs an officer in (`--as BADGE`, the password prompted or read with
+--password-stdin): what they may read and do, and the audit entries of it, are exactly those
+of the app. The review workflow is the service's: an officer cannot approve, an approved
+report cannot be edited (only supplemented), a return needs a comment.
 """
 
 from __future__ import annotations
 
 import argparse
 from datetime import date, datetime, tzinfo
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from ..bootstrap import OpenedStore
 from ..domain.enums import IncidentStatus
 from ..domain.errors import SroError
-from ..domain.incidents import IncidentRead
+from ..domain.incidents import IncidentRead, IncidentUpdate, ReviewDecision, SupplementCreate
 from ..domain.officers import Actor
 from ..domain.paging import MAX_PAGE_SIZE
+from ..domain.validation import first_message
 from .common import open_from, sign_in
+
+M = TypeVar("M", bound=BaseModel)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    incident = subparsers.add_parser("incident", help="incident reports: list, show")
+    incident = subparsers.add_parser(
+        "incident", help="incident reports: list, show, review, supplement"
+    )
     sub = incident.add_subparsers(dest="incident_command", metavar="ACTION", required=True)
 
     listing = sub.add_parser("list", help="reports newest first")
@@ -45,6 +55,34 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show.add_argument("number", metavar="NUMBER", help="e.g. SRO-2026-000123")
     _add_as(show)
     show.set_defaults(func=cmd_show)
+
+    narrative = sub.add_parser("narrative", help="replace the narrative of your own report")
+    narrative.add_argument("number", metavar="NUMBER")
+    narrative.add_argument("--text", required=True, help="the new narrative")
+    _add_as(narrative)
+    narrative.set_defaults(func=cmd_narrative)
+
+    for name, helptext in (
+        ("submit", "submit your report for review"),
+        ("approve", "approve a submitted report (supervisors); it is locked from then on"),
+    ):
+        step = sub.add_parser(name, help=helptext)
+        step.add_argument("number", metavar="NUMBER")
+        step.add_argument("--comment", default="", help="a note for the record")
+        _add_as(step)
+        step.set_defaults(func=cmd_step, step=name)
+
+    back = sub.add_parser("return", help="return a submitted report for changes (supervisors)")
+    back.add_argument("number", metavar="NUMBER")
+    back.add_argument("--comment", required=True, help="what needs to change")
+    _add_as(back)
+    back.set_defaults(func=cmd_step, step="return")
+
+    supplement = sub.add_parser("supplement", help="append a supplement to an approved report")
+    supplement.add_argument("number", metavar="NUMBER")
+    supplement.add_argument("--text", required=True, help="the correction or addition")
+    _add_as(supplement)
+    supplement.set_defaults(func=cmd_supplement)
 
 
 def _day(text: str) -> date:
@@ -107,6 +145,60 @@ def cmd_show(args: argparse.Namespace) -> int:
     for line in render(record, tz):
         print(line)
     return 0
+
+
+def cmd_narrative(args: argparse.Namespace) -> int:
+    store = open_from(args)
+    try:
+        actor = _sign_in(store, args)
+        incidents = store.services.incidents
+        record = incidents.get_by_number(actor, args.number)
+        data = _valid(IncidentUpdate, version=record.version, narrative=args.text)
+        updated = incidents.update(actor, record.id, data)
+    finally:
+        store.close()
+    print(f"{updated.number}: narrative saved (version {updated.version})")
+    return 0
+
+
+def cmd_step(args: argparse.Namespace) -> int:
+    store = open_from(args)
+    try:
+        actor = _sign_in(store, args)
+        incidents = store.services.incidents
+        record = incidents.get_by_number(actor, args.number)
+        decision = _valid(ReviewDecision, comment=args.comment)
+        if args.step == "submit":
+            done = incidents.submit(actor, record.id)
+        elif args.step == "approve":
+            done = incidents.approve(actor, record.id, decision)
+        else:
+            done = incidents.return_for_changes(actor, record.id, decision)
+    finally:
+        store.close()
+    print(f"{done.number}: {done.status.value}")
+    return 0
+
+
+def cmd_supplement(args: argparse.Namespace) -> int:
+    store = open_from(args)
+    try:
+        actor = _sign_in(store, args)
+        incidents = store.services.incidents
+        record = incidents.get_by_number(actor, args.number)
+        done = incidents.add_supplement(actor, record.id, _valid(SupplementCreate, text=args.text))
+    finally:
+        store.close()
+    print(f"{done.number}: supplement {len(done.supplements)} added")
+    return 0
+
+
+def _valid(model: type[M], **values: object) -> M:
+    """Build a schema from options; a bad value is one line naming the field."""
+    try:
+        return model(**values)
+    except ValidationError as exc:
+        raise SroError(first_message(exc, model)) from exc
 
 
 def _local(moment: datetime | None, tz: tzinfo) -> str:
