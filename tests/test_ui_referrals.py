@@ -216,3 +216,34 @@ async def test_refer_from_an_incident_with_one_key(sqlite_services: Services, cl
         await settle(pilot)
     referral = sqlite_services.referrals.list(officer).items[0]
     assert (referral.student_id, referral.incident_id) == (student.id, incident.id)
+
+
+async def test_t_shows_one_status_at_a_time(sqlite_services: Services, clock: Clock) -> None:
+    officer = make_officer(sqlite_services, "1001")
+    today = clock.now.astimezone(sqlite_services.ctx.tz).date()
+    ids = []
+    for n in range(3):
+        student = add_student(sqlite_services, officer, f"S-{n}")
+        ids.append(
+            sqlite_services.referrals.create(
+                officer,
+                ReferralCreate(
+                    student_id=student.id, program_code="SOCIAL", reason="Needs", referred_on=today
+                ),
+            ).id
+        )
+    sqlite_services.referrals.advance(officer, ids[1])  # contacted
+    app = make_app(sqlite_services, clock)
+    async with app.run_test() as pilot:
+        await sign_in(pilot)
+        await pilot.press("f6")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 3
+        await pilot.press("t")  # referred only
+        await settle(pilot)
+        assert table.row_count == 2
+        assert "referred only" in str(app.screen.query_one("#referral-title", Static).content)
+        await pilot.press("t")  # contacted only
+        await settle(pilot)
+        assert [table.get_row_at(i)[1] for i in range(table.row_count)] == ["contacted"]

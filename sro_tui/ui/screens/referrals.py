@@ -3,7 +3,8 @@
 Rows show the status and the next follow-up (overdue ones marked). ``a`` moves the highlighted
 referral to its next status with a dated note; ``x`` chooses another status (declined, no-show,
 closed); Enter opens the referral with its history; ``n`` refers a student. ``o`` switches
-between open referrals and all of them; ``s`` (supervisors) between own and everyone's.
+between open referrals and all of them, ``t`` shows one status at a time (the board's
+columns, one by one); ``s`` (supervisors) switches between own and everyone's.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
+from ...domain.enums import ReferralStatus
 from ...domain.errors import SroError
 from ...domain.paging import Page
 from ...domain.referrals import ReferralRead
@@ -20,7 +22,19 @@ from ..widgets.header import SroHeader
 from ..widgets.paged import PagedList
 from .referral_actions import ReferralActions
 
-__all__ = ["ReferralListScreen"]
+__all__ = ["STATUS_ORDER", "ReferralListScreen"]
+
+STATUS_ORDER = (
+    ReferralStatus.REFERRED,
+    ReferralStatus.CONTACTED,
+    ReferralStatus.ENROLLED,
+    ReferralStatus.ATTENDING,
+    ReferralStatus.NO_SHOW,
+    ReferralStatus.COMPLETED,
+    ReferralStatus.DECLINED,
+    ReferralStatus.CLOSED,
+)
+"""The ``t`` key's order: the usual path, then the ends."""
 
 
 class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
@@ -34,6 +48,7 @@ class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
         Binding("x", "move", "Other status", id="referrals.move"),
         Binding("c", "consent", "Consent", id="referrals.consent"),
         Binding("o", "toggle_open", "Open/all", id="referrals.open"),
+        Binding("t", "cycle_status", "Status", id="referrals.status"),
         Binding("s", "cycle_scope", "Own/all", id="referrals.scope"),
         Binding("r", "reload", "Reload", id="referrals.reload", show=False),
     ]
@@ -59,6 +74,7 @@ class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
         super().__init__()
         self.scope = "own"
         self.open_only = True
+        self.status: ReferralStatus | None = None
         self.init_paging()
 
     def compose(self) -> ComposeResult:
@@ -93,13 +109,22 @@ class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
         self.open_only = not self.open_only
         self.reload()
 
+    def action_cycle_status(self) -> None:
+        """One status at a time, in the order of the path (then the ends), then all again."""
+        order: list[ReferralStatus | None] = [None, *STATUS_ORDER]
+        self.status = order[(order.index(self.status) + 1) % len(order)]
+        self.reload()
+
     def action_cycle_scope(self) -> None:
         self.scope = "all" if self.scope == "own" else "own"
         self.reload()
 
     def reload(self) -> None:
         who = "My referrals" if self.scope == "own" else "All referrals"
-        which = "open, soonest follow-up first" if self.open_only else "all statuses"
+        if self.status is not None:
+            which = f"{self.status.value} only"
+        else:
+            which = "open, soonest follow-up first" if self.open_only else "all statuses"
         self.query_one("#referral-title", Static).update(f"{who} · {which}")
         super().reload()
 
@@ -108,7 +133,8 @@ class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
         return app.services.referrals.list(  # type: ignore[attr-defined]
             app.actor,  # type: ignore[attr-defined]
             scope=self.scope,
-            open_only=self.open_only,
+            status=self.status,
+            open_only=self.open_only and self.status is None,
             cursor=cursor,
             limit=self.PAGE_SIZE,
         )
