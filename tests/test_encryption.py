@@ -193,9 +193,14 @@ def test_cli_encrypt_then_rekey_to_a_passphrase(
     assert sro_main(["--db", str(store), "officer", "list"]) == 2
     assert "encrypted" in capsys.readouterr().err
 
+    assert sro_main(["--db", str(store), "db", "check"]) == 2
+    capsys.readouterr()
+
     monkeypatch.setenv("SRO_SQLCIPHER_KEY_FILE", str(key_file))
     assert sro_main(["--db", str(store), "officer", "list"]) == 0
     assert NAME in capsys.readouterr().out
+    assert sro_main(["--db", str(store), "db", "check"]) == 0
+    assert "Integrity: ok" in capsys.readouterr().out
 
     monkeypatch.setattr("sys.stdin", _Lines(PASSPHRASE))
     code = sro_main(

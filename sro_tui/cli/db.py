@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from ..bootstrap import read_sqlcipher_key
 from ..domain.errors import StoreUnavailable
 from ..domain.officers import SYSTEM_ACTOR
 from ..store import migrate
@@ -50,7 +51,7 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     settings = settings_from(args)
-    db = Database(settings.store_location())
+    db = Database(settings.store_location(), sqlcipher_key=read_sqlcipher_key(settings))
     try:
         path = db.sqlite_path
         if path is not None and not path.exists():
