@@ -84,10 +84,10 @@ class AuditScreen(PagedList, Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("When (local)", key="at", width=17)
+        table.add_column("When (local)", key="at", width=15)
         table.add_column("Badge", key="badge", width=7)
         table.add_column("Action", key="action", width=17)
-        table.add_column("Record", key="record", width=14)
+        table.add_column("Record", key="record", width=16)
         table.add_column("Outcome", key="outcome", width=8)
         self.reload()
 
@@ -114,7 +114,7 @@ class AuditScreen(PagedList, Screen[None]):
         for event in page.items:
             record = f"{event.record_type} {event.record_id}".strip()
             table.add_row(
-                event.at.astimezone(tz).strftime("%m-%d %H:%M:%S.%f")[:17],
+                event.at.astimezone(tz).strftime("%m-%d %H:%M:%S"),
                 event.badge,
                 event.action,
                 record,

@@ -141,11 +141,12 @@ class IncidentListScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("Number", key="number", width=15)
+        # The first five fit 80 columns; officer and school scroll in from the right.
+        table.add_column("Number", key="number", width=16)
         table.add_column("Occurred", key="occurred", width=16)
         table.add_column("Status", key="status", width=9)
-        table.add_column("Category", key="category", width=24)
-        table.add_column("Location", key="location", width=16)
+        table.add_column("Category", key="category", width=17)
+        table.add_column("Location", key="location", width=10)
         table.add_column("Officer", key="officer", width=16)
         table.add_column("School", key="school", width=20)
         services = self.app.services  # type: ignore[attr-defined]

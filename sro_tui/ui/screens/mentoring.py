@@ -36,7 +36,7 @@ __all__ = ["PAGE_SIZE", "PREFETCH_ROWS", "MentoringScreen", "note_summary"]
 
 PAGE_SIZE = 50
 PREFETCH_ROWS = 10
-LOCK = "🔒"
+LOCK = "C"  # confidential (plain text: an emoji is double width in some terminals)
 
 SCOPE_LABELS = {"own": "My notes", "all": "All officers' notes"}
 KIND_SHORT: dict[ContactKind, str] = {

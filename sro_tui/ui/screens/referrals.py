@@ -87,10 +87,10 @@ class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         # Fits 80 columns: the referral date and history are on the referral's own screen.
-        table.add_column("Follow-up", key="follow", width=13)
+        table.add_column("Follow-up", key="follow", width=14)
         table.add_column("Status", key="status", width=9)
-        table.add_column("Student", key="student", width=19)
-        table.add_column("Program", key="program", width=16)
+        table.add_column("Student", key="student", width=17)
+        table.add_column("Program", key="program", width=17)
         table.add_column("Consent", key="consent", width=7)
         self.reload()
 

@@ -64,7 +64,7 @@ class ReviewQueueScreen(PagedList, Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("Number", key="number", width=15)
+        table.add_column("Number", key="number", width=16)
         table.add_column("Occurred", key="occurred", width=11)
         table.add_column("Officer", key="officer", width=16)
         table.add_column("Category", key="category", width=22)

@@ -64,10 +64,10 @@ class StudentTimelineScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("Date", key="date", width=16)
+        table.add_column("Date", key="date", width=10)
         table.add_column("Kind", key="kind", width=8)
-        table.add_column("What", key="what", width=30)
-        table.add_column("Officer", key="officer", width=18)
+        table.add_column("What", key="what", width=38)
+        table.add_column("Officer", key="officer", width=14)
         table.focus()
         self.load()
 
@@ -106,7 +106,7 @@ class StudentTimelineScreen(Screen[None]):
             self.entries[key] = entry
             what = entry.title if not entry.summary else f"{entry.title} — {entry.summary}"
             table.add_row(
-                entry.at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+                entry.at.astimezone(tz).strftime("%Y-%m-%d"),
                 KIND_LABELS.get(entry.kind, entry.kind),
                 what,
                 entry.officer_name,

@@ -70,10 +70,10 @@ class StudentListScreen(PagedList, Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("Name", key="name", width=28)
+        table.add_column("Name", key="name", width=24)
         table.add_column("District ID", key="district_id", width=12)
         table.add_column("Gr", key="grade", width=3)
-        table.add_column("School", key="school", width=22)
+        table.add_column("School", key="school", width=26)
         services = self.app.services  # type: ignore[attr-defined]
         self.schools = {s.id: s.name for s in services.reference.schools(include_inactive=True)}
         self.reload()

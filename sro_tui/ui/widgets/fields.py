@@ -117,7 +117,7 @@ class TimeField(Horizontal):
         height: auto;
     }
     TimeField > Input {
-        width: 22;
+        width: 24;
     }
     TimeField > .time-preview {
         width: 1fr;
