@@ -250,10 +250,10 @@ def measure_first_frame(services: Services) -> None:
 
 def measure_lists(services: Services, officer: Actor) -> None:
     steps: list[tuple[str, Callable[[], Any]]] = [
-        ("incidents, own, first page", lambda: services.incidents.list(officer, scope="own")),
-        ("incidents, school, first page", lambda: services.incidents.list(officer, scope="school")),
-        ("notes, own, first page", lambda: services.notes.list(officer)),
-        ("referrals, own, first page", lambda: services.referrals.list(officer)),
+        ("incidents, own, first page", lambda: services.incidents.page(officer, scope="own")),
+        ("incidents, school, first page", lambda: services.incidents.page(officer, scope="school")),
+        ("notes, own, first page", lambda: services.notes.page(officer)),
+        ("referrals, own, first page", lambda: services.referrals.page(officer)),
         ("students, first page by name", lambda: services.students.search(officer, "")),
         ("students, type-ahead 'gar'", lambda: services.students.search(officer, "gar")),
     ]

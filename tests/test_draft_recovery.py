@@ -142,11 +142,13 @@ def _poll_draft(services: Services, narrative: str) -> DraftRead:
     actor = services.officers.authenticate("1001", TEST_PASSWORD)
     deadline = time.monotonic() + WAIT
     while time.monotonic() < deadline:
-        for draft in services.drafts.list(actor):
+        for draft in services.drafts.for_actor(actor):
             if draft.payload.get("narrative") == narrative:
                 return draft
         time.sleep(0.1)
-    raise AssertionError(f"no draft holds the narrative; drafts: {services.drafts.list(actor)}")
+    raise AssertionError(
+        f"no draft holds the narrative; drafts: {services.drafts.for_actor(actor)}"
+    )
 
 
 async def test_draft_survives_a_kill_and_is_offered_back(
@@ -236,7 +238,7 @@ async def test_draft_survives_a_kill_and_is_offered_back(
         await pilot.pause()
         assert not isinstance(app.screen, QuickIncidentScreen)
     actor = services.officers.authenticate("1001", TEST_PASSWORD)
-    assert services.drafts.list(actor) == []
+    assert services.drafts.for_actor(actor) == []
     newest = services.incidents.open_for(actor)[0]
     record = services.incidents.get(actor, newest.id)
     assert record.narrative == NARRATIVE

@@ -47,10 +47,10 @@ def test_keys_make_separate_drafts_listed_newest_first(
     b = services.drafts.save(officer, DraftSave(form="quick_incident", payload={"n": 2}))
     clock.advance(seconds=5)
     c = services.drafts.save(officer, DraftSave(form="incident", key="8", payload={"n": 3}))
-    assert [d.id for d in services.drafts.list(officer)] == [c.id, b.id, a.id]
+    assert [d.id for d in services.drafts.for_actor(officer)] == [c.id, b.id, a.id]
     clock.advance(seconds=5)
     services.drafts.save(officer, DraftSave(form="incident", key="7", payload={"n": 4}))
-    assert [d.id for d in services.drafts.list(officer)] == [a.id, c.id, b.id]
+    assert [d.id for d in services.drafts.for_actor(officer)] == [a.id, c.id, b.id]
 
 
 def test_payload_values_json_lacks_are_kept_as_text(services: Services, officer: Actor) -> None:
@@ -65,7 +65,7 @@ def test_payload_values_json_lacks_are_kept_as_text(services: Services, officer:
 def test_discard(services: Services, officer: Actor) -> None:
     draft = services.drafts.save(officer, DraftSave(form="incident", payload={"x": 1}))
     services.drafts.discard(officer, draft.id)
-    assert services.drafts.list(officer) == []
+    assert services.drafts.for_actor(officer) == []
     with pytest.raises(NotFound):
         services.drafts.get(officer, draft.id)
     services.drafts.discard(officer, draft.id)  # already gone: nothing to do
@@ -82,8 +82,8 @@ def test_drafts_are_private(
     mine = services.drafts.save(officer, DraftSave(form="incident", payload={"mine": True}))
     theirs = services.drafts.save(other_officer, DraftSave(form="incident", payload={"t": 1}))
     assert theirs.id != mine.id
-    assert [d.id for d in services.drafts.list(officer)] == [mine.id]
-    assert [d.id for d in services.drafts.list(other_officer)] == [theirs.id]
+    assert [d.id for d in services.drafts.for_actor(officer)] == [mine.id]
+    assert [d.id for d in services.drafts.for_actor(other_officer)] == [theirs.id]
     assert services.drafts.find(other_officer, "incident", "") == theirs
     for intruder in (other_officer, supervisor):
         with pytest.raises(PermissionDenied):
@@ -94,7 +94,7 @@ def test_drafts_are_private(
     assert services.drafts.get(officer, mine.id).payload == {"mine": True}
     with pytest.raises(SroError):
         services.drafts.save(SYSTEM_ACTOR, DraftSave(form="incident"))
-    assert services.drafts.list(SYSTEM_ACTOR) == []
+    assert services.drafts.for_actor(SYSTEM_ACTOR) == []
 
 
 def test_first_saves_at_once_make_one_draft(services: Services, officer: Actor) -> None:
@@ -107,7 +107,7 @@ def test_first_saves_at_once_make_one_draft(services: Services, officer: Actor) 
     with ThreadPoolExecutor(max_workers=4) as pool:
         ids = list(pool.map(save, range(4)))
     assert len(set(ids)) == 1
-    [draft] = services.drafts.list(officer)
+    [draft] = services.drafts.for_actor(officer)
     assert draft.payload["n"] in range(4)
     creates = [e for e in services.audit.recent() if e.action == "draft.create"]
     assert len(creates) == 1

@@ -438,7 +438,7 @@ def walk(services: Services, actor: Actor, limit: int, **filters: Any) -> list[l
     pages: list[list[int]] = []
     cursor = None
     for _ in range(MAX_PAGES):
-        page = services.incidents.list(actor, cursor=cursor, limit=limit, **filters)
+        page = services.incidents.page(actor, cursor=cursor, limit=limit, **filters)
         pages.append([s.id for s in page.items])
         cursor = page.next_cursor
         if cursor is None:
@@ -491,7 +491,7 @@ def test_list_filters(services: Services, officer: Actor, supervisor: Actor, clo
     services.incidents.submit(officer, b.id)
 
     def ids(**filters: Any) -> list[int]:
-        return [s.id for s in services.incidents.list(officer, **filters).items]
+        return [s.id for s in services.incidents.page(officer, **filters).items]
 
     assert ids() == [b.id, a.id]
     assert ids(until=date(2026, 9, 10)) == [a.id]
@@ -502,16 +502,16 @@ def test_list_filters(services: Services, officer: Actor, supervisor: Actor, clo
     assert ids(category_code="FIGHT") == [a.id]
     assert ids(category_code="ALCOHOL") == []
     assert ids(school_id=school_id(services, "BHS")) == [b.id]
-    [summary_b, summary_a] = services.incidents.list(officer).items
+    [summary_b, summary_a] = services.incidents.page(officer).items
     assert summary_b.category_name == "Theft"  # the one marked most severe (the first)
     assert summary_a.category_name == "Fight / simple assault"
     assert summary_b.school_name == "Buena High School"
     assert summary_b.location_name == "Hallway"
     assert summary_b.officer_name == "Officer 1001"
     with pytest.raises(SroError):
-        services.incidents.list(officer, scope="everything")
+        services.incidents.page(officer, scope="everything")
     with pytest.raises(SroError):
-        services.incidents.list(officer, cursor="not a cursor")
+        services.incidents.page(officer, cursor="not a cursor")
 
 
 def test_list_scopes(
@@ -524,7 +524,7 @@ def test_list_scopes(
     other_school = submitted(services, elsewhere, school="BHS")
 
     def ids(actor: Actor, scope: str, **kw: Any) -> set[int]:
-        return {s.id for s in services.incidents.list(actor, scope=scope, **kw).items}
+        return {s.id for s in services.incidents.page(actor, scope=scope, **kw).items}
 
     assert ids(officer, "own") == {mine.id}
     assert ids(officer, "school") == {mine.id, theirs_open}
@@ -532,10 +532,10 @@ def test_list_scopes(
     assert ids(supervisor, "all") == {mine.id, theirs_draft.id, theirs_open, other_school}
     assert ids(supervisor, "school", school_id=school_id(services, "BHS")) == {other_school}
     with pytest.raises(PermissionDenied):
-        services.incidents.list(officer, scope="all")
+        services.incidents.page(officer, scope="all")
     assert audit_actions(services)[0] == ("incident.list", "denied")
     with pytest.raises(PermissionDenied):
-        services.incidents.list(officer, scope="school", school_id=school_id(services, "BHS"))
+        services.incidents.page(officer, scope="school", school_id=school_id(services, "BHS"))
 
 
 def test_review_queue_oldest_submitted_first(
@@ -627,20 +627,20 @@ def test_lists_read_through_the_indexes(sqlite_services: Services) -> None:
         return "\n".join(str(row[-1]) for row in rows)
 
     incidents = services.incidents
-    later = incidents.list(officer).next_cursor or encode_cursor(services.ctx.now(), 10**9)
+    later = incidents.page(officer).next_cursor or encode_cursor(services.ctx.now(), 10**9)
     event.listen(services.db.engine, "before_cursor_execute", capture)
     try:
-        own = plan(lambda: incidents.list(officer))
+        own = plan(lambda: incidents.page(officer))
         assert "USING INDEX ix_incidents_officer_occurred" in own
         assert "TEMP B-TREE" not in own
-        deeper = plan(lambda: incidents.list(officer, cursor=later))
+        deeper = plan(lambda: incidents.page(officer, cursor=later))
         assert "ix_incidents_officer_occurred (officer_id=? AND occurred_at<?)" in deeper
-        everyone = plan(lambda: incidents.list(supervisor, scope="all"))
+        everyone = plan(lambda: incidents.page(supervisor, scope="all"))
         assert "ix_incidents_occurred" in everyone and "TEMP B-TREE" not in everyone
-        by_category = plan(lambda: incidents.list(supervisor, scope="all", category_code="FIGHT"))
+        by_category = plan(lambda: incidents.page(supervisor, scope="all", category_code="FIGHT"))
         assert "ix_incident_offenses_incident_id (incident_id=?)" in by_category
         by_status = plan(
-            lambda: incidents.list(officer, scope="school", status=IncidentStatus.SUBMITTED)
+            lambda: incidents.page(officer, scope="school", status=IncidentStatus.SUBMITTED)
         )
         assert "ix_incidents_school_status_occurred (school_id=? AND status=?)" in by_status
         queue = plan(lambda: incidents.review_queue(supervisor))

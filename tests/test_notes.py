@@ -115,7 +115,7 @@ def test_supervisors_read_confidential_only_by_policy(
         assert got.text == SECRET and not got.redacted
     else:
         assert_redacted(got)
-    listed = services.notes.list(supervisor, scope="all").items
+    listed = services.notes.page(supervisor, scope="all").items
     assert [n.redacted for n in listed] == [not policy]
 
 
@@ -157,26 +157,26 @@ def test_lists_page_newest_first_with_filters(
     services.notes.create(other_officer, note_data(sid, clock))
     seen, cursor = [], None
     while True:
-        page = services.notes.list(officer, cursor=cursor, limit=5)
+        page = services.notes.page(officer, cursor=cursor, limit=5)
         seen += [n.id for n in page.items]
         if not (cursor := page.next_cursor):
             break
     assert seen == list(reversed(made))
-    parents = services.notes.list(officer, kind=ContactKind.PARENT).items
+    parents = services.notes.page(officer, kind=ContactKind.PARENT).items
     assert {n.kind for n in parents} == {ContactKind.PARENT} and len(parents) == 4
-    of_sid = services.notes.list(officer, student_id=sid).items
+    of_sid = services.notes.page(officer, student_id=sid).items
     assert len(of_sid) == 6 and all(n.student_ids == (sid,) for n in of_sid)
     # Local days: Sept 3 and 4 in Ventura (17:00 UTC is 10:00 local).
-    window = services.notes.list(officer, since=date(2026, 9, 3), until=date(2026, 9, 4)).items
+    window = services.notes.page(officer, since=date(2026, 9, 3), until=date(2026, 9, 4)).items
     assert [n.id for n in window] == [made[3], made[2]]
-    assert len(services.notes.list(officer, since=date.min, until=date.max, limit=50).items) == 12
-    everyone = services.notes.list(supervisor, scope="all", limit=100).items
+    assert len(services.notes.page(officer, since=date.min, until=date.max, limit=50).items) == 12
+    everyone = services.notes.page(supervisor, scope="all", limit=100).items
     assert len(everyone) == 13
     assert [n.redacted for n in everyone if n.confidential] == [True]
     with pytest.raises(PermissionDenied):
-        services.notes.list(officer, scope="all")
+        services.notes.page(officer, scope="all")
     with pytest.raises(SroError):
-        services.notes.list(officer, scope="mine")
+        services.notes.page(officer, scope="mine")
 
 
 def test_follow_ups_due(

@@ -18,7 +18,7 @@ def test_create_and_sign_in(services: Services) -> None:
     actor = services.officers.authenticate(" 1001 ", TEST_PASSWORD)
     assert actor.officer_id == created.id
     assert actor.role == "officer"
-    assert [o.badge for o in services.officers.list()] == ["1001"]
+    assert [o.badge for o in services.officers.all_officers()] == ["1001"]
 
 
 def test_duplicate_badge_is_refused(services: Services) -> None:

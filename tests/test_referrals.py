@@ -204,10 +204,10 @@ def test_who_sees_and_changes(
     bhs_officer = make_officer(services, "1003", "officer", ("BHS",))
     with pytest.raises(PermissionDenied):
         services.referrals.get(bhs_officer, referral.id)
-    assert services.referrals.list(other_officer).items == []
+    assert services.referrals.page(other_officer).items == []
     with pytest.raises(PermissionDenied):
-        services.referrals.list(other_officer, scope="all")
-    assert [r.id for r in services.referrals.list(supervisor, scope="all").items] == [referral.id]
+        services.referrals.page(other_officer, scope="all")
+    assert [r.id for r in services.referrals.page(supervisor, scope="all").items] == [referral.id]
 
 
 def test_due_lists_overdue_first(
@@ -251,7 +251,7 @@ def test_list_pages_by_follow_up_with_filters(
         walk(services, officer, r.id, [S.DECLINED])
     seen, cursor = [], None
     while True:
-        page = services.referrals.list(officer, cursor=cursor, limit=2)
+        page = services.referrals.page(officer, cursor=cursor, limit=2)
         assert len(page.items) <= 2
         seen += page.items
         if not (cursor := page.next_cursor):
@@ -261,12 +261,12 @@ def test_list_pages_by_follow_up_with_filters(
     open_dates = [d for d in dates if d is not None]
     assert open_dates == sorted(open_dates) and dates[-3:] == [None, None, None]
     assert all(r.events == () for r in seen)
-    open_ones = services.referrals.list(officer, open_only=True).items
+    open_ones = services.referrals.page(officer, open_only=True).items
     assert {r.id for r in open_ones} == {r.id for r in made[3:]}
     assert all(r.status in REFERRAL_OPEN for r in open_ones)
-    declined = services.referrals.list(officer, status=S.DECLINED).items
+    declined = services.referrals.page(officer, status=S.DECLINED).items
     assert [r.id for r in declined] == [r.id for r in made[:3]]
-    mine = services.referrals.list(officer, student_id=sid).items
+    mine = services.referrals.page(officer, student_id=sid).items
     assert {r.student_id for r in mine} == {sid} and len(mine) == 4
 
 

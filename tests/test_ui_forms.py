@@ -348,10 +348,10 @@ async def test_autosave_is_debounced_and_escape_offers_three_choices(
         form.topic.focus()
         await pilot.press(*"Gate check")
         assert form.autosave_pending  # a write is scheduled, not done on every key
-        assert drafts.list(ui_officer) == []
+        assert drafts.for_actor(ui_officer) == []
         form.flush_autosave()
         await app.workers.wait_for_complete()
-        [draft] = drafts.list(ui_officer)
+        [draft] = drafts.for_actor(ui_officer)
         assert draft.form == "test_contact"
         assert draft.title == "Contact — Gate check"
         assert draft.payload["topic"] == "Gate check"
@@ -372,7 +372,7 @@ async def test_autosave_is_debounced_and_escape_offers_three_choices(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, Home)
-        [draft] = drafts.list(ui_officer)
+        [draft] = drafts.for_actor(ui_officer)
         assert draft.payload["topic"] == "Gate check and lot"
 
         # Reopen from the draft: everything is back; Escape -> discard removes it.
@@ -386,7 +386,7 @@ async def test_autosave_is_debounced_and_escape_offers_three_choices(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, Home)
-        assert drafts.list(ui_officer) == []
+        assert drafts.for_actor(ui_officer) == []
 
 
 async def test_saving_the_record_discards_its_draft(
@@ -398,9 +398,9 @@ async def test_saving_the_record_discards_its_draft(
         await pilot.press("t", "tab", *"gym", "enter", *"5", "tab", *"Lunch")
         form.flush_autosave()
         await app.workers.wait_for_complete()
-        assert len(sqlite_services.drafts.list(ui_officer)) == 1
+        assert len(sqlite_services.drafts.for_actor(ui_officer)) == 1
         await pilot.press("ctrl+s")
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, Home)
-        assert sqlite_services.drafts.list(ui_officer) == []
+        assert sqlite_services.drafts.for_actor(ui_officer) == []

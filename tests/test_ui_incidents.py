@@ -152,7 +152,7 @@ async def test_full_incident_two_students_two_categories_save_and_submit(
         assert record.people[0].parent_notified_at == datetime(2026, 9, 14, 15, 15, tzinfo=UTC)
         assert [c.kind for c in record.compliance] == [ComplianceKind.EC_48902]
         assert record.location_code == "HALLWAY"
-        assert sqlite_services.drafts.list(ui_officer) == []
+        assert sqlite_services.drafts.for_actor(ui_officer) == []
 
         # F9 submits it for review and closes the form.
         await pilot.press("f9")
@@ -326,7 +326,7 @@ async def test_reopening_a_report_brings_back_unsaved_changes(
         assert form.autosave_pending
         form.flush_autosave()
         await app.workers.wait_for_complete()
-        [draft] = sqlite_services.drafts.list(ui_officer)
+        [draft] = sqlite_services.drafts.for_actor(ui_officer)
         assert draft.form == "incident" and draft.key == str(incident_id)
         assert draft.title.startswith("Incident SRO-2026-")
     # The report itself is unchanged; opening it again restores the draft's text.
@@ -351,7 +351,7 @@ async def test_reopening_a_report_brings_back_unsaved_changes(
     assert sqlite_services.incidents.get(ui_officer, incident_id).narrative.endswith(
         "Both sent to the office."
     )
-    assert sqlite_services.drafts.list(ui_officer) == []
+    assert sqlite_services.drafts.for_actor(ui_officer) == []
 
 
 # --- a store that cannot be written --------------------------------------------------------------

@@ -88,7 +88,7 @@ async def test_confidential_mentoring_note_written_with_keys(
         lock, _day, kind, what, minutes, follow = table_rows[0]
         assert lock and kind == "mentoring" and what == "Garcia, Maria" and minutes == "25"
         assert follow == (clock.now.date() + timedelta(days=7)).isoformat()
-    page = sqlite_services.notes.list(officer)
+    page = sqlite_services.notes.page(officer)
     assert len(page.items) == 1
     note = page.items[0]
     assert note.kind is ContactKind.MENTORING and note.student_ids == (maria,)
@@ -97,7 +97,7 @@ async def test_confidential_mentoring_note_written_with_keys(
     today = sqlite_services.ctx.today()
     assert note.follow_up_on == today + timedelta(days=7)
     assert note.school_id == sqlite_services.reference.school_by_code("VHS").id
-    assert sqlite_services.drafts.list(officer) == []  # saving dropped the draft
+    assert sqlite_services.drafts.for_actor(officer) == []  # saving dropped the draft
 
 
 async def test_lecture_without_head_count_shows_the_error_under_it(
@@ -129,12 +129,12 @@ async def test_lecture_without_head_count_shows_the_error_under_it(
         assert "Head count is required" in head.error  # type: ignore[attr-defined]
         assert form.class_name.value == "Health 3"
         assert app.focused is form.head_count
-        assert sqlite_services.notes.list(officer).items == []
+        assert sqlite_services.notes.page(officer).items == []
         await type_text(pilot, "28")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is screen
-    note = sqlite_services.notes.list(officer).items[0]
+    note = sqlite_services.notes.page(officer).items[0]
     assert note.kind is ContactKind.CLASSROOM
     assert (note.class_name, note.lecture_topic, note.head_count) == (
         "Health 3",
@@ -359,9 +359,9 @@ async def test_half_written_note_kept_as_draft_and_reopened(
         await pilot.press("k")  # keep the draft
         await settle(pilot)
         assert app.screen is screen
-        (draft,) = sqlite_services.drafts.list(officer)
+        (draft,) = sqlite_services.drafts.for_actor(officer)
         assert draft.form == "note" and "Garcia, Maria" in draft.title
-        assert sqlite_services.notes.list(officer).items == []
+        assert sqlite_services.notes.page(officer).items == []
         app.open_draft(draft)  # as Today's draft list does
         await settle(pilot)
         form = app.screen
@@ -371,9 +371,9 @@ async def test_half_written_note_kept_as_draft_and_reopened(
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is screen
-    (note,) = sqlite_services.notes.list(officer).items
+    (note,) = sqlite_services.notes.page(officer).items
     assert note.text == "Half of a note" and note.student_ids == (maria,)
-    assert sqlite_services.drafts.list(officer) == []
+    assert sqlite_services.drafts.for_actor(officer) == []
 
 
 async def test_prefill_from_a_timeline(sqlite_services: Services, clock: Clock) -> None:
@@ -391,7 +391,7 @@ async def test_prefill_from_a_timeline(sqlite_services: Services, clock: Clock) 
         assert not form.query_one("#note-with").display
         await pilot.press("ctrl+s")
         await settle(pilot)
-    (note,) = sqlite_services.notes.list(officer).items
+    (note,) = sqlite_services.notes.page(officer).items
     assert note.kind is ContactKind.MEDIATION and note.student_ids == (ana,)
 
 

@@ -76,7 +76,7 @@ async def test_trespass_warning_in_the_documented_keystrokes(
     assert record.occurred_at == datetime(2026, 9, 14, 15, 30, tzinfo=UTC)
     assert record.location_code == "PERIMETER"
     # No draft is left behind once the record is saved.
-    assert sqlite_services.drafts.list(ui_officer) == []
+    assert sqlite_services.drafts.for_actor(ui_officer) == []
 
 
 async def test_first_incident_of_a_new_officer_in_the_documented_keystrokes(
@@ -217,7 +217,7 @@ async def test_missing_category_is_reported_under_the_field(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert isinstance(app.screen, Home)
-    [draft] = sqlite_services.drafts.list(ui_officer)
+    [draft] = sqlite_services.drafts.for_actor(ui_officer)
     assert draft.form == "quick_incident"
     assert draft.payload["narrative"] == "Something odd"
     assert draft.title.startswith("Quick incident — no category yet, 08:30")

@@ -57,7 +57,7 @@ async def test_refer_to_pal_with_consent_then_enrol(
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(app.screen, ReferralListScreen)
-        page = sqlite_services.referrals.list(officer)
+        page = sqlite_services.referrals.page(officer)
         assert len(page.items) == 1
         referral = page.items[0]
         assert (referral.program_code, referral.consent) == ("PAL", ConsentStatus.YES)
@@ -158,7 +158,7 @@ async def test_form_errors_name_the_field_and_keep_the_text(
         assert "Program is required" in form.query_one("#field-program_code").error  # type: ignore[attr-defined]
         assert form.reason.text == "Fighting twice this month"
         assert form.program.value is Select.NULL
-    assert sqlite_services.referrals.list(officer).items == []
+    assert sqlite_services.referrals.page(officer).items == []
 
 
 async def test_refer_from_a_student_timeline_prefills_the_student(
@@ -214,7 +214,7 @@ async def test_refer_from_an_incident_with_one_key(sqlite_services: Services, cl
         await type_text(pilot, "Second fight this term")
         await pilot.press("ctrl+s")
         await settle(pilot)
-    referral = sqlite_services.referrals.list(officer).items[0]
+    referral = sqlite_services.referrals.page(officer).items[0]
     assert (referral.student_id, referral.incident_id) == (student.id, incident.id)
 
 

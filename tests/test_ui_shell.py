@@ -271,5 +271,5 @@ async def test_first_officers_open_form_is_kept_as_a_draft_when_another_unlocks(
         await settle(pilot)
         assert isinstance(app.screen, SchoolPickScreen)
         assert app.actor is not None and app.actor.badge == "1002"
-    drafts = sqlite_services.drafts.list(first)
+    drafts = sqlite_services.drafts.for_actor(first)
     assert [d.form for d in drafts] == ["quick_incident"]

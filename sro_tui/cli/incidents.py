@@ -109,7 +109,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         actor = _sign_in(store, args)
         services = store.services
         school_id = services.reference.school_by_code(args.school).id if args.school else None
-        page = services.incidents.list(
+        page = services.incidents.page(
             actor,
             scope=args.scope,
             status=IncidentStatus(args.status) if args.status else None,

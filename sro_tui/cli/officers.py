@@ -70,7 +70,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     store = open_from(args)
     try:
-        officers = store.services.officers.list()
+        officers = store.services.officers.all_officers()
         schools = {s.id: s.code for s in store.services.reference.schools(include_inactive=True)}
         print(f"{'BADGE':<10} {'ROLE':<11} {'STATE':<9} {'SCHOOLS':<18} NAME")
         for o in officers:

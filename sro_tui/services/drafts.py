@@ -96,7 +96,7 @@ class DraftService:
             )
             return draft_read(row)
 
-    def list(self, actor: Actor) -> list[DraftRead]:
+    def for_actor(self, actor: Actor) -> list[DraftRead]:
         """The actor's drafts, most recently saved first."""
         if actor.officer_id is None:
             return []

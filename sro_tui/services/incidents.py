@@ -391,7 +391,7 @@ class IncidentService:
 
     # -- lists -------------------------------------------------------------------------------
 
-    def list(
+    def page(
         self,
         actor: Actor,
         *,

@@ -176,7 +176,7 @@ class NoteService:
             students = self._students_of(session, [note_id])[note_id]
             return note_read(note, names.get(note.officer_id, ""), students, readable=readable)
 
-    def list(
+    def page(
         self,
         actor: Actor,
         *,

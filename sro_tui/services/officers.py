@@ -148,7 +148,7 @@ class OfficerService:
             )
             return to_read(officer)
 
-    def list(self) -> list[OfficerRead]:
+    def all_officers(self) -> list[OfficerRead]:
         with self.ctx.db.read() as session:
             rows = session.scalars(
                 select(Officer).options(selectinload(Officer.schools)).order_by(Officer.badge)

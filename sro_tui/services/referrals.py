@@ -259,7 +259,7 @@ class ReferralService:
             )
             return self._read(session, referral_id)
 
-    def list(
+    def page(
         self,
         actor: Actor,
         *,

@@ -1,6 +1,6 @@
 """The incident list (F4): own, school or all reports, filtered, a page at a time.
 
-Pages come from ``services.incidents.list`` (keyset paging); the next page is fetched in a
+Pages come from ``services.incidents.page`` (keyset paging); the next page is fetched in a
 thread worker when the cursor comes near the end of what is loaded, so the list opens at once
 however many reports the store holds. Enter opens a report; ``n`` starts a new one.
 """
@@ -270,7 +270,7 @@ class IncidentListScreen(Screen[None]):
         services = self.app.services  # type: ignore[attr-defined]
         actor = self.app.actor  # type: ignore[attr-defined]
         try:
-            page = services.incidents.list(
+            page = services.incidents.page(
                 actor, scope=self.scope, cursor=cursor, limit=PAGE_SIZE, **self.filters
             )
         except SroError as exc:

@@ -2,7 +2,7 @@
 
 Filters: kind (``k`` cycles, or the Select), one student (type-ahead), a date range;
 supervisors switch between their own notes and everyone's with ``s``. Pages come from
-``services.notes.list`` (keyset paging), fetched in a thread worker when the cursor nears the
+``services.notes.page`` (keyset paging), fetched in a thread worker when the cursor nears the
 end of what is loaded. Enter opens a note, ``n`` writes a new one; on the officer's own
 notes ``e`` edits and ``f`` marks a follow-up done. A confidential note of another officer
 shows only that it exists and whose it is: the service blanks its content, and this screen
@@ -331,7 +331,7 @@ class MentoringScreen(Screen[None]):
         actor = self.app.actor  # type: ignore[attr-defined]
         f = self.filters
         try:
-            page = services.notes.list(
+            page = services.notes.page(
                 actor,
                 scope=self.scope,
                 kind=f.get("kind"),

@@ -130,7 +130,7 @@ class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
 
     def fetch_page(self, cursor: str | None) -> Page[ReferralRead]:
         app = self.app
-        return app.services.referrals.list(  # type: ignore[attr-defined]
+        return app.services.referrals.page(  # type: ignore[attr-defined]
             app.actor,  # type: ignore[attr-defined]
             scope=self.scope,
             status=self.status,

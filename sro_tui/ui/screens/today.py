@@ -150,7 +150,7 @@ def load_today(
             section.rows.append(Row("incidents", None, "more… (f4 lists them all)"))
 
     def drafts(section: Section) -> None:
-        found, _more = items_of(call(services, "drafts", "list", actor))
+        found, _more = items_of(call(services, "drafts", "for_actor", actor))
         for draft in found:
             when = _hhmm(draft.updated_at, tz, today)
             title = draft.title or draft.form.replace("_", " ").capitalize()
