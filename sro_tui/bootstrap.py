@@ -35,8 +35,9 @@ def read_sqlcipher_key(settings: Settings, location: str | None = None) -> str |
     if not settings.sqlcipher_key_file:
         return None
     url = resolve_url(location or settings.store_location())
-    is_file = url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:")
-    return store_key(settings.sqlcipher_key_file, Path(url.database) if is_file else None)
+    database = url.database if url.get_backend_name() == "sqlite" else None
+    path = Path(database) if database and database != ":memory:" else None
+    return store_key(settings.sqlcipher_key_file, path)
 
 
 def open_store(

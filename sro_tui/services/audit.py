@@ -18,7 +18,7 @@ import os
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from sqlalchemy import event as sa_event
 from sqlalchemy import func, select, text
@@ -34,6 +34,9 @@ from ..domain.trust import AuditCheckpoint, ChainReport
 from ..store.db import WRITE_OPTION
 from ..store.models import AuditEvent, Setting
 from .context import ServiceContext
+
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +104,7 @@ class CheckpointKeeper:
     def __init__(self, folder: Path, signing_key_path: Path | None = None) -> None:
         self.folder = Path(folder)
         self.signing_key_path = signing_key_path or (self.folder / "signing.key")
-        self._key = None
+        self._key: Ed25519PrivateKey | None = None
 
     @classmethod
     def beside(cls, audit_key_path: Path) -> CheckpointKeeper:
@@ -111,7 +114,7 @@ class CheckpointKeeper:
 
     # -- the signing key ---------------------------------------------------------------------
 
-    def _private_key(self):  # type: ignore[no-untyped-def]
+    def _private_key(self) -> Ed25519PrivateKey:
         from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
         if self._key is not None:
@@ -252,11 +255,30 @@ class AuditTrail:
         session.flush()
         self._count_append(session)
 
-    def record_alone(self, actor: Actor | None, action: str, **kwargs: object) -> None:
+    def record_alone(
+        self,
+        actor: Actor | None,
+        action: str,
+        *,
+        record_type: str = "",
+        record_id: object = "",
+        outcome: AuditOutcome | str = AuditOutcome.SUCCESS,
+        detail: str = "",
+        badge: str | None = None,
+    ) -> None:
         """Append in a transaction of its own: for refusals and failures, whose own
         transaction was rolled back but which must still be recorded."""
         with self.ctx.db.write() as session:
-            self.record(session, actor, action, **kwargs)  # type: ignore[arg-type]
+            self.record(
+                session,
+                actor,
+                action,
+                record_type=record_type,
+                record_id=record_id,
+                outcome=outcome,
+                detail=detail,
+                badge=badge,
+            )
 
     def _count_append(self, session: Session) -> None:
         """Every ``checkpoint_every`` appends, write a checkpoint once the transaction has

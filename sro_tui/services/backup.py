@@ -329,7 +329,7 @@ class BackupService:
             row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
         finally:
             connection.close()
-        revision = row[0] if row else None
+        revision: str | None = row[0] if row else None
         if not revision:
             raise SroError(f"{path.name} has no schema version: it is not an sro-tui store")
         if not migrate.is_known_revision(revision):

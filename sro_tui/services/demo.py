@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..domain.enums import (
@@ -513,6 +513,10 @@ class _IncidentPlan:
     suspects: list[int] = field(default_factory=list)
 
 
+_Rows = list[dict[str, Any]]
+"""Rows of one table, as bulk inserts take them."""
+
+
 class _Picker:
     """Weighted choice with the cumulative weights worked out once."""
 
@@ -955,6 +959,7 @@ class _Builder:
     def _status_for(self, day: date) -> IncidentStatus:
         age = (self.today - day).days
         roll = self.rng.random()
+        table: tuple[tuple[float, IncidentStatus], ...]
         if age == 0:
             table = ((0.7, IncidentStatus.DRAFT), (1.0, IncidentStatus.SUBMITTED))
         elif age <= 2:
@@ -1059,9 +1064,10 @@ class _Builder:
         for year, seq in last_seq.items():
             if year in counters:
                 self.session.execute(
-                    IncidentCounter.__table__.update()
+                    update(IncidentCounter)
                     .where(IncidentCounter.year == year)
                     .values(last_seq=seq)
+                    .execution_options(synchronize_session=False)
                 )
             else:
                 self.session.execute(insert(IncidentCounter), [{"year": year, "last_seq": seq}])
@@ -1070,7 +1076,8 @@ class _Builder:
     def _write_incidents(self, plans: list[_IncidentPlan], pickers: dict[str, _Picker]) -> None:
         rng = self.rng
         headers: list[dict[str, Any]] = []
-        details: list[tuple[list[dict], list[dict], list[dict], list[dict], list[dict]]] = []
+        # Per report: its offenses, people, compliance, reviews and supplements.
+        details: list[tuple[_Rows, _Rows, _Rows, _Rows, _Rows]] = []
         for plan in plans:
             level = self._level(plan.school_id)
             code = plan.category or pickers.get(level, pickers["high"])(rng)
@@ -1102,11 +1109,11 @@ class _Builder:
             headers.append(header)
             details.append((offenses, people, compliance, reviews, supplements))
         ids = self._insert_returning(Incident, headers)
-        offense_rows: list[dict] = []
-        people_rows: list[dict] = []
-        compliance_rows: list[dict] = []
-        review_rows: list[dict] = []
-        supplement_rows: list[dict] = []
+        offense_rows: list[dict[str, Any]] = []
+        people_rows: list[dict[str, Any]] = []
+        compliance_rows: list[dict[str, Any]] = []
+        review_rows: list[dict[str, Any]] = []
+        supplement_rows: list[dict[str, Any]] = []
         for incident_id, plan, (offenses, people, compliance, reviews, supplements) in zip(
             ids, plans, details, strict=True
         ):
@@ -1191,6 +1198,7 @@ class _Builder:
         rng = self.rng
         _cid, severity, criminal, _c = self.categories[code]
         roll = rng.random()
+        table: tuple[tuple[float, OutcomeKind], ...]
         if not criminal:
             table = (
                 (0.4, OutcomeKind.HANDLED_BY_SCHOOL),
@@ -1335,7 +1343,9 @@ class _Builder:
         )
         return f"{opening}\n\n{body}\n\n{self.rng.choice(CLOSING)}"
 
-    def _compliance(self, plan: _IncidentPlan, offenses: list[dict[str, Any]]) -> list[dict]:
+    def _compliance(
+        self, plan: _IncidentPlan, offenses: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
         needed = required_compliance(
             (self.categories[o["category_code"]][3], WeaponType(o["weapon"])) for o in offenses
         )
@@ -1354,7 +1364,9 @@ class _Builder:
             )
         return rows
 
-    def _workflow(self, plan: _IncidentPlan) -> tuple[dict[str, Any], list[dict], list[dict]]:
+    def _workflow(
+        self, plan: _IncidentPlan
+    ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
         """Status times, reviews and supplements of one report, all in the past."""
         rng = self.rng
         status = plan.status
@@ -1425,8 +1437,8 @@ class _Builder:
         forced_follow_ups: set[int] = set()
         if vhs is not None:
             recent = [d for d in self.days if d < self.today][-15:] or [self.today]
-            for kind in ContactKind:
-                slots.append((vhs, rng.choice(recent), vhs.school_ids[0], kind))
+            for contact_kind in ContactKind:
+                slots.append((vhs, rng.choice(recent), vhs.school_ids[0], contact_kind))
             for _ in range(3):
                 forced_follow_ups.add(len(slots))
                 slots.append((vhs, rng.choice(recent), vhs.school_ids[0], ContactKind.MENTORING))
@@ -1543,9 +1555,9 @@ class _Builder:
             slots.append((officer, rng.choice(older), officer.school_ids[0], None, None))
         # Every status at least once (from a day old enough to have got there).
         places = rng.sample(range(len(slots)), len(statuses))
-        for index, status in zip(places, statuses, strict=True):
+        for index, forced_status in zip(places, statuses, strict=True):
             officer, _day, school_id, _s, _f = slots[index]
-            slots[index] = (officer, rng.choice(older), school_id, status, None)
+            slots[index] = (officer, rng.choice(older), school_id, forced_status, None)
         vhs = next((o for o in self.field_officers if o.badge == "1001"), None)
         if vhs is not None:
             recent = [d for d in self.days if 14 <= (self.today - d).days <= 40] or [self.today]
@@ -1641,7 +1653,7 @@ class _Builder:
             consent = ConsentStatus.YES
             consent_on = event_days[0] if event_days else day
         created = self.past(self.at(day, rng.randint(480, 930)))
-        events = [
+        events: list[dict[str, Any]] = [
             {
                 "from_status": None,
                 "to_status": ReferralStatus.REFERRED.value,
@@ -1664,7 +1676,7 @@ class _Builder:
                 }
             )
             previous = step
-        last_day = events[-1]["on"]
+        last_day: date = events[-1]["on"]
         next_follow_up = None
         if status in REFERRAL_OPEN:
             next_follow_up = follow_up or last_day + timedelta(days=14)

@@ -43,9 +43,10 @@ def _storable(payload: dict[str, Any]) -> dict[str, Any]:
     """The payload as JSON can hold it: values JSON has no type for (a datetime, a date)
     are kept as their text rather than refused, so a form's typing is never lost."""
     try:
-        return json.loads(json.dumps(payload, default=str))
+        stored: dict[str, Any] = json.loads(json.dumps(payload, default=str))
     except (TypeError, ValueError) as exc:
         raise SroError("This form's content cannot be kept as a draft", field="payload") from exc
+    return stored
 
 
 class DraftService:

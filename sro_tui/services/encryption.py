@@ -20,8 +20,9 @@ import os
 import re
 import secrets
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any, Protocol
 
 from ..domain.errors import Conflict, SroError, StoreUnavailable
 
@@ -34,10 +35,30 @@ OPEN_ELSEWHERE = "The store is open in another terminal or app: close every one,
 _RAW_KEY = re.compile(r"^[0-9a-fA-F]{64}$")
 
 
+class _Cursor(Protocol):
+    def fetchone(self) -> Any: ...
+
+
+class _Connection(Protocol):
+    """What is used here of a SQLCipher connection (the DB-API of the sqlite3 module)."""
+
+    def execute(self, sql: str, parameters: Sequence[object] = ..., /) -> _Cursor: ...
+
+    def close(self) -> None: ...
+
+
+class _Driver(Protocol):
+    """The sqlcipher3 driver (untyped; it follows the sqlite3 module's DB-API)."""
+
+    DatabaseError: type[Exception]
+
+    def connect(self, database: str, *, isolation_level: str | None = ...) -> _Connection: ...
+
+
 _quietened = False
 
 
-def _sqlcipher():  # type: ignore[no-untyped-def]
+def _sqlcipher() -> _Driver:
     """The SQLCipher driver, with its own log (page numbers and errors written straight to
     stderr on a wrong key) turned off: the app reports a wrong key in one line itself."""
     global _quietened
@@ -54,7 +75,8 @@ def _sqlcipher():  # type: ignore[no-untyped-def]
         finally:
             connection.close()
         _quietened = True
-    return dbapi
+    driver: _Driver = dbapi
+    return driver
 
 
 def is_raw_key(key: str) -> bool:
@@ -221,7 +243,7 @@ def rekey_file(path: Path, old_key: str, new_key: str) -> None:
     check_key(path, new_key)
 
 
-def _take_over(connection) -> None:  # type: ignore[no-untyped-def]
+def _take_over(connection: _Connection) -> None:
     """Leave WAL mode, which SQLite allows only to the last connection open on the file:
     a terminal still using the store is found here, before anything is converted."""
     try:

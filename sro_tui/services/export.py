@@ -129,6 +129,10 @@ class _Sink:
         self.folder = folder
         self.files: list[Path] = []
 
+    def ensure(self, kind: str, header: Sequence[str]) -> None:
+        """Make the kind's file (with its header) even if no record comes."""
+        raise NotImplementedError
+
     def write(self, kind: str, record: dict[str, Any]) -> None:
         raise NotImplementedError
 

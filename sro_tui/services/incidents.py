@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Integer, exists, literal, or_, select, tuple_, update
+from sqlalchemy import Insert, Integer, exists, literal, or_, select, tuple_, update
 from sqlalchemy.orm import Session, selectinload
 
 from ..domain.enums import (
@@ -573,15 +573,24 @@ class IncidentService:
     @staticmethod
     def _next_number(session: Session, year: int) -> str:
         """The next number of ``year``, inside the caller's write transaction."""
+        counter: Insert
         if session.get_bind().dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
+            from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+            counter = (
+                postgresql_insert(IncidentCounter)
+                .values(year=year, last_seq=0)
+                .on_conflict_do_nothing(index_elements=[IncidentCounter.year])
+            )
         else:
-            from sqlalchemy.dialects.sqlite import insert
-        session.execute(
-            insert(IncidentCounter)
-            .values(year=year, last_seq=0)
-            .on_conflict_do_nothing(index_elements=[IncidentCounter.year])
-        )
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            counter = (
+                sqlite_insert(IncidentCounter)
+                .values(year=year, last_seq=0)
+                .on_conflict_do_nothing(index_elements=[IncidentCounter.year])
+            )
+        session.execute(counter)
         seq = session.execute(
             update(IncidentCounter)
             .where(IncidentCounter.year == year)

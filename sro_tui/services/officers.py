@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -341,7 +341,7 @@ class OfficerService:
             self._message(reason, lock_minutes), field="otp" if reason in OTP_REASONS else None
         )
 
-    def _refusal(self, officer: Officer, now, lock_minutes: int) -> str | None:
+    def _refusal(self, officer: Officer, now: datetime, lock_minutes: int) -> str | None:
         if not officer.active:
             return "account disabled"
         if officer.locked_at is not None:
@@ -353,7 +353,7 @@ class OfficerService:
             return "account locked"
         return None
 
-    def _last_success(self, session: Session, officer_id: int):  # type: ignore[no-untyped-def]
+    def _last_success(self, session: Session, officer_id: int) -> datetime | None:
         """When the officer last signed in (or was unlocked): a one-time code is not
         accepted twice (RFC 6238, 5.2)."""
         return session.scalar(
@@ -362,7 +362,7 @@ class OfficerService:
             )
         )
 
-    def _recent_failures(self, session: Session, officer_id: int, badge: str, now) -> int:
+    def _recent_failures(self, session: Session, officer_id: int, badge: str, now: datetime) -> int:
         """Failures in the window since the last success (an unlock counts as one)."""
         since = now - FAILURE_WINDOW
         last_success = session.scalar(

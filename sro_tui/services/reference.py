@@ -39,7 +39,8 @@ from .context import ServiceContext
 
 def load_reference_data() -> dict[str, Any]:
     text = resources.files("sro_tui.data").joinpath("reference.json").read_text("utf-8")
-    return json.loads(text)
+    data: dict[str, Any] = json.loads(text)
+    return data
 
 
 def category_read(row: OffenseCategory) -> CategoryRead:

@@ -10,7 +10,7 @@ import os
 import socket
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from ..domain.errors import StoreUnavailable
@@ -60,17 +60,6 @@ def load_or_create_key(path: Path) -> bytes:
     return key
 
 
-def _lazy(module: str, name: str) -> Callable[[Services], Any]:
-    def build(self: Services) -> Any:
-        from importlib import import_module
-
-        cls = getattr(import_module(f"{__package__}.{module}"), name)
-        return cls(self.ctx, self.audit)
-
-    build.__name__ = module
-    return build
-
-
 class Services:
     """All services over one store, sharing one context and one audit trail."""
 
@@ -82,21 +71,96 @@ class Services:
     def db(self) -> Database:
         return self.ctx.db
 
-    officers: OfficerService = cached_property(_lazy("officers", "OfficerService"))  # type: ignore[assignment]
-    reference: ReferenceService = cached_property(_lazy("reference", "ReferenceService"))  # type: ignore[assignment]
-    settings: SettingsService = cached_property(_lazy("store_settings", "SettingsService"))  # type: ignore[assignment]
-    checklist: ChecklistService = cached_property(_lazy("checklist", "ChecklistService"))  # type: ignore[assignment]
-    incidents: IncidentService = cached_property(_lazy("incidents", "IncidentService"))  # type: ignore[assignment]
-    drafts: DraftService = cached_property(_lazy("drafts", "DraftService"))  # type: ignore[assignment]
-    students: StudentService = cached_property(_lazy("students", "StudentService"))  # type: ignore[assignment]
-    notes: NoteService = cached_property(_lazy("notes", "NoteService"))  # type: ignore[assignment]
-    referrals: ReferralService = cached_property(_lazy("referrals", "ReferralService"))  # type: ignore[assignment]
-    reports: ReportService = cached_property(_lazy("reports", "ReportService"))  # type: ignore[assignment]
-    search: SearchService = cached_property(_lazy("search", "SearchService"))  # type: ignore[assignment]
-    export: ExportService = cached_property(_lazy("export", "ExportService"))  # type: ignore[assignment]
-    backup: BackupService = cached_property(_lazy("backup", "BackupService"))  # type: ignore[assignment]
-    demo: DemoSeeder = cached_property(_lazy("demo", "DemoSeeder"))  # type: ignore[assignment]
-    security: SecurityService = cached_property(_lazy("security", "SecurityService"))  # type: ignore[assignment]
+    # Each service is built (and its module imported) on first use.
+    @cached_property
+    def officers(self) -> OfficerService:
+        from .officers import OfficerService
+
+        return OfficerService(self.ctx, self.audit)
+
+    @cached_property
+    def reference(self) -> ReferenceService:
+        from .reference import ReferenceService
+
+        return ReferenceService(self.ctx, self.audit)
+
+    @cached_property
+    def settings(self) -> SettingsService:
+        from .store_settings import SettingsService
+
+        return SettingsService(self.ctx, self.audit)
+
+    @cached_property
+    def checklist(self) -> ChecklistService:
+        from .checklist import ChecklistService
+
+        return ChecklistService(self.ctx, self.audit)
+
+    @cached_property
+    def incidents(self) -> IncidentService:
+        from .incidents import IncidentService
+
+        return IncidentService(self.ctx, self.audit)
+
+    @cached_property
+    def drafts(self) -> DraftService:
+        from .drafts import DraftService
+
+        return DraftService(self.ctx, self.audit)
+
+    @cached_property
+    def students(self) -> StudentService:
+        from .students import StudentService
+
+        return StudentService(self.ctx, self.audit)
+
+    @cached_property
+    def notes(self) -> NoteService:
+        from .notes import NoteService
+
+        return NoteService(self.ctx, self.audit)
+
+    @cached_property
+    def referrals(self) -> ReferralService:
+        from .referrals import ReferralService
+
+        return ReferralService(self.ctx, self.audit)
+
+    @cached_property
+    def reports(self) -> ReportService:
+        from .reports import ReportService
+
+        return ReportService(self.ctx, self.audit)
+
+    @cached_property
+    def search(self) -> SearchService:
+        from .search import SearchService
+
+        return SearchService(self.ctx, self.audit)
+
+    @cached_property
+    def export(self) -> ExportService:
+        from .export import ExportService
+
+        return ExportService(self.ctx, self.audit)
+
+    @cached_property
+    def backup(self) -> BackupService:
+        from .backup import BackupService
+
+        return BackupService(self.ctx, self.audit)
+
+    @cached_property
+    def demo(self) -> DemoSeeder:
+        from .demo import DemoSeeder
+
+        return DemoSeeder(self.ctx, self.audit)
+
+    @cached_property
+    def security(self) -> SecurityService:
+        from .security import SecurityService
+
+        return SecurityService(self.ctx, self.audit)
 
     def is_demo(self) -> bool:
         with self.db.read() as session:

@@ -405,18 +405,18 @@ def render_pdf(report: AnyReport) -> bytes:
         if report.entries:
             widths = (12, 12, 36, 14, 56)
             detail_width = pdf.epw * widths[-1] / sum(widths) - 2 * CELL_PADDING_MM
-            rows = []
+            lines: list[list[str]] = []
             for e in report.entries:
                 time_text = _local(e.at, header.timezone, "%H:%M") or "-"
                 # A table row cannot run over a page: a long note goes on in further rows.
                 for index, part in enumerate(_pieces(pdf, e.detail, detail_width)):
                     if index == 0:
-                        rows.append([time_text, e.school_code, e.title, e.status, part])
+                        lines.append([time_text, e.school_code, e.title, e.status, part])
                     else:
-                        rows.append(["", "", "(continued)", "", part])
+                        lines.append(["", "", "(continued)", "", part])
             table(
                 ["Time", "School", "What", "Status", "Detail"],
-                rows,
+                lines,
                 widths,
                 ("LEFT", "LEFT", "LEFT", "LEFT", "LEFT"),
             )

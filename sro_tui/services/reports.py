@@ -197,7 +197,7 @@ Days = list[tuple[date, date]]  # local calendar days [start, end) of each perio
 
 def _bucket(column: Any, ranges: Sequence[tuple[Any, Any]]) -> ColumnElement[int]:
     """The index of the range a value falls in (or -1): CASE WHEN a0<=col<b0 THEN 0 ..."""
-    whens = [
+    whens: list[tuple[ColumnElement[bool], ColumnElement[int]]] = [
         (and_(column >= start, column < end), literal_column(str(index)))
         for index, (start, end) in enumerate(ranges)
     ]
@@ -216,7 +216,7 @@ def _merged(ranges: Sequence[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
 
 
 def _ranged(
-    build: Callable[[ColumnElement[bool]], Select[Any]],
+    build: Callable[[ColumnElement[bool]], Select[*tuple[Any, ...]]],
     column: Any,
     ranges: Sequence[tuple[Any, Any]],
 ) -> Subquery:
@@ -680,10 +680,10 @@ def _school_figures(
     result = []
     for school_id in found:
         code, name = schools.get(school_id, ("-", "No school recorded"))
-        values = {
-            measure: tuple(counts.get((measure, school_id), [0, 0, 0]))
-            for measure, _label in BY_SCHOOL_MEASURES
-        }
+        values: dict[str, tuple[int, int, int]] = {}
+        for measure, _label in BY_SCHOOL_MEASURES:
+            this_month, previous, last_year = counts.get((measure, school_id), [0, 0, 0])
+            values[measure] = (this_month, previous, last_year)
         result.append(SchoolFigures(school_code=code, school_name=name, values=values))
     return result
 

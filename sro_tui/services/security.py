@@ -13,7 +13,7 @@ from datetime import datetime
 
 import pyotp
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import Session, selectinload
 
 from ..domain.enums import AuditOutcome, RecordType
 from ..domain.errors import AuthenticationFailed, NotFound, PermissionDenied, SroError
@@ -226,7 +226,7 @@ class SecurityService:
             return self._read(officer)
 
     @staticmethod
-    def _load(session, officer_id: int) -> Officer:  # type: ignore[no-untyped-def]
+    def _load(session: Session, officer_id: int) -> Officer:
         officer = session.get(Officer, officer_id, options=[selectinload(Officer.schools)])
         if officer is None:
             raise NotFound(f"No officer with id {officer_id}")

@@ -266,7 +266,7 @@ class StudentService:
     @staticmethod
     def _prefix_query(
         key: Any, prefix: str, pattern: str | None, after: tuple[str, int] | None, limit: int
-    ) -> Select[tuple[Student]]:
+    ) -> Select[Student]:
         query = select(Student)
         if prefix:
             # A range on the indexed column: the index is scanned from the prefix onwards.

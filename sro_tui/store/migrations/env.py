@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from alembic import context
 
 from sro_tui.store.models import Base
@@ -11,7 +13,7 @@ config = context.config
 target_metadata = Base.metadata
 
 
-def render_item(type_: str, obj: object, autogen_context: object) -> str | bool:
+def render_item(type_: str, obj: object, autogen_context: object) -> str | Literal[False]:
     """Migrations name plain SQL types: UTCDateTime's conversion lives in the models only."""
     if type_ == "type" and isinstance(obj, UTCDateTime):
         return "sa.DateTime()"
