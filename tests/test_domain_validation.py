@@ -14,7 +14,7 @@ from enum import Enum
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -159,11 +159,6 @@ def model_input(model: type[BaseModel], depth: int = 0) -> st.SearchStrategy[dic
 
 
 @pytest.mark.parametrize("schema", SCHEMAS, ids=lambda s: s.__name__)
-@settings(
-    max_examples=80,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
 @given(data=st.data())
 def test_random_input_gives_validation_errors_only(
     schema: type[Schema], data: st.DataObject

@@ -24,17 +24,20 @@ import pytest
 from sro_tui.config import Settings
 from sro_tui.domain.drafts import DraftRead
 from sro_tui.domain.incidents import IncidentCreate, OffenseIn
-from sro_tui.services.registry import Services, build_services, prepare_store
+from sro_tui.services.registry import Services, build_services
 from sro_tui.store.db import Database
 from sro_tui.ui.app import create_app
 from sro_tui.ui.forms.quick_incident import QuickIncidentScreen
 
 from .conftest import TEST_AUDIT_KEY, TEST_PASSWORD, make_officer
+from .stores import copy_sqlite_store
 
 pytestmark = [pytest.mark.slow, pytest.mark.skipif(sys.platform == "win32", reason="needs a pty")]
 
 NARRATIVE = "Man in a grey hoodie at the north gate, no pass; told to leave, 10:40."
-WAIT = 30.0  # seconds: generous for a loaded CI machine; the checks poll, they do not sleep
+# Seconds. Every wait polls the screen and returns as soon as it shows what is awaited; the
+# bound only decides when a hung app is a failure, so it is generous for a loaded machine.
+WAIT = 120.0
 PACE = 0.3  # seconds between keys that move focus (a person types no slower); not a check
 _ANSI = re.compile(
     r"\x1b(\[[0-9;?<>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[()][0-9A-Za-z]|[=>])"
@@ -113,13 +116,12 @@ class Terminal:
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[tuple[Services, Settings]]:
+def store(tmp_path: Path, sqlite_template: Path) -> Iterator[tuple[Services, Settings]]:
     key_file = tmp_path / "audit.key"
     key_file.write_bytes(TEST_AUDIT_KEY)
     key_file.chmod(0o600)
     settings = Settings(database_url=str(tmp_path / "store.db"), audit_key_file=str(key_file))
-    db = Database(settings.database_url)
-    prepare_store(db)
+    db = Database(copy_sqlite_store(sqlite_template, Path(settings.database_url)))
     services = build_services(db, audit_key=TEST_AUDIT_KEY, terminal="pytest")
     officer = make_officer(services, "1001", "officer")
     # An earlier report at the gate: the quick incident's location starts there.
@@ -171,15 +173,18 @@ async def test_draft_survives_a_kill_and_is_offered_back(
     )
     try:
         at = term.wait_for("Badge")
+        term.send("1001")
+        term.wait_for("1001", since=at)
+        term.send("\r")
         time.sleep(PACE)
-        term.send("1001\r")
-        time.sleep(PACE)
-        term.send(TEST_PASSWORD + "\r")
+        term.send(TEST_PASSWORD)
+        term.wait_for("•" * len(TEST_PASSWORD), since=at)
+        term.send("\r")
         # If the sign-in came before the store was ready, Enter again (retype if cleared).
         deadline = time.monotonic() + WAIT
         while "Where are you today" not in term.text()[at:]:
             assert time.monotonic() < deadline, term.text()[-400:]
-            time.sleep(1.0)
+            time.sleep(2.0)
             tail = term.text()[at:]
             if "Where are you today" in tail:
                 break

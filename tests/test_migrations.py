@@ -19,6 +19,17 @@ from sro_tui.store.db import Database
 from sro_tui.store.models import Base, OffenseCategory, School
 
 
+@pytest.fixture
+def db_url(empty_db_url: str) -> str:
+    """Migrations are the subject here: every test starts from a store with no schema."""
+    return empty_db_url
+
+
+@pytest.fixture
+def db(empty_db: Database) -> Database:
+    return empty_db
+
+
 def table_names(db: Database) -> set[str]:
     with db.engine.connect() as connection:
         return set(inspect(connection).get_table_names())

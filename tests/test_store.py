@@ -19,12 +19,13 @@ from sro_tui.store.db import Database, friendly_store_error
 from sro_tui.store.models import School, Setting
 from sro_tui.store.urls import resolve_url
 
+from .stores import copy_sqlite_store
+
 
 @pytest.fixture
-def store(tmp_path: Path) -> Iterator[Database]:
+def store(sqlite_template: Path, tmp_path: Path) -> Iterator[Database]:
     """A migrated SQLite store."""
-    database = Database(tmp_path / "store.db")
-    prepare_store(database)
+    database = Database(copy_sqlite_store(sqlite_template, tmp_path / "store.db"))
     try:
         yield database
     finally:
