@@ -23,13 +23,12 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from sro_tui.cli import main as sro_main
 from sro_tui.domain.errors import AuthenticationFailed, PermissionDenied, StoreUnavailable
 from sro_tui.domain.officers import SYSTEM_ACTOR
 from sro_tui.services.audit import CheckpointKeeper
 from sro_tui.services.registry import Services
 
-from .conftest import TEST_AUDIT_KEY, Clock
+from .conftest import TEST_AUDIT_KEY, Clock, RunCli
 
 COLUMNS = (
     "at",
@@ -391,62 +390,55 @@ def test_two_processes_append_at_once_and_lose_nothing(services: Services, db_ur
 # -- the command line -------------------------------------------------------------------------
 
 
-@pytest.fixture
-def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    key_file = tmp_path / "keys" / "audit.key"
-    key_file.parent.mkdir()
-    key_file.write_bytes(TEST_AUDIT_KEY)
-    monkeypatch.setenv("SRO_AUDIT_KEY_FILE", str(key_file))
-    return key_file
-
-
 def test_cli_verify_names_the_first_bad_event(
-    services: Services, db_url: str, clock: Clock, cli_env: Path, capsys
+    services: Services, db_url: str, clock: Clock, cli_home: Path, run_cli: RunCli
 ) -> None:
     ids = append(services, 4, clock)
-    assert sro_main(["--db", db_url, "audit", "verify"]) == 0
-    out = capsys.readouterr().out
-    assert "intact" in out
-    assert list((cli_env.parent / "audit-checkpoints").glob("*.json")), "checkpoint written"
+    result = run_cli("--db", db_url, "audit", "verify")
+    assert result.code == 0
+    assert "intact" in result.out
+    checkpoints = cli_home / "keys" / "audit-checkpoints"
+    assert list(checkpoints.glob("*.json")), "checkpoint written"
     run_sql(services, "UPDATE audit_events SET detail = 'x' WHERE id = :i", {"i": ids[1]})
-    assert sro_main(["--db", db_url, "audit", "verify"]) == 1
-    out = capsys.readouterr().out
-    assert f"#{ids[1]}" in out
-    assert "BROKEN" in out
+    result = run_cli("--db", db_url, "audit", "verify")
+    assert result.code == 1
+    assert f"#{ids[1]}" in result.out
+    assert "BROKEN" in result.out
 
 
 def test_cli_verify_finds_a_cut_through_the_checkpoint(
-    services: Services, db_url: str, clock: Clock, cli_env: Path, capsys
+    services: Services, db_url: str, clock: Clock, run_cli: RunCli
 ) -> None:
     ids = append(services, 4, clock)
-    assert sro_main(["--db", db_url, "audit", "verify"]) == 0
+    assert run_cli("--db", db_url, "audit", "verify").code == 0
     run_sql(services, "DELETE FROM audit_events WHERE id >= :i", {"i": ids[2]})
-    assert sro_main(["--db", db_url, "audit", "verify"]) == 1
-    assert "missing" in capsys.readouterr().out
+    result = run_cli("--db", db_url, "audit", "verify")
+    assert result.code == 1
+    assert "missing" in result.out
 
 
 def test_cli_export_csv(
-    services: Services, db_url: str, clock: Clock, cli_env: Path, tmp_path: Path, capsys
+    services: Services, db_url: str, clock: Clock, tmp_path: Path, run_cli: RunCli
 ) -> None:
     append(services, 3, clock)
     target = tmp_path / "audit.csv"
     day = date(2026, 9, 1).isoformat()
-    code = sro_main(
-        ["--db", db_url, "audit", "export", "--since", day, "--format", "csv", "-o", str(target)]
+    result = run_cli(
+        "--db", db_url, "audit", "export", "--since", day, "--format", "csv", "-o", str(target)
     )
-    assert code == 0
+    assert result.code == 0
     rows = list(csv.DictReader(target.open()))
     assert sum(r["action"] == "test.event" for r in rows) == 3
-    assert sro_main(["--db", db_url, "audit", "export", "--since", "yesterday-ish"]) == 2
-    assert "date" in capsys.readouterr().err
+    result = run_cli("--db", db_url, "audit", "export", "--since", "yesterday-ish")
+    assert result.code == 2
+    assert "date" in result.err
 
 
-def test_cli_checkpoint(
-    services: Services, db_url: str, clock: Clock, cli_env: Path, capsys
-) -> None:
+def test_cli_checkpoint(services: Services, db_url: str, clock: Clock, run_cli: RunCli) -> None:
     append(services, 2, clock)
-    assert sro_main(["--db", db_url, "audit", "checkpoint"]) == 0
-    assert "Checkpoint" in capsys.readouterr().out
+    result = run_cli("--db", db_url, "audit", "checkpoint")
+    assert result.code == 0
+    assert "Checkpoint" in result.out
 
 
 def test_account_and_admin_actions_are_audited(services: Services, admin, clock: Clock) -> None:
