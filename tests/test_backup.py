@@ -19,7 +19,7 @@ from sro_tui.services.registry import Services, build_services, prepare_store
 from sro_tui.store.db import Database
 from sro_tui.store.models import AuditEvent, Incident
 
-from .conftest import TEST_AUDIT_KEY, Clock
+from .conftest import TEST_AUDIT_KEY, Clock, RunCli
 from .test_search import add_incident
 
 WRITER = textwrap.dedent(
@@ -287,33 +287,29 @@ def test_restore_replaces_a_damaged_store(
     assert count(store, "incidents") == 1
 
 
-def test_cli_backup_auto_and_restore(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from sro_tui.cli import main
-
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setenv("SRO_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
-    monkeypatch.delenv("SRO_DATABASE_URL", raising=False)
-    monkeypatch.delenv("SRO_SQLCIPHER_KEY_FILE", raising=False)
+def test_cli_backup_auto_and_restore(tmp_path: Path, run_cli: RunCli) -> None:
     store = tmp_path / "sro.db"
-    assert main(["--db", str(store), "init"]) == 0
+    assert run_cli("--db", str(store), "init").code == 0
     copy = tmp_path / "copy.db"
-    assert main(["--db", str(store), "backup", str(copy)]) == 0
-    assert "Wrote backup" in capsys.readouterr().out and integrity(copy) == ["ok"]
-    assert main(["--db", str(store), "backup", "--auto", "--keep", "2"]) == 0
-    assert "Backup written" in capsys.readouterr().out
-    assert main(["--db", str(store), "backup", "--auto"]) == 0
-    assert "already exists" in capsys.readouterr().out
+    result = run_cli("--db", str(store), "backup", str(copy))
+    assert result.code == 0
+    assert "Wrote backup" in result.out and integrity(copy) == ["ok"]
+    result = run_cli("--db", str(store), "backup", "--auto", "--keep", "2")
+    assert result.code == 0
+    assert "Backup written" in result.out
+    result = run_cli("--db", str(store), "backup", "--auto")
+    assert result.code == 0
+    assert "already exists" in result.out
     assert len(list((tmp_path / "backups").glob("sro-*.db"))) == 1
 
-    assert main(["--db", str(store), "restore", str(copy), "--yes"]) == 0
-    out = capsys.readouterr().out
-    assert "Restored" in out and "kept as" in out
+    result = run_cli("--db", str(store), "restore", str(copy), "--yes")
+    assert result.code == 0
+    assert "Restored" in result.out and "kept as" in result.out
     junk = tmp_path / "junk.txt"
     junk.write_text("not a database " * 100)
-    assert main(["--db", str(store), "restore", str(junk), "--yes"]) == 2
-    err = capsys.readouterr().err
-    assert err.startswith("sro: ") and "not a SQLite database" in err
-    assert main(["--db", str(store), "backup"]) == 2
-    assert "either a backup FILE or --auto" in capsys.readouterr().err
+    result = run_cli("--db", str(store), "restore", str(junk), "--yes")
+    assert result.code == 2
+    assert result.err.startswith("sro: ") and "not a SQLite database" in result.err
+    result = run_cli("--db", str(store), "backup")
+    assert result.code == 2
+    assert "either a backup FILE or --auto" in result.err
