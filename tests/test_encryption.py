@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from sro_tui.bootstrap import open_store
-from sro_tui.cli import main as sro_main
 from sro_tui.config import Settings
 from sro_tui.domain.errors import Conflict, SroError, StoreUnavailable
 from sro_tui.domain.officers import SYSTEM_ACTOR, OfficerCreate
@@ -18,7 +17,7 @@ from sro_tui.services import encryption
 from sro_tui.services.registry import Services, build_services, prepare_store
 from sro_tui.store.db import Database
 
-from .conftest import TEST_AUDIT_KEY, TEST_PASSWORD
+from .conftest import TEST_AUDIT_KEY, TEST_PASSWORD, RunCli
 
 pytest.importorskip("sqlcipher3", reason="the [encryption] extra is part of the dev install")
 
@@ -172,46 +171,44 @@ def test_key_file_is_owner_only_and_never_overwritten(tmp_path: Path) -> None:
 # -- the command line -------------------------------------------------------------------------
 
 
-@pytest.fixture
-def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    audit_key = tmp_path / "audit.key"
-    audit_key.write_bytes(TEST_AUDIT_KEY)
-    monkeypatch.setenv("SRO_AUDIT_KEY_FILE", str(audit_key))
-    monkeypatch.delenv("SRO_SQLCIPHER_KEY_FILE", raising=False)
-
-
 def test_cli_encrypt_then_rekey_to_a_passphrase(
-    store: Path, tmp_path: Path, cli_env: None, monkeypatch: pytest.MonkeyPatch, capsys
+    store: Path, tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     key_file = tmp_path / "store.key"
-    assert sro_main(["--db", str(store), "store", "encrypt", "--key-file", str(key_file)]) == 0
+    assert run_cli("--db", str(store), "store", "encrypt", "--key-file", str(key_file)).code == 0
     assert key_file.exists()
     assert NAME.encode() not in raw_bytes(store)
     plain_sqlite_cannot_read(store)
-    capsys.readouterr()
 
-    assert sro_main(["--db", str(store), "officer", "list"]) == 2
-    assert "encrypted" in capsys.readouterr().err
+    result = run_cli("--db", str(store), "officer", "list")
+    assert result.code == 2
+    assert "encrypted" in result.err
 
-    assert sro_main(["--db", str(store), "db", "check"]) == 2
-    capsys.readouterr()
+    assert run_cli("--db", str(store), "db", "check").code == 2
 
     monkeypatch.setenv("SRO_SQLCIPHER_KEY_FILE", str(key_file))
-    assert sro_main(["--db", str(store), "officer", "list"]) == 0
-    assert NAME in capsys.readouterr().out
-    assert sro_main(["--db", str(store), "db", "check"]) == 0
-    assert "Integrity: ok" in capsys.readouterr().out
+    result = run_cli("--db", str(store), "officer", "list")
+    assert result.code == 0
+    assert NAME in result.out
+    result = run_cli("--db", str(store), "db", "check")
+    assert result.code == 0
+    assert "Integrity: ok" in result.out
 
-    monkeypatch.setattr("sys.stdin", _Lines(PASSPHRASE))
-    code = sro_main(
-        ["--db", str(store), "store", "rekey", "--new-passphrase", "--passphrase-stdin"]
+    result = run_cli(
+        "--db",
+        str(store),
+        "store",
+        "rekey",
+        "--new-passphrase",
+        "--passphrase-stdin",
+        stdin=PASSPHRASE + "\n",
     )
-    assert code == 0
-    assert sro_main(["--db", str(store), "officer", "list"]) == 2  # the old key file
+    assert result.code == 0
+    assert run_cli("--db", str(store), "officer", "list").code == 2  # the old key file
     passphrase_file = tmp_path / "passphrase.txt"
     passphrase_file.write_text(PASSPHRASE)
     monkeypatch.setenv("SRO_SQLCIPHER_KEY_FILE", str(passphrase_file))
-    assert sro_main(["--db", str(store), "officer", "list"]) == 0
+    assert run_cli("--db", str(store), "officer", "list").code == 0
     services = open_with(store, PASSPHRASE)
     try:
         actions = [e.action for e in services.audit.recent(limit=20)]
@@ -221,27 +218,12 @@ def test_cli_encrypt_then_rekey_to_a_passphrase(
         services.close()
 
 
-def test_cli_refuses_a_short_passphrase(
-    store: Path, cli_env: None, monkeypatch: pytest.MonkeyPatch, capsys
-) -> None:
-    monkeypatch.setattr("sys.stdin", _Lines("too short"))
-    args = ["--db", str(store), "store", "encrypt", "--passphrase", "--passphrase-stdin"]
-    assert sro_main(args) == 2
-    assert "at least" in capsys.readouterr().err
+def test_cli_refuses_a_short_passphrase(store: Path, run_cli: RunCli) -> None:
+    args = ("--db", str(store), "store", "encrypt", "--passphrase", "--passphrase-stdin")
+    result = run_cli(*args, stdin="too short\n")
+    assert result.code == 2
+    assert "at least" in result.err
     assert not encryption.is_encrypted(store)
-
-
-class _Lines:
-    """Standard input holding the given lines (not a terminal)."""
-
-    def __init__(self, *lines: str) -> None:
-        self._lines = [line + "\n" for line in lines]
-
-    def readline(self) -> str:
-        return self._lines.pop(0) if self._lines else ""
-
-    def isatty(self) -> bool:
-        return False
 
 
 HOLDER = """
