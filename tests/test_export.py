@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import io
 import json
 from datetime import date, timedelta
 from pathlib import Path
@@ -21,7 +20,7 @@ from sro_tui.services import export as export_module
 from sro_tui.services.registry import Services
 from sro_tui.store.models import AuditEvent
 
-from .conftest import Clock
+from .conftest import Clock, RunCli
 from .test_search import add_student, school_id
 
 TODAY = date(2026, 9, 14)
@@ -271,10 +270,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_quoted() -> None:
     assert export_module._cell(None) == "" and export_module._cell(True) == "yes"
 
 
-def test_cli_export_and_search(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from sro_tui.cli import main
+def test_cli_export_and_search(tmp_path: Path, cli_home: Path, run_cli: RunCli) -> None:
     from sro_tui.domain.officers import SYSTEM_ACTOR, OfficerCreate
     from sro_tui.services.registry import build_services, load_or_create_key
     from sro_tui.store.db import Database
@@ -282,13 +278,11 @@ def test_cli_export_and_search(
     from .conftest import TEST_PASSWORD
     from .test_search import add_incident
 
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setenv("SRO_AUDIT_KEY_FILE", str(tmp_path / "audit.key"))
     store = str(tmp_path / "sro.db")
-    assert main(["--db", store, "init"]) == 0
+    assert run_cli("--db", store, "init").code == 0
     db = Database(store)
     try:
-        services = build_services(db, audit_key=load_or_create_key(tmp_path / "audit.key"))
+        services = build_services(db, audit_key=load_or_create_key(cli_home / "keys" / "audit.key"))
         vhs = services.reference.school_by_code("VHS").id
         services.officers.create(
             SYSTEM_ACTOR,
@@ -299,23 +293,26 @@ def test_cli_export_and_search(
         add_incident(services, officer, "A skateboard was taken from the bike rack.")
     finally:
         db.dispose()
-    capsys.readouterr()
 
-    assert main(["--db", store, "search", "skate"]) == 0
-    out = capsys.readouterr().out
+    result = run_cli("--db", store, "search", "skate")
+    assert result.code == 0
+    out = result.out
     assert "incident" in out and "[skateboard]" in out and "Ana Ruiz" in out
-    assert main(["--db", store, "search", "nothinglikethis"]) == 0
-    assert "(nothing found)" in capsys.readouterr().out
+    result = run_cli("--db", store, "search", "nothinglikethis")
+    assert result.code == 0
+    assert "(nothing found)" in result.out
 
     today = date.today().isoformat()
     since = (date.today() - timedelta(days=400)).isoformat()
     out_dir = tmp_path / "export"
-    argv = ["--db", store, "export", "--format", "csv", "--since", since, "--until", today]
-    monkeypatch.setattr("sys.stdin", io.StringIO(TEST_PASSWORD + "\n"))
-    assert main([*argv, "-o", str(out_dir), "--as", "1001", "--password-stdin"]) == 0
-    captured = capsys.readouterr()
+    argv = ("--db", store, "export", "--format", "csv", "--since", since, "--until", today)
+    captured = run_cli(
+        *argv, "-o", str(out_dir), "--as", "1001", "--password-stdin", stdin=TEST_PASSWORD + "\n"
+    )
+    assert captured.code == 0, captured.err
     assert "Exported" in captured.out, captured.err
     assert "incidents" in captured.err  # progress on stderr
     assert len(read_csv(out_dir / "incidents.csv")) == 1
-    assert main([*argv, "-o", str(tmp_path / "x"), "--for-student", "NOPE-1"]) == 2
-    assert capsys.readouterr().err.startswith("sro: ")
+    result = run_cli(*argv, "-o", str(tmp_path / "x"), "--for-student", "NOPE-1")
+    assert result.code == 2
+    assert result.err.startswith("sro: ")
