@@ -10,6 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from importlib import import_module
+from typing import NoReturn
 
 from ..domain.errors import SroError
 
@@ -39,7 +40,7 @@ class CliError(SroError):
 class ArgumentParser(argparse.ArgumentParser):
     """argparse that reports a usage error in one line instead of a usage block."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise CliError(f"{message} (see `{self.prog} --help`)")
 
 

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from pydantic import BaseModel, ValidationError
 from textual import work
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Button, Checkbox, Input, Select, SelectionList, Static, TextArea
@@ -37,6 +37,7 @@ from ...domain.officers import Actor
 from ...domain.students import StudentRead, grade_label
 from ...domain.text import check_line
 from ...domain.validation import field_errors
+from ..access import SessionAccess
 from ..widgets.confirm import LeaveChoice, LeaveFormScreen
 from ..widgets.fields import LabelledField
 from ..widgets.typeahead import Choice, MultiTypeAhead, TypeAhead
@@ -47,6 +48,10 @@ if TYPE_CHECKING:
     from textual.app import ComposeResult
 
     from ...services.registry import Services
+
+    _Screen = Screen[Any]
+else:
+    _Screen = object
 
 __all__ = [
     "AUTOSAVE_DELAY",
@@ -66,7 +71,7 @@ AUTOSAVE_DELAY = 1.5
 
 M = TypeVar("M", bound=BaseModel)
 
-FORM_BINDINGS = [
+FORM_BINDINGS: list[BindingType] = [
     Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
     Binding("escape", "leave", "Back", id="form.leave"),
 ]
@@ -120,8 +125,9 @@ class FieldProblems(dict[str, str]):
             self.add(problem.field, str(problem))
 
 
-class FormLogic:
-    """The behaviour of a form, mixed into a Screen or a ModalScreen (see below).
+class FormLogic(SessionAccess, _Screen):
+    """The behaviour of a form, mixed into a Screen or a ModalScreen (see below); for the
+    type checker it is a Screen (at run time a plain mixin, like ``SessionAccess``).
 
     Hooks a form fills in: :meth:`collect`, :meth:`restore`, :meth:`draft_title`,
     :meth:`build`, :meth:`persist`, :meth:`saved`. Class settings: ``FORM`` (the draft's
@@ -183,21 +189,13 @@ class FormLogic:
 
     def close_form(self, result: Any = None) -> None:
         """Leave the form (its draft already kept or discarded)."""
-        self.dismiss(result)  # type: ignore[attr-defined]
+        self.dismiss(result)
 
-    # -- access --------------------------------------------------------------------------------
-
-    @property
-    def services(self) -> Services:
-        return self.app.services  # type: ignore[attr-defined]
-
-    @property
-    def actor(self) -> Actor:
-        return self.app.actor  # type: ignore[attr-defined]
+    # -- fields --------------------------------------------------------------------------------
 
     def fields(self) -> list[LabelledField]:
         """The form's fields in screen order."""
-        return list(self.query(LabelledField))  # type: ignore[attr-defined]
+        return list(self.query(LabelledField))
 
     def field(self, name: str) -> LabelledField | None:
         return next((f for f in self.fields() if f.field == name), None)
@@ -244,7 +242,7 @@ class FormLogic:
         if loose:
             self.set_message("; ".join(loose))
         count = len(problems)
-        self.notify(  # type: ignore[attr-defined]
+        self.notify(
             "Please fix the field marked in red"
             if count == 1
             else f"Please fix the {count} fields marked in red",
@@ -252,11 +250,11 @@ class FormLogic:
         )
         if first is not None:
             labelled = first
-            self.call_after_refresh(labelled.focus_control)  # type: ignore[attr-defined]
+            self.call_after_refresh(labelled.focus_control)
 
     def set_message(self, text: str, *, error: bool = True) -> None:
         """The line at the top of the form (store trouble, problems with no field)."""
-        for message in self.query(".form-message"):  # type: ignore[attr-defined]
+        for message in self.query(".form-message"):
             assert isinstance(message, Static)
             message.update(text)
             message.set_class(bool(text), "-shown")
@@ -271,7 +269,7 @@ class FormLogic:
             self.set_message(f"Not saved: {error.message}. Everything you typed is still here.")
         else:
             self.set_message(error.message)
-        self.notify(error.message, severity="error", timeout=8)  # type: ignore[attr-defined]
+        self.notify(error.message, severity="error", timeout=8)
 
     def action_save(self) -> None:
         """ctrl+s, the Save button and Enter in a one-line field all come here."""
@@ -293,7 +291,7 @@ class FormLogic:
 
     @work(thread=True, group="form-save", exit_on_error=False)
     def _save_in_thread(self, data: Any) -> None:
-        app = self.app  # type: ignore[attr-defined]
+        app = self.app
         try:
             with self._draft_lock:
                 result = self.persist(data)
@@ -338,9 +336,7 @@ class FormLogic:
             return
         if self._autosave_timer is not None:
             self._autosave_timer.stop()
-        self._autosave_timer = self.set_timer(  # type: ignore[attr-defined]
-            AUTOSAVE_DELAY, self.autosave, name="autosave"
-        )
+        self._autosave_timer = self.set_timer(AUTOSAVE_DELAY, self.autosave, name="autosave")
 
     def _stop_autosave(self) -> None:
         if self._autosave_timer is not None:
@@ -370,7 +366,7 @@ class FormLogic:
     def _write_draft(
         self, payload: dict[str, Any], title: str, then_close: bool, saves: int | None = None
     ) -> None:
-        app = self.app  # type: ignore[attr-defined]
+        app = self.app
         try:
             draft = self.write_draft_now(payload, title, saves=saves)
         except SroError as exc:
@@ -396,10 +392,10 @@ class FormLogic:
             return draft
 
     def _draft_written(self, draft: DraftRead | None, then_close: bool) -> None:
-        if self.has_class("-draft-failed"):  # type: ignore[attr-defined]
-            self.remove_class("-draft-failed")  # type: ignore[attr-defined]
+        if self.has_class("-draft-failed"):
+            self.remove_class("-draft-failed")
             self.set_message("")
-        for marker in self.query(".draft-status"):  # type: ignore[attr-defined]
+        for marker in self.query(".draft-status"):
             assert isinstance(marker, Static)
             now = self.services.ctx.now().astimezone(self.services.ctx.tz)
             marker.update(f"Draft saved {now:%H:%M:%S}" if draft is not None else "")
@@ -408,12 +404,12 @@ class FormLogic:
             self.close_form(None)
 
     def _draft_failed(self, error: SroError, then_close: bool) -> None:
-        self.add_class("-draft-failed")  # type: ignore[attr-defined]
+        self.add_class("-draft-failed")
         verb = "kept" if then_close else "saved"
         self.set_message(
             f"Draft not {verb}: {error.message}. What you typed is still here; the form stays open."
         )
-        self.notify(error.message, severity="error", timeout=8)  # type: ignore[attr-defined]
+        self.notify(error.message, severity="error", timeout=8)
 
     # -- leaving ---------------------------------------------------------------------------------
 
@@ -435,11 +431,11 @@ class FormLogic:
                 self._stop_autosave()
                 self._discard_and_close()
 
-        self.app.push_screen(LeaveFormScreen(self.WHAT), chosen)  # type: ignore[attr-defined]
+        self.app.push_screen(LeaveFormScreen(self.WHAT), chosen)
 
     @work(thread=True, group="form-draft", exit_on_error=False)
     def _discard_and_close(self) -> None:
-        app = self.app  # type: ignore[attr-defined]
+        app = self.app
         problem: SroError | None = None
         with self._draft_lock:
             self._finished = True
@@ -453,9 +449,7 @@ class FormLogic:
 
     def _discarded(self, problem: SroError | None) -> None:
         if problem is not None:
-            self.notify(  # type: ignore[attr-defined]
-                f"The draft could not be removed: {problem.message}", severity="warning"
-            )
+            self.notify(f"The draft could not be removed: {problem.message}", severity="warning")
         self.close_form(None)
 
     def save_draft_on_exit(self) -> None:
@@ -479,18 +473,19 @@ class FormLogic:
 
     def form_changed(self) -> None:
         """Any edit: note what the form holds now and (re)start the autosave countdown."""
-        if self._finished or not self.is_mounted:  # type: ignore[attr-defined]
+        if self._finished or not self.is_mounted:
             return
         self._snapshot = (self.collect(), self.draft_title())
         self.schedule_autosave()
 
 
-class _FormEvents:
+class _FormEvents(FormLogic):
     """Message handlers shared by both screen kinds. Textual finds handlers by name along the
-    class's MRO, so they work from this plain mixin (``@on`` handlers would not)."""
+    class's MRO, so they work from this plain mixin (``@on`` handlers would not); a form's
+    own handler of the same message runs first, then these."""
 
     def _changed(self) -> None:
-        self.form_changed()  # type: ignore[attr-defined]
+        self.form_changed()
 
     def on_input_changed(self, _event: Input.Changed) -> None:
         self._changed()
@@ -519,18 +514,18 @@ class _FormEvents:
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in a one-line field saves (type-aheads use Enter to pick, and stop it)."""
         event.stop()
-        self.action_save()  # type: ignore[attr-defined]
+        self.action_save()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "save":
             event.stop()
-            self.action_save()  # type: ignore[attr-defined]
+            self.action_save()
         elif event.button.id == "cancel":
             event.stop()
-            self.action_leave()  # type: ignore[attr-defined]
+            self.action_leave()
 
     def on_unmount(self) -> None:
-        self.save_draft_on_exit()  # type: ignore[attr-defined]
+        self.save_draft_on_exit()
 
 
 FORM_CSS = """

@@ -18,6 +18,7 @@ from textual.widgets import Input, Label, ProgressBar, Static
 
 from ...domain.errors import SroError
 from ...domain.roster import ImportReport
+from ..access import SessionAccess
 from ..widgets.fields import LabelledField
 
 __all__ = ["RosterImportScreen"]
@@ -25,7 +26,7 @@ __all__ = ["RosterImportScreen"]
 MAX_REJECTS_SHOWN = 200
 
 
-class RosterImportScreen(ModalScreen[ImportReport | None]):
+class RosterImportScreen(SessionAccess, ModalScreen[ImportReport | None]):
     """Ask for a CSV path, import it, and show what was added, updated and rejected."""
 
     AUTO_FOCUS = "#roster-path Input"
@@ -102,8 +103,8 @@ class RosterImportScreen(ModalScreen[ImportReport | None]):
     @work(thread=True, exclusive=True, group="roster-import", exit_on_error=False)
     def _import(self, path: Path) -> None:
         app = self.app
-        services = app.services  # type: ignore[attr-defined]
-        actor = app.actor  # type: ignore[attr-defined]
+        services = self.services
+        actor = self.actor
 
         def progress(done: int, total: int) -> None:
             app.call_from_thread(self._progress, done, total)

@@ -7,6 +7,8 @@ trail is itself audited by the service.
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,10 +22,19 @@ from ..widgets.header import SroHeader
 from ..widgets.paged import PagedList
 from ..widgets.prompt import PromptScreen
 
-__all__ = ["AuditScreen", "parse_audit_filter"]
+__all__ = ["AuditFilter", "AuditScreen", "parse_audit_filter"]
 
 
-def parse_audit_filter(text: str) -> dict[str, str]:
+class AuditFilter(TypedDict, total=False):
+    """What the audit screen asks the trail for (keywords of ``services.audit.page``)."""
+
+    badge: str
+    action: str
+    record_type: str
+    record_id: str
+
+
+def parse_audit_filter(text: str) -> AuditFilter:
     """'1001' -> badge; 'login' or 'incident.read' -> action; 'incident 42' -> record."""
     words = text.split()
     if not words:
@@ -72,7 +83,7 @@ class AuditScreen(PagedList, Screen[None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.filters: dict[str, str] = {}
+        self.filters: AuditFilter = {}
         self.init_paging()
 
     def compose(self) -> ComposeResult:
@@ -100,9 +111,8 @@ class AuditScreen(PagedList, Screen[None]):
         self.dismiss(None)
 
     def fetch_page(self, cursor: str | None) -> Page[AuditEventRead]:
-        app = self.app
-        return app.services.audit.page(  # type: ignore[attr-defined]
-            app.actor,  # type: ignore[attr-defined]
+        return self.services.audit.page(
+            self.actor,
             cursor=cursor,
             limit=self.PAGE_SIZE,
             **self.filters,
@@ -110,7 +120,7 @@ class AuditScreen(PagedList, Screen[None]):
 
     def show_page(self, page: Page[AuditEventRead]) -> None:
         table = self.query_one(DataTable)
-        tz = self.app.tz  # type: ignore[attr-defined]
+        tz = self.sro.tz
         for event in page.items:
             record = f"{event.record_type} {event.record_id}".strip()
             table.add_row(
@@ -157,7 +167,7 @@ class AuditScreen(PagedList, Screen[None]):
     def _verify(self) -> None:
         app = self.app
         try:
-            report = app.services.audit.verify(app.actor)  # type: ignore[attr-defined]
+            report = self.services.audit.verify(self.actor)
         except SroError as exc:
             app.call_from_thread(self._verified, False, exc.message)
             return

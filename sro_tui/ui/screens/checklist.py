@@ -21,12 +21,12 @@ from textual.widgets import DataTable, Footer, Static
 from ...domain.checklist import ChecklistItemRead, ItemNote, OneOffItem, ShiftRead, SkipItem
 from ...domain.enums import ChecklistStatus
 from ...domain.errors import SroError
+from ..access import SroAccess
 from ..widgets.header import SroHeader
 from ..widgets.prompt import PromptScreen
 
 if TYPE_CHECKING:
     from ...domain.officers import Actor
-    from ..app import SroApp
 
 STATUS_TEXT = {
     ChecklistStatus.DONE: Text("✓ done", style="bold green"),
@@ -35,7 +35,7 @@ STATUS_TEXT = {
 }
 
 
-class ChecklistScreen(Screen[None]):
+class ChecklistScreen(SroAccess, Screen[None]):
     """Today's duty checklist for the signed-in officer at today's school."""
 
     BINDINGS = [
@@ -64,10 +64,6 @@ class ChecklistScreen(Screen[None]):
         yield Static("", id="checklist-summary")
         yield DataTable(id="checklist-table", cursor_type="row", zebra_stripes=True)
         yield Footer(compact=True)
-
-    @property
-    def sro(self) -> SroApp:
-        return self.app  # type: ignore[return-value]
 
     @property
     def table(self) -> DataTable[Any]:

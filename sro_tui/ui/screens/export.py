@@ -19,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 
 from ...domain.errors import SroError
+from ..access import SessionAccess
 
 __all__ = ["ExportScreen", "default_folder"]
 
@@ -49,7 +50,7 @@ def _writable(folder: Path) -> bool:
     return os.access(folder, os.W_OK)
 
 
-class ExportScreen(ModalScreen[Any]):
+class ExportScreen(SessionAccess, ModalScreen[Any]):
     """The export form, its progress and its summary. Dismissed with the service's
     ``ExportSummary`` after a finished export (None on escape)."""
 
@@ -119,8 +120,7 @@ class ExportScreen(ModalScreen[Any]):
         """Each progress report shown (kind, done, total), for the officer's status line."""
 
     def compose(self) -> ComposeResult:
-        app: Any = self.app
-        today = app.services.ctx.today()
+        today = self.services.ctx.today()
         since = self._since or today.replace(day=1)
         until = self._until or today
         folder = self._folder or default_folder(today)
@@ -184,14 +184,14 @@ class ExportScreen(ModalScreen[Any]):
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _export(self, fmt: str, since: date, until: date, folder: Path) -> None:
-        app: Any = self.app
+        app = self.app
 
         def progress(kind: str, done: int, total: int) -> None:
             app.call_from_thread(self._progress, kind, done, total)
 
         try:
-            summary = app.services.export.export(
-                app.actor, fmt=fmt, since=since, until=until, out_dir=folder, progress=progress
+            summary = self.services.export.export(
+                self.actor, fmt=fmt, since=since, until=until, out_dir=folder, progress=progress
             )
         except SroError as exc:
             app.call_from_thread(self._failed, exc.message)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from pydantic import ValidationError
 from textual import on, work
 from textual.app import ComposeResult
@@ -15,10 +13,8 @@ from ...domain.enums import Role
 from ...domain.errors import SroError
 from ...domain.officers import SYSTEM_ACTOR, Actor, OfficerCreate
 from ...domain.validation import field_errors
+from ..access import SroAccess
 from ..widgets.header import SroHeader
-
-if TYPE_CHECKING:
-    from ..app import SroApp
 
 FIELDS = (
     ("badge", "Badge", False),
@@ -30,7 +26,7 @@ FIELDS = (
 LENGTHS = {"badge": 10, "name": 100, "password": 128, "again": 128}
 
 
-class FirstAdminScreen(Screen[Actor | None]):
+class FirstAdminScreen(SroAccess, Screen[Actor | None]):
     """Dismissed with the new administrator, signed in."""
 
     AUTO_FOCUS = "#badge"
@@ -51,10 +47,6 @@ class FirstAdminScreen(Screen[Actor | None]):
             yield Static("", id="first-admin-message", classes="field-error")
             yield Button("Create and sign in", id="create", variant="primary", compact=True)
         yield Footer(compact=True)
-
-    @property
-    def sro(self) -> SroApp:
-        return self.app  # type: ignore[return-value]
 
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:

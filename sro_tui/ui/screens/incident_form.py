@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import ValidationError
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -794,7 +795,10 @@ class IncidentFormScreen(FormScreen):
         row.scroll_visible()
         self.form_changed()
 
-    async def on_button_pressed(self, event: Button.Pressed) -> None:
+    @on(Button.Pressed)
+    async def _row_button_pressed(self, event: Button.Pressed) -> None:
+        """Add and remove rows, submit. Textual calls the handlers of every class along the
+        MRO, so the form's own Save and Cancel handling still runs after this one."""
         button = event.button
         if button.id == "add-offense":
             event.stop()
@@ -836,7 +840,7 @@ class IncidentFormScreen(FormScreen):
         for row in self.offense_rows():
             category = self._categories.get(str(row.category.value))
             rules = category.compliance if category else ()
-            offenses.append((rules, WeaponType(row.weapon.value)))
+            offenses.append((rules, WeaponType(str(row.weapon.value))))
         return required_compliance(offenses)
 
     def _refresh_compliance(self) -> None:
@@ -1099,7 +1103,7 @@ class IncidentFormScreen(FormScreen):
         def refer(student_id: int | str | None) -> None:
             if student_id is None:
                 return
-            self.app.open_new_referral(  # type: ignore[attr-defined]
+            self.sro.open_new_referral(
                 {
                     "student_id": int(student_id),
                     "incident_id": record.id,

@@ -22,6 +22,7 @@ from ...domain.enums import IncidentStatus
 from ...domain.errors import SroError
 from ...domain.incidents import IncidentSummary
 from ...domain.paging import Page
+from ..access import SessionAccess
 from ..forms.base import category_choices
 from ..widgets.header import SroHeader
 from ..widgets.typeahead import TypeAhead
@@ -54,7 +55,7 @@ def _parse_day(text: str) -> date | None:
     return date.fromisoformat(text)
 
 
-class IncidentListScreen(Screen[None]):
+class IncidentListScreen(SessionAccess, Screen[None]):
     """Incident reports, newest first."""
 
     AUTO_FOCUS = "#incidents"
@@ -149,7 +150,7 @@ class IncidentListScreen(Screen[None]):
         table.add_column("Location", key="location", width=10)
         table.add_column("Officer", key="officer", width=16)
         table.add_column("School", key="school", width=20)
-        services = self.app.services  # type: ignore[attr-defined]
+        services = self.services
         self.query_one("#filter-category", TypeAhead).set_choices(category_choices(services))
         self.reload()
         table.focus()
@@ -158,7 +159,7 @@ class IncidentListScreen(Screen[None]):
 
     @property
     def scopes(self) -> tuple[str, ...]:
-        actor = self.app.actor  # type: ignore[attr-defined]
+        actor = self.actor
         return SCOPES if actor.is_supervisor else SCOPES[:2]
 
     def action_cycle_scope(self) -> None:
@@ -267,8 +268,8 @@ class IncidentListScreen(Screen[None]):
 
     @work(thread=True, group="incident-list", exit_on_error=False)
     def _fetch(self, generation: int, cursor: str | None) -> None:
-        services = self.app.services  # type: ignore[attr-defined]
-        actor = self.app.actor  # type: ignore[attr-defined]
+        services = self.services
+        actor = self.actor
         try:
             page = services.incidents.page(
                 actor, scope=self.scope, cursor=cursor, limit=PAGE_SIZE, **self.filters
@@ -292,7 +293,7 @@ class IncidentListScreen(Screen[None]):
             return  # an answer to an older question (scope or filters changed since)
         self.loading = False
         table = self.query_one(DataTable)
-        tz = self.app.services.ctx.tz  # type: ignore[attr-defined]
+        tz = self.services.ctx.tz
         for row in page.items:
             table.add_row(
                 row.number,

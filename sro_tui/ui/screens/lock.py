@@ -4,8 +4,6 @@ their drafts stay in the store."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Center, Horizontal, Middle, Vertical
@@ -14,13 +12,11 @@ from textual.widgets import Button, Footer, Input, Label, Static
 
 from ...domain.errors import SroError
 from ...domain.officers import Actor
+from ..access import SroAccess
 from ..widgets.header import SroHeader
 
-if TYPE_CHECKING:
-    from ..app import SroApp
 
-
-class LockScreen(Screen[Actor | None]):
+class LockScreen(SroAccess, Screen[Actor | None]):
     """Dismissed with the officer who unlocked, or None when the officer chose to sign out."""
 
     AUTO_FOCUS = "#lock-password"
@@ -65,10 +61,6 @@ class LockScreen(Screen[Actor | None]):
         if self.query_one("#lock-otp", Input).display:
             self._show_otp(False)
             self.query_one("#lock-otp", Input).value = ""
-
-    @property
-    def sro(self) -> SroApp:
-        return self.app  # type: ignore[return-value]
 
     @on(Input.Submitted, "#lock-badge")
     def _badge_entered(self) -> None:

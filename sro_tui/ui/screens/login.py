@@ -4,8 +4,6 @@ keeps the badge and clears the password."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Center, Middle, Vertical
@@ -14,13 +12,11 @@ from textual.widgets import Button, Footer, Input, Label, Static
 
 from ...domain.errors import SroError
 from ...domain.officers import Actor
+from ..access import SroAccess
 from ..widgets.header import SroHeader
 
-if TYPE_CHECKING:
-    from ..app import SroApp
 
-
-class LoginScreen(Screen[None]):
+class LoginScreen(SroAccess, Screen[None]):
     """The first screen: who is signing in."""
 
     AUTO_FOCUS = "#badge"
@@ -49,10 +45,6 @@ class LoginScreen(Screen[None]):
             yield Button("Sign in", id="sign-in", variant="primary", disabled=True, compact=True)
             yield Static("Opening the store…", id="login-status")
         yield Footer(compact=True)
-
-    @property
-    def sro(self) -> SroApp:
-        return self.app  # type: ignore[return-value]
 
     def on_mount(self) -> None:
         self._show_otp(False)

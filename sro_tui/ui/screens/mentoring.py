@@ -28,6 +28,7 @@ from ...domain.enums import ContactKind
 from ...domain.errors import SroError
 from ...domain.mentoring import NoteRead
 from ...domain.paging import Page
+from ..access import SessionAccess
 from ..forms.base import student_search
 from ..widgets.header import SroHeader
 from ..widgets.typeahead import TypeAhead
@@ -83,7 +84,7 @@ class NoteTable(DataTable[str]):
     ]
 
 
-class MentoringScreen(Screen[None]):
+class MentoringScreen(SessionAccess, Screen[None]):
     """Mentoring notes and contacts, newest first."""
 
     AUTO_FOCUS = "#notes"
@@ -180,8 +181,8 @@ class MentoringScreen(Screen[None]):
         table.add_column("Students / class / agency", key="what", width=33)
         table.add_column("Min", key="minutes", width=3)
         table.add_column("Follow-up", key="follow_up", width=10)
-        services = self.app.services  # type: ignore[attr-defined]
-        actor = self.app.actor  # type: ignore[attr-defined]
+        services = self.services
+        actor = self.actor
         self.query_one("#filter-student", TypeAhead)._search = student_search(services, actor)
         self.reload()
         table.focus()
@@ -190,7 +191,7 @@ class MentoringScreen(Screen[None]):
 
     @property
     def is_supervisor(self) -> bool:
-        actor = self.app.actor  # type: ignore[attr-defined]
+        actor = self.sro.actor
         return actor is not None and actor.is_supervisor
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -205,7 +206,7 @@ class MentoringScreen(Screen[None]):
         return True
 
     def is_own(self, note: NoteRead) -> bool:
-        actor = self.app.actor  # type: ignore[attr-defined]
+        actor = self.sro.actor
         return actor is not None and not note.redacted and note.officer_id == actor.officer_id
 
     def highlighted_note(self) -> NoteRead | None:
@@ -327,8 +328,8 @@ class MentoringScreen(Screen[None]):
 
     @work(thread=True, group="note-list", exit_on_error=False)
     def _fetch(self, generation: int, cursor: str | None) -> None:
-        services = self.app.services  # type: ignore[attr-defined]
-        actor = self.app.actor  # type: ignore[attr-defined]
+        services = self.services
+        actor = self.actor
         f = self.filters
         try:
             page = services.notes.page(
@@ -356,8 +357,8 @@ class MentoringScreen(Screen[None]):
 
     def _student_names(self, student_ids: Iterable[int]) -> dict[int, str]:
         """Names of these students, in one look-up (runs in the worker thread)."""
-        services = self.app.services  # type: ignore[attr-defined]
-        actor = self.app.actor  # type: ignore[attr-defined]
+        services = self.services
+        actor = self.actor
         ids = list(student_ids)
         try:
             found = services.students.display_names(actor, ids)
@@ -402,7 +403,7 @@ class MentoringScreen(Screen[None]):
             self.load_more()
 
     def _cells(self, note: NoteRead) -> tuple[str, ...]:
-        tz = self.app.tz  # type: ignore[attr-defined]
+        tz = self.sro.tz
         summary = self._summary(note)
         follow = note.follow_up_on.isoformat() if note.follow_up_on else ""
         return (
@@ -490,8 +491,8 @@ class MentoringScreen(Screen[None]):
 
     @work(thread=True, group="note-follow-up", exit_on_error=False)
     def _complete(self, note_id: int) -> None:
-        services = self.app.services  # type: ignore[attr-defined]
-        actor = self.app.actor  # type: ignore[attr-defined]
+        services = self.services
+        actor = self.actor
         try:
             note = services.notes.complete_follow_up(actor, note_id)
         except SroError as exc:

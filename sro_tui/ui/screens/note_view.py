@@ -19,13 +19,14 @@ from ...domain.enums import ContactKind
 from ...domain.errors import SroError
 from ...domain.mentoring import NoteRead
 from ...domain.timeparse import format_local
+from ..access import SessionAccess
 from ..forms.note_form import kind_label
 from ..widgets.header import SroHeader
 
 __all__ = ["NoteViewScreen"]
 
 
-class NoteViewScreen(Screen[None]):
+class NoteViewScreen(SessionAccess, Screen[None]):
     """One note, as the reader may see it."""
 
     BINDINGS = [
@@ -85,8 +86,8 @@ class NoteViewScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="note-view", exit_on_error=False)
     def load(self) -> None:
-        services = self.app.services  # type: ignore[attr-defined]
-        actor = self.app.actor  # type: ignore[attr-defined]
+        services = self.services
+        actor = self.actor
         try:
             note = services.notes.get(actor, self.note_id)
             names = []
@@ -113,7 +114,7 @@ class NoteViewScreen(Screen[None]):
     def _show(self, note: NoteRead, names: list[str], school: str) -> None:
         self.note = note
         self.student_names = names
-        tz = self.app.tz  # type: ignore[attr-defined]
+        tz = self.sro.tz
         lock = " · confidential" if note.confidential else ""
         self.query_one("#note-title", Static).update(
             f"{kind_label(note.kind)} · {format_local(note.occurred_at, tz)} · "
@@ -176,7 +177,7 @@ class NoteViewScreen(Screen[None]):
 
     @property
     def is_own(self) -> bool:
-        actor = self.app.actor  # type: ignore[attr-defined]
+        actor = self.sro.actor
         return (
             self.note is not None
             and actor is not None
@@ -210,8 +211,8 @@ class NoteViewScreen(Screen[None]):
 
     @work(thread=True, group="note-follow-up", exit_on_error=False)
     def _complete(self, note_id: int) -> None:
-        services = self.app.services  # type: ignore[attr-defined]
-        actor = self.app.actor  # type: ignore[attr-defined]
+        services = self.services
+        actor = self.actor
         try:
             services.notes.complete_follow_up(actor, note_id)
         except SroError as exc:

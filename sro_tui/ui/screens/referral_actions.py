@@ -15,13 +15,14 @@ from ...domain.enums import ConsentStatus, ReferralStatus
 from ...domain.errors import SroError
 from ...domain.referrals import ConsentUpdate, ReferralMove, ReferralRead
 from ...domain.workflow import REFERRAL_TRANSITIONS
+from ..access import SessionAccess
 from ..widgets.prompt import PromptScreen
 from .choice_prompt import ChoiceScreen
 
 __all__ = ["ReferralActions"]
 
 
-class ReferralActions:
+class ReferralActions(SessionAccess):
     """Mixed into a Screen that knows which referral is meant."""
 
     def current_referral_id(self) -> int | None:
@@ -41,7 +42,7 @@ class ReferralActions:
             if note is not None:
                 self._run(referral_id, "advance", note)
 
-        self.app.push_screen(  # type: ignore[attr-defined]
+        self.app.push_screen(
             PromptScreen("Next status", "Note for this step (optional), Enter to save:"),
             with_note,
         )
@@ -54,9 +55,9 @@ class ReferralActions:
 
     @work(thread=True, group="referral-act", exit_on_error=False)
     def _choose_move(self, referral_id: int) -> None:
-        app = self.app  # type: ignore[attr-defined]
+        app = self.app
         try:
-            referral = app.services.referrals.get(app.actor, referral_id)
+            referral = self.services.referrals.get(self.actor, referral_id)
         except SroError as exc:
             app.call_from_thread(app.notify, exc.message, severity="error")
             return
@@ -96,7 +97,7 @@ class ReferralActions:
             if value is not None:
                 self._run(referral_id, "consent", "", ConsentStatus(value))
 
-        self.app.push_screen(ChoiceScreen("Parent consent", options), chosen)  # type: ignore[attr-defined]
+        self.app.push_screen(ChoiceScreen("Parent consent", options), chosen)
 
     # -- the service calls -----------------------------------------------------------------------
 
@@ -108,8 +109,8 @@ class ReferralActions:
         note: str,
         target: ReferralStatus | ConsentStatus | None = None,
     ) -> None:
-        app = self.app  # type: ignore[attr-defined]
-        services, actor = app.services, app.actor
+        app = self.app
+        services, actor = self.services, self.actor
         today: date = services.ctx.today()
         try:
             if what == "advance":
@@ -138,5 +139,5 @@ class ReferralActions:
             text = f"Consent: {referral.consent.value}"
         else:
             text = f"{referral.student_name}: now {referral.status.value}"
-        self.app.notify(text, title="Referral")  # type: ignore[attr-defined]
+        self.app.notify(text, title="Referral")
         self.referral_changed(referral)

@@ -82,7 +82,7 @@ class ReferralScreen(ReferralActions, Screen[None]):
     def load(self) -> None:
         app = self.app
         try:
-            referral = app.services.referrals.get(app.actor, self.referral_id)  # type: ignore[attr-defined]
+            referral = self.services.referrals.get(self.actor, self.referral_id)
         except SroError as exc:
             app.call_from_thread(self._show_text, f"Could not open: {exc.message}")
             return
@@ -99,7 +99,7 @@ class ReferralScreen(ReferralActions, Screen[None]):
             self.load()  # a list row carries no history: read the whole referral again
             return
         self.referral = referral
-        self._show_text(describe_referral(referral, self.app.tz))  # type: ignore[attr-defined]
+        self._show_text(describe_referral(referral, self.sro.tz))
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -9,6 +9,8 @@ columns, one by one); ``s`` (supervisors) switches between own and everyone's.
 
 from __future__ import annotations
 
+from datetime import date
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -96,7 +98,7 @@ class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cycle_scope":
-            actor = self.app.actor  # type: ignore[attr-defined]
+            actor = self.sro.actor
             return bool(actor and actor.is_supervisor)
         return True
 
@@ -129,9 +131,8 @@ class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
         super().reload()
 
     def fetch_page(self, cursor: str | None) -> Page[ReferralRead]:
-        app = self.app
-        return app.services.referrals.page(  # type: ignore[attr-defined]
-            app.actor,  # type: ignore[attr-defined]
+        return self.services.referrals.page(
+            self.actor,
             scope=self.scope,
             status=self.status,
             open_only=self.open_only and self.status is None,
@@ -141,7 +142,7 @@ class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
 
     def show_page(self, page: Page[ReferralRead]) -> None:
         table = self.query_one(DataTable)
-        today = self.app.services.ctx.today()  # type: ignore[attr-defined]
+        today = self.services.ctx.today()
         for referral in page.items:
             table.add_row(*self.cells(referral, today), key=str(referral.id))
 
@@ -159,7 +160,7 @@ class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
             )
 
     @staticmethod
-    def cells(referral: ReferralRead, today) -> tuple[str, ...]:
+    def cells(referral: ReferralRead, today: date) -> tuple[str, ...]:
         follow = referral.next_follow_up_on
         if follow is None:
             follow_text = "—"
@@ -185,7 +186,7 @@ class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
 
     def referral_changed(self, referral: ReferralRead) -> None:
         table = self.query_one(DataTable)
-        today = self.app.services.ctx.today()  # type: ignore[attr-defined]
+        today = self.services.ctx.today()
         key = str(referral.id)
         for column, value in zip(
             ("follow", "status", "student", "program", "consent"),
@@ -204,7 +205,11 @@ class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
     def action_new(self) -> None:
         from ..forms.referral_form import ReferralFormScreen
 
-        self.app.push_screen(ReferralFormScreen(), lambda result: result and self.reload())
+        self.app.push_screen(ReferralFormScreen(), self._after_form)
+
+    def _after_form(self, result: ReferralRead | None) -> None:
+        if result:  # a referral was made (None: the form was left)
+            self.reload()
 
     def on_screen_resume(self) -> None:
         if self.loaded:

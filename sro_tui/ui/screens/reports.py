@@ -39,6 +39,7 @@ from ...domain.reports import (
     school_year_for_day,
     school_year_label,
 )
+from ..access import SessionAccess
 from ..widgets.header import SroHeader
 from ..widgets.prompt import PromptScreen
 from .choice_prompt import ChoiceScreen
@@ -214,7 +215,7 @@ def write_new_file(path: Path, data: bytes) -> None:
         handle.write(data)
 
 
-class ReportsScreen(Screen[None]):
+class ReportsScreen(SessionAccess, Screen[None]):
     """One report at a time, scrollable, with keys to change it and to save it."""
 
     AUTO_FOCUS = "#report-body"
@@ -277,9 +278,8 @@ class ReportsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        app: Any = self.app
-        today = app.services.ctx.today()
-        actor = app.actor
+        today = self.services.ctx.today()
+        actor = self.actor
         self.choice = ReportChoice(
             kind="monthly",
             day=today,
@@ -291,7 +291,7 @@ class ReportsScreen(Screen[None]):
 
     @property
     def is_supervisor(self) -> bool:
-        actor = self.app.actor  # type: ignore[attr-defined]
+        actor = self.sro.actor
         return bool(actor and actor.is_supervisor)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -314,7 +314,7 @@ class ReportsScreen(Screen[None]):
         choice = replace(self.choice, kind=kind)
         if kind == "daily" and choice.officer_badge is None:
             # A daily report is always someone's: the supervisor's own until they pick one.
-            choice = replace(choice, officer_badge=self.app.actor.badge)  # type: ignore[attr-defined]
+            choice = replace(choice, officer_badge=self.actor.badge)
             self.badge_for_daily = True
         elif kind != "daily" and self.badge_for_daily and self.is_supervisor:
             choice = replace(choice, officer_badge=None)  # back to the department
@@ -411,9 +411,9 @@ class ReportsScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="report", exit_on_error=False)
     def _load(self, generation: int, choice: ReportChoice) -> None:
-        app: Any = self.app
-        reports = app.services.reports
-        actor = app.actor
+        app = self.app
+        reports = self.services.reports
+        actor = self.actor
         try:
             if choice.kind == "daily":
                 report: Any = reports.daily(
@@ -491,7 +491,9 @@ class ReportsScreen(Screen[None]):
         plt = chart.plt
         plt.clear_figure()
         labels = report.labels()
-        plt.multiple_bar(
+        # plotext's multiple_bar takes ``labels`` (one per series); textual-plotext's stub
+        # names it ``label``, which plotext would refuse.
+        plt.multiple_bar(  # type: ignore[call-arg]
             labels,
             [report.series("incidents"), report.series("arrests")],
             labels=["Incidents", "Arrests"],
@@ -523,7 +525,7 @@ class ReportsScreen(Screen[None]):
 
     @work(thread=True, group="report-save", exit_on_error=False)
     def _save(self, report: Any, fmt: str, path: Path) -> None:
-        app: Any = self.app
+        app = self.app
         try:
             write_new_file(path, report_bytes(report, fmt))
         except SroError as exc:

@@ -77,16 +77,15 @@ class ReviewQueueScreen(PagedList, Screen[None]):
         self.dismiss(None)
 
     def fetch_page(self, cursor: str | None) -> Page[IncidentSummary]:
-        app = self.app
-        return app.services.incidents.review_queue(  # type: ignore[attr-defined]
-            app.actor,  # type: ignore[attr-defined]
+        return self.services.incidents.review_queue(
+            self.actor,
             cursor=cursor,
             limit=self.PAGE_SIZE,
         )
 
     def show_page(self, page: Page[IncidentSummary]) -> None:
         table = self.query_one(DataTable)
-        tz = self.app.tz  # type: ignore[attr-defined]
+        tz = self.sro.tz
         for row in page.items:
             table.add_row(
                 row.number,
@@ -108,7 +107,7 @@ class ReviewQueueScreen(PagedList, Screen[None]):
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         if event.row_key.value is not None:
-            self.app.open_incident(int(event.row_key.value))  # type: ignore[attr-defined]
+            self.sro.open_incident(int(event.row_key.value))
 
     def on_screen_resume(self) -> None:
         if self.loaded or self.exhausted:

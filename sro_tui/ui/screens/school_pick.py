@@ -3,8 +3,6 @@ administrator from all. Enter confirms the one already highlighted."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -16,10 +14,8 @@ from textual.widgets.option_list import Option
 from ...domain.errors import SroError
 from ...domain.officers import Actor
 from ...domain.schools import SchoolRead
+from ..access import SroAccess
 from ..widgets.header import SroHeader
-
-if TYPE_CHECKING:
-    from ..app import SroApp
 
 
 def schools_for(actor: Actor, schools: list[SchoolRead]) -> list[SchoolRead]:
@@ -39,7 +35,7 @@ def default_school(actor: Actor, schools: list[SchoolRead], shift_school: int | 
     return 0
 
 
-class SchoolPickScreen(Screen[SchoolRead | None]):
+class SchoolPickScreen(SroAccess, Screen[SchoolRead | None]):
     """Dismissed with the chosen school, or None (escape: back to sign-in)."""
 
     BINDINGS = [
@@ -66,10 +62,6 @@ class SchoolPickScreen(Screen[SchoolRead | None]):
             yield OptionList(id="schools")
             yield Static("", id="school-error", classes="field-error")
         yield Footer(compact=True)
-
-    @property
-    def sro(self) -> SroApp:
-        return self.app  # type: ignore[return-value]
 
     def on_mount(self) -> None:
         self.query_one("#schools", OptionList).loading = True

@@ -26,6 +26,7 @@ from textual.worker import get_current_worker
 
 from ...domain.errors import SroError
 from ...domain.search import SearchHit, SearchKind
+from ..access import SessionAccess
 from ..widgets.header import SroHeader
 
 __all__ = ["SearchScreen", "hit_text"]
@@ -58,7 +59,7 @@ def hit_text(hit: SearchHit, tz: Any) -> Text:
     return text
 
 
-class SearchScreen(Screen[None]):
+class SearchScreen(SessionAccess, Screen[None]):
     """A search box over everything the officer may read."""
 
     AUTO_FOCUS = "#search-query"
@@ -145,8 +146,8 @@ class SearchScreen(Screen[None]):
     def _search(self, generation: int, text: str) -> None:
         app = self.app
         try:
-            hits = app.services.search.search(  # type: ignore[attr-defined]
-                app.actor,  # type: ignore[attr-defined]
+            hits = self.services.search.search(
+                self.actor,
                 text,
                 limit=RESULT_LIMIT,
             )
@@ -166,7 +167,7 @@ class SearchScreen(Screen[None]):
         self.hits = hits
         results = self.query_one("#search-results", OptionList)
         results.clear_options()
-        tz = self.app.tz  # type: ignore[attr-defined]
+        tz = self.sro.tz
         results.add_options(
             Option(hit_text(hit, tz), id=f"{hit.kind.value}:{hit.record_id}") for hit in hits
         )
@@ -191,7 +192,7 @@ class SearchScreen(Screen[None]):
             self.open_record(SearchKind(kind), int(record_id))
 
     def open_record(self, kind: SearchKind, record_id: int) -> None:
-        app: Any = self.app
+        app = self.sro
         if kind is SearchKind.INCIDENT:
             app.open_incident(record_id)
         elif kind is SearchKind.NOTE:

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Footer, Label, Static
 from ...domain.errors import SroError
 from ...domain.students import StudentRead, grade_label
 from ...domain.timeline import TimelineEntry
+from ..access import SessionAccess
 from ..widgets.header import SroHeader
 
 __all__ = ["StudentTimelineScreen"]
@@ -23,7 +24,7 @@ __all__ = ["StudentTimelineScreen"]
 KIND_LABELS = {"incident": "Incident", "note": "Note", "referral": "Referral"}
 
 
-class StudentTimelineScreen(Screen[None]):
+class StudentTimelineScreen(SessionAccess, Screen[None]):
     """One student's history, in date order (newest first)."""
 
     BINDINGS = [
@@ -73,8 +74,8 @@ class StudentTimelineScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="timeline", exit_on_error=False)
     def load(self) -> None:
-        services = self.app.services  # type: ignore[attr-defined]
-        actor = self.app.actor  # type: ignore[attr-defined]
+        services = self.services
+        actor = self.actor
         try:
             student = services.students.get(actor, self.student_id)
             entries = services.students.timeline(actor, self.student_id)
@@ -100,7 +101,7 @@ class StudentTimelineScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.clear()
         self.entries.clear()
-        tz = self.app.tz  # type: ignore[attr-defined]
+        tz = self.sro.tz
         for entry in entries:
             key = f"{entry.kind}:{entry.record_id}"
             self.entries[key] = entry
@@ -128,7 +129,7 @@ class StudentTimelineScreen(Screen[None]):
             self.notify("This record is confidential to its author", severity="warning")
             return
         if entry.kind == "incident":
-            self.app.open_incident(entry.record_id)  # type: ignore[attr-defined]
+            self.sro.open_incident(entry.record_id)
             return
         opener = getattr(self.app, f"open_{entry.kind}", None)
         if opener is None:

@@ -74,7 +74,7 @@ class StudentListScreen(PagedList, Screen[None]):
         table.add_column("District ID", key="district_id", width=12)
         table.add_column("Gr", key="grade", width=3)
         table.add_column("School", key="school", width=26)
-        services = self.app.services  # type: ignore[attr-defined]
+        services = self.services
         self.schools = {s.id: s.name for s in services.reference.schools(include_inactive=True)}
         self.reload()
 
@@ -96,9 +96,8 @@ class StudentListScreen(PagedList, Screen[None]):
         self.query_one("#student-search", Input).focus()
 
     def fetch_page(self, cursor: str | None) -> Page[StudentRead]:
-        app = self.app
-        return app.services.students.search(  # type: ignore[attr-defined]
-            app.actor,  # type: ignore[attr-defined]
+        return self.services.students.search(
+            self.actor,
             self.query_text,
             cursor=cursor,
             limit=self.PAGE_SIZE,

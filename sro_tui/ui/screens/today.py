@@ -24,11 +24,11 @@ from textual.widgets.option_list import Option
 from ...domain.errors import SroError
 from ...domain.officers import Actor
 from ...domain.schools import SchoolRead
+from ..access import SroAccess
 from ..widgets.header import SroHeader
 
 if TYPE_CHECKING:
     from ...services.registry import Services
-    from ..app import SroApp
 
 NOT_YET = "not available yet"
 
@@ -202,7 +202,7 @@ def load_today(
     return sections
 
 
-class TodayScreen(Screen[None]):
+class TodayScreen(SroAccess, Screen[None]):
     """The home screen after sign-in."""
 
     BINDINGS = [
@@ -223,10 +223,6 @@ class TodayScreen(Screen[None]):
         yield Static("", id="today-summary")
         yield OptionList(id="today-list")
         yield Footer(compact=True)
-
-    @property
-    def sro(self) -> SroApp:
-        return self.app  # type: ignore[return-value]
 
     def on_screen_resume(self) -> None:
         self.query_one(SroHeader).refresh()

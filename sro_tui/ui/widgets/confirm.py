@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypeGuard, get_args
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -13,6 +13,11 @@ from textual.widgets import Button, Static
 __all__ = ["ConfirmScreen", "LeaveChoice", "LeaveFormScreen"]
 
 LeaveChoice = Literal["keep", "discard", "back"]
+
+
+def is_leave_choice(value: str) -> TypeGuard[LeaveChoice]:
+    return value in get_args(LeaveChoice)
+
 
 _DIALOG_CSS = """
 {name} {{
@@ -74,8 +79,8 @@ class LeaveFormScreen(ModalScreen[LeaveChoice]):
         self.action_choose(str(event.button.id))
 
     def action_choose(self, choice: str) -> None:
-        assert choice in ("keep", "discard", "back")
-        self.dismiss(choice)  # type: ignore[arg-type]
+        assert is_leave_choice(choice)
+        self.dismiss(choice)
 
 
 class ConfirmScreen(ModalScreen[bool]):

@@ -8,11 +8,13 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual.widget import Widget
 
+from ..access import SroAccess
+
 if TYPE_CHECKING:
     from ..app import SroApp
 
 
-class SroHeader(Widget):
+class SroHeader(SroAccess, Widget):
     """One line; reads the app's session each time it renders."""
 
     DEFAULT_CSS = """
@@ -32,7 +34,7 @@ class SroHeader(Widget):
         self.set_interval(30, self.refresh)  # the date changes at midnight
 
     def render(self) -> Text:
-        app: SroApp = self.app  # type: ignore[assignment]
+        app = self.sro
         width = self.size.width
         # Narrow terminals: the school's code instead of its name, then no screen title.
         for long_school, with_title in ((True, True), (False, True), (False, False)):

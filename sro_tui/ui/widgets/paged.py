@@ -18,12 +18,14 @@ from textual.worker import get_current_worker
 
 from ...domain.errors import SroError
 from ...domain.paging import Page
+from ..access import SessionAccess
 
 __all__ = ["PagedList"]
 
 
-class PagedList:
-    """Mixed into a Screen holding one DataTable of records."""
+class PagedList(SessionAccess):
+    """Mixed into a Screen holding one DataTable of records (and reading them as the
+    signed-in officer: ``self.services``, ``self.actor``)."""
 
     PAGE_SIZE: ClassVar[int] = 50
     PREFETCH_ROWS: ClassVar[int] = 10
@@ -56,10 +58,10 @@ class PagedList:
         """After each page or failure: update a status line (``self.loaded``, ``exhausted``)."""
 
     def page_failed(self, error: SroError) -> None:
-        self.notify(error.message, severity="error")  # type: ignore[attr-defined]
+        self.notify(error.message, severity="error")
 
     def paged_table(self) -> DataTable[Any]:
-        return self.query_one(DataTable)  # type: ignore[attr-defined]
+        return self.query_one(DataTable)
 
     # -- paging ----------------------------------------------------------------------------------
 
@@ -81,7 +83,7 @@ class PagedList:
 
     @work(thread=True, group="paged-list", exit_on_error=False)
     def _fetch_page(self, generation: int, cursor: str | None) -> None:
-        app = self.app  # type: ignore[attr-defined]
+        app = self.app
         try:
             page = self.fetch_page(cursor)
         except SroError as exc:

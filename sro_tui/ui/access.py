@@ -1,0 +1,56 @@
+"""Typed access from a screen (or a widget) to the app it runs in and to the signed-in session.
+
+Textual types ``self.app`` as a plain ``App``. Every screen of sro-tui runs inside
+:class:`~sro_tui.ui.app.SroApp` (UI tests stand in a small host app with the same
+attributes), so the two mixins here say so, once, for every screen that needs it:
+
+* :class:`SroAccess` gives ``self.sro``, the app as an ``SroApp`` (its session may not have
+  started: the sign-in, lock and school-pick screens look at ``sro.actor`` themselves);
+* :class:`SessionAccess` adds ``self.services`` and ``self.actor`` for the screens behind
+  the sign-in, where the store is open and an officer is signed in.
+
+They are mixed in before the Textual base (``class X(SessionAccess, Screen[None])``). For the
+type checker they are widgets, so their methods see ``self.app``, ``self.notify`` and the
+rest; at run time they are plain classes and add nothing to the widget tree.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    from textual.widget import Widget
+
+    from ..domain.officers import Actor
+    from ..services.registry import Services
+    from .app import SroApp
+
+    _Node = Widget
+else:
+    _Node = object
+
+__all__ = ["SessionAccess", "SroAccess"]
+
+
+class SroAccess(_Node):
+    """``self.sro``: the running app, typed."""
+
+    @property
+    def sro(self) -> SroApp:
+        return cast("SroApp", self.app)
+
+
+class SessionAccess(SroAccess):
+    """``self.services`` and ``self.actor``: the open store and the signed-in officer."""
+
+    @property
+    def services(self) -> Services:
+        services = self.sro.services
+        assert services is not None, "a screen behind the sign-in runs with the store open"
+        return services
+
+    @property
+    def actor(self) -> Actor:
+        actor = self.sro.actor
+        assert actor is not None, "a screen behind the sign-in runs with an officer signed in"
+        return actor
