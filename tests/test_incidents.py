@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,7 +10,6 @@ from pydantic import ValidationError
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 
-from sro_tui.cli import main as sro_main
 from sro_tui.domain.enums import ComplianceKind, IncidentStatus, OutcomeKind, PersonRole, WeaponType
 from sro_tui.domain.errors import (
     Conflict,
@@ -37,7 +34,7 @@ from sro_tui.domain.students import StudentCreate
 from sro_tui.services.registry import Services, build_services
 from sro_tui.store.db import Database
 
-from .conftest import TEST_AUDIT_KEY, TEST_PASSWORD, Clock, make_officer
+from .conftest import TEST_AUDIT_KEY, TEST_PASSWORD, CliResult, Clock, RunCli, make_officer
 
 
 def school_id(services: Services, code: str = "VHS") -> int:
@@ -653,37 +650,34 @@ def test_lists_read_through_the_indexes(sqlite_services: Services) -> None:
 
 
 def test_cli_list_and_show(
-    services: Services,
-    officer: Actor,
-    other_officer: Actor,
-    db_url: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    services: Services, officer: Actor, other_officer: Actor, db_url: str, run_cli: RunCli
 ) -> None:
-    key = tmp_path / "audit.key"
-    key.write_bytes(TEST_AUDIT_KEY)
-    monkeypatch.setenv("SRO_AUDIT_KEY_FILE", str(key))
     created = services.incidents.create(officer, new_incident(services, categories=("THREAT",)))
     services.incidents.create(other_officer, new_incident(services, narrative="Not yours."))
 
-    def sro(*argv: str) -> int:
-        monkeypatch.setattr("sys.stdin", io.StringIO(TEST_PASSWORD + "\n"))
-        return sro_main(["--db", db_url, "incident", *argv, "--password-stdin"])
+    def sro(*argv: str) -> CliResult:
+        return run_cli(
+            "--db", db_url, "incident", *argv, "--password-stdin", stdin=TEST_PASSWORD + "\n"
+        )
 
-    assert sro("list", "--as", "1001") == 0
-    out = capsys.readouterr().out
+    result = sro("list", "--as", "1001")
+    assert result.code == 0
+    out = result.out
     assert created.number in out and "Threat" in out
     assert out.count("SRO-") == 1
-    assert sro("show", created.number.lower(), "--as", "1001") == 0
-    out = capsys.readouterr().out
+    result = sro("show", created.number.lower(), "--as", "1001")
+    assert result.code == 0
+    out = result.out
     assert created.number in out and "Two students fought" in out
     assert "EC 49393 threat record: NOT RECORDED" in out
-    assert sro("show", created.number, "--as", "1002") == 2
-    assert "draft" in capsys.readouterr().err
-    assert sro("list", "--scope", "all", "--as", "1001") == 2
-    assert "supervisor" in capsys.readouterr().err
-    assert sro("show", "SRO-1999-000001", "--as", "1001") == 2
-    assert "No incident report" in capsys.readouterr().err
+    result = sro("show", created.number, "--as", "1002")
+    assert result.code == 2
+    assert "draft" in result.err
+    result = sro("list", "--scope", "all", "--as", "1001")
+    assert result.code == 2
+    assert "supervisor" in result.err
+    result = sro("show", "SRO-1999-000001", "--as", "1001")
+    assert result.code == 2
+    assert "No incident report" in result.err
     reads = [e for e in services.audit.recent() if e.action == "incident.read"]
     assert [e.outcome for e in reads[:2]] == ["denied", "success"]

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from sro_tui.cli import main as sro_main
 from sro_tui.domain.errors import AuthenticationFailed
 from sro_tui.domain.officers import SYSTEM_ACTOR
 from sro_tui.services import store_settings
 from sro_tui.services.registry import Services, build_services
 from sro_tui.store.db import Database
 
-from .conftest import TEST_AUDIT_KEY, TEST_PASSWORD, Clock
+from .conftest import TEST_AUDIT_KEY, TEST_PASSWORD, Clock, RunCli
 
 WRONG = "not the password"
 
@@ -103,13 +102,11 @@ def test_the_right_password_while_locked_is_refused_and_counted(
 
 
 def test_cli_unlock(
-    services: Services, officer, db_url: str, clock: Clock, tmp_path, monkeypatch, capsys
+    services: Services, officer, db_url: str, clock: Clock, run_cli: RunCli
 ) -> None:
-    key = tmp_path / "audit.key"
-    key.write_bytes(TEST_AUDIT_KEY)
-    monkeypatch.setenv("SRO_AUDIT_KEY_FILE", str(key))
     fail(services, 5, clock)
-    assert sro_main(["--db", db_url, "officer", "list"]) == 0
-    assert "locked" in capsys.readouterr().out
-    assert sro_main(["--db", db_url, "officer", "unlock", "1001"]) == 0
+    result = run_cli("--db", db_url, "officer", "list")
+    assert result.code == 0
+    assert "locked" in result.out
+    assert run_cli("--db", db_url, "officer", "unlock", "1001").code == 0
     assert services.officers.authenticate("1001", TEST_PASSWORD).badge == "1001"
