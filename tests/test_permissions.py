@@ -4,13 +4,10 @@ Each refusal leaves the record as it was and (for permission refusals) an audit 
 
 from __future__ import annotations
 
-import io
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 
-from sro_tui.cli import main as sro_main
 from sro_tui.domain.enums import IncidentStatus
 from sro_tui.domain.errors import PermissionDenied, RecordLocked
 from sro_tui.domain.incidents import (
@@ -26,7 +23,7 @@ from sro_tui.domain.students import StudentCreate
 from sro_tui.services import store_settings
 from sro_tui.services.registry import Services
 
-from .conftest import TEST_AUDIT_KEY, TEST_PASSWORD, Clock
+from .conftest import TEST_PASSWORD, CliResult, Clock, RunCli
 
 NARRATIVE = "Two students argued at lunch; separated; parents called."
 SECRET_TEXT = "Student disclosed trouble at home; follow up with counselor."
@@ -218,35 +215,26 @@ def test_a_student_timeline_read_is_audited_without_the_secret(
 # -- through the command line -----------------------------------------------------------------
 
 
-@pytest.fixture
-def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    key = tmp_path / "audit.key"
-    key.write_bytes(TEST_AUDIT_KEY)
-    monkeypatch.setenv("SRO_AUDIT_KEY_FILE", str(key))
-
-
 def test_cli_confidential_note_is_withheld_from_another_officer(
     services: Services,
     officer: Actor,
     other_officer: Actor,
     db_url: str,
     clock: Clock,
-    cli_env: None,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys,
+    run_cli: RunCli,
 ) -> None:
     note_id = confidential_note(services, officer, clock)
-    args = ["--db", db_url, "note", "show", str(note_id), "--password-stdin"]
-    monkeypatch.setattr("sys.stdin", io.StringIO(TEST_PASSWORD + "\n"))
-    assert sro_main([*args, "--as", "1002"]) == 0
-    out = capsys.readouterr().out
+    args = ("--db", db_url, "note", "show", str(note_id), "--password-stdin")
+    result = run_cli(*args, "--as", "1002", stdin=TEST_PASSWORD + "\n")
+    assert result.code == 0
+    out = result.out
     assert "withheld" in out and SECRET_TEXT not in out
-    monkeypatch.setattr("sys.stdin", io.StringIO(TEST_PASSWORD + "\n"))
-    assert sro_main([*args, "--as", "1001"]) == 0
-    assert SECRET_TEXT in capsys.readouterr().out
-    monkeypatch.setattr("sys.stdin", io.StringIO("not my password\n"))
-    assert sro_main([*args, "--as", "1002"]) == 2
-    assert "not right" in capsys.readouterr().err
+    result = run_cli(*args, "--as", "1001", stdin=TEST_PASSWORD + "\n")
+    assert result.code == 0
+    assert SECRET_TEXT in result.out
+    result = run_cli(*args, "--as", "1002", stdin="not my password\n")
+    assert result.code == 2
+    assert "not right" in result.err
 
 
 def test_cli_another_officers_draft_is_refused(
@@ -256,16 +244,13 @@ def test_cli_another_officers_draft_is_refused(
     supervisor: Actor,
     db_url: str,
     clock: Clock,
-    cli_env: None,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys,
+    run_cli: RunCli,
 ) -> None:
     incident_id = new_incident(services, officer, clock)
     number = services.incidents.get(officer, incident_id).number
-    args = ["--db", db_url, "incident", "show", number, "--password-stdin"]
-    monkeypatch.setattr("sys.stdin", io.StringIO(TEST_PASSWORD + "\n"))
-    assert sro_main([*args, "--as", "1002"]) == 2
-    captured = capsys.readouterr()
+    args = ("--db", db_url, "incident", "show", number, "--password-stdin")
+    captured = run_cli(*args, "--as", "1002", stdin=TEST_PASSWORD + "\n")
+    assert captured.code == 2
     assert "another officer's draft" in captured.err
     assert NARRATIVE not in captured.out + captured.err
     denied = last_event(services)
@@ -273,9 +258,9 @@ def test_cli_another_officers_draft_is_refused(
     # Once submitted and approved, a colleague at the same school may read it.
     services.incidents.submit(officer, incident_id)
     services.incidents.approve(supervisor, incident_id, ReviewDecision())
-    monkeypatch.setattr("sys.stdin", io.StringIO(TEST_PASSWORD + "\n"))
-    assert sro_main([*args, "--as", "1002"]) == 0
-    out = capsys.readouterr().out
+    result = run_cli(*args, "--as", "1002", stdin=TEST_PASSWORD + "\n")
+    assert result.code == 0
+    out = result.out
     assert number in out and "approved" in out
 
 
@@ -285,9 +270,7 @@ def test_cli_review_workflow_and_its_refusals(
     supervisor: Actor,
     db_url: str,
     clock: Clock,
-    cli_env: None,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys,
+    run_cli: RunCli,
 ) -> None:
     """Through `sro incident …` as each person would type it: the officer submits and cannot
     approve; the supervisor returns, then approves; after that the officer cannot edit the
@@ -295,21 +278,22 @@ def test_cli_review_workflow_and_its_refusals(
     incident_id = new_incident(services, officer, clock)
     number = services.incidents.get(officer, incident_id).number
 
-    def sro(*words: str, badge: str) -> int:
-        monkeypatch.setattr("sys.stdin", io.StringIO(TEST_PASSWORD + "\n"))
-        return sro_main(["--db", db_url, "incident", *words, "--as", badge, "--password-stdin"])
+    def sro(*words: str, badge: str) -> CliResult:
+        argv = ("--db", db_url, "incident", *words, "--as", badge, "--password-stdin")
+        return run_cli(*argv, stdin=TEST_PASSWORD + "\n")
 
-    assert sro("submit", number, badge="1001") == 0
-    assert sro("approve", number, badge="1001") == 2
-    assert "supervisor" in capsys.readouterr().err
-    assert sro("return", number, "--comment", "Add the time", badge="2001") == 0
-    assert sro("narrative", number, "--text", "At 10:40 an adult…", badge="1001") == 0
-    assert sro("submit", number, badge="1001") == 0
-    assert sro("approve", number, badge="2001") == 0
-    capsys.readouterr()
-    assert sro("narrative", number, "--text", "Changed after approval", badge="1001") == 2
-    assert "supplement" in capsys.readouterr().err
-    assert sro("supplement", number, "--text", "Parent called at 11:05.", badge="1001") == 0
+    assert sro("submit", number, badge="1001").code == 0
+    result = sro("approve", number, badge="1001")
+    assert result.code == 2
+    assert "supervisor" in result.err
+    assert sro("return", number, "--comment", "Add the time", badge="2001").code == 0
+    assert sro("narrative", number, "--text", "At 10:40 an adult…", badge="1001").code == 0
+    assert sro("submit", number, badge="1001").code == 0
+    assert sro("approve", number, badge="2001").code == 0
+    result = sro("narrative", number, "--text", "Changed after approval", badge="1001")
+    assert result.code == 2
+    assert "supplement" in result.err
+    assert sro("supplement", number, "--text", "Parent called at 11:05.", badge="1001").code == 0
     record = services.incidents.get(supervisor, incident_id)
     assert record.status is IncidentStatus.APPROVED
     assert record.narrative == "At 10:40 an adult…"
