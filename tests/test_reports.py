@@ -7,12 +7,12 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from pypdf import PdfReader
 
-from sro_tui.cli import main
 from sro_tui.domain.checklist import SkipItem
 from sro_tui.domain.enums import (
     ConsentStatus,
@@ -32,7 +32,7 @@ from sro_tui.domain.reports import MonthlyReport, Section
 from sro_tui.domain.students import StudentCreate
 from sro_tui.services.registry import Services
 
-from .conftest import TEST_AUDIT_KEY, TEST_PASSWORD, Clock, make_officer
+from .conftest import TEST_PASSWORD, Clock, RunCli, make_officer
 
 TZ = ZoneInfo("America/Los_Angeles")
 LAW = Section.LAW_ENFORCEMENT.value
@@ -632,11 +632,8 @@ def test_a_new_officer_has_empty_figures(services: Services, world):
 
 
 @pytest.fixture
-def cli_store(sqlite_services: Services, sqlite_url: str, clock, tmp_path, monkeypatch) -> str:
+def cli_store(sqlite_services: Services, sqlite_url: str, clock) -> str:
     """A SQLite store with one arrest (three charges) in September 2026, for `sro report`."""
-    key = tmp_path / "audit.key"
-    key.write_bytes(TEST_AUDIT_KEY)
-    monkeypatch.setenv("SRO_AUDIT_KEY_FILE", str(key))
     clock.now = datetime(2026, 10, 20, 18, 0, tzinfo=UTC)
     officer = make_officer(sqlite_services, "1001")
     make_officer(sqlite_services, "1002")
@@ -653,27 +650,23 @@ def cli_store(sqlite_services: Services, sqlite_url: str, clock, tmp_path, monke
     return sqlite_url
 
 
-def run_cli(argv: list[str], monkeypatch, stdin: str = "") -> int:
-    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-    return main(argv)
-
-
-def test_cli_monthly_csv_as_local_administration(cli_store, sqlite_services, monkeypatch, capsys):
-    code = run_cli(
-        ["--db", cli_store, "report", "monthly", "--month", "2026-09", "--format", "csv"],
-        monkeypatch,
+def test_cli_monthly_csv_as_local_administration(
+    cli_store: str, sqlite_services: Services, run_cli: RunCli
+) -> None:
+    result = run_cli(
+        "--db", cli_store, "report", "monthly", "--month", "2026-09", "--format", "csv"
     )
-    assert code == 0
-    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert result.code == 0
+    rows = list(csv.DictReader(io.StringIO(result.out)))
     arrests = next(r for r in rows if r["measure"].startswith("Arrests"))
     assert (arrests["this_month"], arrests["previous_month"]) == ("1", "0")
     last = sqlite_services.audit.recent(limit=1)[0]
     assert (last.action, last.badge, last.record_id) == ("report.run", "SYSTEM", "monthly:2026-09")
 
 
-def test_cli_officer_signs_in_for_own_pdf(cli_store, monkeypatch, capsys, tmp_path):
+def test_cli_officer_signs_in_for_own_pdf(cli_store: str, run_cli: RunCli, tmp_path: Path) -> None:
     target = tmp_path / "mine.pdf"
-    argv = [
+    argv = (
         "--db",
         cli_store,
         "report",
@@ -689,14 +682,15 @@ def test_cli_officer_signs_in_for_own_pdf(cli_store, monkeypatch, capsys, tmp_pa
         "--as",
         "1001",
         "--password-stdin",
-    ]
-    assert run_cli(argv, monkeypatch, TEST_PASSWORD + "\n") == 0
-    assert "Wrote monthly activity report (pdf)" in capsys.readouterr().out
+    )
+    result = run_cli(*argv, stdin=TEST_PASSWORD + "\n")
+    assert result.code == 0
+    assert "Wrote monthly activity report (pdf)" in result.out
     text = "\n".join(p.extract_text() for p in PdfReader(target).pages)
     assert "Officer Officer 1001, badge 1001" in text and "Page 1 of" in text
     assert target.stat().st_mode & 0o077 == 0
 
-    daily = [
+    daily = (
         "--db",
         cli_store,
         "report",
@@ -708,14 +702,15 @@ def test_cli_officer_signs_in_for_own_pdf(cli_store, monkeypatch, capsys, tmp_pa
         "--password-stdin",
         "--format",
         "json",
-    ]
-    assert run_cli(daily, monkeypatch, TEST_PASSWORD + "\n") == 0
-    out = capsys.readouterr().out
+    )
+    result = run_cli(*daily, stdin=TEST_PASSWORD + "\n")
+    assert result.code == 0
+    out = result.out
     assert '"report": "daily"' in out and "Campus arrival check-in" in out
 
 
-def test_cli_refusals(cli_store, monkeypatch, capsys):
-    department = [
+def test_cli_refusals(cli_store: str, run_cli: RunCli) -> None:
+    department = (
         "--db",
         cli_store,
         "report",
@@ -725,33 +720,37 @@ def test_cli_refusals(cli_store, monkeypatch, capsys):
         "--as",
         "1001",
         "--password-stdin",
-    ]
-    assert run_cli(department, monkeypatch, TEST_PASSWORD + "\n") == 2
-    assert "own work only" in capsys.readouterr().err
-    wrong = ["--db", cli_store, "report", "ytd", "--as", "1001", "--password-stdin"]
-    assert run_cli(wrong, monkeypatch, "not the password\n") == 2
-    assert "Badge or password is not right" in capsys.readouterr().err
-    pdf = ["--db", cli_store, "report", "monthly", "--month", "2026-09", "--format", "pdf"]
-    assert run_cli(pdf, monkeypatch) == 2
-    assert "-o FILE.pdf" in capsys.readouterr().err
-    nobody = ["--db", cli_store, "report", "daily", "--date", "2026-09-14"]
-    assert run_cli(nobody, monkeypatch) == 2
-    assert "--officer BADGE" in capsys.readouterr().err
-    bad_month = ["--db", cli_store, "report", "monthly", "--month", "Sept"]
-    assert run_cli(bad_month, monkeypatch) == 2
-    assert "YYYY-MM" in capsys.readouterr().err
-
-
-def test_cli_ytd_markdown_and_federal(cli_store, monkeypatch, capsys):
-    argv = ["--db", cli_store, "report", "ytd", "--school-year", "2026-27", "--school", "VHS"]
-    assert run_cli(argv, monkeypatch) == 0
-    out = capsys.readouterr().out
-    assert "## Year to date: School year 2026-27" in out and "| Sep 2026 | 1 | 1 |" in out
-    assert (
-        run_cli(["--db", cli_store, "report", "federal", "--school-year", "2026-27"], monkeypatch)
-        == 0
     )
-    out = capsys.readouterr().out
+    result = run_cli(*department, stdin=TEST_PASSWORD + "\n")
+    assert result.code == 2
+    assert "own work only" in result.err
+    wrong = ("--db", cli_store, "report", "ytd", "--as", "1001", "--password-stdin")
+    result = run_cli(*wrong, stdin="not the password\n")
+    assert result.code == 2
+    assert "Badge or password is not right" in result.err
+    pdf = ("--db", cli_store, "report", "monthly", "--month", "2026-09", "--format", "pdf")
+    result = run_cli(*pdf)
+    assert result.code == 2
+    assert "-o FILE.pdf" in result.err
+    nobody = ("--db", cli_store, "report", "daily", "--date", "2026-09-14")
+    result = run_cli(*nobody)
+    assert result.code == 2
+    assert "--officer BADGE" in result.err
+    bad_month = ("--db", cli_store, "report", "monthly", "--month", "Sept")
+    result = run_cli(*bad_month)
+    assert result.code == 2
+    assert "YYYY-MM" in result.err
+
+
+def test_cli_ytd_markdown_and_federal(cli_store: str, run_cli: RunCli) -> None:
+    argv = ("--db", cli_store, "report", "ytd", "--school-year", "2026-27", "--school", "VHS")
+    result = run_cli(*argv)
+    assert result.code == 0
+    out = result.out
+    assert "## Year to date: School year 2026-27" in out and "| Sep 2026 | 1 | 1 |" in out
+    result = run_cli("--db", cli_store, "report", "federal", "--school-year", "2026-27")
+    assert result.code == 0
+    out = result.out
     assert "Students arrested, school-related (CRDC):    1" in out
     assert "Firearm incidents (Gun-Free Schools Act):    1" in out
 
