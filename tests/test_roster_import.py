@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-import io
 import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
-from sro_tui.cli import main
 from sro_tui.domain.errors import PermissionDenied, SroError
 from sro_tui.domain.officers import SYSTEM_ACTOR, Actor
 from sro_tui.domain.students import StudentCreate
 from sro_tui.services.registry import Services
 from sro_tui.store.models import Student
 
-from .conftest import TEST_AUDIT_KEY, TEST_PASSWORD, make_officer
+from .conftest import TEST_PASSWORD, RunCli, make_officer
 
 GOOD = """Student ID,First Name,Last Name,School,Grade
 100001,Maria,Garcia,VHS,9
@@ -221,23 +219,21 @@ def test_cli_import_and_search(
     services: Services,
     db_url: str,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    run_cli: RunCli,
 ) -> None:
-    key = tmp_path / "audit.key"
-    key.write_bytes(TEST_AUDIT_KEY)
-    monkeypatch.setenv("SRO_AUDIT_KEY_FILE", str(key))
     path = write(tmp_path, GOOD.replace("Student ID", "Perm") + "100004,Eva,Lee,XYZ,11\n")
-    code = main(["--db", db_url, "students", "import", str(path), "--map", "district_id=Perm"])
-    out = capsys.readouterr().out
-    assert code == 1  # some rows were rejected
+    result = run_cli("--db", db_url, "students", "import", str(path), "--map", "district_id=Perm")
+    out = result.out
+    assert result.code == 1  # some rows were rejected
     assert "4 rows: 3 added, 0 updated, 0 unchanged, 1 rejected" in out
     assert "rejected row 5: School 'XYZ' is not known" in out
-    assert main(["--db", db_url, "students", "search", "garcia", "m"]) == 0
-    out = capsys.readouterr().out
+    result = run_cli("--db", db_url, "students", "search", "garcia", "m")
+    assert result.code == 0
+    out = result.out
     assert "100001" in out and "Garcia, Maria" in out and "100002" not in out
-    assert main(["--db", db_url, "students", "import", str(path), "--map", "bad"]) == 2
-    assert "--map" in capsys.readouterr().err
+    result = run_cli("--db", db_url, "students", "import", str(path), "--map", "bad")
+    assert result.code == 2
+    assert "--map" in result.err
 
 
 def test_cli_shows_progress_for_long_files_and_signs_officers_in(
@@ -245,19 +241,14 @@ def test_cli_shows_progress_for_long_files_and_signs_officers_in(
     db_url: str,
     officer: Actor,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    run_cli: RunCli,
 ) -> None:
-    key = tmp_path / "audit.key"
-    key.write_bytes(TEST_AUDIT_KEY)
-    monkeypatch.setenv("SRO_AUDIT_KEY_FILE", str(key))
     lines = ["Student ID,First Name,Last Name,School"]
     lines += [f"L{n:05},Kid{n},Long,{'VHS' if n % 2 else 'BHS'}" for n in range(2500)]
     path = write(tmp_path, "\n".join(lines) + "\n")
-    monkeypatch.setattr("sys.stdin", io.StringIO(TEST_PASSWORD + "\n"))
-    args = ["--db", db_url, "students", "import", str(path), "--as", "1001", "--password-stdin"]
-    assert main(args) == 1
-    captured = capsys.readouterr()
+    args = ("--db", db_url, "students", "import", str(path), "--as", "1001", "--password-stdin")
+    captured = run_cli(*args, stdin=TEST_PASSWORD + "\n")
+    assert captured.code == 1
     assert "2,500 rows: 1,250 added" in captured.out
     assert "rejected row 2: School is not one of your assigned schools" in captured.out
     assert "[##############################] 2,500/2,500 rows" in captured.err

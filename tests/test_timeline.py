@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
-from sro_tui.cli import main
 from sro_tui.domain.enums import ReferralStatus
 from sro_tui.domain.mentoring import NoteCreate
 from sro_tui.domain.officers import Actor
@@ -23,7 +21,7 @@ from sro_tui.store.models import (
     OffenseCategory,
 )
 
-from .conftest import TEST_AUDIT_KEY, TEST_PASSWORD, Clock, make_officer
+from .conftest import TEST_PASSWORD, Clock, RunCli, make_officer
 
 _numbers = iter(range(1, 10_000))
 
@@ -183,13 +181,8 @@ def test_cli_timeline_redacts_like_the_service(
     db_url: str,
     officer: Actor,
     other_officer: Actor,
-    tmp_path,
-    monkeypatch,
-    capsys,
+    run_cli: RunCli,
 ) -> None:
-    key = tmp_path / "audit.key"
-    key.write_bytes(TEST_AUDIT_KEY)
-    monkeypatch.setenv("SRO_AUDIT_KEY_FILE", str(key))
     vhs = services.reference.school_by_code("VHS").id
     sid = services.students.create(
         officer, StudentCreate(district_id="S7", first_name="Ana", last_name="Ruiz", school_id=vhs)
@@ -199,10 +192,10 @@ def test_cli_timeline_redacts_like_the_service(
         other_officer,
         NoteCreate(occurred_at=at, student_ids=[sid], text="Private words", confidential=True),
     )
-    monkeypatch.setattr("sys.stdin", io.StringIO(TEST_PASSWORD + "\n"))
-    args = ["--db", db_url, "students", "timeline", "s7", "--as", "1001", "--password-stdin"]
-    assert main(args) == 0
-    out = capsys.readouterr().out
+    args = ("--db", db_url, "students", "timeline", "s7", "--as", "1001", "--password-stdin")
+    result = run_cli(*args, stdin=TEST_PASSWORD + "\n")
+    assert result.code == 0
+    out = result.out
     assert "Ruiz, Ana (S7)" in out
     assert "2026-09-02 11:00  note      Confidential note by Officer 1002, 2026-09-02" in out
     assert "Private words" not in out
