@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import io
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from sro_tui.cli import main
 from sro_tui.domain.enums import ContactKind, LectureTopic
 from sro_tui.domain.errors import NotFound, PermissionDenied, SroError
 from sro_tui.domain.mentoring import NoteCreate
@@ -17,7 +14,7 @@ from sro_tui.domain.students import StudentCreate
 from sro_tui.services import store_settings
 from sro_tui.services.registry import Services
 
-from .conftest import TEST_AUDIT_KEY, TEST_PASSWORD, Clock
+from .conftest import TEST_PASSWORD, Clock, RunCli
 
 SECRET = "Talked about the fight at home; very private"
 
@@ -199,35 +196,24 @@ def test_follow_ups_due(
 # -- the CLI shows the same redaction -------------------------------------------------------
 
 
-@pytest.fixture
-def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    key = tmp_path / "audit.key"
-    key.write_bytes(TEST_AUDIT_KEY)
-    monkeypatch.setenv("SRO_AUDIT_KEY_FILE", str(key))
-
-
-def run_cli(args: list[str], monkeypatch: pytest.MonkeyPatch, stdin: str = "") -> int:
-    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-    return main(args)
-
-
 def test_cli_note_show_redacts_for_another_officer(
     services: Services,
     db_url: str,
     officer: Actor,
     other_officer: Actor,
     clock: Clock,
-    cli_env: None,
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
+    run_cli: RunCli,
 ) -> None:
     note_id = confidential_note(services, officer, clock)
-    args = ["--db", db_url, "note", "show", str(note_id), "--password-stdin", "--as"]
-    assert run_cli([*args, "1002"], monkeypatch, TEST_PASSWORD + "\n") == 0
-    shown = capsys.readouterr().out
+    args = ("--db", db_url, "note", "show", str(note_id), "--password-stdin", "--as")
+    result = run_cli(*args, "1002", stdin=TEST_PASSWORD + "\n")
+    assert result.code == 0
+    shown = result.out
     assert "by Officer 1001" in shown and "withheld" in shown
     assert SECRET not in shown and "family" not in shown
-    assert run_cli([*args, "1001"], monkeypatch, TEST_PASSWORD + "\n") == 0
-    assert SECRET in capsys.readouterr().out
-    assert run_cli([*args, "1002"], monkeypatch, "wrong password\n") == 2
-    assert "not right" in capsys.readouterr().err
+    result = run_cli(*args, "1001", stdin=TEST_PASSWORD + "\n")
+    assert result.code == 0
+    assert SECRET in result.out
+    result = run_cli(*args, "1002", stdin="wrong password\n")
+    assert result.code == 2
+    assert "not right" in result.err

@@ -3,7 +3,6 @@ that manage accounts (`sro mfa`, `sro officer passwd|disable`)."""
 
 from __future__ import annotations
 
-import io
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +10,6 @@ from pathlib import Path
 import pyotp
 import pytest
 
-from sro_tui.cli import main as sro_main
 from sro_tui.domain.errors import AuthenticationFailed, PermissionDenied, SroError
 from sro_tui.domain.officers import SYSTEM_ACTOR, OfficerCreate
 from sro_tui.services import store_settings
@@ -20,7 +18,7 @@ from sro_tui.services.passwords import banned_passwords
 from sro_tui.services.registry import Services
 from sro_tui.services.security import totp_code, verify_totp
 
-from .conftest import TEST_AUDIT_KEY, TEST_PASSWORD, Clock
+from .conftest import TEST_PASSWORD, Clock, RunCli
 
 
 def enrol(services: Services, actor, badge: str, clock: Clock) -> str:
@@ -203,42 +201,36 @@ def test_uncommon_passwords_pass(services: Services, password: str) -> None:
 # -- the command line -------------------------------------------------------------------------
 
 
-@pytest.fixture
-def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    key = tmp_path / "audit.key"
-    key.write_bytes(TEST_AUDIT_KEY)
-    monkeypatch.setenv("SRO_AUDIT_KEY_FILE", str(key))
-    return {"SRO_AUDIT_KEY_FILE": str(key)}
-
-
 def test_cli_passwd_sets_a_new_password(
-    services: Services, officer, db_url: str, cli_env, monkeypatch, capsys
+    services: Services, officer, db_url: str, run_cli: RunCli
 ) -> None:
-    monkeypatch.setattr("sys.stdin", io.StringIO("a brand new passphrase\n"))
-    assert sro_main(["--db", db_url, "officer", "passwd", "1001", "--password-stdin"]) == 0
-    assert "Password set" in capsys.readouterr().out
+    passwd = ("--db", db_url, "officer", "passwd", "1001", "--password-stdin")
+    result = run_cli(*passwd, stdin="a brand new passphrase\n")
+    assert result.code == 0
+    assert "Password set" in result.out
     with pytest.raises(AuthenticationFailed):
         services.officers.authenticate("1001", TEST_PASSWORD)
     assert services.officers.authenticate("1001", "a brand new passphrase").badge == "1001"
-    monkeypatch.setattr("sys.stdin", io.StringIO("Summer2026\n"))
-    assert sro_main(["--db", db_url, "officer", "passwd", "1001", "--password-stdin"]) == 2
-    assert "common passwords" in capsys.readouterr().err
+    result = run_cli(*passwd, stdin="Summer2026\n")
+    assert result.code == 2
+    assert "common passwords" in result.err
 
 
 def test_cli_disable_refuses_sign_in(
-    services: Services, officer, db_url: str, cli_env, capsys
+    services: Services, officer, db_url: str, run_cli: RunCli
 ) -> None:
-    assert sro_main(["--db", db_url, "officer", "disable", "1001"]) == 0
+    assert run_cli("--db", db_url, "officer", "disable", "1001").code == 0
     with pytest.raises(AuthenticationFailed, match="disabled"):
         services.officers.authenticate("1001", TEST_PASSWORD)
-    assert sro_main(["--db", db_url, "officer", "enable", "1001"]) == 0
+    assert run_cli("--db", db_url, "officer", "enable", "1001").code == 0
     assert services.officers.authenticate("1001", TEST_PASSWORD).badge == "1001"
-    assert sro_main(["--db", db_url, "officer", "disable", "7777"]) == 2
-    assert "No officer" in capsys.readouterr().err
+    result = run_cli("--db", db_url, "officer", "disable", "7777")
+    assert result.code == 2
+    assert "No officer" in result.err
 
 
 def test_cli_mfa_enable_with_the_code_from_the_app(
-    services: Services, officer, db_url: str, cli_env: dict[str, str]
+    services: Services, officer, db_url: str, cli_home: Path
 ) -> None:
     """Run as an administrator would: read the secret it prints, answer with the app's code."""
     import os
@@ -249,7 +241,7 @@ def test_cli_mfa_enable_with_the_code_from_the_app(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        env={**os.environ, **cli_env},
+        env={**os.environ, "SRO_AUDIT_KEY_FILE": str(cli_home / "keys" / "audit.key")},
     )
     assert process.stdout is not None and process.stdin is not None
     secret = ""
@@ -272,26 +264,26 @@ def test_cli_mfa_enable_with_the_code_from_the_app(
 
 
 def test_cli_mfa_require_and_remove(
-    services: Services, officer, admin, db_url: str, cli_env, clock: Clock, capsys
+    services: Services, officer, admin, db_url: str, clock: Clock, run_cli: RunCli
 ) -> None:
-    assert sro_main(["--db", db_url, "mfa", "require", "on"]) == 0
+    assert run_cli("--db", db_url, "mfa", "require", "on").code == 0
     assert services.security.mfa_required()
     enrol(services, admin, "1001", clock)
-    assert sro_main(["--db", db_url, "mfa", "remove", "1001"]) == 0
+    assert run_cli("--db", db_url, "mfa", "remove", "1001").code == 0
     assert not services.officers.by_badge("1001").mfa_enabled
-    assert sro_main(["--db", db_url, "mfa", "require", "off"]) == 0
+    assert run_cli("--db", db_url, "mfa", "require", "off").code == 0
     assert not services.security.mfa_required()
 
 
 def test_cli_sign_in_as_an_officer_with_an_authenticator(
-    services: Services, officer, db_url: str, cli_env, clock: Clock, monkeypatch, capsys
+    services: Services, officer, db_url: str, clock: Clock, run_cli: RunCli
 ) -> None:
     """`--as BADGE --password-stdin` reads the password, then the one-time code."""
     secret = enrol(services, officer, "1001", clock)
     code = pyotp.TOTP(secret).now()  # the command runs on the real clock
-    monkeypatch.setattr("sys.stdin", io.StringIO(f"{TEST_PASSWORD}\n{code}\n"))
-    args = ["--db", db_url, "incident", "list", "--as", "1001", "--password-stdin"]
-    assert sro_main(args) == 0, capsys.readouterr().err
-    monkeypatch.setattr("sys.stdin", io.StringIO(f"{TEST_PASSWORD}\n000000\n"))
-    assert sro_main(args) == 2
-    assert "not right" in capsys.readouterr().err
+    args = ("--db", db_url, "incident", "list", "--as", "1001", "--password-stdin")
+    result = run_cli(*args, stdin=f"{TEST_PASSWORD}\n{code}\n")
+    assert result.code == 0, result.err
+    result = run_cli(*args, stdin=f"{TEST_PASSWORD}\n000000\n")
+    assert result.code == 2
+    assert "not right" in result.err
