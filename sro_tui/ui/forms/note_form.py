@@ -16,13 +16,14 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from ...domain.enums import ContactKind, LectureTopic
 from ...domain.errors import SroError
 from ...domain.mentoring import STUDENT_KINDS, NoteCreate, NoteRead
 from ...domain.timeparse import TimeParseError, format_local
 from ..widgets.fields import LabelledField, TimeField
+from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.typeahead import Choice, MultiTypeAhead
 from .base import FieldProblems, FormScreen, student_choice, student_search
@@ -237,7 +238,7 @@ class NoteFormScreen(FormScreen):
                 yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
                 yield Button("Back (esc)", id="cancel", compact=True)
                 yield Static("", classes="draft-status")
-        yield Footer()
+        yield SroFooter()
 
     def on_mount(self) -> None:
         services = self.services

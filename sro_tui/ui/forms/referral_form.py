@@ -18,6 +18,7 @@ from ...domain.enums import ConsentStatus
 from ...domain.errors import SroError
 from ...domain.referrals import DEFAULT_FOLLOW_UP, ReferralCreate, ReferralRead
 from ..widgets.fields import LabelledField
+from ..widgets.footer import SroFooter
 from ..widgets.typeahead import Choice, TypeAhead
 from .base import FieldProblems, FormScreen, student_choice, student_search
 
@@ -90,8 +91,6 @@ class ReferralFormScreen(FormScreen):
         self.note_id: int | None = None
 
     def compose(self) -> ComposeResult:
-        from textual.widgets import Footer
-
         from ..widgets.header import SroHeader
 
         yield SroHeader("New referral")
@@ -121,7 +120,7 @@ class ReferralFormScreen(FormScreen):
             with Horizontal(id="referral-status"):
                 yield Label("ctrl+s save · esc back", id="referral-keys")
                 yield Static("", classes="draft-status")
-        yield Footer()
+        yield SroFooter()
 
     def on_mount(self) -> None:
         services = self.services

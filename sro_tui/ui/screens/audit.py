@@ -13,11 +13,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from ...domain.audit import AuditEventRead
 from ...domain.errors import SroError
 from ...domain.paging import Page
+from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.paged import PagedList
 from ..widgets.prompt import PromptScreen
@@ -91,7 +92,7 @@ class AuditScreen(PagedList, Screen[None]):
         yield Static("Newest first · v verifies the chain · / filters", id="audit-title")
         yield DataTable(cursor_type="row", zebra_stripes=True, id="audit-table")
         yield Label("", id="audit-status")
-        yield Footer()
+        yield SroFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -16,12 +16,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from ...domain.checklist import ChecklistItemRead, ItemNote, OneOffItem, ShiftRead, SkipItem
 from ...domain.enums import ChecklistStatus
 from ...domain.errors import SroError
 from ..access import SroAccess
+from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.prompt import PromptScreen
 
@@ -63,7 +64,7 @@ class ChecklistScreen(SroAccess, Screen[None]):
         yield SroHeader("Duty checklist")
         yield Static("", id="checklist-summary")
         yield DataTable(id="checklist-table", cursor_type="row", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield SroFooter(compact=True)
 
     @property
     def table(self) -> DataTable[Any]:

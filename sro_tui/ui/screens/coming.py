@@ -6,8 +6,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Middle
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
+from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 
 
@@ -29,7 +30,7 @@ class ComingScreen(Screen[None]):
                 id="coming-text",
                 classes="notice",
             )
-        yield Footer(compact=True)
+        yield SroFooter(compact=True)
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:

@@ -7,13 +7,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Center, Middle, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from ...domain.enums import Role
 from ...domain.errors import SroError
 from ...domain.officers import SYSTEM_ACTOR, Actor, OfficerCreate
 from ...domain.validation import field_errors
 from ..access import SroAccess
+from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 
 FIELDS = (
@@ -46,7 +47,7 @@ class FirstAdminScreen(SroAccess, Screen[Actor | None]):
                 yield Static("", id=f"{name}-error", classes="field-error")
             yield Static("", id="first-admin-message", classes="field-error")
             yield Button("Create and sign in", id="create", variant="primary", compact=True)
-        yield Footer(compact=True)
+        yield SroFooter(compact=True)
 
     @on(Input.Submitted)
     def _next(self, event: Input.Submitted) -> None:

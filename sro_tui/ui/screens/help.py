@@ -12,9 +12,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ..keys import COMMANDS, class_bindings
+from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 
 # (title, module, class): the screens whose keys the help lists, in the order an officer
@@ -129,7 +130,7 @@ class HelpScreen(Screen[None]):
             for title, rows in self.sections:
                 yield Static(Text(title, style="bold underline"), classes="help-title")
                 yield Static(_table(rows), classes="help-table")
-        yield Footer(compact=True)
+        yield SroFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#help-body").focus()

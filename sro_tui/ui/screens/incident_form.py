@@ -21,7 +21,6 @@ from textual.screen import ModalScreen
 from textual.widgets import (
     Button,
     Checkbox,
-    Footer,
     Label,
     Select,
     SelectionList,
@@ -63,6 +62,7 @@ from ..forms.base import (
 )
 from ..widgets.confirm import ConfirmScreen
 from ..widgets.fields import LabelledField, TimeField
+from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.typeahead import Choice, TypeAhead
 
@@ -576,7 +576,7 @@ class IncidentFormScreen(FormScreen):
         except SroError as exc:
             self.load_problem = exc.message
             yield Static(f"Cannot open this report: {exc.message}", id="incident-title")
-            yield Footer()
+            yield SroFooter()
             return
         yield Static(self._title_text(), id="incident-title", markup=False)
         if (
@@ -599,7 +599,7 @@ class IncidentFormScreen(FormScreen):
                 yield from self._compose_form(payload)
             else:
                 yield from self._compose_read_only()
-        yield Footer()
+        yield SroFooter()
 
     def _title_text(self) -> str:
         if self.record is None:

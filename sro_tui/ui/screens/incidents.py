@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
 from ...domain.enums import IncidentStatus
@@ -24,6 +24,7 @@ from ...domain.incidents import IncidentSummary
 from ...domain.paging import Page
 from ..access import SessionAccess
 from ..forms.base import category_choices
+from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.typeahead import TypeAhead
 
@@ -138,7 +139,7 @@ class IncidentListScreen(SessionAccess, Screen[None]):
         table = IncidentTable(cursor_type="row", zebra_stripes=True, id="incidents")
         yield table
         yield Label("", id="list-status")
-        yield Footer()
+        yield SroFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -8,11 +8,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Center, Horizontal, Middle, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from ...domain.errors import SroError
 from ...domain.officers import Actor
 from ..access import SroAccess
+from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 
 
@@ -46,7 +47,7 @@ class LockScreen(SroAccess, Screen[Actor | None]):
             with Horizontal(classes="buttons"):
                 yield Button("Unlock", id="unlock", variant="primary", compact=True)
                 yield Button("Sign out", id="lock-sign-out", compact=True)
-        yield Footer(compact=True)
+        yield SroFooter(compact=True)
 
     def on_mount(self) -> None:
         self._show_otp(False)

@@ -8,11 +8,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Center, Middle, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Button, Input, Label, Static
 
 from ...domain.errors import SroError
 from ...domain.officers import Actor
 from ..access import SroAccess
+from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 
 
@@ -44,7 +45,7 @@ class LoginScreen(SroAccess, Screen[None]):
             yield Static("", id="otp-error", classes="field-error")
             yield Button("Sign in", id="sign-in", variant="primary", disabled=True, compact=True)
             yield Static("Opening the store…", id="login-status")
-        yield Footer(compact=True)
+        yield SroFooter(compact=True)
 
     def on_mount(self) -> None:
         self._show_otp(False)

@@ -21,7 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
 from ...domain.enums import ContactKind
@@ -30,6 +30,7 @@ from ...domain.mentoring import NoteRead
 from ...domain.paging import Page
 from ..access import SessionAccess
 from ..forms.base import student_search
+from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.typeahead import TypeAhead
 
@@ -171,7 +172,7 @@ class MentoringScreen(SessionAccess, Screen[None]):
         yield Static("", id="filter-error", markup=False)
         yield NoteTable(cursor_type="row", zebra_stripes=True, id="notes")
         yield Label("", id="list-status")
-        yield Footer()
+        yield SroFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from ...domain.enums import ContactKind
 from ...domain.errors import SroError
@@ -21,6 +21,7 @@ from ...domain.mentoring import NoteRead
 from ...domain.timeparse import format_local
 from ..access import SessionAccess
 from ..forms.note_form import kind_label
+from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 
 __all__ = ["NoteViewScreen"]
@@ -77,7 +78,7 @@ class NoteViewScreen(SessionAccess, Screen[None]):
             yield Static("", id="note-details", classes="read-only", markup=False)
             yield Label("Note", classes="section", id="note-text-label")
             yield Static("", id="note-text", classes="read-only", markup=False)
-        yield Footer()
+        yield SroFooter()
 
     def on_mount(self) -> None:
         self.query_one("#note-redacted").display = False

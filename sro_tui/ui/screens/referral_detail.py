@@ -8,10 +8,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ...domain.errors import SroError
 from ...domain.referrals import ReferralRead
+from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from .referral_actions import ReferralActions
 
@@ -73,7 +74,7 @@ class ReferralScreen(ReferralActions, Screen[None]):
         yield SroHeader("Referral")
         with VerticalScroll():
             yield Static("Loading…", id="referral-text", markup=False)
-        yield Footer()
+        yield SroFooter()
 
     def on_mount(self) -> None:
         self.load()

@@ -14,12 +14,13 @@ from datetime import date
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from ...domain.enums import ReferralStatus
 from ...domain.errors import SroError
 from ...domain.paging import Page
 from ...domain.referrals import ReferralRead
+from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.paged import PagedList
 from .referral_actions import ReferralActions
@@ -84,7 +85,7 @@ class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
         yield Static("", id="referral-title", markup=False)
         yield DataTable(cursor_type="row", zebra_stripes=True, id="referrals")
         yield Label("", id="referral-list-status")
-        yield Footer()
+        yield SroFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -24,7 +24,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Markdown, Static
+from textual.widgets import Label, Markdown, Static
 from textual_plotext import PlotextPlot
 
 from ...domain.errors import SroError
@@ -40,6 +40,7 @@ from ...domain.reports import (
     school_year_label,
 )
 from ..access import SessionAccess
+from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.prompt import PromptScreen
 from .choice_prompt import ChoiceScreen
@@ -275,7 +276,7 @@ class ReportsScreen(SessionAccess, Screen[None]):
             yield PlotextPlot(id="report-chart")
             yield Markdown("", id="report-md", open_links=False)
         yield Label("", id="report-status")
-        yield Footer()
+        yield SroFooter()
 
     def on_mount(self) -> None:
         today = self.services.ctx.today()

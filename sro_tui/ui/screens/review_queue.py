@@ -9,11 +9,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from ...domain.errors import SroError
 from ...domain.incidents import IncidentSummary
 from ...domain.paging import Page
+from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.paged import PagedList
 
@@ -60,7 +61,7 @@ class ReviewQueueScreen(PagedList, Screen[None]):
         )
         yield DataTable(cursor_type="row", zebra_stripes=True, id="review-queue")
         yield Label("", id="review-status")
-        yield Footer()
+        yield SroFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

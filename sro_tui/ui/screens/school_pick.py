@@ -8,13 +8,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Middle, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...domain.errors import SroError
 from ...domain.officers import Actor
 from ...domain.schools import SchoolRead
 from ..access import SroAccess
+from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 
 
@@ -61,7 +62,7 @@ class SchoolPickScreen(SroAccess, Screen[SchoolRead | None]):
             )
             yield OptionList(id="schools")
             yield Static("", id="school-error", classes="field-error")
-        yield Footer(compact=True)
+        yield SroFooter(compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#schools", OptionList).loading = True

@@ -20,13 +20,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Label, OptionList
+from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from ...domain.errors import SroError
 from ...domain.search import SearchHit, SearchKind
 from ..access import SessionAccess
+from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 
 __all__ = ["SearchScreen", "hit_text"]
@@ -105,7 +106,7 @@ class SearchScreen(SessionAccess, Screen[None]):
         )
         yield OptionList(id="search-results")
         yield Label("Type to search · Enter goes to the results · esc back", id="search-status")
-        yield Footer()
+        yield SroFooter()
 
     def on_mount(self) -> None:
         if self.initial:

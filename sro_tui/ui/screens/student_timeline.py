@@ -11,12 +11,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from ...domain.errors import SroError
 from ...domain.students import StudentRead, grade_label
 from ...domain.timeline import TimelineEntry
 from ..access import SessionAccess
+from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 
 __all__ = ["StudentTimelineScreen"]
@@ -61,7 +62,7 @@ class StudentTimelineScreen(SessionAccess, Screen[None]):
         yield Static("Loading…", id="student-title", markup=False)
         yield DataTable(cursor_type="row", zebra_stripes=True, id="timeline")
         yield Label("", id="timeline-status")
-        yield Footer()
+        yield SroFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -11,11 +11,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Label
+from textual.widgets import DataTable, Input, Label
 
 from ...domain.errors import SroError
 from ...domain.paging import Page
 from ...domain.students import StudentRead, grade_label
+from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.paged import PagedList
 
@@ -66,7 +67,7 @@ class StudentListScreen(PagedList, Screen[None]):
         )
         yield DataTable(cursor_type="row", zebra_stripes=True, id="students")
         yield Label("", id="student-status")
-        yield Footer()
+        yield SroFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -18,13 +18,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...domain.errors import SroError
 from ...domain.officers import Actor
 from ...domain.schools import SchoolRead
 from ..access import SroAccess
+from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 
 if TYPE_CHECKING:
@@ -222,7 +223,7 @@ class TodayScreen(SroAccess, Screen[None]):
         yield SroHeader("Today")
         yield Static("", id="today-summary")
         yield OptionList(id="today-list")
-        yield Footer(compact=True)
+        yield SroFooter(compact=True)
 
     def on_screen_resume(self) -> None:
         self.query_one(SroHeader).refresh()
