@@ -13,11 +13,13 @@ from pathlib import Path
 from typing import Protocol
 
 import pytest
+from argon2 import PasswordHasher
 from hypothesis import HealthCheck, settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from sro_tui.domain.officers import SYSTEM_ACTOR, Actor, OfficerCreate
+from sro_tui.services import passwords
 from sro_tui.services.registry import Services, build_services
 from sro_tui.store.db import Database
 
@@ -43,6 +45,21 @@ PG_URL = os.environ.get("SRO_TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
 TEST_AUDIT_KEY = b"test-audit-key-0123456789abcdef!"
 TEST_PASSWORD = "correct horse battery"
+
+
+# argon2id as the app configures it costs about 0.1 s a hash (19 MiB, 2 passes): hundreds of
+# test officers would spend minutes in it. Tests hash with the same algorithm at the lowest
+# cost; test_password_hashing.py checks the production parameters themselves.
+PRODUCTION_HASHER = passwords.HASHER
+TEST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashing() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(passwords, "HASHER", TEST_HASHER)
+        patch.setattr(passwords, "_DUMMY_HASH", TEST_HASHER.hash("only for timing"))
+        yield
 
 
 class Clock:
