@@ -13,14 +13,17 @@ from textual.widgets import Button, Input, Label, Static
 from ...domain.errors import SroError
 from ...domain.officers import Actor
 from ..access import SroAccess
+from ..widgets.field_keys import FIELD_KEYS, FieldKeys
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 
 
-class LockScreen(SroAccess, Screen[Actor | None]):
+class LockScreen(FieldKeys, SroAccess, Screen[Actor | None]):
     """Dismissed with the officer who unlocked, or None when the officer chose to sign out."""
 
     AUTO_FOCUS = "#lock-password"
+    BINDINGS = [*FIELD_KEYS]
+    FIELD_ORDER = ("#lock-badge", "#lock-password", "#lock-otp")
 
     def __init__(self, actor: Actor) -> None:
         super().__init__()
@@ -62,10 +65,6 @@ class LockScreen(SroAccess, Screen[Actor | None]):
         if self.query_one("#lock-otp", Input).display:
             self._show_otp(False)
             self.query_one("#lock-otp", Input).value = ""
-
-    @on(Input.Submitted, "#lock-badge")
-    def _badge_entered(self) -> None:
-        self.query_one("#lock-password", Input).focus()
 
     @on(Input.Submitted, "#lock-password")
     @on(Input.Submitted, "#lock-otp")

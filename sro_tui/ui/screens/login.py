@@ -13,14 +13,17 @@ from textual.widgets import Button, Input, Label, Static
 from ...domain.errors import SroError
 from ...domain.officers import Actor
 from ..access import SroAccess
+from ..widgets.field_keys import FIELD_KEYS, FieldKeys
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 
 
-class LoginScreen(SroAccess, Screen[None]):
+class LoginScreen(FieldKeys, SroAccess, Screen[None]):
     """The first screen: who is signing in."""
 
     AUTO_FOCUS = "#badge"
+    BINDINGS = [*FIELD_KEYS]
+    FIELD_ORDER = ("#badge", "#password", "#otp")
 
     def compose(self) -> ComposeResult:
         yield SroHeader("Sign in")
@@ -74,10 +77,6 @@ class LoginScreen(SroAccess, Screen[None]):
         self.query_one("#sign-in", Button).disabled = True
 
     # -- signing in --------------------------------------------------------------------------
-
-    @on(Input.Submitted, "#badge")
-    def _badge_entered(self) -> None:
-        self.query_one("#password", Input).focus()
 
     def _show_otp(self, shown: bool) -> None:
         for widget in self.query(".otp"):
