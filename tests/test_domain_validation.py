@@ -25,7 +25,7 @@ from sro_tui.domain.incidents import IncidentCreate, PersonIn, SupplementCreate
 from sro_tui.domain.mentoring import NoteCreate
 from sro_tui.domain.officers import OfficerCreate
 from sro_tui.domain.students import StudentCreate
-from sro_tui.domain.text import Line, RequiredLine, Text
+from sro_tui.domain.text import Line, RequiredLine, Text, visible, visible_pieces
 from sro_tui.domain.validation import field_errors, first_message
 
 
@@ -311,3 +311,83 @@ def test_nested_errors_name_the_outer_field() -> None:
     assert str(errors[0]).startswith("People")
     with pytest.raises(ValidationError):
         PersonIn(role="suspect")  # neither a student nor a name
+
+
+# --- names, line separators, and how stored text is shown ------------------------------------
+
+DIRECTION_CONTROLS = [chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))]
+
+
+@pytest.mark.parametrize("bad", DIRECTION_CONTROLS)
+@pytest.mark.parametrize(
+    ("schema", "values", "field", "title"),
+    [
+        (OfficerCreate, {"badge": "1001", "name": "Ana {} Ruiz"}, "name", "Name"),
+        (
+            StudentCreate,
+            {"district_id": "1", "first_name": "A{}", "last_name": "B"},
+            "first_name",
+            "First name",
+        ),
+        (
+            StudentCreate,
+            {"district_id": "1", "first_name": "A", "last_name": "{}B"},
+            "last_name",
+            "Last name",
+        ),
+        (PersonIn, {"role": "witness", "name": "Mr {}X"}, "name", "Name"),
+    ],
+)
+def test_names_refuse_text_direction_controls(
+    schema: type[Schema], values: dict[str, Any], field: str, title: str, bad: str
+) -> None:
+    filled = {k: v.format(bad) if isinstance(v, str) else v for k, v in values.items()}
+    with pytest.raises(ValidationError) as info:
+        schema.model_validate(filled)
+    [error] = field_errors(info.value, schema)
+    assert error.field == field
+    assert str(error) == (
+        f"{title} contains a text-direction control character (U+{ord(bad):04X}); please retype it"
+    )
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029"])
+def test_one_line_fields_and_names_refuse_line_and_paragraph_separators(separator: str) -> None:
+    for adapter in (LINE, REQUIRED_LINE):
+        with pytest.raises(ValidationError, match=r"line or paragraph separator"):
+            adapter.validate_python(f"first{separator}second")
+    with pytest.raises(ValidationError) as info:
+        StudentCreate(district_id="1", first_name=f"A{separator}B", last_name="C")
+    assert str(field_errors(info.value, StudentCreate)[0]).startswith("First name contains a line")
+    assert TEXT.validate_python(f"first{separator}second") == f"first{separator}second"
+
+
+def test_names_keep_what_real_names_have() -> None:
+    student = StudentCreate(district_id="1", first_name="José-María", last_name="O'Neil [sic]")
+    assert (student.first_name, student.last_name) == ("José-María", "O'Neil [sic]")
+    hebrew = StudentCreate(district_id="2", first_name="\u05d3\u05e0\u05d4", last_name="Cohen")
+    assert hebrew.first_name == "דנה"
+    # Other one-line text may carry a direction control (it is shown visibly on screen).
+    assert LINE.validate_python("a\u202eb") == "a\u202eb"
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("[/] [x] [bold red]red[/]", "[/] [x] [bold red]red[/]"),
+        ("\x1b]0;x\x07", "\\x1b]0;x\\x07"),
+        ("a\u202eb\u2066c\u2069", "a⟨U+202E⟩b⟨U+2066⟩c⟨U+2069⟩"),
+        ("\u200e\u200f\u2028\u2029\x85\x7f", "⟨U+200E⟩⟨U+200F⟩⟨U+2028⟩⟨U+2029⟩\\x85\\x7f"),
+        ("one\ntwo\tthree  four", "one two three  four"),
+        ("\r", "\\x0d"),
+        ("José 👮", "José 👮"),
+    ],
+)
+def test_stored_text_is_shown_with_hidden_characters_visible(stored: str, shown: str) -> None:
+    assert visible(stored) == shown
+    plain = "".join(piece for piece, hidden in visible_pieces(stored) if not hidden)
+    assert all(ch.isprintable() or ch == " " for ch in plain)
+
+
+def test_many_lines_keep_their_breaks_and_tabs() -> None:
+    assert visible("one\ntwo\tthree\x1b", multiline=True) == "one\ntwo\tthree\\x1b"

@@ -18,7 +18,7 @@ from .enums import (
     SuspectedUse,
     WeaponType,
 )
-from .text import Line, RequiredLine, Text
+from .text import Line, Name, RequiredLine, Text
 
 INCIDENT_NUMBER_PATTERN = re.compile(r"^[A-Z0-9-]{1,32}$")
 
@@ -47,7 +47,7 @@ class PersonIn(Schema):
 
     role: PersonRole = Field(title="Role")
     student_id: int | None = Field(default=None, title="Student")
-    name: Line = Field(default="", title="Name")
+    name: Name = Field(default="", title="Name")
     juvenile: bool = Field(default=True, title="Juvenile")
     outcomes: list[OutcomeKind] = Field(default_factory=list, title="Outcomes")
     custodial: bool = Field(default=False, title="Custodial arrest")

@@ -11,7 +11,7 @@ from pydantic import AfterValidator, Field
 
 from .base import ReadSchema, Schema
 from .enums import Role
-from .text import RequiredLine
+from .text import RequiredName
 
 BADGE_PATTERN = re.compile(r"^[A-Za-z0-9]{1,10}$")
 MIN_PASSWORD_LENGTH = 8
@@ -30,13 +30,13 @@ Badge = Annotated[str, AfterValidator(normalise_badge)]
 
 class OfficerCreate(Schema):
     badge: Badge = Field(title="Badge")
-    name: RequiredLine = Field(title="Name")
+    name: RequiredName = Field(title="Name")
     role: Role = Field(default=Role.OFFICER, title="Role")
     school_ids: list[int] = Field(default_factory=list, title="Schools")
 
 
 class OfficerUpdate(Schema):
-    name: RequiredLine | None = Field(default=None, title="Name")
+    name: RequiredName | None = Field(default=None, title="Name")
     role: Role | None = Field(default=None, title="Role")
     school_ids: list[int] | None = Field(default=None, title="Schools")
 

@@ -10,7 +10,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field
 
 from .base import ReadSchema, Schema
-from .text import RequiredLine
+from .text import RequiredName
 
 DISTRICT_ID_PATTERN = re.compile(r"^[A-Z0-9-]{1,20}$")
 MIN_GRADE, MAX_GRADE = -1, 12  # -1 is transitional kindergarten, 0 kindergarten
@@ -46,15 +46,15 @@ def grade_label(grade: int | None) -> str:
 
 class StudentCreate(Schema):
     district_id: DistrictId = Field(title="District ID")
-    first_name: RequiredLine = Field(title="First name")
-    last_name: RequiredLine = Field(title="Last name")
+    first_name: RequiredName = Field(title="First name")
+    last_name: RequiredName = Field(title="Last name")
     school_id: int | None = Field(default=None, title="School")
     grade: int | None = Field(default=None, ge=MIN_GRADE, le=MAX_GRADE, title="Grade")
 
 
 class StudentUpdate(Schema):
-    first_name: RequiredLine | None = Field(default=None, title="First name")
-    last_name: RequiredLine | None = Field(default=None, title="Last name")
+    first_name: RequiredName | None = Field(default=None, title="First name")
+    last_name: RequiredName | None = Field(default=None, title="Last name")
     school_id: int | None = Field(default=None, title="School")
     grade: int | None = Field(default=None, ge=MIN_GRADE, le=MAX_GRADE, title="Grade")
 

@@ -1,19 +1,86 @@
-"""Text field types that both SQLite and PostgreSQL can store.
+"""Text field types that both SQLite and PostgreSQL can store, and how stored text is shown.
 
 pydantic lets any Python string through, but PostgreSQL refuses NUL in text, both stores
 choke on lone surrogates (they cannot be encoded as UTF-8), and control characters in a
 report are never intended. Newline and tab are the only control characters allowed, and
-only in multi-line fields.
+only in multi-line fields; a one-line field refuses the Unicode line and paragraph separators
+too. Names (of students, officers, people in a report) also refuse the characters that turn
+the direction of text around (bidi overrides, embeddings and isolates): in a name they only
+ever disguise what it says.
+
+Whatever a store holds (older records, another program's rows) is shown literally: the
+characters that act on a terminal or on the text's direction instead of being seen are shown
+in a visible form (:func:`visible`, :func:`visible_pieces`; the screens build on them in
+``sro_tui/ui/text.py``).
 """
 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from typing import Annotated
 
 from pydantic import AfterValidator, BeforeValidator, StringConstraints
 
 _ALLOWED_MULTILINE = {"\n", "\t"}
+
+DIRECTION_CONTROLS = frozenset(
+    [
+        *range(0x202A, 0x202F),  # LRE RLE PDF LRO RLO: embeddings and overrides
+        *range(0x2066, 0x206A),  # LRI RLI FSI PDI: isolates
+    ]
+)
+"""Bidi formatting characters that change the direction of the text after them."""
+DIRECTION_MARKS = frozenset([0x061C, 0x200E, 0x200F])  # ALM, LRM, RLM
+LINE_SEPARATORS = frozenset([0x2028, 0x2029])  # LINE SEPARATOR, PARAGRAPH SEPARATOR
+
+
+def is_hidden(ch: str) -> bool:
+    """Whether a character acts on a terminal (or on the text's direction) instead of being
+    seen: C0 and C1 controls, DEL, bidi controls and marks, line and paragraph separators,
+    lone surrogates. Newline and tab count too (a view showing many lines keeps them)."""
+    code = ord(ch)
+    return (
+        code < 0x20
+        or 0x7F <= code <= 0x9F
+        or code in DIRECTION_CONTROLS
+        or code in DIRECTION_MARKS
+        or code in LINE_SEPARATORS
+        or 0xD800 <= code <= 0xDFFF
+    )
+
+
+def visible_form(ch: str) -> str:
+    """How a hidden character is shown: ``\\x1b`` for a control, ``⟨U+202E⟩`` for the rest."""
+    code = ord(ch)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"⟨U+{code:04X}⟩"
+
+
+def visible_pieces(value: object, *, multiline: bool = False) -> Iterator[tuple[str, bool]]:
+    """Text in runs, for showing it: ``(characters, False)`` as they are and ``(form, True)``
+    for each hidden character's visible form. Newline and tab stay as they are where many
+    lines are shown (``multiline``), else each is one space. ``None`` is empty."""
+    text = "" if value is None else str(value)
+    start = 0
+    for index, ch in enumerate(text):
+        if not is_hidden(ch):
+            continue
+        if start < index:
+            yield text[start:index], False
+        start = index + 1
+        if ch in _ALLOWED_MULTILINE:
+            yield (ch if multiline else " "), False
+        else:
+            yield visible_form(ch), True
+    if start < len(text):
+        yield text[start:], False
+
+
+def visible(value: object, *, multiline: bool = False) -> str:
+    """Text with every hidden character in its visible form (see :func:`visible_pieces`)."""
+    return "".join(piece for piece, _ in visible_pieces(value, multiline=multiline))
 
 
 def _bad_character(value: str, *, multiline: bool) -> str | None:
@@ -31,6 +98,15 @@ def _bad_character(value: str, *, multiline: bool) -> str | None:
             if ch in _ALLOWED_MULTILINE:
                 return "a line break or tab (this field is one line)"
             return f"a control character (U+{code:04X})"
+        if code in LINE_SEPARATORS and not multiline:
+            return f"a line or paragraph separator (U+{code:04X}; this field is one line)"
+    return None
+
+
+def _bad_name_character(value: str) -> str | None:
+    for ch in value:
+        if ord(ch) in DIRECTION_CONTROLS:
+            return f"a text-direction control character (U+{ord(ch):04X})"
     return None
 
 
@@ -42,6 +118,14 @@ def _normalise_newlines(value: object) -> object:
 
 def _check_line(value: str) -> str:
     problem = _bad_character(value, multiline=False)
+    if problem:
+        raise ValueError(f"contains {problem}; please retype it")
+    return value
+
+
+def _check_name(value: str) -> str:
+    _check_line(value)
+    problem = _bad_name_character(value)
     if problem:
         raise ValueError(f"contains {problem}; please retype it")
     return value
@@ -64,6 +148,17 @@ RequiredLine = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
     AfterValidator(_check_line),
+]
+# A person's name: one line that keeps its direction (no bidi overrides, embeddings, isolates).
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=200),
+    AfterValidator(_check_name),
+]
+RequiredName = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=200),
+    AfterValidator(_check_name),
 ]
 # Free text: narratives, notes. Newlines and tabs kept; trailing space trimmed.
 Text = Annotated[
