@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from sro_tui.domain.errors import AuthenticationFailed
 from sro_tui.domain.officers import SYSTEM_ACTOR
 from sro_tui.services import store_settings
 from sro_tui.services.registry import Services, build_services
 from sro_tui.store.db import Database
+from sro_tui.store.models import LoginAttempt
 
 from .conftest import TEST_AUDIT_KEY, TEST_PASSWORD, Clock, RunCli
 
@@ -110,3 +112,51 @@ def test_cli_unlock(
     assert "locked" in result.out
     assert run_cli("--db", db_url, "officer", "unlock", "1001").code == 0
     assert services.officers.authenticate("1001", TEST_PASSWORD).badge == "1001"
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "1001\tcorrect horse",  # a Tab slip: badge and password together in the badge field
+        "1001 demo",
+        "[/]",
+        "[bold red]1001[/]",
+        "\x1b]0;x\x07",
+        "1001\u202e",
+        "12345678901",  # one character more than a badge has
+        "",
+    ],
+)
+def test_a_failed_sign_in_records_a_malformed_badge_as_such(
+    services: Services, officer, typed: str
+) -> None:
+    with pytest.raises(AuthenticationFailed, match="Badge or password is not right"):
+        services.officers.authenticate(typed, WRONG)
+    latest = services.audit.recent(limit=1)[0]
+    assert (latest.action, latest.outcome) == ("login", "failure")
+    assert latest.badge == ""
+    assert latest.detail == "malformed badge"
+    with services.db.read() as session:
+        attempts = session.scalars(
+            select(LoginAttempt.badge).where(LoginAttempt.success.is_(False))
+        ).all()
+    assert attempts == [""], "nothing typed is kept, not even the start of it"
+
+
+@pytest.mark.parametrize(("typed", "recorded"), [(" 4040 ", "4040"), ("abc123", "ABC123")])
+def test_a_failed_sign_in_records_a_well_formed_badge(
+    services: Services, officer, typed: str, recorded: str
+) -> None:
+    with pytest.raises(AuthenticationFailed, match="Badge or password is not right"):
+        services.officers.authenticate(typed, WRONG)
+    latest = services.audit.recent(limit=1)[0]
+    assert (latest.badge, latest.detail) == (recorded, "unknown badge")
+    assert len(latest.badge) <= 10
+
+
+def test_a_malformed_badge_does_not_count_towards_an_officers_lock(
+    services: Services, officer, clock: Clock
+) -> None:
+    fail(services, 4, clock)
+    fail(services, 3, clock, badge="1001\tguess")
+    assert not services.officers.by_badge("1001").locked

@@ -32,6 +32,10 @@ from .security import (
 )
 
 MAX_FAILURES = 5
+MALFORMED_BADGE = "malformed badge"
+"""A failed sign-in's reason when what was typed is not a badge at all (the domain's rule:
+1 to 10 letters or digits). Such a try is recorded without what was typed: a Tab slipped or
+missed puts badge and password together in the badge field."""
 FAILURE_WINDOW = timedelta(minutes=15)
 MIN_TIMED_LOCK_MINUTES = 10  # CJIS 5.9, where an agency chooses a timed lock
 
@@ -263,15 +267,22 @@ class OfficerService:
         second factor (REQUIRE_MFA), an officer without an authenticator is refused until an
         administrator enrols one (that refusal does not count towards the lock)."""
         now = self.ctx.now()
+        well_formed = True
         try:
             clean_badge = normalise_badge(badge)
         except ValueError:
-            clean_badge = badge.strip().upper()[:10]
+            # Not a badge: looked up nowhere, and recorded as nothing (never the typed text).
+            well_formed = False
+            clean_badge = ""
         with self.ctx.db.read() as session:
-            officer = session.scalar(
-                select(Officer)
-                .options(selectinload(Officer.schools))
-                .where(Officer.badge == clean_badge)
+            officer = (
+                session.scalar(
+                    select(Officer)
+                    .options(selectinload(Officer.schools))
+                    .where(Officer.badge == clean_badge)
+                )
+                if well_formed
+                else None
             )
             lock_minutes = int(store_settings.get_value(session, store_settings.LOCKOUT_MINUTES))
             require_mfa = store_settings.get_flag(session, store_settings.REQUIRE_MFA)
@@ -279,7 +290,10 @@ class OfficerService:
         ok = verify_password(officer.password_hash if officer else None, password)
         with self.ctx.db.write() as session:
             fresh = session.get(Officer, officer.id) if officer else None
-            reason = self._refusal(fresh, now, lock_minutes) if fresh else "unknown badge"
+            if fresh is not None:
+                reason = self._refusal(fresh, now, lock_minutes)
+            else:
+                reason = "unknown badge" if well_formed else MALFORMED_BADGE
             if ok and reason is None:
                 assert fresh is not None
                 reason = second_factor_problem(
