@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from sro_tui.config import Settings
 from sro_tui.services.registry import Services
-from sro_tui.ui.app import create_app
+from sro_tui.ui.app import create_app, exit_status
 
 from .conftest import Clock
 
@@ -33,3 +35,21 @@ async def test_crash_report_has_no_locals(sqlite_services: Services, clock: Cloc
         )
     assert "Boom: failed after 36 characters" in rendered
     assert SECRET not in rendered
+
+
+async def test_a_crash_exits_with_a_failure_status(sqlite_services: Services, clock: Clock) -> None:
+    app = create_app(Settings(database_url="unused"), services=sqlite_services, clock=clock)
+    with pytest.raises(Boom):  # run_test hands the crash on to the test
+        async with app.run_test() as pilot:
+            await pilot.pause()
+            app._handle_exception(Boom("unexpected"))  # what Textual does with a crash
+            await pilot.pause()
+    assert exit_status(app, None) == 1
+
+
+async def test_a_normal_quit_exits_with_success(sqlite_services: Services, clock: Clock) -> None:
+    app = create_app(Settings(database_url="unused"), services=sqlite_services, clock=clock)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+    assert exit_status(app, None) == 0

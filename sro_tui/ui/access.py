@@ -18,6 +18,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from textual.worker import Worker, WorkerState
+
+from .unexpected import unexpected
+
 if TYPE_CHECKING:
     from textual.widget import Widget
 
@@ -38,6 +42,14 @@ class SroAccess(_Node):
     @property
     def sro(self) -> SroApp:
         return cast("SroApp", self.app)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A background task that failed without a plan (one that does not stop the app) says
+        so once, instead of leaving the screen waiting for a result that never comes."""
+        error = event.worker.error
+        if event.state is WorkerState.ERROR and not event.worker.exit_on_error and error:
+            problem = unexpected(error, "That did not finish", "Nothing typed is lost.")
+            self.notify(problem.message, severity="error", timeout=10, markup=False)
 
 
 class SessionAccess(SroAccess):

@@ -523,5 +523,14 @@ def create_app(
 
 def run(settings: Settings) -> int:
     """What `sro` runs: the app until the officer quits."""
-    result = create_app(settings).run()
-    return int(result or 0)
+    app = create_app(settings)
+    result = app.run()
+    return exit_status(app, result)
+
+
+def exit_status(app: SroApp, result: object) -> int:
+    """0 after a normal quit; non-zero after a crash (Textual sets the app's return code), so
+    a script or a supervisor's wrapper never mistakes a crash for success."""
+    if app.return_code:
+        return app.return_code
+    return result if isinstance(result, int) else 0
