@@ -3,6 +3,7 @@ traceback, and the store left as it was (`sro db check` still says ok)."""
 
 from __future__ import annotations
 
+import io
 import os
 import sqlite3
 import subprocess
@@ -269,9 +270,12 @@ def test_seed_demo_refuses_a_real_store(run_cli: RunCli, store: str) -> None:
 
 @pytest.fixture
 def app_runs(monkeypatch: pytest.MonkeyPatch) -> list:
-    """Stand in for the TUI's run(): record the settings it would have opened."""
+    """Stand in for the TUI's run(): record the settings it would have opened (as if in a
+    terminal: `sro demo` refuses to start without one)."""
+    import sro_tui.cli.app
     import sro_tui.ui.app
 
+    monkeypatch.setattr(sro_tui.cli.app, "_is_terminal", lambda stream: True)
     opened: list = []
     monkeypatch.setattr(sro_tui.ui.app, "run", lambda settings: opened.append(settings) or 0)
     return opened
@@ -390,3 +394,248 @@ def test_the_installed_command(tmp_path: Path, cli_home: Path, data_dir: Path) -
         assert result.stdout == ""
     result = sro("--db", store, "db", "check", env=env)
     assert result.returncode == 0 and "Integrity: ok" in result.stdout
+
+
+# --- every value checked before use (issue 9/10) -------------------------------------------
+
+
+def signed_in(store: str, *argv: str) -> tuple[str, ...]:
+    """`sro --db STORE ARGV... --as 3001 --password-stdin` (give TEST_PASSWORD on stdin)."""
+    return ("--db", store, *argv, "--as", "3001", "--password-stdin")
+
+
+@pytest.mark.parametrize(
+    ("argv", "option"),
+    [
+        (["audit", "export", "--since", "2026-01-01", "--until", "9999-12-31"], "--until"),
+        (["audit", "export", "--since", "0001-01-01"], "--since"),
+        (
+            ["export", "--format", "csv", "--since", "2026-01-01", "--until", "9999-12-31"],
+            "--until",
+        ),
+        (["export", "--format", "json", "--since", "0001-01-01"], "--since"),
+        (["report", "daily", "--officer", "3001", "--date", "9999-12-31"], "--date"),
+        (["report", "daily", "--officer", "3001", "--date", "0001-01-01"], "--date"),
+        (["report", "daily", "--officer", "3001", "--date", "0000-00-00"], "--date"),
+        (["report", "monthly", "--month", "9999-12"], "month"),
+        (["report", "ytd", "--school-year", "9999-00"], "school year"),
+        (["report", "federal", "--school-year", "0000-01"], "school year"),
+    ],
+)
+def test_dates_out_of_range(run_cli: RunCli, store: str, tmp_path: Path, argv, option) -> None:
+    if argv[0] == "export":
+        argv = [*argv, "-o", str(tmp_path / "out")]
+    result = run_cli("--db", store, *argv)
+    assert_one_error(result.code, result.err, option)
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("option", ["--since", "--until"])
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1899-12-31", "2201-01-01"])
+def test_incident_list_dates_out_of_range(run_cli: RunCli, store: str, option, day) -> None:
+    result = run_cli(*signed_in(store, "incident", "list", option, day), stdin=TEST_PASSWORD)
+    assert_one_error(result.code, result.err, option, day)
+
+
+def test_the_edges_of_the_date_range_work(run_cli: RunCli, store: str) -> None:
+    result = run_cli(
+        "--db", store, "audit", "export", "--since", "1900-01-01", "--until", "2200-12-31"
+    )
+    assert result.code == 0, result.err
+    assert result.out.startswith("id,")
+    for day in ("1900-01-01", "2200-12-31"):
+        result = run_cli("--db", store, "report", "daily", "--officer", "3001", "--date", day)
+        assert result.code == 0, result.err
+    result = run_cli("--db", store, "report", "monthly", "--month", "2200-12", "--format", "csv")
+    assert result.code == 0, result.err
+    result = run_cli(
+        *signed_in(store, "incident", "list", "--until", "2200-12-31"), stdin=TEST_PASSWORD
+    )
+    assert result.code == 0, result.err
+
+
+HUGE = "99999999999999999999"
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["note", "show", HUGE], "ID"),
+        (["note", "show", "0"], "ID"),
+        (["note", "show", "-1"], "ID"),
+        (["note", "show", str(2**63)], "ID"),
+        (["incident", "list", "--limit", HUGE], "--limit"),
+        (["incident", "list", "--limit", "-1"], "--limit"),
+        (["incident", "show", "SRO 2026 x"], "NUMBER"),
+        (["incident", "show", "SRO-" + "9" * 100], "NUMBER"),
+        (["students", "timeline", "S1", "--limit", "0"], "--limit"),
+        (["students", "timeline", "S1", "--limit", HUGE], "--limit"),
+    ],
+)
+def test_signed_in_numbers_out_of_range(run_cli: RunCli, store: str, argv, fragment) -> None:
+    result = run_cli(*signed_in(store, *argv), stdin=TEST_PASSWORD)
+    assert_one_error(result.code, result.err, fragment)
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        (["search", "x", "--limit", HUGE], "--limit"),
+        (["search", "x", "--limit", "0"], "--limit"),
+        (["students", "search", "x", "--limit", "-5"], "--limit"),
+        (["students", "search", "x", "--limit", HUGE], "--limit"),
+        (["backup", "--auto", "--keep", "0"], "--keep"),
+        (["backup", "--auto", "--keep", HUGE], "--keep"),
+        (["seed-demo", "--scale", HUGE], "--scale"),
+        (["demo", "--scale", "1" * 5000], "--scale"),
+    ],
+)
+def test_numbers_out_of_range(run_cli: RunCli, store: str, argv, fragment) -> None:
+    result = run_cli("--db", store, *argv)
+    assert_one_error(result.code, result.err, fragment)
+
+
+def test_the_largest_id_is_only_not_found(run_cli: RunCli, store: str) -> None:
+    result = run_cli(*signed_in(store, "note", "show", str(2**63 - 1)), stdin=TEST_PASSWORD)
+    assert_one_error(result.code, result.err, "no")
+
+
+def bytes_stdin(data: bytes, errors: str = "strict") -> io.TextIOWrapper:
+    """A standard input like the real one: text over a byte buffer."""
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors=errors)
+
+
+@pytest.mark.parametrize("errors", ["strict", "surrogateescape"])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["officer", "add", "--badge", "1001", "--name", "A", "--password-stdin"],
+        ["officer", "passwd", "3001", "--password-stdin"],
+        ["note", "show", "1", "--as", "3001", "--password-stdin"],
+        ["report", "daily", "--as", "3001", "--password-stdin"],
+        ["store", "encrypt", "--passphrase", "--passphrase-stdin"],
+        ["mfa", "enable", "3001", "--code-stdin"],
+    ],
+)
+def test_stdin_that_is_not_utf8(
+    cli_home: Path,
+    store: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    argv: list[str],
+    errors: str,
+) -> None:
+    from sro_tui.cli import main
+
+    capsys.readouterr()
+    monkeypatch.setattr("sys.stdin", bytes_stdin(b"pass\xff\xfeword-long\n", errors))
+    code = main(["--db", store, *argv])
+    assert_one_error(code, capsys.readouterr().err, "UTF-8")
+    with sqlite3.connect(store) as connection:
+        assert connection.execute("SELECT count(*) FROM officers").fetchone() == (1,)
+
+
+def test_a_prompt_that_is_not_utf8(
+    cli_home: Path,
+    store: str,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import getpass
+
+    from sro_tui.cli import main
+
+    def broken_getpass(prompt: str = "") -> str:
+        raise UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte")
+
+    stdin = bytes_stdin(b"")
+    monkeypatch.setattr(stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr("sys.stdin", stdin)
+    monkeypatch.setattr(getpass, "getpass", broken_getpass)
+    for argv in (["officer", "passwd", "3001"], ["note", "show", "1", "--as", "3001"]):
+        capsys.readouterr()
+        code = main(["--db", store, *argv])
+        assert_one_error(code, capsys.readouterr().err, "UTF-8")
+
+
+@pytest.mark.slow
+def test_the_installed_command_with_bad_bytes(tmp_path: Path, cli_home: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SRO_")}
+    env.update(HOME=str(cli_home), XDG_DATA_HOME=str(cli_home / "data"), LC_ALL="C.UTF-8")
+    env["SRO_AUDIT_KEY_FILE"] = os.environ["SRO_AUDIT_KEY_FILE"]
+    store = str(tmp_path / "store.db")
+    add = [str(SRO), "--db", store, "officer", "add", "--badge", "3001", "--name", "A"]
+    result = subprocess.run(
+        [*add, "--password-stdin"],
+        env=env,
+        input=b"secret\xff\xfe-password\n",
+        capture_output=True,
+        timeout=120,
+    )
+    assert_one_error(result.returncode, result.stderr.decode("utf-8", "replace"), "UTF-8")
+    # A badge typed in another encoding reaches argv as surrogate escapes.
+    result = subprocess.run(
+        [*add[:-4], b"--badge", b"30\xe901", b"--name", b"A", b"--password-stdin"],
+        env=env,
+        input=TEST_PASSWORD.encode() + b"\n",
+        capture_output=True,
+        timeout=120,
+    )
+    assert_one_error(result.returncode, result.stderr.decode("utf-8", "replace"), "UTF-8")
+
+
+def test_db_after_the_subcommand(run_cli: RunCli, tmp_path: Path, app_runs: list) -> None:
+    path = str(tmp_path / "late.db")
+    result = run_cli("init", "--db", path)
+    assert result.code == 0, result.err
+    assert Path(path).exists()
+    result = add_officer(run_cli, path, "3001")
+    assert result.code == 0, result.err
+    for argv in (
+        ["officer", "list", "--db", path],
+        ["officer", "--db", path, "list"],
+        ["db", "check", "--db", path],
+        ["--db", path, "officer", "list", "--db", path],
+    ):
+        result = run_cli(*argv)
+        assert result.code == 0, (argv, result.err)
+        assert "Integrity: ok" in result.out or "3001" in result.out
+    demo = str(tmp_path / "demo.db")
+    result = run_cli("demo", "--db", demo)
+    assert result.code == 0, result.err
+    assert [s.store_location() for s in app_runs] == [demo]
+    other = str(tmp_path / "other.db")
+    result = run_cli("--db", other, "officer", "list", "--db", path)
+    assert_one_error(result.code, result.err, "--db")
+    assert not Path(other).exists()
+
+
+@pytest.fixture
+def no_app(monkeypatch: pytest.MonkeyPatch) -> list:
+    """The TUI must not start: its run() records the attempt instead."""
+    import sro_tui.ui.app
+
+    opened: list = []
+    monkeypatch.setattr(sro_tui.ui.app, "run", lambda settings: opened.append(settings) or 0)
+    return opened
+
+
+@pytest.mark.parametrize("tty", [(False, False), (True, False), (False, True)])
+def test_the_app_needs_a_terminal(
+    run_cli: RunCli,
+    store: str,
+    data_dir: Path,
+    no_app: list,
+    monkeypatch: pytest.MonkeyPatch,
+    tty: tuple[bool, bool],
+) -> None:
+    import sro_tui.cli.app
+
+    monkeypatch.setattr(sro_tui.cli.app, "_is_terminal", lambda stream: tty[stream is sys.stdout])
+    for argv in ([], ["--db", store], ["demo"], ["--db", str(data_dir / "x.db"), "demo"]):
+        result = run_cli(*argv)
+        assert_one_error(result.code, result.err, "terminal")
+        assert result.out == ""
+    assert no_app == []
+    assert not (data_dir / "x.db").exists()
+    assert not (data_dir / "sro-tui" / "sro-demo.db").exists()

@@ -10,7 +10,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from importlib import import_module
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from ..domain.errors import SroError
 
@@ -37,11 +37,28 @@ class CliError(SroError):
     """A problem with what was typed on the command line."""
 
 
+DB_HELP = (
+    "the store: a SQLite file path or a SQLAlchemy URL "
+    "(default: $SRO_DATABASE_URL, else a file in the user data folder)"
+)
+
+
 class ArgumentParser(argparse.ArgumentParser):
     """argparse that reports a usage error in one line instead of a usage block."""
 
     def error(self, message: str) -> NoReturn:
         raise CliError(f"{message} (see `{self.prog} --help`)")
+
+
+class CommandParser(ArgumentParser):
+    """The parser of a command (and of its actions): takes ``--db`` after the command too,
+    as ``sro officer list --db X``. Stored apart (``db_after``) and reconciled in main."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_argument(
+            "--db", dest="db_after", metavar="PATH_OR_URL", default=argparse.SUPPRESS, help=DB_HELP
+        )
 
 
 def build_parser() -> ArgumentParser:
@@ -50,14 +67,11 @@ def build_parser() -> ArgumentParser:
         description="sro-tui: the School Resource Officer's campus log. "
         "With no command, opens the app.",
     )
-    parser.add_argument(
-        "--db",
-        metavar="PATH_OR_URL",
-        help="the store: a SQLite file path or a SQLAlchemy URL "
-        "(default: $SRO_DATABASE_URL, else a file in the user data folder)",
-    )
+    parser.add_argument("--db", metavar="PATH_OR_URL", help=DB_HELP)
+    # Every parser made under this one is a CommandParser (argparse gives nested
+    # add_subparsers the class of the parser they are added to).
     subparsers = parser.add_subparsers(
-        dest="command", metavar="COMMAND", parser_class=ArgumentParser
+        dest="command", metavar="COMMAND", parser_class=CommandParser
     )
     for name in COMMAND_MODULES:
         try:
@@ -70,18 +84,48 @@ def build_parser() -> ArgumentParser:
     return parser
 
 
+def _reconcile_db(args: argparse.Namespace) -> None:
+    """``--db`` before and after the command name the same store, or only one is given."""
+    after = getattr(args, "db_after", None)
+    if after is None:
+        return
+    del args.db_after
+    if args.db is not None and args.db != after:
+        raise CliError(
+            f"--db is given twice with different stores ({args.db!r} and {after!r}); give one"
+        )
+    args.db = after
+
+
+def _one_line(message: str) -> str:
+    """An error message as one safe line: line breaks, escape sequences and other control
+    characters (from what was typed, or a file name) are shown escaped, never acted on."""
+    return "".join(
+        ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in message
+    ).strip()
+
+
+def _fail(message: str) -> int:
+    print(f"sro: {_one_line(message)}", file=sys.stderr)
+    return EXIT_USAGE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
+        from .inputs import check_argv
+
+        arguments = list(sys.argv[1:] if argv is None else argv)
+        check_argv(arguments)
         parser = build_parser()
-        args = parser.parse_args(argv)
+        args = parser.parse_args(arguments)
+        _reconcile_db(args)
         if args.command is None:
             from .app import run_app
 
             return run_app(args)
         return int(args.func(args) or EXIT_OK)
     except SroError as exc:
-        print(f"sro: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return _fail(str(exc))
     except KeyboardInterrupt:
         print("sro: interrupted", file=sys.stderr)
         return 130
@@ -91,8 +135,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         message = unexpected_message(exc)
         if message is None:
             raise
-        print(f"sro: {message}", file=sys.stderr)
-        return EXIT_USAGE
+        return _fail(message)
 
 
 if __name__ == "__main__":

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 
 from ..domain.errors import SroError
 from ..domain.officers import SYSTEM_ACTOR
 from .common import open_from
+from .inputs import day
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,10 +27,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     export = sub.add_parser("export", help="write audit events as CSV")
     export.add_argument(
-        "--since", metavar="DATE", help="first day (YYYY-MM-DD, agency time), inclusive"
+        "--since", type=day, metavar="DATE", help="first day (YYYY-MM-DD, agency time), inclusive"
     )
     export.add_argument(
-        "--until", metavar="DATE", help="last day (YYYY-MM-DD, agency time), inclusive"
+        "--until", type=day, metavar="DATE", help="last day (YYYY-MM-DD, agency time), inclusive"
     )
     export.add_argument("--format", choices=["csv"], default="csv")
     export.add_argument(
@@ -47,15 +47,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="replace a newer checkpoint (only after restoring a backup on purpose)",
     )
     checkpoint.set_defaults(func=cmd_checkpoint)
-
-
-def _day(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise SroError(f"{option} needs a date like 2026-09-01, not {value!r}") from exc
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -76,8 +67,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    since = _day(args.since, "--since")
-    until = _day(args.until, "--until")
+    since, until = args.since, args.until
     store = open_from(args)
     try:
         if args.output:

@@ -27,6 +27,9 @@ from ..domain.officers import SYSTEM_ACTOR
 from ..services.registry import build_services, load_or_create_key
 from ..store.db import Database
 from .common import open_from, settings_from
+from .inputs import is_terminal, prompted, whole_number
+
+MAX_KEEP = 3660  # ten years of daily backups
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -43,7 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     backup.add_argument(
         "--keep",
-        type=int,
+        type=whole_number(1, MAX_KEEP),
         metavar="N",
         help="with --auto: daily backups to keep (default: $SRO_BACKUP_KEEP or 7)",
     )
@@ -90,11 +93,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
         source = Path(args.file)
         schema = services.backup.check_backup(source)
         if not args.yes:
-            if not sys.stdin.isatty():
+            if not is_terminal(sys.stdin):
                 raise SroError("Add --yes to restore without a terminal to confirm on")
-            answer = input(
+            answer = prompted(
+                input,
                 f"Replace the store {db.description} with {source} (schema {schema})? "
-                "Other terminals must be closed. [y/N] "
+                "Other terminals must be closed. [y/N] ",
+                "the answer",
             )
             if answer.strip().lower() not in {"y", "yes"}:
                 print("Nothing changed")

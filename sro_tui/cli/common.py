@@ -10,6 +10,7 @@ from ..bootstrap import OpenedStore, open_store
 from ..config import Settings
 from ..domain.errors import AuthenticationFailed, SroError
 from ..domain.officers import Actor
+from .inputs import is_terminal, prompted, read_stdin_line
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -38,12 +39,11 @@ def read_password(
 ) -> str:
     """From stdin with --password-stdin, else prompted twice without echo."""
     if getattr(args, "password_stdin", False):
-        line = sys.stdin.readline()
-        return line.rstrip("\r\n")
-    if not sys.stdin.isatty():
+        return read_stdin_line("the password")
+    if not is_terminal(sys.stdin):
         raise SroError("No terminal to ask for a password: use --password-stdin")
-    first = getpass.getpass(prompt)
-    if confirm and getpass.getpass("Again: ") != first:
+    first = prompted(getpass.getpass, prompt, "the password")
+    if confirm and prompted(getpass.getpass, "Again: ", "the password") != first:
         raise SroError("The two passwords differ")
     return first
 
@@ -91,7 +91,7 @@ def sign_in(store: OpenedStore, args: argparse.Namespace, badge: str) -> Actor:
 
 def _read_code(args: argparse.Namespace) -> str:
     if getattr(args, "password_stdin", False):
-        return sys.stdin.readline().strip()
-    if not sys.stdin.isatty():
+        return read_stdin_line("the one-time code").strip()
+    if not is_terminal(sys.stdin):
         return ""
-    return getpass.getpass("One-time code: ").strip()
+    return prompted(getpass.getpass, "One-time code: ", "the one-time code").strip()

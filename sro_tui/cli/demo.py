@@ -14,17 +14,11 @@ from ..domain.errors import SroError
 from ..domain.officers import SYSTEM_ACTOR
 from ..services.demo import DEMO_LOGINS, DEMO_PASSWORD, MAX_SCALE
 from ..services.registry import Services
+from .app import open_app, require_terminal
 from .common import open_from, settings_from
+from .inputs import whole_number
 
-
-def _scale(value: str) -> int:
-    try:
-        scale = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"--scale must be a whole number, not {value!r}") from None
-    if not 1 <= scale <= MAX_SCALE:
-        raise argparse.ArgumentTypeError(f"--scale must be 1 to {MAX_SCALE}")
-    return scale
+_scale = whole_number(1, MAX_SCALE)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -138,6 +132,7 @@ def _remove_demo_file(settings: Settings) -> None:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    require_terminal()  # before making or seeding anything
     settings = demo_settings(args)
     if args.fresh:
         _remove_demo_file(settings)
@@ -156,6 +151,4 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"Demo store: {settings.store_location()}")
     print_logins()
     sys.stdout.flush()
-    from ..ui.app import run
-
-    return run(settings)
+    return open_app(settings)

@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
 
-from ..domain.errors import SroError
 from .common import open_from
+from .inputs import day
 from .search import acting, add_as
 
 BAR_WIDTH = 30
@@ -33,9 +32,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="write incidents, notes, referrals, shifts and students to CSV or JSON files",
     )
     export.add_argument("--format", choices=["csv", "json"], required=True, dest="fmt")
-    export.add_argument("--since", required=True, metavar="YYYY-MM-DD", help="first local day")
     export.add_argument(
-        "--until", metavar="YYYY-MM-DD", help="last local day, included (default: today)"
+        "--since", type=day, required=True, metavar="YYYY-MM-DD", help="first local day"
+    )
+    export.add_argument(
+        "--until", type=day, metavar="YYYY-MM-DD", help="last local day, included (default: today)"
     )
     export.add_argument("-o", "--output", required=True, metavar="DIR", help="folder to write")
     export.add_argument(
@@ -45,15 +46,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_as(export)
     export.set_defaults(func=cmd_export)
-
-
-def _day(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise SroError(f"{option} must be a date like 2026-09-14, not {value!r}") from exc
 
 
 class ProgressBar:
@@ -81,9 +73,7 @@ class ProgressBar:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    since = _day(args.since, "--since")
-    until = _day(args.until, "--until")
-    assert since is not None
+    since, until = args.since, args.until
     store = open_from(args, create=False)
     try:
         actor = acting(store, args)

@@ -10,7 +10,7 @@ report cannot be edited (only supplemented), a return needs a comment.
 from __future__ import annotations
 
 import argparse
-from datetime import date, datetime, tzinfo
+from datetime import datetime, tzinfo
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -23,6 +23,7 @@ from ..domain.officers import Actor
 from ..domain.paging import MAX_PAGE_SIZE
 from ..domain.validation import first_message
 from .common import open_from, sign_in
+from .inputs import day, incident_number, whole_number
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -44,20 +45,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--status", choices=[s.value for s in IncidentStatus], help="only this status"
     )
     listing.add_argument("--category", metavar="CODE", help="only reports with this category")
-    listing.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="from this day")
-    listing.add_argument("--until", type=_day, metavar="YYYY-MM-DD", help="up to this day")
+    listing.add_argument("--since", type=day, metavar="YYYY-MM-DD", help="from this day")
+    listing.add_argument("--until", type=day, metavar="YYYY-MM-DD", help="up to this day")
     listing.add_argument("--school", metavar="CODE", help="only this school")
-    listing.add_argument("--limit", type=int, default=50, help=f"at most (<= {MAX_PAGE_SIZE})")
+    listing.add_argument(
+        "--limit",
+        type=whole_number(1, MAX_PAGE_SIZE),
+        default=50,
+        help=f"at most (<= {MAX_PAGE_SIZE})",
+    )
     _add_as(listing)
     listing.set_defaults(func=cmd_list)
 
     show = sub.add_parser("show", help="one report in full")
-    show.add_argument("number", metavar="NUMBER", help="e.g. SRO-2026-000123")
+    show.add_argument("number", type=incident_number, metavar="NUMBER", help="e.g. SRO-2026-000123")
     _add_as(show)
     show.set_defaults(func=cmd_show)
 
     narrative = sub.add_parser("narrative", help="replace the narrative of your own report")
-    narrative.add_argument("number", metavar="NUMBER")
+    narrative.add_argument("number", type=incident_number, metavar="NUMBER")
     narrative.add_argument("--text", required=True, help="the new narrative")
     _add_as(narrative)
     narrative.set_defaults(func=cmd_narrative)
@@ -67,29 +73,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ("approve", "approve a submitted report (supervisors); it is locked from then on"),
     ):
         step = sub.add_parser(name, help=helptext)
-        step.add_argument("number", metavar="NUMBER")
+        step.add_argument("number", type=incident_number, metavar="NUMBER")
         step.add_argument("--comment", default="", help="a note for the record")
         _add_as(step)
         step.set_defaults(func=cmd_step, step=name)
 
     back = sub.add_parser("return", help="return a submitted report for changes (supervisors)")
-    back.add_argument("number", metavar="NUMBER")
+    back.add_argument("number", type=incident_number, metavar="NUMBER")
     back.add_argument("--comment", required=True, help="what needs to change")
     _add_as(back)
     back.set_defaults(func=cmd_step, step="return")
 
     supplement = sub.add_parser("supplement", help="append a supplement to an approved report")
-    supplement.add_argument("number", metavar="NUMBER")
+    supplement.add_argument("number", type=incident_number, metavar="NUMBER")
     supplement.add_argument("--text", required=True, help="the correction or addition")
     _add_as(supplement)
     supplement.set_defaults(func=cmd_supplement)
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2026-09-14") from exc
 
 
 def _add_as(parser: argparse.ArgumentParser) -> None:
@@ -102,8 +101,6 @@ def _sign_in(store: OpenedStore, args: argparse.Namespace) -> Actor:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    if not 1 <= args.limit <= MAX_PAGE_SIZE:
-        raise SroError(f"--limit must be between 1 and {MAX_PAGE_SIZE}")
     store = open_from(args)
     try:
         actor = _sign_in(store, args)

@@ -25,6 +25,7 @@ from ..domain.officers import SYSTEM_ACTOR, Actor
 from ..domain.reports import AnyReport, ReportFormat
 from ..services.report_render import render
 from .common import open_from, sign_in
+from .inputs import day
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -40,7 +41,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     daily.add_argument(
         "--officer", metavar="BADGE", help="whose day (default: the officer given with --as)"
     )
-    daily.add_argument("--date", metavar="YYYY-MM-DD", help="the day, agency time (default: today)")
+    daily.add_argument(
+        "--date", type=day, metavar="YYYY-MM-DD", help="the day, agency time (default: today)"
+    )
     _add_common(daily)
     daily.set_defaults(func=cmd_daily)
 
@@ -140,19 +143,13 @@ def _run(args: argparse.Namespace, build) -> int:
 
 
 def cmd_daily(args: argparse.Namespace) -> int:
-    if args.date:
-        try:
-            day: date | None = date.fromisoformat(args.date)
-        except ValueError as exc:
-            raise SroError(f"--date needs a date like 2026-09-14, not {args.date!r}") from exc
-    else:
-        day = None
+    wanted: date | None = args.date
     if not args.officer and not args.as_badge:
         raise SroError("Whose day? Give --officer BADGE (or --as BADGE for your own)")
 
     def build(store: OpenedStore, actor: Actor) -> AnyReport:
         return store.services.reports.daily(
-            actor, officer_badge=args.officer, day=day or store.services.ctx.today()
+            actor, officer_badge=args.officer, day=wanted or store.services.ctx.today()
         )
 
     return _run(args, build)

@@ -14,7 +14,9 @@ import sys
 from ..bootstrap import OpenedStore
 from ..domain.officers import SYSTEM_ACTOR, Actor
 from ..domain.search import SearchKind
+from ..services.search import DEFAULT_LIMIT, MAX_LIMIT
 from .common import open_from, sign_in
+from .inputs import whole_number
 
 
 def add_as(parser: argparse.ArgumentParser) -> None:
@@ -48,7 +50,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         choices=[k.value for k in SearchKind],
         help="only this kind of record (repeatable; default: all)",
     )
-    search.add_argument("--limit", type=int, default=30, help="at most this many (default: 30)")
+    search.add_argument(
+        "--limit",
+        type=whole_number(1, MAX_LIMIT),
+        default=DEFAULT_LIMIT,
+        help=f"at most this many (default: {DEFAULT_LIMIT}, at most {MAX_LIMIT})",
+    )
     add_as(search)
     search.set_defaults(func=cmd_search)
 

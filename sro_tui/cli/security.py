@@ -19,6 +19,7 @@ from ..services.registry import build_services, load_or_create_key
 from ..store.db import Database
 from ..store.urls import resolve_url
 from .common import open_from, settings_from
+from .inputs import is_terminal, prompted, read_stdin_line
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -80,10 +81,10 @@ def cmd_mfa_enable(args: argparse.Namespace) -> int:
         print(f"Secret: {enrolment.secret}")
         print(f"URI:    {enrolment.uri}")
         print("Add it to the authenticator app, then give the code it shows.", flush=True)
-        if args.code_stdin or not sys.stdin.isatty():
-            code = sys.stdin.readline().strip()
+        if args.code_stdin or not is_terminal(sys.stdin):
+            code = read_stdin_line("the code").strip()
         else:
-            code = input("Code from the app: ").strip()
+            code = prompted(input, "Code from the app: ", "the code").strip()
         security.confirm_totp(SYSTEM_ACTOR, enrolment, code)
         print(f"Second factor enabled for badge {enrolment.badge}")
     finally:
@@ -131,12 +132,12 @@ def _sqlite_path(args: argparse.Namespace) -> Path:
 
 def _passphrase(args: argparse.Namespace) -> str:
     if args.passphrase_stdin:
-        value = sys.stdin.readline().rstrip("\r\n")
-    elif not sys.stdin.isatty():
+        value = read_stdin_line("the passphrase")
+    elif not is_terminal(sys.stdin):
         raise SroError("No terminal to ask for a passphrase: use --passphrase-stdin")
     else:
-        value = getpass.getpass("New store passphrase: ")
-        if getpass.getpass("Again: ") != value:
+        value = prompted(getpass.getpass, "New store passphrase: ", "the passphrase")
+        if prompted(getpass.getpass, "Again: ", "the passphrase") != value:
             raise SroError("The two passphrases differ")
     if len(value) < encryption.MIN_PASSPHRASE_LENGTH:
         raise SroError(

@@ -17,8 +17,11 @@ from typing import TextIO
 from ..bootstrap import OpenedStore
 from ..domain.errors import SroError
 from ..domain.officers import SYSTEM_ACTOR, Actor
+from ..domain.paging import MAX_PAGE_SIZE
 from ..domain.students import grade_label
+from ..services.students import TIMELINE_MAX
 from .common import open_from, sign_in
+from .inputs import record_id, whole_number
 
 PROGRESS_MIN_ROWS = 2000  # shorter files finish before a bar would be any use
 BAR_WIDTH = 30
@@ -50,13 +53,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     search = sub.add_parser("search", help="find students by district ID or name prefix")
     search.add_argument("text", nargs="+", help='e.g. "gar", "garcia m", "maria gar", "S1002"')
-    search.add_argument("--limit", type=int, default=20)
+    search.add_argument("--limit", type=whole_number(1, MAX_PAGE_SIZE), default=20)
     _add_as(search)
     search.set_defaults(func=cmd_search)
 
     timeline = sub.add_parser("timeline", help="a student's incidents, notes and referrals")
     timeline.add_argument("district_id", metavar="DISTRICT_ID")
-    timeline.add_argument("--limit", type=int, default=200)
+    timeline.add_argument("--limit", type=whole_number(1, TIMELINE_MAX), default=200)
     timeline.add_argument("--as", dest="as_badge", required=True, metavar="BADGE")
     timeline.add_argument("--password-stdin", action="store_true")
     timeline.set_defaults(func=cmd_timeline)
@@ -64,7 +67,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     note = subparsers.add_parser("note", help="mentoring notes")
     note_sub = note.add_subparsers(dest="note_command", metavar="ACTION", required=True)
     show = note_sub.add_parser("show", help="show one note as a signed-in officer sees it")
-    show.add_argument("note_id", type=int, metavar="ID")
+    show.add_argument("note_id", type=record_id, metavar="ID")
     show.add_argument("--as", dest="as_badge", required=True, metavar="BADGE")
     show.add_argument("--password-stdin", action="store_true")
     show.set_defaults(func=cmd_note_show)

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from .base import ReadSchema
 from .enums import WeaponType
+from .limits import MAX_YEAR, MIN_YEAR, year_in_range
 
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 SCHOOL_YEAR_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
@@ -50,8 +51,10 @@ NOT_RECORDED = "not recorded"
 def parse_month(text: str) -> tuple[int, int]:
     """'2026-09' -> (2026, 9). Raises ValueError with a message for an officer."""
     match = MONTH_PATTERN.match(text.strip())
-    if not match or not 1 <= int(match.group(2)) <= 12 or int(match.group(1)) < 1900:
+    if not match or not 1 <= int(match.group(2)) <= 12:
         raise ValueError("Month must be written YYYY-MM, e.g. 2026-09")
+    if not year_in_range(int(match.group(1))):
+        raise ValueError(f"Month must be from {MIN_YEAR}-01 to {MAX_YEAR}-12")
     return int(match.group(1)), int(match.group(2))
 
 
@@ -76,6 +79,11 @@ def parse_school_year(text: str) -> int:
     start = int(match.group(1))
     if (start + 1) % 100 != int(match.group(2)):
         raise ValueError("School year must be two consecutive years, like 2026-27")
+    if not (year_in_range(start) and year_in_range(start + 1)):
+        raise ValueError(
+            f"School year must be from {school_year_label(MIN_YEAR)} "
+            f"to {school_year_label(MAX_YEAR - 1)}"
+        )
     return start
 
 
