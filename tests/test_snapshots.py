@@ -1,74 +1,43 @@
-"""Snapshot tests of the shell's screens (pytest-textual-snapshot): frozen clock, fixed data,
-cursor blink off. Update with `pytest tests/test_snapshots.py --snapshot-update` after
-looking at the differences."""
+"""Snapshot tests (pytest-textual-snapshot) of every scenario in ``tests/scenarios.py``, the
+same scenarios ``scripts/screenshots.py`` saves for the README, here at 80x24: the demo store
+(seeded once per test process, copied per test), a fixed clock, cursor blink off.
+
+A changed column, field or label shows as a failed test with a picture of the difference in the
+report. After looking at it, accept the new screens with
+``pytest tests/test_snapshots.py --snapshot-update`` (and regenerate the screenshots).
+"""
 
 from __future__ import annotations
 
-from textual.pilot import Pilot
-from textual.widgets import Input
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
 
 from sro_tui.services.registry import Services
 
-from .conftest import Clock, make_officer
-from .test_ui_today import fill_day
-from .ui_shell_support import make_app, settle, sign_in, type_text
+from .scenarios import SCENARIOS, Scenario, build_demo_template, make_app, open_demo_store
 
 
-async def steady(pilot: Pilot[object]) -> None:
-    await settle(pilot)
-    for widget in pilot.app.screen.query(Input):
-        widget.cursor_blink = False
-    await pilot.pause()
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo store, seeded once per test process."""
+    return build_demo_template(tmp_path_factory.mktemp("demo") / "demo.db")
 
 
-def test_login(snap_compare, sqlite_services: Services, clock: Clock) -> None:  # type: ignore[no-untyped-def]
-    make_officer(sqlite_services, "1001")
-
-    async def run_before(pilot: Pilot[object]) -> None:
-        await settle(pilot)
-        await type_text(pilot, "1001")
-        await pilot.press("enter")
-        await steady(pilot)
-
-    assert snap_compare(make_app(sqlite_services, clock), run_before=run_before)
+@pytest.fixture
+def demo_services(demo_template: Path, tmp_path: Path) -> Iterator[Services]:
+    """Services over this test's own copy of the demo store."""
+    services = open_demo_store(demo_template, tmp_path / "demo.db")
+    try:
+        yield services
+    finally:
+        services.close()
 
 
-def test_today(snap_compare, sqlite_services: Services, clock: Clock) -> None:  # type: ignore[no-untyped-def]
-    actor = make_officer(sqlite_services, "1001")
-    fill_day(sqlite_services, actor, clock)
-
-    async def run_before(pilot: Pilot[object]) -> None:
-        await sign_in(pilot)
-        await steady(pilot)
-
-    assert snap_compare(make_app(sqlite_services, clock), run_before=run_before)
-
-
-def test_checklist_light_theme(snap_compare, sqlite_services: Services, clock: Clock) -> None:  # type: ignore[no-untyped-def]
-    make_officer(sqlite_services, "1001")
-
-    async def run_before(pilot: Pilot[object]) -> None:
-        await sign_in(pilot)
-        await pilot.press("f10", "f3")
-        await settle(pilot)
-        await pilot.press("space", "j", "s")
-        await settle(pilot)
-        await type_text(pilot, "fire drill")
-        await pilot.press("enter")
-        await steady(pilot)
-
-    assert snap_compare(
-        make_app(sqlite_services, clock), run_before=run_before, terminal_size=(100, 30)
-    )
-
-
-def test_lock(snap_compare, sqlite_services: Services, clock: Clock) -> None:  # type: ignore[no-untyped-def]
-    actor = make_officer(sqlite_services, "1001")
-    fill_day(sqlite_services, actor, clock)
-
-    async def run_before(pilot: Pilot[object]) -> None:
-        await sign_in(pilot)
-        await pilot.press("ctrl+l")
-        await steady(pilot)
-
-    assert snap_compare(make_app(sqlite_services, clock), run_before=run_before)
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda scenario: scenario.name)
+def test_scenario(
+    snap_compare: Callable[..., bool], demo_services: Services, scenario: Scenario
+) -> None:
+    app = make_app(demo_services)
+    assert snap_compare(app, run_before=scenario.run, terminal_size=(80, 24))
