@@ -272,6 +272,7 @@ def test_search_is_audited_without_its_words(services: Services, officer: Actor)
 def test_many_rows_return_the_newest_few(services: Services, officer: Actor) -> None:
     """20k narratives inserted in bulk: a common word returns only the newest ``limit``."""
     now = services.ctx.now()
+    vhs = school_id(services)
     with services.db.write() as session:
         location_id = session.scalar(select(Location.id).limit(1))
         start = session.scalar(select(func.coalesce(func.max(Incident.id), 0)))
@@ -279,7 +280,7 @@ def test_many_rows_return_the_newest_few(services: Services, officer: Actor) -> 
             dict(
                 number=f"BULK-{n:06d}",
                 status="submitted",
-                school_id=school_id(services),
+                school_id=vhs,
                 school_year="2026-27",
                 officer_id=officer.officer_id,
                 location_id=location_id,
