@@ -187,3 +187,15 @@ def test_csv_cells_cannot_become_formulas() -> None:
 def test_markdown_cells_keep_the_table_whole() -> None:
     md = render_markdown(_hand_daily("a | b\nc"))
     assert "a \\| b<br>c" in md
+
+
+def test_markdown_shows_record_text_literally() -> None:
+    """A note's detail is record text: nothing in it is read as Markdown or HTML, and a
+    control or bidi character shows as itself (\\x1b, ⟨U+202E⟩) instead of acting."""
+    detail = "[x](file:///etc/passwd) *b* _i_ `c` <b>h</b> &amp; ~~s~~ [/] \x1b]0;x\x07 \u202ekcab"
+    md = render_markdown(_hand_daily(detail))
+    assert (
+        "\\[x\\](file:///etc/passwd) \\*b\\* \\_i\\_ \\`c\\` \\<b\\>h\\</b\\> \\&amp; "
+        "\\~\\~s\\~\\~ \\[/\\] \\\\x1b\\]0;x\\\\x07 ⟨U+202E⟩kcab"
+    ) in md
+    assert "\x1b" not in md and "\u202e" not in md

@@ -112,7 +112,7 @@ async def test_audit_screen_lists_and_verifies(sqlite_services: Services, clock:
         await type_text(pilot, "1001")
         await pilot.press("enter")
         await settle(pilot)
-        badges = {table.get_row_at(i)[1] for i in range(table.row_count)}
+        badges = {str(table.get_row_at(i)[1]) for i in range(table.row_count)}
         assert badges == {"1001"}
 
 

@@ -25,6 +25,7 @@ from ..domain.reports import (
     ReportHeader,
     YtdReport,
 )
+from ..domain.text import visible
 
 # --- shared ------------------------------------------------------------------------------------
 
@@ -50,9 +51,21 @@ def _sections(report: MonthlyReport) -> list[str]:
 # --- Markdown ----------------------------------------------------------------------------------
 
 
+_MD_INLINE = frozenset("\\`*_[]<>&~|")
+"""What starts emphasis, code, a link or image, HTML, an entity, strikethrough or a table
+cell's edge inside a line of Markdown."""
+
+
+def _md_text(value: object) -> str:
+    """Record text (names, labels, reasons) inside a line of Markdown, shown literally:
+    control and bidi characters in their visible form (``\\x1b``, ``⟨U+202E⟩``) and every
+    character that Markdown would read as syntax backslash-escaped."""
+    return "".join(f"\\{ch}" if ch in _MD_INLINE else ch for ch in visible(value))
+
+
 def _md_cell(value: object) -> str:
-    text = str(value).replace("\\", "\\\\").replace("|", "\\|")
-    return text.replace("\r", "").replace("\n", "<br>")
+    lines = str(value).replace("\r", "").split("\n")
+    return "<br>".join(_md_text(line) for line in lines)
 
 
 def _md_table(headings: Sequence[str], rows: Iterable[Sequence[object]], right: int = 0) -> str:
@@ -68,11 +81,11 @@ def _md_table(headings: Sequence[str], rows: Iterable[Sequence[object]], right: 
 
 def _md_header(header: ReportHeader) -> list[str]:
     return [
-        f"# {header.agency}",
+        f"# {_md_text(header.agency)}",
         "",
         f"## {header.title}: {header.period_label}",
         "",
-        f"**Scope:** {header.scope_label}  ",
+        f"**Scope:** {_md_text(header.scope_label)}  ",
         f"**{_generated(header)}**",
         "",
     ]

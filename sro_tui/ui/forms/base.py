@@ -38,6 +38,7 @@ from ...domain.students import StudentRead, grade_label
 from ...domain.text import check_line
 from ...domain.validation import field_errors
 from ..access import SessionAccess
+from ..text import literal, visible
 from ..widgets.confirm import LeaveChoice, LeaveFormScreen
 from ..widgets.fields import LabelledField
 from ..widgets.typeahead import Choice, MultiTypeAhead, TypeAhead
@@ -247,6 +248,7 @@ class FormLogic(SessionAccess, _Screen):
             if count == 1
             else f"Please fix the {count} fields marked in red",
             severity="warning",
+            markup=False,
         )
         if first is not None:
             labelled = first
@@ -256,7 +258,7 @@ class FormLogic(SessionAccess, _Screen):
         """The line at the top of the form (store trouble, problems with no field)."""
         for message in self.query(".form-message"):
             assert isinstance(message, Static)
-            message.update(text)
+            message.update(literal(text, multiline=True))
             message.set_class(bool(text), "-shown")
             message.set_class(error, "-error")
 
@@ -269,7 +271,7 @@ class FormLogic(SessionAccess, _Screen):
             self.set_message(f"Not saved: {error.message}. Everything you typed is still here.")
         else:
             self.set_message(error.message)
-        self.notify(error.message, severity="error", timeout=8)
+        self.notify(visible(error.message), severity="error", timeout=8, markup=False)
 
     def action_save(self) -> None:
         """ctrl+s, the Save button and Enter in a one-line field all come here."""
@@ -409,7 +411,7 @@ class FormLogic(SessionAccess, _Screen):
         self.set_message(
             f"Draft not {verb}: {error.message}. What you typed is still here; the form stays open."
         )
-        self.notify(error.message, severity="error", timeout=8)
+        self.notify(visible(error.message), severity="error", timeout=8, markup=False)
 
     # -- leaving ---------------------------------------------------------------------------------
 
@@ -449,7 +451,11 @@ class FormLogic(SessionAccess, _Screen):
 
     def _discarded(self, problem: SroError | None) -> None:
         if problem is not None:
-            self.notify(f"The draft could not be removed: {problem.message}", severity="warning")
+            self.notify(
+                visible(f"The draft could not be removed: {problem.message}"),
+                severity="warning",
+                markup=False,
+            )
         self.close_form(None)
 
     def save_draft_on_exit(self) -> None:

@@ -16,12 +16,13 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from ...domain.enums import ContactKind, LectureTopic
 from ...domain.errors import SroError
 from ...domain.mentoring import STUDENT_KINDS, NoteCreate, NoteRead
 from ...domain.timeparse import TimeParseError, format_local
+from ..text import VISIBLE_HIGHLIGHTER, RecordTextArea
 from ..widgets.fields import LabelledField, TimeField
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
@@ -193,14 +194,20 @@ class NoteFormScreen(FormScreen):
         self.students = MultiTypeAhead(placeholder="name or district ID; Enter adds, Tab moves on")
         self.with_parent = Checkbox("With parent", compact=True, id="note-with-parent")
         self.with_staff = Checkbox("With staff", compact=True, id="note-with-staff")
-        self.class_name = Input(placeholder="e.g. Health, period 3", max_length=200)
+        self.class_name = Input(
+            placeholder="e.g. Health, period 3", max_length=200, highlighter=VISIBLE_HIGHLIGHTER
+        )
         self.lecture_topic: Select[str] = Select(
             TOPIC_OPTIONS, prompt="Pick a topic", allow_blank=True, id="note-lecture-topic"
         )
         self.head_count = Input(placeholder="0", type="integer", max_length=4)
-        self.agency = Input(placeholder="e.g. County Probation", max_length=200)
-        self.topics = Input(placeholder="a few words", max_length=500)
-        self.text = TextArea(soft_wrap=True, id="note-text")
+        self.agency = Input(
+            placeholder="e.g. County Probation", max_length=200, highlighter=VISIBLE_HIGHLIGHTER
+        )
+        self.topics = Input(
+            placeholder="a few words", max_length=500, highlighter=VISIBLE_HIGHLIGHTER
+        )
+        self.text = RecordTextArea(soft_wrap=True, id="note-text")
         self.follow_up = Input(placeholder="YYYY-MM-DD or +14", max_length=20)
         self.confidential = Checkbox("Confidential (others see only that it exists)", compact=True)
 
@@ -498,5 +505,5 @@ class NoteFormScreen(FormScreen):
     def saved(self, result: NoteRead) -> None:
         self._finished = True
         secret = " (confidential)" if result.confidential else ""
-        self.app.notify(f"{kind_label(result.kind)} saved{secret}")
+        self.app.notify(f"{kind_label(result.kind)} saved{secret}", markup=False)
         self.close_form(result)

@@ -11,12 +11,13 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Label, Static, TextArea
+from textual.widgets import Label, Static
 
 from ...domain.enums import PersonRole
 from ...domain.errors import SroError
 from ...domain.incidents import IncidentCreate, IncidentRead, OffenseIn, PersonIn
 from ...domain.timeparse import TimeParseError, format_local
+from ..text import RecordTextArea, literal
 from ..widgets.fields import LabelledField, TimeField
 from ..widgets.typeahead import Choice, MultiTypeAhead, TypeAhead
 from .base import (
@@ -102,7 +103,7 @@ class QuickIncidentScreen(FormModal):
         self.school_name = ""
         self.category = TypeAhead(placeholder="type: tre, fight, drug…")
         self.students = MultiTypeAhead(placeholder="name or district ID (optional)")
-        self.narrative = TextArea(soft_wrap=True, show_line_numbers=False)
+        self.narrative = RecordTextArea(soft_wrap=True, show_line_numbers=False)
         self.location = TypeAhead(placeholder="where")
         self.when = TimeField()
 
@@ -165,7 +166,7 @@ class QuickIncidentScreen(FormModal):
         body = self.query_one("#quick-body")
         body.border_title = "Quick incident"
         if self.school_name:
-            body.border_subtitle = self.school_name
+            body.border_subtitle = literal(self.school_name)
 
     def _defaults(self) -> None:
         code = self.prefill.get("location_code")
@@ -281,5 +282,5 @@ class QuickIncidentScreen(FormModal):
 
     def saved(self, result: IncidentRead) -> None:
         self._finished = True
-        self.app.notify(f"Incident {result.number} saved", title="Quick incident")
+        self.app.notify(f"Incident {result.number} saved", title="Quick incident", markup=False)
         self.close_form(result)

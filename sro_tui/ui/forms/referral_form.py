@@ -12,11 +12,12 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Input, Label, Select, Static, TextArea
+from textual.widgets import Input, Label, Select, Static
 
 from ...domain.enums import ConsentStatus
 from ...domain.errors import SroError
 from ...domain.referrals import DEFAULT_FOLLOW_UP, ReferralCreate, ReferralRead
+from ..text import RecordTextArea, literal, visible
 from ..widgets.fields import LabelledField
 from ..widgets.footer import SroFooter
 from ..widgets.typeahead import Choice, TypeAhead
@@ -81,7 +82,7 @@ class ReferralFormScreen(FormScreen):
         self.init_form(draft_id=draft_id)
         self.student = TypeAhead(placeholder="name or district ID")
         self.program = Select[str]([], prompt="Program", allow_blank=True)
-        self.reason = TextArea(soft_wrap=True)
+        self.reason = RecordTextArea(soft_wrap=True)
         self.referred_on = Input(placeholder="YYYY-MM-DD or today")
         self.incident = Input(placeholder="e.g. SRO-2026-000123 (optional)")
         self.consent = Select[str](CONSENT_OPTIONS, allow_blank=False, value="pending")
@@ -125,7 +126,7 @@ class ReferralFormScreen(FormScreen):
     def on_mount(self) -> None:
         services = self.services
         self.student._search = student_search(services, self.actor)
-        self.program.set_options([(p.name, p.code) for p in services.reference.programs()])
+        self.program.set_options([(literal(p.name), p.code) for p in services.reference.programs()])
         payload: dict[str, Any] | None = None
         if self.draft_id is not None:
             try:
@@ -257,5 +258,7 @@ class ReferralFormScreen(FormScreen):
 
     def saved(self, result: ReferralRead) -> None:
         self._finished = True
-        self.app.notify(f"Referred {result.student_name} to {result.program_name}")
+        self.app.notify(
+            visible(f"Referred {result.student_name} to {result.program_name}"), markup=False
+        )
         self.close_form(result)

@@ -19,6 +19,7 @@ from textual.widgets import Input, Label, ProgressBar, Static
 from ...domain.errors import SroError
 from ...domain.roster import ImportReport
 from ..access import SessionAccess
+from ..text import literal
 from ..widgets.fields import LabelledField
 
 __all__ = ["RosterImportScreen"]
@@ -143,7 +144,7 @@ class RosterImportScreen(SessionAccess, ModalScreen[ImportReport | None]):
             lines.append(f"  {rejected}")
         if len(report.rejected) > MAX_REJECTS_SHOWN:
             lines.append(f"  … and {len(report.rejected) - MAX_REJECTS_SHOWN} more")
-        self.query_one("#roster-summary", Static).update("\n".join(lines))
+        self.query_one("#roster-summary", Static).update(literal("\n".join(lines), multiline=True))
         self.query_one("#roster-keys", Label).update("esc closes")
 
     def action_close(self) -> None:

@@ -18,6 +18,7 @@ from ...domain.students import (
     StudentUpdate,
     grade_label,
 )
+from ..text import VISIBLE_HIGHLIGHTER, literal, visible
 from ..widgets.fields import LabelledField
 from .base import FieldProblems, FormModal
 
@@ -71,8 +72,8 @@ class StudentFormScreen(FormModal):
         self.student_id = student_id
         self.init_form(draft_id=draft_id, draft_key=f"student-{student_id}" if student_id else None)
         self.district_id = Input(placeholder="e.g. 100234", max_length=20)
-        self.first_name = Input(max_length=200)
-        self.last_name = Input(max_length=200)
+        self.first_name = Input(max_length=200, highlighter=VISIBLE_HIGHLIGHTER)
+        self.last_name = Input(max_length=200, highlighter=VISIBLE_HIGHLIGHTER)
         self.school = Select[int]([], prompt="School", allow_blank=True)
         self.grade = Select[int](GRADE_OPTIONS, prompt="Grade", allow_blank=True)
 
@@ -101,7 +102,7 @@ class StudentFormScreen(FormModal):
 
     def on_mount(self) -> None:
         services = self.services
-        self.school.set_options([(s.name, s.id) for s in services.reference.schools()])
+        self.school.set_options([(literal(s.name), s.id) for s in services.reference.schools()])
         payload: dict[str, Any] | None = None
         if self.draft_id is not None:
             try:
@@ -186,5 +187,7 @@ class StudentFormScreen(FormModal):
 
     def saved(self, result: StudentRead) -> None:
         self._finished = True
-        self.app.notify(f"Saved {result.display_name} ({result.district_id})")
+        self.app.notify(
+            visible(f"Saved {result.display_name} ({result.district_id})"), markup=False
+        )
         self.close_form(result)

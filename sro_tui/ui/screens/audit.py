@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Label, Static
 from ...domain.audit import AuditEventRead
 from ...domain.errors import SroError
 from ...domain.paging import Page
+from ..text import cell, literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.paged import PagedList
@@ -126,21 +127,21 @@ class AuditScreen(PagedList, Screen[None]):
             record = f"{event.record_type} {event.record_id}".strip()
             table.add_row(
                 event.at.astimezone(tz).strftime("%m-%d %H:%M:%S"),
-                event.badge,
+                cell(event.badge),  # a failed sign-in's badge is what was typed
                 event.action,
-                record,
+                cell(record),
                 event.outcome.value,
                 key=str(event.id),
             )
 
     def page_failed(self, error: SroError) -> None:
-        self.query_one("#audit-status", Label).update(error.message)
+        self.query_one("#audit-status", Label).update(literal(error.message))
 
     def paging_changed(self) -> None:
         shown = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in self.filters.items())
         more = "" if self.exhausted else "+"
         self.query_one("#audit-status", Label).update(
-            f"{self.loaded}{more} events" + (f" · {shown}" if shown else "")
+            literal(f"{self.loaded}{more} events" + (f" · {shown}" if shown else ""))
         )
 
     # -- filter and verify -----------------------------------------------------------------------
@@ -180,6 +181,6 @@ class AuditScreen(PagedList, Screen[None]):
 
     def _verified(self, ok: bool, text: str) -> None:
         title = self.query_one("#audit-title", Static)
-        title.update(text)
+        title.update(literal(text))
         title.set_class(not ok, "-broken")
         self.reload()  # the check itself is now the newest event

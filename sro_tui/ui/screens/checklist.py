@@ -22,6 +22,7 @@ from ...domain.checklist import ChecklistItemRead, ItemNote, OneOffItem, ShiftRe
 from ...domain.enums import ChecklistStatus
 from ...domain.errors import SroError
 from ..access import SroAccess
+from ..text import cell, literal, visible
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.prompt import PromptScreen
@@ -109,7 +110,7 @@ class ChecklistScreen(SroAccess, Screen[None]):
     def _failed(self, message: str) -> None:
         self.problem = message
         summary = self.query_one("#checklist-summary", Static)
-        summary.update(Text(message, style="bold red"))
+        summary.update(literal(message, "bold red"))
 
     def show(self, shift: ShiftRead) -> None:
         self.shift = shift
@@ -127,7 +128,13 @@ class ChecklistScreen(SroAccess, Screen[None]):
             if item.note:
                 notes.append(item.note.splitlines()[0])
             label = item.label + (" (one-off)" if item.one_off else "")
-            table.add_row(STATUS_TEXT[item.status], label, time, "; ".join(notes), key=str(item.id))
+            table.add_row(
+                STATUS_TEXT[item.status],
+                cell(label),
+                time,
+                cell("; ".join(notes)),
+                key=str(item.id),
+            )
         if shift.items:
             table.move_cursor(row=min(row, len(shift.items) - 1))
         self._summarise()
@@ -156,8 +163,10 @@ class ChecklistScreen(SroAccess, Screen[None]):
         settled, total = self.shift.progress
         school = self.shift.school_name or (self.sro.school.name if self.sro.school else "")
         self.query_one("#checklist-summary", Static).update(
-            f"{school}, {self.shift.shift_date:%a %b %-d}: {settled} of {total} settled. "
-            "space done · s skip · n note · a add · u reset · ctrl+n incident here"
+            literal(
+                f"{school}, {self.shift.shift_date:%a %b %-d}: {settled} of {total} settled. "
+                "space done · s skip · n note · a add · u reset · ctrl+n incident here"
+            )
         )
 
     # -- the item under the cursor -----------------------------------------------------------
@@ -180,7 +189,7 @@ class ChecklistScreen(SroAccess, Screen[None]):
             return
         if item.status is ChecklistStatus.DONE:
             when = f" at {item.status_at.astimezone(self.sro.tz):%H:%M}" if item.status_at else ""
-            self.notify(f"Already done{when}; u puts it back to pending")
+            self.notify(f"Already done{when}; u puts it back to pending", markup=False)
             return
         self.change("mark_done", item.id)
 
@@ -280,13 +289,16 @@ class ChecklistScreen(SroAccess, Screen[None]):
             if not isinstance(result, ChecklistItemRead):
                 result = services.checklist.get_shift(actor, self.shift.id)
         except SroError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            self.app.call_from_thread(self.notify, visible(exc), markup=False, severity="error")
             return
         except Exception as exc:
             from ..app import store_problem
 
             self.app.call_from_thread(
-                self.notify, f"Not saved. {store_problem(exc)}", severity="error"
+                self.notify,
+                visible(f"Not saved. {store_problem(exc)}"),
+                markup=False,
+                severity="error",
             )
             return
         self.app.call_from_thread(self._saved, result, added)

@@ -9,6 +9,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from ..text import literal
+
 __all__ = ["ChoiceScreen"]
 
 
@@ -44,8 +46,8 @@ class ChoiceScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = self.title_text
-            yield OptionList(*[Option(label, id=value) for label, value in self.options])
+            box.border_title = literal(self.title_text)
+            yield OptionList(*[Option(literal(label), id=value) for label, value in self.options])
             yield Label("arrows pick · Enter chooses · esc cancels", classes="muted")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 
 from ...domain.errors import SroError
 from ..access import SessionAccess
+from ..text import literal, visible
 
 __all__ = ["ExportScreen", "default_folder"]
 
@@ -168,7 +169,7 @@ class ExportScreen(SessionAccess, ModalScreen[Any]):
             since = self._date("#export-since", "From")
             until = self._date("#export-until", "To")
         except SroError as exc:
-            error.update(exc.message)
+            error.update(literal(exc.message))
             return
         folder_text = self.query_one("#export-folder", Input).value.strip()
         if not folder_text:
@@ -215,7 +216,7 @@ class ExportScreen(SessionAccess, ModalScreen[Any]):
         self.running = False
         self.query_one("#export-start", Button).disabled = False
         self.query_one("#export-kind", Static).update("")
-        self.query_one("#export-error", Static).update(message)
+        self.query_one("#export-error", Static).update(literal(message))
 
     def _done(self, summary: Any) -> None:
         self.running = False
@@ -228,14 +229,17 @@ class ExportScreen(SessionAccess, ModalScreen[Any]):
             f"{KIND_LABELS.get(kind, kind).lower()} {n}" for kind, n in summary.counts.items()
         )
         self.query_one("#export-summary", Static).update(
-            f"{summary.since} to {summary.until}, {summary.fmt.value}: {counts}\n"
-            f"{len(summary.files)} files in {summary.out_dir}\n{summary.redaction}"
+            literal(
+                f"{summary.since} to {summary.until}, {summary.fmt.value}: {counts}\n"
+                f"{len(summary.files)} files in {summary.out_dir}\n{summary.redaction}",
+                multiline=True,
+            )
         )
-        self.app.notify(f"Export written to {summary.out_dir}")
+        self.app.notify(visible(f"Export written to {summary.out_dir}"), markup=False)
 
     @on(Button.Pressed, "#export-close")
     def action_close(self) -> None:
         if self.running:
-            self.app.notify("The export is still running", severity="warning")
+            self.app.notify("The export is still running", markup=False, severity="warning")
             return
         self.dismiss(self.summary)

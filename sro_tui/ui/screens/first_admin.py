@@ -14,6 +14,7 @@ from ...domain.errors import SroError
 from ...domain.officers import SYSTEM_ACTOR, Actor, OfficerCreate
 from ...domain.validation import field_errors
 from ..access import SroAccess
+from ..text import literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 
@@ -108,14 +109,14 @@ class FirstAdminScreen(SroAccess, Screen[Actor | None]):
         for name, _label, _secret in FIELDS:
             text = problems.get(name, "")
             error = self.query_one(f"#{name}-error", Static)
-            error.update(text)
+            error.update(literal(text))
             error.set_class(bool(text), "-shown")
             if text and first is None:
                 first = name
         names = {name for name, _label, _secret in FIELDS}
         loose = "; ".join(text for name, text in problems.items() if name not in names)
         message = self.query_one("#first-admin-message", Static)
-        message.update(loose)
+        message.update(literal(loose))
         message.set_class(bool(loose), "-shown")
         if first is not None:
             self.query_one(f"#{first}", Input).focus()

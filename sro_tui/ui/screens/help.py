@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from ..keys import COMMANDS, class_bindings
+from ..text import literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 
@@ -100,8 +101,8 @@ def _table(rows: list[tuple[str, str]]) -> Table:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True, width=16)
     table.add_column(ratio=1)
-    for key, text in rows:
-        table.add_row(key, text)
+    for key, text in rows:  # a Rich table reads a str as markup: keys like "[" stay keys
+        table.add_row(literal(key), literal(text))
     return table
 
 

@@ -60,6 +60,7 @@ from ..forms.base import (
     location_choices,
     student_search,
 )
+from ..text import RecordTextArea, literal, visible
 from ..widgets.confirm import ConfirmScreen
 from ..widgets.fields import LabelledField, TimeField
 from ..widgets.footer import SroFooter
@@ -329,8 +330,8 @@ class WriteScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical() as box:
-            box.border_title = self.title_text
-            yield TextArea(soft_wrap=True)
+            box.border_title = literal(self.title_text)
+            yield RecordTextArea(soft_wrap=True)
             yield Static("", classes="field-error", markup=False)
             yield Label(f"ctrl+s {self.verb} · esc cancel")
 
@@ -338,12 +339,12 @@ class WriteScreen(ModalScreen[str | None]):
         text = self.query_one(TextArea).text
         error = self.query_one(".field-error", Static)
         if self.required and not text.strip():
-            error.update(self.required)
+            error.update(literal(self.required))
             return
         try:
             SupplementCreate(text=text or "-")  # the same text rules as every report field
         except ValidationError as exc:
-            error.update(field_errors(exc, SupplementCreate)[0].message.capitalize())
+            error.update(literal(field_errors(exc, SupplementCreate)[0].message.capitalize()))
             return
         self.dismiss(text)
 
@@ -575,10 +576,10 @@ class IncidentFormScreen(FormScreen):
             payload = self._load()
         except SroError as exc:
             self.load_problem = exc.message
-            yield Static(f"Cannot open this report: {exc.message}", id="incident-title")
+            yield Static(literal(f"Cannot open this report: {exc.message}"), id="incident-title")
             yield SroFooter()
             return
-        yield Static(self._title_text(), id="incident-title", markup=False)
+        yield Static(literal(self._title_text()), id="incident-title")
         if (
             self.record is not None
             and self.record.review_comment
@@ -589,9 +590,8 @@ class IncidentFormScreen(FormScreen):
             )
             who = f" by {by}" if by else ""
             yield Static(
-                f"Returned{who}: {self.record.review_comment}",
+                literal(f"Returned{who}: {self.record.review_comment}", multiline=True),
                 classes="review-comment",
-                markup=False,
             )
         yield from self.compose_message()
         with VerticalScroll(id="incident-body"):
@@ -613,7 +613,7 @@ class IncidentFormScreen(FormScreen):
         tz = self.services.ctx.tz
         del tz
         self.when = TimeField(text=str(payload.get("when", "")))
-        school_options = [(s.name, s.id) for s in self.schools]
+        school_options = [(literal(s.name), s.id) for s in self.schools]
         school_value = payload.get("school_id")
         if school_value not in {s.id for s in self.schools}:
             school_value = Select.NULL
@@ -629,7 +629,7 @@ class IncidentFormScreen(FormScreen):
             text=str(payload.get("location_text", "")),
             placeholder="type: park, hall, cafe…",
         )
-        self.narrative = TextArea(
+        self.narrative = RecordTextArea(
             str(payload.get("narrative", "")), soft_wrap=True, id="narrative-input"
         )
         with Horizontal(classes="row"):
@@ -711,16 +711,18 @@ class IncidentFormScreen(FormScreen):
             lines.append("Notifications:")
             for c in record.compliance:
                 lines.append(f"  {c.kind.label}: done {format_local(c.done_at, tz)}")
-        yield Static("\n".join(lines), classes="read-only", markup=False)
+        yield Static(literal("\n".join(lines), multiline=True), classes="read-only")
         yield Label("Narrative", classes="section")
-        yield Static(record.narrative or "(none)", classes="read-only", markup=False)
+        yield Static(literal(record.narrative or "(none)", multiline=True), classes="read-only")
         yield Label(f"Supplements ({len(record.supplements)})", classes="section")
         if record.supplements:
             for s in record.supplements:
                 yield Static(
-                    f"{format_local(s.created_at, tz)} · {s.author_name}\n{s.text}",
+                    literal(
+                        f"{format_local(s.created_at, tz)} · {s.author_name}\n{s.text}",
+                        multiline=True,
+                    ),
                     classes="read-only supplement",
-                    markup=False,
                 )
         if record.status is IncidentStatus.APPROVED:
             yield Label("Press a to add a supplement.", classes="field-label")
@@ -731,7 +733,7 @@ class IncidentFormScreen(FormScreen):
 
     def on_mount(self) -> None:
         if self.load_problem is not None:
-            self.notify(self.load_problem, severity="error")
+            self.notify(visible(self.load_problem), markup=False, severity="error")
             self._baseline = {}
             return
         if not self.editable:
@@ -1041,14 +1043,14 @@ class IncidentFormScreen(FormScreen):
         self.incident_id = result.id
         self.version = result.version
         self.draft_key = str(result.id)
-        self.query_one("#incident-title", Static).update(self._title_text())
+        self.query_one("#incident-title", Static).update(literal(self._title_text()))
         self.set_message("")
         self._baseline = self.collect()
         if self._submit_after_save:
             self._submit_after_save = False
             self._submit(result.id)
             return
-        self.notify(f"Incident {result.number} saved")
+        self.notify(f"Incident {result.number} saved", markup=False)
 
     # -- workflow --------------------------------------------------------------------------------
 
@@ -1086,7 +1088,7 @@ class IncidentFormScreen(FormScreen):
     def _submitted(self, result: IncidentRead) -> None:
         self._saving = False
         self._finished = True
-        self.notify(f"Incident {result.number} submitted for review")
+        self.notify(f"Incident {result.number} submitted for review", markup=False)
         self.close_form(result)
 
     def action_refer(self) -> None:
@@ -1097,7 +1099,7 @@ class IncidentFormScreen(FormScreen):
             return
         students = [p for p in record.people if p.student_id]
         if not students:
-            self.notify("No student is named in this report", severity="warning")
+            self.notify("No student is named in this report", markup=False, severity="warning")
             return
 
         def refer(student_id: int | str | None) -> None:
@@ -1204,12 +1206,12 @@ class IncidentFormScreen(FormScreen):
         self.run_worker(work, thread=True, group="review", exit_on_error=False)
 
     def _reviewed(self, record: IncidentRead) -> None:
-        self.notify(f"Incident {record.number} {record.status.value}")
+        self.notify(f"Incident {record.number} {record.status.value}", markup=False)
         self._finished = True
         self.close_form(record)
 
     def _supplement_added(self, record: IncidentRead) -> None:
-        self.notify("Supplement added")
+        self.notify("Supplement added", markup=False)
         self.record = record
         self.refresh(recompose=True)
 

@@ -24,6 +24,7 @@ from ...domain.incidents import IncidentSummary
 from ...domain.paging import Page
 from ..access import SessionAccess
 from ..forms.base import category_choices
+from ..text import cell, literal, visible
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.typeahead import TypeAhead
@@ -201,7 +202,7 @@ class IncidentListScreen(SessionAccess, Screen[None]):
 
     def _filter_error(self, message: str) -> None:
         error = self.query_one("#filter-error", Static)
-        error.update(message)
+        error.update(literal(message))
         error.set_class(bool(message), "-shown")
 
     def on_select_changed(self, _event: Select.Changed) -> None:
@@ -258,7 +259,7 @@ class IncidentListScreen(SessionAccess, Screen[None]):
         scope_keys = "/".join(self.scopes)
         title = " · ".join(parts)
         self.query_one("#list-title", Static).update(
-            f"Incidents — {title}   (s: {scope_keys}, /: filter)"
+            literal(f"Incidents — {title}   (s: {scope_keys}, /: filter)")
         )
 
     def load_more(self) -> None:
@@ -286,8 +287,8 @@ class IncidentListScreen(SessionAccess, Screen[None]):
         if generation != self.generation:
             return
         self.loading = False
-        self.query_one("#list-status", Label).update(f"Could not load: {error.message}")
-        self.notify(error.message, severity="error")
+        self.query_one("#list-status", Label).update(literal(f"Could not load: {error.message}"))
+        self.notify(visible(error.message), markup=False, severity="error")
 
     def _add_page(self, generation: int, page: Page[IncidentSummary]) -> None:
         if generation != self.generation:
@@ -300,10 +301,10 @@ class IncidentListScreen(SessionAccess, Screen[None]):
                 row.number,
                 row.occurred_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
                 row.status.value,
-                row.category_name,
-                row.location_name,
-                row.officer_name,
-                row.school_name,
+                cell(row.category_name),
+                cell(row.location_name),
+                cell(row.officer_name),
+                cell(row.school_name),
                 key=str(row.id),
             )
         self.loaded += len(page.items)

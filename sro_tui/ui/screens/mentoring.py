@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -30,6 +31,7 @@ from ...domain.mentoring import NoteRead
 from ...domain.paging import Page
 from ..access import SessionAccess
 from ..forms.base import student_search
+from ..text import cell, literal, visible
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.typeahead import TypeAhead
@@ -265,7 +267,7 @@ class MentoringScreen(SessionAccess, Screen[None]):
 
     def _filter_error(self, message: str) -> None:
         error = self.query_one("#filter-error", Static)
-        error.update(message)
+        error.update(literal(message))
         error.set_class(bool(message), "-shown")
 
     def on_select_changed(self, _event: Select.Changed) -> None:
@@ -319,7 +321,9 @@ class MentoringScreen(SessionAccess, Screen[None]):
         if f.get("since") or f.get("until"):
             parts.append(f"{f.get('since') or '…'} to {f.get('until') or '…'}")
         keys = "k kind, / filter" + (", s mine/all" if self.is_supervisor else "")
-        self.query_one("#list-title", Static).update(f"Notes — {' · '.join(parts)}   ({keys})")
+        self.query_one("#list-title", Static).update(
+            literal(f"Notes — {' · '.join(parts)}   ({keys})")
+        )
 
     def load_more(self) -> None:
         if self.loading or self.exhausted:
@@ -375,14 +379,14 @@ class MentoringScreen(SessionAccess, Screen[None]):
         for note in self.notes.values():
             if any(i in names for i in note.student_ids):
                 with contextlib.suppress(KeyError):
-                    table.update_cell(str(note.id), "what", self._summary(note))
+                    table.update_cell(str(note.id), "what", cell(self._summary(note)))
 
     def _failed(self, generation: int, error: SroError) -> None:
         if generation != self.generation:
             return
         self.loading = False
-        self.query_one("#list-status", Label).update(f"Could not load: {error.message}")
-        self.notify(error.message, severity="error")
+        self.query_one("#list-status", Label).update(literal(f"Could not load: {error.message}"))
+        self.notify(visible(error.message), markup=False, severity="error")
 
     def _add_page(self, generation: int, page: Page[NoteRead]) -> None:
         if generation != self.generation:
@@ -403,7 +407,7 @@ class MentoringScreen(SessionAccess, Screen[None]):
         if not self.exhausted and table.cursor_row >= table.row_count - PREFETCH_ROWS:
             self.load_more()
 
-    def _cells(self, note: NoteRead) -> tuple[str, ...]:
+    def _cells(self, note: NoteRead) -> tuple[str | Text, ...]:
         tz = self.sro.tz
         summary = self._summary(note)
         follow = note.follow_up_on.isoformat() if note.follow_up_on else ""
@@ -411,7 +415,7 @@ class MentoringScreen(SessionAccess, Screen[None]):
             LOCK if note.confidential else "",
             note.occurred_at.astimezone(tz).strftime("%Y-%m-%d"),
             KIND_SHORT.get(note.kind, note.kind.value),
-            summary,
+            cell(summary),
             str(note.minutes) if note.minutes else "",
             follow,
         )
@@ -483,10 +487,10 @@ class MentoringScreen(SessionAccess, Screen[None]):
     def action_follow_up_done(self) -> None:
         note = self.highlighted_note()
         if note is None:
-            self.notify("Highlight a note first", severity="warning")
+            self.notify("Highlight a note first", markup=False, severity="warning")
             return
         if note.follow_up_on is None:
-            self.notify("This note has no follow-up date", severity="warning")
+            self.notify("This note has no follow-up date", markup=False, severity="warning")
             return
         self._complete(note.id)
 
@@ -497,7 +501,9 @@ class MentoringScreen(SessionAccess, Screen[None]):
         try:
             note = services.notes.complete_follow_up(actor, note_id)
         except SroError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="error")
+            self.app.call_from_thread(
+                self.notify, visible(exc.message), markup=False, severity="error"
+            )
             return
         self.app.call_from_thread(self._completed, note)
 
@@ -507,4 +513,4 @@ class MentoringScreen(SessionAccess, Screen[None]):
         with contextlib.suppress(KeyError):  # the list was reloaded meanwhile
             table.update_cell(str(note.id), "follow_up", "")
         self.refresh_bindings()
-        self.notify("Follow-up marked done")
+        self.notify("Follow-up marked done", markup=False)

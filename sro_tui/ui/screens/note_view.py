@@ -21,6 +21,7 @@ from ...domain.mentoring import NoteRead
 from ...domain.timeparse import format_local
 from ..access import SessionAccess
 from ..forms.note_form import kind_label
+from ..text import literal, visible
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 
@@ -110,7 +111,9 @@ class NoteViewScreen(SessionAccess, Screen[None]):
         self.app.call_from_thread(self._show, note, names, school)
 
     def _failed(self, error: SroError) -> None:
-        self.query_one("#note-title", Static).update(f"Could not open the note: {error.message}")
+        self.query_one("#note-title", Static).update(
+            literal(f"Could not open the note: {error.message}")
+        )
 
     def _show(self, note: NoteRead, names: list[str], school: str) -> None:
         self.note = note
@@ -118,8 +121,10 @@ class NoteViewScreen(SessionAccess, Screen[None]):
         tz = self.sro.tz
         lock = " · confidential" if note.confidential else ""
         self.query_one("#note-title", Static).update(
-            f"{kind_label(note.kind)} · {format_local(note.occurred_at, tz)} · "
-            f"{note.officer_name}{lock}"
+            literal(
+                f"{kind_label(note.kind)} · {format_local(note.occurred_at, tz)} · "
+                f"{note.officer_name}{lock}"
+            )
         )
         redacted = self.query_one("#note-redacted", Static)
         redacted.display = note.redacted
@@ -127,14 +132,19 @@ class NoteViewScreen(SessionAccess, Screen[None]):
         text = self.query_one("#note-text", Static)
         if note.redacted:
             redacted.update(
-                f"Confidential note by {note.officer_name}. Only its author can read what it says."
+                literal(
+                    f"Confidential note by {note.officer_name}. "
+                    "Only its author can read what it says."
+                )
             )
             lines = [
                 f"Kind:      {kind_label(note.kind)}",
                 f"When:      {format_local(note.occurred_at, tz)}",
                 f"Officer:   {note.officer_name}",
             ]
-            self.query_one("#note-details", Static).update("\n".join(lines))
+            self.query_one("#note-details", Static).update(
+                literal("\n".join(lines), multiline=True)
+            )
             text_label.display = False
             text.display = False
             self.refresh_bindings()
@@ -168,10 +178,10 @@ class NoteViewScreen(SessionAccess, Screen[None]):
         follow = note.follow_up_on.isoformat() if note.follow_up_on else "none"
         lines.append(f"Follow-up: {follow}")
         lines.append(f"Confidential: {'yes' if note.confidential else 'no'}")
-        self.query_one("#note-details", Static).update("\n".join(lines))
+        self.query_one("#note-details", Static).update(literal("\n".join(lines), multiline=True))
         text_label.display = True
         text.display = True
-        text.update(note.text or "(no text)")
+        text.update(literal(note.text or "(no text)", multiline=True))
         self.refresh_bindings()
 
     # -- keys --------------------------------------------------------------------------------
@@ -217,19 +227,21 @@ class NoteViewScreen(SessionAccess, Screen[None]):
         try:
             services.notes.complete_follow_up(actor, note_id)
         except SroError as exc:
-            self.app.call_from_thread(self.notify, exc.message, severity="error")
+            self.app.call_from_thread(
+                self.notify, visible(exc.message), markup=False, severity="error"
+            )
             return
-        self.app.call_from_thread(self.notify, "Follow-up marked done")
+        self.app.call_from_thread(self.notify, "Follow-up marked done", markup=False)
         self.app.call_from_thread(self.load)
 
     def action_refer(self) -> None:
         note = self.note
         if note is None or not note.student_ids:
-            self.notify("This note names no student to refer", severity="warning")
+            self.notify("This note names no student to refer", markup=False, severity="warning")
             return
         opener = getattr(self.app, "open_new_referral", None)
         if opener is None:
-            self.notify("The referral form is not available yet", severity="warning")
+            self.notify("The referral form is not available yet", markup=False, severity="warning")
             return
         opener({"student_id": note.student_ids[0], "note_id": note.id})
 

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from datetime import date
 
+from pydantic import ValidationError
 from textual import work
 
 from ...domain.enums import ConsentStatus, ReferralStatus
 from ...domain.errors import SroError
 from ...domain.referrals import ConsentUpdate, ReferralMove, ReferralRead
+from ...domain.validation import first_message
 from ...domain.workflow import REFERRAL_TRANSITIONS
 from ..access import SessionAccess
+from ..text import visible
 from ..widgets.prompt import PromptScreen
 from .choice_prompt import ChoiceScreen
 
@@ -59,12 +62,14 @@ class ReferralActions(SessionAccess):
         try:
             referral = self.services.referrals.get(self.actor, referral_id)
         except SroError as exc:
-            app.call_from_thread(app.notify, exc.message, severity="error")
+            app.call_from_thread(app.notify, visible(exc.message), markup=False, severity="error")
             return
         targets = sorted(REFERRAL_TRANSITIONS[referral.status], key=lambda s: s.value)
         if not targets:
             app.call_from_thread(
-                app.notify, f"This referral is {referral.status.value}; it cannot change any more"
+                app.notify,
+                f"This referral is {referral.status.value}; it cannot change any more",
+                markup=False,
             )
             return
         options = [(s.value.capitalize(), s.value) for s in targets]
@@ -127,10 +132,19 @@ class ReferralActions(SessionAccess):
                     actor, referral_id, ConsentUpdate(consent=target, consent_on=consent_on)
                 )
         except SroError as exc:
-            app.call_from_thread(app.notify, exc.message, title="Not changed", severity="error")
+            app.call_from_thread(
+                app.notify,
+                visible(exc.message),
+                title="Not changed",
+                severity="error",
+                markup=False,
+            )
             return
         except ValueError as exc:  # a note with a character the store cannot hold
-            app.call_from_thread(app.notify, str(exc), title="Not changed", severity="error")
+            message = first_message(exc) if isinstance(exc, ValidationError) else str(exc)
+            app.call_from_thread(
+                app.notify, visible(message), title="Not changed", severity="error", markup=False
+            )
             return
         app.call_from_thread(self._changed, result, what)
 
@@ -139,5 +153,5 @@ class ReferralActions(SessionAccess):
             text = f"Consent: {referral.consent.value}"
         else:
             text = f"{referral.student_name}: now {referral.status.value}"
-        self.app.notify(text, title="Referral")
+        self.app.notify(visible(text), title="Referral", markup=False)
         self.referral_changed(referral)

@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from ...domain.errors import SroError
 from ...domain.referrals import ReferralRead
+from ..text import literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from .referral_actions import ReferralActions
@@ -90,7 +91,7 @@ class ReferralScreen(ReferralActions, Screen[None]):
         app.call_from_thread(self.referral_changed, referral)
 
     def _show_text(self, text: str) -> None:
-        self.query_one("#referral-text", Static).update(text)
+        self.query_one("#referral-text", Static).update(literal(text, multiline=True))
 
     def current_referral_id(self) -> int | None:
         return self.referral_id

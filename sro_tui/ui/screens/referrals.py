@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -20,6 +21,7 @@ from ...domain.enums import ReferralStatus
 from ...domain.errors import SroError
 from ...domain.paging import Page
 from ...domain.referrals import ReferralRead
+from ..text import cell, literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.paged import PagedList
@@ -148,7 +150,9 @@ class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
             table.add_row(*self.cells(referral, today), key=str(referral.id))
 
     def page_failed(self, error: SroError) -> None:
-        self.query_one("#referral-list-status", Label).update(f"Could not load: {error.message}")
+        self.query_one("#referral-list-status", Label).update(
+            literal(f"Could not load: {error.message}")
+        )
 
     def paging_changed(self) -> None:
         status = self.query_one("#referral-list-status", Label)
@@ -161,7 +165,7 @@ class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
             )
 
     @staticmethod
-    def cells(referral: ReferralRead, today: date) -> tuple[str, ...]:
+    def cells(referral: ReferralRead, today: date) -> tuple[str | Text, ...]:
         follow = referral.next_follow_up_on
         if follow is None:
             follow_text = "—"
@@ -174,8 +178,8 @@ class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
         return (
             follow_text,
             referral.status.value,
-            referral.student_name,
-            referral.program_name,
+            cell(referral.student_name),
+            cell(referral.program_name),
             referral.consent.value,
         )
 

@@ -40,6 +40,7 @@ from ...domain.reports import (
     school_year_label,
 )
 from ..access import SessionAccess
+from ..text import literal, visible
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.prompt import PromptScreen
@@ -329,7 +330,7 @@ class ReportsScreen(SessionAccess, Screen[None]):
         try:
             self.choose(self.choice.stepped(delta))
         except ValueError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(visible(exc), markup=False, severity="error")
 
     def action_go_to(self) -> None:
         assert self.choice is not None
@@ -356,7 +357,7 @@ class ReportsScreen(SessionAccess, Screen[None]):
                 )
         except ValueError as exc:
             message = str(exc) if "must" in str(exc) else "Write the day as YYYY-MM-DD"
-            self.notify(message, severity="error")
+            self.notify(visible(message), markup=False, severity="error")
             return
         self.choose(choice)
 
@@ -405,7 +406,7 @@ class ReportsScreen(SessionAccess, Screen[None]):
         self.generation += 1
         choice = self.choice
         self.query_one("#report-title", Static).update(
-            f"{KINDS[choice.kind]} · {choice.period_text} · {choice.scope_text}"
+            literal(f"{KINDS[choice.kind]} · {choice.period_text} · {choice.scope_text}")
         )
         self.query_one("#report-status", Label).update("Loading…")
         self._load(self.generation, choice)
@@ -466,7 +467,7 @@ class ReportsScreen(SessionAccess, Screen[None]):
         self.report = None
         self.query_one("#report-chart", PlotextPlot).remove_class("shown")
         self.query_one("#report-md", Markdown).update("")
-        self.query_one("#report-status", Label).update(error.message)
+        self.query_one("#report-status", Label).update(literal(error.message))
         self.refresh_bindings()
 
     def _show(self, generation: int, report: Any, text: str) -> None:
@@ -540,12 +541,12 @@ class ReportsScreen(SessionAccess, Screen[None]):
     def _save_done(self, path: Path | None, error: str) -> None:
         status = self.query_one("#report-status", Label)
         if path is None:
-            status.update(error)
-            self.notify(error, severity="error")
+            status.update(literal(error))
+            self.notify(visible(error), markup=False, severity="error")
             return
         self.saved = path
-        status.update(f"Saved {path}")
-        self.notify(f"Saved {path}")
+        status.update(literal(f"Saved {path}"))
+        self.notify(visible(f"Saved {path}"), markup=False)
 
     # -- export ----------------------------------------------------------------------------------
 

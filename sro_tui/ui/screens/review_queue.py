@@ -14,6 +14,7 @@ from textual.widgets import DataTable, Label, Static
 from ...domain.errors import SroError
 from ...domain.incidents import IncidentSummary
 from ...domain.paging import Page
+from ..text import cell, literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.paged import PagedList
@@ -91,13 +92,13 @@ class ReviewQueueScreen(PagedList, Screen[None]):
             table.add_row(
                 row.number,
                 row.occurred_at.astimezone(tz).strftime("%m-%d %H:%M"),
-                row.officer_name,
-                row.category_name,
+                cell(row.officer_name),
+                cell(row.category_name),
                 key=str(row.id),
             )
 
     def page_failed(self, error: SroError) -> None:
-        self.query_one("#review-status", Label).update(error.message)
+        self.query_one("#review-status", Label).update(literal(error.message))
 
     def paging_changed(self) -> None:
         more = "" if self.exhausted else "+"

@@ -15,6 +15,7 @@ from ...domain.errors import SroError
 from ...domain.officers import Actor
 from ...domain.schools import SchoolRead
 from ..access import SroAccess
+from ..text import literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 
@@ -56,7 +57,7 @@ class SchoolPickScreen(SroAccess, Screen[SchoolRead | None]):
         with Middle(), Center(), Vertical(id="school-box", classes="dialog") as box:
             box.border_title = "Where are you today?"
             yield Static(
-                f"Good day, {self.actor.name}. Enter confirms the highlighted school.",
+                literal(f"Good day, {self.actor.name}. Enter confirms the highlighted school."),
                 id="school-hint",
                 classes="hint",
             )
@@ -92,7 +93,8 @@ class SchoolPickScreen(SroAccess, Screen[SchoolRead | None]):
         options.loading = False
         options.clear_options()
         options.add_options(
-            Option(f"{school.name}  ({school.code})", id=str(school.id)) for school in schools
+            Option(literal(f"{school.name}  ({school.code})"), id=str(school.id))
+            for school in schools
         )
         if not schools:
             self._failed("No schools in the store: ask an administrator")
@@ -103,7 +105,7 @@ class SchoolPickScreen(SroAccess, Screen[SchoolRead | None]):
     def _failed(self, message: str) -> None:
         self.query_one("#schools", OptionList).loading = False
         error = self.query_one("#school-error", Static)
-        error.update(message)
+        error.update(literal(message))
         error.add_class("-shown")
 
     @on(OptionList.OptionSelected, "#schools")

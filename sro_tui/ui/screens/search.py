@@ -27,6 +27,7 @@ from textual.worker import get_current_worker
 from ...domain.errors import SroError
 from ...domain.search import SearchHit, SearchKind
 from ..access import SessionAccess
+from ..text import append_literal, literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 
@@ -50,13 +51,13 @@ def hit_text(hit: SearchHit, tz: Any) -> Text:
     text.append(f"{KIND_LABELS.get(hit.kind, hit.kind.value):<8} ", style="bold")
     text.append(hit.at.astimezone(tz).strftime("%Y-%m-%d"), style="dim")
     text.append("  ")
-    text.append(hit.title)
+    append_literal(text, hit.title)
     if hit.officer:
-        text.append(f"  · {hit.officer}", style="dim")
+        append_literal(text, f"  · {hit.officer}", "dim")
     if hit.snippet:
         text.append("\n  ")
         for piece, matched in hit.snippet:
-            text.append(piece, style=MATCH_STYLE if matched else "")
+            append_literal(text, piece, MATCH_STYLE if matched else "")
     return text
 
 
@@ -160,7 +161,7 @@ class SearchScreen(SessionAccess, Screen[None]):
 
     def _failed(self, generation: int, error: SroError) -> None:
         if generation == self.generation:
-            self.query_one("#search-status", Label).update(error.message)
+            self.query_one("#search-status", Label).update(literal(error.message))
 
     def _show(self, generation: int, hits: list[SearchHit]) -> None:
         if generation != self.generation:

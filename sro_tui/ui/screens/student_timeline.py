@@ -17,6 +17,7 @@ from ...domain.errors import SroError
 from ...domain.students import StudentRead, grade_label
 from ...domain.timeline import TimelineEntry
 from ..access import SessionAccess
+from ..text import cell, literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 
@@ -87,7 +88,7 @@ class StudentTimelineScreen(SessionAccess, Screen[None]):
         self.app.call_from_thread(self._show, student, entries, schools)
 
     def _failed(self, error: SroError) -> None:
-        self.query_one("#student-title", Static).update(f"Could not load: {error.message}")
+        self.query_one("#student-title", Static).update(literal(f"Could not load: {error.message}"))
 
     def _show(
         self, student: StudentRead, entries: list[TimelineEntry], schools: dict[int, str]
@@ -96,8 +97,10 @@ class StudentTimelineScreen(SessionAccess, Screen[None]):
         grade = f" · grade {grade_label(student.grade)}" if student.grade is not None else ""
         school = schools.get(student.school_id or 0, "")
         self.query_one("#student-title", Static).update(
-            f"{student.display_name} · {student.district_id}{grade}"
-            + (f" · {school}" if school else "")
+            literal(
+                f"{student.display_name} · {student.district_id}{grade}"
+                + (f" · {school}" if school else "")
+            )
         )
         table = self.query_one(DataTable)
         table.clear()
@@ -110,8 +113,8 @@ class StudentTimelineScreen(SessionAccess, Screen[None]):
             table.add_row(
                 entry.at.astimezone(tz).strftime("%Y-%m-%d"),
                 KIND_LABELS.get(entry.kind, entry.kind),
-                what,
-                entry.officer_name,
+                cell(what),
+                cell(entry.officer_name),
                 key=key,
             )
         count = len(entries)
@@ -127,21 +130,25 @@ class StudentTimelineScreen(SessionAccess, Screen[None]):
         if entry is None:
             return
         if entry.redacted:
-            self.notify("This record is confidential to its author", severity="warning")
+            self.notify(
+                "This record is confidential to its author", markup=False, severity="warning"
+            )
             return
         if entry.kind == "incident":
             self.sro.open_incident(entry.record_id)
             return
         opener = getattr(self.app, f"open_{entry.kind}", None)
         if opener is None:
-            self.notify(f"The {entry.kind} screen is not available yet", severity="warning")
+            self.notify(
+                f"The {entry.kind} screen is not available yet", markup=False, severity="warning"
+            )
             return
         opener(entry.record_id)
 
     def _open_form(self, name: str, **prefill: object) -> None:
         opener = getattr(self.app, name, None)
         if opener is None:
-            self.notify("That form is not available yet", severity="warning")
+            self.notify("That form is not available yet", markup=False, severity="warning")
             return
         opener(prefill)
 

@@ -16,6 +16,7 @@ from textual.widgets import DataTable, Input, Label
 from ...domain.errors import SroError
 from ...domain.paging import Page
 from ...domain.students import StudentRead, grade_label
+from ..text import cell, literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.paged import PagedList
@@ -108,15 +109,17 @@ class StudentListScreen(PagedList, Screen[None]):
         table = self.query_one(DataTable)
         for student in page.items:
             table.add_row(
-                student.display_name,
+                cell(student.display_name),
                 student.district_id,
                 grade_label(student.grade),
-                self.schools.get(student.school_id or 0, ""),
+                cell(self.schools.get(student.school_id or 0, "")),
                 key=str(student.id),
             )
 
     def page_failed(self, error: SroError) -> None:
-        self.query_one("#student-status", Label).update(f"Could not search: {error.message}")
+        self.query_one("#student-status", Label).update(
+            literal(f"Could not search: {error.message}")
+        )
 
     def paging_changed(self) -> None:
         status = self.query_one("#student-status", Label)
@@ -147,7 +150,7 @@ class StudentListScreen(PagedList, Screen[None]):
     def action_edit(self) -> None:
         student_id = self._highlighted_id()
         if student_id is None:
-            self.notify("Highlight a student first", severity="warning")
+            self.notify("Highlight a student first", markup=False, severity="warning")
             return
         from ..forms.student_form import StudentFormScreen
 

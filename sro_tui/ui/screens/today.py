@@ -25,6 +25,7 @@ from ...domain.errors import SroError
 from ...domain.officers import Actor
 from ...domain.schools import SchoolRead
 from ..access import SroAccess
+from ..text import literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 
@@ -249,7 +250,7 @@ class TodayScreen(SroAccess, Screen[None]):
         self.app.call_from_thread(self.show, sections, today)
 
     def _failed(self, message: str) -> None:
-        self.query_one("#today-summary", Static).update(Text(message, style="bold red"))
+        self.query_one("#today-summary", Static).update(literal(message, "bold red"))
 
     def show(self, sections: list[Section], today: date) -> None:
         self.sections = sections
@@ -267,7 +268,7 @@ class TodayScreen(SroAccess, Screen[None]):
             options.add_option(Option(heading, id=f"h{number}", disabled=True))
             index += 1
             if section.problem:
-                text = Text(f"  {section.problem}", style="italic dim")
+                text = literal(f"  {section.problem}", "italic dim")
                 options.add_option(Option(text, id=f"p{number}", disabled=True))
                 index += 1
             elif not section.rows:
@@ -278,7 +279,7 @@ class TodayScreen(SroAccess, Screen[None]):
                 row_id = f"r{number}-{position}"
                 self.rows[row_id] = row
                 style = "bold red" if row.late else ""
-                text = Text(f"  {row.text}", style=style, no_wrap=True, overflow="ellipsis")
+                text = literal(f"  {row.text}", style, no_wrap=True, overflow="ellipsis")
                 options.add_option(Option(text, id=row_id))
                 if first_row is None:
                     first_row = index

@@ -10,6 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from ..text import literal
+
 __all__ = ["ConfirmScreen", "LeaveChoice", "LeaveFormScreen"]
 
 LeaveChoice = Literal["keep", "discard", "back"]
@@ -65,9 +67,8 @@ class LeaveFormScreen(ModalScreen[LeaveChoice]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(
-                f"You changed {self.what}. Keep it as a draft to finish later?",
+                literal(f"You changed {self.what}. Keep it as a draft to finish later?"),
                 classes="question",
-                markup=False,
             )
             with Horizontal():
                 yield Button("Keep draft (k)", id="keep", variant="primary")
@@ -103,10 +104,10 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.question, classes="question", markup=False)
+            yield Static(literal(self.question, multiline=True), classes="question")
             with Horizontal():
-                yield Button(f"{self.yes} (y)", id="yes", variant="primary")
-                yield Button(f"{self.no} (n)", id="no")
+                yield Button(literal(f"{self.yes} (y)"), id="yes", variant="primary")
+                yield Button(literal(f"{self.no} (n)"), id="no")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -17,6 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
 from ...domain.timeparse import TIME_HELP, TimeParseError, format_local, parse_when
+from ..text import append_literal, literal
 
 __all__ = ["LabelledField", "TimeField", "first_focusable"]
 
@@ -80,10 +81,11 @@ class LabelledField(Vertical):
         self._error = Static("", classes="field-error", markup=False)
 
     def compose(self) -> ComposeResult:
-        mark = " *" if self.required else ""
-        hint = f"  [dim]{self.hint}[/dim]" if self.hint else ""
         if self.label_text:
-            yield Label(f"{self.label_text}{mark}{hint}", classes="field-label")
+            label = literal(self.label_text + (" *" if self.required else ""))
+            if self.hint:
+                append_literal(label.append("  "), self.hint, "dim")
+            yield Label(label, classes="field-label")
         yield self.control
         yield self._error
 
@@ -94,7 +96,7 @@ class LabelledField(Vertical):
 
     def set_error(self, message: str | None) -> None:
         """Show ``message`` under the control, or clear it with None / ""."""
-        self._error.update(message or "")
+        self._error.update(literal(message or ""))
         self.set_class(bool(message), "-invalid")
 
     def focus_control(self) -> None:

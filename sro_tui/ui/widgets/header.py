@@ -9,6 +9,7 @@ from rich.text import Text
 from textual.widget import Widget
 
 from ..access import SroAccess
+from ..text import append_literal
 
 if TYPE_CHECKING:
     from ..app import SroApp
@@ -52,7 +53,7 @@ class SroHeader(SroAccess, Widget):
             left.append(" ")
         left.append("sro-tui", style="bold")
         if self.title and with_title:
-            left.append(f" · {self.title}")
+            append_literal(left, f" · {self.title}")
         return left
 
     @staticmethod
@@ -63,4 +64,4 @@ class SroHeader(SroAccess, Widget):
         if app.school is not None:
             parts.append(app.school.name if long_school else app.school.code)
         parts.append(f"{app.local_now():%a %b %-d}")
-        return Text(" · ".join(parts) + " ")
+        return append_literal(Text(), " · ".join(parts) + " ")  # names: record text

@@ -19,6 +19,7 @@ from textual.worker import get_current_worker
 from ...domain.errors import SroError
 from ...domain.paging import Page
 from ..access import SessionAccess
+from ..text import visible
 
 __all__ = ["PagedList"]
 
@@ -58,7 +59,7 @@ class PagedList(SessionAccess):
         """After each page or failure: update a status line (``self.loaded``, ``exhausted``)."""
 
     def page_failed(self, error: SroError) -> None:
-        self.notify(error.message, severity="error")
+        self.notify(visible(error.message), markup=False, severity="error")
 
     def paged_table(self) -> DataTable[Any]:
         return self.query_one(DataTable)

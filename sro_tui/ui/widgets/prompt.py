@@ -9,6 +9,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from ..text import VISIBLE_HIGHLIGHTER, literal
+
 
 class PromptScreen(ModalScreen[str | None]):
     """Dismissed with the text typed (stripped), or None on escape. ``required`` refuses an
@@ -67,9 +69,15 @@ class PromptScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt-box") as box:
-            box.border_title = self.title_text
-            yield Label(self.label)
-            yield Input(self.value, id="prompt-input", max_length=self.max_length, compact=True)
+            box.border_title = literal(self.title_text)  # "Skip: <item label>": record text
+            yield Label(literal(self.label))
+            yield Input(
+                self.value,
+                id="prompt-input",
+                max_length=self.max_length,
+                compact=True,
+                highlighter=VISIBLE_HIGHLIGHTER,  # a note or reason being changed: record text
+            )
             yield Static("", id="prompt-error")
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="prompt-cancel", compact=True)

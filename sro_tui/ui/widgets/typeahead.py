@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from rich.text import Text
 from textual import on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
@@ -22,6 +23,8 @@ from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
+
+from ..text import VISIBLE_HIGHLIGHTER, append_literal, literal
 
 __all__ = ["Choice", "MultiTypeAhead", "TypeAhead", "match_choices"]
 
@@ -37,8 +40,14 @@ class Choice:
     detail: str = ""
     words: str = field(default="", compare=False)
 
-    def prompt(self) -> str:
-        return f"{self.label}  [dim]{self.detail}[/dim]" if self.detail else self.label
+    def prompt(self) -> Text:
+        """The suggestion as shown: label and detail are record text (student names), never
+        markup."""
+        text = literal(self.label)
+        if self.detail:
+            text.append("  ")
+            append_literal(text, self.detail, "dim")
+        return text
 
 
 def _words(text: str) -> list[str]:
@@ -187,7 +196,10 @@ class TypeAhead(Vertical):
         self._choice: Choice | None = value
         self._setting = False
         self.input = _TypeAheadInput(
-            value=value.label if value else text, placeholder=placeholder, compact=compact
+            value=value.label if value else text,
+            placeholder=placeholder,
+            compact=compact,
+            highlighter=VISIBLE_HIGHLIGHTER,  # a student's or a person's name
         )
 
     def compose(self) -> ComposeResult:
@@ -410,7 +422,11 @@ class MultiTypeAhead(Vertical):
     def _render_chips(self) -> None:
         chips = self.query_one(".chips")
         chips.set_class(not self.picked, "-empty")
-        text = "  ".join(f"[{c.label}]" for c in self.picked)
+        text = Text()
+        for number, choice in enumerate(self.picked):
+            text.append("  [" if number else "[")
+            append_literal(text, choice.label)
+            text.append("]")
         self.query_one(".chip-text", Static).update(text)
 
     @on(TypeAhead.Picked)
