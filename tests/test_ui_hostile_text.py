@@ -24,7 +24,7 @@ from sqlalchemy import update
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import DataTable, Markdown, OptionList
+from textual.widgets import DataTable, Markdown, OptionList, Static
 
 from sro_tui.domain.checklist import ItemNote, OneOffItem, SkipItem
 from sro_tui.domain.enums import AuditOutcome, ContactKind, PersonRole
@@ -46,6 +46,7 @@ from sro_tui.ui.screens.checklist import ChecklistScreen
 from sro_tui.ui.screens.help import HelpScreen
 from sro_tui.ui.screens.incident_form import IncidentFormScreen
 from sro_tui.ui.screens.incidents import IncidentListScreen
+from sro_tui.ui.screens.lock import LockScreen
 from sro_tui.ui.screens.mentoring import MentoringScreen
 from sro_tui.ui.screens.note_view import NoteViewScreen
 from sro_tui.ui.screens.referral_detail import ReferralScreen
@@ -399,3 +400,23 @@ async def test_a_supervisors_screens_show_record_text_literally(
         await pilot.press("escape")
         await settle(pilot)
         assert app.is_running
+
+
+async def test_an_officer_named_with_brackets_locks_and_unlocks(
+    sqlite_services: Services, clock: Clock
+) -> None:
+    """The lock screen names the officer: literally, whatever the name holds."""
+    vhs = sqlite_services.reference.school_by_code("VHS")
+    sqlite_services.officers.create(
+        SYSTEM_ACTOR,
+        OfficerCreate(badge="1001", name="Ana [/] [bold red]Ruiz", school_ids=[vhs.id]),
+        TEST_PASSWORD,
+    )
+    app = make_app(sqlite_services, clock)
+    async with app.run_test() as pilot:
+        await sign_in(pilot)
+        await pilot.press("ctrl+l")
+        await settle(pilot)
+        assert isinstance(app.screen, LockScreen)
+        who = app.screen.query_one("#lock-who", Static)
+        assert "Locked by Ana [/] [bold red]Ruiz" in str(who.render())

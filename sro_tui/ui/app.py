@@ -22,6 +22,7 @@ from ..config import Settings
 from ..domain.errors import SroError
 from ..domain.officers import Actor
 from ..domain.schools import SchoolRead
+from ..domain.text import visible
 from .commands import SroCommands
 from .keys import AREAS, app_bindings
 from .screens.coming import ComingScreen
@@ -233,8 +234,9 @@ class SroApp(App[int]):
             message = exc.message if isinstance(exc, SroError) else store_problem(exc)
             self.call_from_thread(
                 self.notify,
-                f"Today's automatic backup was not made: {message}",
+                visible(f"Today's automatic backup was not made: {message}"),
                 severity="warning",
+                markup=False,
             )
 
     async def _drop_areas(self) -> None:
@@ -297,8 +299,9 @@ class SroApp(App[int]):
         except Exception as exc:
             self.call_from_thread(
                 self.notify,
-                f"Could not write the audit trail: {store_problem(exc)}",
+                visible(f"Could not write the audit trail: {store_problem(exc)}"),
                 severity="error",
+                markup=False,
             )
 
     # -- the lock --------------------------------------------------------------------------------
@@ -434,7 +437,11 @@ class SroApp(App[int]):
 
     def open_draft(self, draft: DraftRead) -> None:
         if draft.form not in DRAFT_FORMS:
-            self.notify(f"Drafts of {draft.form!r} open in a later release", severity="warning")
+            self.notify(
+                visible(f"Drafts of {draft.form!r} open in a later release"),
+                severity="warning",
+                markup=False,
+            )
             return
         cls = load_class(*DRAFT_FORMS[draft.form])
         if cls is None:

@@ -39,6 +39,7 @@ from ...domain.text import check_line
 from ...domain.validation import field_errors
 from ..access import SessionAccess
 from ..text import literal, visible
+from ..unexpected import unexpected
 from ..widgets.confirm import LeaveChoice, LeaveFormScreen
 from ..widgets.fields import LabelledField
 from ..widgets.typeahead import Choice, MultiTypeAhead, TypeAhead
@@ -308,6 +309,9 @@ class FormLogic(SessionAccess, _Screen):
         except SroError as exc:
             app.call_from_thread(self._save_failed, exc)
             return
+        except Exception as exc:  # never leave the form stuck in "saving"
+            app.call_from_thread(self._save_failed, unexpected(exc, "Not saved"))
+            return
         app.call_from_thread(self._save_done, result)
 
     def _save_failed(self, error: SroError) -> None:
@@ -373,6 +377,13 @@ class FormLogic(SessionAccess, _Screen):
             draft = self.write_draft_now(payload, title, saves=saves)
         except SroError as exc:
             app.call_from_thread(self._draft_failed, exc, then_close)
+            return
+        except Exception as exc:
+            app.call_from_thread(
+                self._draft_failed,
+                unexpected(exc, "Draft not saved", "What you typed is still here."),
+                then_close,
+            )
             return
         app.call_from_thread(self._draft_written, draft, then_close)
 
@@ -447,6 +458,8 @@ class FormLogic(SessionAccess, _Screen):
                     self.draft_id = None
                 except SroError as exc:
                     problem = exc
+                except Exception as exc:
+                    problem = unexpected(exc, "Draft not removed", "It stays on Today.")
         app.call_from_thread(self._discarded, problem)
 
     def _discarded(self, problem: SroError | None) -> None:

@@ -61,6 +61,7 @@ from ..forms.base import (
     student_search,
 )
 from ..text import RecordTextArea, literal, visible
+from ..unexpected import unexpected
 from ..widgets.confirm import ConfirmScreen
 from ..widgets.fields import LabelledField, TimeField
 from ..widgets.footer import SroFooter
@@ -1077,6 +1078,9 @@ class IncidentFormScreen(FormScreen):
             except SroError as exc:
                 self.app.call_from_thread(self._submit_failed, exc)
                 return
+            except Exception as exc:  # never leave the form stuck in "saving"
+                self.app.call_from_thread(self._submit_failed, unexpected(exc, "Not submitted"))
+                return
             self.app.call_from_thread(self._submitted, result)
 
         self.run_worker(work, thread=True, group="form-save", exit_on_error=False)
@@ -1137,6 +1141,10 @@ class IncidentFormScreen(FormScreen):
                     )
                 except SroError as exc:
                     self.app.call_from_thread(self.handle_error, exc)
+                    return
+                except Exception as exc:
+                    problem = unexpected(exc, "Supplement not added", "Try again.")
+                    self.app.call_from_thread(self.handle_error, problem)
                     return
                 self.app.call_from_thread(self._supplement_added, updated)
 
@@ -1200,6 +1208,10 @@ class IncidentFormScreen(FormScreen):
                     result = incidents.return_for_changes(self.actor, incident_id, decision)
             except SroError as exc:
                 self.app.call_from_thread(self.handle_error, exc)
+                return
+            except Exception as exc:
+                problem = unexpected(exc, "Review not recorded", "Try again.")
+                self.app.call_from_thread(self.handle_error, problem)
                 return
             self.app.call_from_thread(self._reviewed, result)
 

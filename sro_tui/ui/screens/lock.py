@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, Static
 from ...domain.errors import SroError
 from ...domain.officers import Actor
 from ..access import SroAccess
+from ..text import literal
 from ..widgets.field_keys import FIELD_KEYS, FieldKeys
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
@@ -34,8 +35,12 @@ class LockScreen(FieldKeys, SroAccess, Screen[Actor | None]):
         with Middle(), Center(), Vertical(id="lock-box", classes="dialog") as box:
             box.border_title = "Locked"
             yield Static(
-                f"Locked by {self.actor.name} (badge {self.actor.badge}).\n"
-                "Type the password to go on. Another officer may sign in with their own badge.",
+                literal(
+                    f"Locked by {self.actor.name} (badge {self.actor.badge}).\n"
+                    "Type the password to go on. "
+                    "Another officer may sign in with their own badge.",
+                    multiline=True,
+                ),
                 id="lock-who",
                 classes="hint",
             )
@@ -121,5 +126,5 @@ class LockScreen(FieldKeys, SroAccess, Screen[Actor | None]):
 
     def _error(self, message: str) -> None:
         error = self.query_one("#lock-error", Static)
-        error.update(message)
+        error.update(literal(message))
         error.set_class(bool(message), "-shown")

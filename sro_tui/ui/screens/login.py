@@ -13,6 +13,7 @@ from textual.widgets import Button, Input, Label, Static
 from ...domain.errors import SroError
 from ...domain.officers import Actor
 from ..access import SroAccess
+from ..text import literal
 from ..widgets.field_keys import FIELD_KEYS, FieldKeys
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
@@ -72,7 +73,7 @@ class LoginScreen(FieldKeys, SroAccess, Screen[None]):
         if not self.is_mounted:
             return
         status = self.query_one("#login-status", Static)
-        status.update(message)
+        status.update(literal(message))
         status.add_class("-error")
         self.query_one("#sign-in", Button).disabled = True
 
@@ -167,7 +168,7 @@ class LoginScreen(FieldKeys, SroAccess, Screen[None]):
     def _set_errors(self, *, badge: str = "", password: str = "", otp: str = "") -> None:
         for name, text in (("badge", badge), ("password", password), ("otp", otp)):
             error = self.query_one(f"#{name}-error", Static)
-            error.update(text)
+            error.update(literal(text))
             error.set_class(bool(text), "-shown")
             self.query_one(f"#{name}", Input).set_class(bool(text), "-invalid")
 
