@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from sro_tui.services.registry import Services
 from sro_tui.store import db as store_db
 
-from .conftest import PG_URL, TEST_PASSWORD, CliResult, RunCli
+from .conftest import PG_URL, TEST_PASSWORD, CliResult, RunCli, make_officer
 
 SRO = Path(sys.executable).with_name("sro")
 
@@ -399,45 +400,58 @@ def test_the_installed_command(tmp_path: Path, cli_home: Path, data_dir: Path) -
 # --- every value checked before use (issue 9/10) -------------------------------------------
 
 
+@pytest.fixture
+def admin_store(sqlite_services: Services) -> str:
+    """A store as `sro init` leaves it (a copy of the test template, faster than `init`)
+    with one administrator, badge 3001, whose password is TEST_PASSWORD."""
+    make_officer(sqlite_services, "3001", "admin", ())
+    path = sqlite_services.db.sqlite_path
+    assert path is not None
+    return str(path)
+
+
 def signed_in(store: str, *argv: str) -> tuple[str, ...]:
     """`sro --db STORE ARGV... --as 3001 --password-stdin` (give TEST_PASSWORD on stdin)."""
     return ("--db", store, *argv, "--as", "3001", "--password-stdin")
 
 
-@pytest.mark.parametrize(
-    ("argv", "option"),
-    [
-        (["audit", "export", "--since", "2026-01-01", "--until", "9999-12-31"], "--until"),
-        (["audit", "export", "--since", "0001-01-01"], "--since"),
-        (
-            ["export", "--format", "csv", "--since", "2026-01-01", "--until", "9999-12-31"],
-            "--until",
-        ),
-        (["export", "--format", "json", "--since", "0001-01-01"], "--since"),
-        (["report", "daily", "--officer", "3001", "--date", "9999-12-31"], "--date"),
-        (["report", "daily", "--officer", "3001", "--date", "0001-01-01"], "--date"),
-        (["report", "daily", "--officer", "3001", "--date", "0000-00-00"], "--date"),
-        (["report", "monthly", "--month", "9999-12"], "month"),
-        (["report", "ytd", "--school-year", "9999-00"], "school year"),
-        (["report", "federal", "--school-year", "0000-01"], "school year"),
-    ],
-)
-def test_dates_out_of_range(run_cli: RunCli, store: str, tmp_path: Path, argv, option) -> None:
-    if argv[0] == "export":
-        argv = [*argv, "-o", str(tmp_path / "out")]
-    result = run_cli("--db", store, *argv)
-    assert_one_error(result.code, result.err, option)
-    assert not (tmp_path / "out").exists()
+def assert_refused(result: CliResult, argv: object, *fragments: str) -> None:
+    try:
+        assert_one_error(result.code, result.err, *fragments)
+    except AssertionError as exc:
+        raise AssertionError(f"sro {argv}: {exc}") from None
 
 
-@pytest.mark.parametrize("option", ["--since", "--until"])
-@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01", "1899-12-31", "2201-01-01"])
-def test_incident_list_dates_out_of_range(run_cli: RunCli, store: str, option, day) -> None:
-    result = run_cli(*signed_in(store, "incident", "list", option, day), stdin=TEST_PASSWORD)
-    assert_one_error(result.code, result.err, option, day)
+DATES_OUT_OF_RANGE = [
+    (["audit", "export", "--since", "2026-01-01", "--until", "9999-12-31"], "--until"),
+    (["audit", "export", "--since", "0001-01-01"], "--since"),
+    (["export", "--format", "csv", "--since", "2026-01-01", "--until", "9999-12-31"], "--until"),
+    (["export", "--format", "json", "--since", "0001-01-01"], "--since"),
+    (["report", "daily", "--officer", "3001", "--date", "9999-12-31"], "--date"),
+    (["report", "daily", "--officer", "3001", "--date", "0001-01-01"], "--date"),
+    (["report", "daily", "--officer", "3001", "--date", "0000-00-00"], "--date"),
+    (["report", "monthly", "--month", "9999-12"], "month"),
+    (["report", "monthly", "--month", "1899-12"], "month"),
+    (["report", "ytd", "--school-year", "9999-00"], "school year"),
+    (["report", "federal", "--school-year", "0000-01"], "school year"),
+]
 
 
-def test_the_edges_of_the_date_range_work(run_cli: RunCli, store: str) -> None:
+def test_dates_out_of_range(run_cli: RunCli, admin_store: str, tmp_path: Path) -> None:
+    out = str(tmp_path / "out")
+    for argv, option in DATES_OUT_OF_RANGE:
+        if argv[0] == "export":
+            argv = [*argv, "-o", out]
+        assert_refused(run_cli("--db", admin_store, *argv), argv, option)
+    assert not Path(out).exists()
+    for option in ("--since", "--until"):
+        for day in ("9999-12-31", "0001-01-01", "1899-12-31", "2201-01-01"):
+            argv = signed_in(admin_store, "incident", "list", option, day)
+            assert_refused(run_cli(*argv, stdin=TEST_PASSWORD), argv, option, day)
+
+
+def test_the_edges_of_the_date_range_work(run_cli: RunCli, admin_store: str) -> None:
+    store = admin_store
     result = run_cli(
         "--db", store, "audit", "export", "--since", "1900-01-01", "--until", "2200-12-31"
     )
@@ -446,58 +460,54 @@ def test_the_edges_of_the_date_range_work(run_cli: RunCli, store: str) -> None:
     for day in ("1900-01-01", "2200-12-31"):
         result = run_cli("--db", store, "report", "daily", "--officer", "3001", "--date", day)
         assert result.code == 0, result.err
-    result = run_cli("--db", store, "report", "monthly", "--month", "2200-12", "--format", "csv")
-    assert result.code == 0, result.err
-    result = run_cli(
-        *signed_in(store, "incident", "list", "--until", "2200-12-31"), stdin=TEST_PASSWORD
-    )
-    assert result.code == 0, result.err
+    for month in ("1900-01", "2200-12"):
+        result = run_cli("--db", store, "report", "monthly", "--month", month, "--format", "csv")
+        assert result.code == 0, result.err
+    for year in ("1900-01", "2199-00"):
+        result = run_cli("--db", store, "report", "ytd", "--school-year", year, "--format", "csv")
+        assert result.code == 0, result.err
+    for option in ("--since", "--until"):
+        for day in ("1900-01-01", "2200-12-31"):
+            argv = signed_in(store, "incident", "list", option, day)
+            result = run_cli(*argv, stdin=TEST_PASSWORD)
+            assert result.code == 0, result.err
 
 
 HUGE = "99999999999999999999"
 
-
-@pytest.mark.parametrize(
-    ("argv", "fragment"),
-    [
-        (["note", "show", HUGE], "ID"),
-        (["note", "show", "0"], "ID"),
-        (["note", "show", "-1"], "ID"),
-        (["note", "show", str(2**63)], "ID"),
-        (["incident", "list", "--limit", HUGE], "--limit"),
-        (["incident", "list", "--limit", "-1"], "--limit"),
-        (["incident", "show", "SRO 2026 x"], "NUMBER"),
-        (["incident", "show", "SRO-" + "9" * 100], "NUMBER"),
-        (["students", "timeline", "S1", "--limit", "0"], "--limit"),
-        (["students", "timeline", "S1", "--limit", HUGE], "--limit"),
-    ],
-)
-def test_signed_in_numbers_out_of_range(run_cli: RunCli, store: str, argv, fragment) -> None:
-    result = run_cli(*signed_in(store, *argv), stdin=TEST_PASSWORD)
-    assert_one_error(result.code, result.err, fragment)
-
-
-@pytest.mark.parametrize(
-    ("argv", "fragment"),
-    [
-        (["search", "x", "--limit", HUGE], "--limit"),
-        (["search", "x", "--limit", "0"], "--limit"),
-        (["students", "search", "x", "--limit", "-5"], "--limit"),
-        (["students", "search", "x", "--limit", HUGE], "--limit"),
-        (["backup", "--auto", "--keep", "0"], "--keep"),
-        (["backup", "--auto", "--keep", HUGE], "--keep"),
-        (["seed-demo", "--scale", HUGE], "--scale"),
-        (["demo", "--scale", "1" * 5000], "--scale"),
-    ],
-)
-def test_numbers_out_of_range(run_cli: RunCli, store: str, argv, fragment) -> None:
-    result = run_cli("--db", store, *argv)
-    assert_one_error(result.code, result.err, fragment)
+NUMBERS_OUT_OF_RANGE = [
+    (["search", "x", "--limit", HUGE], "--limit"),
+    (["search", "x", "--limit", "0"], "--limit"),
+    (["students", "search", "x", "--limit", "-5"], "--limit"),
+    (["students", "search", "x", "--limit", HUGE], "--limit"),
+    (["backup", "--auto", "--keep", "0"], "--keep"),
+    (["backup", "--auto", "--keep", HUGE], "--keep"),
+    (["seed-demo", "--scale", HUGE], "--scale"),
+    (["demo", "--scale", "1" * 5000], "--scale"),
+]
+SIGNED_IN_NUMBERS_OUT_OF_RANGE = [
+    (["note", "show", HUGE], "ID"),
+    (["note", "show", "0"], "ID"),
+    (["note", "show", "-1"], "ID"),
+    (["note", "show", str(2**63)], "ID"),
+    (["incident", "list", "--limit", HUGE], "--limit"),
+    (["incident", "list", "--limit", "-1"], "--limit"),
+    (["incident", "show", "SRO 2026 x"], "NUMBER"),
+    (["incident", "approve", "SRO-" + "9" * 100], "NUMBER"),
+    (["students", "timeline", "S1", "--limit", "0"], "--limit"),
+    (["students", "timeline", "S1", "--limit", HUGE], "--limit"),
+]
 
 
-def test_the_largest_id_is_only_not_found(run_cli: RunCli, store: str) -> None:
-    result = run_cli(*signed_in(store, "note", "show", str(2**63 - 1)), stdin=TEST_PASSWORD)
-    assert_one_error(result.code, result.err, "no")
+def test_numbers_out_of_range(run_cli: RunCli, admin_store: str) -> None:
+    for argv, fragment in NUMBERS_OUT_OF_RANGE:
+        assert_refused(run_cli("--db", admin_store, *argv), argv, fragment)
+    for argv, fragment in SIGNED_IN_NUMBERS_OUT_OF_RANGE:
+        result = run_cli(*signed_in(admin_store, *argv), stdin=TEST_PASSWORD)
+        assert_refused(result, argv, fragment)
+    # The largest id there can be is only not found.
+    result = run_cli(*signed_in(admin_store, "note", "show", str(2**63 - 1)), stdin=TEST_PASSWORD)
+    assert_refused(result, "note show 2**63-1", "no")
 
 
 def bytes_stdin(data: bytes, errors: str = "strict") -> io.TextIOWrapper:
@@ -505,39 +515,45 @@ def bytes_stdin(data: bytes, errors: str = "strict") -> io.TextIOWrapper:
     return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors=errors)
 
 
-@pytest.mark.parametrize("errors", ["strict", "surrogateescape"])
+READS_STDIN = [
+    ["officer", "add", "--badge", "1001", "--name", "A", "--password-stdin"],
+    ["officer", "passwd", "3001", "--password-stdin"],
+    ["note", "show", "1", "--as", "3001", "--password-stdin"],
+    ["report", "daily", "--as", "3001", "--password-stdin"],
+    ["store", "encrypt", "--passphrase", "--passphrase-stdin"],
+    ["mfa", "enable", "3001", "--code-stdin"],
+]
+
+
 @pytest.mark.parametrize(
-    "argv",
+    ("data", "errors", "fragment"),
     [
-        ["officer", "add", "--badge", "1001", "--name", "A", "--password-stdin"],
-        ["officer", "passwd", "3001", "--password-stdin"],
-        ["note", "show", "1", "--as", "3001", "--password-stdin"],
-        ["report", "daily", "--as", "3001", "--password-stdin"],
-        ["store", "encrypt", "--passphrase", "--passphrase-stdin"],
-        ["mfa", "enable", "3001", "--code-stdin"],
+        (b"pass\xff\xfeword-long\n", "strict", "UTF-8"),  # a UTF-8 locale
+        (b"pass\xff\xfeword-long\n", "surrogateescape", "UTF-8"),  # the C locale
+        (b"pass\x00word-long\n", "strict", "NUL"),
     ],
 )
-def test_stdin_that_is_not_utf8(
-    cli_home: Path,
-    store: str,
+def test_stdin_that_is_not_text(
+    admin_store: str,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
-    argv: list[str],
+    data: bytes,
     errors: str,
+    fragment: str,
 ) -> None:
     from sro_tui.cli import main
 
-    capsys.readouterr()
-    monkeypatch.setattr("sys.stdin", bytes_stdin(b"pass\xff\xfeword-long\n", errors))
-    code = main(["--db", store, *argv])
-    assert_one_error(code, capsys.readouterr().err, "UTF-8")
-    with sqlite3.connect(store) as connection:
+    for argv in READS_STDIN:
+        capsys.readouterr()
+        monkeypatch.setattr("sys.stdin", bytes_stdin(data, errors))
+        code = main(["--db", admin_store, *argv])
+        assert_refused(CliResult(code, "", capsys.readouterr().err), argv, fragment)
+    with sqlite3.connect(admin_store) as connection:
         assert connection.execute("SELECT count(*) FROM officers").fetchone() == (1,)
 
 
 def test_a_prompt_that_is_not_utf8(
-    cli_home: Path,
-    store: str,
+    admin_store: str,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -554,8 +570,8 @@ def test_a_prompt_that_is_not_utf8(
     monkeypatch.setattr(getpass, "getpass", broken_getpass)
     for argv in (["officer", "passwd", "3001"], ["note", "show", "1", "--as", "3001"]):
         capsys.readouterr()
-        code = main(["--db", store, *argv])
-        assert_one_error(code, capsys.readouterr().err, "UTF-8")
+        code = main(["--db", admin_store, *argv])
+        assert_refused(CliResult(code, "", capsys.readouterr().err), argv, "UTF-8")
 
 
 @pytest.mark.slow
@@ -623,7 +639,7 @@ def no_app(monkeypatch: pytest.MonkeyPatch) -> list:
 @pytest.mark.parametrize("tty", [(False, False), (True, False), (False, True)])
 def test_the_app_needs_a_terminal(
     run_cli: RunCli,
-    store: str,
+    admin_store: str,
     data_dir: Path,
     no_app: list,
     monkeypatch: pytest.MonkeyPatch,
@@ -632,10 +648,22 @@ def test_the_app_needs_a_terminal(
     import sro_tui.cli.app
 
     monkeypatch.setattr(sro_tui.cli.app, "_is_terminal", lambda stream: tty[stream is sys.stdout])
-    for argv in ([], ["--db", store], ["demo"], ["--db", str(data_dir / "x.db"), "demo"]):
+    for argv in ([], ["--db", admin_store], ["demo"], ["--db", str(data_dir / "x.db"), "demo"]):
         result = run_cli(*argv)
-        assert_one_error(result.code, result.err, "terminal")
+        assert_refused(result, argv, "terminal")
         assert result.out == ""
     assert no_app == []
     assert not (data_dir / "x.db").exists()
     assert not (data_dir / "sro-tui" / "sro-demo.db").exists()
+
+
+def test_a_key_file_that_is_not_a_key(run_cli: RunCli, admin_store: str, tmp_path: Path) -> None:
+    # Found by the fuzzer: `sro store encrypt --key-file` on a binary file was a traceback.
+    binary = tmp_path / "binary.key"
+    binary.write_bytes(b"\x00\xff\xfe SQLite format 3\x00" * 10)
+    with_nul = tmp_path / "nul.key"
+    with_nul.write_bytes(b"a passphrase\x00with a NUL\n")
+    for key in (binary, with_nul):
+        argv = ["--db", admin_store, "store", "encrypt", "--key-file", str(key)]
+        assert_refused(run_cli(*argv), argv, "not a store key file")
+    assert Path(admin_store).read_bytes().startswith(b"SQLite format 3\x00")

@@ -126,6 +126,8 @@ def read_stdin_line(what: str) -> str:
         raise SroError(f"{what.capitalize()} on standard input is too long")
     if _has_surrogate(line):
         raise SroError(f"{what.capitalize()} on standard input is not UTF-8 text")
+    if "\x00" in line:
+        raise SroError(f"{what.capitalize()} on standard input holds a NUL character")
     return line.rstrip("\r\n")
 
 

@@ -133,8 +133,12 @@ def read_key_file(path: Path) -> str:
         key = path.expanduser().read_text("utf-8").strip()
     except OSError as exc:
         raise StoreUnavailable(f"Cannot read the store key file {path}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise StoreUnavailable(f"{path} is not a store key file (not text)") from exc
     if not key:
         raise StoreUnavailable(f"The store key file {path} is empty")
+    if "\x00" in key:
+        raise StoreUnavailable(f"{path} is not a store key file (it holds a NUL character)")
     return key
 
 
