@@ -624,6 +624,9 @@ def test_db_after_the_subcommand(run_cli: RunCli, tmp_path: Path, app_runs: list
     result = run_cli("--db", other, "officer", "list", "--db", path)
     assert_one_error(result.code, result.err, "--db")
     assert not Path(other).exists()
+    for argv in (["--db", "", "init"], ["init", "--db", " "], ["--db", "", "demo"]):
+        assert_refused(run_cli(*argv), argv, "--db", "empty")
+    assert len(app_runs) == 1
 
 
 @pytest.fixture

@@ -85,16 +85,18 @@ def build_parser() -> ArgumentParser:
 
 
 def _reconcile_db(args: argparse.Namespace) -> None:
-    """``--db`` before and after the command name the same store, or only one is given."""
+    """``--db`` before and after the command name the same store, or only one is given; an
+    empty one is refused (not taken as "the default store")."""
     after = getattr(args, "db_after", None)
-    if after is None:
-        return
-    del args.db_after
-    if args.db is not None and args.db != after:
-        raise CliError(
-            f"--db is given twice with different stores ({args.db!r} and {after!r}); give one"
-        )
-    args.db = after
+    if after is not None:
+        del args.db_after
+        if args.db is not None and args.db != after:
+            raise CliError(
+                f"--db is given twice with different stores ({args.db!r} and {after!r}); give one"
+            )
+        args.db = after
+    if args.db is not None and not args.db.strip():
+        raise CliError("--db needs a SQLite file path or a database URL, not an empty value")
 
 
 def _one_line(message: str) -> str:
