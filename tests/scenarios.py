@@ -17,7 +17,6 @@ audit key and terminal name, password ``demo`` for every demo login. Seed once w
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,7 +25,6 @@ from typing import Any, Literal
 
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, TextArea
-from textual.worker import WorkerCancelled
 
 from sro_tui.config import Settings
 from sro_tui.domain.officers import SYSTEM_ACTOR
@@ -37,6 +35,7 @@ from sro_tui.ui.app import SroApp, create_app
 from sro_tui.ui.forms.base import FormLogic
 
 from .stores import build_sqlite_template, copy_sqlite_store
+from .ui_shell_support import settle, type_text
 
 FIXED_NOW = datetime(2026, 9, 14, 17, 5, tzinfo=UTC)  # 10:05 in Ventura, a Monday
 AUDIT_KEY = b"sro-tui scenarios: fixed key 32b"  # the audit chain's digests stay the same
@@ -100,21 +99,9 @@ class ScenarioError(AssertionError):
     """A scenario did not reach its screen (the app changed under it)."""
 
 
-async def settle(pilot: Pilot[Any]) -> None:
-    """Let workers finish and their results reach the screen (nothing sleeps)."""
-    for _ in range(3):
-        with contextlib.suppress(WorkerCancelled):  # a closed screen took its workers
-            await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
 async def press(pilot: Pilot[Any], *keys: str) -> None:
     await pilot.press(*keys)
     await settle(pilot)
-
-
-async def type_text(pilot: Pilot[Any], text: str) -> None:
-    await pilot.press(*["space" if ch == " " else ch for ch in text])
 
 
 async def still(pilot: Pilot[Any]) -> None:

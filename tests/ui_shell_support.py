@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 
+from textual import events
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled
 
@@ -28,8 +29,26 @@ async def settle(pilot: Pilot[object]) -> None:
         await pilot.pause()
 
 
+# The key names Pilot uses for characters that have one.
+_KEY_NAMES = {" ": "space", "\t": "tab", "\n": "enter"}
+
+
+def send_keys(pilot: Pilot[object], keys: list[str]) -> None:
+    """Queue key events all at once, as a terminal delivers what a fast typist or a badge
+    reader sends: the app reads them in order, each going to the widget focused by then.
+    (``pilot.press`` waits for the app to go idle after every key: 40 ms or more each.)"""
+    characters = {name: char for char, name in _KEY_NAMES.items()}
+    for key in keys:
+        char = key if len(key) == 1 else characters.get(key)
+        event = events.Key(key, char)
+        event.set_sender(pilot.app)
+        pilot.app.post_message(event)
+
+
 async def type_text(pilot: Pilot[object], text: str) -> None:
-    await pilot.press(*["space" if ch == " " else ch for ch in text])
+    """Type ``text`` at typing speed and wait until the app has taken every key."""
+    send_keys(pilot, [_KEY_NAMES.get(ch, ch) for ch in text])
+    await pilot.pause()
 
 
 async def sign_in(
