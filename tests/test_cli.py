@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from sro_tui.domain.officers import Actor
 from sro_tui.services.registry import Services
 from sro_tui.store import db as store_db
 
@@ -490,6 +491,7 @@ SIGNED_IN_NUMBERS_OUT_OF_RANGE = [
     (["note", "show", "0"], "ID"),
     (["note", "show", "-1"], "ID"),
     (["note", "show", str(2**63)], "ID"),
+    (["note", "show", str(2**31)], "ID"),
     (["incident", "list", "--limit", HUGE], "--limit"),
     (["incident", "list", "--limit", "-1"], "--limit"),
     (["incident", "show", "SRO 2026 x"], "NUMBER"),
@@ -506,8 +508,17 @@ def test_numbers_out_of_range(run_cli: RunCli, admin_store: str) -> None:
         result = run_cli(*signed_in(admin_store, *argv), stdin=TEST_PASSWORD)
         assert_refused(result, argv, fragment)
     # The largest id there can be is only not found.
-    result = run_cli(*signed_in(admin_store, "note", "show", str(2**63 - 1)), stdin=TEST_PASSWORD)
-    assert_refused(result, "note show 2**63-1", "no")
+    result = run_cli(*signed_in(admin_store, "note", "show", str(2**31 - 1)), stdin=TEST_PASSWORD)
+    assert_refused(result, "note show 2**31-1", "no")
+
+
+def test_the_largest_id_is_only_not_found_on_every_store(
+    run_cli: RunCli, db_url: str, officer: Actor
+) -> None:
+    """PostgreSQL keeps ids in 32 bits: the largest id the CLI takes is one both stores hold."""
+    argv = ("--db", db_url, "note", "show", str(2**31 - 1), "--as", "1001", "--password-stdin")
+    result = run_cli(*argv, stdin=TEST_PASSWORD)
+    assert_refused(result, "note show 2**31-1", "no")
 
 
 def bytes_stdin(data: bytes, errors: str = "strict") -> io.TextIOWrapper:
