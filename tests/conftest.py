@@ -271,3 +271,9 @@ def run_cli(
         return CliResult(code, out, err)
 
     return run
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: one worker more than there are cores. UI tests spend part of their time
+    waiting for the app to go idle; a third worker on two cores fills those gaps."""
+    return (os.cpu_count() or 1) + 1
