@@ -4,8 +4,6 @@ A password must never end up in the visible badge field."""
 
 from __future__ import annotations
 
-from textual import events
-from textual.pilot import Pilot
 from textual.widgets import Input
 
 from sro_tui.services.registry import Services
@@ -14,14 +12,7 @@ from sro_tui.ui.screens.login import LoginScreen
 from sro_tui.ui.screens.school_pick import SchoolPickScreen
 
 from .conftest import TEST_PASSWORD, Clock, make_officer
-from .ui_shell_support import make_app, settle, sign_in
-
-
-def burst(pilot: Pilot[object], keys: list[str]) -> None:
-    """Queue every key at once, as a terminal delivers a fast burst (no pause between)."""
-    for key in keys:
-        char = key if len(key) == 1 else {"space": " ", "enter": "\r", "tab": "\t"}.get(key)
-        pilot.app.post_message(events.Key(key, char))
+from .ui_shell_support import make_app, send_keys, settle, sign_in
 
 
 def chars(text: str) -> list[str]:
@@ -36,7 +27,7 @@ async def test_badge_tab_password_enter_in_one_burst(
     async with app.run_test() as pilot:
         await settle(pilot)
         assert isinstance(app.screen, LoginScreen)
-        burst(pilot, [*chars("1001"), "tab", *chars(TEST_PASSWORD), "enter"])
+        send_keys(pilot, [*chars("1001"), "tab", *chars(TEST_PASSWORD), "enter"])
         await settle(pilot)
         await settle(pilot)
         assert isinstance(app.screen, SchoolPickScreen), app.screen
@@ -52,7 +43,7 @@ async def test_badge_enter_password_in_one_burst_keeps_the_password_hidden(
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, LoginScreen)
-        burst(pilot, [*chars("1001"), "enter", *chars("wrong password")])
+        send_keys(pilot, [*chars("1001"), "enter", *chars("wrong password")])
         await settle(pilot)
         assert screen.query_one("#badge", Input).value == "1001"
         assert screen.query_one("#password", Input).value == "wrong password"
@@ -73,7 +64,7 @@ async def test_unlock_in_one_burst(sqlite_services: Services, clock: Clock) -> N
         lock.set_focus(badge)
         badge.value = ""
         await pilot.pause()
-        burst(pilot, [*chars("1001"), "tab", *chars("not the password")])
+        send_keys(pilot, [*chars("1001"), "tab", *chars("not the password")])
         await settle(pilot)
         assert badge.value == "1001"
         assert lock.query_one("#lock-password", Input).value == "not the password"
