@@ -120,13 +120,19 @@ class ContactForm(FormModal):
             yield LabelledField("Topic", self.topic, field="topic", id="topic")
             yield Static("", classes="draft-status")
 
-    def on_mount(self) -> None:
-        self.where.set_choices(location_choices(self.services))
+    def load(self) -> Any:
+        draft = None
         if self.draft_id is not None:
             draft = self.services.drafts.get(self.actor, self.draft_id)
+        return location_choices(self.services), draft
+
+    def fill(self, loaded: Any) -> None:
+        choices, draft = loaded
+        self.where.set_choices(choices)
+        if draft is not None:
             self.draft_key = draft.key
+            self.from_draft = True
             self.restore(draft.payload)
-        self.call_after_refresh(self.take_baseline, changed=self.draft_id is not None)
 
     def collect(self) -> dict[str, Any]:
         return {

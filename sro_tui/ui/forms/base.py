@@ -12,9 +12,12 @@ What a form gets from here:
   everything typed still in it.
 
 A concrete form subclasses :class:`FormScreen` (a full screen) or :class:`FormModal` (a dialog)
-and fills in the hooks of :class:`FormLogic`: ``collect`` / ``restore`` (the draft's payload),
-``build`` (typed text -> a domain schema, collecting field errors), ``persist`` (the service
-call, run in a thread) and ``saved`` (what to do afterwards).
+and fills in the hooks of :class:`FormLogic`: ``load`` (every store read the form needs, run in
+a thread worker started on mount) and ``fill`` (its result into the fields, on the UI thread),
+``collect`` / ``restore`` (the draft's payload), ``build`` (typed text -> a domain schema,
+collecting field errors), ``persist`` (the service call, run in a thread) and ``saved`` (what to
+do afterwards). ``compose`` and ``on_mount`` of a form touch no store: the skeleton shows at
+once and takes keys while ``load`` runs.
 """
 
 from __future__ import annotations
@@ -76,7 +79,10 @@ M = TypeVar("M", bound=BaseModel)
 FORM_BINDINGS: list[BindingType] = [
     Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
     Binding("escape", "leave", "Back", id="form.leave"),
+    Binding("ctrl+r", "retry_load", "Retry", id="form.retry"),
 ]
+
+LOADING = "Still loading…"
 
 
 def category_choices(services: Services) -> list[Choice]:
@@ -131,9 +137,15 @@ class FormLogic(SessionAccess, _Screen):
     """The behaviour of a form, mixed into a Screen or a ModalScreen (see below); for the
     type checker it is a Screen (at run time a plain mixin, like ``SessionAccess``).
 
-    Hooks a form fills in: :meth:`collect`, :meth:`restore`, :meth:`draft_title`,
-    :meth:`build`, :meth:`persist`, :meth:`saved`. Class settings: ``FORM`` (the draft's
-    form name, e.g. "quick_incident") and ``WHAT`` (how the leave dialog names the form).
+    Hooks a form fills in: :meth:`load`, :meth:`fill`, :meth:`collect`, :meth:`restore`,
+    :meth:`draft_title`, :meth:`build`, :meth:`persist`, :meth:`saved`. Class settings:
+    ``FORM`` (the draft's form name, e.g. "quick_incident") and ``WHAT`` (how the leave dialog
+    names the form).
+
+    ``loading`` is True until :meth:`fill` ran: ctrl+s then says "Still loading…" and saves
+    once loaded; autosave waits. A failed load shows its message in the form, which stays
+    usable; ctrl+r loads again. ``from_draft``: set it in ``fill`` when a draft was restored
+    (the form then counts as changed).
     """
 
     FORM: ClassVar[str] = "form"
@@ -150,6 +162,11 @@ class FormLogic(SessionAccess, _Screen):
     _saving: bool
     _snapshot: tuple[dict[str, Any], str] | None
     _saves: int
+    loading: bool
+    load_failed: bool
+    from_draft: bool
+    _pristine: dict[str, Any] | None
+    _save_when_loaded: bool
 
     def init_form(self, *, draft_id: int | None = None, draft_key: str | None = None) -> None:
         self.draft_id = draft_id
@@ -162,8 +179,23 @@ class FormLogic(SessionAccess, _Screen):
         self._saving = False
         self._snapshot = None
         self._saves = 0
+        self.loading = True
+        self.load_failed = False
+        self.from_draft = False
+        self._pristine = None
+        self._save_when_loaded = False
 
     # -- hooks -------------------------------------------------------------------------------
+
+    def load(self) -> object:
+        """Every store read the form needs (choices, the record, its draft, the school name).
+        Runs in a thread worker started on mount: touch no widget here."""
+        return None
+
+    def fill(self, loaded: object) -> None:
+        """Put what :meth:`load` returned into the skeleton (on the UI thread). Fields the
+        officer typed into while it loaded get their text back afterwards (see
+        :meth:`_loaded`), so fill may set every field."""
 
     def collect(self) -> dict[str, Any]:
         """Everything typed, as JSON-ready values (the draft's payload)."""
@@ -201,6 +233,88 @@ class FormLogic(SessionAccess, _Screen):
 
     def field(self, name: str) -> LabelledField | None:
         return next((f for f in self.fields() if f.field == name), None)
+
+    # -- loading -------------------------------------------------------------------------------
+
+    def start_load(self) -> None:
+        """Read the store in a thread; the skeleton takes keys meanwhile (on mount, ctrl+r)."""
+        if self._pristine is None:
+            # The skeleton as composed: whatever differs from it later was typed.
+            self._pristine = self.collect()
+            self._baseline = dict(self._pristine)
+        self.loading = True
+        self.load_failed = False
+        self._status(LOADING)
+        self._load_in_thread()
+
+    @work(thread=True, exclusive=True, group="form-load", exit_on_error=False)
+    def _load_in_thread(self) -> None:
+        app = self.app
+        try:
+            loaded = self.load()
+        except SroError as exc:
+            app.call_from_thread(self._load_failed, exc)
+            return
+        except Exception as exc:  # a load must never leave the form waiting for good
+            advice = "What you typed is still here: ctrl+r tries again."
+            app.call_from_thread(self._load_failed, unexpected(exc, "Not loaded", advice))
+            return
+        app.call_from_thread(self._loaded, loaded)
+
+    def typed_while_loading(self) -> dict[str, Any]:
+        """The draft-payload keys the officer changed since the skeleton was drawn."""
+        pristine = self._pristine or {}
+        return {k: v for k, v in self.collect().items() if k in pristine and pristine[k] != v}
+
+    def _loaded(self, loaded: object) -> None:
+        if self._finished or not self.is_mounted:
+            return
+        typed = self.typed_while_loading()
+        self.fill(loaded)
+        # The form as loaded is what "changed" is measured against (a draft always is).
+        self.take_baseline(changed=self.from_draft)
+        if typed:
+            # What the officer typed while it loaded wins over what was loaded.
+            self.restore({**self.collect(), **typed})
+        self.loading = False
+        self._status("")
+        self.refresh_bindings()
+        if typed:
+            self.form_changed()
+        if self._save_when_loaded:
+            self._save_when_loaded = False
+            self.action_save()
+
+    def _load_failed(self, error: SroError) -> None:
+        if self._finished or not self.is_mounted:
+            return
+        self.load_failed = True
+        self._save_when_loaded = False
+        self._status("")
+        self.refresh_bindings()
+        message = error.message
+        if isinstance(error, StoreUnavailable):
+            message = f"Not loaded: {message}"
+        if "ctrl+r" not in message:
+            message += " (ctrl+r tries again; what you typed stays)"
+        self.set_message(message)
+
+    def action_retry_load(self) -> None:
+        """ctrl+r after a failed load: read the store again (typed text stays)."""
+        if self.load_failed:
+            self.set_message("")
+            self.start_load()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Retry is offered (and shown) only after a load failed."""
+        if action == "retry_load":
+            return self.load_failed
+        return True
+
+    def _status(self, text: str) -> None:
+        for marker in self.query(".draft-status"):
+            assert isinstance(marker, Static)
+            marker.update(text)
 
     # -- validation and save ---------------------------------------------------------------------
 
@@ -278,6 +392,15 @@ class FormLogic(SessionAccess, _Screen):
         """ctrl+s, the Save button and Enter in a one-line field all come here."""
         if self._saving or self._finished:
             return
+        if self.loading:
+            if self.load_failed:
+                self.set_message("Not loaded, so not saved yet: ctrl+r tries to load again.")
+            else:
+                # Saved the moment the form has what it needs (keys typed ahead count).
+                self._save_when_loaded = True
+                self._status(LOADING + " it saves once loaded")
+            self.notify(LOADING, severity="information", markup=False)
+            return
         self.clear_errors()
         problems = FieldProblems()
         try:
@@ -337,8 +460,9 @@ class FormLogic(SessionAccess, _Screen):
         return self._baseline is None or self.collect() != self._baseline
 
     def schedule_autosave(self) -> None:
-        """Called on every change: (re)start the countdown to the draft write."""
-        if self._finished:
+        """Called on every change: (re)start the countdown to the draft write (not while the
+        form loads: a draft written then could hide the one being loaded)."""
+        if self._finished or self.loading:
             return
         if self._autosave_timer is not None:
             self._autosave_timer.stop()
@@ -502,6 +626,10 @@ class _FormEvents(FormLogic):
     """Message handlers shared by both screen kinds. Textual finds handlers by name along the
     class's MRO, so they work from this plain mixin (``@on`` handlers would not); a form's
     own handler of the same message runs first, then these."""
+
+    def on_mount(self) -> None:
+        """After the form's own on_mount (the skeleton is drawn): read the store."""
+        self.start_load()
 
     def _changed(self) -> None:
         self.form_changed()
