@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from .security import SecurityService
     from .store_settings import SettingsService
     from .students import StudentService
+    from .today import TodayService
 
 AUDIT_KEY_BYTES = 32
 
@@ -71,7 +72,9 @@ class Services:
     def db(self) -> Database:
         return self.ctx.db
 
-    # Each service is built (and its module imported) on first use.
+    # Each service is built (and its module imported) on first use: the sign-in screen needs
+    # only the officers' service, and importing every area's code (reports, export, demo)
+    # before it would delay the first screen. The imports are plain ones, checked by mypy.
     @cached_property
     def officers(self) -> OfficerService:
         from .officers import OfficerService
@@ -125,6 +128,19 @@ class Services:
         from .referrals import ReferralService
 
         return ReferralService(self.ctx, self.audit)
+
+    @cached_property
+    def today(self) -> TodayService:
+        from .today import TodayService
+
+        return TodayService(
+            self.ctx,
+            self.audit,
+            checklist=self.checklist,
+            incidents=self.incidents,
+            referrals=self.referrals,
+            notes=self.notes,
+        )
 
     @cached_property
     def reports(self) -> ReportService:
