@@ -138,6 +138,6 @@ class TodayService:
         )
 
 
-def _count(session: Session, query: Select[tuple[int]]) -> int:
+def _count(session: Session, query: Select[int]) -> int:
     """How many rows ``query`` finds (the rows themselves are never fetched)."""
     return session.scalar(select(func.count()).select_from(query.subquery())) or 0
