@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
@@ -161,6 +161,33 @@ class ChecklistService:
             )
             names = self._school_names(session, [s.school_id for s in shifts])
             return [shift_read(s, names.get(s.school_id, "")) for s in shifts]
+
+    def current_post(
+        self, actor: Actor, school_id: int, day: date | None = None, now: datetime | None = None
+    ) -> str | None:
+        """Where the officer is on the checklist (the quick incident's Where): the location
+        code of the item settled (done or skipped) most recently within the last hour, else of
+        the first open item that has one; None without a shift or a located item. Not audited
+        (the officer's own shift, like ``shifts_on``)."""
+        if actor.officer_id is None:
+            return None
+        day = day or self.ctx.today()
+        now = now or self.ctx.now()
+        with self.ctx.db.read() as session:
+            shift = self._find(session, actor.officer_id, school_id, day)
+        if shift is None:
+            return None
+        located = [i for i in shift.items if i.location_code]
+        recent = [
+            i
+            for i in located
+            if i.status is not ChecklistStatus.PENDING
+            and i.status_at is not None
+            and timedelta(0) <= now - i.status_at <= timedelta(hours=1)
+        ]
+        if recent:
+            return max(recent, key=lambda i: (i.status_at or now, i.position)).location_code
+        return next((i.location_code for i in located if i.status is ChecklistStatus.PENDING), None)
 
     # -- items -------------------------------------------------------------------------------
 
