@@ -20,6 +20,12 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
 
 
+def config_dir() -> Path:
+    """Where a department's own files for this terminal live (the keymap); never created
+    by sro-tui: an officer or an administrator puts files there."""
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
 def default_store_path() -> Path:
     return data_dir() / "sro.db"
 
@@ -46,6 +52,9 @@ class Settings(BaseSettings):
     """The key of the audit chain's HMAC; kept outside the store. Default: in the data dir."""
     sqlcipher_key_file: str = Field(default="")
     """Key file of an encrypted SQLite store (optional)."""
+    keymap_file: str = Field(default="")
+    """A TOML keymap (``[keys] "checklist.done" = "space,enter"``) read when the app starts.
+    Default: ``keymap.toml`` in the config dir; a missing file means the built-in keys."""
 
     @field_validator("timezone")
     @classmethod
@@ -60,3 +69,8 @@ class Settings(BaseSettings):
 
     def store_location(self) -> str:
         return self.database_url or str(default_store_path())
+
+    def keymap_path(self) -> Path:
+        if self.keymap_file:
+            return Path(self.keymap_file).expanduser()
+        return config_dir() / "keymap.toml"

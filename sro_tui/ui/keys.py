@@ -103,6 +103,22 @@ def binding_rows(bindings: Iterable[BindingType]) -> Iterator[tuple[str, str, st
             yield key.strip(), binding.action, binding.description
 
 
+def own_bindings(cls: type, own_package: str = "sro_tui") -> list[Binding]:
+    """The bindings a class declares in ``own_package`` (its own first, then what it
+    inherits), without an action declared twice: a subclass's binding wins."""
+    seen: set[str] = set()
+    found: list[Binding] = []
+    for klass in cls.__mro__:
+        if not klass.__module__.startswith(own_package):
+            continue
+        for item in klass.__dict__.get("BINDINGS", ()):
+            binding = item if isinstance(item, Binding) else Binding(*item)
+            if binding.action not in seen:
+                seen.add(binding.action)
+                found.append(binding)
+    return found
+
+
 def class_bindings(cls: type, own_package: str = "") -> list[tuple[str, str, str]]:
     """Every binding a screen class declares, its own and inherited (its own first),
     without the same key twice. ``own_package`` leaves out what Textual's base classes

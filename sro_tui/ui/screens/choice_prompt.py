@@ -18,7 +18,7 @@ class ChoiceScreen(ModalScreen[str | None]):
     """Dismissed with the chosen value, or None on escape."""
 
     AUTO_FOCUS = "OptionList"
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="choice.cancel")]
 
     DEFAULT_CSS = """
     ChoiceScreen {

@@ -53,11 +53,11 @@ class LeaveFormScreen(ModalScreen[LeaveChoice]):
     DEFAULT_CSS = _DIALOG_CSS.format(name="LeaveFormScreen")
     AUTO_FOCUS = "#keep"
     BINDINGS = [
-        Binding("k", "choose('keep')", "Keep draft"),
-        Binding("d", "choose('discard')", "Discard"),
-        Binding("b,escape", "choose('back')", "Go back"),
-        Binding("left", "app.focus_previous", show=False),
-        Binding("right", "app.focus_next", show=False),
+        Binding("k", "choose('keep')", "Keep draft", id="leave.keep"),
+        Binding("d", "choose('discard')", "Discard", id="leave.discard"),
+        Binding("b,escape", "choose('back')", "Go back", id="leave.back"),
+        Binding("left", "app.focus_previous", show=False, id="dialog.previous"),
+        Binding("right", "app.focus_next", show=False, id="dialog.next"),
     ]
 
     def __init__(self, what: str = "this form") -> None:
@@ -90,10 +90,10 @@ class ConfirmScreen(ModalScreen[bool]):
     DEFAULT_CSS = _DIALOG_CSS.format(name="ConfirmScreen")
     AUTO_FOCUS = "#yes"
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
-        Binding("left", "app.focus_previous", show=False),
-        Binding("right", "app.focus_next", show=False),
+        Binding("y", "answer(True)", "Yes", id="confirm.yes"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no"),
+        Binding("left", "app.focus_previous", show=False, id="dialog.previous"),
+        Binding("right", "app.focus_next", show=False, id="dialog.next"),
     ]
 
     def __init__(self, question: str, *, yes: str = "Yes", no: str = "No") -> None:

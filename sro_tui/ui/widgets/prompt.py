@@ -16,7 +16,7 @@ class PromptScreen(ModalScreen[str | None]):
     """Dismissed with the text typed (stripped), or None on escape. ``required`` refuses an
     empty answer with a message under the field."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
     AUTO_FOCUS = "#prompt-input"
 
     DEFAULT_CSS = """
