@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
-from importlib import import_module
 from typing import TYPE_CHECKING, Any, ClassVar
 from zoneinfo import ZoneInfo
 
@@ -19,17 +18,42 @@ from textual.binding import BindingType
 from textual.screen import Screen
 
 from ..config import Settings
+from ..domain.enums import RecordType
 from ..domain.errors import SroError
 from ..domain.officers import Actor
 from ..domain.schools import SchoolRead
 from ..domain.text import visible
 from .commands import SroCommands
-from .keys import AREAS, app_bindings
-from .screens.coming import ComingScreen
+from .forms.note_form import NoteFormScreen
+from .forms.quick_incident import QuickIncidentScreen
+from .forms.referral_form import ReferralFormScreen
+from .forms.student_form import StudentFormScreen
+from .keymap import install_keymap
+from .keys import app_bindings
+from .messages import OpenRecord
+from .screens.audit import AuditScreen
+from .screens.checklist import ChecklistScreen
+from .screens.export import ExportScreen
+from .screens.first_admin import FirstAdminScreen
+from .screens.help import HelpScreen
+from .screens.incident_form import IncidentFormScreen
+from .screens.incidents import IncidentListScreen
 from .screens.lock import LockScreen
 from .screens.login import LoginScreen
+from .screens.mentoring import MentoringScreen
+from .screens.note_view import NoteViewScreen
+from .screens.referral_detail import ReferralScreen
+from .screens.referrals import ReferralListScreen
+from .screens.review_queue import ReviewQueueScreen
+from .screens.school_pick import SchoolPickScreen
+from .screens.search import SearchScreen
+from .screens.student_timeline import StudentTimelineScreen
+from .screens.students import StudentListScreen
+from .screens.today import TodayScreen
 
 if TYPE_CHECKING:
+    # SQLAlchemy stays out of the import: the store opens in a worker behind the sign-in
+    # screen (``open_store`` imports ``bootstrap`` there), so the first screen draws at once.
     from ..bootstrap import OpenedStore
     from ..domain.drafts import DraftRead
     from ..services.registry import Services
@@ -40,48 +64,43 @@ IDLE_CHECK_SECONDS = 5.0
 SIGN_IN = "signin"
 """The mode of the sign-in screen (and the first-administrator and school-pick steps)."""
 
-# Where each area's screen lives; an area whose module is not there yet shows "coming".
-AREA_SCREENS: dict[str, tuple[str, str]] = {
-    "today": ("sro_tui.ui.screens.today", "TodayScreen"),
-    "checklist": ("sro_tui.ui.screens.checklist", "ChecklistScreen"),
-    "incidents": ("sro_tui.ui.screens.incidents", "IncidentListScreen"),
-    "mentoring": ("sro_tui.ui.screens.mentoring", "MentoringScreen"),
-    "referrals": ("sro_tui.ui.screens.referrals", "ReferralListScreen"),
-    "students": ("sro_tui.ui.screens.students", "StudentListScreen"),
-    "reports": ("sro_tui.ui.screens.reports", "ReportsScreen"),
+
+def reports_screen() -> Screen[Any]:
+    """The reports area. Imported on first use: its chart library and report schemas cost
+    about 60 ms (a fifth of the app's import), which the sign-in screen should not wait for."""
+    from .screens.reports import ReportsScreen
+
+    return ReportsScreen()
+
+
+AREA_SCREENS: dict[str, Callable[[], Screen[Any]]] = {
+    "today": TodayScreen,
+    "checklist": ChecklistScreen,
+    "incidents": IncidentListScreen,
+    "mentoring": MentoringScreen,
+    "referrals": ReferralListScreen,
+    "students": StudentListScreen,
+    "reports": reports_screen,
 }
-AREA_LABELS = {mode: label for mode, _key, label, _text in AREAS}
+"""Each area's screen (a mode of the app, one stack each)."""
 
-# Which form reopens a draft, by the draft's form name.
-DRAFT_FORMS: dict[str, tuple[str, str]] = {
-    "incident": ("sro_tui.ui.screens.incident_form", "IncidentFormScreen"),
-    "quick_incident": ("sro_tui.ui.forms.quick_incident", "QuickIncidentScreen"),
-    "student": ("sro_tui.ui.forms.student_form", "StudentFormScreen"),
-    "referral": ("sro_tui.ui.forms.referral_form", "ReferralFormScreen"),
-    "note": ("sro_tui.ui.forms.note_form", "NoteFormScreen"),
+DRAFT_FORMS: dict[str, Callable[[int], Screen[Any]]] = {
+    "incident": lambda draft_id: IncidentFormScreen(draft_id=draft_id),
+    "quick_incident": lambda draft_id: QuickIncidentScreen(draft_id=draft_id),
+    "student": lambda draft_id: StudentFormScreen(draft_id=draft_id),
+    "referral": lambda draft_id: ReferralFormScreen(draft_id=draft_id),
+    "note": lambda draft_id: NoteFormScreen(draft_id=draft_id),
 }
+"""Which form reopens a draft, by the draft's form name."""
 
-
-def load_class(module: str, name: str) -> type | None:
-    """A class from a module that may not exist yet (another issue builds it)."""
-    try:
-        return getattr(import_module(module), name)
-    except ModuleNotFoundError as exc:
-        if exc.name and module.startswith(exc.name):
-            return None
-        raise
-    except AttributeError:
-        return None
-
-
-def area_factory(mode: str) -> Callable[[], Screen[Any]]:
-    def build() -> Screen[Any]:
-        cls = load_class(*AREA_SCREENS[mode])
-        if cls is None:
-            return ComingScreen(AREA_LABELS[mode])
-        return cls()
-
-    return build
+RECORD_SCREENS: dict[str, Callable[[int], Screen[Any]]] = {
+    "incident": lambda record_id: IncidentFormScreen(incident_id=record_id),
+    "note": NoteViewScreen,
+    "referral": ReferralScreen,
+    "student": StudentTimelineScreen,
+}
+"""The screen that shows one record, by ``OpenRecord.kind`` (drafts and the checklist are
+opened apart: a draft's form depends on the draft, the checklist is an area)."""
 
 
 class SroApp(App[int]):
@@ -91,7 +110,10 @@ class SroApp(App[int]):
     CSS_PATH = "app.tcss"
     BINDINGS: ClassVar[list[BindingType]] = app_bindings()
     COMMANDS = {SroCommands}
-    MODES = {SIGN_IN: LoginScreen, **{mode: area_factory(mode) for mode in AREA_SCREENS}}
+    MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
+        SIGN_IN: LoginScreen,
+        **AREA_SCREENS,
+    }
     DEFAULT_MODE = SIGN_IN
 
     def __init__(
@@ -136,6 +158,7 @@ class SroApp(App[int]):
     # -- start-up --------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
+        install_keymap(self, self.settings.keymap_path())  # the department's keys, if any
         self.set_interval(IDLE_CHECK_SECONDS, self.check_idle_lock)
         self.open_store()
 
@@ -167,8 +190,6 @@ class SroApp(App[int]):
             if isinstance(screen, LoginScreen):
                 screen.store_ready()
         if count == 0:
-            from .screens.first_admin import FirstAdminScreen
-
             self.push_screen(FirstAdminScreen(), self._first_admin_done)
 
     def _store_failed(self, message: str) -> None:
@@ -206,8 +227,6 @@ class SroApp(App[int]):
 
     def begin_session(self, actor: Actor) -> None:
         """After a sign-in: pick today's school, then show Today."""
-        from .screens.school_pick import SchoolPickScreen
-
         self.actor = actor
         self.school = None
         self.touch()
@@ -243,10 +262,10 @@ class SroApp(App[int]):
         """Close every area's screens (a new officer starts with fresh ones)."""
         if self.current_mode != SIGN_IN:
             await self.switch_mode(SIGN_IN)
-        for mode in list(AREA_SCREENS):
+        for mode, screen in AREA_SCREENS.items():
             if mode in self._screen_stacks:
                 await self.remove_mode(mode)
-                self.add_mode(mode, area_factory(mode))
+                self.add_mode(mode, screen)
         # Back to the sign-in screen at the bottom of the default stack.
         while len(self.screen_stack) > 1 and not isinstance(self.screen, LoginScreen):
             await self.pop_screen()
@@ -284,8 +303,6 @@ class SroApp(App[int]):
 
     @work(thread=True, group="audit")
     def _audit(self, actor: Actor, action: str, detail: str = "") -> None:
-        from ..domain.enums import RecordType
-
         if self.services is None:
             return
         try:
@@ -362,8 +379,6 @@ class SroApp(App[int]):
         return True
 
     def _help_on_top(self) -> bool:
-        from .screens.help import HelpScreen
-
         return isinstance(self.screen, HelpScreen)
 
     def action_go(self, mode: str) -> None:
@@ -375,8 +390,6 @@ class SroApp(App[int]):
         self.refresh_bindings()
 
     def action_help(self) -> None:
-        from .screens.help import HelpScreen
-
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
@@ -395,100 +408,93 @@ class SroApp(App[int]):
 
     def action_review(self) -> None:
         """The supervisor's queue of submitted reports (the service refuses others too)."""
-        self._push_record(
-            "The review queue", "sro_tui.ui.screens.review_queue", "ReviewQueueScreen"
-        )
+        self._push(ReviewQueueScreen())
 
     def action_audit(self) -> None:
-        self._push_record("The audit trail", "sro_tui.ui.screens.audit", "AuditScreen")
+        self._push(AuditScreen())
 
     def action_search(self) -> None:
         """Search everything the officer may read (ctrl+f from any screen)."""
-        from .screens.search import SearchScreen
-
         if isinstance(self.screen, SearchScreen):
             self.screen.focus_query()
             return
-        self._push_record("Search", "sro_tui.ui.screens.search", "SearchScreen")
+        self._push(SearchScreen())
 
     def action_export(self) -> None:
-        self._push_record("Export", "sro_tui.ui.screens.export", "ExportScreen")
+        self._push(ExportScreen())
 
-    # -- navigation helpers (used by every screen) -----------------------------------------------
+    def _push(self, screen: Screen[Any]) -> None:
+        """Show ``screen`` over the current one, during a session only."""
+        if self.signed_in and not self.locked:
+            self.push_screen(screen)
 
-    def open_incident(self, incident_id: int) -> None:
-        cls = load_class("sro_tui.ui.screens.incident_form", "IncidentFormScreen")
-        if cls is None:
-            self.push_screen(ComingScreen("The incident form"))
-            return
-        self.push_screen(cls(incident_id=incident_id))
+    # -- opening records -------------------------------------------------------------------------
 
-    def open_quick_incident(self, prefill: dict[str, Any] | None = None) -> None:
+    def on_open_record(self, message: OpenRecord) -> None:
+        """A screen asks for a record: the app knows which screen shows that kind."""
+        message.stop()
         if not self.signed_in or self.locked:
             return
-        cls = load_class("sro_tui.ui.forms.quick_incident", "QuickIncidentScreen")
-        if cls is None:
-            self.push_screen(ComingScreen("The quick incident"))
-            return
-        data = dict(prefill or {})
-        if self.school is not None:
-            data.setdefault("school_id", self.school.id)
-        self.push_screen(cls(prefill=data))
+        if message.kind == "checklist":
+            self.action_go("checklist")
+        elif message.kind == "draft":
+            self._open_draft(message.record_id)
+        else:
+            self.push_screen(RECORD_SCREENS[message.kind](message.record_id))
 
-    def open_draft(self, draft: DraftRead) -> None:
-        if draft.form not in DRAFT_FORMS:
+    @work(thread=True, group="open-draft", exit_on_error=False)
+    def _open_draft(self, draft_id: int) -> None:
+        """Which form a draft belongs to is in the store: read it off the UI thread."""
+        if self.services is None or self.actor is None:
+            return
+        try:
+            draft = self.services.drafts.get(self.actor, draft_id)
+        except SroError as exc:
+            self.call_from_thread(self.notify, visible(exc), severity="error", markup=False)
+            return
+        self.call_from_thread(self._show_draft, draft)
+
+    def _show_draft(self, draft: DraftRead) -> None:
+        build = DRAFT_FORMS.get(draft.form)
+        if build is None:  # a draft written by a newer sro-tui: kept, not opened here
             self.notify(
-                visible(f"Drafts of {draft.form!r} open in a later release"),
+                visible(f"This version cannot open a draft of {draft.form!r}"),
                 severity="warning",
                 markup=False,
             )
             return
-        cls = load_class(*DRAFT_FORMS[draft.form])
-        if cls is None:
-            self.push_screen(ComingScreen("This form"))
-            return
-        self.push_screen(cls(draft_id=draft.id))
+        self._push(build(draft.id))
 
-    def _push_record(self, what: str, module: str, name: str, *args: Any, **kwargs: Any) -> None:
-        """Push a screen from a module that may not be there yet (another issue builds it)."""
-        if not self.signed_in or self.locked:
-            return
-        cls = load_class(module, name)
-        if cls is None:
-            self.push_screen(ComingScreen(what))
-            return
-        self.push_screen(cls(*args, **kwargs))
+    # The openers of new records take what the form starts with (the checklist item's place
+    # and time, the timeline's student).
 
-    def open_referral(self, referral_id: int) -> None:
-        self._push_record(
-            "The referral screen",
-            "sro_tui.ui.screens.referral_detail",
-            "ReferralScreen",
-            referral_id,
-        )
+    def open_quick_incident(self, prefill: dict[str, Any] | None = None) -> None:
+        data = dict(prefill or {})
+        if self.school is not None:
+            data.setdefault("school_id", self.school.id)
+        self._push(QuickIncidentScreen(prefill=data))
 
     def open_new_referral(self, prefill: dict[str, Any] | None = None) -> None:
         """Refer a student, prefilled (student_id, incident_id / incident_number, note_id)."""
-        self._push_record(
-            "The referral form",
-            "sro_tui.ui.forms.referral_form",
-            "ReferralFormScreen",
-            prefill=dict(prefill or {}),
-        )
-
-    def open_note(self, note_id: int) -> None:
-        self._push_record(
-            "The mentoring note", "sro_tui.ui.screens.note_view", "NoteViewScreen", note_id
-        )
+        self._push(ReferralFormScreen(prefill=dict(prefill or {})))
 
     def open_new_note(self, prefill: dict[str, Any] | None = None) -> None:
         """A new mentoring note or contact, prefilled (student_ids, kind)."""
-        self._push_record(
-            "The mentoring form",
-            "sro_tui.ui.forms.note_form",
-            "NoteFormScreen",
-            prefill=dict(prefill or {}),
-        )
+        self._push(NoteFormScreen(prefill=dict(prefill or {})))
+
+    # Old direct openers, for the screens not yet posting OpenRecord.
+
+    def open_incident(self, incident_id: int) -> None:
+        self.post_message(OpenRecord("incident", incident_id))
+
+    def open_referral(self, referral_id: int) -> None:
+        self.post_message(OpenRecord("referral", referral_id))
+
+    def open_note(self, note_id: int) -> None:
+        self.post_message(OpenRecord("note", note_id))
+
+    def open_draft(self, draft: DraftRead) -> None:
+        self._show_draft(draft)
 
     def open_checklist(self) -> None:
         self.action_go("checklist")
