@@ -1,16 +1,17 @@
-"""Today (f2): the officer's home. Today's shift and checklist progress, own open incidents,
-drafts waiting, reports returned for changes, follow-ups due. Every row opens its record.
+"""Today (f2): the officer's home. Today's shift and checklist progress, reports returned for
+changes, own open incidents, drafts waiting, follow-ups due and, for a supervisor, the review
+queue. Every row opens its record.
 
-Everything is read in one thread worker; a part whose service is not there yet says so
-instead of inventing rows.
+The screen draws its skeleton at once and fills it from one worker call,
+``services.today.summary`` (a typed :class:`~sro_tui.domain.today.TodaySummary`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from rich.text import Text
@@ -22,69 +23,48 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...domain.errors import SroError
-from ...domain.officers import Actor
-from ...domain.schools import SchoolRead
-from ..access import SroAccess
+from ...domain.incidents import IncidentSummary
+from ...domain.today import Bounded, TodaySummary
+from ..access import SessionAccess
+from ..messages import OpenRecord, RecordKind
 from ..text import literal
+from ..unexpected import unexpected
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 
-if TYPE_CHECKING:
-    from ...services.registry import Services
+__all__ = ["Row", "Section", "TodayScreen", "sections_of"]
 
-NOT_YET = "not available yet"
-
-
-class Unavailable(Exception):
-    """A service (or one of its calls) that is not in this build yet."""
+T = TypeVar("T")
+REVIEW = "review"
+"""The ``area`` of the review-queue line (the supervisors' queue is a screen, not a mode)."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Row:
-    """One line of Today. ``kind`` says what Enter opens, ``ref`` which record."""
+    """One line of Today. Enter opens ``record`` #``record_id``, or goes to ``area`` (a mode,
+    or ``REVIEW``); a line with neither only informs."""
 
-    kind: str
-    ref: Any
     text: str
+    record: RecordKind | None = None
+    record_id: int = 0
+    area: str = ""
     late: bool = False
+
+    @property
+    def opens(self) -> bool:
+        return self.record is not None or bool(self.area)
 
 
 @dataclass
 class Section:
     title: str
     rows: list[Row] = field(default_factory=list)
-    problem: str = ""
     empty: str = "nothing"
+    total: int = 0
+    """How many there are in all (more than the rows when the list is long)."""
 
 
-def call(services: Services, area: str, name: str, *args: Any, **kwargs: Any) -> Any:
-    """``services.<area>.<name>(...)``, or Unavailable if that service or call is missing."""
-    try:
-        service = getattr(services, area)
-    except ImportError as exc:
-        raise Unavailable(area) from exc
-    method = getattr(service, name, None)
-    if method is None:
-        raise Unavailable(f"{area}.{name}")
-    try:
-        return method(*args, **kwargs)
-    except NotImplementedError as exc:
-        raise Unavailable(f"{area}.{name}") from exc
-
-
-def items_of(result: Any) -> tuple[list[Any], bool]:
-    """The rows of a list or a Page, and whether more pages follow."""
-    if isinstance(result, list | tuple):
-        return list(result), False
-    items = getattr(result, "items", None)
-    if isinstance(items, list | tuple):
-        return list(items), getattr(result, "next_cursor", None) is not None
-    return [], False
-
-
-def _hhmm(moment: datetime | None, tz: ZoneInfo, today: date) -> str:
-    if moment is None:
-        return ""
+def _hhmm(moment: datetime, tz: ZoneInfo, today: date) -> str:
     local = moment.astimezone(tz)
     return f"{local:%H:%M}" if local.date() == today else f"{local:%b %-d %H:%M}"
 
@@ -92,125 +72,132 @@ def _hhmm(moment: datetime | None, tz: ZoneInfo, today: date) -> str:
 def _day(day: date | None, today: date) -> str:
     if day is None:
         return ""
-    if day == today:
-        return "today"
-    return f"{day:%a %b %-d}"
+    return "today" if day == today else f"{day:%a %b %-d}"
 
 
-def _incident_text(incident: Any, tz: ZoneInfo, today: date) -> str:
-    category = getattr(incident, "category_name", "") or next(
-        (o.category_name for o in getattr(incident, "offenses", ()) if o.most_severe),
-        next((o.category_name for o in getattr(incident, "offenses", ())), ""),
-    )
+def _incident_text(incident: IncidentSummary, tz: ZoneInfo, today: date) -> str:
     parts = [
         incident.number,
         str(incident.status),
         _hhmm(incident.occurred_at, tz, today),
-        category or "(no category yet)",
-        getattr(incident, "location_name", ""),
+        incident.category_name or "(no category yet)",
+        incident.location_name,
     ]
     return "  ".join(p for p in parts if p)
 
 
-def load_today(
-    services: Services, actor: Actor, school: SchoolRead | None, today: date
-) -> list[Section]:
-    """Every part of Today, read through the services (runs in a thread)."""
-    tz = services.ctx.tz
-    sections: list[Section] = []
+def _section(
+    title: str,
+    found: Bounded[T],
+    row: Callable[[T], Row],
+    *,
+    empty: str,
+    more: tuple[str, str] | None = None,
+) -> Section:
+    """A section of ``found``'s rows; a longer list ends in a line saying how many more
+    there are (``more``: the area listing them all, and its key)."""
+    section = Section(title, [row(item) for item in found.rows], empty=empty, total=found.total)
+    if found.more:
+        if more is None:
+            section.rows.append(Row(f"… {found.more} more"))
+        else:
+            mode, key = more
+            section.rows.append(Row(f"… {found.more} more ({key} lists them all)", area=mode))
+    return section
 
-    def part(title: str, build: Callable[[Section], None], empty: str = "nothing") -> None:
-        section = Section(title, empty=empty)
-        try:
-            build(section)
-        except Unavailable:
-            section.problem = NOT_YET
-        except SroError as exc:
-            section.problem = str(exc)
-        sections.append(section)
 
-    def shift(section: Section) -> None:
-        shifts = call(services, "checklist", "shifts_on", actor, today)
-        for item in shifts:
-            settled, total = item.progress
-            section.rows.append(
-                Row(
-                    "checklist",
-                    item.school_id,
-                    f"{item.school_name or 'Shift'}: checklist {settled} of {total} settled",
-                )
-            )
-        if not shifts and school is not None:
-            section.rows.append(
-                Row("checklist", school.id, f"{school.name}: checklist not started (Enter)")
-            )
+def sections_of(summary: TodaySummary, tz: ZoneInfo, supervisor: bool) -> list[Section]:
+    """The summary as Today's sections, in the order an officer works through them."""
+    today = summary.day
+    shift = Section("Today's shift", empty="no school chosen", total=len(summary.shifts))
+    for progress in summary.shifts:
+        text = (
+            f"{progress.school_name}: checklist {progress.settled} of {progress.total} settled"
+            if progress.started
+            else f"{progress.school_name}: checklist not started (Enter)"
+        )
+        shift.rows.append(Row(text, "checklist", progress.school_id))
 
-    def open_incidents(section: Section) -> None:
-        found, more = items_of(call(services, "incidents", "open_for", actor))
-        section.rows.extend(Row("incident", i.id, _incident_text(i, tz, today)) for i in found)
-        if more:
-            section.rows.append(Row("incidents", None, "more… (f4 lists them all)"))
+    def returned(incident: IncidentSummary) -> Row:
+        text = f"{incident.number}  {incident.status}"
+        if incident.review_comment:
+            text += f": {incident.review_comment.splitlines()[0][:80]}"
+        return Row(text, "incident", incident.id, late=True)
 
-    def drafts(section: Section) -> None:
-        found, _more = items_of(call(services, "drafts", "for_actor", actor))
-        for draft in found:
-            when = _hhmm(draft.updated_at, tz, today)
-            title = draft.title or draft.form.replace("_", " ").capitalize()
-            section.rows.append(Row("draft", draft, f"{title}  (saved {when})"))
-
-    def attention(section: Section) -> None:
-        found, _more = items_of(call(services, "incidents", "needs_attention", actor))
-        for incident in found:
-            comment = incident.review_comment
-            text = f"{incident.number}  {incident.status}"
-            if comment:
-                text += f": {comment.splitlines()[0][:80]}"
-            section.rows.append(Row("incident", incident.id, text, late=True))
-
-    def review(section: Section) -> None:
-        found, more = items_of(call(services, "incidents", "review_queue", actor))
-        count = f"{len(found)}+" if more else str(len(found))
-        if found:
-            section.rows.append(
-                Row("review", None, f"{count} report(s) waiting for your review (v)")
-            )
-
-    def referrals(section: Section) -> None:
-        for referral in call(services, "referrals", "due", actor, today):
-            late = referral.next_follow_up_on is not None and referral.next_follow_up_on < today
-            text = (
-                f"{_day(referral.next_follow_up_on, today)}{' (overdue)' if late else ''}: "
-                f"{referral.student_name} — {referral.program_name}"
-            )
-            section.rows.append(Row("referral", referral.id, text, late=late))
-
-    def notes(section: Section) -> None:
-        for note in call(services, "notes", "follow_ups_due", actor, today):
-            late = note.follow_up_on is not None and note.follow_up_on < today
-            text = (
-                f"{_day(note.follow_up_on, today)}{' (overdue)' if late else ''}: "
-                f"{str(note.kind).capitalize()} of {note.occurred_at.astimezone(tz):%b %-d}"
-            )
-            section.rows.append(Row("note", note.id, text, late=late))
-
-    part("Today's shift", shift, empty="no school chosen")
-    part("Needs attention", attention, empty="nothing returned to you")
-    if actor.is_supervisor:
-        part("Review queue", review, empty="no reports waiting")
-    part("My open incidents", open_incidents, empty="none open")
-    part("Drafts waiting", drafts, empty="no drafts")
-    part("Referral follow-ups due", referrals, empty="none due")
-    part("Mentoring follow-ups due", notes, empty="none due")
+    sections = [
+        shift,
+        _section(
+            "Needs attention",
+            summary.returned,
+            returned,
+            empty="nothing returned to you",
+            more=("incidents", "f4"),
+        ),
+    ]
+    if supervisor:
+        waiting = summary.review_waiting or 0
+        review = Section("Review queue", empty="no reports waiting", total=waiting)
+        if waiting:
+            text = f"{waiting} report(s) waiting for your review (v)"
+            review.rows.append(Row(text, area=REVIEW))
+        sections.append(review)
+    sections += [
+        _section(
+            "My open incidents",
+            summary.open_incidents,
+            lambda i: Row(_incident_text(i, tz, today), "incident", i.id),
+            empty="none open",
+            more=("incidents", "f4"),
+        ),
+        _section(
+            "Drafts waiting",
+            summary.drafts,
+            lambda d: Row(
+                f"{d.title or d.form.replace('_', ' ').capitalize()}  "
+                f"(saved {_hhmm(d.updated_at, tz, today)})",
+                "draft",
+                d.id,
+            ),
+            empty="no drafts",
+        ),
+        _section(
+            "Referral follow-ups due",
+            summary.referrals_due,
+            lambda r: Row(
+                f"{_day(r.next_follow_up_on, today)}{' (overdue)' if r.overdue(today) else ''}: "
+                f"{r.student_name} — {r.program_name}",
+                "referral",
+                r.id,
+                late=r.overdue(today),
+            ),
+            empty="none due",
+            more=("referrals", "f6"),
+        ),
+        _section(
+            "Mentoring follow-ups due",
+            summary.notes_due,
+            lambda n: Row(
+                f"{_day(n.follow_up_on, today)}"
+                f"{' (overdue)' if n.follow_up_on and n.follow_up_on < today else ''}: "
+                f"{str(n.kind).capitalize()} of {n.occurred_at.astimezone(tz):%b %-d}",
+                "note",
+                n.id,
+                late=n.follow_up_on is not None and n.follow_up_on < today,
+            ),
+            empty="none due",
+            more=("mentoring", "f5"),
+        ),
+    ]
     return sections
 
 
-class TodayScreen(SroAccess, Screen[None]):
+class TodayScreen(SessionAccess, Screen[None]):
     """The home screen after sign-in."""
 
     BINDINGS = [
-        Binding("r", "reload", "Refresh", show=False),
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
+        Binding("r", "reload", "Refresh", show=False, id="today.reload"),
+        Binding("j", "cursor_down", "Down", show=False, id="today.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="today.up"),
         Binding("v", "app.review", "Review queue", id="today.review"),
     ]
     AUTO_FOCUS = "#today-list"
@@ -222,7 +209,7 @@ class TodayScreen(SroAccess, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield SroHeader("Today")
-        yield Static("", id="today-summary")
+        yield Static("Loading…", id="today-summary")
         yield OptionList(id="today-list")
         yield SroFooter(compact=True)
 
@@ -233,68 +220,60 @@ class TodayScreen(SroAccess, Screen[None]):
     def action_reload(self) -> None:
         if self.sro.actor is None or self.sro.services is None:
             return
-        self.query_one("#today-summary", Static).update("Loading…")
-        self.load(self.sro.actor, self.sro.school, self.sro.local_now().date())
+        school = self.sro.school
+        self.load(school.id if school is not None else None, self.sro.local_now().date())
 
-    @work(thread=True, exclusive=True, group="today")
-    def load(self, actor: Actor, school: SchoolRead | None, today: date) -> None:
-        services = self.sro.services
-        assert services is not None
+    @work(thread=True, exclusive=True, group="today", exit_on_error=False)
+    def load(self, school_id: int | None, day: date) -> None:
+        """Everything Today shows, in one call off the UI thread."""
         try:
-            sections = load_today(services, actor, school, today)
-        except Exception as exc:
-            from ..app import store_problem
-
-            self.app.call_from_thread(self._failed, store_problem(exc))
+            summary = self.services.today.summary(self.actor, school_id, day)
+        except SroError as exc:
+            self.app.call_from_thread(self._failed, exc.message)
             return
-        self.app.call_from_thread(self.show, sections, today)
+        except Exception as exc:  # said on the screen, not only in a toast that fades
+            problem = unexpected(exc, "Today could not be read", "r tries again.")
+            self.app.call_from_thread(self._failed, problem.message)
+            return
+        self.app.call_from_thread(self.show, summary)
 
     def _failed(self, message: str) -> None:
         self.query_one("#today-summary", Static).update(literal(message, "bold red"))
 
-    def show(self, sections: list[Section], today: date) -> None:
-        self.sections = sections
+    def show(self, summary: TodaySummary) -> None:
+        self.show_sections(sections_of(summary, self.sro.tz, self.actor.is_supervisor))
+        self.query_one("#today-summary", Static).update(
+            f"{summary.day:%A %B %-d}: {summary.waiting} thing(s) waiting. "
+            "Enter opens, r refreshes."
+        )
+
+    def show_sections(self, sections: Sequence[Section]) -> None:
+        self.sections = list(sections)
         options = self.query_one("#today-list", OptionList)
         keep = None
         if options.highlighted is not None:
             keep = options.get_option_at_index(options.highlighted).id
         options.clear_options()
         self.rows = {}
-        first_row: int | None = None
-        index = 0
+        first_row: str | None = None
         for number, section in enumerate(sections):
-            count = f" ({len(section.rows)})" if section.rows else ""
+            count = f" ({section.total})" if section.total else ""
             heading = Text(f"{section.title}{count}", style="bold")
             options.add_option(Option(heading, id=f"h{number}", disabled=True))
-            index += 1
-            if section.problem:
-                text = literal(f"  {section.problem}", "italic dim")
-                options.add_option(Option(text, id=f"p{number}", disabled=True))
-                index += 1
-            elif not section.rows:
+            if not section.rows:
                 text = Text(f"  {section.empty}", style="dim")
                 options.add_option(Option(text, id=f"e{number}", disabled=True))
-                index += 1
             for position, row in enumerate(section.rows):
                 row_id = f"r{number}-{position}"
                 self.rows[row_id] = row
                 style = "bold red" if row.late else ""
                 text = literal(f"  {row.text}", style, no_wrap=True, overflow="ellipsis")
-                options.add_option(Option(text, id=row_id))
-                if first_row is None:
-                    first_row = index
-                index += 1
-        waiting = sum(len(s.rows) for s in sections if s.title != "Today's shift")
-        self.query_one("#today-summary", Static).update(
-            f"{today:%A %B %-d}: {waiting} thing(s) waiting. Enter opens, r refreshes."
-        )
-        target = None
-        if keep is not None and keep in self.rows:
-            target = options.get_option_index(keep)
-        elif first_row is not None:
-            target = first_row
+                options.add_option(Option(text, id=row_id, disabled=not row.opens))
+                if first_row is None and row.opens:
+                    first_row = row_id
+        target = keep if keep is not None and keep in self.rows else first_row
         if target is not None:
-            options.highlighted = target
+            options.highlighted = options.get_option_index(target)
 
     @on(OptionList.OptionSelected, "#today-list")
     def _open(self, event: OptionList.OptionSelected) -> None:
@@ -303,21 +282,12 @@ class TodayScreen(SroAccess, Screen[None]):
             self.open_row(row)
 
     def open_row(self, row: Row) -> None:
-        app = self.sro
-        if row.kind == "incident":
-            app.open_incident(row.ref)
-        elif row.kind == "draft":
-            app.open_draft(row.ref)
-        elif row.kind == "checklist":
-            app.open_checklist()
-        elif row.kind == "incidents":
-            app.action_go("incidents")
-        elif row.kind == "review":
-            app.action_review()
-        elif row.kind == "referral":
-            app.open_referral(row.ref)
-        elif row.kind == "note":
-            app.open_note(row.ref)
+        if row.record is not None:
+            self.post_message(OpenRecord(row.record, row.record_id))
+        elif row.area == REVIEW:
+            self.sro.action_review()
+        elif row.area:
+            self.sro.action_go(row.area)
 
     def action_cursor_down(self) -> None:
         self.query_one("#today-list", OptionList).action_cursor_down()
