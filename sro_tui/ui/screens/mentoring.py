@@ -1,9 +1,10 @@
 """Mentoring and contacts (F5): the officer's notes, newest first, a page at a time.
 
-Filters: kind (``k`` cycles, or the Select), one student (type-ahead), a date range;
+Filters: kind (``k`` cycles, or the Select), one student (type-ahead), a day range;
 supervisors switch between their own notes and everyone's with ``s``. Pages come from
-``services.notes.page`` (keyset paging), fetched in a thread worker when the cursor nears the
-end of what is loaded. Enter opens a note, ``n`` writes a new one; on the officer's own
+``services.notes.page`` (keyset paging) through :class:`PagedList`, fetched in a thread worker
+when the cursor nears the end of what is loaded. Enter opens a note (the app hears
+:class:`~sro_tui.ui.messages.OpenRecord`), ``n`` writes a new one; on the officer's own
 notes ``e`` edits and ``f`` marks a follow-up done. A confidential note of another officer
 shows only that it exists and whose it is: the service blanks its content, and this screen
 shows only what the service returns.
@@ -12,34 +13,29 @@ shows only what the service returns.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
-from datetime import date
 from typing import Any
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Input, Label, Select, Static
-from textual.worker import get_current_worker
+from textual.widgets import DataTable, Label, Select, Static
 
 from ...domain.enums import ContactKind
 from ...domain.errors import SroError
 from ...domain.mentoring import NoteRead
 from ...domain.paging import Page
-from ..access import SessionAccess
 from ..forms.base import student_search
 from ..text import cell, literal, visible
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
-from ..widgets.typeahead import TypeAhead
+from ..widgets.list_filters import ListFilters
+from ..widgets.paged import PagedList, PagedTable
 
-__all__ = ["PAGE_SIZE", "PREFETCH_ROWS", "MentoringScreen", "note_summary"]
+__all__ = ["PAGE_SIZE", "MentoringScreen", "NotePage", "note_summary"]
 
 PAGE_SIZE = 50
-PREFETCH_ROWS = 10
 LOCK = "C"  # confidential (plain text: an emoji is double width in some terminals)
 
 SCOPE_LABELS = {"own": "My notes", "all": "All officers' notes"}
@@ -73,24 +69,23 @@ def note_summary(note: NoteRead, names: dict[int, str]) -> str:
     return "; ".join(who) or note.topics
 
 
-def _parse_day(text: str) -> date | None:
-    text = text.strip()
-    return date.fromisoformat(text) if text else None
+class NotePage(Page[NoteRead]):
+    """A page of notes with the names of the students they name (read in the same worker)."""
+
+    names: dict[int, str] = {}
 
 
-class NoteTable(DataTable[str]):
-    """The list's table; Home / End go to the first / last loaded note."""
-
-    BINDINGS = [
-        Binding("home", "scroll_top", "First", show=False),
-        Binding("end", "scroll_bottom", "Last", show=False),
-    ]
+LIST_ACTIONS = frozenset({"new", "edit", "follow_up_done", "cycle_kind", "cycle_scope"})
+"""Letter keys that act on the list: dimmed while a filter field takes the letters."""
 
 
-class MentoringScreen(SessionAccess, Screen[None]):
+class MentoringScreen(PagedList, Screen[None]):
     """Mentoring notes and contacts, newest first."""
 
+    CSS_PATH = "mentoring.tcss"
     AUTO_FOCUS = "#notes"
+    PAGE_SIZE = PAGE_SIZE
+    RECORD_KIND = "note"
 
     BINDINGS = [
         Binding("n", "new", "New note", id="mentoring.new"),
@@ -102,91 +97,41 @@ class MentoringScreen(SessionAccess, Screen[None]):
         Binding("escape", "back", "Back", id="mentoring.back"),
     ]
 
-    DEFAULT_CSS = """
-    MentoringScreen #list-title {
-        height: 1;
-        background: $primary 30%;
-        padding: 0 1;
-        text-style: bold;
-    }
-    MentoringScreen #filters {
-        height: 1;
-        padding: 0 1;
-    }
-    MentoringScreen #filters > * {
-        margin-right: 1;
-    }
-    MentoringScreen #filters > Select {
-        width: 16;
-    }
-    MentoringScreen #filters > TypeAhead {
-        width: 1fr;
-    }
-    MentoringScreen #filters TypeAhead > _Suggestions {
-        overlay: screen;
-        constrain: inside inflect;
-        width: 44;
-    }
-    MentoringScreen #filters > Input {
-        width: 13;
-    }
-    MentoringScreen #filter-error {
-        color: $error;
-        height: auto;
-        padding: 0 1;
-        display: none;
-    }
-    MentoringScreen #filter-error.-shown {
-        display: block;
-    }
-    MentoringScreen DataTable {
-        height: 1fr;
-    }
-    MentoringScreen #list-status {
-        height: 1;
-        color: $text-muted;
-        padding: 0 1;
-    }
-    """
-
     def __init__(self) -> None:
         super().__init__()
+        self.init_paging()
         self.scope = "own"
-        self.cursor: str | None = None
-        self.exhausted = False
-        self.loading = False
-        self.generation = 0
-        self.loaded = 0
         self.filters: dict[str, Any] = {}
         self.notes: dict[int, NoteRead] = {}
         self.names: dict[int, str] = {}
-        self._keep_cursor_on: int | None = None
 
     def compose(self) -> ComposeResult:
         yield SroHeader("Mentoring and contacts")
         yield Static("", id="list-title", markup=False)
-        with Horizontal(id="filters"):
-            yield Select(KIND_FILTER_OPTIONS, prompt="Any kind", id="filter-kind", compact=True)
-            yield TypeAhead(id="filter-student", placeholder="student", compact=True)
-            yield Input(placeholder="from Y-M-D", id="filter-from", compact=True)
-            yield Input(placeholder="to Y-M-D", id="filter-to", compact=True)
-            yield Button("Clear", id="filter-clear", compact=True)
-        yield Static("", id="filter-error", markup=False)
-        yield NoteTable(cursor_type="row", zebra_stripes=True, id="notes")
+        yield ListFilters(
+            options=KIND_FILTER_OPTIONS,
+            prompt="Any kind",
+            select_id="filter-kind",
+            typeahead_id="filter-student",
+            typeahead_placeholder="student",
+            today=lambda: self.services.ctx.today(),
+            day_placeholders=("from Y-M-D", "to Y-M-D"),
+        )
+        yield PagedTable(id="notes")
         yield Label("", id="list-status")
         yield SroFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.paged_table()
         table.add_column(" ", key="lock", width=2)
         table.add_column("Date", key="date", width=10)
         table.add_column("Kind", key="kind", width=9)
         table.add_column("Students / class / agency", key="what", width=33)
         table.add_column("Min", key="minutes", width=3)
         table.add_column("Follow-up", key="follow_up", width=10)
-        services = self.services
-        actor = self.actor
-        self.query_one("#filter-student", TypeAhead)._search = student_search(services, actor)
+        # The type-ahead searches in its own worker, never on this thread.
+        search = student_search(self.services, self.actor)
+        self.query_one(ListFilters).typeahead.set_search(search)
         self.reload()
         table.focus()
 
@@ -198,8 +143,10 @@ class MentoringScreen(SessionAccess, Screen[None]):
         return actor is not None and actor.is_supervisor
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "cycle_scope":
-            return self.is_supervisor
+        if action == "cycle_scope" and not self.is_supervisor:
+            return False
+        if action in LIST_ACTIONS and self.typing_in_field():
+            return None  # the letters go into the filter field
         if action in ("edit", "follow_up_done"):
             # Only for the officer's own notes (and a set follow-up): dimmed otherwise.
             note = self.highlighted_note()
@@ -207,6 +154,9 @@ class MentoringScreen(SessionAccess, Screen[None]):
                 return None
             return True if action == "edit" or note.follow_up_on is not None else None
         return True
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
 
     def is_own(self, note: NoteRead) -> bool:
         actor = self.sro.actor
@@ -224,7 +174,7 @@ class MentoringScreen(SessionAccess, Screen[None]):
 
     def action_cycle_kind(self) -> None:
         """k: any kind -> mentoring -> … -> liaison -> any kind."""
-        select = self.query_one("#filter-kind", Select)
+        select = self.query_one(ListFilters).select
         kinds = [k.value for k in ContactKind]
         current = select.value
         if current is Select.NULL:
@@ -235,81 +185,39 @@ class MentoringScreen(SessionAccess, Screen[None]):
             select.value = kinds[kinds.index(str(current)) + 1]
 
     def action_filters(self) -> None:
-        self.query_one("#filter-kind", Select).focus()
+        self.query_one(ListFilters).select.focus()
 
     def action_back(self) -> None:
         if self.focused is not None and self.focused.id != "notes":
-            self.query_one(DataTable).focus()
+            self.paged_table().focus()
             return
         if len(self.app.screen_stack) > 1:
             self.dismiss(None)
 
-    def _read_filters(self) -> dict[str, Any] | None:
-        kind = self.query_one("#filter-kind", Select).value
-        student = self.query_one("#filter-student", TypeAhead)
-        try:
-            start = _parse_day(self.query_one("#filter-from", Input).value)
-            end = _parse_day(self.query_one("#filter-to", Input).value)
-        except ValueError:
-            self._filter_error("Dates are written like 2026-09-14")
-            return None
-        if start and end and end < start:
-            self._filter_error("The 'to' date is before the 'from' date")
-            return None
-        self._filter_error("")
-        return {
-            "kind": None if kind is Select.NULL else ContactKind(str(kind)),
-            "student_id": student.value,
-            "student_label": student.choice.label if student.choice else "",
-            "since": start,
-            "until": end,
-        }
-
-    def _filter_error(self, message: str) -> None:
-        error = self.query_one("#filter-error", Static)
-        error.update(literal(message))
-        error.set_class(bool(message), "-shown")
-
-    def on_select_changed(self, _event: Select.Changed) -> None:
+    @on(ListFilters.Changed)
+    def _filters_changed(self, event: ListFilters.Changed) -> None:
         self.reload()
-
-    def on_type_ahead_picked(self, event: TypeAhead.Picked) -> None:
-        self.reload()
-        if event.choice is not None:
-            self.query_one(DataTable).focus()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.reload()
-        self.query_one(DataTable).focus()
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        if event.button.id == "filter-clear":
-            event.stop()
-            self.query_one("#filter-kind", Select).clear()
-            self.query_one("#filter-student", TypeAhead).set_choice(None)
-            self.query_one("#filter-from", Input).value = ""
-            self.query_one("#filter-to", Input).value = ""
-            self.reload()
+        if event.to_list and not event.filters.has_error:
+            self.paged_table().focus()  # picked or Enter: back to the list
 
     # -- paging ------------------------------------------------------------------------------------
 
     def reload(self, *, keep_cursor: bool = False) -> None:
-        """Start again from the newest note with the current scope and filters."""
-        filters = self._read_filters()
-        if filters is None:
+        """Start again from the newest note with the current scope and filters (a filter day
+        that is not one is named at the filter, and the list stays as it was)."""
+        values = self.query_one(ListFilters).read()
+        if values is None:
             return
-        self._keep_cursor_on = self.highlighted_id() if keep_cursor else None
-        self.filters = filters
-        self.generation += 1
-        self.cursor = None
-        self.exhausted = False
-        self.loaded = 0
+        self.filters = {
+            "kind": ContactKind(values.choice) if values.choice else None,
+            "student_id": values.picked,
+            "student_label": values.picked_label,
+            "since": values.since,
+            "until": values.until,
+        }
         self.notes.clear()
-        self.query_one(DataTable).clear()
         self._title()
-        self.loading = True
-        self._fetch(self.generation, None)
+        super().reload(keep_cursor=keep_cursor)
 
     def _title(self) -> None:
         parts = [SCOPE_LABELS[self.scope]]
@@ -325,87 +233,42 @@ class MentoringScreen(SessionAccess, Screen[None]):
             literal(f"Notes — {' · '.join(parts)}   ({keys})")
         )
 
-    def load_more(self) -> None:
-        if self.loading or self.exhausted:
-            return
-        self.loading = True
-        self._fetch(self.generation, self.cursor)
-
-    @work(thread=True, group="note-list", exit_on_error=False)
-    def _fetch(self, generation: int, cursor: str | None) -> None:
-        services = self.services
-        actor = self.actor
-        f = self.filters
-        try:
-            page = services.notes.page(
-                actor,
-                scope=self.scope,
-                kind=f.get("kind"),
-                student_id=f.get("student_id"),
-                since=f.get("since"),
-                until=f.get("until"),
-                cursor=cursor,
-                limit=PAGE_SIZE,
-            )
-        except SroError as exc:
-            self.app.call_from_thread(self._failed, generation, exc)
-            return
-        if get_current_worker().is_cancelled:
-            return
-        self.app.call_from_thread(self._add_page, generation, page)
-        # The rows are on screen; now the students' names (each looked up once per screen).
+    def fetch_page(self, cursor: str | None) -> NotePage:
+        services, actor, f = self.services, self.actor, self.filters
+        page = services.notes.page(
+            actor,
+            scope=self.scope,
+            kind=f.get("kind"),
+            student_id=f.get("student_id"),
+            since=f.get("since"),
+            until=f.get("until"),
+            cursor=cursor,
+            limit=self.PAGE_SIZE,
+        )
+        # The students' names, in one look-up per page (each name once per screen).
         known = set(self.names)
-        missing = [i for n in page.items for i in n.student_ids if i not in known]
+        missing = list(dict.fromkeys(i for n in page.items for i in n.student_ids))
+        missing = [i for i in missing if i not in known]
+        found: dict[int, str] = {}
         if missing:
-            names = self._student_names(dict.fromkeys(missing))
-            self.app.call_from_thread(self._names_found, generation, names)
+            try:
+                found = services.students.display_names(actor, missing)
+            except SroError:
+                found = {}
+        names = {i: found.get(i, f"student {i}") for i in missing}
+        return NotePage(items=page.items, next_cursor=page.next_cursor, names=names)
 
-    def _student_names(self, student_ids: Iterable[int]) -> dict[int, str]:
-        """Names of these students, in one look-up (runs in the worker thread)."""
-        services = self.services
-        actor = self.actor
-        ids = list(student_ids)
-        try:
-            found = services.students.display_names(actor, ids)
-        except SroError:
-            found = {}
-        return {i: found.get(i, f"student {i}") for i in ids}
-
-    def _names_found(self, generation: int, names: dict[int, str]) -> None:
-        self.names.update(names)
-        if generation != self.generation:
-            return
-        table = self.query_one(DataTable)
-        for note in self.notes.values():
-            if any(i in names for i in note.student_ids):
-                with contextlib.suppress(KeyError):
-                    table.update_cell(str(note.id), "what", cell(self._summary(note)))
-
-    def _failed(self, generation: int, error: SroError) -> None:
-        if generation != self.generation:
-            return
-        self.loading = False
-        self.query_one("#list-status", Label).update(literal(f"Could not load: {error.message}"))
-        self.notify(visible(error.message), markup=False, severity="error")
-
-    def _add_page(self, generation: int, page: Page[NoteRead]) -> None:
-        if generation != self.generation:
-            return  # an answer to an older question (scope or filters changed since)
-        self.loading = False
-        table = self.query_one(DataTable)
+    def show_page(self, page: Page[NoteRead]) -> None:
+        if isinstance(page, NotePage):
+            self.names.update(page.names)
+        table = self.paged_table()
         for note in page.items:
             self.notes[note.id] = note
             table.add_row(*self._cells(note), key=str(note.id))
-        self.loaded += len(page.items)
-        self.cursor = page.next_cursor
-        self.exhausted = page.next_cursor is None
-        self._status()
-        self.refresh_bindings()
-        if self._keep_cursor_on is not None and self._keep_cursor_on in self.notes:
-            table.move_cursor(row=table.get_row_index(str(self._keep_cursor_on)))
-            self._keep_cursor_on = None
-        if not self.exhausted and table.cursor_row >= table.row_count - PREFETCH_ROWS:
-            self.load_more()
+
+    def page_failed(self, error: SroError) -> None:
+        super().page_failed(error)
+        self.query_one("#list-status", Label).update(literal(f"Could not load: {error.message}"))
 
     def _cells(self, note: NoteRead) -> tuple[str | Text, ...]:
         tz = self.sro.tz
@@ -427,7 +290,9 @@ class MentoringScreen(SessionAccess, Screen[None]):
             summary = f"{surname}: {summary}"
         return summary
 
-    def _status(self) -> None:
+    def paging_changed(self) -> None:
+        if self.failed is not None:
+            return  # page_failed said why
         status = self.query_one("#list-status", Label)
         if self.loaded == 0:
             status.update("No notes match. n writes one")
@@ -436,9 +301,8 @@ class MentoringScreen(SessionAccess, Screen[None]):
         status.update(f"{self.loaded}{more} shown · Enter opens · n new · e edit · f follow-up")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        self.refresh_bindings()
-        if event.cursor_row >= event.data_table.row_count - PREFETCH_ROWS:
-            self.load_more()
+        super().on_data_table_row_highlighted(event)
+        self.refresh_bindings()  # e and f depend on the note under the cursor
 
     def on_screen_resume(self) -> None:
         """Back from a note or the form: show what changed, keeping the cursor's note."""
@@ -447,26 +311,7 @@ class MentoringScreen(SessionAccess, Screen[None]):
 
     # -- actions -----------------------------------------------------------------------------------
 
-    def highlighted_id(self) -> int | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
-        return int(row_key.value) if row_key.value is not None else None
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        if event.row_key.value is not None:
-            self.open(int(event.row_key.value))
-
-    def open(self, note_id: int) -> None:
-        from .note_view import NoteViewScreen
-
-        self.app.push_screen(NoteViewScreen(note_id))
-
     def action_new(self) -> None:
-        from ..forms.note_form import NoteFormScreen
-
         prefill: dict[str, Any] = {}
         student_id = self.filters.get("student_id")
         if student_id is not None:
@@ -474,6 +319,8 @@ class MentoringScreen(SessionAccess, Screen[None]):
         kind = self.filters.get("kind")
         if kind is not None:
             prefill["kind"] = kind.value
+        from ..forms.note_form import NoteFormScreen
+
         self.app.push_screen(NoteFormScreen(prefill=prefill))
 
     def action_edit(self) -> None:
@@ -509,8 +356,7 @@ class MentoringScreen(SessionAccess, Screen[None]):
 
     def _completed(self, note: NoteRead) -> None:
         self.notes[note.id] = note
-        table = self.query_one(DataTable)
         with contextlib.suppress(KeyError):  # the list was reloaded meanwhile
-            table.update_cell(str(note.id), "follow_up", "")
+            self.paged_table().update_cell(str(note.id), "follow_up", "")
         self.refresh_bindings()
         self.notify("Follow-up marked done", markup=False)

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import Label, Static
 
 from ...domain.enums import ReferralStatus
 from ...domain.errors import SroError
@@ -24,7 +24,7 @@ from ...domain.referrals import ReferralRead
 from ..text import cell, literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
-from ..widgets.paged import PagedList
+from ..widgets.paged import PagedList, PagedTable
 from .referral_actions import ReferralActions
 
 __all__ = ["STATUS_ORDER", "ReferralListScreen"]
@@ -45,7 +45,9 @@ STATUS_ORDER = (
 class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
     """Referrals by next follow-up, overdue first."""
 
+    CSS_PATH = "referrals.tcss"
     AUTO_FOCUS = "#referrals"
+    RECORD_KIND = "referral"
 
     BINDINGS = [
         Binding("n", "new", "Refer", id="referrals.new"),
@@ -58,23 +60,6 @@ class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
         Binding("r", "reload", "Reload", id="referrals.reload", show=False),
     ]
 
-    DEFAULT_CSS = """
-    ReferralListScreen #referral-title {
-        height: 1;
-        background: $primary 30%;
-        padding: 0 1;
-        text-style: bold;
-    }
-    ReferralListScreen DataTable {
-        height: 1fr;
-    }
-    ReferralListScreen #referral-list-status {
-        height: 1;
-        color: $text-muted;
-        padding: 0 1;
-    }
-    """
-
     def __init__(self) -> None:
         super().__init__()
         self.scope = "own"
@@ -85,12 +70,12 @@ class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
     def compose(self) -> ComposeResult:
         yield SroHeader("Referrals")
         yield Static("", id="referral-title", markup=False)
-        yield DataTable(cursor_type="row", zebra_stripes=True, id="referrals")
+        yield PagedTable(id="referrals")
         yield Label("", id="referral-list-status")
         yield SroFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.paged_table()
         # Fits 80 columns: the referral date and history are on the referral's own screen.
         table.add_column("Follow-up", key="follow", width=14)
         table.add_column("Status", key="status", width=9)
@@ -103,6 +88,8 @@ class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
         if action == "cycle_scope":
             actor = self.sro.actor
             return bool(actor and actor.is_supervisor)
+        if action in ("advance", "move", "consent") and self.highlighted_key() is None:
+            return None  # nothing to act on: dimmed
         return True
 
     # -- loading ---------------------------------------------------------------------------------
@@ -124,14 +111,14 @@ class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
         self.scope = "all" if self.scope == "own" else "own"
         self.reload()
 
-    def reload(self) -> None:
+    def reload(self, *, keep_cursor: bool = False) -> None:
         who = "My referrals" if self.scope == "own" else "All referrals"
         if self.status is not None:
             which = f"{self.status.value} only"
         else:
             which = "open, soonest follow-up first" if self.open_only else "all statuses"
         self.query_one("#referral-title", Static).update(f"{who} · {which}")
-        super().reload()
+        super().reload(keep_cursor=keep_cursor)
 
     def fetch_page(self, cursor: str | None) -> Page[ReferralRead]:
         return self.services.referrals.page(
@@ -144,7 +131,7 @@ class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
         )
 
     def show_page(self, page: Page[ReferralRead]) -> None:
-        table = self.query_one(DataTable)
+        table = self.paged_table()
         today = self.services.ctx.today()
         for referral in page.items:
             table.add_row(*self.cells(referral, today), key=str(referral.id))
@@ -156,6 +143,8 @@ class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
 
     def paging_changed(self) -> None:
         status = self.query_one("#referral-list-status", Label)
+        if self.failed is not None:
+            return  # page_failed said why
         if not self.loaded:
             status.update("No referrals here. n refers a student; o shows closed ones too")
         else:
@@ -186,11 +175,10 @@ class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
     # -- acting on the highlighted referral ------------------------------------------------------
 
     def current_referral_id(self) -> int | None:
-        key = self.highlighted_key()
-        return int(key) if key is not None else None
+        return self.highlighted_id()
 
     def referral_changed(self, referral: ReferralRead) -> None:
-        table = self.query_one(DataTable)
+        table = self.paged_table()
         today = self.services.ctx.today()
         key = str(referral.id)
         for column, value in zip(
@@ -199,13 +187,6 @@ class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
             strict=True,
         ):
             table.update_cell(key, column, value)
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        if event.row_key.value is not None:
-            from .referral_detail import ReferralScreen
-
-            self.app.push_screen(ReferralScreen(int(event.row_key.value)))
 
     def action_new(self) -> None:
         from ..forms.referral_form import ReferralFormScreen
@@ -217,5 +198,5 @@ class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
             self.reload()
 
     def on_screen_resume(self) -> None:
-        if self.loaded:
-            self.reload()
+        if self.loaded or self.exhausted:
+            self.reload(keep_cursor=True)

@@ -11,7 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, Label
+from textual.widgets import Input, Label
 
 from ...domain.errors import SroError
 from ...domain.paging import Page
@@ -19,7 +19,7 @@ from ...domain.students import StudentRead, grade_label
 from ..text import cell, literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
-from ..widgets.paged import PagedList
+from ..widgets.paged import PagedList, PagedTable
 
 __all__ = ["StudentListScreen"]
 
@@ -30,7 +30,9 @@ class StudentListScreen(PagedList, Screen[None]):
     PAGE_SIZE = 40
     PREFETCH_ROWS = 8
 
+    CSS_PATH = "students.tcss"
     AUTO_FOCUS = "#student-search"
+    RECORD_KIND = "student"  # Enter: the student's timeline
 
     BINDINGS = [
         Binding("a", "add", "Add student", id="students.add"),
@@ -38,27 +40,14 @@ class StudentListScreen(PagedList, Screen[None]):
         Binding("i", "import_roster", "Import roster", id="students.import"),
         Binding("slash", "search", "Search", id="students.search"),
         Binding("escape", "back", "Back", id="students.back"),
+        Binding("down", "to_list", "To the list", id="students.to_list", show=False),
     ]
-
-    DEFAULT_CSS = """
-    StudentListScreen #student-search {
-        margin: 0 1;
-    }
-    StudentListScreen DataTable {
-        height: 1fr;
-    }
-    StudentListScreen #student-status {
-        height: 1;
-        color: $text-muted;
-        padding: 0 1;
-    }
-    """
 
     def __init__(self) -> None:
         super().__init__()
         self.init_paging()
         self.query_text = ""
-        self.schools: dict[int, str] = {}
+        self.schools: dict[int, str] | None = None  # id -> name, read with the first page
 
     def compose(self) -> ComposeResult:
         yield SroHeader("Students")
@@ -66,18 +55,16 @@ class StudentListScreen(PagedList, Screen[None]):
             placeholder="Search: last name, 'garcia m', 'maria gar' or a district ID",
             id="student-search",
         )
-        yield DataTable(cursor_type="row", zebra_stripes=True, id="students")
+        yield PagedTable(id="students")
         yield Label("", id="student-status")
         yield SroFooter()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
+        table = self.paged_table()
         table.add_column("Name", key="name", width=24)
         table.add_column("District ID", key="district_id", width=12)
         table.add_column("Gr", key="grade", width=3)
         table.add_column("School", key="school", width=26)
-        services = self.services
-        self.schools = {s.id: s.name for s in services.reference.schools(include_inactive=True)}
         self.reload()
 
     # -- searching and paging --------------------------------------------------------------------
@@ -90,7 +77,7 @@ class StudentListScreen(PagedList, Screen[None]):
     @on(Input.Submitted, "#student-search")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        table = self.query_one(DataTable)
+        table = self.paged_table()
         if table.row_count:
             table.focus()
 
@@ -98,6 +85,9 @@ class StudentListScreen(PagedList, Screen[None]):
         self.query_one("#student-search", Input).focus()
 
     def fetch_page(self, cursor: str | None) -> Page[StudentRead]:
+        if self.schools is None:  # in the worker, like the page itself
+            schools = self.services.reference.schools(include_inactive=True)
+            self.schools = {s.id: s.name for s in schools}
         return self.services.students.search(
             self.actor,
             self.query_text,
@@ -106,13 +96,14 @@ class StudentListScreen(PagedList, Screen[None]):
         )
 
     def show_page(self, page: Page[StudentRead]) -> None:
-        table = self.query_one(DataTable)
+        table = self.paged_table()
+        schools = self.schools or {}
         for student in page.items:
             table.add_row(
                 cell(student.display_name),
                 student.district_id,
                 grade_label(student.grade),
-                cell(self.schools.get(student.school_id or 0, "")),
+                cell(schools.get(student.school_id or 0, "")),
                 key=str(student.id),
             )
 
@@ -122,25 +113,40 @@ class StudentListScreen(PagedList, Screen[None]):
         )
 
     def paging_changed(self) -> None:
+        if self.failed is not None:
+            return  # page_failed said why
         status = self.query_one("#student-status", Label)
-        if self.loaded == 0:
+        in_search = self.typing_in_field()
+        more = "" if self.exhausted else "+"
+        if self.loaded == 0 and in_search:
+            status.update("No student matches · Esc clears the search")
+        elif self.loaded == 0:
             status.update("No student matches. a adds one · i imports a roster")
+        elif in_search:
+            status.update(f"{self.loaded}{more} found · Enter or ↓: to the list · Esc clears")
         else:
-            more = "" if self.exhausted else "+"
-            status.update(f"{self.loaded}{more} shown · Enter: timeline · a add · e edit")
+            status.update(
+                f"{self.loaded}{more} shown · Enter: timeline · a add · e edit · / search"
+            )
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("add", "edit", "import_roster") and self.typing_in_field():
+            return None  # the letters go into the search box: dimmed until the list
+        if action == "edit" and self.highlighted_key() is None:
+            return None
+        return True
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+        if self.loaded or self.exhausted:
+            self.paging_changed()  # the hint for where the cursor is now
+
+    def action_to_list(self) -> None:
+        table = self.paged_table()
+        if table.row_count:
+            table.focus()
 
     # -- actions ---------------------------------------------------------------------------------
-
-    def _highlighted_id(self) -> int | None:
-        key = self.highlighted_key()
-        return int(key) if key is not None else None
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        if event.row_key.value is not None:
-            from .student_timeline import StudentTimelineScreen
-
-            self.app.push_screen(StudentTimelineScreen(int(event.row_key.value)))
 
     def action_add(self) -> None:
         from ..forms.student_form import StudentFormScreen
@@ -148,7 +154,7 @@ class StudentListScreen(PagedList, Screen[None]):
         self.app.push_screen(StudentFormScreen(), self._after_form)
 
     def action_edit(self) -> None:
-        student_id = self._highlighted_id()
+        student_id = self.highlighted_id()
         if student_id is None:
             self.notify("Highlight a student first", markup=False, severity="warning")
             return
@@ -173,6 +179,6 @@ class StudentListScreen(PagedList, Screen[None]):
             if search.value:
                 search.value = ""
             else:
-                self.query_one(DataTable).focus()
+                self.paged_table().focus()
         else:
             search.focus()

@@ -5,7 +5,11 @@ A screen mixes in :class:`PagedList`, calls :meth:`init_paging` in ``__init__`` 
 :meth:`reload` when its question changes (scope, filters, search text), and fills in
 :meth:`fetch_page` (the service call; runs in a thread) and :meth:`show_page` (adds the rows;
 runs on the UI thread). Answers to an older question are dropped, so typing fast never shows
-stale rows.
+stale rows. Rows are keyed by the record's id; with :attr:`PagedList.RECORD_KIND` set, Enter
+on a row posts :class:`~sro_tui.ui.messages.OpenRecord` and the app opens the record.
+
+Only what has been scrolled to is ever loaded: End goes to the last *loaded* row, and the
+next page follows from there.
 """
 
 from __future__ import annotations
@@ -13,15 +17,31 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from textual import work
-from textual.widgets import DataTable
+from textual.binding import Binding
+from textual.widgets import DataTable, Input, TextArea
+from textual.widgets.data_table import RowDoesNotExist
 from textual.worker import get_current_worker
 
 from ...domain.errors import SroError
 from ...domain.paging import Page
 from ..access import SessionAccess
+from ..messages import OpenRecord, RecordKind
 from ..text import visible
 
-__all__ = ["PagedList"]
+__all__ = ["PagedList", "PagedTable"]
+
+
+class PagedTable(DataTable[str]):
+    """A list's table: one row per record, Home and End to the first and last loaded row
+    (End near the end asks for the next page)."""
+
+    BINDINGS = [
+        Binding("home", "scroll_top", "First", show=False),
+        Binding("end", "scroll_bottom", "Last", show=False),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, id=id)
 
 
 class PagedList(SessionAccess):
@@ -31,12 +51,19 @@ class PagedList(SessionAccess):
     PAGE_SIZE: ClassVar[int] = 50
     PREFETCH_ROWS: ClassVar[int] = 10
     """Ask for the next page when the cursor is this close to the last loaded row."""
+    KEEP_CURSOR_PAGES: ClassVar[int] = 5
+    """``reload(keep_cursor=True)`` reads up to this many pages to find the row again."""
+    RECORD_KIND: ClassVar[RecordKind | None] = None
+    """What Enter on a row opens (the row key is the record's id); None: the screen decides."""
 
     cursor: str | None
     exhausted: bool
     loading: bool
     generation: int
     loaded: int
+    keep_cursor_on: str | None
+    failed: SroError | None
+    """Why the last page could not be read (None once a page arrives)."""
 
     def init_paging(self) -> None:
         self.cursor = None
@@ -44,6 +71,8 @@ class PagedList(SessionAccess):
         self.loading = False
         self.generation = 0
         self.loaded = 0
+        self.keep_cursor_on = None
+        self.failed = None
 
     # -- hooks -----------------------------------------------------------------------------------
 
@@ -66,8 +95,11 @@ class PagedList(SessionAccess):
 
     # -- paging ----------------------------------------------------------------------------------
 
-    def reload(self) -> None:
-        """Start again from the first page (the question has changed)."""
+    def reload(self, *, keep_cursor: bool = False) -> None:
+        """Start again from the first page (the question has changed). ``keep_cursor``: put
+        the cursor back on the row it was on once that row is loaded again (back from a
+        record that was opened or changed)."""
+        self.keep_cursor_on = self.highlighted_key() if keep_cursor else None
         self.generation += 1
         self.cursor = None
         self.exhausted = False
@@ -97,6 +129,7 @@ class PagedList(SessionAccess):
         if generation != self.generation:
             return
         self.loading = False
+        self.failed = error
         self.page_failed(error)
         self.paging_changed()
 
@@ -104,18 +137,32 @@ class PagedList(SessionAccess):
         if generation != self.generation:
             return  # the answer to an older question
         self.loading = False
+        self.failed = None
         self.show_page(page)
         self.loaded += len(page.items)
         self.cursor = page.next_cursor
         self.exhausted = page.next_cursor is None
-        self.paging_changed()
         table = self.paged_table()
-        if not self.exhausted and table.cursor_row >= table.row_count - self.PREFETCH_ROWS:
+        seeking = False
+        if self.keep_cursor_on is not None:
+            try:
+                table.move_cursor(row=table.get_row_index(self.keep_cursor_on), scroll=True)
+                self.keep_cursor_on = None
+            except RowDoesNotExist:  # not loaded yet: look in the next page, a few at most
+                seeking = self.loaded < self.PAGE_SIZE * self.KEEP_CURSOR_PAGES
+                if not seeking:
+                    self.keep_cursor_on = None
+        self.paging_changed()
+        self.refresh_bindings()  # keys that need a row (check_action) light up
+        near_end = table.cursor_row >= table.row_count - self.PREFETCH_ROWS
+        if not self.exhausted and (near_end or seeking):
             self.load_more()  # a short page on a tall screen: keep filling
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.cursor_row >= event.data_table.row_count - self.PREFETCH_ROWS:
             self.load_more()
+
+    # -- the highlighted record ------------------------------------------------------------------
 
     def highlighted_key(self) -> str | None:
         """The row key under the cursor, or None on an empty table."""
@@ -124,3 +171,20 @@ class PagedList(SessionAccess):
             return None
         row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
         return row_key.value
+
+    def highlighted_id(self) -> int | None:
+        """The id of the record under the cursor (rows are keyed by id), or None."""
+        key = self.highlighted_key()
+        return int(key) if key is not None else None
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a row: the app opens that record (:attr:`RECORD_KIND`)."""
+        if self.RECORD_KIND is None or event.row_key.value is None:
+            return
+        event.stop()
+        self.post_message(OpenRecord(self.RECORD_KIND, int(event.row_key.value)))
+
+    def typing_in_field(self) -> bool:
+        """True while a text field has the focus: a letter key types there instead of acting
+        on the list, so ``check_action`` dims the list's letter keys meanwhile."""
+        return isinstance(self.screen.focused, Input | TextArea)
