@@ -62,7 +62,7 @@ async def test_wrong_password_keeps_badge_and_clears_password(
         assert isinstance(app.screen, LoginScreen)
         assert app.screen.query_one("#badge", Input).value == "1001"
         assert app.screen.query_one("#password", Input).value == ""
-        error = app.screen.query_one("#password-error", Static)
+        error = app.screen.query_one("#error", Static)
         assert "not right" in str(error.render())
         assert app.screen.focused is app.screen.query_one("#password", Input)
         assert app.actor is None
@@ -82,7 +82,7 @@ async def test_locked_account_says_so(sqlite_services: Services, clock: Clock) -
     async with app.run_test() as pilot:
         await sign_in(pilot, confirm_school=False)
         assert isinstance(app.screen, LoginScreen)
-        assert "locked" in str(app.screen.query_one("#password-error", Static).render())
+        assert "locked" in str(app.screen.query_one("#error", Static).render())
 
 
 async def test_empty_store_creates_first_administrator(
@@ -199,13 +199,13 @@ async def test_officer_with_an_authenticator_gives_the_code_after_the_password(
         await pilot.press("enter")
         await settle(pilot)
         assert otp.display and app.focused is otp
-        assert "one-time code" in str(screen.query_one("#otp-error", Static).content)
+        assert "one-time code" in str(screen.query_one("#error", Static).content)
         assert screen.query_one("#password", Input).value == TEST_PASSWORD
         await type_text(pilot, "000000")
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, LoginScreen)
-        assert "not right" in str(screen.query_one("#otp-error", Static).content)
+        assert "not right" in str(screen.query_one("#error", Static).content)
         await type_text(pilot, totp_code(enrolment.secret, clock.now))
         await pilot.press("enter")
         await settle(pilot)

@@ -7,16 +7,20 @@ rest of the burst, the password included, would land in the visible badge field.
 bindings run as the app reads the key and move the focus at once, so every following key
 goes to the next field. Enter in the last field is left to the field itself (it submits once
 it has taken every key typed before it).
+
+They work on a screen or on a container of the fields (``SignInForm``): priority bindings of
+the focused widget's ancestors run before the focused widget sees the key.
 """
 
 from __future__ import annotations
 
 from textual.actions import SkipAction
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Input
 
-# Give these to a screen's BINDINGS and list its fields, in order, in FIELD_ORDER.
+# Give these to a screen's or a container's BINDINGS and list its fields, in order, in
+# FIELD_ORDER.
 FIELD_KEYS: list[BindingType] = [
     Binding("tab", "next_field", "Next field", show=False, priority=True),
     Binding("shift+tab", "previous_field", "Previous field", show=False, priority=True),
@@ -25,37 +29,38 @@ FIELD_KEYS: list[BindingType] = [
 
 
 class FieldKeys:
-    """For a Screen with FIELD_KEYS in its BINDINGS: the actions, moving focus at once."""
+    """For a Screen or a container with FIELD_KEYS in its BINDINGS: the actions, moving focus
+    at once."""
 
-    FIELD_ORDER: tuple[str, ...] = ()  # selectors of the screen's inputs, in order
+    FIELD_ORDER: tuple[str, ...] = ()  # selectors of the inputs inside, in order
 
     def _fields(self) -> list[Input]:
-        assert isinstance(self, Screen)
+        assert isinstance(self, Widget)
         fields = [self.query_one(selector, Input) for selector in self.FIELD_ORDER]
         return [field for field in fields if field.display and not field.disabled]
 
     def _step(self, direction: int) -> bool:
         """Focus the field before or after the focused one; False when there is none."""
-        assert isinstance(self, Screen)
+        assert isinstance(self, Widget)
         fields = self._fields()
-        focused = self.focused
+        focused = self.screen.focused
         if not isinstance(focused, Input) or focused not in fields:
             return False
         position = fields.index(focused) + direction
         if not 0 <= position < len(fields):
             return False
-        self.set_focus(fields[position])
+        self.screen.set_focus(fields[position])
         return True
 
     def action_next_field(self) -> None:
-        assert isinstance(self, Screen)
+        assert isinstance(self, Widget)
         if not self._step(1):
-            self.focus_next()
+            self.screen.focus_next()
 
     def action_previous_field(self) -> None:
-        assert isinstance(self, Screen)
+        assert isinstance(self, Widget)
         if not self._step(-1):
-            self.focus_previous()
+            self.screen.focus_previous()
 
     def action_enter_field(self) -> None:
         if not self._step(1):
