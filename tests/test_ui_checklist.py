@@ -14,7 +14,7 @@ from sro_tui.ui.screens.checklist import ChecklistScreen
 from sro_tui.ui.widgets.prompt import PromptScreen
 
 from .conftest import Clock, make_officer
-from .ui_shell_support import make_app, settle, sign_in, type_text
+from .ui_shell_support import make_app, send_keys, settle, sign_in, type_text
 
 
 def shift_items(services: Services, actor: Actor):  # type: ignore[no-untyped-def]
@@ -55,14 +55,15 @@ async def test_done_skip_note_reset_and_one_off_are_saved(
     app = make_app(sqlite_services, clock)
     async with app.run_test() as pilot:
         await open_checklist(pilot, app)
-        # First item: space marks it done, at the clock's time.
+        # First item: space marks it done, at the clock's time, and moves to the second.
         await pilot.press("space")
         await settle(pilot)
-        # Second item (j moves down): Enter marks it done too.
-        await pilot.press("j", "enter")
+        assert app.screen.query_one(DataTable).cursor_row == 1
+        # Second item: Enter marks it done too.
+        await pilot.press("enter")
         await settle(pilot)
         # Third item: skip asks for a reason; an empty one is refused, escape cancels.
-        await pilot.press("j", "s")
+        await pilot.press("s")
         await pilot.pause()
         assert isinstance(app.screen, PromptScreen)
         await pilot.press("enter")
@@ -76,8 +77,9 @@ async def test_done_skip_note_reset_and_one_off_are_saved(
         await type_text(pilot, "fire drill")
         await pilot.press("enter")
         await settle(pilot)
+        assert app.screen.query_one(DataTable).cursor_row == 3  # skipping moves on too
         # A note on the third item.
-        await pilot.press("n")
+        await pilot.press("k", "n")
         await pilot.pause()
         await type_text(pilot, "lot gate B open")
         await pilot.press("enter")
@@ -148,3 +150,39 @@ async def test_the_skip_prompt_is_focused_and_typed_into(
         await pilot.press("s")
         await pilot.pause()
         assert app.screen.focused is app.screen.query_one("#prompt-input", Input)
+
+
+async def test_twelve_items_take_twelve_keys(sqlite_services: Services, clock: Clock) -> None:
+    """Space moves to the next open item, so a burst of one space per item settles them all
+    (typed ahead of the saves: no item is marked twice, none is passed over)."""
+    actor = make_officer(sqlite_services, "1001")
+    app = make_app(sqlite_services, clock)
+    async with app.run_test() as pilot:
+        screen = await open_checklist(pilot, app)
+        count = screen.query_one(DataTable).row_count
+        assert count == 12
+        send_keys(pilot, ["space"] * count)
+        await pilot.pause()
+        await settle(pilot)
+        assert screen.shift is not None and screen.shift.progress == (count, count)
+    assert all(i.status is ChecklistStatus.DONE for i in shift_items(sqlite_services, actor))
+
+
+async def test_done_skips_settled_items_and_wraps_to_the_first_open(
+    sqlite_services: Services, clock: Clock
+) -> None:
+    make_officer(sqlite_services, "1001")
+    app = make_app(sqlite_services, clock)
+    async with app.run_test() as pilot:
+        screen = await open_checklist(pilot, app)
+        table = screen.query_one(DataTable)
+        await pilot.press("j", "space")  # the second item: the cursor goes to the third
+        await settle(pilot)
+        assert table.cursor_row == 2
+        table.move_cursor(row=table.row_count - 1)
+        await pilot.press("space")  # the last: back to the first open one, at the top
+        await settle(pilot)
+        assert table.cursor_row == 0
+        await pilot.press("space")  # the first: the second is done, so the third
+        await settle(pilot)
+        assert table.cursor_row == 2

@@ -1,13 +1,15 @@
 """The duty checklist (f3): today's shift at today's school, made from the agency's template
 the first time it is opened. Each change is saved at once, with its time.
 
-Keys: space or Enter marks the item done (on an item already done it says when, and `u`
-puts it back to pending), `s` skips with a reason, `n` writes a note, `a` adds a one-off item,
-ctrl+n opens a quick incident prefilled with the item's place and the time now.
+Keys: space or Enter marks the item done and moves to the next open item (on an item already
+done it says when, and `u` puts it back to pending), `s` skips with a reason and moves on too,
+`n` writes a note, `a` adds a one-off item, ctrl+n opens a quick incident prefilled with the
+item's place and the time now. Twelve items take twelve keys.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -21,14 +23,19 @@ from textual.widgets import DataTable, Static
 from ...domain.checklist import ChecklistItemRead, ItemNote, OneOffItem, ShiftRead, SkipItem
 from ...domain.enums import ChecklistStatus
 from ...domain.errors import SroError
-from ..access import SroAccess
+from ..access import SessionAccess
 from ..text import cell, literal, visible
+from ..unexpected import unexpected
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.prompt import PromptScreen
 
 if TYPE_CHECKING:
     from ...domain.officers import Actor
+    from ...services.checklist import ChecklistService
+
+    Change = Callable[[ChecklistService, Actor], ChecklistItemRead]
+    """One change to the checklist, as the service makes it."""
 
 STATUS_TEXT = {
     ChecklistStatus.DONE: Text("✓ done", style="bold green"),
@@ -37,19 +44,19 @@ STATUS_TEXT = {
 }
 
 
-class ChecklistScreen(SroAccess, Screen[None]):
+class ChecklistScreen(SessionAccess, Screen[None]):
     """Today's duty checklist for the signed-in officer at today's school."""
 
     BINDINGS = [
-        Binding("space", "done", "Done"),
-        Binding("s", "skip", "Skip"),
-        Binding("n", "note", "Note"),
-        Binding("a", "add", "Add item"),
-        Binding("u", "reset", "Reset"),
-        Binding("ctrl+n", "incident_here", "Incident here"),
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("r", "reload", "Refresh", show=False),
+        Binding("space", "done", "Done", id="checklist.done"),
+        Binding("s", "skip", "Skip", id="checklist.skip"),
+        Binding("n", "note", "Note", id="checklist.note"),
+        Binding("a", "add", "Add item", id="checklist.add"),
+        Binding("u", "reset", "Reset", id="checklist.reset"),
+        Binding("ctrl+n", "incident_here", "Incident here", id="checklist.incident_here"),
+        Binding("j", "cursor_down", "Down", show=False, id="checklist.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="checklist.up"),
+        Binding("r", "reload", "Refresh", show=False, id="checklist.reload"),
     ]
     AUTO_FOCUS = "#checklist-table"
 
@@ -60,6 +67,9 @@ class ChecklistScreen(SroAccess, Screen[None]):
         self._changes = 0
         """Counts saves started and finished: a reload read while a save was on its way
         would show the item as it was before, so its result is dropped."""
+        self._settling: set[int] = set()
+        """Items marked done or skipped whose save is on its way: the cursor passes them
+        by (keys typed ahead never mark the same item twice)."""
 
     def compose(self) -> ComposeResult:
         yield SroHeader("Duty checklist")
@@ -83,22 +93,16 @@ class ChecklistScreen(SroAccess, Screen[None]):
             return
         self.open_shift(app.actor, app.school.id, app.local_now().date(), self._changes)
 
-    @work(thread=True, exclusive=True, group="checklist-load")
+    @work(thread=True, exclusive=True, group="checklist-load", exit_on_error=False)
     def open_shift(self, actor: Actor, school_id: int, day: date, changes: int) -> None:
-        services = self.sro.services
-        assert services is not None
         try:
-            shift = services.checklist.open_shift(actor, school_id, day)
-        except (ImportError, AttributeError, NotImplementedError):
-            self.app.call_from_thread(self._failed, "The checklist is not available yet")
-            return
+            shift = self.services.checklist.open_shift(actor, school_id, day)
         except SroError as exc:
-            self.app.call_from_thread(self._failed, str(exc))
+            self.app.call_from_thread(self._failed, exc.message)
             return
-        except Exception as exc:
-            from ..app import store_problem
-
-            self.app.call_from_thread(self._failed, store_problem(exc))
+        except Exception as exc:  # said on the screen: the table would stay empty
+            problem = unexpected(exc, "The checklist could not be read", "r tries again.")
+            self.app.call_from_thread(self._failed, problem.message)
             return
         self.app.call_from_thread(self._loaded, shift, changes)
 
@@ -185,27 +189,47 @@ class ChecklistScreen(SroAccess, Screen[None]):
 
     def action_done(self) -> None:
         item = self.current()
-        if item is None:
+        if item is None or item.id in self._settling:
             return
         if item.status is ChecklistStatus.DONE:
             when = f" at {item.status_at.astimezone(self.sro.tz):%H:%M}" if item.status_at else ""
             self.notify(f"Already done{when}; u puts it back to pending", markup=False)
             return
-        self.change("mark_done", item.id)
+        item_id = item.id
+        self.change(lambda checklist, actor: checklist.mark_done(actor, item_id), settles=item_id)
 
     def action_reset(self) -> None:
         item = self.current()
         if item is not None and item.status is not ChecklistStatus.PENDING:
-            self.change("reset", item.id)
+            item_id = item.id
+            self.change(lambda checklist, actor: checklist.reset(actor, item_id))
+
+    def next_open(self, after: int) -> int | None:
+        """The row of the first open item after row ``after`` (from the top again past the
+        last), or None when every item is settled or on its way."""
+        if self.shift is None:
+            return None
+        items = self.shift.items
+        for step in range(1, len(items) + 1):
+            row = (after + step) % len(items)
+            item = items[row]
+            if item.status is ChecklistStatus.PENDING and item.id not in self._settling:
+                return row
+        return None
 
     def action_skip(self) -> None:
         item = self.current()
-        if item is None:
+        if item is None or item.id in self._settling:
             return
+        item_id = item.id
 
         def skipped(reason: str | None) -> None:
             if reason:
-                self.change("skip", item.id, SkipItem(reason=reason))
+                data = SkipItem(reason=reason)
+                self.change(
+                    lambda checklist, actor: checklist.skip(actor, item_id, data),
+                    settles=item_id,
+                )
 
         self.app.push_screen(
             PromptScreen(
@@ -223,9 +247,12 @@ class ChecklistScreen(SroAccess, Screen[None]):
         if item is None:
             return
 
+        item_id = item.id
+
         def noted(text: str | None) -> None:
             if text is not None:
-                self.change("set_note", item.id, ItemNote(note=text))
+                data = ItemNote(note=text)
+                self.change(lambda checklist, actor: checklist.set_note(actor, item_id, data))
 
         self.app.push_screen(
             PromptScreen(f"Note: {item.label}", "Note (empty removes it)", value=item.note),
@@ -239,7 +266,10 @@ class ChecklistScreen(SroAccess, Screen[None]):
 
         def added(label: str | None) -> None:
             if label:
-                self.change("add_item", shift_id, OneOffItem(label=label), added=True)
+                data = OneOffItem(label=label)
+                self.change(
+                    lambda checklist, actor: checklist.add_item(actor, shift_id, data), added=True
+                )
 
         self.app.push_screen(
             PromptScreen(
@@ -269,51 +299,48 @@ class ChecklistScreen(SroAccess, Screen[None]):
 
     # -- saving ------------------------------------------------------------------------------
 
-    def change(self, call: str, target: int, *args: Any, added: bool = False) -> None:
-        actor = self.sro.actor
-        if actor is None or self.shift is None:
+    def change(self, save: Change, *, added: bool = False, settles: int | None = None) -> None:
+        """Save one change at once. A change that settles an item (done, skipped) moves the
+        cursor to the next open item now, so the next key is for that one."""
+        if self.sro.actor is None or self.shift is None:
             return
         self._changes += 1
-        self.save(actor, call, target, args, added)
+        if settles is not None:
+            self._settling.add(settles)
+            row = self.next_open(self.table.cursor_row)
+            if row is not None:
+                self.table.move_cursor(row=row)
+        self.save(self.actor, save, added, settles)
 
-    @work(thread=True, group="checklist-save")
-    def save(
-        self, actor: Actor, call: str, target: int, args: tuple[Any, ...], added: bool
-    ) -> None:
+    @work(thread=True, group="checklist-save", exit_on_error=False)
+    def save(self, actor: Actor, save: Change, added: bool, settles: int | None) -> None:
         """One change, saved at once; the screen then shows the item as the store holds it
         (its time included)."""
-        services = self.sro.services
-        assert services is not None and self.shift is not None
         try:
-            result = getattr(services.checklist, call)(actor, target, *args)
-            if not isinstance(result, ChecklistItemRead):
-                result = services.checklist.get_shift(actor, self.shift.id)
+            result = save(self.services.checklist, actor)
         except SroError as exc:
-            self.app.call_from_thread(self.notify, visible(exc), markup=False, severity="error")
+            self.app.call_from_thread(self._not_saved, visible(exc), settles)
             return
         except Exception as exc:
-            from ..app import store_problem
-
-            self.app.call_from_thread(
-                self.notify,
-                visible(f"Not saved. {store_problem(exc)}"),
-                markup=False,
-                severity="error",
-            )
+            problem = unexpected(exc, "Not saved", "Press the key again to retry.")
+            self.app.call_from_thread(self._not_saved, problem.message, settles)
             return
-        self.app.call_from_thread(self._saved, result, added)
+        self.app.call_from_thread(self._saved, result, added, settles)
 
-    def _saved(self, result: ChecklistItemRead | ShiftRead, added: bool) -> None:
+    def _not_saved(self, message: str, settles: int | None) -> None:
         self._changes += 1
+        self._settling.discard(settles or 0)
+        self.notify(message, markup=False, severity="error")
+
+    def _saved(self, result: ChecklistItemRead, added: bool, settles: int | None) -> None:
+        self._changes += 1
+        self._settling.discard(settles or 0)
         if self.shift is None:
             return
-        if isinstance(result, ShiftRead):
-            shift = result
-        else:
-            items = [result if item.id == result.id else item for item in self.shift.items]
-            if not any(item.id == result.id for item in self.shift.items):
-                items.append(result)
-            shift = self.shift.model_copy(update={"items": tuple(items)})
+        items = [result if item.id == result.id else item for item in self.shift.items]
+        if not any(item.id == result.id for item in self.shift.items):
+            items.append(result)
+        shift = self.shift.model_copy(update={"items": tuple(items)})
         self.show(shift)
         if added and shift.items:
             self.table.move_cursor(row=len(shift.items) - 1)
