@@ -4,9 +4,10 @@ A password must never end up in the visible badge field."""
 
 from __future__ import annotations
 
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from sro_tui.services.registry import Services
+from sro_tui.ui.screens.first_admin import FirstAdminScreen
 from sro_tui.ui.screens.lock import LockScreen
 from sro_tui.ui.screens.login import LoginScreen
 from sro_tui.ui.screens.school_pick import SchoolPickScreen
@@ -68,3 +69,32 @@ async def test_unlock_in_one_burst(sqlite_services: Services, clock: Clock) -> N
         await settle(pilot)
         assert badge.value == "1001"
         assert lock.query_one("#lock-password", Input).value == "not the password"
+
+
+async def test_first_administrator_in_one_burst(sqlite_services: Services, clock: Clock) -> None:
+    """The first start's four fields take a burst the same way: each value in its field."""
+    app = make_app(sqlite_services, clock)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, FirstAdminScreen)
+        send_keys(
+            pilot,
+            [
+                *chars("3001"),
+                "tab",
+                *chars("Pat Admin"),
+                "enter",
+                *chars(TEST_PASSWORD),
+                "tab",
+                *chars(TEST_PASSWORD + "x"),
+                "enter",
+            ],
+        )
+        await settle(pilot)
+        values = {name: screen.query_one(f"#{name}", Input).value for name in ("badge", "name")}
+        assert values == {"badge": "3001", "name": "Pat Admin"}
+        assert screen.query_one("#password", Input).value == TEST_PASSWORD
+        assert screen.query_one("#again", Input).value == TEST_PASSWORD + "x"
+        assert "differ" in str(screen.query_one("#again-error", Static).render())
+        assert sqlite_services.officers.count() == 0

@@ -1,4 +1,8 @@
-"""A new, empty store: create the first administrator, then sign in as them."""
+"""A new, empty store: create the first administrator, then sign in as them.
+
+Not the sign-in form (``widgets/sign_in.py``): a name and the password twice, no one-time
+code. It shares the form's field keys, so a fast typist's Tab or Enter moves on at once and
+every key lands in the field it was typed for."""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from ...domain.officers import SYSTEM_ACTOR, Actor, OfficerCreate
 from ...domain.validation import field_errors
 from ..access import SroAccess
 from ..text import literal
+from ..widgets.field_keys import FIELD_KEYS, FieldKeys
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 
@@ -28,10 +33,13 @@ FIELDS = (
 LENGTHS = {"badge": 10, "name": 100, "password": 128, "again": 128}
 
 
-class FirstAdminScreen(SroAccess, Screen[Actor | None]):
+class FirstAdminScreen(FieldKeys, SroAccess, Screen[Actor | None]):
     """Dismissed with the new administrator, signed in."""
 
+    CSS_PATH = "first_admin.tcss"
     AUTO_FOCUS = "#badge"
+    BINDINGS = [*FIELD_KEYS]
+    FIELD_ORDER = tuple(f"#{name}" for name, _label, _secret in FIELDS)
 
     def compose(self) -> ComposeResult:
         yield SroHeader("First start")
@@ -50,13 +58,7 @@ class FirstAdminScreen(SroAccess, Screen[Actor | None]):
             yield Button("Create and sign in", id="create", variant="primary", compact=True)
         yield SroFooter(compact=True)
 
-    @on(Input.Submitted)
-    def _next(self, event: Input.Submitted) -> None:
-        if event.input.id == "again":
-            self.submit()
-        else:
-            self.focus_next()
-
+    @on(Input.Submitted, "#again")  # Enter in the other fields moves on (FIELD_KEYS)
     @on(Button.Pressed, "#create")
     def submit(self) -> None:
         values = {name: self.query_one(f"#{name}", Input).value for name, _l, _s in FIELDS}
