@@ -1,65 +1,57 @@
 """The supervisor's review queue: submitted reports, oldest submitted first.
 
-Enter opens a report in the incident form, where ``p`` approves it and ``r`` returns it with a
-comment. The queue reloads when the supervisor comes back to it.
+On the highlighted report ``p`` approves it (after a yes/no question) and ``r`` returns it with
+a comment: the same questions as inside the report, which Enter opens. The queue reloads when
+the supervisor comes back to it and after each decision.
 """
 
 from __future__ import annotations
 
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
+from ...domain.enums import IncidentStatus
 from ...domain.errors import SroError
-from ...domain.incidents import IncidentSummary
+from ...domain.incidents import IncidentRead, IncidentSummary, ReviewDecision
 from ...domain.paging import Page
-from ..text import cell, literal
+from ..text import cell, literal, visible
+from ..unexpected import unexpected
+from ..widgets.confirm import ConfirmScreen
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.paged import PagedList
+from ..widgets.write_dialog import WriteScreen
 
 __all__ = ["ReviewQueueScreen"]
+
+HINT = "Submitted reports, oldest first · Enter opens · p approves · r returns"
 
 
 class ReviewQueueScreen(PagedList, Screen[None]):
     """Reports waiting for a supervisor's decision."""
 
+    CSS_PATH = "review_queue.tcss"
+    RECORD_KIND = "incident"  # Enter opens the report
     AUTO_FOCUS = "#review-queue"
 
     BINDINGS = [
-        Binding("r", "reload", "Reload", id="review.reload"),
+        Binding("p", "approve", "Approve", id="review.approve"),
+        Binding("r", "return_report", "Return", id="review.return"),
+        Binding("ctrl+r", "reload", "Reload", id="review.reload"),
         Binding("escape", "back", "Back", id="review.back"),
     ]
-
-    DEFAULT_CSS = """
-    ReviewQueueScreen #review-title {
-        height: 1;
-        background: $primary 30%;
-        padding: 0 1;
-        text-style: bold;
-    }
-    ReviewQueueScreen DataTable {
-        height: 1fr;
-    }
-    ReviewQueueScreen #review-status {
-        height: 1;
-        color: $text-muted;
-        padding: 0 1;
-    }
-    """
 
     def __init__(self) -> None:
         super().__init__()
         self.init_paging()
+        self.summaries: dict[int, IncidentSummary] = {}
 
     def compose(self) -> ComposeResult:
         yield SroHeader("Review queue")
-        yield Static(
-            "Submitted reports, oldest first · Enter opens · p approves · r returns",
-            id="review-title",
-            markup=False,
-        )
+        yield Static(HINT, id="review-title", markup=False)
         yield DataTable(cursor_type="row", zebra_stripes=True, id="review-queue")
         yield Label("", id="review-status")
         yield SroFooter()
@@ -78,6 +70,8 @@ class ReviewQueueScreen(PagedList, Screen[None]):
     def action_back(self) -> None:
         self.dismiss(None)
 
+    # -- the list ----------------------------------------------------------------------------
+
     def fetch_page(self, cursor: str | None) -> Page[IncidentSummary]:
         return self.services.incidents.review_queue(
             self.actor,
@@ -89,6 +83,7 @@ class ReviewQueueScreen(PagedList, Screen[None]):
         table = self.query_one(DataTable)
         tz = self.sro.tz
         for row in page.items:
+            self.summaries[row.id] = row
             table.add_row(
                 row.number,
                 row.occurred_at.astimezone(tz).strftime("%m-%d %H:%M"),
@@ -106,11 +101,75 @@ class ReviewQueueScreen(PagedList, Screen[None]):
             f"{self.loaded}{more} waiting" if self.loaded else "Nothing waiting for review."
         )
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        if event.row_key.value is not None:
-            self.sro.open_incident(int(event.row_key.value))
-
     def on_screen_resume(self) -> None:
+        """Back from a report or a question: the queue may have changed; the cursor stays on
+        the report it was on while that one is still waiting."""
         if self.loaded or self.exhausted:
-            self.reload()
+            self.reload(keep_cursor=True)
+
+    # -- deciding on the highlighted report --------------------------------------------------
+
+    def highlighted(self) -> IncidentSummary | None:
+        record_id = self.highlighted_id()
+        return self.summaries.get(record_id) if record_id is not None else None
+
+    def action_approve(self) -> None:
+        """Confirm, then approve (the report is locked from then on)."""
+        report = self.highlighted()
+        if report is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.decide(report, approve=True, comment="")
+
+        self.app.push_screen(
+            ConfirmScreen(f"Approve {report.number}? It is locked from then on.", yes="Approve"),
+            answered,
+        )
+
+    def action_return_report(self) -> None:
+        """Ask what needs to change, then return the report to its officer."""
+        report = self.highlighted()
+        if report is None:
+            return
+
+        def written(comment: str | None) -> None:
+            if comment is not None:
+                self.decide(report, approve=False, comment=comment)
+
+        self.app.push_screen(
+            WriteScreen(
+                f"Return {report.number}: what needs to change?",
+                verb="return",
+                required="Say what needs to change before returning the report",
+            ),
+            written,
+        )
+
+    @work(thread=True, group="review", exit_on_error=False)
+    def decide(self, report: IncidentSummary, *, approve: bool, comment: str) -> None:
+        incidents = self.services.incidents
+        try:
+            decision = ReviewDecision(comment=comment)
+            if approve:
+                result = incidents.approve(self.actor, report.id, decision)
+            else:
+                result = incidents.return_for_changes(self.actor, report.id, decision)
+        except SroError as exc:
+            self.app.call_from_thread(self._refused, exc)
+            return
+        except Exception as exc:
+            self.app.call_from_thread(
+                self._refused, unexpected(exc, "Review not recorded", "Try again.")
+            )
+            return
+        self.app.call_from_thread(self._decided, result)
+
+    def _decided(self, record: IncidentRead) -> None:
+        done = "approved" if record.status is IncidentStatus.APPROVED else "returned to its officer"
+        self.notify(visible(f"{record.number} {done}"), markup=False)
+        self.reload(keep_cursor=True)
+
+    def _refused(self, error: SroError) -> None:
+        self.notify(visible(error.message), markup=False, severity="error")

@@ -27,6 +27,7 @@ from textual.worker import get_current_worker
 from ...domain.errors import SroError
 from ...domain.search import SearchHit, SearchKind
 from ..access import SessionAccess
+from ..messages import OpenRecord, RecordKind
 from ..text import append_literal, literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
@@ -36,6 +37,12 @@ __all__ = ["SearchScreen", "hit_text"]
 DEBOUNCE_SECONDS = 0.25
 RESULT_LIMIT = 50
 MATCH_STYLE = "bold reverse"
+RECORD_KINDS: dict[SearchKind, RecordKind] = {
+    SearchKind.INCIDENT: "incident",
+    SearchKind.NOTE: "note",
+    SearchKind.REFERRAL: "referral",
+    SearchKind.STUDENT: "student",
+}
 KIND_LABELS = {
     SearchKind.INCIDENT: "Incident",
     SearchKind.NOTE: "Note",
@@ -194,17 +201,7 @@ class SearchScreen(SessionAccess, Screen[None]):
             self.open_record(SearchKind(kind), int(record_id))
 
     def open_record(self, kind: SearchKind, record_id: int) -> None:
-        app = self.sro
-        if kind is SearchKind.INCIDENT:
-            app.open_incident(record_id)
-        elif kind is SearchKind.NOTE:
-            app.open_note(record_id)
-        elif kind is SearchKind.REFERRAL:
-            app.open_referral(record_id)
-        else:
-            from .student_timeline import StudentTimelineScreen
-
-            app.push_screen(StudentTimelineScreen(record_id))
+        self.post_message(OpenRecord(RECORD_KINDS[kind], record_id))
 
     # -- keys ------------------------------------------------------------------------------------
 

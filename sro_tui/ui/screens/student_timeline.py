@@ -17,6 +17,7 @@ from ...domain.errors import SroError
 from ...domain.students import StudentRead, grade_label
 from ...domain.timeline import TimelineEntry
 from ..access import SessionAccess
+from ..messages import OpenRecord
 from ..text import cell, literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
@@ -134,29 +135,13 @@ class StudentTimelineScreen(SessionAccess, Screen[None]):
                 "This record is confidential to its author", markup=False, severity="warning"
             )
             return
-        if entry.kind == "incident":
-            self.sro.open_incident(entry.record_id)
-            return
-        opener = getattr(self.app, f"open_{entry.kind}", None)
-        if opener is None:
-            self.notify(
-                f"The {entry.kind} screen is not available yet", markup=False, severity="warning"
-            )
-            return
-        opener(entry.record_id)
-
-    def _open_form(self, name: str, **prefill: object) -> None:
-        opener = getattr(self.app, name, None)
-        if opener is None:
-            self.notify("That form is not available yet", markup=False, severity="warning")
-            return
-        opener(prefill)
+        self.post_message(OpenRecord(entry.kind, entry.record_id))
 
     def action_refer(self) -> None:
-        self._open_form("open_new_referral", student_id=self.student_id)
+        self.sro.open_new_referral({"student_id": self.student_id})
 
     def action_mentoring_note(self) -> None:
-        self._open_form("open_new_note", student_ids=[self.student_id])
+        self.sro.open_new_note({"student_ids": [self.student_id]})
 
     def action_back(self) -> None:
         self.dismiss(None)
