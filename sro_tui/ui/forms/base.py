@@ -276,6 +276,8 @@ class FormLogic(SessionAccess, _Screen):
         if typed:
             # What the officer typed while it loaded wins over what was loaded.
             self.restore({**self.collect(), **typed})
+        for typeahead in self.query(TypeAhead):
+            typeahead.resume()  # suggestions for text typed before the choices were in
         self.loading = False
         self._status("")
         self.refresh_bindings()

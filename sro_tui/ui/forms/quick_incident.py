@@ -1,18 +1,23 @@
 """Quick incident: log what just happened in a few keys, finish the report later.
 
 ctrl+n from any screen opens it. The category is a type-ahead, the students too (optional,
-several); the location starts as the officer's last one (or the checklist item's), the time as
-now and the school as today's. ctrl+s saves a draft incident and shows its number.
+several); the location starts as the checklist item's (when opened from one), else as the
+item the officer is on (``checklist.current_post``), else the officer's last place, else the
+front office; the time as now and the school as today's. ctrl+s saves a draft incident and
+shows its number.
 """
 
 from __future__ import annotations
 
+import contextlib
+from dataclasses import dataclass
 from typing import Any
 
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Label, Static
 
+from ...domain.drafts import DraftRead
 from ...domain.enums import PersonRole
 from ...domain.errors import SroError
 from ...domain.incidents import IncidentCreate, IncidentRead, OffenseIn, PersonIn
@@ -46,6 +51,17 @@ FIRST_USE_LOCATION = "OFFICE"
 
 QUICK_ROLE = PersonRole.SUSPECT
 """The role students named in a quick incident get (the full form changes it)."""
+
+
+@dataclass
+class QuickLoaded:
+    """What the quick incident reads from the store before it can save."""
+
+    categories: list[Choice]
+    locations: list[Choice]
+    draft: DraftRead | None = None
+    school_name: str = ""
+    where: str | None = None
 
 
 class QuickIncidentScreen(FormModal):
@@ -132,59 +148,61 @@ class QuickIncidentScreen(FormModal):
                 yield Static("", classes="draft-status")
 
     def on_mount(self) -> None:
-        services = self.services
-        self.category.set_choices(category_choices(services))
-        self.location.set_choices(location_choices(services))
-        self.students.typeahead.set_search(student_search(services, self.actor))
-        self._pick_school()
-        payload: dict[str, Any] | None = None
-        if self.draft_id is not None:
-            try:
-                draft = services.drafts.get(self.actor, self.draft_id)
-            except SroError as exc:
-                self.handle_error(exc)
-            else:
-                self.draft_key = draft.key
-                payload = draft.payload
-        if payload is not None:
-            self.restore(payload)
-        else:
-            self._defaults()
-        self.call_after_refresh(self.take_baseline, changed=payload is not None)
-
-    def _pick_school(self) -> None:
-        school = getattr(self.app, "school", None)
+        # No store call here: the search only runs (in a worker) when the officer types.
+        self.students.typeahead.set_search(student_search(self.services, self.actor))
+        school = self.sro.school
         school_id = self.prefill.get("school_id") or (school.id if school else None)
         if school_id is None and self.actor.school_ids:
             school_id = self.actor.school_ids[0]
         self.school_id = school_id
-        if school_id is not None:
-            try:
-                self.school_name = self.services.reference.school(school_id).name
-            except SroError:
-                self.school_name = ""
-        body = self.query_one("#quick-body")
-        body.border_title = "Quick incident"
-        if self.school_name:
-            body.border_subtitle = literal(self.school_name)
-
-    def _defaults(self) -> None:
-        code = self.prefill.get("location_code")
-        if not code:
-            try:
-                code = self.services.incidents.last_location_code(self.actor)
-            except SroError:
-                code = None
-        if not code and self.location.find_choice(FIRST_USE_LOCATION) is not None:
-            # An officer's first incident: the terminal is usually in the front office.
-            code = FIRST_USE_LOCATION
-        if code:
-            self.location.set_choice(self.location.find_choice(code), text=code)
         occurred = self.prefill.get("occurred_at")
         self.when.set_moment(occurred or self.when.now())
         note = self.prefill.get("note")
         if note:
             self.narrative.load_text(str(note))
+
+    def load(self) -> QuickLoaded:
+        services, actor = self.services, self.actor
+        loaded = QuickLoaded(
+            categories=category_choices(services), locations=location_choices(services)
+        )
+        if self.draft_id is not None:
+            loaded.draft = services.drafts.get(actor, self.draft_id)
+        if self.school_id is not None:
+            with contextlib.suppress(SroError):
+                loaded.school_name = services.reference.school(self.school_id).name
+        loaded.where = self.prefill.get("location_code") or self._usual_place(loaded.locations)
+        return loaded
+
+    def _usual_place(self, locations: list[Choice]) -> str | None:
+        """Where this probably happened: the checklist item the officer is on, else their
+        last incident's place, else the front office (runs in the load worker)."""
+        services, actor = self.services, self.actor
+        code: str | None = None
+        if self.school_id is not None:
+            with contextlib.suppress(SroError):
+                code = services.checklist.current_post(actor, self.school_id)
+        if not code:
+            with contextlib.suppress(SroError):
+                code = services.incidents.last_location_code(actor)
+        if not code and any(c.value == FIRST_USE_LOCATION for c in locations):
+            # An officer's first incident: the terminal is usually in the front office.
+            code = FIRST_USE_LOCATION
+        return code
+
+    def fill(self, loaded: object) -> None:
+        assert isinstance(loaded, QuickLoaded)
+        self.category.set_choices(loaded.categories)
+        self.location.set_choices(loaded.locations)
+        self.school_name = loaded.school_name
+        if loaded.school_name:
+            self.query_one("#quick-body").border_subtitle = literal(loaded.school_name)
+        if loaded.draft is not None:
+            self.draft_key = loaded.draft.key
+            self.from_draft = True
+            self.restore(loaded.draft.payload)
+        elif loaded.where:
+            self.location.set_choice(self.location.find_choice(loaded.where), text=loaded.where)
 
     # -- drafts --------------------------------------------------------------------------------
 

@@ -4,6 +4,11 @@ Up/Down move through the suggestions, Enter or Tab takes the highlighted one and
 the next field, Escape closes the list. Suggestions come either from a fixed list (categories,
 locations: matched by code or by the start of any word of the name) or from a search function
 run in a thread worker (students), so typing never waits on the store.
+
+Typed ahead: Enter or Tab pressed before the suggestions for the text typed are in (a search
+still running, the form's choices still loading) takes the first match once they arrive,
+never the bare text. Text that matches nothing is kept as typed only by an explicit pick of
+the "+ add … as a person not on the roster" suggestion (``allow_free_text``).
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -26,9 +31,12 @@ from textual.worker import get_current_worker
 
 from ..text import VISIBLE_HIGHLIGHTER, append_literal, literal
 
-__all__ = ["Choice", "MultiTypeAhead", "TypeAhead", "match_choices"]
+__all__ = ["FREE_TEXT", "Choice", "MultiTypeAhead", "TypeAhead", "match_choices"]
 
 _WORD = re.compile(r"[0-9A-Za-z]+")
+
+FREE_TEXT = "\x00free-text"
+"""The value of the suggestion that keeps the typed text as it is (a non-student's name)."""
 
 
 @dataclass(frozen=True)
@@ -86,16 +94,39 @@ class _Suggestions(OptionList, can_focus=False):
 
 
 class _TypeAheadInput(Input):
-    """The input part: arrows, Enter, Tab and Escape drive the suggestion list."""
+    """The input part: arrows, Enter, Tab and Escape drive the suggestion list.
+
+    Enter and Tab are priority bindings: they run as the app reads the key, so a move to the
+    next field happens at once and the rest of a burst of keys lands there. The pick itself
+    waits for the keys typed before Enter (still queued for this input): a marker message
+    posted to the input is read after them (:meth:`_accept_now`). Up and Down are read in
+    :meth:`_on_key`, in order with the characters and before that marker.
+    """
 
     BINDINGS = [
-        Binding("down", "suggest(1)", "Next suggestion", show=False),
-        Binding("up", "suggest(-1)", "Previous suggestion", show=False),
-        Binding("enter", "accept", "Accept", show=False),
-        Binding("tab", "accept_tab", "Accept and next", show=False),
+        Binding("enter", "accept", "Accept", show=False, priority=True),
+        Binding("tab", "accept_tab", "Accept and next", show=False, priority=True),
         Binding("escape", "close_list", "Close suggestions", show=False),
         Binding("backspace", "backspace", "Delete left", show=False),
     ]
+
+    # Read here, in order with the characters typed (a binding would run only once the key
+    # came back up to the app, after the Enter marker below).
+    _IN_ORDER_KEYS = {"down": 1, "up": -1}
+
+    async def _on_key(self, event: events.Key) -> None:
+        step = self._IN_ORDER_KEYS.get(event.key)
+        if step is not None:
+            event.stop()
+            event.prevent_default()
+            self.action_suggest(step)
+
+    class _Accept(Message, bubble=False):
+        """Read after the keys typed before Enter/Tab: take a pick now or when it is in."""
+
+        def __init__(self, moved_on: bool) -> None:
+            super().__init__()
+            self.moved_on = moved_on
 
     def _owner(self) -> TypeAhead:
         owner = self.parent
@@ -109,9 +140,24 @@ class _TypeAheadInput(Input):
 
     def action_accept(self) -> None:
         owner = self._owner()
-        if owner.accept_highlighted() and not owner.advance_on_enter:
-            return
-        owner.after_accept()
+        moved_on = owner.advance_on_enter
+        self.post_message(self._Accept(moved_on))
+        if moved_on:
+            owner.after_accept()
+
+    def action_accept_tab(self) -> None:
+        self.post_message(self._Accept(True))
+        self._owner().after_accept()
+
+    @on(_Accept)
+    def _accept_now(self, message: _Accept) -> None:
+        owner = self._owner()
+        if owner.waiting:
+            # Typed faster than the suggestions came: take the first match when they do.
+            owner.accept_when_ready()
+        elif not owner.accept_highlighted() and not message.moved_on:
+            # Enter with nothing to pick in a multi-pick: move on, as Tab does.
+            owner.after_accept()
 
     def action_backspace(self) -> None:
         multi = self._owner().parent
@@ -120,17 +166,11 @@ class _TypeAheadInput(Input):
             return
         self.action_delete_left()
 
-    def action_accept_tab(self) -> None:
-        owner = self._owner()
-        if owner.list_open:
-            owner.accept_highlighted()
-        owner.after_accept()
-
     def action_close_list(self) -> None:
         owner = self._owner()
         if not owner.list_open:
             raise SkipAction()
-        owner.close_list()
+        owner.close_list(by_officer=True)
 
 
 class TypeAhead(Vertical):
@@ -138,7 +178,8 @@ class TypeAhead(Vertical):
 
     Give either ``choices`` (filtered here with :func:`match_choices`) or ``search``, a function
     of the typed text returning choices; it runs in a thread worker (exclusive: only the newest
-    answer counts). ``allow_free_text`` keeps text that matches nothing (a non-student's name).
+    answer counts). ``allow_free_text`` offers a last suggestion "+ add '<text>' as a person
+    not on the roster": picking it keeps the text as it is (:attr:`free_chosen`).
     """
 
     DEFAULT_CSS = """
@@ -158,12 +199,17 @@ class TypeAhead(Vertical):
     """
 
     class Picked(Message):
-        """A choice was taken (or cleared, with ``choice`` None)."""
+        """A choice was taken (or cleared, with ``choice`` None). ``deferred``: the first
+        match of text whose Enter came before its suggestions (the input may hold newer
+        text by now)."""
 
-        def __init__(self, typeahead: TypeAhead, choice: Choice | None) -> None:
+        def __init__(
+            self, typeahead: TypeAhead, choice: Choice | None, *, deferred: bool = False
+        ) -> None:
             super().__init__()
             self.typeahead = typeahead
             self.choice = choice
+            self.deferred = deferred
 
         @property
         def control(self) -> TypeAhead:
@@ -188,6 +234,13 @@ class TypeAhead(Vertical):
         super().__init__(id=id, classes=classes)
         self._choices = list(choices)
         self._search = search
+        # A fixed list given later (the form loads it) is not there yet: Enter waits for it.
+        self._choices_ready = bool(choices) or search is not None
+        self._shown_for: str | None = None  # the text the suggestions were found for
+        self._pending: list[str] = []  # Enter came before the suggestions for these texts
+        self._answers: dict[str, list[Choice]] = {}  # answers in, waiting for an earlier one
+        self._free_text: str | None = None  # the text the officer chose to keep as typed
+        self._dismissed = False  # Escape closed the list: Enter picks nothing from it
         self.allow_free_text = allow_free_text
         self.advance_on_enter = advance_on_enter
         self.min_chars = min_chars
@@ -228,6 +281,32 @@ class TypeAhead(Vertical):
         return "" if self._choice else self.input.value.strip()
 
     @property
+    def free_chosen(self) -> bool:
+        """The officer picked "+ add … as a person not on the roster" for the text now typed."""
+        return (
+            self._choice is None
+            and self._free_text is not None
+            and (self._free_text == self.input.value)
+        )
+
+    @property
+    def unresolved_text(self) -> str:
+        """Text typed that is neither a pick nor an explicit free-text choice ("" if none): a
+        form refuses to save it ("pick from the list")."""
+        if self._choice is not None or self.free_chosen:
+            return ""
+        return self.input.value.strip()
+
+    @property
+    def waiting(self) -> bool:
+        """The suggestions for the text typed are not in yet (a search still running, the
+        fixed list not loaded, or the last key not read yet)."""
+        text = self.input.value
+        if self._choice is not None or not text.strip() or self.free_chosen:
+            return False
+        return self._shown_for != text or text in self._pending
+
+    @property
     def list_open(self) -> bool:
         return self.has_class("-open")
 
@@ -237,15 +316,32 @@ class TypeAhead(Vertical):
         return list(self._shown) if self.list_open else []
 
     def set_choices(self, choices: Sequence[Choice]) -> None:
+        """The fixed list (a form sets it once loaded): an Enter typed ahead of it is settled
+        now, and suggestions for text already typed appear."""
         self._choices = list(choices)
+        self._choices_ready = True
+        if self._pending:
+            for text in list(self._pending):
+                self._settle(text, match_choices(self._choices, text, limit=self.limit))
+        else:
+            self.resume()
+
+    def resume(self) -> None:
+        """Show the suggestions for the text typed (after a form filled its fields)."""
+        if self.is_mounted and self.input.has_focus and self.unresolved_text:
+            self._refresh()
 
     def set_search(self, search: Callable[[str], list[Choice]] | None) -> None:
         """Search with this function (in a thread worker) instead of the fixed choices."""
         self._search = search
 
-    def set_choice(self, choice: Choice | None, *, text: str | None = None) -> None:
-        """Show ``choice`` as picked (or clear it; ``text`` then stays typed)."""
+    def set_choice(
+        self, choice: Choice | None, *, text: str | None = None, free: bool = False
+    ) -> None:
+        """Show ``choice`` as picked (or clear it; ``text`` then stays typed, ``free``: as a
+        chosen free text, e.g. a saved non-student's name coming back)."""
         self._choice = choice
+        self._free_text = (text or "") if choice is None and free else None
         self._setting = True
         try:
             self.input.value = choice.label if choice else (text or "")
@@ -263,7 +359,13 @@ class TypeAhead(Vertical):
     def _options(self) -> _Suggestions:
         return self.query_one(_Suggestions)
 
-    def show(self, found: list[Choice]) -> None:
+    def show(self, found: list[Choice], text: str | None = None) -> None:
+        """Show ``found``, the suggestions for ``text`` (default: the text typed now)."""
+        text = self.input.value if text is None else text
+        self._shown_for = text
+        if self.allow_free_text and text.strip():
+            label = f"+ add {text.strip()!r} as a person not on the roster"
+            found = [*found, Choice(FREE_TEXT, label)]
         self._shown = found
         options = self._options()
         options.set_options(Option(c.prompt(), id=str(i)) for i, c in enumerate(found))
@@ -273,22 +375,33 @@ class TypeAhead(Vertical):
         else:
             self.remove_class("-open")
 
-    def close_list(self) -> None:
+    def close_list(self, *, by_officer: bool = False) -> None:
+        """Hide the suggestions; ``by_officer`` (Escape): Enter then picks none of them."""
         self.remove_class("-open")
+        if by_officer:
+            self._dismissed = True
 
     def move_highlight(self, step: int) -> None:
-        if not self.list_open:
+        current = bool(self._shown) and self._shown_for == self.input.value
+        # (The screen's focus, not has_focus: Enter may have moved it on already.)
+        if not self.list_open and (self.screen.focused is self.input or not current):
+            self._dismissed = False
             self._refresh(force=True)
             return
+        # Open, or hidden only because Enter already moved the focus on (a burst of keys):
+        # the highlight still moves, and Enter's pick (read after it) takes it.
         options = self._options()
         if not self._shown:
             return
-        current = options.highlighted if options.highlighted is not None else -1
-        options.highlighted = max(0, min(len(self._shown) - 1, current + step))
+        current_index = options.highlighted if options.highlighted is not None else 0
+        options.highlighted = max(0, min(len(self._shown) - 1, current_index + step))
 
     def accept_highlighted(self) -> bool:
-        """Take the highlighted suggestion; True if one was taken."""
-        if not self.list_open or not self._shown:
+        """Take the highlighted suggestion for the text typed; True if one was taken. (The
+        list may have closed as the focus moved on at Enter: its pick still counts.)"""
+        if self._choice is not None or self._dismissed or not self._shown:
+            return False
+        if self._shown_for != self.input.value:
             return False
         index = self._options().highlighted
         if index is None:
@@ -302,8 +415,65 @@ class TypeAhead(Vertical):
         self.screen.focus_next()
 
     def _take(self, choice: Choice) -> None:
+        if choice.value == FREE_TEXT:
+            # Kept as typed, by the officer's explicit choice.
+            self.set_choice(None, text=self.input.value, free=True)
+            self.post_message(self.Picked(self, None))
+            return
         self.set_choice(choice)
         self.post_message(self.Picked(self, choice))
+
+    # -- typed ahead ----------------------------------------------------------------------------
+
+    def accept_when_ready(self) -> None:
+        """Enter or Tab before the suggestions for the text typed: take its first match once
+        they are in. A multi-pick (``advance_on_enter`` False) clears the input now, so the
+        next name typed starts afresh."""
+        text = self.input.value
+        if self.advance_on_enter:
+            self._pending = [text]  # one field, one pick: the newest Enter counts
+            self._answers.clear()
+        else:
+            self._pending.append(text)
+            self.set_choice(None)
+        if self._search is not None:
+            self._run_pending_search(text)
+        elif self._choices_ready:
+            self._settle(text, match_choices(self._choices, text, limit=self.limit))
+
+    @work(thread=True, group="typeahead-pending", exit_on_error=False)
+    def _run_pending_search(self, text: str) -> None:
+        # Not exclusive: the next name typed must not cancel this one.
+        assert self._search is not None
+        found = self._search(text)
+        self.app.call_from_thread(self._settle, text, found)
+
+    def _settle(self, text: str, found: list[Choice]) -> None:
+        """The suggestions for pending ``text`` are in: settle every pending text whose
+        answer is in, in the order Enter was pressed (so students are linked in the order
+        typed, whichever search answered first)."""
+        if text not in self._pending:
+            return
+        self._answers[text] = found
+        while self._pending and self._pending[0] in self._answers:
+            done = self._pending.pop(0)
+            self._settle_one(done, self._answers.pop(done))
+
+    def _settle_one(self, text: str, found: list[Choice]) -> None:
+        """Take the first match of ``text`` (or leave the text for the officer to see when
+        nothing matches)."""
+        if not self.advance_on_enter:
+            if found:
+                self.post_message(self.Picked(self, found[0], deferred=True))
+            elif not self.input.value:
+                self.set_choice(None, text=text)
+                self.resume()
+            return
+        if self.input.value == text and self._choice is None:
+            if found:
+                self._take(found[0])
+            else:
+                self.resume()
 
     # -- typing --------------------------------------------------------------------------------
 
@@ -316,6 +486,7 @@ class TypeAhead(Vertical):
             self._choice = None
             self.post_message(self.Picked(self, None))
         self.post_message(TypeAhead.Edited(self))
+        self._dismissed = False
         self._refresh()
 
     class Edited(Message):
@@ -334,7 +505,8 @@ class TypeAhead(Vertical):
             self.show([])
             return
         if self._search is None:
-            self.show(match_choices(self._choices, text, limit=self.limit))
+            if self._choices_ready:
+                self.show(match_choices(self._choices, text, limit=self.limit))
         elif text.strip():
             self._run_search(text)
 
@@ -348,7 +520,7 @@ class TypeAhead(Vertical):
 
     def _search_done(self, text: str, found: list[Choice]) -> None:
         if text == self.input.value and self._choice is None:
-            self.show(found[: self.limit])
+            self.show(found[: self.limit], text)
 
     @on(OptionList.OptionSelected)
     def _clicked(self, event: OptionList.OptionSelected) -> None:
@@ -438,8 +610,10 @@ class MultiTypeAhead(Vertical):
             self.picked.append(event.choice)
             self._render_chips()
             self.post_message(self.Changed(self))
-        # Clear the input for the next name; focus stays for another pick.
-        self.typeahead.set_choice(None)
+        if not event.deferred:
+            # Clear the input for the next name; focus stays for another pick. (A deferred
+            # pick's input was cleared at Enter and may hold the next name by now.)
+            self.typeahead.set_choice(None)
 
     def drop_last(self) -> None:
         """Take the last pick off (Backspace in the empty input)."""
