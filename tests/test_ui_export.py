@@ -96,6 +96,39 @@ async def test_export_into_a_folder_with_an_export_is_refused_in_the_form(
     assert sorted(p.name for p in out.iterdir()) == ["manifest.json"]
 
 
+async def test_export_days_take_the_day_grammar_and_refuse_at_the_field(
+    sqlite_services: Services, clock: Clock, tmp_path: Path
+) -> None:
+    file_incidents(sqlite_services, clock, 3)  # today, yesterday, the day before
+    app = make_app(sqlite_services, clock)
+    async with app.run_test() as pilot:
+        await sign_in(pilot)
+        app.action_export()
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        since = screen.query_one("#export-since", Input)
+        since.value = "14 sept"
+        screen.query_one("#export-folder", Input).value = str(tmp_path / "out")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert screen.summary is None and not screen.running
+        error = screen.query_one("#export-since-error", Static)
+        assert error.display and "'14 sept' is not a day" in str(error.content)
+        assert since.has_focus  # the field that is wrong
+        assert not screen.query_one("#export-until-error", Static).display
+        since.value = "y"
+        screen.query_one("#export-until", Input).value = "t"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not error.display
+        assert screen.summary is not None
+        assert (
+            str(screen.summary.since) == "2026-09-13" and str(screen.summary.until) == "2026-09-14"
+        )
+        assert screen.summary.counts["incidents"] == 2
+
+
 def backups(sqlite_url: str) -> list[Path]:
     folder = Path(sqlite_url).parent / "backups"
     return sorted(folder.iterdir()) if folder.is_dir() else []

@@ -4,12 +4,13 @@ officers see their own work only."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from textual.widgets import Input, Markdown
+from textual.widgets import Input, Markdown, Static
 from textual_plotext import PlotextPlot
 
 from sro_tui.domain.enums import OutcomeKind, PersonRole, WeaponType
@@ -20,12 +21,9 @@ from sro_tui.domain.reports import MonthlyReport, Section, YtdReport
 from sro_tui.domain.students import StudentCreate
 from sro_tui.services.registry import Services
 from sro_tui.ui.screens.choice_prompt import ChoiceScreen
-from sro_tui.ui.screens.reports import (
-    ReportChoice,
-    ReportsScreen,
-    default_report_path,
-    write_new_file,
-)
+from sro_tui.ui.screens.report_choice import ReportChoice
+from sro_tui.ui.screens.report_output import default_report_path, write_new_file
+from sro_tui.ui.screens.reports import ReportsScreen
 from sro_tui.ui.widgets.prompt import PromptScreen
 
 from .conftest import Clock, make_officer
@@ -201,3 +199,51 @@ def test_saving_never_overwrites_and_names_by_report(tmp_path: Path) -> None:
         write_new_file(path, b"second")
     assert path.read_bytes() == b"first"
     assert choice.stepped(-1).month == "2026-08" and choice.stepped(4).month == "2027-01"
+
+
+def test_go_to_reads_the_one_day_grammar() -> None:
+    today = date(2026, 9, 14)
+    daily = ReportChoice(kind="daily", day=today, month="2026-09", school_year="2026-27")
+    assert daily.moved_to("y", today).day == date(2026, 9, 13)
+    assert daily.moved_to("-1w", today).day == date(2026, 9, 7)
+    assert daily.moved_to("2026-09-01", today).day == date(2026, 9, 1)
+    for bad in ("", "someday", "9999-12-31"):
+        with pytest.raises(ValueError):
+            daily.moved_to(bad, today)
+    monthly = replace(daily, kind="monthly")
+    assert monthly.moved_to("2026-03", today).month == "2026-03"
+    with pytest.raises(ValueError, match="YYYY-MM"):
+        monthly.moved_to("March", today)
+
+
+async def test_go_to_refuses_a_bad_day_at_the_field(
+    sqlite_services: Services, clock: Clock
+) -> None:
+    make_officer(sqlite_services, "1001")
+    app = make_app(sqlite_services, clock)
+    async with app.run_test() as pilot:
+        await sign_in(pilot)
+        await pilot.press("f8")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        await pilot.press("d", "g")
+        await settle(pilot)
+        prompt = app.screen
+        assert isinstance(prompt, PromptScreen)
+        prompt.query_one(Input).value = ""
+        await type_text(pilot, "someday [/]")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is prompt  # still open: the reason is at the field
+        error = str(prompt.query_one("#prompt-error", Static).render())
+        assert "'someday [/]' is not a day" in error and "t for today" in error
+        assert prompt.query_one(Input).has_focus
+        prompt.query_one(Input).value = ""
+        await type_text(pilot, "y")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is screen
+        assert screen.choice is not None and screen.choice.kind == "daily"
+        assert screen.choice.day == sqlite_services.ctx.today() - timedelta(days=1)
+        assert screen.report.day == screen.choice.day

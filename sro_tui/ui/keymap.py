@@ -38,6 +38,7 @@ __all__ = [
     "check_key",
     "describe",
     "install_keymap",
+    "listing",
     "read_keymap",
 ]
 
@@ -204,3 +205,15 @@ def describe(keymap: Mapping[str, str] | None = None) -> list[BindingRow]:
         for binding in _declared(cls)
     ]
     return sorted(rows, key=lambda row: (row.id, row.where))
+
+
+def listing(keymap: Mapping[str, str] | None = None) -> str:
+    """:func:`describe` as plain text, one binding a line (``id  keys  what  [where]``): what
+    a department copies ids from when it writes its keymap file."""
+    rows = describe(keymap)
+    width = max((len(row.id) for row in rows), default=0)
+    keys_width = max((len(row.keys) for row in rows), default=0)
+    return "".join(
+        f"{row.id:<{width}}  {row.keys:<{keys_width}}  {row.description}  [{row.where}]\n"
+        for row in rows
+    )

@@ -64,24 +64,7 @@ class AuditScreen(PagedList, Screen[None]):
         Binding("escape", "back", "Back", id="audit.back"),
     ]
 
-    DEFAULT_CSS = """
-    AuditScreen #audit-title {
-        height: auto;
-        background: $primary 30%;
-        padding: 0 1;
-    }
-    AuditScreen #audit-title.-broken {
-        background: $error 60%;
-    }
-    AuditScreen DataTable {
-        height: 1fr;
-    }
-    AuditScreen #audit-status {
-        height: 1;
-        color: $text-muted;
-        padding: 0 1;
-    }
-    """
+    CSS_PATH = "audit.tcss"
 
     def __init__(self) -> None:
         super().__init__()

@@ -20,24 +20,7 @@ class ChoiceScreen(ModalScreen[str | None]):
     AUTO_FOCUS = "OptionList"
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="choice.cancel")]
 
-    DEFAULT_CSS = """
-    ChoiceScreen {
-        align: center middle;
-        background: $background 60%;
-    }
-    ChoiceScreen > Vertical {
-        width: 50;
-        max-width: 100%;
-        height: auto;
-        border: round $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    ChoiceScreen OptionList {
-        height: auto;
-        max-height: 12;
-    }
-    """
+    CSS_PATH = "choice_prompt.tcss"
 
     def __init__(self, title: str, options: list[tuple[str, str]]) -> None:
         super().__init__()

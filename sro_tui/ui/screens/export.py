@@ -18,6 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 
+from ...domain.days import DayError, parse_day_required
 from ...domain.errors import SroError
 from ..access import SessionAccess
 from ..text import literal, visible
@@ -25,6 +26,7 @@ from ..text import literal, visible
 __all__ = ["ExportScreen", "default_folder"]
 
 FORMATS = [("CSV (a file per kind)", "csv"), ("JSON (a file per kind)", "json")]
+DAY_PLACEHOLDER = "2026-09-14, t today, y, -7"
 KIND_LABELS = {
     "incidents": "Incidents",
     "notes": "Notes and contacts",
@@ -62,51 +64,7 @@ class ExportScreen(SessionAccess, ModalScreen[Any]):
         Binding("escape", "close", "Close", id="export.close"),
     ]
 
-    DEFAULT_CSS = """
-    ExportScreen {
-        align: center middle;
-        background: $background 60%;
-    }
-    ExportScreen > #export-box {
-        width: 72;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    ExportScreen .row {
-        height: auto;
-    }
-    ExportScreen .row Label {
-        width: 10;
-        padding: 0 1 0 0;
-    }
-    ExportScreen .row Input, ExportScreen .row Select {
-        width: 1fr;
-    }
-    ExportScreen .row Input {
-        background: $boost;
-    }
-    ExportScreen #export-error {
-        color: $error;
-        height: auto;
-    }
-    ExportScreen #export-kind, ExportScreen #export-summary {
-        height: auto;
-    }
-    ExportScreen ProgressBar {
-        height: 1;
-    }
-    ExportScreen .buttons {
-        height: auto;
-        align-horizontal: right;
-    }
-    ExportScreen .buttons Button {
-        margin-left: 1;
-    }
-    """
+    CSS_PATH = "export.tcss"
 
     def __init__(
         self, *, since: date | None = None, until: date | None = None, folder: Path | None = None
@@ -127,12 +85,17 @@ class ExportScreen(SessionAccess, ModalScreen[Any]):
         folder = self._folder or default_folder(today)
         with Vertical(id="export-box") as box:
             box.border_title = "Export records"
-            with Horizontal(classes="row"):
-                yield Label("From")
-                yield Input(since.isoformat(), id="export-since", compact=True, max_length=10)
-            with Horizontal(classes="row"):
-                yield Label("To")
-                yield Input(until.isoformat(), id="export-until", compact=True, max_length=10)
+            for label, name, day in (("From", "since", since), ("To", "until", until)):
+                with Horizontal(classes="row"):
+                    yield Label(label)
+                    yield Input(
+                        day.isoformat(),
+                        id=f"export-{name}",
+                        placeholder=DAY_PLACEHOLDER,
+                        compact=True,
+                        max_length=20,
+                    )
+                yield Static("", id=f"export-{name}-error", classes="field-error", markup=False)
             with Horizontal(classes="row"):
                 yield Label("Format")
                 yield Select(
@@ -152,12 +115,20 @@ class ExportScreen(SessionAccess, ModalScreen[Any]):
 
     # -- starting --------------------------------------------------------------------------------
 
-    def _date(self, widget_id: str, what: str) -> date:
-        text = self.query_one(widget_id, Input).value.strip()
+    def _day(self, name: str, today: date) -> date | None:
+        """The day typed in the From or To field (the one day grammar), or None with the
+        reason under that field, which takes the focus."""
+        field = self.query_one(f"#export-{name}", Input)
+        error = self.query_one(f"#export-{name}-error", Static)
         try:
-            return date.fromisoformat(text)
-        except ValueError as exc:
-            raise SroError(f"{what} must be a date written YYYY-MM-DD") from exc
+            day = parse_day_required(field.value, today)
+        except DayError as exc:
+            error.update(literal(str(exc)))  # it quotes what was typed
+            error.add_class("-shown")
+            field.focus()
+            return None
+        error.remove_class("-shown")
+        return day
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#export-start")
@@ -165,11 +136,10 @@ class ExportScreen(SessionAccess, ModalScreen[Any]):
         if self.running:
             return
         error = self.query_one("#export-error", Static)
-        try:
-            since = self._date("#export-since", "From")
-            until = self._date("#export-until", "To")
-        except SroError as exc:
-            error.update(literal(exc.message))
+        today = self.services.ctx.today()
+        since = self._day("since", today)
+        until = self._day("until", today)
+        if since is None or until is None:
             return
         folder_text = self.query_one("#export-folder", Input).value.strip()
         if not folder_text:

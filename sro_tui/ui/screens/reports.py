@@ -6,16 +6,14 @@ CSV, Markdown or JSON.
 month or school year, ``g`` goes to one. Supervisors choose an officer (``o``, by badge) or a
 school (``c``); an officer's reports are always their own. ``s`` saves the report shown to a
 file (the format, then the path), ``x`` exports records. Reports and saving run off the UI
-thread. Statistics carry no names: the report service builds them that way.
+thread. Statistics carry no names: the report service builds them that way. Which report is
+shown lives in ``report_choice``; what it becomes on screen and in a file in ``report_output``.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import os
-from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -28,193 +26,23 @@ from textual.widgets import Label, Markdown, Static
 from textual_plotext import PlotextPlot
 
 from ...domain.errors import SroError
-from ...domain.reports import (
-    FederalCounts,
-    ReportFormat,
-    YtdReport,
-    add_months,
-    month_key,
-    parse_month,
-    parse_school_year,
-    school_year_for_day,
-    school_year_label,
-)
+from ...domain.reports import YtdReport, month_key, school_year_for_day
 from ..access import SessionAccess
 from ..text import literal, visible
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.prompt import PromptScreen
 from .choice_prompt import ChoiceScreen
-
-__all__ = ["ReportChoice", "ReportsScreen", "default_report_path", "federal_markdown"]
-
-KINDS = {
-    "daily": "Daily shift report",
-    "monthly": "Monthly activity",
-    "ytd": "Year to date",
-    "federal": "Federal counts",
-}
-SAVE_FORMATS = [
-    ("PDF", ReportFormat.PDF.value),
-    ("CSV (spreadsheet)", ReportFormat.CSV.value),
-    ("Markdown", ReportFormat.MARKDOWN.value),
-    ("JSON", ReportFormat.JSON.value),
-]
-
-
-@dataclass(frozen=True)
-class ReportChoice:
-    """Which report, for which period and whom. ``officer_badge`` None is the department
-    (supervisors) and ``school_code`` None all schools."""
-
-    kind: str
-    day: date
-    month: str
-    school_year: str
-    officer_badge: str | None = None
-    school_code: str | None = None
-
-    @property
-    def period_text(self) -> str:
-        if self.kind == "daily":
-            return self.day.isoformat()
-        if self.kind == "monthly":
-            return self.month
-        return self.school_year
-
-    @property
-    def scope_text(self) -> str:
-        parts = []
-        if self.officer_badge:
-            parts.append(f"officer {self.officer_badge}")
-        if self.school_code:
-            parts.append(self.school_code)
-        return ", ".join(parts) or "department"
-
-    def stepped(self, delta: int) -> ReportChoice:
-        """The previous (-1) or next (+1) day, month or school year."""
-        if self.kind == "daily":
-            return replace(self, day=self.day + timedelta(days=delta))
-        if self.kind == "monthly":
-            return replace(self, month=month_key(*add_months(*parse_month(self.month), delta)))
-        start = parse_school_year(self.school_year) + delta
-        return replace(self, school_year=school_year_label(start))
-
-
-def default_report_path(choice: ReportChoice, fmt: str, folder: Path | None = None) -> Path:
-    """``<kind>-<period>[-<school>][-<badge>].<ext>`` in the current folder (the home folder
-    when the current one cannot be written)."""
-    if folder is None:
-        folder = Path.cwd()
-        if not os.access(folder, os.W_OK):
-            folder = Path.home()
-    name = "-".join(
-        part
-        for part in (choice.kind, choice.period_text, choice.school_code, choice.officer_badge)
-        if part
-    )
-    return folder / f"{name}.{fmt}"
-
-
-# --- the federal counts (the renderer covers the three reports; these few lines are here) ----
-
-
-def _federal_rows(counts: FederalCounts) -> list[tuple[str, int]]:
-    rows = [
-        ("Students referred to law enforcement (CRDC)", counts.referrals_to_law_enforcement),
-        ("Students arrested, school-related (CRDC)", counts.school_related_arrests),
-        ("Firearm incidents (Gun-Free Schools Act)", counts.firearm_incidents),
-    ]
-    rows += [
-        (f"Incidents with a weapon: {w.weapon.value}", w.incidents)
-        for w in counts.incidents_by_weapon
-        if w.weapon.value != "firearm"
-    ]
-    return rows
-
-
-def federal_markdown(counts: FederalCounts) -> str:
-    where = counts.school_code or "all schools"
-    lines = [
-        f"## Federal counts: school year {counts.school_year}",
-        "",
-        f"**Scope:** {where}",
-        "",
-        "| Measure | Count |",
-        "| --- | ---: |",
-        *(f"| {measure} | {value} |" for measure, value in _federal_rows(counts)),
-    ]
-    if counts.notes:
-        lines += ["", "### Notes", "", *(f"- {note}" for note in counts.notes)]
-    return "\n".join(lines) + "\n"
-
-
-def federal_bytes(counts: FederalCounts, fmt: str) -> bytes:
-    if fmt == ReportFormat.JSON.value:
-        return (counts.model_dump_json(indent=2) + "\n").encode("utf-8")
-    if fmt == ReportFormat.CSV.value:
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["school_year", "school", "measure", "count"])
-        for measure, value in _federal_rows(counts):
-            writer.writerow([counts.school_year, counts.school_code or "", measure, value])
-        return out.getvalue().encode("utf-8")
-    if fmt == ReportFormat.MARKDOWN.value:
-        return federal_markdown(counts).encode("utf-8")
-    raise SroError(
-        "The federal counts save as CSV, Markdown or JSON; the year-to-date report (y) "
-        "carries them in its PDF"
-    )
-
-
-def report_bytes(report: Any, fmt: str) -> bytes:
-    if isinstance(report, FederalCounts):
-        return federal_bytes(report, fmt)
-    from ...services.report_render import render
-
-    return render(report, fmt)
-
-
-YTD_SHORT = (
-    ("incidents", "Inc"),
-    ("arrests", "Arr"),
-    ("citations", "Cit"),
-    ("contacts", "Notes"),
-    ("referrals", "Ref"),
-    ("campus_checks", "Checks"),
+from .report_choice import KINDS, ReportChoice
+from .report_output import (
+    SAVE_FORMATS,
+    default_report_path,
+    report_bytes,
+    report_markdown,
+    write_new_file,
 )
 
-
-def ytd_month_table(report: YtdReport) -> str:
-    """The year by month with short headings and a key under the table."""
-    lines = [
-        "### By month",
-        "",
-        "| Month | " + " | ".join(short for _, short in YTD_SHORT) + " |",
-        "| --- | " + " | ".join("---:" for _ in YTD_SHORT) + " |",
-    ]
-    for month in report.months:
-        values = " | ".join(str(getattr(month, key)) for key, _ in YTD_SHORT)
-        lines.append(f"| {month.label} | {values} |")
-    totals = " | ".join(str(report.total(key)) for key, _ in YTD_SHORT)
-    lines += [f"| Total | {totals} |", ""]
-    lines.append(
-        "Inc: incidents (reports) · Arr: arrests, once per person per incident · Cit: "
-        "citations · Notes: mentoring notes and contacts · Ref: referrals made · Checks: "
-        "campus checks (checklist items done)"
-    )
-    return "\n".join(lines) + "\n"
-
-
-def write_new_file(path: Path, data: bytes) -> None:
-    """Write ``data`` to a new file only its owner can read; an existing file is refused."""
-    if path.exists():
-        raise SroError(f"{path} already exists; choose another name", field="path")
-    if not path.parent.is_dir():
-        raise SroError(f"The folder {path.parent} does not exist", field="path")
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
+__all__ = ["ReportsScreen"]
 
 
 class ReportsScreen(SessionAccess, Screen[None]):
@@ -237,29 +65,7 @@ class ReportsScreen(SessionAccess, Screen[None]):
         Binding("r", "reload", "Reload", id="reports.reload", show=False),
     ]
 
-    DEFAULT_CSS = """
-    ReportsScreen #report-title {
-        height: 1;
-        background: $primary 30%;
-        padding: 0 1;
-        text-style: bold;
-    }
-    ReportsScreen #report-body {
-        height: 1fr;
-    }
-    ReportsScreen #report-chart {
-        height: 14;
-        display: none;
-    }
-    ReportsScreen #report-chart.shown {
-        display: block;
-    }
-    ReportsScreen #report-status {
-        height: 1;
-        color: $text-muted;
-        padding: 0 1;
-    }
-    """
+    CSS_PATH = "reports.tcss"
 
     def __init__(self) -> None:
         super().__init__()
@@ -334,32 +140,27 @@ class ReportsScreen(SessionAccess, Screen[None]):
 
     def action_go_to(self) -> None:
         assert self.choice is not None
-        hint = {
-            "daily": "Day (YYYY-MM-DD)",
-            "monthly": "Month (YYYY-MM)",
-        }.get(self.choice.kind, "School year (e.g. 2026-27)")
+        choice = self.choice
+        today = self.services.ctx.today()
+
+        def problem(text: str) -> str | None:
+            try:
+                choice.moved_to(text, today)
+            except ValueError as exc:
+                return str(exc)
+            return None
+
         self.app.push_screen(
-            PromptScreen("Go to", hint, value=self.choice.period_text, required=True),
-            self._went_to,
+            PromptScreen(
+                "Go to", choice.period_hint, value=choice.period_text, required=True, check=problem
+            ),
+            lambda text: self._went_to(choice, text, today),
         )
 
-    def _went_to(self, text: str | None) -> None:
-        if not text or self.choice is None:
-            return
-        try:
-            if self.choice.kind == "daily":
-                choice = replace(self.choice, day=date.fromisoformat(text))
-            elif self.choice.kind == "monthly":
-                choice = replace(self.choice, month=month_key(*parse_month(text)))
-            else:
-                choice = replace(
-                    self.choice, school_year=school_year_label(parse_school_year(text))
-                )
-        except ValueError as exc:
-            message = str(exc) if "must" in str(exc) else "Write the day as YYYY-MM-DD"
-            self.notify(visible(message), markup=False, severity="error")
-            return
-        self.choose(choice)
+    def _went_to(self, choice: ReportChoice, text: str | None, today: date) -> None:
+        if not text or self.choice != choice:
+            return  # cancelled, or the report changed meanwhile
+        self.choose(choice.moved_to(text, today))  # the prompt checked it
 
     def action_officer(self) -> None:
         assert self.choice is not None
@@ -439,27 +240,11 @@ class ReportsScreen(SessionAccess, Screen[None]):
                 report = reports.federal(
                     actor, school_year=choice.school_year, school_code=choice.school_code
                 )
-            text = self.markdown_of(report)
+            text = report_markdown(report)
         except SroError as exc:
             app.call_from_thread(self._failed, generation, exc)
             return
         app.call_from_thread(self._show, generation, report, text)
-
-    @staticmethod
-    def markdown_of(report: Any) -> str:
-        """What the screen shows: the renderer's Markdown, with the year's month table in
-        short columns so it reads at 80 columns (saved files keep the full headings)."""
-        if isinstance(report, FederalCounts):
-            return federal_markdown(report)
-        from ...services.report_render import render_markdown
-
-        text = render_markdown(report)
-        if isinstance(report, YtdReport):
-            head, found, rest = text.partition("### By month\n")
-            _table, found_next, tail = rest.partition("### Incidents by category")
-            if found and found_next:
-                text = head + ytd_month_table(report) + "\n" + found_next + tail
-        return text
 
     def _failed(self, generation: int, error: SroError) -> None:
         if generation != self.generation:

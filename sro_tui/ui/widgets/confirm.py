@@ -21,36 +21,11 @@ def is_leave_choice(value: str) -> TypeGuard[LeaveChoice]:
     return value in get_args(LeaveChoice)
 
 
-_DIALOG_CSS = """
-{name} {{
-    align: center middle;
-    background: $background 60%;
-}}
-{name} > Vertical {{
-    width: 64;
-    max-width: 100%;
-    height: auto;
-    border: thick $primary;
-    background: $surface;
-    padding: 1 2;
-}}
-{name} .question {{
-    margin-bottom: 1;
-}}
-{name} Horizontal {{
-    height: auto;
-}}
-{name} Button {{
-    margin-right: 1;
-}}
-"""
-
-
 class LeaveFormScreen(ModalScreen[LeaveChoice]):
     """Asked when the officer leaves a form with changes: keep the draft, discard it, or go
     back to the form. Keys: k, d, and b or Escape."""
 
-    DEFAULT_CSS = _DIALOG_CSS.format(name="LeaveFormScreen")
+    CSS_PATH = "confirm.tcss"
     AUTO_FOCUS = "#keep"
     BINDINGS = [
         Binding("k", "choose('keep')", "Keep draft", id="leave.keep"),
@@ -87,7 +62,7 @@ class LeaveFormScreen(ModalScreen[LeaveChoice]):
 class ConfirmScreen(ModalScreen[bool]):
     """A yes/no question. Keys: y / n (Escape is no)."""
 
-    DEFAULT_CSS = _DIALOG_CSS.format(name="ConfirmScreen")
+    CSS_PATH = "confirm.tcss"
     AUTO_FOCUS = "#yes"
     BINDINGS = [
         Binding("y", "answer(True)", "Yes", id="confirm.yes"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -14,40 +16,13 @@ from ..text import VISIBLE_HIGHLIGHTER, literal
 
 class PromptScreen(ModalScreen[str | None]):
     """Dismissed with the text typed (stripped), or None on escape. ``required`` refuses an
-    empty answer with a message under the field."""
+    empty answer with a message under the field; ``check`` returns what is wrong with an
+    answer (None when it is fine), shown under the field while the dialog stays open."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
     AUTO_FOCUS = "#prompt-input"
 
-    DEFAULT_CSS = """
-    PromptScreen {
-        align: center middle;
-        background: $background 60%;
-    }
-    PromptScreen > #prompt-box {
-        width: 64;
-        max-width: 100%;
-        height: auto;
-        border: round $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    PromptScreen #prompt-input {
-        background: $boost;
-        margin: 1 0 0 0;
-    }
-    PromptScreen #prompt-error {
-        color: $error;
-        height: auto;
-    }
-    PromptScreen .buttons {
-        height: auto;
-        align-horizontal: right;
-    }
-    PromptScreen .buttons Button {
-        margin-left: 1;
-    }
-    """
+    CSS_PATH = "prompt.tcss"
 
     def __init__(
         self,
@@ -58,6 +33,7 @@ class PromptScreen(ModalScreen[str | None]):
         required: bool = False,
         required_message: str = "This cannot be empty",
         max_length: int = 500,
+        check: Callable[[str], str | None] | None = None,
     ) -> None:
         super().__init__()
         self.title_text = title
@@ -66,6 +42,7 @@ class PromptScreen(ModalScreen[str | None]):
         self.required = required
         self.required_message = required_message
         self.max_length = max_length
+        self.check = check
 
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt-box") as box:
@@ -86,10 +63,14 @@ class PromptScreen(ModalScreen[str | None]):
     @on(Input.Submitted, "#prompt-input")
     @on(Button.Pressed, "#prompt-ok")
     def submit(self) -> None:
-        text = self.query_one("#prompt-input", Input).value.strip()
-        if self.required and not text:
-            self.query_one("#prompt-error", Static).update(self.required_message)
-            self.query_one("#prompt-input", Input).focus()
+        field = self.query_one("#prompt-input", Input)
+        text = field.value.strip()
+        problem = self.required_message if self.required and not text else None
+        if problem is None and self.check is not None:
+            problem = self.check(text)
+        if problem is not None:
+            self.query_one("#prompt-error", Static).update(literal(problem))  # may quote typing
+            field.focus()
             return
         self.dismiss(text)
 
