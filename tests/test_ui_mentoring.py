@@ -13,10 +13,11 @@ from sro_tui.domain.mentoring import NoteCreate
 from sro_tui.domain.officers import Actor
 from sro_tui.domain.students import StudentCreate
 from sro_tui.services.registry import Services
-from sro_tui.ui.forms.note_form import NoteFormScreen, model_error_field, parse_follow_up
+from sro_tui.ui.forms.note_form import NoteFormScreen, model_error_field
 from sro_tui.ui.screens.mentoring import MentoringScreen
 from sro_tui.ui.screens.note_view import NoteViewScreen
 from sro_tui.ui.widgets.confirm import LeaveFormScreen
+from sro_tui.ui.widgets.day_field import DayField
 
 from .conftest import Clock, make_officer
 from .ui_shell_support import make_app, settle, sign_in, type_text
@@ -428,13 +429,26 @@ def test_note_rules_map_to_their_field(message: str, field: str | None) -> None:
     assert model_error_field(message) == field
 
 
-def test_follow_up_days() -> None:
+async def test_follow_up_days() -> None:
+    """The follow-up is a DayField: the one day grammar, its message naming the field."""
+    from textual.app import App
+
     today = date(2026, 9, 14)
-    assert parse_follow_up("", today) is None
-    assert parse_follow_up("+14", today) == date(2026, 9, 28)
-    assert parse_follow_up("+3d", today) == date(2026, 9, 17)
-    assert parse_follow_up("+2 days", today) == date(2026, 9, 16)
-    assert parse_follow_up("2026-10-01", today) == date(2026, 10, 1)
-    for bad in ("+x", "next week", "2026-02-30"):
-        with pytest.raises(ValueError, match="Follow-up"):
-            parse_follow_up(bad, today)
+    field = DayField(label="Follow-up", today=lambda: today)
+    app: App[None] = App()
+    async with app.run_test():
+        await app.mount(field)
+        for text, day in [
+            ("", None),
+            ("+14", date(2026, 9, 28)),
+            ("+3d", date(2026, 9, 17)),
+            ("+2 days", date(2026, 9, 16)),
+            ("2026-10-01", date(2026, 10, 1)),
+            ("t", today),
+        ]:
+            field.value = text
+            assert field.day() == day
+        for bad in ("+x", "next week", "2026-02-30"):
+            field.value = bad
+            with pytest.raises(ValueError, match="Follow-up"):
+                field.day()

@@ -10,7 +10,7 @@ under Students), and a half-written note is kept as a draft (form name "note").
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import dataclass, field
 from typing import Any
 
 from textual.app import ComposeResult
@@ -18,11 +18,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
+from ...domain.days import DayError
 from ...domain.enums import ContactKind, LectureTopic
 from ...domain.errors import SroError
 from ...domain.mentoring import STUDENT_KINDS, NoteCreate, NoteRead
 from ...domain.timeparse import TimeParseError, format_local
 from ..text import VISIBLE_HIGHLIGHTER, RecordTextArea
+from ..widgets.day_field import DayField
 from ..widgets.fields import LabelledField, TimeField
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
@@ -35,7 +37,6 @@ __all__ = [
     "NoteFormScreen",
     "kind_label",
     "model_error_field",
-    "parse_follow_up",
 ]
 
 KIND_LABELS: dict[ContactKind, str] = {
@@ -86,22 +87,17 @@ def model_error_field(message: str) -> str | None:
     return next((name for words, name in _MODEL_ERROR_FIELDS if words in text), None)
 
 
-def parse_follow_up(text: str, today: date) -> date | None:
-    """A follow-up day: 2026-09-28, or +N (days from today; "+14", "+3d", "+2 days");
-    empty is none. Raises ValueError with an officer's message."""
-    value = text.strip().lower()
-    if not value:
-        return None
-    if value.startswith("+"):
-        number = value[1:].strip().removesuffix("days").removesuffix("day").rstrip("d").strip()
-        if number.isdigit() and int(number) <= 3660:
-            return today + timedelta(days=int(number))
-        raise ValueError("Follow-up: write +N for N days from today, e.g. +14")
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        message = "Follow-up: write a date like 2026-09-28, or +14 for in two weeks"
-        raise ValueError(message) from None
+@dataclass
+class NoteLoaded:
+    """What the note form reads from the store before it shows the note."""
+
+    note_id: int | None
+    record: NoteRead | None = None
+    payload: dict[str, Any] | None = None
+    draft_key: str | None = None
+    draft_id: int | None = None
+    students: list[Choice] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
 
 
 def _int_or_none(text: str) -> int | None:
@@ -208,7 +204,7 @@ class NoteFormScreen(FormScreen):
             placeholder="a few words", max_length=500, highlighter=VISIBLE_HIGHLIGHTER
         )
         self.text = RecordTextArea(soft_wrap=True, id="note-text")
-        self.follow_up = Input(placeholder="YYYY-MM-DD or +14", max_length=20)
+        self.follow_up = DayField(label="Follow-up", placeholder="YYYY-MM-DD or +14")
         self.confidential = Checkbox("Confidential (others see only that it exists)", compact=True)
 
     # -- layout --------------------------------------------------------------------------------
@@ -248,40 +244,71 @@ class NoteFormScreen(FormScreen):
         yield SroFooter()
 
     def on_mount(self) -> None:
-        services = self.services
-        self.students.typeahead._search = student_search(services, self.actor)
-        payload: dict[str, Any] | None = None
-        try:
-            if self.draft_id is not None:
-                draft = services.drafts.get(self.actor, self.draft_id)
-                self.draft_key = draft.key
-                payload = dict(draft.payload)
-                if self.note_id is None and payload.get("note_id"):
-                    self.note_id = int(payload["note_id"])
-            if self.note_id is not None:
-                self.record = services.notes.get(self.actor, self.note_id)
-                self.school_id = self.record.school_id
-                self.draft_key = f"note-{self.note_id}"
-                if payload is None:
-                    found = services.drafts.find(self.actor, self.FORM, self.draft_key)
-                    if found is not None:
-                        self.draft_id = found.id
-                        payload = dict(found.payload)
-        except SroError as exc:
-            self.handle_error(exc)
-        if payload is not None:
-            self.from_draft = True
-            self.restore(payload)
-            self.set_message("Your unsaved note was restored from a draft.", error=False)
-        elif self.record is not None:
-            self._load(self.record)
-        else:
-            self._defaults()
-        self._title()
+        # No store call here (load() reads it in a worker): the search closure only runs, in
+        # its own worker, when the officer types; the defaults come from the app's clock.
+        self.students.typeahead.set_search(student_search(self.services, self.actor))
+        school = self.sro.school
+        self.school_id = school.id if school is not None else None
+        kind = self.prefill.get("kind")
+        if kind:
+            self.kind.value = ContactKind(str(kind)).value
+        self.when.set_moment(self.when.now())
         self.show_kind_fields()
-        self.call_after_refresh(self.take_baseline, changed=self.from_draft)
         # Focusing the kind scrolls the body by a line; show the form from its top.
         self.call_after_refresh(self._to_top)
+
+    def load(self) -> NoteLoaded:
+        services, actor = self.services, self.actor
+        loaded = NoteLoaded(note_id=self.note_id)
+        if self.draft_id is not None:
+            draft = services.drafts.get(actor, self.draft_id)
+            loaded.draft_key = draft.key
+            loaded.payload = dict(draft.payload)
+            if loaded.note_id is None and loaded.payload.get("note_id"):
+                loaded.note_id = int(loaded.payload["note_id"])
+        if loaded.note_id is not None:
+            loaded.record = services.notes.get(actor, loaded.note_id)
+            if loaded.payload is None:
+                found = services.drafts.find(actor, self.FORM, f"note-{loaded.note_id}")
+                if found is not None:
+                    loaded.draft_id = found.id
+                    loaded.payload = dict(found.payload)
+        if loaded.payload is not None:
+            return loaded
+        wanted = loaded.record.student_ids if loaded.record else self.prefill.get("student_ids")
+        for student_id in wanted or []:
+            try:
+                loaded.students.append(student_choice(services.students.get(actor, student_id)))
+            except SroError as exc:
+                if loaded.record is not None:  # still on the note: show it by its number
+                    loaded.students.append(Choice(student_id, f"student {student_id}"))
+                else:
+                    loaded.problems.append(exc.message)
+        return loaded
+
+    def fill(self, loaded: object) -> None:
+        assert isinstance(loaded, NoteLoaded)
+        if loaded.draft_key is not None:
+            self.draft_key = loaded.draft_key
+        if loaded.draft_id is not None:
+            self.draft_id = loaded.draft_id
+        self.note_id = loaded.note_id
+        self.record = loaded.record
+        if self.record is not None:
+            self.school_id = self.record.school_id
+            self.draft_key = f"note-{self.record.id}"
+        if loaded.payload is not None:
+            self.from_draft = True
+            self.restore(loaded.payload)
+            self.set_message("Your unsaved note was restored from a draft.", error=False)
+        elif self.record is not None:
+            self._load(self.record, loaded.students)
+        else:
+            self.students.set_picked(loaded.students)
+        if loaded.problems:
+            self.set_message("; ".join(loaded.problems))
+        self._title()
+        self.show_kind_fields()
 
     def _to_top(self) -> None:
         self.query_one("#note-body", VerticalScroll).scroll_home(animate=False)
@@ -296,29 +323,8 @@ class NoteFormScreen(FormScreen):
         if self.record.redacted or self.record.officer_id != self.actor.officer_id:
             self.set_message("Only the note's author can change it.")
 
-    def _defaults(self) -> None:
-        school = getattr(self.app, "school", None)
-        self.school_id = school.id if school is not None else None
-        kind = self.prefill.get("kind")
-        if kind:
-            self.kind.value = ContactKind(str(kind)).value
-        self.when.set_moment(self.when.now())
-        picked = []
-        for student_id in self.prefill.get("student_ids") or []:
-            try:
-                picked.append(student_choice(self.services.students.get(self.actor, student_id)))
-            except SroError as exc:
-                self.handle_error(exc)
-        self.students.set_picked(picked)
-
-    def _load(self, note: NoteRead) -> None:
+    def _load(self, note: NoteRead, picked: list[Choice]) -> None:
         tz = self.services.ctx.tz
-        picked = []
-        for student_id in note.student_ids:
-            try:
-                picked.append(student_choice(self.services.students.get(self.actor, student_id)))
-            except SroError:
-                picked.append(Choice(student_id, f"student {student_id}"))
         self.restore(
             {
                 "note_id": note.id,
@@ -462,8 +468,8 @@ class NoteFormScreen(FormScreen):
                 problems.add("head_count", "Head count must be a whole number")
         follow_up = None
         try:
-            follow_up = parse_follow_up(self.follow_up.value, self.services.ctx.today())
-        except ValueError as exc:
+            follow_up = self.follow_up.day()
+        except DayError as exc:
             problems.add("follow_up_on", str(exc))
         if "student_ids" in wanted and self.students.typeahead.text.strip():
             problems.add(
