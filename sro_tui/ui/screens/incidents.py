@@ -36,9 +36,6 @@ SCOPES = ("own", "school", "all")
 SCOPE_LABELS = {"own": "My reports", "school": "My schools", "all": "All reports"}
 STATUS_OPTIONS = [(s.value.capitalize(), s.value) for s in IncidentStatus]
 
-LIST_ACTIONS = frozenset({"cycle_scope", "new", "reload", "filters"})
-"""Letter keys that act on the list: dimmed while a filter field takes the letters."""
-
 
 class IncidentListScreen(PagedList, Screen[None]):
     """Incident reports, newest first."""
@@ -107,14 +104,6 @@ class IncidentListScreen(PagedList, Screen[None]):
     @property
     def scopes(self) -> tuple[str, ...]:
         return SCOPES if self.actor.is_supervisor else SCOPES[:2]
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in LIST_ACTIONS and self.typing_in_field():
-            return None
-        return True
-
-    def on_descendant_focus(self) -> None:
-        self.refresh_bindings()
 
     def action_cycle_scope(self) -> None:
         scopes = self.scopes

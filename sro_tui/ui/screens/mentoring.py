@@ -75,10 +75,6 @@ class NotePage(Page[NoteRead]):
     names: dict[int, str] = {}
 
 
-LIST_ACTIONS = frozenset({"new", "edit", "follow_up_done", "cycle_kind", "cycle_scope"})
-"""Letter keys that act on the list: dimmed while a filter field takes the letters."""
-
-
 class MentoringScreen(PagedList, Screen[None]):
     """Mentoring notes and contacts, newest first."""
 
@@ -145,8 +141,6 @@ class MentoringScreen(PagedList, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cycle_scope" and not self.is_supervisor:
             return False
-        if action in LIST_ACTIONS and self.typing_in_field():
-            return None  # the letters go into the filter field
         if action in ("edit", "follow_up_done"):
             # Only for the officer's own notes (and a set follow-up): dimmed otherwise.
             note = self.highlighted_note()
@@ -154,9 +148,6 @@ class MentoringScreen(PagedList, Screen[None]):
                 return None
             return True if action == "edit" or note.follow_up_on is not None else None
         return True
-
-    def on_descendant_focus(self) -> None:
-        self.refresh_bindings()
 
     def is_own(self, note: NoteRead) -> bool:
         actor = self.sro.actor

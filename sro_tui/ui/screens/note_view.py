@@ -38,32 +38,7 @@ class NoteViewScreen(SessionAccess, Screen[None]):
         Binding("escape", "back", "Back", id="note_view.back"),
     ]
 
-    DEFAULT_CSS = """
-    NoteViewScreen #note-title {
-        height: 1;
-        background: $primary 30%;
-        padding: 0 1;
-        text-style: bold;
-    }
-    NoteViewScreen #note-view {
-        height: 1fr;
-        padding: 0 1;
-    }
-    NoteViewScreen .read-only {
-        height: auto;
-    }
-    NoteViewScreen .section {
-        text-style: bold;
-        color: $accent;
-        margin-top: 1;
-        height: 1;
-    }
-    NoteViewScreen #note-redacted {
-        background: $warning 30%;
-        padding: 0 1;
-        height: auto;
-    }
-    """
+    CSS_PATH = "note_view.tcss"
 
     def __init__(self, note_id: int) -> None:
         super().__init__()
@@ -239,11 +214,7 @@ class NoteViewScreen(SessionAccess, Screen[None]):
         if note is None or not note.student_ids:
             self.notify("This note names no student to refer", markup=False, severity="warning")
             return
-        opener = getattr(self.app, "open_new_referral", None)
-        if opener is None:
-            self.notify("The referral form is not available yet", markup=False, severity="warning")
-            return
-        opener({"student_id": note.student_ids[0], "note_id": note.id})
+        self.sro.open_new_referral({"student_id": note.student_ids[0], "note_id": note.id})
 
     def action_back(self) -> None:
         self.dismiss(None)

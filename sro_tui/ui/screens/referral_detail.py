@@ -1,7 +1,11 @@
 """One referral: the student, the program, consent, the next follow-up and every status
-change with its date and note. The same keys as the list act on it."""
+change with its date and note. The same keys as the list act on it; ``s`` opens the student's
+timeline, ``i`` and ``m`` the incident or mentoring note it was made from (the app hears
+:class:`~sro_tui.ui.messages.OpenRecord`)."""
 
 from __future__ import annotations
+
+from datetime import tzinfo
 
 from textual import work
 from textual.app import ComposeResult
@@ -12,6 +16,7 @@ from textual.widgets import Static
 
 from ...domain.errors import SroError
 from ...domain.referrals import ReferralRead
+from ..messages import OpenRecord, RecordKind
 from ..text import literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
@@ -20,7 +25,7 @@ from .referral_actions import ReferralActions
 __all__ = ["ReferralScreen", "describe_referral"]
 
 
-def describe_referral(referral: ReferralRead, tz) -> str:
+def describe_referral(referral: ReferralRead, tz: tzinfo) -> str:
     """The referral as plain text lines, for the screen."""
     consent = referral.consent.value
     if referral.consent_on:
@@ -35,9 +40,9 @@ def describe_referral(referral: ReferralRead, tz) -> str:
         f"Next follow-up: {follow}",
     ]
     if referral.incident_id:
-        lines.append(f"Linked incident: #{referral.incident_id}")
+        lines.append(f"Linked incident: #{referral.incident_id} (i opens it)")
     if referral.note_id:
-        lines.append(f"Linked mentoring note: #{referral.note_id}")
+        lines.append(f"Linked mentoring note: #{referral.note_id} (m opens it)")
     lines += ["", "Reason", *[f"  {line}" for line in referral.reason.splitlines()], "", "History"]
     for event in referral.events:
         step = f"{event.from_status.value} → " if event.from_status else ""
@@ -57,14 +62,13 @@ class ReferralScreen(ReferralActions, Screen[None]):
         Binding("a", "advance", "Next status", id="referral.advance"),
         Binding("x", "move", "Other status", id="referral.move"),
         Binding("c", "consent", "Consent", id="referral.consent"),
+        Binding("s", "open('student')", "Student", id="referral.student"),
+        Binding("i", "open('incident')", "Incident", id="referral.incident"),
+        Binding("m", "open('note')", "Note", id="referral.note"),
         Binding("escape", "back", "Back", id="referral.back"),
     ]
 
-    DEFAULT_CSS = """
-    ReferralScreen #referral-text {
-        padding: 0 1;
-    }
-    """
+    CSS_PATH = "referral_detail.tcss"
 
     def __init__(self, referral_id: int) -> None:
         super().__init__()
@@ -102,6 +106,32 @@ class ReferralScreen(ReferralActions, Screen[None]):
             return
         self.referral = referral
         self._show_text(describe_referral(referral, self.sro.tz))
+        self.refresh_bindings()
+
+    def linked(self, kind: str) -> int | None:
+        """The id of the student, incident or note this referral names (None: none, or
+        not loaded yet)."""
+        referral = self.referral
+        if referral is None:
+            return None
+        return {
+            "student": referral.student_id,
+            "incident": referral.incident_id,
+            "note": referral.note_id,
+        }.get(kind)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "open":
+            # Shown only when the referral names one; hidden otherwise.
+            return self.linked(str(parameters[0])) is not None
+        if action in ("advance", "move", "consent"):
+            return True if self.referral is not None else None
+        return True
+
+    def action_open(self, kind: RecordKind) -> None:
+        record_id = self.linked(kind)
+        if record_id is not None:
+            self.post_message(OpenRecord(kind, record_id))
 
     def action_back(self) -> None:
         self.dismiss(None)

@@ -130,14 +130,11 @@ class StudentListScreen(PagedList, Screen[None]):
             )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("add", "edit", "import_roster") and self.typing_in_field():
-            return None  # the letters go into the search box: dimmed until the list
         if action == "edit" and self.highlighted_key() is None:
             return None
         return True
 
     def on_descendant_focus(self) -> None:
-        self.refresh_bindings()
         if self.loaded or self.exhausted:
             self.paging_changed()  # the hint for where the cursor is now
 

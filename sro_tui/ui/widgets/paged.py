@@ -186,5 +186,5 @@ class PagedList(SessionAccess):
 
     def typing_in_field(self) -> bool:
         """True while a text field has the focus: a letter key types there instead of acting
-        on the list, so ``check_action`` dims the list's letter keys meanwhile."""
+        on the list (the footer leaves such keys out then; a hint line should too)."""
         return isinstance(self.screen.focused, Input | TextArea)
