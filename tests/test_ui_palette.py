@@ -56,6 +56,11 @@ async def test_palette_runs_a_screen_action_by_name(
         await choose_best(pilot)
         assert app.screen is screen
         assert isinstance(screen.report, YtdReport)
+        # A new incident report: its actions by name (as the footer names them).
+        await pilot.press("f4", "n")
+        await settle(pilot)
+        actions = offered(app, "screen")
+        assert {"Submit for review (f9)", "Add category (^o)", "Save (^s)"} <= set(actions)
 
 
 async def test_supervisor_palette_offers_more_and_system_commands_run(
