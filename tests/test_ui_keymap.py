@@ -85,8 +85,10 @@ async def test_keymap_file_remaps_keys_when_the_app_starts(
     assert Settings(keymap_file=str(path)).keymap_path() == path
     make_officer(sqlite_services, "1001")
     app = make_app(sqlite_services, clock, keymap_file=str(path))
-    async with app.run_test() as pilot:
+    async with app.run_test(notifications=True) as pilot:
         await sign_in(pilot)  # the unknown id was a warning: the app started
+        warnings = [n.message for n in app._notifications if n.severity == "warning"]
+        assert any("unknown binding id 'x.y'" in message for message in warnings)
         await pilot.press("f8")  # the old key of Reports does nothing now
         await settle(pilot)
         assert isinstance(app.screen, TodayScreen)
