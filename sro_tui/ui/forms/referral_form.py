@@ -7,23 +7,27 @@ mentoring note (prefilled with the student and the link).
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Label, Select, Static
 
+from ...domain.days import DayError
 from ...domain.enums import ConsentStatus
 from ...domain.errors import SroError
 from ...domain.referrals import DEFAULT_FOLLOW_UP, ReferralCreate, ReferralRead
 from ..text import RecordTextArea, literal, visible
+from ..widgets.day_field import DayField
 from ..widgets.fields import LabelledField
 from ..widgets.footer import SroFooter
 from ..widgets.typeahead import Choice, TypeAhead
 from .base import FieldProblems, FormScreen, student_choice, student_search
 
-__all__ = ["ReferralFormScreen", "parse_day"]
+__all__ = ["ReferralFormScreen"]
 
 CONSENT_OPTIONS = [
     ("Pending", ConsentStatus.PENDING.value),
@@ -32,16 +36,23 @@ CONSENT_OPTIONS = [
 ]
 
 
-def parse_day(text: str, today: date) -> date | None:
-    """A day typed as 2026-09-14, 'today', or +N / -N days from today; '' is None."""
-    value = text.strip().lower()
-    if not value:
-        return None
-    if value in {"t", "today"}:
-        return today
-    if value[0] in "+-" and value[1:].isdigit():
-        return today + timedelta(days=int(value))
-    return date.fromisoformat(value)
+@dataclass
+class ReferralLoaded:
+    """What the referral form reads from the store before it can save."""
+
+    programs: list[tuple[Text, str]]
+    payload: dict[str, Any] | None = None
+    draft_key: str | None = None
+    student: Choice | None = None
+    problem: str = ""
+
+
+@dataclass(frozen=True)
+class ReferralToSave:
+    """The checked referral, and the incident number typed (looked up in the save worker)."""
+
+    data: ReferralCreate
+    incident_number: str
 
 
 class ReferralFormScreen(FormScreen):
@@ -83,11 +94,13 @@ class ReferralFormScreen(FormScreen):
         self.student = TypeAhead(placeholder="name or district ID")
         self.program = Select[str]([], prompt="Program", allow_blank=True)
         self.reason = RecordTextArea(soft_wrap=True)
-        self.referred_on = Input(placeholder="YYYY-MM-DD or today")
+        self.referred_on = DayField(
+            label="Referred on", required=True, placeholder="YYYY-MM-DD or t"
+        )
         self.incident = Input(placeholder="e.g. SRO-2026-000123 (optional)")
         self.consent = Select[str](CONSENT_OPTIONS, allow_blank=False, value="pending")
-        self.consent_on = Input(placeholder="YYYY-MM-DD")
-        self.follow_up = Input(placeholder="YYYY-MM-DD or +14")
+        self.consent_on = DayField(label="Consent date", placeholder="YYYY-MM-DD or t")
+        self.follow_up = DayField(label="Next follow-up", placeholder="YYYY-MM-DD or +14")
         self.incident_id: int | None = None
         self.note_id: int | None = None
 
@@ -124,45 +137,58 @@ class ReferralFormScreen(FormScreen):
         yield SroFooter()
 
     def on_mount(self) -> None:
-        services = self.services
-        self.student._search = student_search(services, self.actor)
-        self.program.set_options([(literal(p.name), p.code) for p in services.reference.programs()])
-        payload: dict[str, Any] | None = None
-        if self.draft_id is not None:
-            try:
-                draft = services.drafts.get(self.actor, self.draft_id)
-                self.draft_key = draft.key
-                payload = draft.payload
-            except SroError as exc:
-                self.handle_error(exc)
-        if payload is not None:
-            self.restore(payload)
-        else:
+        # No store call here: load() reads in a worker; the search runs in its own.
+        self.student.set_search(student_search(self.services, self.actor))
+        if self.draft_id is None:
             self._defaults()
-        self.call_after_refresh(self.take_baseline, changed=payload is not None)
+
+    def load(self) -> ReferralLoaded:
+        services, actor = self.services, self.actor
+        programs = [(literal(p.name), p.code) for p in services.reference.programs()]
+        loaded = ReferralLoaded(programs=programs)
+        if self.draft_id is not None:
+            draft = services.drafts.get(actor, self.draft_id)
+            loaded.draft_key = draft.key
+            loaded.payload = dict(draft.payload)
+            return loaded
+        student_id = self.prefill.get("student_id")
+        if student_id:
+            try:
+                loaded.student = student_choice(services.students.get(actor, int(student_id)))
+            except SroError as exc:
+                loaded.problem = exc.message
+        return loaded
+
+    def fill(self, loaded: object) -> None:
+        assert isinstance(loaded, ReferralLoaded)
+        self.program.set_options(loaded.programs)
+        if loaded.payload is not None:
+            if loaded.draft_key:
+                self.draft_key = loaded.draft_key
+            self.from_draft = True
+            self.restore(loaded.payload)
+            return
+        if self.prefill.get("program_code"):
+            self.program.value = str(self.prefill["program_code"])
+        if loaded.student is not None:
+            self.student.set_choice(loaded.student)
+        if loaded.problem:
+            self.show_problems({"student_id": loaded.problem})
 
     def _today(self) -> date:
         return self.services.ctx.today()
 
     def _defaults(self) -> None:
+        """The form's own defaults (no store): today, two weeks, the prefilled links."""
         today = self._today()
-        self.referred_on.value = today.isoformat()
-        self.follow_up.value = (today + DEFAULT_FOLLOW_UP).isoformat()
-        student_id = self.prefill.get("student_id")
-        if student_id:
-            try:
-                student = self.services.students.get(self.actor, int(student_id))
-                self.student.set_choice(student_choice(student))
-            except SroError as exc:
-                self.handle_error(exc)
+        self.referred_on.set_day(today)
+        self.follow_up.set_day(today + DEFAULT_FOLLOW_UP)
         self.incident_id = self.prefill.get("incident_id")
         self.note_id = self.prefill.get("note_id")
         if self.prefill.get("incident_number"):
             self.incident.value = str(self.prefill["incident_number"])
         if self.prefill.get("reason"):
             self.reason.load_text(str(self.prefill["reason"]))
-        if self.prefill.get("program_code"):
-            self.program.value = str(self.prefill["program_code"])
 
     # -- drafts --------------------------------------------------------------------------------
 
@@ -206,14 +232,15 @@ class ReferralFormScreen(FormScreen):
 
     # -- save ----------------------------------------------------------------------------------
 
-    def _day(self, problems: FieldProblems, field: str, label: str, text: str) -> date | None:
+    @staticmethod
+    def _day(problems: FieldProblems, field: str, day_field: DayField) -> date | None:
         try:
-            return parse_day(text, self._today())
-        except ValueError:
-            problems.add(field, f"{label} must be a date like 2026-09-14")
+            return day_field.day()
+        except DayError as exc:
+            problems.add(field, str(exc))
             return None
 
-    def build(self, problems: FieldProblems) -> ReferralCreate | None:
+    def build(self, problems: FieldProblems) -> ReferralToSave | None:
         if self.student.value is None:
             typed = self.student.text.strip()
             problems.add(
@@ -222,39 +249,39 @@ class ReferralFormScreen(FormScreen):
                 if typed
                 else "Student is required: type a name or district ID and pick",
             )
-        referred_on = self._day(problems, "referred_on", "Referred on", self.referred_on.value)
-        if referred_on is None and "referred_on" not in problems:
-            problems.add("referred_on", "Referred on is required")
-        consent_on = self._day(problems, "consent_on", "Consent date", self.consent_on.value)
-        follow_up = self._day(problems, "next_follow_up_on", "Next follow-up", self.follow_up.value)
-        incident_id = self.incident_id
+        referred_on = self._day(problems, "referred_on", self.referred_on)
+        consent_on = self._day(problems, "consent_on", self.consent_on)
+        follow_up = self._day(problems, "next_follow_up_on", self.follow_up)
         number = self.incident.value.strip().upper()
-        if number:
-            try:
-                incident_id = self.services.incidents.get_by_number(self.actor, number).id
-            except SroError:
-                problems.add("incident_id", f"No incident {number} that you may see")
-        else:
-            incident_id = None
         program = self.program.value
         values = {
             "student_id": self.student.value or 0,
             "program_code": "" if program is Select.NULL else program,
             "reason": self.reason.text,
             "referred_on": referred_on or self._today(),
-            "incident_id": incident_id,
+            # A typed number is looked up in the save worker (an audited read).
+            "incident_id": None,
             "note_id": self.note_id,
             "consent": str(self.consent.value),
             "consent_on": consent_on,
             "next_follow_up_on": follow_up,
         }
-        data = self.validate_model(ReferralCreate, problems, **values)
         if program is Select.NULL:
             problems.add("program_code", "Program is required: pick one")
-        return data
+        data = self.validate_model(ReferralCreate, problems, **values)
+        return None if data is None else ReferralToSave(data, number)
 
-    def persist(self, data: ReferralCreate) -> ReferralRead:
-        return self.services.referrals.create(self.actor, data)
+    def persist(self, data: ReferralToSave) -> ReferralRead:
+        referral = data.data
+        if data.incident_number:
+            try:
+                found = self.services.incidents.get_by_number(self.actor, data.incident_number)
+            except SroError:
+                raise SroError(
+                    f"No incident {data.incident_number} that you may see", field="incident_id"
+                ) from None
+            referral = referral.model_copy(update={"incident_id": found.id})
+        return self.services.referrals.create(self.actor, referral)
 
     def saved(self, result: ReferralRead) -> None:
         self._finished = True
