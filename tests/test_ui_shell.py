@@ -74,26 +74,45 @@ async def test_function_keys_switch_areas(sqlite_services: Services, clock: Cloc
         assert isinstance(app.screen, TodayScreen)
 
 
-async def test_help_lists_every_app_key_and_the_quick_sequence(
+async def test_help_lists_the_keys_of_the_screen_below_and_the_quick_sequence(
     sqlite_services: Services, clock: Clock
 ) -> None:
-    keys = {key for _title, rows in key_sections() for key, _text in rows}
-    for command in COMMANDS:
-        if command.key:
-            assert command.key in keys, command.key
-    assert {"space", "s", "n", "a", "u"} <= keys  # the checklist's own
+    from sro_tui.ui.forms.quick_incident import QUICK_INCIDENT_KEYS
+    from sro_tui.ui.screens.checklist import ChecklistScreen
+
     make_officer(sqlite_services, "1001")
     app = make_app(sqlite_services, clock)
     async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        # Before sign-in: only what works there (no area keys, no lock).
+        before = {key for _title, rows in key_sections(app.screen) for key, _text in rows}
+        assert {"f1", "ctrl+q"} <= before and not before & {"f2", "f3", "ctrl+l", "ctrl+n"}
         await sign_in(pilot)
+        await pilot.press("f3")
+        await settle(pilot)
+        assert isinstance(app.screen, ChecklistScreen)
+        await pilot.press("f1")
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        sections = dict(help_screen.sections)
+        assert list(sections) == ["Duty checklist", "Everywhere"]
+        own = {key for key, _text in sections["Duty checklist"]}
+        assert {"space", "s", "n", "a", "u", "ctrl+n", "enter"} <= own
+        everywhere = {key for key, _text in sections["Everywhere"]}
+        for command in COMMANDS:
+            if command.key and command.name != "checklist":  # f3: already here, dimmed
+                # ctrl+n is the checklist's own here (a quick incident at the item's place)
+                assert command.key in everywhere | own, command.key
+        assert help_screen.sequence == list(QUICK_INCIDENT_KEYS)
+        assert len(help_screen.query(".help-table")) == len(sections) + 1
+        # Opened on Today, it lists Today's keys instead.
+        await pilot.press("escape", "f2")
+        await settle(pilot)
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
         titles = [title for title, _rows in app.screen.sections]
-        assert "Everywhere" in titles and "Duty checklist (f3)" in titles
-        from sro_tui.ui.forms.quick_incident import QUICK_INCIDENT_KEYS
-
-        assert app.screen.sequence == list(QUICK_INCIDENT_KEYS)
-        assert len(app.screen.query(".help-table")) == len(titles) + 1
+        assert titles == ["Today", "Everywhere"]
+        assert ("v", "Review queue") not in dict(app.screen.sections)["Today"]  # an officer
 
 
 async def test_palette_offers_commands_that_apply(sqlite_services: Services, clock: Clock) -> None:

@@ -1,6 +1,7 @@
-"""Help (f1): every key, read from the bindings themselves (the app's command table and each
-screen's BINDINGS), so this page cannot go stale; and the quick-incident sequence as the
-quick-incident form documents it."""
+"""Help (f1): the keys of the screen it was opened on, read as the footer reads them (the
+screen's active bindings, after the department's keymap), then the keys that work everywhere,
+then the quick-incident sequence as the quick-incident form documents it. Nothing here is
+written by hand twice, so the page cannot go stale or list a key that does nothing there."""
 
 from __future__ import annotations
 
@@ -14,87 +15,75 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from ..keys import COMMANDS, class_bindings
+from ..forms.quick_incident import QUICK_INCIDENT_KEYS
+from ..keys import COMMANDS, own_bindings
 from ..text import literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
+from .checklist import ChecklistScreen
+from .login import LoginScreen
+from .school_pick import SchoolPickScreen
+from .today import TodayScreen
 
-# (title, module, class): the screens whose keys the help lists, in the order an officer
-# meets them. A screen that is not built yet is left out.
-SCREENS: tuple[tuple[str, str, str], ...] = (
-    ("Sign-in and lock", "sro_tui.ui.screens.login", "LoginScreen"),
-    ("Today's school", "sro_tui.ui.screens.school_pick", "SchoolPickScreen"),
-    ("Today (f2)", "sro_tui.ui.screens.today", "TodayScreen"),
-    ("Duty checklist (f3)", "sro_tui.ui.screens.checklist", "ChecklistScreen"),
-    ("Incidents (f4)", "sro_tui.ui.screens.incidents", "IncidentListScreen"),
-    ("Incident report", "sro_tui.ui.screens.incident_form", "IncidentFormScreen"),
-    ("Quick incident (ctrl+n)", "sro_tui.ui.forms.quick_incident", "QuickIncidentScreen"),
-    ("Review queue (supervisors)", "sro_tui.ui.screens.review_queue", "ReviewQueueScreen"),
-    ("Mentoring (f5)", "sro_tui.ui.screens.mentoring", "MentoringScreen"),
-    ("Mentoring note", "sro_tui.ui.forms.note_form", "NoteFormScreen"),
-    ("Referrals (f6)", "sro_tui.ui.screens.referrals", "ReferralListScreen"),
-    ("Referral", "sro_tui.ui.screens.referral_detail", "ReferralScreen"),
-    ("Referral form", "sro_tui.ui.forms.referral_form", "ReferralFormScreen"),
-    ("Students (f7)", "sro_tui.ui.screens.students", "StudentListScreen"),
-    ("Student timeline", "sro_tui.ui.screens.student_timeline", "StudentTimelineScreen"),
-    ("Reports (f8)", "sro_tui.ui.screens.reports", "ReportsScreen"),
-    ("Search (ctrl+f)", "sro_tui.ui.screens.search", "SearchScreen"),
-    ("Audit trail (supervisors)", "sro_tui.ui.screens.audit", "AuditScreen"),
-    ("Small dialogs", "sro_tui.ui.widgets.prompt", "PromptScreen"),
-)
+__all__ = ["HelpScreen", "key_sections"]
 
-EXTRA_KEYS: dict[str, list[tuple[str, str]]] = {
+EVERYWHERE = "Everywhere"
+EXTRA_KEYS: dict[type[Screen[Any]], list[tuple[str, str]]] = {
     # Keys handled by widgets rather than bindings, said once here.
-    "Everywhere": [
-        ("ctrl+p", "Command palette: every command by name"),
-        ("tab / shift+tab", "Next / previous field"),
-    ],
-    "Today (f2)": [("enter", "Open the record on the highlighted line")],
-    "Duty checklist (f3)": [
-        ("enter", "Mark done (on a done item: says when; u resets)"),
+    TodayScreen: [("enter", "Open the record on the highlighted line")],
+    ChecklistScreen: [
+        ("enter", "Mark done and move to the next open item (on a done item: says when)"),
         ("up / down", "Move between items"),
     ],
-    "Sign-in and lock": [("enter", "Next field; on the password: sign in")],
-    "Today's school": [("enter", "Confirm the highlighted school")],
+    LoginScreen: [("enter", "Next field; on the password: sign in")],
+    SchoolPickScreen: [("enter", "Confirm the highlighted school")],
 }
+EVERYWHERE_EXTRA = [
+    ("ctrl+p", "Command palette: every command by name, and this screen's actions"),
+    ("tab / shift+tab", "Next / previous field"),
+]
 
 
 def _key(key: str) -> str:
     return {"slash": "/", "space": "space", "escape": "esc"}.get(key, key)
 
 
-def key_sections() -> list[tuple[str, list[tuple[str, str]]]]:
-    """Every key the officer can press, by where it applies."""
-    from importlib import import_module
+def screen_title(screen: Screen[Any]) -> str:
+    """What the screen's header calls it (its class name if it has no header)."""
+    headers = screen.query(SroHeader)
+    title = headers.first().title if headers else ""
+    return title or type(screen).__name__.removesuffix("Screen")
 
-    everywhere = [(_key(c.key), c.help) for c in COMMANDS if c.key]
-    everywhere += [
-        ("ctrl+p", f"{c.help} (type “{c.label}” in the palette)") for c in COMMANDS if not c.key
-    ]
-    everywhere += EXTRA_KEYS["Everywhere"]
-    sections: list[tuple[str, list[tuple[str, str]]]] = [("Everywhere", everywhere)]
-    for title, module, name in SCREENS:
-        try:
-            cls: Any = getattr(import_module(module), name)
-        except (ImportError, AttributeError):
+
+def key_sections(screen: Screen[Any]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The keys that work on ``screen`` now, its own first, then the app's: each active
+    binding with a description, as the footer finds them (the focused widget's, the
+    screen's, the app's), keys the officer cannot use there now left out. Textual's own
+    widget keys (cursor, scroll, copy) are left to the widgets: sro-tui declares the rest."""
+    app = screen.app
+    own: list[tuple[str, str]] = []
+    everywhere: list[tuple[str, str]] = []
+    declared: dict[type, set[str]] = {}
+    helps = {command.id: command.help for command in COMMANDS}  # the app's, said in full
+    for key, active in screen.active_bindings.items():
+        binding: Binding = active.binding
+        if not binding.description or not active.enabled:
             continue
-        rows = [
-            (_key(key), description or action.replace("_", " "))
-            for key, action, description in class_bindings(cls, own_package="sro_tui")
-        ]
-        rows += EXTRA_KEYS.get(title, [])
-        if rows:
-            sections.append((title, rows))
+        node_type = type(active.node)
+        if node_type not in declared:
+            declared[node_type] = {b.action for b in own_bindings(node_type)}
+        if binding.action not in declared[node_type]:
+            continue
+        row = (_key(key), helps.get(binding.id or "", binding.tooltip or binding.description))
+        (everywhere if active.node is app else own).append(row)
+    own += EXTRA_KEYS.get(type(screen), [])
+    for command in COMMANDS:  # commands without a key: by name in the palette
+        if not command.key and app.check_action(command.action, ()):
+            everywhere.append(("ctrl+p", f"{command.help} (type “{command.label}”)"))
+    everywhere += EVERYWHERE_EXTRA
+    sections = [(screen_title(screen), own)] if own else []
+    sections.append((EVERYWHERE, everywhere))
     return sections
-
-
-def quick_incident_keys() -> list[tuple[str, str]]:
-    """The quick-incident sequence from the form's module, or nothing if not built yet."""
-    try:
-        from ..forms import quick_incident
-    except ImportError:
-        return []
-    return list(getattr(quick_incident, "QUICK_INCIDENT_KEYS", []))
 
 
 def _table(rows: list[tuple[str, str]]) -> Table:
@@ -107,30 +96,33 @@ def _table(rows: list[tuple[str, str]]) -> Table:
 
 
 class HelpScreen(Screen[None]):
-    """Every key, and the written quick-incident sequence."""
+    """The keys of the screen below, the keys that work everywhere, and the written
+    quick-incident sequence."""
 
     BINDINGS = [
-        Binding("escape", "close", "Close"),
-        Binding("f1", "close", "Close", show=False),
-        Binding("j", "scroll_down", "Down", show=False),
-        Binding("k", "scroll_up", "Up", show=False),
+        Binding("escape", "close", "Close", id="help.close"),
+        Binding("f1", "close", "Close", show=False, id="help.close_f1"),
+        Binding("j", "scroll_down", "Down", show=False, id="help.down"),
+        Binding("k", "scroll_up", "Up", show=False, id="help.up"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, below: Screen[Any]) -> None:
         super().__init__()
-        self.sequence = quick_incident_keys()
-        self.sections = key_sections()
+        self.sections = key_sections(below)
+        self.sequence = list(QUICK_INCIDENT_KEYS)
 
     def compose(self) -> ComposeResult:
         yield SroHeader("Help")
         with VerticalScroll(id="help-body"):
-            if self.sequence:
-                yield Static(Text("Log a trespass warning in a few keys", style="bold underline"))
-                rows = [(_key(k), t) for k, t in self.sequence]
-                yield Static(_table(rows), classes="help-table")
             for title, rows in self.sections:
-                yield Static(Text(title, style="bold underline"), classes="help-title")
+                yield Static(literal(title, "bold underline"), classes="help-title")
                 yield Static(_table(rows), classes="help-table")
+            yield Static(
+                Text("Log a trespass warning in a few keys", style="bold underline"),
+                classes="help-title",
+            )
+            rows = [(_key(k), t) for k, t in self.sequence]
+            yield Static(_table(rows), classes="help-table")
         yield SroFooter(compact=True)
 
     def on_mount(self) -> None:
