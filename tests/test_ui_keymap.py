@@ -9,6 +9,7 @@ from sro_tui.config import Settings
 from sro_tui.domain.reports import MonthlyReport, YtdReport
 from sro_tui.services.registry import Services
 from sro_tui.ui.keymap import binding_ids, check_key, describe, listing, read_keymap
+from sro_tui.ui.keys import class_bindings, command_named
 from sro_tui.ui.screens.reports import ReportsScreen
 from sro_tui.ui.screens.today import TodayScreen
 
@@ -73,6 +74,10 @@ def test_describe_lists_every_binding_id_with_its_key() -> None:
     assert rows[("reports.ytd", "ReportsScreen")].description == "Year"
     remapped = {row.id: row.keys for row in describe({"reports.ytd": "t"})}
     assert remapped["reports.ytd"] == "t"
+    ytd = ("t", "kind('ytd')", "Year")
+    assert ytd in class_bindings(ReportsScreen, "sro_tui", {"reports.ytd": "t"})
+    assert command_named("reports").keys({"sro.reports": "f12"}) == "f12"
+    assert command_named("reports").keys() == "f8"
     lines = listing({"reports.ytd": "t"}).splitlines()
     assert len(lines) == len(rows)
     assert any(line.split()[:3] == ["reports.ytd", "t", "Year"] for line in lines)

@@ -7,7 +7,7 @@ keymap without touching code.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
@@ -28,6 +28,10 @@ class Command:
     @property
     def id(self) -> str:
         return f"sro.{self.name}"
+
+    def keys(self, keymap: Mapping[str, str] | None = None) -> str:
+        """The command's keys with the department's ``keymap`` applied ("" when none)."""
+        return (keymap or {}).get(self.id, self.key)
 
 
 AREAS: tuple[tuple[str, str, str, str], ...] = (
@@ -95,11 +99,15 @@ def app_bindings() -> list[BindingType]:
     ]
 
 
-def binding_rows(bindings: Iterable[BindingType]) -> Iterator[tuple[str, str, str]]:
-    """(key, action, description) of each binding, in a class's BINDINGS form."""
+def binding_rows(
+    bindings: Iterable[BindingType], keymap: Mapping[str, str] | None = None
+) -> Iterator[tuple[str, str, str]]:
+    """(key, action, description) of each binding, in a class's BINDINGS form; a binding
+    whose id the ``keymap`` names has the keymap's keys instead."""
     for item in bindings:
         binding = item if isinstance(item, Binding) else Binding(*item)
-        for key in binding.key.split(","):
+        keys = (keymap or {}).get(binding.id or "", binding.key)
+        for key in keys.split(","):
             yield key.strip(), binding.action, binding.description
 
 
@@ -119,16 +127,18 @@ def own_bindings(cls: type, own_package: str = "sro_tui") -> list[Binding]:
     return found
 
 
-def class_bindings(cls: type, own_package: str = "") -> list[tuple[str, str, str]]:
+def class_bindings(
+    cls: type, own_package: str = "", keymap: Mapping[str, str] | None = None
+) -> list[tuple[str, str, str]]:
     """Every binding a screen class declares, its own and inherited (its own first),
     without the same key twice. ``own_package`` leaves out what Textual's base classes
-    bind (tab, focus keys)."""
+    bind (tab, focus keys); ``keymap`` (the department's, by binding id) changes keys."""
     seen: set[str] = set()
     rows: list[tuple[str, str, str]] = []
     for klass in cls.__mro__:
         if own_package and not klass.__module__.startswith(own_package):
             continue
-        for key, action, description in binding_rows(klass.__dict__.get("BINDINGS", ())):
+        for key, action, description in binding_rows(klass.__dict__.get("BINDINGS", ()), keymap):
             if key in seen:
                 continue
             seen.add(key)
