@@ -20,6 +20,7 @@ from ...domain.errors import SroError
 from ...domain.roster import ImportReport
 from ..access import SessionAccess
 from ..text import literal
+from ..unexpected import unexpected
 from ..widgets.fields import LabelledField
 
 __all__ = ["RosterImportScreen"]
@@ -110,7 +111,7 @@ class RosterImportScreen(SessionAccess, ModalScreen[ImportReport | None]):
         def progress(done: int, total: int) -> None:
             app.call_from_thread(self._progress, done, total)
 
-        default_school = getattr(app, "school", None)
+        default_school = self.sro.school
         try:
             report = services.students.import_roster(
                 actor,
@@ -120,6 +121,10 @@ class RosterImportScreen(SessionAccess, ModalScreen[ImportReport | None]):
             )
         except SroError as exc:
             app.call_from_thread(self._failed, exc)
+            return
+        except Exception as exc:  # never leave the dialog "importing" for good
+            problem = unexpected(exc, "Not imported", "Nothing was changed; try again.")
+            app.call_from_thread(self._failed, problem)
             return
         app.call_from_thread(self._done, report)
 

@@ -3,13 +3,14 @@ the rest of a student's record with the school)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Input, Label, Select, Static
 
-from ...domain.errors import SroError
 from ...domain.students import (
     MAX_GRADE,
     MIN_GRADE,
@@ -25,6 +26,16 @@ from .base import FieldProblems, FormModal
 __all__ = ["GRADE_OPTIONS", "StudentFormScreen"]
 
 GRADE_OPTIONS = [(grade_label(g), g) for g in range(MIN_GRADE, MAX_GRADE + 1)]
+
+
+@dataclass
+class StudentLoaded:
+    """What the student form reads from the store."""
+
+    schools: list[tuple[Text, int]]
+    payload: dict[str, Any] | None = None
+    draft_key: str | None = None
+    student: StudentRead | None = None
 
 
 class StudentFormScreen(FormModal):
@@ -101,31 +112,37 @@ class StudentFormScreen(FormModal):
                 yield Static("", classes="draft-status")
 
     def on_mount(self) -> None:
-        services = self.services
-        self.school.set_options([(literal(s.name), s.id) for s in services.reference.schools()])
-        payload: dict[str, Any] | None = None
-        if self.draft_id is not None:
-            try:
-                draft = services.drafts.get(self.actor, self.draft_id)
-                self.draft_key = draft.key
-                payload = draft.payload
-            except SroError as exc:
-                self.handle_error(exc)
-        if payload is not None:
-            self.restore(payload)
-        elif self.student_id is not None:
-            try:
-                self._load(services.students.get(self.actor, self.student_id))
-            except SroError as exc:
-                self.handle_error(exc)
-        else:
-            school = getattr(self.app, "school", None)
-            if school is not None:
-                self.school.value = school.id
+        # No store call here: load() reads the schools, the draft and the student.
         if self.student_id is not None:
             self.district_id.disabled = True  # the district's key; a new ID is a new student
             self.call_after_refresh(self.last_name.focus)
-        self.call_after_refresh(self.take_baseline, changed=payload is not None)
+
+    def load(self) -> StudentLoaded:
+        services, actor = self.services, self.actor
+        schools = [(literal(s.name), s.id) for s in services.reference.schools()]
+        loaded = StudentLoaded(schools=schools)
+        if self.draft_id is not None:
+            draft = services.drafts.get(actor, self.draft_id)
+            loaded.draft_key = draft.key
+            loaded.payload = dict(draft.payload)
+        elif self.student_id is not None:
+            loaded.student = services.students.get(actor, self.student_id)
+        return loaded
+
+    def fill(self, loaded: object) -> None:
+        assert isinstance(loaded, StudentLoaded)
+        self.school.set_options(loaded.schools)
+        if loaded.payload is not None:
+            if loaded.draft_key:
+                self.draft_key = loaded.draft_key
+            self.from_draft = True
+            self.restore(loaded.payload)
+        elif loaded.student is not None:
+            self._load(loaded.student)
+        else:
+            school = self.sro.school
+            if school is not None:
+                self.school.value = school.id
 
     def _load(self, student: StudentRead) -> None:
         self.district_id.value = student.district_id
