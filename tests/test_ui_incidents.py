@@ -23,14 +23,11 @@ from sro_tui.services.registry import Services
 from sro_tui.store.db import Database
 from sro_tui.store.models import Incident, IncidentOffense, Location, OffenseCategory
 from sro_tui.ui.forms.quick_incident import QuickIncidentScreen
-from sro_tui.ui.screens.incident_form import (
-    ComplianceRow,
-    IncidentFormScreen,
-    OffenseRow,
-    PersonRow,
-    WriteScreen,
-)
+from sro_tui.ui.messages import OpenRecord
+from sro_tui.ui.screens.incident_form import IncidentFormScreen
 from sro_tui.ui.screens.incidents import PAGE_SIZE, IncidentListScreen
+from sro_tui.ui.widgets.incident_rows import ComplianceRow, OffenseRow, PersonRow
+from sro_tui.ui.widgets.write_dialog import WriteScreen
 
 from .conftest import Clock, make_officer
 from .test_ui_forms import FormHost, Home, ui_officer, vhs
@@ -58,6 +55,14 @@ def _students(services: Services, actor: Actor) -> tuple[StudentRead, StudentRea
         actor, StudentCreate(district_id="S1002", first_name="Ben", last_name="Okafor")
     )
     return ana, ben
+
+
+class ListHost(FormHost):
+    """FormHost that opens the record a list asks for, as the app does."""
+
+    def on_open_record(self, message: OpenRecord) -> None:
+        message.stop()
+        self.push_screen(IncidentFormScreen(incident_id=message.record_id))
 
 
 def _form(app: FormHost) -> IncidentFormScreen:
@@ -425,7 +430,7 @@ async def test_list_pages_scopes_and_filters(
         _quick(sqlite_services, ui_officer, vhs, occurred_at=base + timedelta(hours=i))
     theirs = _quick(sqlite_services, other, vhs, location_code="GYM")
     sqlite_services.incidents.submit(other, theirs)
-    app = FormHost(sqlite_services, ui_officer, school=vhs, first=IncidentListScreen)
+    app = ListHost(sqlite_services, ui_officer, school=vhs, first=IncidentListScreen)
     async with app.run_test() as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -479,7 +484,7 @@ async def test_list_date_filter_and_new_report_key(
 ) -> None:
     for day in (10, 11, 12):
         _quick(sqlite_services, ui_officer, vhs, occurred_at=datetime(2026, 9, day, 18, tzinfo=UTC))
-    app = FormHost(sqlite_services, ui_officer, school=vhs, first=IncidentListScreen)
+    app = ListHost(sqlite_services, ui_officer, school=vhs, first=IncidentListScreen)
     async with app.run_test() as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -514,7 +519,7 @@ async def test_supervisor_sees_all_and_filters_by_category(
     theft = _quick(sqlite_services, ui_officer, vhs, offenses=[OffenseIn(category_code="THEFT")])
     for incident_id in (fight, theft):
         sqlite_services.incidents.submit(ui_officer, incident_id)
-    app = FormHost(sqlite_services, sergeant, school=vhs, first=IncidentListScreen)
+    app = ListHost(sqlite_services, sergeant, school=vhs, first=IncidentListScreen)
     async with app.run_test() as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -600,7 +605,7 @@ async def test_list_reads_one_page_of_a_store_with_many_incidents(
             [{"incident_id": i, "category_id": category, "most_severe": True} for i in ids],
         )
     work = StepCounter(db)
-    app = FormHost(sqlite_services, ui_officer, school=vhs, first=IncidentListScreen)
+    app = ListHost(sqlite_services, ui_officer, school=vhs, first=IncidentListScreen)
     async with app.run_test() as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
