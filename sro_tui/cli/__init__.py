@@ -9,28 +9,41 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from importlib import import_module
 from typing import Any, NoReturn
 
 from ..domain.errors import SroError
+from . import (
+    audit,
+    backup,
+    db,
+    demo,
+    export,
+    incidents,
+    officers,
+    reports,
+    search,
+    security,
+    students,
+)
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
-# Each module has register(subparsers) adding its commands; a command's handler is
-# stored as `func` and receives the parsed arguments, returning an exit code.
-COMMAND_MODULES = (
-    "db",
-    "officers",
-    "demo",
-    "students",
-    "incidents",
-    "audit",
-    "security",
-    "reports",
-    "search",
-    "export",
-    "backup",
+COMMAND_GROUPS = (
+    db,
+    officers,
+    demo,
+    students,
+    incidents,
+    audit,
+    security,
+    reports,
+    search,
+    export,
+    backup,
 )
+"""Each group's register(subparsers) adds its commands, in this order in `sro --help`; a
+command's handler is stored as `func` and receives the parsed arguments, returning an exit
+code."""
 
 
 class CliError(SroError):
@@ -73,14 +86,8 @@ def build_parser() -> ArgumentParser:
     subparsers = parser.add_subparsers(
         dest="command", metavar="COMMAND", parser_class=CommandParser
     )
-    for name in COMMAND_MODULES:
-        try:
-            module = import_module(f"{__name__}.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"{__name__}.{name}":
-                continue  # a command group not built yet
-            raise
-        module.register(subparsers)
+    for group in COMMAND_GROUPS:
+        group.register(subparsers)
     return parser
 
 
