@@ -79,22 +79,7 @@ class SearchScreen(SessionAccess, Screen[None]):
         Binding("slash", "query", "Search box", show=False, id="search.query"),
     ]
 
-    DEFAULT_CSS = """
-    SearchScreen #search-query {
-        margin: 1 1 0 1;
-        background: $boost;
-    }
-    SearchScreen #search-results {
-        height: 1fr;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
-    }
-    SearchScreen #search-status {
-        height: 1;
-        color: $text-muted;
-        padding: 0 1;
-    }
-    """
+    CSS_PATH = "search.tcss"
 
     def __init__(self, query: str = "") -> None:
         super().__init__()

@@ -36,22 +36,7 @@ class StudentTimelineScreen(SessionAccess, Screen[None]):
         Binding("m", "mentoring_note", "Mentoring note", id="timeline.note"),
     ]
 
-    DEFAULT_CSS = """
-    StudentTimelineScreen #student-title {
-        height: auto;
-        background: $primary 30%;
-        padding: 0 1;
-        text-style: bold;
-    }
-    StudentTimelineScreen DataTable {
-        height: 1fr;
-    }
-    StudentTimelineScreen #timeline-status {
-        height: 1;
-        color: $text-muted;
-        padding: 0 1;
-    }
-    """
+    CSS_PATH = "student_timeline.tcss"
 
     def __init__(self, student_id: int) -> None:
         super().__init__()
