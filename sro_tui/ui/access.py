@@ -6,8 +6,9 @@ attributes), so the two mixins here say so, once, for every screen that needs it
 
 * :class:`SroAccess` gives ``self.sro``, the app as an ``SroApp`` (its session may not have
   started: the sign-in, lock and school-pick screens look at ``sro.actor`` themselves);
-* :class:`SessionAccess` adds ``self.services`` and ``self.actor`` for the screens behind
-  the sign-in, where the store is open and an officer is signed in.
+* :class:`SessionAccess` adds ``self.services``, ``self.actor``, ``self.session_school`` and
+  ``self.now()`` for the screens behind the sign-in, where the store is open and an officer
+  is signed in.
 
 They are mixed in before the Textual base (``class X(SessionAccess, Screen[None])``). For the
 type checker they are widgets, so their methods see ``self.app``, ``self.notify`` and the
@@ -23,9 +24,12 @@ from textual.worker import Worker, WorkerState
 from .unexpected import unexpected
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from textual.widget import Widget
 
     from ..domain.officers import Actor
+    from ..domain.schools import SchoolRead
     from ..services.registry import Services
     from .app import SroApp
 
@@ -66,3 +70,13 @@ class SessionAccess(SroAccess):
         actor = self.sro.actor
         assert actor is not None, "a screen behind the sign-in runs with an officer signed in"
         return actor
+
+    @property
+    def session_school(self) -> SchoolRead | None:
+        """Today's school, picked after the sign-in (None only before it is picked). Not
+        ``school``: forms name their school field so."""
+        return self.sro.school
+
+    def now(self) -> datetime:
+        """Now (aware UTC) from the app's clock: the tests move it."""
+        return self.sro.now()

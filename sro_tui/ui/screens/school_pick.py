@@ -16,6 +16,7 @@ from ...domain.officers import Actor
 from ...domain.schools import SchoolRead
 from ..access import SroAccess
 from ..text import literal
+from ..unexpected import unexpected
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 
@@ -41,9 +42,9 @@ class SchoolPickScreen(SroAccess, Screen[SchoolRead | None]):
     """Dismissed with the chosen school, or None (escape: back to sign-in)."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Sign out"),
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
+        Binding("escape", "cancel", "Sign out", id="school.cancel"),
+        Binding("j", "cursor_down", "Down", show=False, id="school.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="school.up"),
     ]
     AUTO_FOCUS = "#schools"
 
@@ -69,22 +70,22 @@ class SchoolPickScreen(SroAccess, Screen[SchoolRead | None]):
         self.query_one("#schools", OptionList).loading = True
         self.load()
 
-    @work(thread=True, exclusive=True, group="schools")
+    @work(thread=True, exclusive=True, group="schools", exit_on_error=False)
     def load(self) -> None:
         services = self.sro.services
-        assert services is not None
+        assert services is not None, "the school is picked after a sign-in: the store is open"
         try:
             schools = schools_for(self.actor, services.reference.schools())
-        except SroError as exc:
-            self.app.call_from_thread(self._failed, str(exc))
-            return
-        shift_school = None
-        try:
             shifts = services.checklist.shifts_on(self.actor)
-            if shifts:
-                shift_school = shifts[0].school_id
-        except (ImportError, AttributeError, NotImplementedError, SroError):
-            pass  # no checklist service yet, or no shift today: the first assigned school
+        except SroError as exc:
+            self.app.call_from_thread(self._failed, exc.message)
+            return
+        except Exception as exc:  # said in the dialog: the list would stay empty
+            problem = unexpected(exc, "The schools could not be read", "Esc, then sign in again.")
+            self.app.call_from_thread(self._failed, problem.message)
+            return
+        # Today's shift's school first, else the first assigned one.
+        shift_school = shifts[0].school_id if shifts else None
         self.app.call_from_thread(self._loaded, schools, shift_school)
 
     def _loaded(self, schools: list[SchoolRead], shift_school: int | None) -> None:
