@@ -359,14 +359,11 @@ class FormLogic(SessionAccess, _Screen):
                 break
         if loose:
             self.set_message("; ".join(loose))
+        # The toast repeats the first reason (it is also under its field, or at the top).
+        first_message = next(iter(problems.values()), "")
         count = len(problems)
-        self.notify(
-            "Please fix the field marked in red"
-            if count == 1
-            else f"Please fix the {count} fields marked in red",
-            severity="warning",
-            markup=False,
-        )
+        more = f" ({count - 1} more, each under its field)" if count > 1 else ""
+        self.notify(visible(f"Not saved: {first_message}{more}"), severity="warning", markup=False)
         if first is not None:
             labelled = first
             self.call_after_refresh(labelled.focus_control)

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from textual import on
 from textual.app import ComposeResult
+from textual.color import Color
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
@@ -95,9 +96,23 @@ class LabelledField(Vertical):
         return str(self._error.content)
 
     def set_error(self, message: str | None) -> None:
-        """Show ``message`` under the control, or clear it with None / ""."""
+        """Show ``message`` under the control, or clear it with None / "".
+
+        The app's stylesheet hides every ``.field-error`` without ``-shown`` (and colours
+        every ``.field-label``); app CSS outranks a widget's DEFAULT_CSS whatever the
+        selector, so the line gets ``-shown`` and the label its colour inline: without
+        them the reason stayed hidden and nothing turned red.
+        """
         self._error.update(literal(message or ""))
+        self._error.set_class(bool(message), "-shown")
         self.set_class(bool(message), "-invalid")
+        for label in self.query(".field-label"):
+            if message:
+                error = self.app.get_css_variables().get("error")
+                if error:
+                    label.styles.color = Color.parse(error)
+            else:
+                label.styles.clear_rule("color")
 
     def focus_control(self) -> None:
         """Put the cursor in this field (its first focusable part)."""
