@@ -116,12 +116,20 @@ async def test_export_days_take_the_day_grammar_and_refuse_at_the_field(
         error = screen.query_one("#export-since-error", Static)
         assert error.display and "'14 sept' is not a day" in str(error.content)
         assert since.has_focus  # the field that is wrong
+        until = screen.query_one("#export-until", Input)
         assert not screen.query_one("#export-until-error", Static).display
+        until.focus()
+        await pilot.pause()
+        until.value = "+99999"
+        since.focus()  # leaving To says what is wrong with it at once
+        await settle(pilot)
+        until_error = screen.query_one("#export-until-error", Static)
+        assert until_error.display and "too far from today" in str(until_error.content)
         since.value = "y"
-        screen.query_one("#export-until", Input).value = "t"
+        until.value = "t"
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert not error.display
+        assert not error.display and not until_error.display
         assert screen.summary is not None
         assert (
             str(screen.summary.since) == "2026-09-13" and str(screen.summary.until) == "2026-09-14"

@@ -18,10 +18,10 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 
-from ...domain.days import DayError, parse_day_required
 from ...domain.errors import SroError
 from ..access import SessionAccess
 from ..text import literal, visible
+from ..widgets.day_field import DayField
 
 __all__ = ["ExportScreen", "default_folder"]
 
@@ -88,13 +88,16 @@ class ExportScreen(SessionAccess, ModalScreen[Any]):
             for label, name, day in (("From", "since", since), ("To", "until", until)):
                 with Horizontal(classes="row"):
                     yield Label(label)
-                    yield Input(
+                    field = DayField(
                         day.isoformat(),
-                        id=f"export-{name}",
+                        label=label,
+                        required=True,
                         placeholder=DAY_PLACEHOLDER,
-                        compact=True,
-                        max_length=20,
+                        today=self.services.ctx.today,
+                        id=f"export-{name}",
                     )
+                    field.compact = True
+                    yield field
                 yield Static("", id=f"export-{name}-error", classes="field-error", markup=False)
             with Horizontal(classes="row"):
                 yield Label("Format")
@@ -115,20 +118,27 @@ class ExportScreen(SessionAccess, ModalScreen[Any]):
 
     # -- starting --------------------------------------------------------------------------------
 
-    def _day(self, name: str, today: date) -> date | None:
+    def _show_day_problem(self, field: DayField) -> str | None:
+        """The reason a From/To day cannot be read, under that field ("" hides it)."""
+        problem = field.problem()
+        error = self.query_one(f"#{field.id}-error", Static)
+        error.update(literal(problem or ""))  # it quotes what was typed
+        error.set_class(problem is not None, "-shown")
+        return problem
+
+    @on(Input.Blurred, "DayField")
+    def _day_left(self, event: Input.Blurred) -> None:
+        if isinstance(event.input, DayField):
+            self._show_day_problem(event.input)
+
+    def _day(self, name: str) -> date | None:
         """The day typed in the From or To field (the one day grammar), or None with the
         reason under that field, which takes the focus."""
-        field = self.query_one(f"#export-{name}", Input)
-        error = self.query_one(f"#export-{name}-error", Static)
-        try:
-            day = parse_day_required(field.value, today)
-        except DayError as exc:
-            error.update(literal(str(exc)))  # it quotes what was typed
-            error.add_class("-shown")
+        field = self.query_one(f"#export-{name}", DayField)
+        if self._show_day_problem(field) is not None:
             field.focus()
             return None
-        error.remove_class("-shown")
-        return day
+        return field.day()
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#export-start")
@@ -136,9 +146,8 @@ class ExportScreen(SessionAccess, ModalScreen[Any]):
         if self.running:
             return
         error = self.query_one("#export-error", Static)
-        today = self.services.ctx.today()
-        since = self._day("since", today)
-        until = self._day("until", today)
+        since = self._day("since")
+        until = self._day("until")
         if since is None or until is None:
             return
         folder_text = self.query_one("#export-folder", Input).value.strip()
