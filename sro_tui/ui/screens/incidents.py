@@ -114,12 +114,13 @@ class IncidentListScreen(PagedList, Screen[None]):
     def action_filters(self) -> None:
         self.query_one(ListFilters).select.focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return self.can_go_back()
+        return True
+
     def action_back(self) -> None:
-        if self.focused is not None and self.focused.id != "incidents":
-            self.paged_table().focus()
-            return
-        if len(self.app.screen_stack) > 1:
-            self.dismiss(None)
+        self.back_to_list_or_leave()
 
     @on(ListFilters.Changed)
     def _filters_changed(self, event: ListFilters.Changed) -> None:

@@ -141,6 +141,8 @@ class MentoringScreen(PagedList, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cycle_scope" and not self.is_supervisor:
             return False
+        if action == "back":
+            return self.can_go_back()
         if action in ("edit", "follow_up_done"):
             # Only for the officer's own notes (and a set follow-up): dimmed otherwise.
             note = self.highlighted_note()
@@ -179,11 +181,7 @@ class MentoringScreen(PagedList, Screen[None]):
         self.query_one(ListFilters).select.focus()
 
     def action_back(self) -> None:
-        if self.focused is not None and self.focused.id != "notes":
-            self.paged_table().focus()
-            return
-        if len(self.app.screen_stack) > 1:
-            self.dismiss(None)
+        self.back_to_list_or_leave()
 
     @on(ListFilters.Changed)
     def _filters_changed(self, event: ListFilters.Changed) -> None:
@@ -289,11 +287,19 @@ class MentoringScreen(PagedList, Screen[None]):
             status.update("No notes match. n writes one")
             return
         more = "" if self.exhausted else "+"
-        status.update(f"{self.loaded}{more} shown · Enter opens · n new · e edit · f follow-up")
+        keys = ["Enter opens", "n new"]
+        note = self.highlighted_note()
+        if note is not None and self.is_own(note):  # e and f only on the officer's own
+            keys.append("e edit")
+            if note.follow_up_on is not None:
+                keys.append("f follow-up done")
+        status.update(f"{self.loaded}{more} shown · {' · '.join(keys)}")
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         super().on_data_table_row_highlighted(event)
         self.refresh_bindings()  # e and f depend on the note under the cursor
+        if not self.loading:
+            self.paging_changed()
 
     def on_screen_resume(self) -> None:
         """Back from a note or the form: show what changed, keeping the cursor's note."""
@@ -350,4 +356,5 @@ class MentoringScreen(PagedList, Screen[None]):
         with contextlib.suppress(KeyError):  # the list was reloaded meanwhile
             self.paged_table().update_cell(str(note.id), "follow_up", "")
         self.refresh_bindings()
+        self.paging_changed()  # f is no longer offered for it
         self.notify("Follow-up marked done", markup=False)

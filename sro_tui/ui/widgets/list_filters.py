@@ -1,8 +1,8 @@
 """The filter line over a record list (incidents, mentoring notes): one Select (a status, a
-kind), one thing picked by type-ahead (a category, a student), a day range typed in the one
-day grammar (``sro_tui.domain.days``), and Clear. A day that is not one is named under the
-line and the list keeps its rows; the screen hears :class:`ListFilters.Changed` and asks
-:meth:`ListFilters.read` for the new question.
+kind), one thing picked by type-ahead (a category, a student), a day range in two
+:class:`~sro_tui.ui.widgets.day_field.DayField` (the one day grammar), and Clear. A day that
+is not one is named under the line and the list keeps its rows; the screen hears
+:class:`ListFilters.Changed` and asks :meth:`ListFilters.read` for the new question.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, Select, Static
 
-from ...domain.days import DayError, parse_day
+from ...domain.days import DayError
 from ..text import literal
+from .day_field import DayField
 from .typeahead import TypeAhead
 
 __all__ = ["FilterValues", "ListFilters"]
@@ -61,7 +62,7 @@ class ListFilters(Vertical):
         constrain: inside inflect;
         width: 40;
     }
-    ListFilters > #filters > Input {
+    ListFilters > #filters > DayField {
         width: 15;
     }
     ListFilters > #filter-error {
@@ -115,8 +116,15 @@ class ListFilters(Vertical):
             yield TypeAhead(
                 id=self._typeahead_id, placeholder=self._typeahead_placeholder, compact=True
             )
-            yield Input(placeholder=since, id="filter-from", compact=True)
-            yield Input(placeholder=until, id="filter-to", compact=True)
+            for label, placeholder, field_id in (
+                ("From", since, "filter-from"),
+                ("To", until, "filter-to"),
+            ):
+                field = DayField(
+                    label=label, placeholder=placeholder, today=self._today, id=field_id
+                )
+                field.compact = True
+                yield field
             yield Button("Clear", id="filter-clear", compact=True)
         yield Static("", id="filter-error", markup=False)
 
@@ -135,14 +143,12 @@ class ListFilters(Vertical):
     def read(self) -> FilterValues | None:
         """The filters as typed, or None after naming a bad day under the line (and putting
         the cursor in it)."""
-        today = self._today()
         days: list[date | None] = []
-        for field_id, which in (("filter-from", "From"), ("filter-to", "To")):
-            field = self.query_one(f"#{field_id}", Input)
+        for field in self.query(DayField):
             try:
-                days.append(parse_day(field.value, today))
+                days.append(field.day())
             except DayError as exc:
-                self.show_error(f"{which}: {exc}")
+                self.show_error(str(exc))
                 field.focus()
                 return None
         since, until = days

@@ -184,6 +184,20 @@ class PagedList(SessionAccess):
         event.stop()
         self.post_message(OpenRecord(self.RECORD_KIND, int(event.row_key.value)))
 
+    def back_to_list_or_leave(self) -> None:
+        """Escape: from a filter or search field back to the list; from the list back to the
+        screen below, when there is one (an area's own list has none)."""
+        table = self.paged_table()
+        if self.screen.focused is not table:
+            table.focus()
+        elif len(self.app.screen_stack) > 1:
+            self.screen.dismiss(None)
+
+    def can_go_back(self) -> bool:
+        """Whether :meth:`back_to_list_or_leave` would do anything now (for ``check_action``:
+        the footer offers Escape only then)."""
+        return self.screen.focused is not self.paged_table() or len(self.app.screen_stack) > 1
+
     def typing_in_field(self) -> bool:
         """True while a text field has the focus: a letter key types there instead of acting
         on the list (the footer leaves such keys out then; a hint line should too)."""
