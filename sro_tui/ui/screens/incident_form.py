@@ -11,47 +11,26 @@ draft is keyed by its id, so reopening the report brings the changes back.
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from functools import partial
 from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Checkbox, Label, Select, Static
+from textual.widgets import Button, Static
 
-from ...domain.enums import ComplianceKind, IncidentStatus
+from ...domain.enums import IncidentStatus
 from ...domain.errors import SroError
-from ...domain.incidents import (
-    IncidentCreate,
-    IncidentRead,
-    IncidentUpdate,
-    OffenseIn,
-    required_compliance,
-)
-from ...domain.schools import CategoryRead
-from ...domain.timeparse import TimeParseError, format_local
-from ..forms.base import (
-    FieldProblems,
-    FormScreen,
-    student_search,
-)
-from ..incident_draft import IncidentDraft, merge_typed, read_draft
+from ...domain.incidents import IncidentCreate, IncidentRead, IncidentUpdate
+from ...domain.timeparse import format_local
+from ..forms.base import FieldProblems, FormScreen, student_search
+from ..incident_draft import merge_typed, read_draft
 from ..incident_load import DRAFT_FORM, IncidentLoad, IncidentRequest, read_incident
-from ..text import RecordTextArea, literal, visible
+from ..text import literal, visible
 from ..unexpected import unexpected
-from ..widgets.fields import LabelledField, TimeField
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
-from ..widgets.incident_rows import (
-    ComplianceRow,
-    OffenseRow,
-    PersonRow,
-    sync_compliance,
-    sync_rows,
-)
-from ..widgets.typeahead import Choice, TypeAhead
+from ..widgets.incident_editor import IncidentEditor
+from ..widgets.incident_rows import ComplianceRow, OffenseRow, PersonRow
 from ..widgets.write_dialog import SupplementScreen, WriteScreen
 from .incident_view import IncidentView, may_review_record
 
@@ -104,10 +83,6 @@ class IncidentFormScreen(FormScreen):
         self.editable = True
         self.load_problem: str | None = None
         self._submit_after_save = False
-        self._categories: dict[str, CategoryRead] = {}
-        self.category_choices: list[Choice] = []
-        self.location_choices: list[Choice] = []
-        self._boxes: dict[str, Vertical] = {}
         self._typed_ahead: dict[str, Any] = {}
         self._new_when = ""
         self._app_school_id: int | None = None
@@ -121,7 +96,7 @@ class IncidentFormScreen(FormScreen):
 
     def compose(self) -> ComposeResult:
         ctx = self.services.ctx
-        school = getattr(self.app, "school", None)
+        school = self.sro.school
         self._app_school_id = school.id if school is not None else None
         occurred = self.prefill.get("occurred_at") or ctx.now()
         self._new_when = format_local(occurred, ctx.tz)
@@ -129,44 +104,21 @@ class IncidentFormScreen(FormScreen):
         yield Static(literal(self._title_text()), id="incident-title")
         yield Static("", id="review-comment", classes="review-comment")
         yield from self.compose_message()
-        with VerticalScroll(id="incident-body"):
-            yield from self._compose_form()
+        note = str(self.prefill.get("note") or "") if self.is_new else ""
+        self.editor = IncidentEditor(
+            student_search(self.services, self.actor),  # runs in the type-ahead's thread
+            when=self._new_when if self.is_new else "",
+            note=note,
+            id="incident-body",
+        )
+        # The fields, for the form machinery and tests.
+        self.when, self.location, self.narrative = (
+            self.editor.when,
+            self.editor.location,
+            self.editor.narrative,
+        )
+        yield self.editor
         yield SroFooter()
-
-    def _compose_form(self) -> ComposeResult:
-        new = self.is_new
-        self.when = TimeField(text=self._new_when if new else "")
-        self.school: Select[int] = Select([], prompt="Pick the school", id="school-select")
-        self.location = TypeAhead(choices=[], placeholder="type: park, hall, cafe…")
-        note = str(self.prefill.get("note") or "") if new else ""
-        self.narrative = RecordTextArea(note, soft_wrap=True, id="narrative-input")
-        self.search = student_search(self.services, self.actor)  # runs in the type-ahead's thread
-        with Horizontal(classes="row"):
-            yield LabelledField("Occurred", self.when, field="occurred_at", required=True)
-            yield LabelledField("School", self.school, field="school_id", required=True)
-        yield LabelledField("Location", self.location, field="location_code", required=True)
-
-        yield Label("Categories  (ctrl+o adds one; mark the most severe)", classes="section")
-        with Vertical(id="offenses"):
-            yield LabelledField("", Static("", classes="anchor"), field="offenses")
-            yield OffenseRow([])
-        yield Button("+ Category", id="add-offense", classes="add-row", compact=True)
-
-        yield Label("People involved  (ctrl+t adds one)", classes="section")
-        with Vertical(id="people"):
-            yield LabelledField("", Static("", classes="anchor"), field="people")
-        yield Button("+ Person", id="add-person", classes="add-row", compact=True)
-
-        yield Label("Notifications the law asks for", classes="section")
-        with Vertical(id="compliance"):
-            yield Static("", id="compliance-none", classes="field-label")
-
-        yield Label("Narrative", classes="section")
-        yield LabelledField("", self.narrative, field="narrative")
-        with Horizontal(id="form-buttons"):
-            yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
-            yield Button("Submit for review (F9)", id="submit", compact=True)
-            yield Static("", classes="draft-status")
 
     def _title_text(self) -> str:
         if self.record is None:
@@ -211,9 +163,6 @@ class IncidentFormScreen(FormScreen):
 
     def fill(self, loaded: object) -> None:
         assert isinstance(loaded, IncidentLoad)
-        self._categories = loaded.categories
-        self.category_choices = loaded.category_choices
-        self.location_choices = loaded.location_choices
         self.record = loaded.record
         self.editable = loaded.editable
         self.draft_id, self.draft_key = loaded.draft_id, loaded.draft_key or self.draft_key
@@ -230,25 +179,14 @@ class IncidentFormScreen(FormScreen):
         if not self.editable:
             self._show_read_only()
             return
+        editor = self.editor
+        editor.categories = loaded.categories
+        editor.category_choices = loaded.category_choices
+        editor.location_choices = loaded.location_choices
         typed = self._typed_ahead
+        # Lists and a narrative typed into meanwhile are merged here and put back by restore.
         merge_typed(typed, draft, skeleton_narrative=self._skeleton_narrative())
-        self.school.set_options((literal(s.name), s.id) for s in loaded.schools)
-        if "school_id" not in typed and draft.school_id in {s.id for s in loaded.schools}:
-            self.school.value = draft.school_id
-        if not {"location", "location_text"} & typed.keys():
-            self.location.set_choices(self.location_choices)
-            found = self.location.find_choice(draft.location)
-            self.location.set_choice(found, text=draft.location_text)
-        if "when" not in typed:
-            self.when.text = draft.when
-        if "offenses" not in typed:
-            for row in self.offense_rows():
-                row.category.set_choices(self.category_choices)
-        # Lists typed into while loading are merged by ``restore``, which runs next.
-        self._sync_rows(draft, keep=typed.keys())
-        if "narrative" not in typed and self.narrative.text != draft.narrative:
-            self.narrative.text = draft.narrative
-        self._refresh_compliance()
+        editor.show(draft, loaded.schools, keep=typed.keys())
         if loaded.note:
             self.set_message(loaded.note, error=False)
         elif self.from_draft:
@@ -261,44 +199,14 @@ class IncidentFormScreen(FormScreen):
         return str(self.prefill.get("note") or "") if self.is_new else ""
 
     def _offer_choices(self) -> None:
-        if not self.editable or self.load_problem is not None:
-            return
-        self.location.set_choices(self.location_choices)
-        for row in self.offense_rows():
-            row.category.set_choices(self.category_choices)
-
-    def _sync_rows(self, draft: IncidentDraft, keep: Collection[str] = ()) -> None:
-        """Rows as ``draft`` has them (``keep``: lists left as they are)."""
-        if "offenses" not in keep:
-            offenses = self._box("offenses")
-            make_offense = partial(OffenseRow, self.category_choices)
-            sync_rows(offenses, self.offense_rows(), draft.offenses, make_offense)
-        if "people" not in keep:
-            make_person = partial(PersonRow, self.search)
-            sync_rows(self._box("people"), self.person_rows(), draft.people, make_person)
-        if "compliance" not in keep:
-            sync_compliance(self._box("compliance"), self.compliance_rows(), draft.compliance)
+        if self.editable and self.load_problem is None:
+            self.editor.offer()
 
     def restore(self, payload: dict[str, Any]) -> None:
-        """Put a payload into the fields (after loading: what was typed meanwhile), changing
-        only what differs, so the field being typed in keeps its cursor."""
-        if not self.editable or self.load_problem is not None:
-            return
+        """Put a payload into the fields (after loading: what was typed meanwhile)."""
         draft = read_draft(payload)
-        if draft is None:
-            return
-        if self.when.text != draft.when:
-            self.when.text = draft.when
-        if draft.school_id is not None and self.school.value != draft.school_id:
-            self.school.value = draft.school_id
-        if (self.location.value, self.location.text) != (draft.location, draft.location_text):
-            found = next((c for c in self.location_choices if c.value == draft.location), None)
-            self.location.set_choice(found, text=draft.location_text)
-        self._sync_rows(draft)
-        if self.narrative.text != draft.narrative:
-            self.narrative.text = draft.narrative
-            self.narrative.move_cursor(self.narrative.document.end)
-        self._refresh_compliance()
+        if self.editable and self.load_problem is None and draft is not None:
+            self.editor.apply(draft)
 
     def _show_title(self) -> None:
         self.query_one("#incident-title", Static).update(literal(self._title_text()))
@@ -341,162 +249,52 @@ class IncidentFormScreen(FormScreen):
             return self.editable and self.load_problem is None
         return True
 
-    # -- rows --------------------------------------------------------------------------------------
-
-    def _box(self, name: str) -> Vertical:
-        """The container of one kind of row (kept: querying the whole form on every key
-        would be slow)."""
-        box = self._boxes.get(name)
-        if box is None:
-            box = self.query_one(f"#{name}", Vertical)
-            self._boxes[name] = box
-        return box
+    # -- rows ------------------------------------------------------------------------------------
 
     def offense_rows(self) -> list[OffenseRow]:
-        return [c for c in self._box("offenses").children if isinstance(c, OffenseRow)]
+        return self.editor.offense_rows()
 
     def person_rows(self) -> list[PersonRow]:
-        return [c for c in self._box("people").children if isinstance(c, PersonRow)]
+        return self.editor.person_rows()
 
     def compliance_rows(self) -> list[ComplianceRow]:
-        return [c for c in self._box("compliance").children if isinstance(c, ComplianceRow)]
+        return self.editor.compliance_rows()
 
     async def action_add_offense(self) -> None:
-        row = OffenseRow(self.category_choices)
-        await self._box("offenses").mount(row)
-        row.category.input.focus()
-        row.scroll_visible()
-        self.form_changed()
+        await self.editor.add_offense()
 
     async def action_add_person(self) -> None:
-        row = PersonRow(self.search)
-        await self._box("people").mount(row)
-        row.who.input.focus()
-        row.scroll_visible()
+        await self.editor.add_person()
+
+    def on_incident_editor_rows_changed(self, _message: IncidentEditor.RowsChanged) -> None:
         self.form_changed()
 
-    @on(Button.Pressed)
-    async def _row_button_pressed(self, event: Button.Pressed) -> None:
-        """Add and remove rows, submit. Textual calls the handlers of every class along the
-        MRO, so the form's own Save and Cancel handling still runs after this one."""
-        button = event.button
-        if button.id == "add-offense":
-            event.stop()
-            await self.action_add_offense()
-        elif button.id == "add-person":
-            event.stop()
-            await self.action_add_person()
-        elif button.id == "submit":
-            event.stop()
-            self.action_submit()
-        elif button.has_class("remove-row"):
-            event.stop()
-            for row in button.ancestors:
-                if isinstance(row, OffenseRow | PersonRow):
-                    await row.remove()
-                    break
-            self._refresh_compliance()
-            self.form_changed()
-
-    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
-        if event.checkbox.has_class("most-severe") and event.value:
-            for row in self.offense_rows():
-                if row.most_severe is not event.checkbox and row.most_severe.value:
-                    row.most_severe.value = False
-
-    def on_type_ahead_picked(self, event: TypeAhead.Picked) -> None:
-        if any(isinstance(a, OffenseRow) for a in event.typeahead.ancestors):
-            self._refresh_compliance()
-
-    def on_select_changed(self, event: Select.Changed) -> None:
-        if any(isinstance(a, OffenseRow) for a in event.select.ancestors):
-            self._refresh_compliance()
-
-    # -- compliance --------------------------------------------------------------------------------
-
-    def needed_compliance(self) -> set[ComplianceKind]:
-        """The notifications the categories and weapons on the form call for."""
-        offenses = []
-        for row in self.offense_rows():
-            data = row.collect()
-            category = self._categories.get(str(data.code))
-            offenses.append((category.compliance if category else (), data.weapon))
-        return required_compliance(offenses)
-
-    def _refresh_compliance(self) -> None:
-        if not self.editable or self.load_problem is not None or not self._categories:
-            return  # nothing known about the categories before loading
-        box = self._box("compliance")
-        needed = self.needed_compliance()
-        have = {row.kind: row for row in self.compliance_rows()}
-        for kind, row in have.items():
-            # One no longer called for goes, unless it was marked done (that stays true).
-            if kind not in needed and not row.done.value:
-                row.remove()
-        for kind in sorted(needed - set(have), key=lambda k: k.value):
-            box.mount(ComplianceRow(kind))
-        none = self.query_one("#compliance-none", Static)
-        none.update("" if needed or have else "None for these categories.")
+    @on(Button.Pressed, "#submit")
+    def _submit_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_submit()
 
     # -- drafts ------------------------------------------------------------------------------------
 
     def collect(self) -> dict[str, Any]:
         if not self.editable or self.load_problem is not None:
             return {}
-        school = self.school.value
-        return IncidentDraft(
-            incident_id=self.incident_id,
-            version=self.version,
-            when=self.when.text,
-            school_id=school if isinstance(school, int) else None,
-            location=self.location.value,
-            location_text=self.location.text,
-            offenses=[row.collect() for row in self.offense_rows()],
-            people=[row.collect() for row in self.person_rows()],
-            compliance={row.kind: row.collect() for row in self.compliance_rows()},
-            narrative=self.narrative.text,
-        ).payload()
+        return self.editor.draft(incident_id=self.incident_id, version=self.version).payload()
 
     def draft_title(self) -> str:
-        rows = list(self.offense_rows())
-        what = next(
-            (r.category.choice.label for r in rows if r.category.choice and r.most_severe.value),
-            None,
-        ) or next((r.category.choice.label for r in rows if r.category.choice), "no category yet")
-        what = what.split(" / ")[0].split(" (")[0]
-        try:
-            moment = self.when.parse()
-        except TimeParseError:
-            moment = None
-        when = format_local(moment, self.when.tz) if moment else self.when.text
         number = f" {self.record.number}" if self.record else ""
-        return f"Incident{number} — {what}, {when}".rstrip(", ")
+        if not self.editable or self.load_problem is not None:
+            return f"Incident{number}"
+        return f"Incident{number} — {self.editor.summary()}"
 
     # -- save --------------------------------------------------------------------------------------
 
     def build(self, problems: FieldProblems) -> IncidentCreate | IncidentUpdate | None:
         if not self.editable:
             raise SroError("This report cannot be changed here")
-        occurred = None
-        try:
-            occurred = self.when.parse()
-        except TimeParseError as exc:
-            problems.add("occurred_at", f"Occurred: {exc}")
-        school = self.school.value
-        if school is Select.NULL:
-            problems.add("school_id", "School is required: pick one")
-        if self.location.value is None:
-            typed = self.location.text.strip()
-            problems.add(
-                "location_code",
-                f"No location matches {typed!r}: pick one from the list"
-                if typed
-                else "Location is required: type part of it and pick it",
-            )
-        offenses = self._build_offenses(problems)
-        people = [p for r in self.person_rows() if not r.is_blank() if (p := r.build(problems))]
-        compliance = [c for row in self.compliance_rows() if (c := row.build(problems))]
+        values = self.editor.values(problems)
         if problems:
+            # The narrative's own rules (length, characters) are checked with the rest.
             self.validate_model(
                 IncidentCreate,
                 problems,
@@ -506,25 +304,9 @@ class IncidentFormScreen(FormScreen):
                 narrative=self.narrative.text,
             )
             return None
-        values = {
-            "school_id": school,
-            "occurred_at": occurred,
-            "location_code": self.location.value,
-            "offenses": offenses,
-            "people": people,
-            "compliance": compliance,
-            "narrative": self.narrative.text,
-        }
         if self.incident_id is None:
             return self.validate_model(IncidentCreate, problems, **values)
         return self.validate_model(IncidentUpdate, problems, version=self.version, **values)
-
-    def _build_offenses(self, problems: FieldProblems) -> list[OffenseIn]:
-        rows = self.offense_rows()
-        if not rows:
-            problems.add("offenses", "Add at least one category (ctrl+o)")
-        seen: set[str] = set()
-        return [o for row in rows if (o := row.build(problems, seen))]
 
     def persist(self, data: IncidentCreate | IncidentUpdate) -> IncidentRead:
         incidents = self.services.incidents
