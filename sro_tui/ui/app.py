@@ -1,8 +1,9 @@
 """The sro-tui app: the session (who is signed in, at which school), navigation between the
 areas, the lock, and the store opened off the UI thread.
 
-Screens live in ``ui/screens``, styles in ``app.tcss``. Nothing here opens a database or
-imports SQLAlchemy at import time: the sign-in screen draws first, the store opens behind it.
+Screens live in ``ui/screens`` (``navigation.py`` says which shows what), styles in
+``app.tcss``. Nothing here opens a database or imports SQLAlchemy at import time: the
+sign-in screen draws first, the store opens behind it.
 """
 
 from __future__ import annotations
@@ -27,29 +28,19 @@ from .commands import SroCommands
 from .forms.note_form import NoteFormScreen
 from .forms.quick_incident import QuickIncidentScreen
 from .forms.referral_form import ReferralFormScreen
-from .forms.student_form import StudentFormScreen
 from .keymap import install_keymap
 from .keys import app_bindings
 from .messages import OpenRecord
+from .navigation import AREA_SCREENS, draft_form, record_screen
 from .screens.audit import AuditScreen
-from .screens.checklist import ChecklistScreen
 from .screens.export import ExportScreen
 from .screens.first_admin import FirstAdminScreen
 from .screens.help import HelpScreen
-from .screens.incident_form import IncidentFormScreen
-from .screens.incidents import IncidentListScreen
 from .screens.lock import LockScreen
 from .screens.login import LoginScreen
-from .screens.mentoring import MentoringScreen
-from .screens.note_view import NoteViewScreen
-from .screens.referral_detail import ReferralScreen
-from .screens.referrals import ReferralListScreen
 from .screens.review_queue import ReviewQueueScreen
 from .screens.school_pick import SchoolPickScreen
 from .screens.search import SearchScreen
-from .screens.student_timeline import StudentTimelineScreen
-from .screens.students import StudentListScreen
-from .screens.today import TodayScreen
 
 if TYPE_CHECKING:
     # SQLAlchemy stays out of the import: the store opens in a worker behind the sign-in
@@ -63,44 +54,6 @@ Clock = Callable[[], datetime]
 IDLE_CHECK_SECONDS = 5.0
 SIGN_IN = "signin"
 """The mode of the sign-in screen (and the first-administrator and school-pick steps)."""
-
-
-def reports_screen() -> Screen[Any]:
-    """The reports area. Imported on first use: its chart library and report schemas cost
-    about 60 ms (a fifth of the app's import), which the sign-in screen should not wait for."""
-    from .screens.reports import ReportsScreen
-
-    return ReportsScreen()
-
-
-AREA_SCREENS: dict[str, Callable[[], Screen[Any]]] = {
-    "today": TodayScreen,
-    "checklist": ChecklistScreen,
-    "incidents": IncidentListScreen,
-    "mentoring": MentoringScreen,
-    "referrals": ReferralListScreen,
-    "students": StudentListScreen,
-    "reports": reports_screen,
-}
-"""Each area's screen (a mode of the app, one stack each)."""
-
-DRAFT_FORMS: dict[str, Callable[[int], Screen[Any]]] = {
-    "incident": lambda draft_id: IncidentFormScreen(draft_id=draft_id),
-    "quick_incident": lambda draft_id: QuickIncidentScreen(draft_id=draft_id),
-    "student": lambda draft_id: StudentFormScreen(draft_id=draft_id),
-    "referral": lambda draft_id: ReferralFormScreen(draft_id=draft_id),
-    "note": lambda draft_id: NoteFormScreen(draft_id=draft_id),
-}
-"""Which form reopens a draft, by the draft's form name."""
-
-RECORD_SCREENS: dict[str, Callable[[int], Screen[Any]]] = {
-    "incident": lambda record_id: IncidentFormScreen(incident_id=record_id),
-    "note": NoteViewScreen,
-    "referral": ReferralScreen,
-    "student": StudentTimelineScreen,
-}
-"""The screen that shows one record, by ``OpenRecord.kind`` (drafts and the checklist are
-opened apart: a draft's form depends on the draft, the checklist is an area)."""
 
 
 class SroApp(App[int]):
@@ -440,7 +393,7 @@ class SroApp(App[int]):
         elif message.kind == "draft":
             self._open_draft(message.record_id)
         else:
-            self.push_screen(RECORD_SCREENS[message.kind](message.record_id))
+            self.push_screen(record_screen(message.kind, message.record_id))
 
     @work(thread=True, group="open-draft", exit_on_error=False)
     def _open_draft(self, draft_id: int) -> None:
@@ -455,15 +408,15 @@ class SroApp(App[int]):
         self.call_from_thread(self._show_draft, draft)
 
     def _show_draft(self, draft: DraftRead) -> None:
-        build = DRAFT_FORMS.get(draft.form)
-        if build is None:  # a draft written by a newer sro-tui: kept, not opened here
+        form = draft_form(draft.form, draft.id)
+        if form is None:  # a draft written by a newer sro-tui: kept, not opened here
             self.notify(
                 visible(f"This version cannot open a draft of {draft.form!r}"),
                 severity="warning",
                 markup=False,
             )
             return
-        self._push(build(draft.id))
+        self._push(form)
 
     # The openers of new records take what the form starts with (the checklist item's place
     # and time, the timeline's student).
@@ -482,7 +435,7 @@ class SroApp(App[int]):
         """A new mentoring note or contact, prefilled (student_ids, kind)."""
         self._push(NoteFormScreen(prefill=dict(prefill or {})))
 
-    # Old direct openers, for the screens not yet posting OpenRecord.
+    # Direct openers that tests still call (screens post OpenRecord).
 
     def open_incident(self, incident_id: int) -> None:
         self.post_message(OpenRecord("incident", incident_id))
@@ -490,14 +443,8 @@ class SroApp(App[int]):
     def open_referral(self, referral_id: int) -> None:
         self.post_message(OpenRecord("referral", referral_id))
 
-    def open_note(self, note_id: int) -> None:
-        self.post_message(OpenRecord("note", note_id))
-
     def open_draft(self, draft: DraftRead) -> None:
         self._show_draft(draft)
-
-    def open_checklist(self) -> None:
-        self.action_go("checklist")
 
 
 _SESSION_ACTIONS = {
