@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import Label
+
 from sro_tui.config import Settings
 from sro_tui.domain.reports import MonthlyReport, YtdReport
 from sro_tui.services.registry import Services
@@ -86,7 +88,10 @@ def test_describe_lists_every_binding_id_with_its_key() -> None:
 async def test_keymap_file_remaps_keys_when_the_app_starts(
     sqlite_services: Services, clock: Clock, tmp_path: Path
 ) -> None:
-    path = write(tmp_path, '[keys]\n"sro.reports" = "f12"\n"reports.ytd" = "t"\n"x.y" = "z"\n')
+    path = write(
+        tmp_path,
+        '[keys]\n"sro.reports" = "f12"\n"reports.ytd" = "t"\n"reports.save" = "w"\n"x.y" = "z"\n',
+    )
     assert Settings(keymap_file=str(path)).keymap_path() == path
     make_officer(sqlite_services, "1001")
     app = make_app(sqlite_services, clock, keymap_file=str(path))
@@ -102,6 +107,8 @@ async def test_keymap_file_remaps_keys_when_the_app_starts(
         screen = app.screen
         assert isinstance(screen, ReportsScreen)
         assert isinstance(screen.report, MonthlyReport)
+        status = str(screen.query_one("#report-status", Label).content)
+        assert "w save" in status and "p/n period" in status  # the hint follows the keymap
         await pilot.press("y")  # the old key of the year to date does nothing
         await settle(pilot)
         assert isinstance(screen.report, MonthlyReport)

@@ -17,6 +17,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.dom import DOMNode
 from textual.screen import Screen
 
+from .keymap import key_display
 from .keys import COMMANDS, Command, own_bindings
 
 __all__ = ["Offer", "SroCommands", "screen_actions"]
@@ -37,17 +38,6 @@ class Offer:
     run: Callable[[], Any]
     kind: str
     """``app``, ``screen`` or ``system``."""
-
-
-def _key_text(screen: Screen[Any], binding_id: str, default: str) -> str:
-    """The key a binding has now (after the keymap), as the footer shows it."""
-    for key, active in screen.active_bindings.items():
-        if binding_id and active.binding.id == binding_id:
-            return screen.app.get_key_display(active.binding.with_key(key))
-    if not default:
-        return ""
-    first = default.split(",")[0].strip()
-    return screen.app.get_key_display(Binding(first, ""))
 
 
 def _titled(label: str, key: str) -> str:
@@ -110,7 +100,7 @@ class SroCommands(Provider):
         screen = self.screen
         offers = [
             Offer(
-                _titled(command.label, _key_text(screen, command.id, command.key)),
+                _titled(command.label, key_display(screen, command.id, command.key)),
                 command.help,
                 partial(self._run, command),
                 "app",
@@ -119,7 +109,7 @@ class SroCommands(Provider):
         ]
         offers += [
             Offer(
-                _titled(binding.description, _key_text(screen, binding.id or "", binding.key)),
+                _titled(binding.description, key_display(screen, binding.id or "", binding.key)),
                 binding.tooltip or "On this screen",
                 partial(self._run_binding, node, binding),
                 "screen",

@@ -28,6 +28,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.keys import Keys, key_to_character
+from textual.screen import Screen
 
 from ..domain.text import visible
 
@@ -38,6 +39,7 @@ __all__ = [
     "check_key",
     "describe",
     "install_keymap",
+    "key_display",
     "listing",
     "read_keymap",
 ]
@@ -152,6 +154,16 @@ def install_keymap(app: App[Any], path: Path) -> KeymapFile:
         app.log.warning(problem)
         app.notify(visible(problem), severity="warning", timeout=15, markup=False)
     return found
+
+
+def key_display(screen: Screen[Any], binding_id: str, default: str) -> str:
+    """The key a binding has now on ``screen`` (after the keymap), as the footer shows it,
+    for hints that name keys; ``default`` (its built-in keys) when it is not active there."""
+    for key, active in screen.active_bindings.items():
+        if binding_id and active.binding.id == binding_id:
+            return screen.app.get_key_display(active.binding.with_key(key))
+    first = default.split(",")[0].strip()
+    return screen.app.get_key_display(Binding(first, "")) if first else ""
 
 
 # -- every binding the app declares ---------------------------------------------------------------

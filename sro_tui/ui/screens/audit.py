@@ -18,6 +18,7 @@ from textual.widgets import DataTable, Label, Static
 from ...domain.audit import AuditEventRead
 from ...domain.errors import SroError
 from ...domain.paging import Page
+from ..keymap import key_display
 from ..text import cell, literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
@@ -73,7 +74,7 @@ class AuditScreen(PagedList, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield SroHeader("Audit trail")
-        yield Static("Newest first · v verifies the chain · / filters", id="audit-title")
+        yield Static("Newest first", id="audit-title")
         yield DataTable(cursor_type="row", zebra_stripes=True, id="audit-table")
         yield Label("", id="audit-status")
         yield SroFooter()
@@ -85,6 +86,11 @@ class AuditScreen(PagedList, Screen[None]):
         table.add_column("Action", key="action", width=17)
         table.add_column("Record", key="record", width=16)
         table.add_column("Outcome", key="outcome", width=8)
+        verify = key_display(self, "audit.verify", "v")
+        filters = key_display(self, "audit.filter", "slash")
+        self.query_one("#audit-title", Static).update(
+            literal(f"Newest first · {verify} verifies the chain · {filters} filters")
+        )
         self.reload()
 
     # -- loading ---------------------------------------------------------------------------------

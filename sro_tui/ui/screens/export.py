@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Label, ProgressBar, Select, Static
 
 from ...domain.errors import SroError
 from ..access import SessionAccess
+from ..keymap import key_display
 from ..text import literal, visible
 from ..widgets.day_field import DayField
 
@@ -114,7 +115,14 @@ class ExportScreen(SessionAccess, ModalScreen[Any]):
             with Horizontal(classes="buttons"):
                 yield Button("Close", id="export-close", compact=True)
                 yield Button("Export", id="export-start", variant="primary", compact=True)
-            yield Label("ctrl+s exports · esc closes", classes="muted")
+            yield Label("", id="export-keys", classes="muted")
+
+    def on_mount(self) -> None:
+        start = key_display(self, "export.start", "ctrl+s")
+        close = key_display(self, "export.close", "escape")
+        self.query_one("#export-keys", Label).update(
+            literal(f"{start} exports · {close} closes")  # as the keymap has them
+        )
 
     # -- starting --------------------------------------------------------------------------------
 

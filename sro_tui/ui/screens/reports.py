@@ -28,6 +28,7 @@ from textual_plotext import PlotextPlot
 from ...domain.errors import SroError
 from ...domain.reports import YtdReport, month_key, school_year_for_day
 from ..access import SessionAccess
+from ..keymap import key_display
 from ..text import literal, visible
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
@@ -267,11 +268,22 @@ class ReportsScreen(SessionAccess, Screen[None]):
             chart.remove_class("shown")
         self.query_one("#report-md", Markdown).update(text)
         self.query_one("#report-body", VerticalScroll).scroll_home(animate=False)
-        self.query_one("#report-status", Label).update(
-            "p/n period · g go to · s save · x export"
-            + (" · o officer · c school" if self.is_supervisor else "")
-        )
         self.refresh_bindings()
+        self.query_one("#report-status", Label).update(literal(self.keys_hint()))
+
+    def keys_hint(self) -> str:
+        """The status line: the keys as the department's keymap has them."""
+
+        def key(name: str, default: str) -> str:
+            return key_display(self, f"reports.{name}", default)
+
+        hint = (
+            f"{key('previous', 'p')}/{key('next', 'n')} period · {key('go_to', 'g')} go to · "
+            f"{key('save', 's')} save · {key('export', 'x')} export"
+        )
+        if self.is_supervisor:
+            hint += f" · {key('officer', 'o')} officer · {key('school', 'c')} school"
+        return hint
 
     @staticmethod
     def draw_chart(chart: PlotextPlot, report: YtdReport) -> None:
