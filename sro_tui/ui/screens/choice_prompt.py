@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from ..keymap import key_display
 from ..text import literal
 
 __all__ = ["ChoiceScreen"]
@@ -31,7 +32,8 @@ class ChoiceScreen(ModalScreen[str | None]):
         with Vertical() as box:
             box.border_title = literal(self.title_text)
             yield OptionList(*[Option(literal(label), id=value) for label, value in self.options])
-            yield Label("arrows pick · Enter chooses · esc cancels", classes="muted")
+            cancel = key_display(self, "choice.cancel", "escape")  # as the keymap has it
+            yield Label(literal(f"arrows pick · Enter chooses · {cancel} cancels"), classes="muted")
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

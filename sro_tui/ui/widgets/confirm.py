@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Literal, TypeGuard, get_args
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
+from ..keymap import key_display
 from ..text import literal
 
 __all__ = ["ConfirmScreen", "LeaveChoice", "LeaveFormScreen"]
@@ -45,10 +47,17 @@ class LeaveFormScreen(ModalScreen[LeaveChoice]):
                 literal(f"You changed {self.what}. Keep it as a draft to finish later?"),
                 classes="question",
             )
-            with Horizontal():
-                yield Button("Keep draft (k)", id="keep", variant="primary")
-                yield Button("Discard (d)", id="discard", variant="error")
-                yield Button("Go back (b)", id="back")
+            with Horizontal():  # each button names its key as the keymap has it
+                yield Button(
+                    self._label("Keep draft", "leave.keep", "k"), id="keep", variant="primary"
+                )
+                yield Button(
+                    self._label("Discard", "leave.discard", "d"), id="discard", variant="error"
+                )
+                yield Button(self._label("Go back", "leave.back", "b"), id="back")
+
+    def _label(self, text: str, binding_id: str, default: str) -> Text:
+        return literal(f"{text} ({key_display(self, binding_id, default)})")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -80,9 +89,11 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(literal(self.question, multiline=True), classes="question")
-            with Horizontal():
-                yield Button(literal(f"{self.yes} (y)"), id="yes", variant="primary")
-                yield Button(literal(f"{self.no} (n)"), id="no")
+            with Horizontal():  # each button names its key as the keymap has it
+                yes = key_display(self, "confirm.yes", "y")
+                no = key_display(self, "confirm.no", "n")
+                yield Button(literal(f"{self.yes} ({yes})"), id="yes", variant="primary")
+                yield Button(literal(f"{self.no} ({no})"), id="no")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
