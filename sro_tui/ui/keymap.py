@@ -2,7 +2,7 @@
 
     [keys]
     "checklist.done" = "space,enter"
-    "sro.quick_incident" = "ctrl+i"
+    "sro.quick_incident" = "ctrl+n,f11"
 
 Every binding with an ``id`` (``Binding(..., id="reports.save")``) can be remapped this way,
 through Textual's ``App.set_keymap``. A file that is missing is the built-in keys; a file
