@@ -57,8 +57,10 @@ class IncidentFormScreen(FormScreen):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="incident.save", priority=True),
         Binding("f9", "submit", "Submit for review", id="incident.submit"),
-        Binding("ctrl+o", "add_offense", "Add category", id="incident.add_offense"),
-        Binding("ctrl+t", "add_person", "Add person", id="incident.add_person"),
+        # Priority: the new row takes the focus as the app reads the key, so keys typed
+        # right after it land in the row (not in the field it was pressed in).
+        Binding("ctrl+o", "add_offense", "Add category", id="incident.add_offense", priority=True),
+        Binding("ctrl+t", "add_person", "Add person", id="incident.add_person", priority=True),
         Binding("a", "add_supplement", "Add supplement", id="incident.supplement"),
         Binding("p", "approve", "Approve", id="incident.approve"),
         Binding("r", "return_report", "Return", id="incident.return"),

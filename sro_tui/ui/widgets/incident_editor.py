@@ -112,15 +112,15 @@ class IncidentEditor(VerticalScroll):
     async def add_offense(self) -> None:
         row = OffenseRow(self.category_choices)
         await self._box("offenses").mount(row)
-        row.category.input.focus()
-        row.scroll_visible()
+        # At once, not with focus() (a callback after keys already typed): the next key
+        # typed goes into the new row.
+        self.screen.set_focus(row.category.input)
         self.post_message(self.RowsChanged())
 
     async def add_person(self) -> None:
         row = PersonRow(self.search)
         await self._box("people").mount(row)
-        row.who.input.focus()
-        row.scroll_visible()
+        self.screen.set_focus(row.who.input)
         self.post_message(self.RowsChanged())
 
     @on(Button.Pressed, "#add-offense, #add-person, .remove-row")
@@ -237,6 +237,9 @@ class IncidentEditor(VerticalScroll):
         if (self.location.value, self.location.text) != (draft.location, draft.location_text):
             found = next((c for c in self.location_choices if c.value == draft.location), None)
             self.location.set_choice(found, text=draft.location_text)
+        for row in self.offense_rows():
+            if row.is_blank():  # nothing typed ahead waits on it: it can take its choices now
+                row.category.set_choices(self.category_choices)
         self._sync_rows(draft)
         if self.narrative.text != draft.narrative:
             self.narrative.text = draft.narrative

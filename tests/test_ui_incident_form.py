@@ -1,0 +1,204 @@
+"""The incident form off the UI thread and its refusals at the field: it takes keys while
+another terminal holds the store's write lock (its load waits in a worker), keeps them, and
+says why F9 did not submit under the field at fault, with the cursor there."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sro_tui.domain.enums import IncidentStatus
+from sro_tui.domain.incidents import IncidentCreate, OffenseIn
+from sro_tui.domain.officers import Actor
+from sro_tui.domain.schools import SchoolRead
+from sro_tui.services.registry import Services
+from sro_tui.ui.incident_draft import IncidentDraft, OffenseDraft, merge_typed, read_draft
+from sro_tui.ui.screens.incident_form import IncidentFormScreen
+from sro_tui.ui.screens.incident_view import IncidentView
+from sro_tui.ui.widgets.incident_rows import OffenseRow
+
+from .test_ui_forms import FormHost, ui_officer, vhs
+from .ui_shell_support import send_keys, settle
+
+__all__ = ["ui_officer", "vhs"]  # fixtures shared with test_ui_forms
+
+
+def _report(services: Services, actor: Actor, school: SchoolRead, narrative: str = "") -> int:
+    data = IncidentCreate(
+        school_id=school.id,
+        occurred_at=datetime(2026, 9, 14, 15, 0, tzinfo=UTC),
+        location_code="HALLWAY",
+        offenses=[OffenseIn(category_code="FIGHT")],
+        narrative=narrative,
+    )
+    return services.incidents.create(actor, data).id
+
+
+def _form(app: FormHost) -> IncidentFormScreen:
+    screen = app.screen
+    assert isinstance(screen, IncidentFormScreen), screen
+    return screen
+
+
+@contextmanager
+def write_lock(path: str) -> Iterator[sqlite3.Connection]:
+    """Another terminal in the middle of a write: it holds SQLite's write lock on ``path``
+    (BEGIN IMMEDIATE) until the block ends."""
+    other = sqlite3.connect(Path(path), isolation_level=None, check_same_thread=False)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        yield other
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+# --- refusals at the field ---------------------------------------------------------------------
+
+
+async def test_f9_without_a_narrative_saves_and_says_why_at_the_narrative(
+    sqlite_services: Services, ui_officer: Actor, vhs: SchoolRead
+) -> None:
+    app = FormHost(sqlite_services, ui_officer, school=vhs, first=IncidentFormScreen)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        form = _form(app)
+        await pilot.press(*"fight", "enter")
+        form.location.input.focus()
+        await pilot.press(*"hall", "enter")
+        await settle(pilot)
+        await pilot.press("f9")
+        await settle(pilot)
+        assert app.screen is form, "a refused submit leaves the form open"
+        # Saved as a draft report, not submitted.
+        assert form.incident_id is not None
+        record = sqlite_services.incidents.get(ui_officer, form.incident_id)
+        assert record.status is IncidentStatus.DRAFT
+        # The reason is under the narrative, and the cursor is in it.
+        narrative = form.field("narrative")
+        assert narrative is not None
+        assert "Write the narrative before submitting" in narrative.error
+        assert app.focused is form.narrative
+        # Written, F9 submits.
+        await pilot.press(*"Two students pushing in the hallway.")
+        await pilot.press("f9")
+        await settle(pilot)
+        assert app.screen is not form
+    assert sqlite_services.incidents.get(ui_officer, record.id).status is (IncidentStatus.SUBMITTED)
+
+
+async def test_f9_with_a_bad_field_shows_it_there_and_submits_nothing(
+    sqlite_services: Services, ui_officer: Actor, vhs: SchoolRead
+) -> None:
+    app = FormHost(sqlite_services, ui_officer, school=vhs, first=IncidentFormScreen)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        form = _form(app)
+        form.when.text = "31:00"
+        form.narrative.text = "Written."
+        await pilot.press("f9")
+        await settle(pilot)
+        when = form.field("occurred_at")
+        assert when is not None and "not a time of day" in when.error
+        assert app.focused is form.when.input
+        assert form.incident_id is None, "nothing was saved or submitted"
+
+
+# --- off the UI thread ---------------------------------------------------------------------------
+
+
+async def test_keys_typed_while_another_terminal_holds_the_write_lock_land_in_the_fields(
+    sqlite_services: Services, sqlite_url: str, ui_officer: Actor, vhs: SchoolRead
+) -> None:
+    """The report's audited read waits for the lock in the load worker; the form is drawn
+    and takes keys meanwhile. Nothing here depends on how long anything takes: while the
+    lock is held the load cannot finish, so every key seen by then was taken during it."""
+    incident_id = _report(sqlite_services, ui_officer, vhs, "Pushing in the hallway.")
+    app = FormHost(sqlite_services, ui_officer, school=vhs)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        with write_lock(sqlite_url):
+            app.push_screen(IncidentFormScreen(incident_id=incident_id))
+            await pilot.pause()
+            form = _form(app)
+            assert form.loading
+            # A time, then a second category typed and taken with Enter before the
+            # categories are even loaded.
+            send_keys(pilot, [*"1040", "ctrl+o", *"thef", "enter"])
+            await pilot.pause()
+            await pilot.pause()
+            assert form.loading, "the store is still locked: the keys came in during the load"
+            assert form.when.text == "1040"
+            rows = form.offense_rows()
+            assert [r.category.text for r in rows] == ["", "thef"]
+        await settle(pilot)  # the lock is gone: the load finishes
+        assert not form.loading
+        # What was typed stays; what was loaded is there too.
+        assert form.when.text == "1040"
+        codes = [r.category.value for r in form.query(OffenseRow)]
+        assert codes == ["FIGHT", "THEFT"]
+        assert form.narrative.text == "Pushing in the hallway."
+        assert form.is_changed()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    record = sqlite_services.incidents.get(ui_officer, incident_id)
+    assert [o.category_code for o in record.offenses] == ["FIGHT", "THEFT"]
+    assert record.occurred_at.astimezone(sqlite_services.ctx.tz).strftime("%H:%M") == "10:40"
+    assert record.narrative == "Pushing in the hallway."
+
+
+async def test_a_report_the_officer_may_not_edit_opens_read_only_after_loading(
+    sqlite_services: Services, ui_officer: Actor, vhs: SchoolRead
+) -> None:
+    incident_id = _report(sqlite_services, ui_officer, vhs, "Pushing in the hallway.")
+    sqlite_services.incidents.submit(ui_officer, incident_id)
+    app = FormHost(
+        sqlite_services,
+        ui_officer,
+        school=vhs,
+        first=lambda: IncidentFormScreen(incident_id=incident_id),
+    )
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        form = _form(app)
+        assert not form.editable
+        assert not form.query(OffenseRow), "the editor is gone"
+        [view] = form.query(IncidentView)
+        assert app.focused is view
+        assert not form.check_action("save", ()) and not form.check_action("submit", ())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is not form
+
+
+# --- the draft model -------------------------------------------------------------------------
+
+
+def test_a_damaged_or_old_draft_reads_with_defaults() -> None:
+    assert read_draft({"a": 1}) == IncidentDraft()
+    old = {"offenses": [{}], "compliance": {"ec48902": {"done": True, "at": "10:40"}}}
+    draft = read_draft(old)
+    assert draft is not None and draft.offenses == [OffenseDraft()]
+    assert read_draft({"people": "nobody"}) is None
+
+
+def test_lists_and_a_narrative_typed_ahead_add_to_the_loaded_report() -> None:
+    loaded = IncidentDraft(
+        offenses=[OffenseDraft(code="FIGHT", text="Fight")], narrative="Stored text."
+    )
+    typed = {
+        "when": "10:40",
+        "offenses": [OffenseDraft(text="thef").model_dump(mode="json")],
+        "narrative": "More.",
+    }
+    merge_typed(typed, loaded, skeleton_narrative="")
+    assert typed["when"] == "10:40"
+    assert [o["text"] for o in typed["offenses"]] == ["Fight", "thef"]
+    assert typed["narrative"] == "Stored text.\nMore."
+    # A new report's note was in the skeleton already: typed text replaces nothing twice.
+    typed = {"narrative": "Note. More."}
+    merge_typed(typed, IncidentDraft(narrative="Note."), skeleton_narrative="Note.")
+    assert typed["narrative"] == "Note. More."
