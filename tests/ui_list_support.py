@@ -3,7 +3,7 @@
 ``ListHost`` stands in for the app around one list on any test store (the ``services``
 fixture: SQLite, and PostgreSQL when ``SRO_TEST_DATABASE_URL`` is set): it carries
 ``services``, ``actor``, ``school`` and ``tz`` as the real app does, and opens what a list asks
-for through the real app's own kind → screen table (``RECORD_SCREENS``), as
+for through the real app's own kind → screen table (``navigation.record_screen``), as
 ``SroApp.on_open_record`` does. Tests that need the whole app sign in with
 ``ui_shell_support.sign_in``.
 """
@@ -24,8 +24,8 @@ from textual.worker import WorkerCancelled
 from sro_tui.domain.officers import Actor
 from sro_tui.domain.schools import SchoolRead
 from sro_tui.services.registry import Services
-from sro_tui.ui.app import RECORD_SCREENS
 from sro_tui.ui.messages import OpenRecord
+from sro_tui.ui.navigation import record_screen
 
 
 class Below(Screen[None]):
@@ -67,7 +67,7 @@ class ListHost(App[None]):
     def on_open_record(self, message: OpenRecord) -> None:
         message.stop()
         self.opened.append(message)
-        self.push_screen(RECORD_SCREENS[message.kind](message.record_id))
+        self.push_screen(record_screen(message.kind, message.record_id))
 
 
 async def settle(pilot: Pilot[Any]) -> None:
