@@ -204,5 +204,6 @@ class ListFilters(Vertical):
     @on(Button.Pressed, "#filter-clear")
     def _cleared(self, event: Button.Pressed) -> None:
         event.stop()
-        self.clear()
+        with self.prevent(Select.Changed):  # one Changed for the lot, not one per field
+            self.clear()
         self.post_message(self.Changed(self, to_list=False))
