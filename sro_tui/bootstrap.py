@@ -11,6 +11,7 @@ from .services.audit import CheckpointKeeper
 from .services.registry import Services, build_services, load_or_create_key, prepare_store
 from .store import migrate
 from .store.db import Database
+from .store.files import make_private_folder
 
 
 @dataclass
@@ -55,14 +56,14 @@ def open_store(
     target = location or settings.store_location()
     if create and "://" not in target and Path(target).expanduser().parent == data_dir():
         # The default stores live in the user data folder: make it on first use.
-        data_dir().mkdir(parents=True, exist_ok=True)
+        make_private_folder(data_dir())
     db = Database(target, sqlcipher_key=read_sqlcipher_key(settings, target))
     path = db.sqlite_path
     if path is not None:
         if not create and not path.exists():
             raise StoreUnavailable(f"No store at {path}; run `sro init` first")
         if not path.parent.exists() and path.parent == data_dir():
-            path.parent.mkdir(parents=True, exist_ok=True)
+            make_private_folder(path.parent)
     try:
         db.ping()
         if upgrade:

@@ -151,20 +151,20 @@ def test_damaged_and_foreign_files_are_refused(
     corrupt = tmp_path / "corrupt.db"
     middle = len(data) // 2
     corrupt.write_bytes(data[:middle] + b"\xde\xad\xbe\xef" * 1024 + data[middle + 4096 :])
-    for bad in (truncated, corrupt):
+    for bad in (truncated, corrupt):  # no checksum files: what SQLite itself finds
         with pytest.raises(SroError, match="damaged"):
-            sqlite_services.backup.restore(admin_actor, bad)
+            sqlite_services.backup.restore(admin_actor, bad, without_checksum=True)
 
     foreign = tmp_path / "foreign.db"
     with closing(sqlite3.connect(foreign)) as connection:
         connection.execute("CREATE TABLE recipes (name TEXT)")
         connection.commit()
     with pytest.raises(SroError, match="not an sro-tui store"):
-        sqlite_services.backup.restore(admin_actor, foreign)
+        sqlite_services.backup.restore(admin_actor, foreign, without_checksum=True)
     text_file = tmp_path / "notes.txt"
     text_file.write_text("hello " * 200)
     with pytest.raises(SroError, match="not a SQLite database"):
-        sqlite_services.backup.restore(admin_actor, text_file)
+        sqlite_services.backup.restore(admin_actor, text_file, without_checksum=True)
     with pytest.raises(SroError, match="No backup file"):
         sqlite_services.backup.restore(admin_actor, tmp_path / "missing.db")
 
@@ -174,7 +174,7 @@ def test_damaged_and_foreign_files_are_refused(
         connection.execute("UPDATE alembic_version SET version_num = '9999'")
         connection.commit()
     with pytest.raises(SroError, match="newer sro-tui"):
-        sqlite_services.backup.restore(admin_actor, newer)
+        sqlite_services.backup.restore(admin_actor, newer, without_checksum=True)
 
     # Nothing was touched by the refusals.
     assert not list(store.parent.glob("*.before-restore-*"))
@@ -219,7 +219,7 @@ def test_auto_backup_once_a_day_keeping_the_last_n(
         clock.advance(days=1)
         assert sqlite_services.backup.auto_backup() is not None
     (folder / "unrelated.db").write_bytes(b"kept")
-    assert sorted(p.name for p in folder.iterdir()) == [
+    assert sorted(p.name for p in folder.iterdir() if p.suffix == ".db") == [
         "store-2026-09-17.db",
         "store-2026-09-18.db",
         "store-2026-09-19.db",
@@ -307,7 +307,7 @@ def test_cli_backup_auto_and_restore(tmp_path: Path, run_cli: RunCli) -> None:
     assert "Restored" in result.out and "kept as" in result.out
     junk = tmp_path / "junk.txt"
     junk.write_text("not a database " * 100)
-    result = run_cli("--db", str(store), "restore", str(junk), "--yes")
+    result = run_cli("--db", str(store), "restore", str(junk), "--yes", "--without-checksum")
     assert result.code == 2
     assert result.err.startswith("sro: ") and "not a SQLite database" in result.err
     result = run_cli("--db", str(store), "backup")

@@ -8,7 +8,8 @@ store file and its audit key already holds all of it.
   is encrypted with the same key.
 - `sro backup --auto` makes today's automatic backup in `<store folder>/backups/` if there is
   none yet, keeping the newest $SRO_BACKUP_KEEP (default 7); the app does the same at start.
-- `sro restore FILE` checks the backup (integrity, sro-tui schema) and replaces the store
+- `sro restore FILE` checks the backup (its FILE.sha256 checksum, integrity, sro-tui schema)
+  and replaces the store
   with it; the old store is kept aside as `<name>.before-restore-<time>.db`. Every other
   terminal using the store must be closed first, or the restore is refused.
 
@@ -24,6 +25,7 @@ from pathlib import Path
 from ..bootstrap import audit_key_path, read_sqlcipher_key
 from ..domain.errors import SroError
 from ..domain.officers import SYSTEM_ACTOR
+from ..services.backup import checksum_path
 from ..services.registry import build_services, load_or_create_key
 from ..store.db import Database
 from .common import open_from, settings_from
@@ -58,6 +60,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     restore.add_argument("file", metavar="FILE", help="the backup file")
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    restore.add_argument(
+        "--without-checksum",
+        action="store_true",
+        help="accept a backup with no FILE.sha256 beside it (made before sro-tui wrote them)",
+    )
     restore.set_defaults(func=cmd_restore)
 
 
@@ -73,6 +80,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
             info = store.services.backup.backup(SYSTEM_ACTOR, Path(args.file))
             kind = "encrypted backup" if info.encrypted else "backup"
             print(f"Wrote {kind} {info.path} ({info.size_bytes:,} bytes, schema {info.schema})")
+            print(f"Checksum: {checksum_path(info.path)} (restore checks the backup against it)")
     finally:
         store.close()
     return 0
@@ -91,7 +99,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
             terminal=settings.terminal or None,
         )
         source = Path(args.file)
-        schema = services.backup.check_backup(source)
+        schema = services.backup.check_backup(source, without_checksum=args.without_checksum)
         if not args.yes:
             if not is_terminal(sys.stdin):
                 raise SroError("Add --yes to restore without a terminal to confirm on")
@@ -104,7 +112,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
             if answer.strip().lower() not in {"y", "yes"}:
                 print("Nothing changed")
                 return 1
-        info = services.backup.restore(SYSTEM_ACTOR, source)
+        info = services.backup.restore(SYSTEM_ACTOR, source, without_checksum=args.without_checksum)
         print(f"Restored {info.store} from {info.restored_from} (schema {info.schema})")
         if info.set_aside:
             print(f"The previous store is kept as {info.set_aside}")

@@ -32,6 +32,7 @@ from ..domain.paging import Page, clamp_limit, decode_cursor, encode_cursor
 from ..domain.permissions import may_read_audit
 from ..domain.trust import AuditCheckpoint, ChainReport
 from ..store.db import WRITE_OPTION
+from ..store.files import make_private_folder
 from ..store.models import AuditEvent, Setting
 from .context import ServiceContext
 
@@ -158,7 +159,7 @@ class CheckpointKeeper:
                 return False
         signature = self._private_key().sign(self._payload(cp))
         document = {"version": 1, **cp.model_dump(mode="json"), "signature": signature.hex()}
-        self.folder.mkdir(parents=True, exist_ok=True)
+        make_private_folder(self.folder)
         target = self._path(cp.store_id)
         temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
         temporary.write_text(json.dumps(document, indent=1), "utf-8")

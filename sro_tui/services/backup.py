@@ -4,7 +4,10 @@ Backup uses SQLite's online backup API from a connection of its own: it copies a
 snapshot while other terminals keep working (the store is in WAL mode, so the copy does not
 block writers and writers do not spoil the copy). The copy is written beside the target
 under a temporary name, switched to a self-contained single file (journal mode DELETE),
-checked with ``PRAGMA integrity_check`` and only then renamed into place.
+checked with ``PRAGMA integrity_check`` and only then renamed into place. Beside it goes
+``<backup>.sha256`` (the `sha256sum` format): restore refuses a backup whose bytes no longer
+match it, so a backup changed after it was made (even one byte of a narrative) is not put
+in place of the store.
 
 An encrypted (SQLCipher) store is copied with the same key through SQLCipher's own backup:
 the backup is encrypted too, and is restored with the same key file.
@@ -22,9 +25,9 @@ PostgreSQL stores are backed up with the server's tools (pg_dump / pg_restore).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
-import shutil
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,6 +40,13 @@ from ..domain.errors import Conflict, PermissionDenied, SroError, StoreUnavailab
 from ..domain.officers import SYSTEM_ACTOR, Actor
 from ..store import migrate
 from ..store.db import _sqlcipher_key_literal
+from ..store.files import (
+    create_private_file,
+    fsync_file,
+    fsync_folder,
+    make_private_folder,
+    write_durably,
+)
 from .audit import AuditTrail
 from .context import ServiceContext
 
@@ -46,6 +56,8 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 REQUIRED_TABLES = frozenset({"alembic_version", "officers", "incidents", "audit_events"})
 LOCK_WAIT_SECONDS = 2
 BACKUP_WAIT_SECONDS = 15
+CHECKSUM_SUFFIX = ".sha256"
+_READ_CHUNK = 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -103,9 +115,12 @@ class BackupService:
         try:
             self._copy(store, partial)
             schema = self._check_file(partial)
-            _fsync(partial)
+            fsync_file(partial)
+            digest = _sha256(partial)
+            # The checksum first: a backup never exists without the checksum it must match.
+            write_durably(checksum_path(dest), f"{digest}  {dest.name}\n".encode())
             os.replace(partial, dest)
-            _fsync_dir(dest.parent)
+            fsync_folder(dest.parent)
         except BaseException:
             with contextlib.suppress(OSError):
                 partial.unlink()
@@ -140,7 +155,7 @@ class BackupService:
         if store is None:
             return None
         folder = store.parent / "backups"
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private_folder(folder)
         target = folder / f"{store.stem}-{self.ctx.today().isoformat()}.db"
         made: Path | None = None
         if not target.exists():
@@ -157,28 +172,40 @@ class BackupService:
         for old in daily[:-keep]:
             with contextlib.suppress(OSError):
                 old.unlink()
+            with contextlib.suppress(OSError):
+                checksum_path(old).unlink()
 
     # -- restore -----------------------------------------------------------------------------
 
-    def check_backup(self, source: Path) -> str:
-        """The schema revision of a backup file, or a clear SroError if it is not one."""
+    def check_backup(self, source: Path, *, without_checksum: bool = False) -> str:
+        """The schema revision of a backup file, or a clear SroError if it is not one (or
+        its bytes do not match its checksum file)."""
         source = Path(source).expanduser()
         if not source.is_file():
             raise SroError(f"No backup file at {source}", field="source")
+        if not without_checksum:
+            _match_checksum(source, _sha256(source), expected_checksum(source))
         return self._check_file(source)
 
-    def restore(self, actor: Actor, source: Path) -> RestoreInfo:
+    def restore(self, actor: Actor, source: Path, *, without_checksum: bool = False) -> RestoreInfo:
         """Replace the store with the backup ``source``; the current store is kept aside.
 
         Every other terminal on this store must be closed first; the restore is refused
         otherwise. This service's own connections are closed and reopen on next use.
+        ``without_checksum`` accepts a backup that has no checksum file (made before
+        sro-tui wrote them); a checksum file that does not match is refused even then.
         """
         self._require_admin(actor, "store.restore", "restore the store")
         store = self._store_path("Restore a PostgreSQL store with pg_restore")
         source = Path(source).expanduser().resolve()
         if source == store:
             raise SroError("That file is the store itself, not a backup", field="source")
-        schema = self.check_backup(source)
+        if not source.is_file():
+            raise SroError(f"No backup file at {source}", field="source")
+        # Without the checksum only when asked and there is no checksum file to match.
+        has_checksum = checksum_path(source).exists()
+        expected = None if without_checksum and not has_checksum else expected_checksum(source)
+        schema = self.check_backup(source, without_checksum=expected is None)
         db = self.ctx.db
         db.dispose()
         self._take_over(store)
@@ -186,10 +213,16 @@ class BackupService:
         aside = store.with_name(f"{store.stem}.before-restore-{stamp}{store.suffix}")
         incoming = store.with_name(f".{store.name}.restoring-{os.getpid()}")
         try:
-            _create_private(incoming)
+            create_private_file(incoming)
+            digest = hashlib.sha256()
             with source.open("rb") as reader, incoming.open("r+b") as writer:
-                shutil.copyfileobj(reader, writer, 1024 * 1024)
-            _fsync(incoming)
+                while chunk := reader.read(_READ_CHUNK):
+                    digest.update(chunk)
+                    writer.write(chunk)
+            fsync_file(incoming)
+            if expected is not None:
+                # What was copied, not what was checked a moment ago, must match.
+                _match_checksum(source, digest.hexdigest(), expected)
         except BaseException:
             with contextlib.suppress(OSError):
                 incoming.unlink()
@@ -203,7 +236,7 @@ class BackupService:
             if leftover.exists():
                 os.replace(leftover, Path(f"{aside}{suffix}"))
         os.replace(incoming, store)
-        _fsync_dir(store.parent)
+        fsync_folder(store.parent)
         migrate.upgrade(db)
         with db.write() as session:
             self.audit.record(
@@ -279,7 +312,7 @@ class BackupService:
         return connection
 
     def _copy(self, store: Path, target: Path) -> None:
-        _create_private(target)  # the whole store is in it: readable by its owner only
+        create_private_file(target)  # the whole store is in it: readable by its owner only
         source = self._connect(store, timeout=BACKUP_WAIT_SECONDS)
         try:
             destination = self._connect(target, timeout=BACKUP_WAIT_SECONDS)
@@ -348,20 +381,40 @@ def _database_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
-def _create_private(path: Path) -> None:
-    """An empty file only its owner can read (SQLite takes an empty file as a new database)."""
-    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+def checksum_path(backup: Path) -> Path:
+    return backup.with_name(backup.name + CHECKSUM_SUFFIX)
 
 
-def _fsync(path: Path) -> None:
-    with path.open("rb+") as handle:
-        os.fsync(handle.fileno())
+def expected_checksum(backup: Path) -> str:
+    """The SHA-256 a backup's checksum file says it has; a clear refusal without one."""
+    sidecar = checksum_path(backup)
+    try:
+        text = sidecar.read_text("ascii").strip()
+    except FileNotFoundError:
+        raise SroError(
+            f"{backup.name} has no checksum file ({sidecar.name}) beside it, so it cannot be "
+            "shown to be unchanged since it was made; if it is a backup made before sro-tui "
+            "kept checksums, restore it with --without-checksum"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SroError(f"The checksum file {sidecar.name} cannot be read") from exc
+    digest = text.split()[0].lower() if text else ""
+    if not re.fullmatch(r"[0-9a-f]{64}", digest):
+        raise SroError(f"The checksum file {sidecar.name} is damaged; restore refused")
+    return digest
 
 
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+def _match_checksum(backup: Path, actual: str, expected: str) -> None:
+    if actual != expected:
+        raise SroError(
+            f"{backup.name} was changed after it was made (its SHA-256 does not match "
+            f"{checksum_path(backup).name}): restore refused, the store is unchanged"
+        )
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(_READ_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()

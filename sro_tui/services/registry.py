@@ -6,19 +6,17 @@ the reporting or search code.
 
 from __future__ import annotations
 
-import os
 import socket
 from functools import cached_property
-from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from ..domain.errors import StoreUnavailable
 from ..domain.officers import SYSTEM_ACTOR
 from ..store import migrate
 from ..store.db import Database
 from . import store_settings
 from .audit import AuditTrail
+from .audit_keys import load_or_create_key
 from .context import ServiceContext, utc_now
 from .reference import seed_reference
 
@@ -42,23 +40,6 @@ if TYPE_CHECKING:
     from .store_settings import SettingsService
     from .students import StudentService
     from .today import TodayService
-
-AUDIT_KEY_BYTES = 32
-
-
-def load_or_create_key(path: Path) -> bytes:
-    """The audit chain's HMAC key: 32 random bytes in a file only its owner can read."""
-    if path.exists():
-        key = path.read_bytes()
-        if len(key) < AUDIT_KEY_BYTES:
-            raise StoreUnavailable(f"The audit key file {path} is damaged (too short)")
-        return key
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = os.urandom(AUDIT_KEY_BYTES)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(key)
-    return key
 
 
 class Services:

@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..domain.errors import StoreUnavailable
+from .files import create_private_file
 from .urls import describe, resolve_url, sqlite_file
 
 BUSY_TIMEOUT_SECONDS = 15
@@ -118,6 +119,16 @@ class Database:
 
     def _tune_sqlite(self, engine: Engine) -> None:
         key = self.sqlcipher_key
+        path = self.sqlite_path
+        read_only = str(self.url.query.get("mode", "")).lower() in {"ro", "memory"}
+
+        @event.listens_for(engine, "do_connect")
+        def _create_private(*_args: Any) -> None:
+            # SQLite would make a new store (and its -wal/-shm, which copy the store's
+            # permissions) readable by every account: make the empty file owner-only first.
+            if path is not None and not read_only and not path.exists():
+                with contextlib.suppress(OSError):
+                    create_private_file(path)
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection: Any, _record: Any) -> None:
