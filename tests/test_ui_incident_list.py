@@ -175,9 +175,17 @@ async def test_day_filter_takes_the_day_grammar_and_names_a_bad_day(
         since.focus()
         await pilot.press("enter")
         await settle(pilot)
+        generation_before_clear = screen.generation
         assert not screen.query_one("#filter-error").display
         assert sorted(row_keys(table)) == [by_day[12], by_day[13]]
 
+        screen.query_one("#filter-clear").focus()
+        await pilot.press("enter")  # Clear: every filter back to "any", the list asked once
+        await settle(pilot)
+        assert table.row_count == 3 and since.value == "" and until.value == ""
+        assert screen.generation == generation_before_clear + 1
+
+        table.focus()
         await pilot.press("n")  # a new report, from the list
         await settle(pilot)
         assert isinstance(app.screen, IncidentFormScreen)
