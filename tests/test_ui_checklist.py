@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, Static
 
 from sro_tui.domain.enums import ChecklistStatus
 from sro_tui.domain.officers import Actor
@@ -186,3 +186,21 @@ async def test_done_skips_settled_items_and_wraps_to_the_first_open(
         await pilot.press("space")  # the first: the second is done, so the third
         await settle(pilot)
         assert table.cursor_row == 2
+
+
+async def test_a_remapped_key_marks_done_and_the_hint_says_it(
+    sqlite_services: Services, clock: Clock
+) -> None:
+    """The checklist's bindings have ids, so a keymap moves them; the summary line follows."""
+    actor = make_officer(sqlite_services, "1001")
+    app = make_app(sqlite_services, clock)
+    async with app.run_test() as pilot:
+        screen = await open_checklist(pilot, app)
+        app.set_keymap({"checklist.done": "x"})
+        await pilot.pause()
+        await pilot.press("x")
+        await settle(pilot)
+        assert screen.query_one(DataTable).cursor_row == 1
+        summary = str(screen.query_one("#checklist-summary", Static).render())
+        assert "x done" in summary and "s skip" in summary
+    assert shift_items(sqlite_services, actor)[0].status is ChecklistStatus.DONE

@@ -37,6 +37,16 @@ if TYPE_CHECKING:
     Change = Callable[[ChecklistService, Actor], ChecklistItemRead]
     """One change to the checklist, as the service makes it."""
 
+HINTS = (
+    ("done", "done"),
+    ("skip", "skip"),
+    ("note", "note"),
+    ("add", "add"),
+    ("reset", "reset"),
+    ("incident_here", "incident here"),
+)
+"""The summary line's key hints, by binding id (``checklist.<name>``)."""
+
 STATUS_TEXT = {
     ChecklistStatus.DONE: Text("✓ done", style="bold green"),
     ChecklistStatus.SKIPPED: Text("- skipped", style="yellow"),
@@ -166,12 +176,21 @@ class ChecklistScreen(SessionAccess, Screen[None]):
             return
         settled, total = self.shift.progress
         school = self.shift.school_name or (self.sro.school.name if self.sro.school else "")
+        hints = " · ".join(f"{self.key_of(name)} {what}" for name, what in HINTS)
         self.query_one("#checklist-summary", Static).update(
             literal(
                 f"{school}, {self.shift.shift_date:%a %b %-d}: {settled} of {total} settled. "
-                "space done · s skip · n note · a add · u reset · ctrl+n incident here"
+                + hints
             )
         )
+
+    def key_of(self, name: str) -> str:
+        """The key bound now to ``checklist.<name>`` (a department's keymap may move it)."""
+        binding_id = f"checklist.{name}"
+        for key, active in self.active_bindings.items():
+            if active.binding.id == binding_id:
+                return key
+        return next(b.key for b in self.BINDINGS if isinstance(b, Binding) and b.id == binding_id)
 
     # -- the item under the cursor -----------------------------------------------------------
 
