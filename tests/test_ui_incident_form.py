@@ -202,3 +202,59 @@ def test_lists_and_a_narrative_typed_ahead_add_to_the_loaded_report() -> None:
     typed = {"narrative": "Note. More."}
     merge_typed(typed, IncidentDraft(narrative="Note."), skeleton_narrative="Note.")
     assert typed["narrative"] == "Note. More."
+
+
+# --- people not on the roster ----------------------------------------------------------------
+
+
+async def test_a_name_is_kept_as_typed_only_by_choosing_to(
+    sqlite_services: Services, ui_officer: Actor, vhs: SchoolRead
+) -> None:
+    """A person's typed name that picks nobody is refused at the row; '+ add … as a person
+    not on the roster' keeps it; reopened, such a name stays a choice (saves unchanged)."""
+    incident_id = _report(sqlite_services, ui_officer, vhs, "Pushing in the hallway.")
+    app = FormHost(
+        sqlite_services,
+        ui_officer,
+        school=vhs,
+        first=lambda: IncidentFormScreen(incident_id=incident_id),
+    )
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        form = _form(app)
+        await pilot.press("ctrl+t", *"Visitor Vic")
+        await settle(pilot)
+        [row] = form.person_rows()
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        field = form.field(row.field_name)
+        assert field is not None and "Pick the student from the list" in field.error
+        row.who.input.focus()
+        await settle(pilot)
+        await pilot.press("down")  # the list opens on its only entry: keep the name
+        await pilot.press("enter")
+        assert row.who.free_chosen
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not field.error
+    [person] = sqlite_services.incidents.get(ui_officer, incident_id).people
+    assert (person.name, person.student_id) == ("Visitor Vic", None)
+
+    app = FormHost(
+        sqlite_services,
+        ui_officer,
+        school=vhs,
+        first=lambda: IncidentFormScreen(incident_id=incident_id),
+    )
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        form = _form(app)
+        [row] = form.person_rows()
+        assert row.who.free_chosen and row.who.text == "Visitor Vic"
+        form.narrative.focus()
+        await pilot.press("end", *" Visitor left.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    record = sqlite_services.incidents.get(ui_officer, incident_id)
+    assert [p.name for p in record.people] == ["Visitor Vic"]
+    assert record.narrative.endswith("Visitor left.")

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..domain.enums import (
     ComplianceKind,
@@ -55,17 +55,27 @@ class OffenseDraft(_Part):
 
 
 class PersonDraft(_Part):
-    """One person row: a student picked (id, name and detail as shown) or a typed name."""
+    """One person row: a student picked (id, name and detail as shown) or a name the officer
+    chose to keep as typed (``free``: someone not on the roster)."""
 
     student_id: int | None = None
     label: str = ""
     detail: str = ""
     text: str = ""
+    free: bool = False
     role: PersonRole = PersonRole.SUSPECT
     outcomes: list[OutcomeKind] = Field(default_factory=list)
     juvenile: bool = True
     custodial: bool = False
     parent_notified: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _older_drafts(cls, data: Any) -> Any:
+        # Drafts from before the explicit choice kept a typed name as the person's name.
+        if isinstance(data, dict) and "free" not in data:
+            data = {**data, "free": not data.get("student_id") and bool(data.get("text"))}
+        return data
 
 
 class ComplianceDraft(_Part):
@@ -133,6 +143,7 @@ def draft_of_record(record: IncidentRead, tz: ZoneInfo) -> IncidentDraft:
                 student_id=p.student_id,
                 label=p.name,
                 text=p.name,
+                free=p.student_id is None,
                 role=p.role,
                 outcomes=list(p.outcomes),
                 juvenile=p.juvenile,

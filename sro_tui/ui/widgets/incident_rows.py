@@ -250,6 +250,16 @@ class PersonRow(_Row[PersonDraft]):
             hint="blank if not yet",
         )
 
+    def on_mount(self) -> None:
+        if self._kept_free():
+            # A name kept as typed comes back as that choice, not as text still to pick.
+            self.who.set_choice(None, text=self._data.text, free=True)
+
+    def _kept_free(self) -> bool:
+        """Made from a name kept as typed that the type-ahead does not show as chosen yet."""
+        data, who = self._data, self.who
+        return data.free and who.choice is None and not who.free_chosen and who.text == data.text
+
     def collect(self) -> PersonDraft:
         choice = self.who.choice
         return PersonDraft(
@@ -257,6 +267,7 @@ class PersonRow(_Row[PersonDraft]):
             label=choice.label if choice else "",
             detail=choice.detail if choice else "",
             text=self.who.text,
+            free=self.who.free_chosen or (not self.is_mounted and self._kept_free()),
             role=PersonRole(_value(self.role, self._data.role)),
             outcomes=[OutcomeKind(o) for o in self.outcomes.selected],
             juvenile=self.juvenile.value,
@@ -270,9 +281,9 @@ class PersonRow(_Row[PersonDraft]):
     def apply(self, data: PersonDraft) -> None:
         """Show ``data``, changing only what differs (the cursor stays where it is)."""
         who = self.who
-        if (who.value, who.text) != (data.student_id, data.text):
+        if (who.value, who.text, who.free_chosen) != (data.student_id, data.text, data.free):
             picked = Choice(data.student_id, data.label, data.detail) if data.student_id else None
-            who.set_choice(picked, text=data.text)
+            who.set_choice(picked, text=data.text, free=data.free)
         _pick(self.role, data.role.value)
         wanted = [o.value for o in data.outcomes]
         if set(self.outcomes.selected) != set(wanted):
@@ -291,8 +302,11 @@ class PersonRow(_Row[PersonDraft]):
             notified = self.parent_notified.parse()
         except TimeParseError as exc:
             problems.add(f"{self.field_name}-parent", f"Parent notified: {exc}")
-        if self.who.text.strip() and self.who.value is None and not self.who.allow_free_text:
-            problems.add(self.field_name, "Pick the person from the list")
+        if self.who.unresolved_text:
+            problems.add(
+                self.field_name,
+                "Pick the student from the list, or '+ add … as a person not on the roster'",
+            )
         name = "" if self.who.value is not None else self.who.text.strip()
         try:
             name = check_line(name)
