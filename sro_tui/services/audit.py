@@ -14,11 +14,9 @@ import hashlib
 import hmac
 import json
 import logging
-import os
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
 from sqlalchemy import event as sa_event
 from sqlalchemy import func, select, text
@@ -32,12 +30,9 @@ from ..domain.paging import Page, clamp_limit, decode_cursor, encode_cursor
 from ..domain.permissions import may_read_audit
 from ..domain.trust import AuditCheckpoint, ChainReport
 from ..store.db import WRITE_OPTION
-from ..store.files import make_private_folder
 from ..store.models import AuditEvent, Setting
+from .audit_checkpoints import CheckpointError, CheckpointKeeper
 from .context import ServiceContext
-
-if TYPE_CHECKING:
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 log = logging.getLogger(__name__)
 
@@ -85,126 +80,6 @@ def chain_hash(key: bytes, prev_hash: str, event: AuditEvent) -> str:
 def _round_centiseconds(moment: datetime) -> datetime:
     """CJIS asks for time to 1/100 s; keep exactly that so the hash input is stable."""
     return moment.replace(microsecond=(moment.microsecond // 10_000) * 10_000)
-
-
-class CheckpointError(SroError):
-    """A checkpoint file exists but cannot be read or trusted."""
-
-
-class CheckpointKeeper:
-    """Signed checkpoints of the audit chain, kept outside the store (next to the audit key).
-
-    A hash chain shows an edited, deleted or moved event, but not that its newest events were
-    cut off: the shortened chain is still a valid chain. A checkpoint says "this store's chain
-    once reached event #N with hash H" and is signed with an Ed25519 key that lives only here,
-    so whoever can write the database cannot make the chain shorter than the newest checkpoint
-    without `verify` noticing. The public half is derived from the private key file; nothing
-    in the checkpoint file itself is trusted before its signature is checked.
-    """
-
-    def __init__(self, folder: Path, signing_key_path: Path | None = None) -> None:
-        self.folder = Path(folder)
-        self.signing_key_path = signing_key_path or (self.folder / "signing.key")
-        self._key: Ed25519PrivateKey | None = None
-
-    @classmethod
-    def beside(cls, audit_key_path: Path) -> CheckpointKeeper:
-        """The usual place: ``<folder of the audit key>/audit-checkpoints/``."""
-        folder = Path(audit_key_path).parent / "audit-checkpoints"
-        return cls(folder, folder / "signing.key")
-
-    # -- the signing key ---------------------------------------------------------------------
-
-    def _private_key(self) -> Ed25519PrivateKey:
-        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-        if self._key is not None:
-            return self._key
-        path = self.signing_key_path
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            raw = Ed25519PrivateKey.generate().private_bytes_raw()
-            try:
-                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:
-                pass  # another terminal made it first: use theirs
-            else:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(raw)
-        raw = path.read_bytes()
-        if len(raw) != 32:
-            raise CheckpointError(f"The checkpoint signing key {path} is damaged")
-        self._key = Ed25519PrivateKey.from_private_bytes(raw)
-        return self._key
-
-    # -- files -------------------------------------------------------------------------------
-
-    @staticmethod
-    def _payload(cp: AuditCheckpoint) -> bytes:
-        fields = cp.model_dump(mode="json")
-        return json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()
-
-    def _path(self, store_id: str) -> Path:
-        safe = "".join(c for c in store_id if c.isalnum() or c in "-_")[:64] or "unnamed"
-        return self.folder / f"{safe}.json"
-
-    def save(self, cp: AuditCheckpoint, *, force: bool = False) -> bool:
-        """Write ``cp`` unless a newer one (more events) is already kept; True if written."""
-        if not force:
-            try:
-                current = self.load(cp.store_id)
-            except CheckpointError:
-                current = None  # a damaged file is replaced; verify reported it already
-            if current is not None and current.count > cp.count:
-                return False
-        signature = self._private_key().sign(self._payload(cp))
-        document = {"version": 1, **cp.model_dump(mode="json"), "signature": signature.hex()}
-        make_private_folder(self.folder)
-        target = self._path(cp.store_id)
-        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        temporary.write_text(json.dumps(document, indent=1), "utf-8")
-        os.replace(temporary, target)
-        return True
-
-    def _read(self, path: Path) -> AuditCheckpoint:
-        from cryptography.exceptions import InvalidSignature
-
-        try:
-            document = json.loads(path.read_text("utf-8"))
-            signature = bytes.fromhex(document.pop("signature"))
-            document.pop("version", None)
-            cp = AuditCheckpoint.model_validate(document)
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise CheckpointError(f"The audit checkpoint {path.name} cannot be read") from exc
-        try:
-            self._private_key().public_key().verify(signature, self._payload(cp))
-        except InvalidSignature as exc:
-            raise CheckpointError(
-                f"The audit checkpoint {path.name} does not carry a valid signature"
-            ) from exc
-        return cp
-
-    def load(self, store_id: str) -> AuditCheckpoint | None:
-        path = self._path(store_id)
-        return self._read(path) if path.exists() else None
-
-    def find(self, store_id: str, *, first_hash: str, location: str) -> AuditCheckpoint | None:
-        """The newest checkpoint of this store: by its id, or (if the id in the store was
-        changed) by the hash of its first event or by where it lives."""
-        found = self.load(store_id)
-        if not self.folder.exists():
-            return found
-        for path in sorted(self.folder.glob("*.json")):
-            if path == self._path(store_id):
-                continue
-            try:
-                other = self._read(path)
-            except CheckpointError:
-                continue
-            same = (first_hash and other.first_hash == first_hash) or other.location == location
-            if same and (found is None or other.count > found.count):
-                found = other
-        return found
 
 
 class AuditTrail:
@@ -447,6 +322,9 @@ class AuditTrail:
             note = cp_problem
         elif checkpoint is not None:
             note = f"agrees with the checkpoint of {_short(checkpoint.at)} (#{checkpoint.last_id})"
+        if self.checkpoints is not None and self.checkpoints.warnings:
+            # Not tampering (a file a power cut left empty): said, but the chain is not broken.
+            note += "; warning: " + "; ".join(self.checkpoints.warnings)
         return ChainReport(
             ok=not problem,
             count=count,
@@ -464,6 +342,7 @@ class AuditTrail:
         """The newest checkpoint, a note about it, and whether that note is a problem."""
         if self.checkpoints is None:
             return None, "checkpoints are not kept on this terminal", False
+        self.checkpoints.warnings.clear()
         try:
             found = self.checkpoints.find(
                 store_id, first_hash=first_hash, location=self.ctx.db.description

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..domain.errors import Conflict, SroError, StoreUnavailable
+from ..store.files import write_durably
 
 KDF_ITERATIONS = 256_000  # SQLCipher 4's default for a passphrase
 SALT_BYTES = 16
@@ -118,13 +119,9 @@ def raw_key_for(path: Path, key: str) -> str:
 def write_key_file(path: Path, key: str | None = None) -> str:
     """Make a key file (owner-only) holding a new random raw key; refuse to overwrite one."""
     key = key or new_raw_key()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError as exc:
-        raise SroError(f"{path} exists already; it may be the key of another store") from exc
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(key + "\n")
+    # Durably (temporary file, fsync, link into place): a power cut never leaves it empty.
+    if path.exists() or not write_durably(path, (key + "\n").encode(), exclusive=True):
+        raise SroError(f"{path} exists already; it may be the key of another store")
     return key
 
 
