@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .config import Settings, data_dir
 from .domain.errors import StoreUnavailable
-from .services.audit import CheckpointKeeper
+from .services.audit_checkpoints import CheckpointKeeper
 from .services.registry import Services, build_services, load_or_create_key, prepare_store
 from .store import migrate
 from .store.db import Database

@@ -31,7 +31,8 @@ from ..domain.permissions import may_read_audit
 from ..domain.trust import AuditCheckpoint, ChainReport
 from ..store.db import WRITE_OPTION
 from ..store.models import AuditEvent, Setting
-from .audit_checkpoints import CheckpointError, CheckpointKeeper
+from .audit_checkpoints import CheckpointError as CheckpointError
+from .audit_checkpoints import CheckpointKeeper as CheckpointKeeper
 from .context import ServiceContext
 
 log = logging.getLogger(__name__)
