@@ -24,6 +24,7 @@ from ...domain.checklist import ChecklistItemRead, ItemNote, OneOffItem, ShiftRe
 from ...domain.enums import ChecklistStatus
 from ...domain.errors import SroError
 from ..access import SessionAccess
+from ..keymap import key_display
 from ..text import cell, literal, visible
 from ..unexpected import unexpected
 from ..widgets.footer import SroFooter
@@ -185,12 +186,13 @@ class ChecklistScreen(SessionAccess, Screen[None]):
         )
 
     def key_of(self, name: str) -> str:
-        """The key bound now to ``checklist.<name>`` (a department's keymap may move it)."""
+        """The key bound now to ``checklist.<name>``, as the footer shows it (a department's
+        keymap may move it)."""
         binding_id = f"checklist.{name}"
-        for key, active in self.active_bindings.items():
-            if active.binding.id == binding_id:
-                return key
-        return next(b.key for b in self.BINDINGS if isinstance(b, Binding) and b.id == binding_id)
+        default = next(
+            b.key for b in self.BINDINGS if isinstance(b, Binding) and b.id == binding_id
+        )
+        return key_display(self, binding_id, default)
 
     # -- the item under the cursor -----------------------------------------------------------
 

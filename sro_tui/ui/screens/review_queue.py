@@ -17,6 +17,7 @@ from ...domain.enums import IncidentStatus
 from ...domain.errors import SroError
 from ...domain.incidents import IncidentRead, IncidentSummary, ReviewDecision
 from ...domain.paging import Page
+from ..keymap import key_display
 from ..text import cell, literal, visible
 from ..unexpected import unexpected
 from ..widgets.confirm import ConfirmScreen
@@ -27,7 +28,7 @@ from ..widgets.write_dialog import WriteScreen
 
 __all__ = ["ReviewQueueScreen"]
 
-HINT = "Submitted reports, oldest first · Enter opens · p approves · r returns"
+HINT = "Submitted reports, oldest first · Enter opens · {approve} approves · {back} returns"
 
 
 class ReviewQueueScreen(PagedList, Screen[None]):
@@ -51,18 +52,26 @@ class ReviewQueueScreen(PagedList, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield SroHeader("Review queue")
-        yield Static(HINT, id="review-title", markup=False)
+        yield Static("", id="review-title", markup=False)
         yield DataTable(cursor_type="row", zebra_stripes=True, id="review-queue")
         yield Label("", id="review-status")
         yield SroFooter()
 
     def on_mount(self) -> None:
+        self.query_one("#review-title", Static).update(self.hint())
         table = self.query_one(DataTable)
         table.add_column("Number", key="number", width=16)
         table.add_column("Occurred", key="occurred", width=11)
         table.add_column("Officer", key="officer", width=16)
         table.add_column("Category", key="category", width=22)
         self.reload()
+
+    def hint(self) -> str:
+        """What the keys do here, named as they are bound now (after the keymap)."""
+        return HINT.format(
+            approve=key_display(self, "review.approve", "p"),
+            back=key_display(self, "review.return", "r"),
+        )
 
     def action_reload(self) -> None:
         self.reload()
