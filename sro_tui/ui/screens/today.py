@@ -26,6 +26,7 @@ from ...domain.errors import SroError
 from ...domain.incidents import IncidentSummary
 from ...domain.today import Bounded, TodaySummary
 from ..access import SessionAccess
+from ..keymap import key_display
 from ..messages import OpenRecord, RecordKind
 from ..text import literal
 from ..unexpected import unexpected
@@ -244,7 +245,7 @@ class TodayScreen(SessionAccess, Screen[None]):
         self.show_sections(sections_of(summary, self.sro.tz, self.actor.is_supervisor))
         self.query_one("#today-summary", Static).update(
             f"{summary.day:%A %B %-d}: {summary.waiting} thing(s) waiting. "
-            "Enter opens, r refreshes."
+            f"Enter opens, {key_display(self, 'today.reload', 'r')} refreshes."
         )
 
     def show_sections(self, sections: Sequence[Section]) -> None:
