@@ -10,8 +10,10 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
+from pytest import MonkeyPatch
+
 from sro_tui.domain.enums import IncidentStatus
-from sro_tui.domain.incidents import IncidentCreate, OffenseIn
+from sro_tui.domain.incidents import IncidentCreate, OffenseIn, ReviewDecision
 from sro_tui.domain.officers import Actor
 from sro_tui.domain.schools import SchoolRead
 from sro_tui.services.registry import Services
@@ -20,6 +22,8 @@ from sro_tui.ui.screens.incident_form import IncidentFormScreen
 from sro_tui.ui.screens.incident_view import IncidentView
 from sro_tui.ui.widgets.incident_rows import OffenseRow
 
+from .conftest import make_officer
+from .test_ui_form_loading import SlowStore
 from .test_ui_forms import FormHost, ui_officer, vhs
 from .ui_shell_support import send_keys, settle
 
@@ -258,3 +262,71 @@ async def test_a_name_is_kept_as_typed_only_by_choosing_to(
     record = sqlite_services.incidents.get(ui_officer, incident_id)
     assert [p.name for p in record.people] == ["Visitor Vic"]
     assert record.narrative.endswith("Visitor left.")
+
+
+# --- every store call in a worker ------------------------------------------------------------
+
+
+async def test_open_save_submit_supplement_and_review_never_touch_the_store_on_the_ui_thread(
+    sqlite_services: Services, ui_officer: Actor, vhs: SchoolRead, monkeypatch: MonkeyPatch
+) -> None:
+    sergeant = make_officer(sqlite_services, "2001", "supervisor", ("VHS",))
+    mine = _report(sqlite_services, ui_officer, vhs, "Pushing in the hallway.")
+    approved = _report(sqlite_services, ui_officer, vhs, "Approved one.")
+    sqlite_services.incidents.submit(ui_officer, approved)
+    sqlite_services.incidents.approve(sergeant, approved, ReviewDecision())
+    waiting = _report(sqlite_services, ui_officer, vhs, "Waiting one.")
+    sqlite_services.incidents.submit(ui_officer, waiting)
+    store = SlowStore(sqlite_services, monkeypatch)
+    store.gate.set()  # workers go straight through; calls on the UI thread are recorded
+
+    async def run(actor: Actor, incident_id: int, *keys: str) -> None:
+        store.watching = True
+        app = FormHost(
+            sqlite_services,
+            actor,
+            school=vhs,
+            first=lambda: IncidentFormScreen(incident_id=incident_id),
+        )
+        async with app.run_test() as pilot:
+            await settle(pilot)
+            for key in keys:
+                await pilot.press(key)
+                await settle(pilot)
+            assert store.on_ui_thread == [], keys
+            store.watching = False  # leaving the app may keep a draft from the UI thread
+
+    # The officer: edit, save, submit; a supplement on the approved report.
+    await run(ui_officer, mine, "tab", "tab", "ctrl+s", "f9")
+    await run(ui_officer, approved, "a", *"Video reviewed.", "ctrl+s")
+    # The supervisor: return the waiting report with a comment.
+    await run(sergeant, waiting, "r", *"Name the witness.", "ctrl+s")
+    assert sqlite_services.incidents.get(ui_officer, mine).status is IncidentStatus.SUBMITTED
+    record = sqlite_services.incidents.get(ui_officer, approved)
+    assert [s.text for s in record.supplements] == ["Video reviewed."]
+    returned = sqlite_services.incidents.get(ui_officer, waiting)
+    assert returned.status is IncidentStatus.RETURNED
+    assert returned.review_comment == "Name the witness."
+
+
+async def test_a_report_the_officer_may_not_read_says_so_and_offers_no_form(
+    sqlite_services: Services, ui_officer: Actor, vhs: SchoolRead
+) -> None:
+    other = make_officer(sqlite_services, "1002", "officer", ("VHS",))
+    theirs = _report(sqlite_services, other, vhs, "Their draft.")  # drafts are the author's
+    app = FormHost(
+        sqlite_services,
+        ui_officer,
+        school=vhs,
+        first=lambda: IncidentFormScreen(incident_id=theirs),
+    )
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        form = _form(app)
+        assert form.load_problem
+        assert "Cannot open this report" in str(form.query_one("#incident-title").render())
+        assert not form.query(OffenseRow)
+        assert not form.check_action("save", ())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is not form
