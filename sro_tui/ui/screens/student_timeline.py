@@ -17,6 +17,7 @@ from ...domain.errors import SroError
 from ...domain.students import StudentRead, grade_label
 from ...domain.timeline import TimelineEntry
 from ..access import SessionAccess
+from ..keymap import key_display
 from ..messages import OpenRecord
 from ..text import cell, literal
 from ..widgets.footer import SroFooter
@@ -104,10 +105,14 @@ class StudentTimelineScreen(SessionAccess, Screen[None]):
                 key=key,
             )
         count = len(entries)
+        keys = (
+            f"{key_display(self, 'timeline.refer', 'r')} refer · "
+            f"{key_display(self, 'timeline.note', 'm')} mentoring note"
+        )
         self.query_one("#timeline-status", Label).update(
-            f"{count} record(s) · Enter opens · r refer · m mentoring note"
+            f"{count} record(s) · Enter opens · {keys}"
             if count
-            else "No records for this student yet · r refer · m mentoring note"
+            else f"No records for this student yet · {keys}"
         )
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
