@@ -11,8 +11,11 @@ import sys
 
 from ..domain.errors import SroError
 from ..domain.officers import SYSTEM_ACTOR
+from ..services.audit import unprotected_message
 from .common import open_from
 from .inputs import day
+
+UNPROTECTED = unprotected_message([]).split(":")[0]
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -57,6 +60,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
         store.close()
     if report.ok:
         print(f"Audit chain intact: {report.count} event(s), newest #{report.last_id or 0}")
+    elif report.first_bad_id is None and report.problem.startswith(UNPROTECTED):
+        print(f"Audit chain intact but NOT PROTECTED: {report.problem}")
     else:
         print(f"Audit chain BROKEN: {report.problem}")
         if report.first_bad_id is not None:

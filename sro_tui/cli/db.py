@@ -21,7 +21,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     db_sub.add_parser("upgrade", help="upgrade the schema to this version").set_defaults(
         func=cmd_upgrade
     )
-    db_sub.add_parser("check", help="integrity and schema version").set_defaults(func=cmd_check)
+    check = db_sub.add_parser(
+        "check", help="integrity, schema version and the audit trail's append-only triggers"
+    )
+    check.add_argument(
+        "--repair-triggers",
+        action="store_true",
+        help="put back append-only triggers that are gone or disabled (as the tables' owner)",
+    )
+    check.set_defaults(func=cmd_check)
 
 
 def cmd_init(args: argparse.Namespace) -> int:
@@ -70,14 +78,32 @@ def cmd_check(args: argparse.Namespace) -> int:
         else:
             known = "current"
         print(f"Schema: {current or 'none'} ({known})")
+        unprotected = trigger_problems(db, repair=args.repair_triggers) if current else []
         if problems:
             for line in problems:
                 print(f"Integrity: {line}")
-            return 1
-        print("Integrity: ok")
-        return 0 if current == head else 1
+        else:
+            print("Integrity: ok")
+        if current:
+            for line in unprotected:
+                print(f"Audit triggers: {line}")
+            if not unprotected:
+                print("Audit triggers: ok (audit events are append-only)")
+        return 0 if current == head and not problems and not unprotected else 1
     finally:
         db.dispose()
+
+
+def trigger_problems(db: Database, *, repair: bool = False) -> list[str]:
+    """The append-only triggers that are missing; with ``repair``, put them back first."""
+    from ..store import triggers
+
+    if repair:
+        with db.engine.begin() as connection:
+            for name in triggers.repair(connection):
+                print(f"Audit triggers: put back {name}")
+    with db.engine.connect() as connection:
+        return triggers.problems(connection)
 
 
 def integrity_problems(db: Database) -> list[str]:

@@ -29,6 +29,7 @@ from ..domain.officers import Actor
 from ..domain.paging import Page, clamp_limit, decode_cursor, encode_cursor
 from ..domain.permissions import may_read_audit
 from ..domain.trust import AuditCheckpoint, ChainReport
+from ..store import triggers
 from ..store.db import WRITE_OPTION
 from ..store.models import AuditEvent, Setting
 from .audit_checkpoints import CheckpointError as CheckpointError
@@ -307,6 +308,7 @@ class AuditTrail:
                         )
                 prev = event.hash
                 last_id = event.id
+            unprotected = triggers.problems(session.connection())
         if not seen:
             assert checkpoint is not None
             cp_bad = (last_id or 0) + 1
@@ -319,6 +321,9 @@ class AuditTrail:
             cp_problem = note
         if not problem and cp_problem:
             problem, first_bad = cp_problem, cp_bad
+        if not problem and unprotected:
+            # The chain is whole, but nothing stops the next edit: that is not "intact".
+            problem = unprotected_message(unprotected)
         if cp_problem:
             note = cp_problem
         elif checkpoint is not None:
@@ -491,6 +496,14 @@ class AuditTrail:
         if next_day:
             day = day + timedelta(days=1)
         return datetime.combine(day, time(0), tzinfo=self.ctx.tz).astimezone(UTC)
+
+
+def unprotected_message(problems: list[str]) -> str:
+    return (
+        "the store no longer refuses changes to audit events: "
+        + "; ".join(problems)
+        + " (put them back with `sro db check --repair-triggers`, as the tables' owner)"
+    )
 
 
 def _store_id(session: Session) -> str:
