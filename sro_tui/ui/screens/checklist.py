@@ -58,6 +58,8 @@ STATUS_TEXT = {
 class ChecklistScreen(SessionAccess, Screen[None]):
     """Today's duty checklist for the signed-in officer at today's school."""
 
+    CSS_PATH = "checklist.tcss"
+
     BINDINGS = [
         Binding("space", "done", "Done", id="checklist.done"),
         Binding("s", "skip", "Skip", id="checklist.skip"),

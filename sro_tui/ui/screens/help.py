@@ -99,6 +99,8 @@ class HelpScreen(Screen[None]):
     """The keys of the screen below, the keys that work everywhere, and the written
     quick-incident sequence."""
 
+    CSS_PATH = "help.tcss"
+
     BINDINGS = [
         Binding("escape", "close", "Close", id="help.close"),
         Binding("f1", "close", "Close", show=False, id="help.close_f1"),

@@ -41,6 +41,8 @@ def default_school(actor: Actor, schools: list[SchoolRead], shift_school: int | 
 class SchoolPickScreen(SroAccess, Screen[SchoolRead | None]):
     """Dismissed with the chosen school, or None (escape: back to sign-in)."""
 
+    CSS_PATH = "school_pick.tcss"
+
     BINDINGS = [
         Binding("escape", "cancel", "Sign out", id="school.cancel"),
         Binding("j", "cursor_down", "Down", show=False, id="school.down"),

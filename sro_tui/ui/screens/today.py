@@ -195,6 +195,8 @@ def sections_of(summary: TodaySummary, tz: ZoneInfo, supervisor: bool) -> list[S
 class TodayScreen(SessionAccess, Screen[None]):
     """The home screen after sign-in."""
 
+    CSS_PATH = "today.tcss"
+
     BINDINGS = [
         Binding("r", "reload", "Refresh", show=False, id="today.reload"),
         Binding("j", "cursor_down", "Down", show=False, id="today.down"),
