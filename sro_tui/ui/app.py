@@ -41,6 +41,7 @@ from .screens.login import LoginScreen
 from .screens.review_queue import ReviewQueueScreen
 from .screens.school_pick import SchoolPickScreen
 from .screens.search import SearchScreen
+from .unexpected import unexpected
 
 if TYPE_CHECKING:
     # SQLAlchemy stays out of the import: the store opens in a worker behind the sign-in
@@ -402,8 +403,11 @@ class SroApp(App[int]):
             return
         try:
             draft = self.services.drafts.get(self.actor, draft_id)
-        except SroError as exc:
-            self.call_from_thread(self.notify, visible(exc), severity="error", markup=False)
+        except Exception as exc:  # the app has no screen's worker handler: said here, once
+            problem = (
+                exc if isinstance(exc, SroError) else unexpected(exc, "Not opened", "It is kept.")
+            )
+            self.call_from_thread(self.notify, visible(problem), severity="error", markup=False)
             return
         self.call_from_thread(self._show_draft, draft)
 
