@@ -234,7 +234,7 @@ class SroApp(App[int]):
         self.school = None
         self.locked = False
         if previous is not None and self.services is not None:
-            self._record(previous, "session.logout")
+            self._audit(previous, "session.logout")
         if isinstance(self.screen, LoginScreen):
             self.screen.reset(keep_badge=True)
         self.refresh_bindings()
@@ -249,11 +249,8 @@ class SroApp(App[int]):
         self.school = None
         self.locked = False
         if previous is not None:
-            self._record(previous, "session.logout", detail="another officer unlocked")
+            self._audit(previous, "session.logout", detail="another officer unlocked")
         self.begin_session(actor)
-
-    def _record(self, actor: Actor, action: str, detail: str = "") -> None:
-        self._audit(actor, action, detail)
 
     @work(thread=True, group="audit")
     def _audit(self, actor: Actor, action: str, detail: str = "") -> None:
@@ -299,7 +296,7 @@ class SroApp(App[int]):
             return
         self.locked = True
         self.clear_notifications()  # a toast may carry record details
-        self._record(self.actor, "session.lock", detail="idle" if idle else "")
+        self._audit(self.actor, "session.lock", detail="idle" if idle else "")
         self.push_screen(LockScreen(self.actor), self._unlocked)
         self.refresh_bindings()
 
@@ -312,7 +309,7 @@ class SroApp(App[int]):
         if actor.officer_id == self.actor.officer_id:
             self.locked = False
             self.actor = actor
-            self._record(actor, "session.unlock")
+            self._audit(actor, "session.unlock")
             self.refresh_bindings()
             return
         self.switch_officer(actor)
