@@ -205,8 +205,10 @@ class IncidentFormScreen(FormScreen):
             self.editor.offer()
 
     def restore(self, payload: dict[str, Any]) -> None:
-        """Put a payload into the fields (after loading: what was typed meanwhile)."""
-        draft = read_draft(payload)
+        """Put a payload into the fields (after loading: what was typed meanwhile, with the
+        lists merged by ``fill``)."""
+        typed, self._typed_ahead = self._typed_ahead, {}
+        draft = read_draft({**payload, **typed})
         if self.editable and self.load_problem is None and draft is not None:
             self.editor.apply(draft)
 
