@@ -51,6 +51,10 @@ TEST_PASSWORD = "correct horse battery"
 # test officers would spend minutes in it. Tests hash with the same algorithm at the lowest
 # cost; test_password_hashing.py checks the production parameters themselves.
 PRODUCTION_HASHER = passwords.HASHER
+# A developer's own keymap (~/.config/sro-tui/keymap.toml) must not change the keys the tests
+# press: the app reads this file, which no test creates unless it means to.
+os.environ["SRO_KEYMAP_FILE"] = str(Path(__file__).parent / "no-such-keymap.toml")
+
 TEST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 

@@ -19,6 +19,7 @@ from . import (
     demo,
     export,
     incidents,
+    keys,
     officers,
     reports,
     search,
@@ -40,6 +41,7 @@ COMMAND_GROUPS = (
     search,
     export,
     backup,
+    keys,
 )
 """Each group's register(subparsers) adds its commands, in this order in `sro --help`; a
 command's handler is stored as `func` and receives the parsed arguments, returning an exit
