@@ -41,6 +41,7 @@ from sro_tui.domain.referrals import ReferralCreate
 from sro_tui.domain.students import StudentCreate
 from sro_tui.services.registry import Services
 from sro_tui.store.models import ChecklistItem, Incident, Officer, Student
+from sro_tui.ui.messages import OpenRecord
 from sro_tui.ui.screens.audit import AuditScreen
 from sro_tui.ui.screens.checklist import ChecklistScreen
 from sro_tui.ui.screens.help import HelpScreen
@@ -276,7 +277,7 @@ async def test_an_officers_screens_show_record_text_literally(
         await pilot.press("f4")
         await on_screen(pilot, IncidentListScreen, "Ofc [x] [sic]")
         assert f"Ofc [x] [sic]{SHOWN_RLO}{SHOWN_TERMINAL} [/]" in table_text(app.screen)
-        app.open_incident(ids["submitted"])
+        app.post_message(OpenRecord("incident", ids["submitted"]))
         await on_screen(
             pilot,
             IncidentFormScreen,
@@ -290,7 +291,7 @@ async def test_an_officers_screens_show_record_text_literally(
         # The returned report opens in the full form, the reviewer's comment above it.
         await pilot.press("f2")
         await settle(pilot)
-        app.open_incident(ids["returned"])
+        app.post_message(OpenRecord("incident", ids["returned"]))
         await on_screen(pilot, IncidentFormScreen, f"Returned by Sgt {MARKUP}")
         await pilot.press("escape")
         await settle(pilot)
@@ -316,7 +317,9 @@ async def test_an_officers_screens_show_record_text_literally(
         await pilot.press("f6")
         await on_screen(pilot, ReferralListScreen, "[/] [n/a]")
         assert f"{LAST}, {FIRST}" in table_text(app.screen)
-        app.open_referral(ids["referral"])  # the one moved on, with a note in its history
+        app.post_message(
+            OpenRecord("referral", ids["referral"])
+        )  # the one moved on, with a note in its history
         await on_screen(
             pilot,
             ReferralScreen,

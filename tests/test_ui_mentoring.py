@@ -14,6 +14,7 @@ from sro_tui.domain.officers import Actor
 from sro_tui.domain.students import StudentCreate
 from sro_tui.services.registry import Services
 from sro_tui.ui.forms.note_form import NoteFormScreen, model_error_field
+from sro_tui.ui.messages import OpenRecord
 from sro_tui.ui.screens.mentoring import MentoringScreen
 from sro_tui.ui.screens.note_view import NoteViewScreen
 from sro_tui.ui.widgets.confirm import LeaveFormScreen
@@ -363,7 +364,7 @@ async def test_half_written_note_kept_as_draft_and_reopened(
         (draft,) = sqlite_services.drafts.for_actor(officer)
         assert draft.form == "note" and "Garcia, Maria" in draft.title
         assert sqlite_services.notes.page(officer).items == []
-        app.open_draft(draft)  # as Today's draft list does
+        app.post_message(OpenRecord("draft", draft.id))  # as Today's draft list does
         await settle(pilot)
         form = app.screen
         assert isinstance(form, NoteFormScreen)

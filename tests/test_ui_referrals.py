@@ -12,6 +12,7 @@ from sro_tui.domain.referrals import ReferralCreate
 from sro_tui.domain.students import StudentCreate
 from sro_tui.services.registry import Services
 from sro_tui.ui.forms.referral_form import ReferralFormScreen
+from sro_tui.ui.messages import OpenRecord
 from sro_tui.ui.screens.referral_detail import ReferralScreen
 from sro_tui.ui.screens.referrals import ReferralListScreen
 
@@ -201,7 +202,7 @@ async def test_refer_from_an_incident_with_one_key(sqlite_services: Services, cl
     app = make_app(sqlite_services, clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await sign_in(pilot)
-        app.open_incident(incident.id)
+        app.post_message(OpenRecord("incident", incident.id))
         await settle(pilot)
         await pilot.press("ctrl+r")
         await settle(pilot)

@@ -436,17 +436,6 @@ class SroApp(App[int]):
         """A new mentoring note or contact, prefilled (student_ids, kind)."""
         self._push(NoteFormScreen(prefill=dict(prefill or {})))
 
-    # Direct openers that tests still call (screens post OpenRecord).
-
-    def open_incident(self, incident_id: int) -> None:
-        self.post_message(OpenRecord("incident", incident_id))
-
-    def open_referral(self, referral_id: int) -> None:
-        self.post_message(OpenRecord("referral", referral_id))
-
-    def open_draft(self, draft: DraftRead) -> None:
-        self._show_draft(draft)
-
 
 _SESSION_ACTIONS = {
     "go",
