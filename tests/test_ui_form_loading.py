@@ -86,6 +86,9 @@ async def _open_slow(
     send_keys(pilot, keys)
     await pilot.pause()
     assert form.loading, "the store answered before the test let it"
+    # The skeleton is on screen (not Textual's loading indicator over the whole form: its
+    # Widget.loading shares the flag's name); every form names its save key.
+    assert "ctrl+s" in host.export_screenshot()
     return form
 
 
