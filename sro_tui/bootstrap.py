@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from .config import Settings, data_dir
 from .domain.errors import StoreUnavailable
+from .services import audit_keys
 from .services.audit_checkpoints import CheckpointKeeper
-from .services.registry import Services, build_services, load_or_create_key, prepare_store
+from .services.registry import Services, build_services, prepare_store
 from .store import migrate
 from .store.db import Database
 from .store.files import make_private_folder
@@ -70,13 +73,37 @@ def open_store(
             prepare_store(db)
         elif not migrate.is_current(db):
             raise StoreUnavailable("The store's schema is not current; run `sro db upgrade`")
-        key = load_or_create_key(audit_key_path(settings))
+        key = terminal_key(db, audit_key_path(settings))
+        services = build_services(
+            db, audit_key=key, timezone=settings.timezone, terminal=settings.terminal or None
+        )
+        services.audit.key_path = audit_key_path(settings)
+        if upgrade:
+            # `sro init`, and the first open of a store made by an older sro-tui: the store
+            # remembers which key signs its trail (refused if the trail has another).
+            services.audit.claim_key()
     except BaseException:
         db.dispose()
         raise
-    services = build_services(
-        db, audit_key=key, timezone=settings.timezone, terminal=settings.terminal or None
-    )
     # Signed checkpoints of the audit chain live beside its key, outside the store.
     services.audit.checkpoints = CheckpointKeeper.beside(audit_key_path(settings))
     return OpenedStore(services=services, settings=settings)
+
+
+def terminal_key(db: Database, key_path: Path) -> bytes:
+    """This terminal's audit key, if it is the store's: never a new key made up for a store
+    that already has one (its events would look forged everywhere else), never a key whose
+    fingerprint is not the store's. A new store's first terminal makes the key."""
+    try:
+        with db.read() as session:
+            stored = audit_keys.stored_fingerprint(session)
+    except (SQLAlchemyError, StoreUnavailable):
+        stored = None  # no settings table yet (a store being made), or a damaged store
+    if stored is not None and not key_path.exists():
+        raise StoreUnavailable(audit_keys.missing_message(key_path))
+    key = audit_keys.load_or_create_key(key_path)
+    if stored is not None and stored != audit_keys.fingerprint(key):
+        raise audit_keys.AuditKeyMismatch(
+            audit_keys.mismatch_message(key_path, stored, audit_keys.fingerprint(key))
+        )
+    return key

@@ -402,9 +402,10 @@ def test_the_installed_command(tmp_path: Path, cli_home: Path, data_dir: Path) -
 
 
 @pytest.fixture
-def admin_store(sqlite_services: Services) -> str:
+def admin_store(sqlite_services: Services, cli_home: Path) -> str:
     """A store as `sro init` leaves it (a copy of the test template, faster than `init`)
-    with one administrator, badge 3001, whose password is TEST_PASSWORD."""
+    with one administrator, badge 3001, whose password is TEST_PASSWORD; `sro` finds the
+    audit key the store is signed with (cli_home)."""
     make_officer(sqlite_services, "3001", "admin", ())
     path = sqlite_services.db.sqlite_path
     assert path is not None

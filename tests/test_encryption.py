@@ -108,6 +108,7 @@ def test_open_store_hands_connections_a_raw_key(store: Path, tmp_path: Path) -> 
     encryption.encrypt_file(store, PASSPHRASE)
     key_file = tmp_path / "passphrase.txt"
     key_file.write_text(PASSPHRASE + "\n")
+    (tmp_path / "audit.key").write_bytes(TEST_AUDIT_KEY)  # the key the store is signed with
     settings = Settings(
         database_url=str(store),
         sqlcipher_key_file=str(key_file),

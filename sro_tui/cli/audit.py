@@ -12,7 +12,7 @@ import sys
 from ..domain.errors import SroError
 from ..domain.officers import SYSTEM_ACTOR
 from ..services.audit import unprotected_message
-from .common import open_from
+from .common import open_from, settings_from
 from .inputs import day
 
 UNPROTECTED = unprotected_message([]).split(":")[0]
@@ -50,6 +50,33 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="replace a newer checkpoint (only after restoring a backup on purpose)",
     )
     checkpoint.set_defaults(func=cmd_checkpoint)
+
+    key = sub.add_parser(
+        "key",
+        help="the department's audit key: export it here, import it on another terminal",
+        description="Every terminal on one store signs its audit trail with the same key.",
+    )
+    key_sub = key.add_subparsers(dest="key_command", metavar="ACTION", required=True)
+    export_key = key_sub.add_parser(
+        "export", help="copy this terminal's audit key to FILE (owner-only; keep it safe)"
+    )
+    export_key.add_argument("file", metavar="FILE")
+    export_key.set_defaults(func=cmd_key_export)
+    import_key = key_sub.add_parser(
+        "import",
+        help="install the audit key in FILE as this terminal's (checked against the store)",
+    )
+    import_key.add_argument("file", metavar="FILE")
+    import_key.add_argument(
+        "--replace",
+        action="store_true",
+        help="keep a different key already here aside (audit.key.replaced-N), install this one",
+    )
+    import_key.set_defaults(func=cmd_key_import)
+    show_key = key_sub.add_parser(
+        "show", help="the fingerprints of this terminal's key and of the store's"
+    )
+    show_key.set_defaults(func=cmd_key_show)
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -105,4 +132,78 @@ def cmd_checkpoint(args: argparse.Namespace) -> int:
         f"Checkpoint of store {checkpoint.store_id}: {checkpoint.count} events, "
         f"newest #{checkpoint.last_id}"
     )
+    return 0
+
+
+def _store_fingerprint(args: argparse.Namespace) -> str | None:
+    """The store's recorded key fingerprint, read without opening the store the usual way
+    (which needs the key); None when the store has none or cannot be read."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from ..bootstrap import read_sqlcipher_key
+    from ..domain.errors import StoreUnavailable
+    from ..services.audit_keys import stored_fingerprint
+    from ..store.db import Database
+
+    settings = settings_from(args)
+    try:
+        db = Database(settings.store_location(), sqlcipher_key=read_sqlcipher_key(settings))
+    except StoreUnavailable:
+        return None
+    try:
+        path = db.sqlite_path
+        if path is not None and not path.exists():
+            return None
+        with db.read() as session:
+            return stored_fingerprint(session)
+    except (SQLAlchemyError, StoreUnavailable):
+        return None
+    finally:
+        db.dispose()
+
+
+def cmd_key_export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ..bootstrap import audit_key_path
+    from ..services.audit_keys import export_key, short
+
+    source = audit_key_path(settings_from(args))
+    if not source.exists():
+        raise SroError(f"This terminal has no audit key ({source}) to export")
+    printed = export_key(source, Path(args.file))
+    print(f"Exported the audit key {short(printed)} to {args.file} (readable by you only)")
+    print("Install it on another terminal with `sro audit key import FILE`, then delete FILE")
+    return 0
+
+
+def cmd_key_import(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from ..bootstrap import audit_key_path
+    from ..services.audit_keys import import_key, short
+
+    target = audit_key_path(settings_from(args))
+    expected = _store_fingerprint(args)
+    printed, kept = import_key(Path(args.file), target, expected=expected, replace=args.replace)
+    print(f"Installed the audit key {short(printed)} as {target}")
+    if kept is not None:
+        print(f"The key that was there is kept as {kept}")
+    if expected is None:
+        print("The store has no audit key recorded yet (or could not be read): not checked")
+    return 0
+
+
+def cmd_key_show(args: argparse.Namespace) -> int:
+    from ..bootstrap import audit_key_path
+    from ..services.audit_keys import fingerprint, read_key, short
+
+    path = audit_key_path(settings_from(args))
+    ours = fingerprint(read_key(path)) if path.exists() else None
+    stored = _store_fingerprint(args)
+    print(f"This terminal's key: {short(ours) if ours else 'none'} ({path})")
+    print(f"The store's key:     {short(stored) if stored else 'not recorded'}")
+    if ours and stored and ours != stored:
+        print("They differ: install the department's key with `sro audit key import FILE`")
+        return 1
     return 0

@@ -22,11 +22,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..bootstrap import audit_key_path, read_sqlcipher_key
+from ..bootstrap import audit_key_path, read_sqlcipher_key, terminal_key
 from ..domain.errors import SroError
 from ..domain.officers import SYSTEM_ACTOR
 from ..services.backup import checksum_path
-from ..services.registry import build_services, load_or_create_key
+from ..services.registry import build_services
 from ..store.db import Database
 from .common import open_from, settings_from
 from .inputs import is_terminal, prompted, whole_number
@@ -94,7 +94,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     try:
         services = build_services(
             db,
-            audit_key=load_or_create_key(audit_key_path(settings)),
+            audit_key=terminal_key(db, audit_key_path(settings)),
             timezone=settings.timezone,
             terminal=settings.terminal or None,
         )

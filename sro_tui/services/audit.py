@@ -14,8 +14,10 @@ import hashlib
 import hmac
 import json
 import logging
+import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 from typing import Any, TextIO
 
 from sqlalchemy import event as sa_event
@@ -32,6 +34,7 @@ from ..domain.trust import AuditCheckpoint, ChainReport
 from ..store import triggers
 from ..store.db import WRITE_OPTION
 from ..store.models import AuditEvent, Setting
+from . import audit_keys
 from .audit_checkpoints import CheckpointError as CheckpointError
 from .audit_checkpoints import CheckpointKeeper as CheckpointKeeper
 from .context import ServiceContext
@@ -91,6 +94,10 @@ class AuditTrail:
         """Set by whoever opens the store (bootstrap); tests set their own."""
         self.checkpoint_every = CHECKPOINT_EVERY
         self._appends_since_checkpoint = 0
+        self.key_path: Path | None = None
+        """Where this terminal's audit key file is (for messages); set by bootstrap."""
+        self._key_checked = False
+        self._identity_checked = False
 
     # -- appending ---------------------------------------------------------------------------
 
@@ -115,6 +122,11 @@ class AuditTrail:
             raise RuntimeError("audit events are appended in a write transaction (db.write())")
         if session.get_bind().dialect.name == "postgresql":
             session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_ADVISORY_LOCK})
+        if not self._key_checked:
+            self._check_key(session)
+        if not self._identity_checked:
+            self._identity_checked = True
+            self._own_identity_if_copy(session)
         prev = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
         event = AuditEvent(
             at=_round_centiseconds(self.ctx.now()),
@@ -132,6 +144,67 @@ class AuditTrail:
         session.add(event)
         session.flush()
         self._count_append(session)
+
+    # -- whose key, which store ---------------------------------------------------------------
+
+    def _check_key(self, session: Session) -> None:
+        """Refuse to sign with a key that is not the store's: every event this terminal
+        wrote would look forged on every other terminal. A store without a fingerprint yet
+        (new, or made by an older sro-tui) takes this key's, if the chain so far is signed
+        with it."""
+        ours = audit_keys.fingerprint(self.ctx.audit_key)
+        stored = audit_keys.stored_fingerprint(session)
+        if stored is None:
+            newest = session.scalars(
+                select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)
+            ).first()
+            if newest is not None and not hmac.compare_digest(
+                chain_hash(self.ctx.audit_key, newest.prev_hash, newest), newest.hash
+            ):
+                raise audit_keys.AuditKeyMismatch(audit_keys.unsigned_message(self.key_path))
+            audit_keys.record_fingerprint(session, self.ctx.audit_key)
+            return  # checked again next time: this transaction may still be rolled back
+        if stored != ours:
+            raise audit_keys.AuditKeyMismatch(
+                audit_keys.mismatch_message(self.key_path, stored, ours)
+            )
+        self._key_checked = True
+
+    def claim_key(self) -> None:
+        """At `sro init` and when a store is opened: record this key's fingerprint if the
+        store has none yet, or refuse (AuditKeyMismatch) if it has another."""
+        with self.ctx.db.read() as session:
+            stored = audit_keys.stored_fingerprint(session)
+        if stored == audit_keys.fingerprint(self.ctx.audit_key):
+            return
+        with self.ctx.db.write() as session:
+            self._check_key(session)
+
+    def _own_identity_if_copy(self, session: Session) -> None:
+        """A copy of a store (a backup opened to look something up) is about to be written
+        to: it takes an id of its own, so that its checkpoints never speak for the store it
+        was copied from (whose verify would then report missing or changed events)."""
+        if self.checkpoints is None or not self.ctx.db.is_sqlite:
+            return
+        old_id = _store_id(session)
+        original = self.checkpoints.kept_elsewhere(old_id, self.ctx.db.description)
+        if original is None:
+            return
+        new_id = uuid.uuid4().hex
+        row = session.get(Setting, STORE_ID_SETTING)
+        if row is None:
+            session.add(Setting(key=STORE_ID_SETTING, value=new_id))
+        else:
+            row.value = new_id
+        session.flush()
+        self.record(
+            session,
+            None,
+            "store.copy",
+            record_type=RecordType.STORE,
+            record_id=new_id,
+            detail=f"a copy of store {old_id}, written to here: its own id from now on",
+        )
 
     def record_alone(
         self,

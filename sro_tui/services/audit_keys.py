@@ -91,6 +91,14 @@ def mismatch_message(key_path: str | Path | None, stored: str, ours: str) -> str
     )
 
 
+def unsigned_message(key_path: str | Path | None) -> str:
+    where = f" ({key_path})" if key_path else ""
+    return (
+        f"This terminal's audit key{where} is not the key this store's audit trail is signed "
+        f"with: nothing can be recorded here until you {HOW_TO_INSTALL}"
+    )
+
+
 def missing_message(key_path: Path) -> str:
     return (
         f"This terminal has no audit key ({key_path}) but the store already has one: "
