@@ -9,7 +9,8 @@ import threading
 from textual.app import App, ComposeResult
 from textual.widgets import Input
 
-from sro_tui.ui.widgets.typeahead import FREE_TEXT, Choice, MultiTypeAhead, TypeAhead
+from sro_tui.ui.widgets.multi_typeahead import MultiTypeAhead
+from sro_tui.ui.widgets.typeahead import FREE_TEXT, Choice, TypeAhead
 
 from .ui_shell_support import send_keys, settle
 

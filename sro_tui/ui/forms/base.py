@@ -36,7 +36,8 @@ from ...domain.text import check_line
 from ..text import visible
 from ..unexpected import unexpected
 from ..widgets.fields import LabelledField
-from ..widgets.typeahead import MultiTypeAhead, TypeAhead
+from ..widgets.multi_typeahead import MultiTypeAhead
+from ..widgets.typeahead import TypeAhead
 from .choices import category_choices, location_choices, student_choice, student_search
 from .core import FieldProblems, new_draft_key
 from .drafting import AUTOSAVE_DELAY, FormDrafts

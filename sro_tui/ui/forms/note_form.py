@@ -28,7 +28,8 @@ from ..widgets.day_field import DayField
 from ..widgets.fields import LabelledField, TimeField
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
-from ..widgets.typeahead import Choice, MultiTypeAhead
+from ..widgets.multi_typeahead import MultiTypeAhead
+from ..widgets.typeahead import Choice
 from .base import FieldProblems, FormScreen, student_choice, student_search
 
 __all__ = [

@@ -24,7 +24,8 @@ from ...domain.incidents import IncidentCreate, IncidentRead, OffenseIn, PersonI
 from ...domain.timeparse import TimeParseError, format_local
 from ..text import RecordTextArea, literal
 from ..widgets.fields import LabelledField, TimeField
-from ..widgets.typeahead import Choice, MultiTypeAhead, TypeAhead
+from ..widgets.multi_typeahead import MultiTypeAhead
+from ..widgets.typeahead import Choice, TypeAhead
 from .base import (
     FieldProblems,
     FormModal,

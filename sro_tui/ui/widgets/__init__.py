@@ -2,7 +2,8 @@
 
 from .confirm import ConfirmScreen, LeaveFormScreen
 from .fields import LabelledField, TimeField
-from .typeahead import Choice, MultiTypeAhead, TypeAhead
+from .multi_typeahead import MultiTypeAhead
+from .typeahead import Choice, TypeAhead
 
 __all__ = [
     "Choice",

@@ -13,80 +13,23 @@ the "+ add … as a person not on the roster" suggestion (``allow_free_text``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-from rich.text import Text
 from textual import events, on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from ..text import VISIBLE_HIGHLIGHTER, append_literal, literal
+from ..text import VISIBLE_HIGHLIGHTER
+from .choice import FREE_TEXT, Choice, match_choices
 
-__all__ = ["FREE_TEXT", "Choice", "MultiTypeAhead", "TypeAhead", "match_choices"]
-
-_WORD = re.compile(r"[0-9A-Za-z]+")
-
-FREE_TEXT = "\x00free-text"
-"""The value of the suggestion that keeps the typed text as it is (a non-student's name)."""
-
-
-@dataclass(frozen=True)
-class Choice:
-    """Something that can be picked: ``value`` is what the form saves (a code, an id)."""
-
-    value: Any
-    label: str
-    detail: str = ""
-    words: str = field(default="", compare=False)
-
-    def prompt(self) -> Text:
-        """The suggestion as shown: label and detail are record text (student names), never
-        markup."""
-        text = literal(self.label)
-        if self.detail:
-            text.append("  ")
-            append_literal(text, self.detail, "dim")
-        return text
-
-
-def _words(text: str) -> list[str]:
-    return [w.lower() for w in _WORD.findall(text)]
-
-
-def match_choices(choices: Sequence[Choice], text: str, *, limit: int = 8) -> list[Choice]:
-    """The choices ``text`` names, best first.
-
-    A choice matches when the text starts its code (``value``) or when every word typed starts
-    some word of its label or search words ("dru sal" finds "Drugs: sale"). An exact code comes
-    first, then code prefixes, then word matches, each in the list's own order.
-    """
-    query = text.strip().lower()
-    if not query:
-        return list(choices[:limit])
-    tokens = _words(query)
-    exact: list[Choice] = []
-    prefix: list[Choice] = []
-    worded: list[Choice] = []
-    for choice in choices:
-        code = str(choice.value).lower()
-        if code == query or choice.label.lower() == query:
-            exact.append(choice)
-        elif code.startswith(query):
-            prefix.append(choice)
-        elif tokens:
-            words = _words(f"{choice.label} {choice.words} {code}")
-            if all(any(w.startswith(t) for w in words) for t in tokens):
-                worded.append(choice)
-    return (exact + prefix + worded)[:limit]
+__all__ = ["FREE_TEXT", "Choice", "TypeAhead", "match_choices"]
 
 
 class _Suggestions(OptionList, can_focus=False):
@@ -160,10 +103,9 @@ class _TypeAheadInput(Input):
             owner.after_accept()
 
     def action_backspace(self) -> None:
-        multi = self._owner().parent
-        if not self.value and isinstance(multi, MultiTypeAhead) and multi.picked:
-            multi.drop_last()
-            return
+        drop = self._owner().on_backspace_empty
+        if not self.value and drop is not None and drop():
+            return  # a multi-pick took its last pick off
         self.action_delete_left()
 
     def action_close_list(self) -> None:
@@ -241,6 +183,8 @@ class TypeAhead(Vertical):
         self._answers: dict[str, list[Choice]] = {}  # answers in, waiting for an earlier one
         self._free_text: str | None = None  # the text the officer chose to keep as typed
         self._dismissed = False  # Escape closed the list: Enter picks nothing from it
+        # Backspace in the empty input (a multi-pick takes its last pick off): True if done.
+        self.on_backspace_empty: Callable[[], bool] | None = None
         self.allow_free_text = allow_free_text
         self.advance_on_enter = advance_on_enter
         self.min_chars = min_chars
@@ -535,90 +479,3 @@ class TypeAhead(Vertical):
     @on(Input.Blurred)
     def _blurred(self, _event: Input.Blurred) -> None:
         self.close_list()
-
-
-class MultiTypeAhead(Vertical):
-    """Pick several things (students of a quick incident): each pick is added to a line of
-    chips above the input; Enter picks and stays for another, Tab moves on, Backspace in the
-    empty input takes the last one off."""
-
-    DEFAULT_CSS = """
-    MultiTypeAhead {
-        height: auto;
-    }
-    MultiTypeAhead > .chips {
-        height: auto;
-        color: $text;
-    }
-    MultiTypeAhead > .chips.-empty {
-        display: none;
-    }
-    """
-
-    class Changed(Message):
-        def __init__(self, multi: MultiTypeAhead) -> None:
-            super().__init__()
-            self.multi = multi
-
-        @property
-        def control(self) -> MultiTypeAhead:
-            return self.multi
-
-    def __init__(
-        self,
-        *,
-        choices: Sequence[Choice] = (),
-        search: Callable[[str], list[Choice]] | None = None,
-        placeholder: str = "",
-        id: str | None = None,
-    ) -> None:
-        super().__init__(id=id)
-        self.picked: list[Choice] = []
-        self.typeahead = TypeAhead(
-            choices=choices, search=search, placeholder=placeholder, advance_on_enter=False
-        )
-
-    def compose(self) -> ComposeResult:
-        with Horizontal(classes="chips -empty"):
-            yield Static("", classes="chip-text", markup=False)
-        yield self.typeahead
-
-    @property
-    def values(self) -> list[Any]:
-        return [c.value for c in self.picked]
-
-    def set_picked(self, choices: Sequence[Choice]) -> None:
-        self.picked = list(dict.fromkeys(choices))
-        self._render_chips()
-
-    def _render_chips(self) -> None:
-        chips = self.query_one(".chips")
-        chips.set_class(not self.picked, "-empty")
-        text = Text()
-        for number, choice in enumerate(self.picked):
-            text.append("  [" if number else "[")
-            append_literal(text, choice.label)
-            text.append("]")
-        self.query_one(".chip-text", Static).update(text)
-
-    @on(TypeAhead.Picked)
-    def _picked(self, event: TypeAhead.Picked) -> None:
-        event.stop()
-        if event.choice is None:
-            return
-        if event.choice not in self.picked:
-            self.picked.append(event.choice)
-            self._render_chips()
-            self.post_message(self.Changed(self))
-        if not event.deferred:
-            # Clear the input for the next name; focus stays for another pick. (A deferred
-            # pick's input was cleared at Enter and may hold the next name by now.)
-            self.typeahead.set_choice(None)
-
-    def drop_last(self) -> None:
-        """Take the last pick off (Backspace in the empty input)."""
-        if not self.picked:
-            return
-        self.picked.pop()
-        self._render_chips()
-        self.post_message(self.Changed(self))
