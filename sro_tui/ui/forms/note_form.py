@@ -119,56 +119,7 @@ class NoteFormScreen(FormScreen):
         Binding("escape", "leave", "Back", id="note.leave"),
     ]
 
-    DEFAULT_CSS = (
-        FormScreen.DEFAULT_CSS
-        + """
-    NoteFormScreen #note-title {
-        height: 1;
-        background: $primary 30%;
-        padding: 0 1;
-        text-style: bold;
-    }
-    NoteFormScreen #note-body {
-        height: 1fr;
-        padding: 0 1;
-    }
-    NoteFormScreen .row {
-        height: auto;
-    }
-    NoteFormScreen .row > LabelledField {
-        width: 1fr;
-    }
-    NoteFormScreen #field-minutes {
-        width: 12;
-    }
-    NoteFormScreen #field-follow_up_on {
-        width: 26;
-    }
-    NoteFormScreen .row > Checkbox {
-        width: auto;
-        margin-top: 1;
-    }
-    NoteFormScreen #note-with {
-        height: auto;
-    }
-    NoteFormScreen #note-with > Checkbox {
-        width: auto;
-    }
-    NoteFormScreen #note-text {
-        height: 7;
-    }
-    NoteFormScreen #note-buttons {
-        height: auto;
-        margin-top: 1;
-    }
-    NoteFormScreen #note-buttons > Button {
-        margin-right: 1;
-    }
-    NoteFormScreen .draft-status {
-        padding: 0 1;
-    }
-    """
-    )
+    CSS_PATH = "note_form.tcss"
 
     def __init__(
         self,

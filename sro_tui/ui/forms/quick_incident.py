@@ -72,45 +72,7 @@ class QuickIncidentScreen(FormModal):
     WHAT = "this quick incident"
     AUTO_FOCUS = "#quick-category Input"
 
-    DEFAULT_CSS = (
-        FormModal.DEFAULT_CSS
-        + """
-    QuickIncidentScreen {
-        align: center middle;
-        background: $background 60%;
-    }
-    QuickIncidentScreen > #quick-body {
-        width: 78;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $primary;
-        border-title-style: bold;
-        background: $surface;
-        padding: 0 1;
-    }
-    QuickIncidentScreen #quick-narrative TextArea {
-        height: 5;
-    }
-    QuickIncidentScreen .row {
-        height: auto;
-    }
-    QuickIncidentScreen .row > LabelledField {
-        width: 1fr;
-    }
-    QuickIncidentScreen #quick-keys {
-        color: $text-muted;
-        height: 1;
-    }
-    QuickIncidentScreen #quick-status {
-        height: 1;
-    }
-    QuickIncidentScreen #quick-status > Label {
-        width: 1fr;
-        color: $text-muted;
-    }
-    """
-    )
+    CSS_PATH = "quick_incident.tcss"
 
     def __init__(self, prefill: dict[str, Any] | None = None, draft_id: int | None = None) -> None:
         super().__init__()

@@ -62,30 +62,7 @@ class ReferralFormScreen(FormScreen):
     WHAT = "this referral"
     AUTO_FOCUS = "#referral-student Input"
 
-    DEFAULT_CSS = (
-        FormScreen.DEFAULT_CSS
-        + """
-    ReferralFormScreen #referral-body {
-        padding: 0 1;
-    }
-    ReferralFormScreen #referral-reason TextArea {
-        height: 5;
-    }
-    ReferralFormScreen .row {
-        height: auto;
-    }
-    ReferralFormScreen .row > LabelledField {
-        width: 1fr;
-    }
-    ReferralFormScreen #referral-status {
-        height: 1;
-    }
-    ReferralFormScreen #referral-keys {
-        width: 1fr;
-        color: $text-muted;
-    }
-    """
-    )
+    CSS_PATH = "referral_form.tcss"
 
     def __init__(self, prefill: dict[str, Any] | None = None, draft_id: int | None = None) -> None:
         super().__init__()

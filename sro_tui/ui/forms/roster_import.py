@@ -34,32 +34,7 @@ class RosterImportScreen(SessionAccess, ModalScreen[ImportReport | None]):
     AUTO_FOCUS = "#roster-path Input"
     BINDINGS = [Binding("escape", "close", "Close", id="roster.close")]
 
-    DEFAULT_CSS = """
-    RosterImportScreen {
-        align: center middle;
-        background: $background 60%;
-    }
-    RosterImportScreen > #roster-body {
-        width: 76;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    RosterImportScreen ProgressBar {
-        margin: 1 0 0 0;
-    }
-    RosterImportScreen #roster-result {
-        height: auto;
-        max-height: 12;
-    }
-    RosterImportScreen #roster-keys {
-        color: $text-muted;
-        height: 1;
-    }
-    """
+    CSS_PATH = "roster_import.tcss"
 
     def __init__(self) -> None:
         super().__init__()

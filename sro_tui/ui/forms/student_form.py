@@ -45,38 +45,7 @@ class StudentFormScreen(FormModal):
     WHAT = "this student"
     AUTO_FOCUS = "#student-district-id Input"
 
-    DEFAULT_CSS = (
-        FormModal.DEFAULT_CSS
-        + """
-    StudentFormScreen {
-        align: center middle;
-        background: $background 60%;
-    }
-    StudentFormScreen > #student-body {
-        width: 70;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $primary;
-        background: $surface;
-        padding: 0 1;
-    }
-    StudentFormScreen .row {
-        height: auto;
-    }
-    StudentFormScreen .row > LabelledField {
-        width: 1fr;
-    }
-    StudentFormScreen #student-keys {
-        color: $text-muted;
-        height: 1;
-        width: 1fr;
-    }
-    StudentFormScreen #student-status {
-        height: 1;
-    }
-    """
-    )
+    CSS_PATH = "student_form.tcss"
 
     def __init__(self, student_id: int | None = None, draft_id: int | None = None) -> None:
         super().__init__()
