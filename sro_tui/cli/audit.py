@@ -11,8 +11,9 @@ import sys
 
 from ..domain.errors import SroError
 from ..domain.officers import SYSTEM_ACTOR
+from ..domain.trust import AuditCheckpoint
 from ..services.audit import unprotected_message
-from .common import open_from, settings_from
+from .common import open_from, settings_from, sign_in
 from .inputs import day
 
 UNPROTECTED = unprotected_message([]).split(":")[0]
@@ -47,8 +48,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     checkpoint.add_argument(
         "--force",
         action="store_true",
-        help="replace a newer checkpoint (only after restoring a backup on purpose)",
+        help="accept a shorter or re-chained trail, replacing a newer checkpoint (after "
+        "restoring a backup on purpose): needs --as (supervisor or admin) and --reason",
     )
+    checkpoint.add_argument("--as", dest="as_badge", metavar="BADGE", help="who forces it")
+    checkpoint.add_argument("--password-stdin", action="store_true")
+    checkpoint.add_argument("--reason", metavar="TEXT", help="why it is forced (recorded)")
     checkpoint.set_defaults(func=cmd_checkpoint)
 
     key = sub.add_parser(
@@ -120,9 +125,24 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_checkpoint(args: argparse.Namespace) -> int:
+    if args.force and not args.as_badge:
+        raise SroError(
+            "--force needs the sign-in of a supervisor or an administrator: add --as BADGE "
+            "and --reason TEXT"
+        )
+    if args.force and not (args.reason or "").strip():
+        raise SroError("Say why the checkpoint is forced: --reason TEXT (it is recorded)")
+    if not args.force and (args.as_badge or args.reason):
+        raise SroError("--as and --reason go with --force")
     store = open_from(args)
+    checkpoint: AuditCheckpoint | None
     try:
-        checkpoint = store.services.audit.write_checkpoint(force=args.force)
+        if args.force:
+            actor = sign_in(store, args, args.as_badge)
+            checkpoint = store.services.audit.force_checkpoint(actor, args.reason)
+            print(f"Forced by {actor.badge}, recorded in the audit trail: {args.reason.strip()}")
+        else:
+            checkpoint = store.services.audit.write_checkpoint()
     finally:
         store.close()
     if checkpoint is None:

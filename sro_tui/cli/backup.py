@@ -25,6 +25,7 @@ from pathlib import Path
 from ..bootstrap import audit_key_path, read_sqlcipher_key, terminal_key
 from ..domain.errors import SroError
 from ..domain.officers import SYSTEM_ACTOR
+from ..services.audit_checkpoints import CheckpointKeeper
 from ..services.backup import checksum_path
 from ..services.registry import build_services
 from ..store.db import Database
@@ -98,6 +99,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
             timezone=settings.timezone,
             terminal=settings.terminal or None,
         )
+        # Its checkpoint is replaced on purpose after the restore (and the restore recorded).
+        services.audit.checkpoints = CheckpointKeeper.beside(audit_key_path(settings))
+        services.audit.key_path = audit_key_path(settings)
         source = Path(args.file)
         schema = services.backup.check_backup(source, without_checksum=args.without_checksum)
         if not args.yes:
@@ -117,8 +121,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
         if info.set_aside:
             print(f"The previous store is kept as {info.set_aside}")
         print(
-            "The audit chain is now the backup's: if audit checkpoints are kept, accept it "
-            "with `sro audit checkpoint --force`"
+            "The audit chain is now the backup's: the restore is recorded in it and its "
+            "checkpoint accepted, so `sro audit verify` shows it"
         )
     finally:
         db.dispose()

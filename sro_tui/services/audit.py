@@ -46,6 +46,9 @@ AUDIT_ADVISORY_LOCK = 0x5_12_0_A0D17
 GENESIS = "0" * 64
 STORE_ID_SETTING = "store_id"  # written by migration 0004; names the checkpoint file
 CHECKPOINT_EVERY = 25  # appends by one process between two periodic checkpoints
+FORCE_ACTION = "audit.checkpoint.force"
+# Events after which the newest checkpoint was replaced on purpose: verify shows them.
+FORCED_ACTIONS = frozenset({FORCE_ACTION, "store.restore"})
 _CHUNK = 1000
 CSV_COLUMNS = (
     "id",
@@ -341,6 +344,7 @@ class AuditTrail:
         problem = ""
         cp_bad: int | None = None
         cp_problem = ""
+        forced: list[Any] = []
         with self.ctx.db.read() as session:
             store_id = _store_id(session)
             first_hash = (
@@ -379,6 +383,8 @@ class AuditTrail:
                             f"event #{checkpoint.last_id}, signed by the checkpoint of "
                             f"{_short(checkpoint.at)}, is missing"
                         )
+                if event.action in FORCED_ACTIONS and event.outcome == AuditOutcome.SUCCESS:
+                    forced.append(event)
                 prev = event.hash
                 last_id = event.id
             unprotected = triggers.problems(session.connection())
@@ -401,6 +407,13 @@ class AuditTrail:
             note = cp_problem
         elif checkpoint is not None:
             note = f"agrees with the checkpoint of {_short(checkpoint.at)} (#{checkpoint.last_id})"
+        if forced:
+            newest = forced[-1]
+            note += (
+                f"; the checkpoint was replaced on purpose {len(forced)} time(s), newest "
+                f"#{newest.id} ({newest.action}) by {newest.badge or 'SYSTEM'} on "
+                f"{_short(newest.at)}"
+            )
         if self.checkpoints is not None and self.checkpoints.warnings:
             # Not tampering (a file a power cut left empty): said, but the chain is not broken.
             note += "; warning: " + "; ".join(self.checkpoints.warnings)
@@ -466,6 +479,8 @@ class AuditTrail:
             first_hash = (
                 session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id).limit(1)) or ""
             )
+            if not force and not self._still_holds_checkpoint(session, store_id, first_hash):
+                return None
         cp = AuditCheckpoint(
             store_id=store_id,
             count=count,
@@ -476,6 +491,25 @@ class AuditTrail:
             at=self.ctx.now().astimezone(UTC),
         )
         return cp if self.checkpoints.save(cp, force=force) else None
+
+    def _still_holds_checkpoint(self, session: Session, store_id: str, first_hash: str) -> bool:
+        """Whether the chain still holds the event the kept checkpoint signed. A chain that
+        was cut and then grew past the checkpoint's count must not get a new checkpoint in
+        its place (that would hide the cut): only verify's report, or a forced one."""
+        assert self.checkpoints is not None
+        try:
+            kept = self.checkpoints.load(store_id, first_hash)
+        except CheckpointError:
+            return True  # a forged file: verify reports it; a good checkpoint replaces it
+        if kept is None:
+            return True
+        signed = session.scalar(select(AuditEvent.hash).where(AuditEvent.id == kept.last_id))
+        if signed == kept.last_hash:
+            return True
+        log.warning(
+            "audit checkpoint not written: the chain no longer holds the checkpointed event"
+        )
+        return False
 
     def write_checkpoint(self, *, force: bool = False) -> AuditCheckpoint | None:
         """Sign the chain's current head (without walking the chain). Returns the checkpoint,
@@ -491,6 +525,49 @@ class AuditTrail:
                 return None
             last_hash = session.scalar(select(AuditEvent.hash).where(AuditEvent.id == last_id))
         return self._save_checkpoint(int(count), int(last_id), str(last_hash), force=force)
+
+    def force_checkpoint(self, actor: Actor, reason: str) -> AuditCheckpoint:
+        """Accept the chain as it is now, even shorter than (or other than) the newest
+        checkpoint: after restoring an older backup on purpose. Only a signed-in supervisor
+        or administrator, with a reason; recorded (who, why, what it replaced) before the
+        checkpoint is signed, so the checkpoint covers its own reason."""
+        reason = " ".join(reason.split())[:300]
+        if actor.officer_id is None or not actor.is_supervisor:
+            self.record_alone(
+                actor, FORCE_ACTION, record_type=RecordType.AUDIT, outcome=AuditOutcome.DENIED
+            )
+            raise PermissionDenied(
+                "Forcing a checkpoint needs a supervisor's or an administrator's sign-in "
+                "(--as BADGE)"
+            )
+        if not reason:
+            raise SroError("Say why the checkpoint is forced (--reason TEXT)", field="reason")
+        if self.checkpoints is None:
+            raise SroError("Checkpoints are not kept on this terminal")
+        with self.ctx.db.read() as session:
+            first_hash = (
+                session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id).limit(1)) or ""
+            )
+            store_id = _store_id(session)
+        before, _note, _problem = self._find_checkpoint(store_id, first_hash)
+        replaced = (
+            f"replaces the checkpoint of #{before.last_id} ({before.count} events, "
+            f"{_short(before.at)})"
+            if before is not None
+            else "no checkpoint before"
+        )
+        with self.ctx.db.write() as session:
+            self.record(
+                session,
+                actor,
+                FORCE_ACTION,
+                record_type=RecordType.AUDIT,
+                detail=f"{reason}; {replaced}",
+            )
+        checkpoint = self.write_checkpoint(force=True)
+        if checkpoint is None:
+            raise SroError("No checkpoint written: this store is a copy of another one")
+        return checkpoint
 
     def write_checkpoint_quietly(self) -> None:
         """For periodic and at-exit checkpoints: a failure is logged (without any record

@@ -255,6 +255,16 @@ class CheckpointKeeper:
         if legacy != target and legacy.exists():
             # The id-only file of an older sro-tui: this chain's file replaces it.
             legacy.unlink(missing_ok=True)
+        if force:
+            # Accepted on purpose (a restore, a forced checkpoint): the store's chain is this
+            # one now; the checkpoints of its other chains are kept aside, not held against it.
+            for path, other in self._all():
+                if (
+                    path != target
+                    and isinstance(other, AuditCheckpoint)
+                    and other.store_id == cp.store_id
+                ):
+                    os.replace(path, path.with_name(f"{path.name}.replaced-{os.getpid()}"))
         return True
 
     def find(self, store_id: str, *, first_hash: str, location: str) -> AuditCheckpoint | None:

@@ -244,8 +244,13 @@ class BackupService:
                 actor,
                 "store.restore",
                 record_type=RecordType.STORE,
-                detail=f"from a backup at schema {schema}; previous store kept aside",
+                detail=f"from a backup at schema {schema}; previous store kept aside"
+                + ("; its checkpoint accepted" if self.audit.checkpoints is not None else ""),
             )
+        if self.audit.checkpoints is not None:
+            # A restore on purpose: the backup's (shorter) chain, with this event, is the
+            # store's chain now; verify right after it is clean and shows the restore.
+            self.audit.write_checkpoint(force=True)
         return RestoreInfo(
             store=store,
             restored_from=source,
