@@ -114,3 +114,29 @@ def test_restore_through_the_service_accepts_its_chain(
     report = sqlite_services.audit.verify(SYSTEM_ACTOR)
     assert report.ok, report.problem
     assert "store.restore" in report.checkpoint_note
+
+
+def test_a_restore_signed_in_as_an_admin_is_recorded_as_theirs(
+    tmp_path: Path, run_cli: RunCli
+) -> None:
+    store = tmp_path / "sro.db"
+    assert run_cli("--db", str(store), "init").code == 0
+    add = ("--db", str(store), "officer", "add", "--badge", "3001", "--name", "A. Admin")
+    assert (
+        run_cli(*add, "--role", "admin", "--password-stdin", stdin=TEST_PASSWORD + "\n").code == 0
+    )
+    add = ("--db", str(store), "officer", "add", "--badge", "1001", "--name", "O. Officer")
+    assert (
+        run_cli(*add, "--role", "officer", "--password-stdin", stdin=TEST_PASSWORD + "\n").code == 0
+    )
+    backup = tmp_path / "b.db"
+    assert run_cli("--db", str(store), "backup", str(backup)).code == 0
+    assert run_cli("--db", str(store), "audit", "verify").code == 0
+    restore = ("--db", str(store), "restore", str(backup), "--yes", "--password-stdin")
+    result = run_cli(*restore, "--as", "1001", stdin=TEST_PASSWORD + "\n")
+    assert result.code != 0 and "administrator" in result.err
+    result = run_cli(*restore, "--as", "3001", stdin=TEST_PASSWORD + "\n")
+    assert result.code == 0, result.err
+    result = run_cli("--db", str(store), "audit", "verify")
+    assert result.code == 0, result.out
+    assert "(store.restore) by 3001" in result.out

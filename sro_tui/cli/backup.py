@@ -20,16 +20,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 from pathlib import Path
 
-from ..bootstrap import audit_key_path, read_sqlcipher_key, terminal_key
+from ..bootstrap import OpenedStore, audit_key_path, read_sqlcipher_key, terminal_key
 from ..domain.errors import SroError
 from ..domain.officers import SYSTEM_ACTOR
 from ..services.audit_checkpoints import CheckpointKeeper
 from ..services.backup import checksum_path
 from ..services.registry import build_services
 from ..store.db import Database
-from .common import open_from, settings_from
+from .common import open_from, settings_from, sign_in
 from .inputs import is_terminal, prompted, whole_number
 
 MAX_KEEP = 3660  # ten years of daily backups
@@ -66,6 +67,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="accept a backup with no FILE.sha256 beside it (made before sro-tui wrote them)",
     )
+    restore.add_argument(
+        "--as",
+        dest="as_badge",
+        metavar="BADGE",
+        help="an administrator signs in on the current store and the restore is recorded as "
+        "theirs (default: local administration, badge SYSTEM)",
+    )
+    restore.add_argument("--password-stdin", action="store_true")
     restore.set_defaults(func=cmd_restore)
 
 
@@ -116,7 +125,12 @@ def cmd_restore(args: argparse.Namespace) -> int:
             if answer.strip().lower() not in {"y", "yes"}:
                 print("Nothing changed")
                 return 1
-        info = services.backup.restore(SYSTEM_ACTOR, source, without_checksum=args.without_checksum)
+        actor = SYSTEM_ACTOR
+        if args.as_badge:
+            signed = sign_in(OpenedStore(services=services, settings=settings), args, args.as_badge)
+            # Recorded by badge only: the backup may not hold this officer's row.
+            actor = replace(signed, officer_id=None)
+        info = services.backup.restore(actor, source, without_checksum=args.without_checksum)
         print(f"Restored {info.store} from {info.restored_from} (schema {info.schema})")
         if info.set_aside:
             print(f"The previous store is kept as {info.set_aside}")
