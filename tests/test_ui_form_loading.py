@@ -5,6 +5,7 @@ terminal's roster import holding the write lock); no timing is asserted."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -198,3 +199,38 @@ async def test_a_failed_load_says_so_keeps_the_text_and_ctrl_r_retries(
         assert form.category.text == "fig"
         assert [c.value for c in form.category.suggestions][:1] == ["FIGHT"]
     assert store.on_ui_thread == []
+
+
+async def test_edit_form_types_while_another_terminal_holds_the_write_lock(
+    sqlite_services: Services, ui_officer: Actor, vhs: SchoolRead, sqlite_url: str
+) -> None:
+    """A real second connection holds SQLite's write lock (a roster import elsewhere): the
+    student form's audited read waits for it in the worker while the officer types."""
+    student_id = _student(sqlite_services, ui_officer, vhs)
+    other = sqlite3.connect(sqlite_url, isolation_level=None, check_same_thread=False)
+    other.execute("BEGIN IMMEDIATE")
+    released = False
+    try:
+        host = FormHost(
+            sqlite_services, ui_officer, school=vhs, first=lambda: StudentFormScreen(student_id)
+        )
+        async with host.run_test() as pilot:
+            await pilot.pause()
+            form = host.screen
+            assert isinstance(form, StudentFormScreen)
+            form.first_name.focus()
+            await pilot.pause()
+            send_keys(pilot, chars("Ana"))
+            await pilot.pause()
+            assert form.loading  # still waiting for the lock
+            assert form.first_name.value == "Ana"
+            other.execute("COMMIT")
+            released = True
+            await settle(pilot)
+            assert not form.loading and not form.load_failed
+            assert form.first_name.value == "Ana"  # typed while it waited: kept
+            assert form.last_name.value == "Garcia"  # loaded
+    finally:
+        if not released:
+            other.execute("ROLLBACK")
+        other.close()
