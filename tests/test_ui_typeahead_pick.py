@@ -134,3 +134,26 @@ async def test_free_text_only_by_the_explicit_choice() -> None:
         await pilot.press("end", "backspace")
         await settle(pilot)
         assert not who.free_chosen and who.unresolved_text == "okafor"
+
+
+async def test_a_saved_non_student_name_stays_as_it_is() -> None:
+    """A person field reopened with a saved non-student's name: Enter keeps it (it is not
+    looked up again and turned into a student)."""
+    search = SlowSearch()
+    search.gate.set()
+
+    class Saved(App[None]):
+        def compose(self) -> ComposeResult:
+            yield TypeAhead(search=search, allow_free_text=True, text="Okafor, Mary")
+            yield Input(id="next")
+
+    app = Saved()
+    async with app.run_test() as pilot:
+        who = app.query_one(TypeAhead)
+        assert who.free_chosen and who.unresolved_text == ""
+        who.input.focus()
+        await pilot.pause()
+        send_keys(pilot, ["enter"])
+        await settle(pilot)
+        assert who.value is None and who.free_text == "Okafor, Mary"
+        assert search.asked == []

@@ -181,7 +181,9 @@ class TypeAhead(Vertical):
         self._shown_for: str | None = None  # the text the suggestions were found for
         self._pending: list[str] = []  # Enter came before the suggestions for these texts
         self._answers: dict[str, list[Choice]] = {}  # answers in, waiting for an earlier one
-        self._free_text: str | None = None  # the text the officer chose to keep as typed
+        # The text the officer chose to keep as typed. A text given with no choice to a
+        # free-text field comes from a saved record or draft (a non-student's name): kept.
+        self._free_text: str | None = text if allow_free_text and value is None and text else None
         self._dismissed = False  # Escape closed the list: Enter picks nothing from it
         # Backspace in the empty input (a multi-pick takes its last pick off): True if done.
         self.on_backspace_empty: Callable[[], bool] | None = None
@@ -442,7 +444,7 @@ class TypeAhead(Vertical):
 
     def _refresh(self, *, force: bool = False) -> None:
         text = self.input.value
-        if self._choice is not None and not force:
+        if (self._choice is not None or self.free_chosen) and not force:
             self.close_list()
             return
         if len(text.strip()) < self.min_chars and not force:
