@@ -50,11 +50,16 @@ def open_store(
     location: str | None = None,
     upgrade: bool = True,
     create: bool = True,
+    upgrade_server: bool = False,
 ) -> OpenedStore:
     """Open (and by default create or upgrade) the store the settings point at.
 
     ``create=False`` refuses a SQLite file that does not exist yet, so a typo in a path
     does not silently make an empty store.
+
+    A shared PostgreSQL store is upgraded only when asked (``upgrade_server``: `sro init`,
+    `sro db upgrade`, run by its owner role): a newer terminal that upgraded it on its own
+    would shut out every older one, and the app role has no right to change the schema.
     """
     target = location or settings.store_location()
     if create and "://" not in target and Path(target).expanduser().parent == data_dir():
@@ -69,6 +74,8 @@ def open_store(
             make_private_folder(path.parent)
     try:
         db.ping()
+        if upgrade and not db.is_sqlite and not upgrade_server:
+            _refuse_server_upgrade(db)
         if upgrade:
             prepare_store(db)
         elif not migrate.is_current(db):
@@ -88,6 +95,16 @@ def open_store(
     # Signed checkpoints of the audit chain live beside its key, outside the store.
     services.audit.checkpoints = CheckpointKeeper.beside(audit_key_path(settings))
     return OpenedStore(services=services, settings=settings)
+
+
+def _refuse_server_upgrade(db: Database) -> None:
+    current = migrate.current_revision(db)
+    head = migrate.head_revision()
+    if current is not None and current != head and migrate.is_known_revision(current):
+        raise StoreUnavailable(
+            f"The store's schema ({current}) is older than this sro-tui's ({head}): a shared "
+            "PostgreSQL store is upgraded by hand, by its owner role, with `sro db upgrade`"
+        )
 
 
 def terminal_key(db: Database, key_path: Path) -> bytes:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 
-from ..bootstrap import read_sqlcipher_key
-from ..domain.errors import StoreUnavailable
+from ..bootstrap import open_store, read_sqlcipher_key
+from ..domain.errors import SroError, StoreUnavailable
 from ..domain.officers import SYSTEM_ACTOR
 from ..store import migrate
 from ..store.db import Database
-from .common import open_from, settings_from
+from .common import settings_from
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -31,9 +31,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     check.set_defaults(func=cmd_check)
 
+    roles = db_sub.add_parser(
+        "roles",
+        help="PostgreSQL: give the tables to an owner role, and the app role only what it needs",
+        description="Print (or with --apply, run) the grants for a shared PostgreSQL store: the "
+        "owner role owns the tables and runs `sro db upgrade`; terminals connect as the app "
+        "role, which cannot change or delete audit events nor disable their triggers. Both "
+        "roles must exist (CREATE ROLE ... LOGIN).",
+    )
+    roles.add_argument("--owner", required=True, metavar="ROLE", help="owns the tables")
+    roles.add_argument("--app", required=True, metavar="ROLE", help="the terminals connect as it")
+    roles.add_argument(
+        "--apply", action="store_true", help="run the statements (as a superuser or the owner)"
+    )
+    roles.set_defaults(func=cmd_roles)
+
 
 def cmd_init(args: argparse.Namespace) -> int:
-    store = open_from(args, upgrade=True, create=True)
+    store = open_store(settings_from(args), upgrade=True, create=True, upgrade_server=True)
     try:
         added = store.services.reference.seed(SYSTEM_ACTOR)
         db = store.services.db
@@ -49,7 +64,7 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_upgrade(args: argparse.Namespace) -> int:
-    store = open_from(args, upgrade=True, create=False)
+    store = open_store(settings_from(args), upgrade=True, create=False, upgrade_server=True)
     try:
         print(f"Schema at {migrate.current_revision(store.services.db)} (head)")
     finally:
@@ -118,3 +133,28 @@ def integrity_problems(db: Database) -> list[str]:
             return problems
         connection.execute(text("SELECT 1"))
         return []
+
+
+def cmd_roles(args: argparse.Namespace) -> int:
+    from ..store import roles
+
+    settings = settings_from(args)
+    db = Database(settings.store_location())
+    try:
+        if db.is_sqlite:
+            raise SroError("Roles are for a PostgreSQL store; a SQLite file has none")
+        with db.engine.begin() as connection:
+            problems = roles.role_problems(connection, owner=args.owner, app=args.app)
+            if problems:
+                raise SroError("; ".join(problems))
+            statements = roles.grant_statements(connection, owner=args.owner, app=args.app)
+            if args.apply:
+                for statement in statements:
+                    connection.exec_driver_sql(statement)
+        for statement in statements:
+            print(f"{statement};")
+        if args.apply:
+            print(f"-- applied: terminals connect as {args.app}; {args.owner} runs sro db upgrade")
+        return 0
+    finally:
+        db.dispose()
