@@ -40,7 +40,7 @@ class SlowStore:
     def __init__(self, services: Services, monkeypatch: pytest.MonkeyPatch) -> None:
         self.gate = threading.Event()
         self.on_ui_thread: list[str] = []
-        self.fail = False
+        self.fail: Exception | None = None
         self.watching = True  # off for the way out (a quitting app keeps its draft there)
         db = services.ctx.db
         for name in ("read", "write"):
@@ -56,8 +56,8 @@ class SlowStore:
                     self.on_ui_thread.append(name)
             else:
                 self.gate.wait(20)
-                if self.fail:
-                    raise StoreUnavailable("The store is not answering")
+                if self.fail is not None:
+                    raise self.fail
             with real() as session:
                 yield session
 
@@ -175,29 +175,44 @@ async def test_each_form_takes_keys_while_the_store_is_slow(
         store.watching = False
 
 
+@pytest.mark.parametrize(
+    ("error", "words"),
+    [
+        (StoreUnavailable("The store is not answering"), "not answering"),
+        (RuntimeError("driver said: Garcia"), "unexpected error (RuntimeError)"),
+    ],
+    ids=["store-unavailable", "unexpected"],
+)
 async def test_a_failed_load_says_so_keeps_the_text_and_ctrl_r_retries(
-    sqlite_services: Services, ui_officer: Actor, vhs: SchoolRead, store: SlowStore
+    sqlite_services: Services,
+    ui_officer: Actor,
+    vhs: SchoolRead,
+    store: SlowStore,
+    error: Exception,
+    words: str,
 ) -> None:
     host = FormHost(sqlite_services, ui_officer, school=vhs, first=QuickIncidentScreen)
     async with host.run_test() as pilot:
         form = await _open_slow(pilot, store, host, chars("fig"))
         assert isinstance(form, QuickIncidentScreen)
-        store.fail = True
+        store.fail = error
         store.gate.set()
         await settle(pilot)
         assert form.load_failed and form.loading
         message = str(form.query_one(".form-message").render())
-        assert "not answering" in message and "ctrl+r" in message
+        assert words in message and "ctrl+r" in message
+        assert "Garcia" not in message  # an unexpected error names its kind only
         assert form.category.text == "fig"
         await pilot.press("ctrl+s")  # refused with a reason, the form stays
         await settle(pilot)
         assert isinstance(host.screen, QuickIncidentScreen)
-        store.fail = False
+        store.fail = None
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert not form.loading and not form.load_failed
         assert form.category.text == "fig"
         assert [c.value for c in form.category.suggestions][:1] == ["FIGHT"]
+        store.watching = False
     assert store.on_ui_thread == []
 
 
