@@ -139,11 +139,6 @@ class IncidentFormScreen(FormScreen):
 
     # -- loading (a thread) ----------------------------------------------------------------------
 
-    def set_loading(self, loading: bool) -> None:
-        """FormLogic's ``loading`` flag is also Textual's ``Widget.loading``, whose indicator
-        would cover the whole form (blank, taking no keys): this screen shows its skeleton
-        instead, which takes keys while the store is read."""
-
     def load(self) -> IncidentLoad:
         """Every store read of the screen (choices, the draft, the report: an audited read)."""
         request = IncidentRequest(

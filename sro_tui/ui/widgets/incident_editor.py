@@ -219,6 +219,9 @@ class IncidentEditor(VerticalScroll):
             self.location.set_choice(found, text=draft.location_text)
         if "when" not in keep:
             self.when.text = draft.when
+            if self.when.input.has_focus:
+                # As if focused after loading: typing replaces the time.
+                self.when.input.select_all()
         if "offenses" not in keep:
             for row in self.offense_rows():
                 row.category.set_choices(self.category_choices)
