@@ -27,6 +27,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "verify",
         help="check the hash chain and the newest checkpoint (exit 1 when broken)",
     )
+    verify.add_argument(
+        "--records",
+        action="store_true",
+        help="also recompute every incident's, note's and referral's seal and name each "
+        "record changed outside sro-tui",
+    )
     verify.set_defaults(func=cmd_verify)
 
     export = sub.add_parser("export", help="write audit events as CSV")
@@ -88,6 +94,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     store = open_from(args)
     try:
         report = store.services.audit.verify(SYSTEM_ACTOR)
+        records = store.services.audit.verify_records(SYSTEM_ACTOR) if args.records else None
     finally:
         store.close()
     if report.ok:
@@ -100,7 +107,17 @@ def cmd_verify(args: argparse.Namespace) -> int:
             print(f"First bad event: #{report.first_bad_id}")
         print(f"Events checked: {report.count}")
     print(f"Checkpoint: {report.checkpoint_note}")
-    return 0 if report.ok else 1
+    if records is not None:
+        sealed = records.checked - records.unsealed
+        if records.ok:
+            print(f"Records intact: {sealed} sealed record(s) match their seals", end="")
+        else:
+            print(f"Records CHANGED outside sro-tui: {len(records.problems)}")
+            for line in records.problems:
+                print(f"  {line}")
+            print(f"Records checked: {records.checked}", end="")
+        print(f" ({records.unsealed} not sealed yet: unchanged since before sealing)")
+    return 0 if report.ok and (records is None or records.ok) else 1
 
 
 def cmd_export(args: argparse.Namespace) -> int:

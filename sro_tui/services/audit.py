@@ -34,7 +34,7 @@ from ..domain.trust import AuditCheckpoint, ChainReport
 from ..store import triggers
 from ..store.db import WRITE_OPTION
 from ..store.models import AuditEvent, Setting
-from . import audit_keys
+from . import audit_keys, record_seals
 from .audit_checkpoints import CheckpointError as CheckpointError
 from .audit_checkpoints import CheckpointKeeper as CheckpointKeeper
 from .context import ServiceContext
@@ -146,6 +146,8 @@ class AuditTrail:
         event.hash = chain_hash(self.ctx.audit_key, event.prev_hash, event)
         session.add(event)
         session.flush()
+        if record_seals.seals_change(action, event.record_type, event.record_id, event.outcome):
+            record_seals.mark_for_sealing(session, self.ctx.audit_key, event)
         self._count_append(session)
 
     # -- whose key, which store ---------------------------------------------------------------
@@ -465,6 +467,21 @@ class AuditTrail:
             record_id=report.first_bad_id or "",
             outcome=AuditOutcome.SUCCESS if report.ok else AuditOutcome.FAILURE,
             detail=f"{report.count} events" + ("" if report.ok else "; chain broken"),
+        )
+        return report
+
+    def verify_records(self, actor: Actor) -> record_seals.RecordsReport:
+        """Recompute the seal of every incident, note and referral (`verify --records`);
+        recorded like verify."""
+        self._require_reader(actor, "audit.verify_records")
+        with self.ctx.db.read() as session:
+            report = record_seals.check_records(session, self.ctx.audit_key)
+        self.record_alone(
+            actor,
+            "audit.verify_records",
+            record_type=RecordType.AUDIT,
+            outcome=AuditOutcome.SUCCESS if report.ok else AuditOutcome.FAILURE,
+            detail=f"{report.checked} records, {len(report.problems)} differ",
         )
         return report
 

@@ -434,3 +434,15 @@ class AuditEvent(Base):
         Index("ix_audit_events_at", "at"),
         Index("ix_audit_events_record", "record_type", "record_id"),
     )
+
+
+class RecordSeal(Base):
+    """The newest sealed state of an incident, note or referral: HMAC(audit key, the
+    record's canonical state and the audit event of its latest change). Whoever edits a
+    record with SQL cannot make its seal match without the key (services/record_seals.py)."""
+
+    __tablename__ = "record_seals"
+    record_type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    record_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    event_id: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,243 @@
+"""Tamper-evident records: an incident, a note or a referral edited with SQL is found.
+
+Every audited change of one of these records seals it when its transaction commits: the
+seal is HMAC(audit key, the audit event of the change + the record's canonical state: its
+row and its children's rows, as the store holds them). The seal lives in ``record_seals``;
+the key does not live in the store, so whoever edits a record (or its seal) with SQL cannot
+make them agree again. `sro audit verify --records` recomputes every record's seal and
+names each record that differs, whose seal is gone, or whose seal is older than its latest
+audited change (an old record and its old seal put back together).
+
+Reads never seal (a read after a tampering would launder it); only successful changes do.
+Records made before sealing began (or by the demo seeder) have no seal and are counted,
+not reported, until their next change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Table, func, select
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
+
+from ..store.models import (
+    AuditEvent,
+    Incident,
+    IncidentCompliance,
+    IncidentOffense,
+    IncidentPerson,
+    IncidentReview,
+    IncidentSupplement,
+    Note,
+    NoteStudent,
+    RecordSeal,
+    Referral,
+    ReferralEvent,
+)
+
+# record type -> (its table, [(child table, the child's column naming the record)])
+SEALED: dict[str, tuple[Any, list[tuple[Any, str]]]] = {
+    "incident": (
+        Incident,
+        [
+            (IncidentOffense, "incident_id"),
+            (IncidentPerson, "incident_id"),
+            (IncidentCompliance, "incident_id"),
+            (IncidentSupplement, "incident_id"),
+            (IncidentReview, "incident_id"),
+        ],
+    ),
+    "note": (Note, [(NoteStudent, "note_id")]),
+    "referral": (Referral, [(ReferralEvent, "referral_id")]),
+}
+NOT_CHANGES = frozenset({"read", "list", "export", "search", "view", "print"})
+_PENDING = "sro_seal_pending"
+_CHUNK = 500
+
+
+def seals_change(action: str, record_type: str, record_id: str, outcome: str) -> bool:
+    return (
+        record_type in SEALED
+        and record_id.isdigit()
+        and outcome == "success"
+        and action.rsplit(".", 1)[-1] not in NOT_CHANGES
+    )
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def _rows(session: Session, table: Table, where: Any, order: list[Any]) -> list[dict[str, Any]]:
+    result = session.execute(select(table).where(where).order_by(*order)).mappings()
+    return [{key: _plain(value) for key, value in row.items()} for row in result]
+
+
+def canonical_state(session: Session, record_type: str, record_id: int) -> bytes | None:
+    """The record's row and its children's rows as JSON, or None if it does not exist."""
+    model, children = SEALED[record_type]
+    table: Table = model.__table__
+    rows = _rows(session, table, table.c.id == record_id, [table.c.id])
+    if not rows:
+        return None
+    document: dict[str, Any] = {"row": rows[0]}
+    for child, column in children:
+        child_table: Table = child.__table__
+        document[child_table.name] = _rows(
+            session,
+            child_table,
+            child_table.c[column] == record_id,
+            list(child_table.primary_key.columns),
+        )
+    return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def seal_digest(key: bytes, event_id: int, event_hash: str, state: bytes) -> str:
+    head = f"{event_id}\n{event_hash}\n".encode()
+    return hmac.new(key, head + state, hashlib.sha256).hexdigest()
+
+
+def mark_for_sealing(session: Session, key: bytes, event: AuditEvent) -> None:
+    """Seal the event's record when the transaction commits (its final state, whatever the
+    service changes after the event in the same transaction)."""
+    pending: dict[tuple[str, str], AuditEvent] | None = session.info.get(_PENDING)
+    if pending is None:
+        pending = session.info[_PENDING] = {}
+
+        def _before_commit(_session: Session) -> None:
+            marked = _session.info.pop(_PENDING, {})
+            _session.flush()
+            for (record_type, record_id), newest in marked.items():
+                _seal(_session, key, record_type, record_id, newest)
+            _session.flush()
+
+        def _after_rollback(_session: Session, _previous: object) -> None:
+            _session.info.pop(_PENDING, None)
+
+        sa_event.listen(session, "before_commit", _before_commit, once=True)
+        sa_event.listen(session, "after_soft_rollback", _after_rollback, once=True)
+    pending[(event.record_type, event.record_id)] = event
+
+
+def _seal(
+    session: Session, key: bytes, record_type: str, record_id: str, event: AuditEvent
+) -> None:
+    state = canonical_state(session, record_type, int(record_id))
+    current = session.get(RecordSeal, (record_type, record_id))
+    if state is None:  # deleted in this transaction: nothing left to seal
+        if current is not None:
+            session.delete(current)
+        return
+    digest = seal_digest(key, event.id, event.hash, state)
+    if current is None:
+        session.add(
+            RecordSeal(
+                record_type=record_type, record_id=record_id, event_id=event.id, digest=digest
+            )
+        )
+    else:
+        current.event_id, current.digest = event.id, digest
+
+
+@dataclass
+class RecordsReport:
+    checked: int = 0
+    unsealed: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def check_records(session: Session, key: bytes, *, limit: int = 200) -> RecordsReport:
+    """Recompute every sealed record type's seals; name each record that differs."""
+    report = RecordsReport()
+    first_seal = session.scalar(select(func.min(RecordSeal.event_id)))
+    for record_type, (model, _children) in SEALED.items():
+        table: Table = model.__table__
+        seals = {
+            seal.record_id: seal
+            for seal in session.scalars(
+                select(RecordSeal).where(RecordSeal.record_type == record_type)
+            )
+        }
+        latest = _latest_changes(session, record_type)
+        for record_id in _ids(session, table):
+            report.checked += 1
+            name = f"{record_type} #{record_id}"
+            seal = seals.pop(str(record_id), None)
+            newest = latest.get(str(record_id))
+            if seal is None:
+                if first_seal is not None and newest is not None and newest >= first_seal:
+                    report.problems.append(
+                        f"{name} has lost its seal (changed since event #{newest})"
+                    )
+                else:
+                    report.unsealed += 1
+                continue
+            event_hash = session.scalar(
+                select(AuditEvent.hash).where(AuditEvent.id == seal.event_id)
+            )
+            state = canonical_state(session, record_type, record_id)
+            if state is None or event_hash is None:
+                report.problems.append(f"{name}: the event #{seal.event_id} of its seal is gone")
+            elif not hmac.compare_digest(
+                seal_digest(key, seal.event_id, event_hash, state), seal.digest
+            ):
+                report.problems.append(
+                    f"{name} was changed outside sro-tui after its audited change #{seal.event_id}"
+                )
+            elif newest is not None and newest > seal.event_id:
+                report.problems.append(
+                    f"{name} is an older state put back: its seal is of event #{seal.event_id}, "
+                    f"its latest change is event #{newest}"
+                )
+        for gone in seals:
+            report.problems.append(f"{record_type} #{gone} was deleted outside sro-tui")
+        if len(report.problems) > limit:
+            del report.problems[limit:]
+            break
+    return report
+
+
+def _ids(session: Session, table: Table) -> Iterator[int]:
+    last = 0
+    while True:
+        chunk = list(
+            session.scalars(
+                select(table.c.id).where(table.c.id > last).order_by(table.c.id).limit(_CHUNK)
+            )
+        )
+        if not chunk:
+            return
+        yield from chunk
+        last = chunk[-1]
+
+
+def _latest_changes(session: Session, record_type: str) -> dict[str, int]:
+    """The newest successful change event of each record of this type."""
+    rows = session.execute(
+        select(AuditEvent.record_id, AuditEvent.action, AuditEvent.id)
+        .where(AuditEvent.record_type == record_type, AuditEvent.outcome == "success")
+        .order_by(AuditEvent.id)
+    )
+    latest: dict[str, int] = {}
+    for record_id, action, event_id in rows:
+        if seals_change(action, record_type, record_id, "success"):
+            latest[record_id] = event_id
+    return latest
+
+
+__all__ = ["RecordsReport", "check_records", "mark_for_sealing", "seals_change"]
