@@ -183,6 +183,11 @@ class AuditTrail:
         if stored == audit_keys.fingerprint(self.ctx.audit_key):
             return
         with self.ctx.db.write() as session:
+            if session.get_bind().dialect.name == "postgresql":
+                # Two terminals opening a new store together record the fingerprint once.
+                session.execute(
+                    text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_ADVISORY_LOCK}
+                )
             self._check_key(session)
 
     def _own_identity_if_copy(self, session: Session) -> None:
