@@ -139,7 +139,7 @@ async def test_export_days_take_the_day_grammar_and_refuse_at_the_field(
 
 def backups(sqlite_url: str) -> list[Path]:
     folder = Path(sqlite_url).parent / "backups"
-    return sorted(folder.iterdir()) if folder.is_dir() else []
+    return sorted(folder.glob("*.db")) if folder.is_dir() else []
 
 
 async def test_sign_in_makes_todays_backup_once(
@@ -154,6 +154,7 @@ async def test_sign_in_makes_todays_backup_once(
         assert isinstance(app.screen, TodayScreen)
     made = backups(sqlite_url)
     assert [p.name for p in made] == ["store-2026-09-14.db"]
+    assert made[0].with_name("store-2026-09-14.db.sha256").is_file()  # restore checks it
     stamp = made[0].stat().st_mtime_ns
     # A second sign-in the same day leaves it alone.
     app = make_app(sqlite_services, clock)
