@@ -1,4 +1,5 @@
-"""Tamper-evident records: an incident, a note or a referral edited with SQL is found.
+"""Tamper-evident records: an incident, a note, a referral, a student, a shift, a checklist
+item or an officer edited with SQL is found.
 
 Every audited change of one of these records seals it when its transaction commits: the
 seal is HMAC(audit key, the audit event of the change + the record's canonical state: its
@@ -9,8 +10,10 @@ names each record that differs, whose seal is gone, or whose seal is older than 
 audited change (an old record and its old seal put back together).
 
 Reads never seal (a read after a tampering would launder it); only successful changes do.
-Records made before sealing began (or by the demo seeder) have no seal and are counted,
-not reported, until their next change.
+Records made before sealing began (or by the demo seeder, a roster import or a shift's
+opening, none of which audit each record) have no seal and are counted, not reported, until
+their next change. A roster import changes students in bulk under one event: it keeps the
+seal of each student that has one current, tied to that event (``mark_batch_for_sealing``).
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ from sqlalchemy.orm import Session
 
 from ..store.models import (
     AuditEvent,
+    ChecklistItem,
     Incident,
     IncidentCompliance,
     IncidentOffense,
@@ -37,9 +41,13 @@ from ..store.models import (
     IncidentSupplement,
     Note,
     NoteStudent,
+    Officer,
+    OfficerSchool,
     RecordSeal,
     Referral,
     ReferralEvent,
+    Shift,
+    Student,
 )
 
 # record type -> (its table, [(child table, the child's column naming the record)])
@@ -56,8 +64,36 @@ SEALED: dict[str, tuple[Any, list[tuple[Any, str]]]] = {
     ),
     "note": (Note, [(NoteStudent, "note_id")]),
     "referral": (Referral, [(ReferralEvent, "referral_id")]),
+    # Every writer audits the student's id (student.create, student.update); a roster import
+    # audits one event for the batch and reseals the students it changed that had a seal.
+    "student": (Student, []),
+    # The shift row alone (its items are sealed one by one): written only by shift.open.
+    "shift": (Shift, []),
+    # checklist.done / skip / reset / note / add, each with the item's id. Items made by
+    # shift.open (no event of their own) stay unsealed until their first change.
+    "checklist_item": (ChecklistItem, []),
+    # officer.create / update / enable / disable / unlock / lock / password / mfa /
+    # mfa_remove, each with the officer's id; the school assignments are children.
+    "officer": (Officer, [(OfficerSchool, "officer_id")]),
 }
-NOT_CHANGES = frozenset({"read", "list", "export", "search", "view", "print"})
+# Columns left out of a record type's canonical state, because sro-tui changes them without
+# an audited change of that record (sealing them would raise false alarms).
+EXCLUDED: dict[str, frozenset[str]] = {
+    "officer": frozenset(
+        {
+            # A successful sign-in re-hashes the password when the hashing parameters have
+            # changed (needs_rehash); that is audited as a "login" session event, not as a
+            # change of the officer.
+            "password_hash",
+            # A timed lock ends at the next sign-in attempt (OfficerService._refusal clears it)
+            # with only a "login" session event; locking and an admin's unlock are audited.
+            "locked_at",
+        }
+    ),
+}
+# "timeline" is a read of a student's history (student.timeline): it must not seal, or a
+# look at the timeline after a tampering would launder it.
+NOT_CHANGES = frozenset({"read", "list", "export", "search", "view", "print", "timeline"})
 _PENDING = "sro_seal_pending"
 _CHUNK = 500
 
@@ -91,7 +127,10 @@ def canonical_state(session: Session, record_type: str, record_id: int) -> bytes
     rows = _rows(session, table, table.c.id == record_id, [table.c.id])
     if not rows:
         return None
-    document: dict[str, Any] = {"row": rows[0]}
+    excluded = EXCLUDED.get(record_type, frozenset())
+    document: dict[str, Any] = {
+        "row": {key: value for key, value in rows[0].items() if key not in excluded}
+    }
     for child, column in children:
         child_table: Table = child.__table__
         document[child_table.name] = _rows(
@@ -111,6 +150,12 @@ def seal_digest(key: bytes, event_id: int, event_hash: str, state: bytes) -> str
 def mark_for_sealing(session: Session, key: bytes, event: AuditEvent) -> None:
     """Seal the event's record when the transaction commits (its final state, whatever the
     service changes after the event in the same transaction)."""
+    _pend(session, key, event.record_type, event.record_id, event)
+
+
+def _pend(
+    session: Session, key: bytes, record_type: str, record_id: str, event: AuditEvent
+) -> None:
     pending: dict[tuple[str, str], AuditEvent] | None = session.info.get(_PENDING)
     if pending is None:
         pending = session.info[_PENDING] = {}
@@ -127,7 +172,33 @@ def mark_for_sealing(session: Session, key: bytes, event: AuditEvent) -> None:
 
         sa_event.listen(session, "before_commit", _before_commit, once=True)
         sa_event.listen(session, "after_soft_rollback", _after_rollback, once=True)
-    pending[(event.record_type, event.record_id)] = event
+    pending[(record_type, record_id)] = event
+
+
+def mark_batch_for_sealing(
+    session: Session, key: bytes, record_type: str, record_ids: list[int]
+) -> None:
+    """A bulk change audited by one event without a record id (a roster import), appended
+    just before this call in the same transaction: each listed record that has a seal is
+    sealed again at commit, tied to that event (else its old seal would no longer match).
+    Records without a seal are left unsealed (sealing every row of a large import would
+    cost a query per row)."""
+    event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).first()
+    if event is None or not record_ids:
+        return
+    sealed: list[str] = []
+    wanted = [str(i) for i in dict.fromkeys(record_ids)]
+    for start in range(0, len(wanted), _CHUNK):
+        sealed.extend(
+            session.scalars(
+                select(RecordSeal.record_id).where(
+                    RecordSeal.record_type == str(record_type),
+                    RecordSeal.record_id.in_(wanted[start : start + _CHUNK]),
+                )
+            )
+        )
+    for record_id in sealed:
+        _pend(session, key, str(record_type), record_id, event)
 
 
 def _seal(
@@ -164,9 +235,13 @@ class RecordsReport:
 def check_records(session: Session, key: bytes, *, limit: int = 200) -> RecordsReport:
     """Recompute every sealed record type's seals; name each record that differs."""
     report = RecordsReport()
-    first_seal = session.scalar(select(func.min(RecordSeal.event_id)))
     for record_type, (model, _children) in SEALED.items():
         table: Table = model.__table__
+        # Sealing began for each type at its own first seal (students, shifts, checklist items
+        # and officers later than incidents): a record changed before then has no seal.
+        first_seal = session.scalar(
+            select(func.min(RecordSeal.event_id)).where(RecordSeal.record_type == record_type)
+        )
         seals = {
             seal.record_id: seal
             for seal in session.scalars(
@@ -240,4 +315,10 @@ def _latest_changes(session: Session, record_type: str) -> dict[str, int]:
     return latest
 
 
-__all__ = ["RecordsReport", "check_records", "mark_for_sealing", "seals_change"]
+__all__ = [
+    "RecordsReport",
+    "check_records",
+    "mark_batch_for_sealing",
+    "mark_for_sealing",
+    "seals_change",
+]

@@ -49,6 +49,7 @@ from ..domain.roster import (
 from ..domain.students import StudentCreate, fold_name, search_name_for
 from ..domain.validation import field_errors
 from ..store.models import School, Student
+from . import record_seals
 from .audit import AuditTrail
 from .context import ServiceContext
 
@@ -91,6 +92,7 @@ class RosterImport:
         total = len(rows)
         counts = {"added": 0, "updated": 0, "unchanged": 0}
         rejected: list[RejectedRow] = []
+        changed: list[int] = []  # ids of the known students this import updates
         try:
             with self.ctx.db.write() as session:
                 now = self.ctx.now()
@@ -105,7 +107,7 @@ class RosterImport:
                             good.append((line, checked))
                         if progress is not None and offset % PROGRESS_EVERY == 0:
                             progress(offset, total)
-                    self._write_chunk(session, good, counts, now)
+                    self._write_chunk(session, good, counts, now, changed)
                 if progress is not None and total % PROGRESS_EVERY:
                     progress(total, total)
                 self.audit.record(
@@ -117,6 +119,11 @@ class RosterImport:
                         f"rows {total}, added {counts['added']}, updated {counts['updated']}, "
                         f"unchanged {counts['unchanged']}, rejected {len(rejected)}"
                     ),
+                )
+                # The students updated here that carry a seal are sealed again (under the
+                # import's event): their old seals no longer match.
+                record_seals.mark_batch_for_sealing(
+                    session, self.ctx.audit_key, RecordType.STUDENT, changed
                 )
         except IntegrityError as exc:
             raise Conflict(
@@ -145,6 +152,7 @@ class RosterImport:
         good: list[tuple[int, StudentCreate]],
         counts: dict[str, int],
         now: Any,
+        changed: list[int],
     ) -> None:
         if not good:
             return
@@ -197,6 +205,7 @@ class RosterImport:
         if updates:
             session.execute(update(Student), updates)
             counts["updated"] += len(updates)
+            changed.extend(row["id"] for row in updates)
 
     def _deny(self, actor: Actor, what: str) -> None:
         self.audit.record_alone(
