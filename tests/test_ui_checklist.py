@@ -112,7 +112,7 @@ async def test_enter_on_a_done_item_keeps_it_done(sqlite_services: Services, clo
         await pilot.press("space")
         await settle(pilot)
         clock.advance(minutes=5)
-        await pilot.press("enter")
+        await pilot.press("k", "enter")  # back up to the done item, Enter on it
         await settle(pilot)
     first = shift_items(sqlite_services, actor)[0]
     assert first.status is ChecklistStatus.DONE
@@ -204,3 +204,29 @@ async def test_a_remapped_key_marks_done_and_the_hint_says_it(
         summary = str(screen.query_one("#checklist-summary", Static).render())
         assert "x done" in summary and "s skip" in summary
     assert shift_items(sqlite_services, actor)[0].status is ChecklistStatus.DONE
+
+
+async def test_the_checklist_opens_on_the_first_open_item_and_space_walks_past_done_ones(
+    sqlite_services: Services, clock: Clock
+) -> None:
+    """Half-way through the day the officer reopens the checklist: the cursor is on the first
+    item still to do, and space on an item already done moves on instead of stopping there."""
+    actor = make_officer(sqlite_services, "1001")
+    app = make_app(sqlite_services, clock)
+    async with app.run_test() as pilot:
+        screen = await open_checklist(pilot, app)
+        send_keys(pilot, ["space"] * 3)
+        await pilot.pause()
+        await settle(pilot)
+    app = make_app(sqlite_services, clock)
+    async with app.run_test() as pilot:
+        screen = await open_checklist(pilot, app)
+        table = screen.query_one(DataTable)
+        assert table.cursor_row == 3
+        table.move_cursor(row=1)  # a done item
+        await pilot.press("space")
+        await settle(pilot)
+        assert table.cursor_row == 3
+    statuses = [i.status for i in shift_items(sqlite_services, actor)]
+    assert statuses[:3] == [ChecklistStatus.DONE] * 3
+    assert statuses[3] is ChecklistStatus.PENDING

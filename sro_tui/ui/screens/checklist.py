@@ -130,6 +130,7 @@ class ChecklistScreen(SessionAccess, Screen[None]):
         summary.update(literal(message, "bold red"))
 
     def show(self, shift: ShiftRead) -> None:
+        first_show = self.shift is None
         self.shift = shift
         self.problem = ""
         table = self.table
@@ -153,6 +154,8 @@ class ChecklistScreen(SessionAccess, Screen[None]):
                 key=str(item.id),
             )
         if shift.items:
+            if first_show:  # the officer starts where the work is: the first open item
+                row = self.next_open(-1) or 0
             table.move_cursor(row=min(row, len(shift.items) - 1))
         self._summarise()
 
@@ -217,6 +220,9 @@ class ChecklistScreen(SessionAccess, Screen[None]):
         if item.status is ChecklistStatus.DONE:
             when = f" at {item.status_at.astimezone(self.sro.tz):%H:%M}" if item.status_at else ""
             self.notify(f"Already done{when}; u puts it back to pending", markup=False)
+            row = self.next_open(self.table.cursor_row)
+            if row is not None:  # space keeps walking the list, as on an open item
+                self.table.move_cursor(row=row)
             return
         item_id = item.id
         self.change(lambda checklist, actor: checklist.mark_done(actor, item_id), settles=item_id)
