@@ -30,6 +30,7 @@ from ..services.audit_checkpoints import CheckpointKeeper
 from ..services.backup import checksum_path
 from ..services.registry import build_services
 from ..store.db import Database
+from ..store.urls import resolve_url
 from .common import open_from, settings_from, sign_in
 from .inputs import is_terminal, prompted, whole_number
 
@@ -81,6 +82,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def cmd_backup(args: argparse.Namespace) -> int:
     if args.auto == bool(args.file):
         raise SroError("Give either a backup FILE or --auto")
+    if args.auto and resolve_url(settings_from(args).store_location()).get_backend_name() != (
+        "sqlite"
+    ):
+        # Said before connecting: a cron job must fail (exit 2), never report a backup it
+        # did not make.
+        raise SroError(
+            "sro backup --auto backs up a SQLite store only; back up a PostgreSQL store "
+            "with pg_dump (for example, pg_dump -Fc -f sro-$(date +%F).dump DBNAME)"
+        )
     store = open_from(args, create=False)
     try:
         if args.auto:
