@@ -13,7 +13,7 @@ from .services import audit_keys
 from .services.audit_checkpoints import CheckpointKeeper
 from .services.registry import Services, build_services, prepare_store
 from .store import migrate
-from .store.db import Database
+from .store.db import Database, ServerWaits
 from .store.files import make_private_folder
 
 
@@ -65,7 +65,12 @@ def open_store(
     if create and "://" not in target and Path(target).expanduser().parent == data_dir():
         # The default stores live in the user data folder: make it on first use.
         make_private_folder(data_dir())
-    db = Database(target, sqlcipher_key=read_sqlcipher_key(settings, target))
+    waits = ServerWaits(
+        lock=settings.pg_lock_timeout_seconds,
+        statement=settings.pg_statement_timeout_seconds,
+        idle_in_transaction=settings.pg_idle_in_transaction_seconds,
+    )
+    db = Database(target, sqlcipher_key=read_sqlcipher_key(settings, target), waits=waits)
     path = db.sqlite_path
     if path is not None:
         if not create and not path.exists():

@@ -52,6 +52,14 @@ class Settings(BaseSettings):
     """The key of the audit chain's HMAC; kept outside the store. Default: in the data dir."""
     sqlcipher_key_file: str = Field(default="")
     """Key file of an encrypted SQLite store (optional)."""
+    pg_lock_timeout_seconds: float = Field(default=15, ge=0, le=3600)
+    """PostgreSQL: how long a save waits for another terminal's lock before it says "busy,
+    try again" (SQLite waits 15 s too); 0 waits without limit."""
+    pg_statement_timeout_seconds: float = Field(default=60, ge=0, le=86400)
+    """PostgreSQL: the longest one statement may run (0: no limit)."""
+    pg_idle_in_transaction_seconds: float = Field(default=60, ge=0, le=86400)
+    """PostgreSQL: the server ends a terminal's session that sits this long inside an
+    unfinished transaction (a frozen or vanished terminal), freeing its locks (0: never)."""
     keymap_file: str = Field(default="")
     """A TOML keymap (``[keys] "checklist.done" = "space,enter"``) read when the app starts.
     Default: ``keymap.toml`` in the config dir; a missing file means the built-in keys."""

@@ -5,6 +5,13 @@ synchronous=FULL (a power cut loses no committed record), and write transactions
 write lock when they begin (BEGIN IMMEDIATE). With a plain deferred BEGIN, two writers that both
 read first deadlock on the upgrade to a write lock and one fails at once with "database is
 locked", whatever the busy timeout.
+
+PostgreSQL bounds every wait the same way (``ServerWaits``): a lock wait (the audit advisory
+lock every write takes) gives up after ``lock_timeout``, a statement after
+``statement_timeout``, a session left idle inside a transaction (a terminal frozen mid-save) is
+ended by the server, and TCP keepalives on both ends notice a laptop that left the network in
+about a minute instead of two hours. A wait that gives up is the same "busy, try again" as
+SQLite's busy timeout.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import contextlib
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +35,51 @@ from .urls import describe, resolve_url, sqlite_file
 
 BUSY_TIMEOUT_SECONDS = 15
 WRITE_OPTION = "sro_write"
+BUSY_MESSAGE = "The store is busy (another terminal is saving); try again — your typing is kept"
+
+
+@dataclass(frozen=True)
+class ServerWaits:
+    """How long a PostgreSQL terminal waits before it gives up (seconds; 0 = no limit)."""
+
+    lock: float = BUSY_TIMEOUT_SECONDS
+    statement: float = 60
+    idle_in_transaction: float = 60
+    keepalive_idle: int = 30
+    keepalive_interval: int = 10
+    keepalive_count: int = 3
+
+    def session_settings(self) -> dict[str, str]:
+        """SET values for each new connection (server side)."""
+        return {
+            "lock_timeout": _milliseconds(self.lock),
+            "statement_timeout": _milliseconds(self.statement),
+            "idle_in_transaction_session_timeout": _milliseconds(self.idle_in_transaction),
+            # The server's own keepalives: it ends the session (and frees its locks) of a
+            # terminal that vanished, rather than after the operating system's two hours.
+            "tcp_keepalives_idle": str(self.keepalive_idle),
+            "tcp_keepalives_interval": str(self.keepalive_interval),
+            "tcp_keepalives_count": str(self.keepalive_count),
+        }
+
+    def connect_args(self) -> dict[str, int]:
+        """libpq keepalives (client side): a server that vanished is noticed too."""
+        return {
+            "keepalives": 1,
+            "keepalives_idle": self.keepalive_idle,
+            "keepalives_interval": self.keepalive_interval,
+            "keepalives_count": self.keepalive_count,
+        }
+
+
+def _milliseconds(seconds: float) -> str:
+    return str(max(0, round(seconds * 1000)))
 
 
 def _sqlite_messages(message: str) -> str | None:
     lowered = message.lower()
     if "database is locked" in lowered or "database table is locked" in lowered:
-        return "The store is busy (another terminal is writing); try again in a moment"
+        return BUSY_MESSAGE
     if "readonly" in lowered or "read-only" in lowered:
         return "The store is read-only: it cannot be written here"
     if "disk is full" in lowered or "database or disk is full" in lowered:
@@ -46,10 +93,35 @@ def _sqlite_messages(message: str) -> str | None:
     return None
 
 
-def friendly_store_error(exc: BaseException) -> str:
+# PostgreSQL's codes (SQLSTATE) for a wait that gave up: a lock wait past lock_timeout, and
+# a lock the server refused at once.
+_PG_BUSY = {"55P03", "40P01"}
+_PG_TOO_LONG = "57014"  # statement_timeout (or a cancel)
+_PG_IDLE_ENDED = "25P03"  # idle_in_transaction_session_timeout ended the session
+
+
+def _server_messages(exc: BaseException, message: str) -> str | None:
+    code = getattr(getattr(exc, "orig", exc), "sqlstate", None)
+    lowered = message.lower()
+    if code in _PG_BUSY or "lock timeout" in lowered:
+        return BUSY_MESSAGE
+    if code == _PG_TOO_LONG or "statement timeout" in lowered:
+        return (
+            "The store took too long to answer (the server's time limit); nothing was "
+            "saved: try again — your typing is kept"
+        )
+    if code == _PG_IDLE_ENDED or "idle-in-transaction timeout" in lowered:
+        return (
+            "The server ended this terminal's unfinished save after it waited too long; "
+            "nothing was saved: try again — your typing is kept"
+        )
+    return None
+
+
+def friendly_store_error(exc: BaseException, url: URL | None = None) -> str:
     """A one-line message an officer can act on, for a database failure."""
     message = str(getattr(exc, "orig", exc))
-    known = _sqlite_messages(message)
+    known = _sqlite_messages(message) or _server_messages(exc, message)
     if known:
         return known
     lowered = message.lower()
@@ -76,10 +148,12 @@ class Database:
         *,
         sqlcipher_key: str | None = None,
         engine_options: dict[str, Any] | None = None,
+        waits: ServerWaits | None = None,
     ) -> None:
         self.url: URL = url if isinstance(url, URL) else resolve_url(url)
         self.is_sqlite = self.url.get_backend_name() == "sqlite"
         self.sqlcipher_key = sqlcipher_key
+        self.waits = waits or ServerWaits()
         options: dict[str, Any] = dict(engine_options or {})
         if self.is_sqlite:
             self._check_sqlite_file()
@@ -90,9 +164,16 @@ class Database:
                 options["module"] = sqlcipher3.dbapi2
         else:
             options.setdefault("pool_pre_ping", True)
+            connect_args = options.setdefault("connect_args", {})
+            for name, value in self.waits.connect_args().items():
+                # A keepalive given in the URL is the department's choice: it stays.
+                if name not in self.url.query:
+                    connect_args.setdefault(name, value)
         self.engine: Engine = create_engine(self.url, **options)
         if self.is_sqlite:
             self._tune_sqlite(self.engine)
+        elif self.url.get_backend_name() == "postgresql":
+            self._bound_server_waits(self.engine)
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(
             self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
@@ -156,6 +237,21 @@ class Database:
             else:
                 connection.exec_driver_sql("BEGIN")
 
+    def _bound_server_waits(self, engine: Engine) -> None:
+        settings = self.waits.session_settings()
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+            # Session settings (not in the URL's options, which a department may use for
+            # its own search_path): committed at once, so every later transaction has them.
+            cursor = dbapi_connection.cursor()
+            try:
+                for name, value in settings.items():
+                    cursor.execute("SELECT set_config(%s, %s, false)", (name, value))
+            finally:
+                cursor.close()
+            dbapi_connection.commit()
+
     # -- sessions ----------------------------------------------------------------------------
 
     @contextmanager
@@ -173,7 +269,7 @@ class Database:
         except (OperationalError, DBAPIError) as exc:
             if _is_integrity(exc):
                 raise
-            raise StoreUnavailable(friendly_store_error(exc)) from exc
+            raise StoreUnavailable(friendly_store_error(exc, self.url)) from exc
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -187,7 +283,7 @@ class Database:
         except (OperationalError, DBAPIError) as exc:
             if _is_integrity(exc):
                 raise
-            raise StoreUnavailable(friendly_store_error(exc)) from exc
+            raise StoreUnavailable(friendly_store_error(exc, self.url)) from exc
 
     def ping(self) -> None:
         """Connect once, so a bad path, key or server shows up at start-up with a clear line."""

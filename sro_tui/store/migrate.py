@@ -59,6 +59,9 @@ def upgrade(db: Database, revision: str = "head") -> None:
     try:
         with engine.begin() as connection:
             if not db.is_sqlite:
+                # An upgrade of a large store may run long statements (an index on every
+                # row): only its lock waits stay bounded.
+                connection.execute(text("SET LOCAL statement_timeout = 0"))
                 connection.execute(
                     text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_ADVISORY_LOCK}
                 )
