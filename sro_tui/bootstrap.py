@@ -81,7 +81,7 @@ def open_store(
         db.ping()
         if upgrade and not db.is_sqlite and not upgrade_server:
             _refuse_server_upgrade(db)
-        if upgrade:
+        if upgrade and not db.read_only:
             prepare_store(db)
         elif not migrate.is_current(db):
             raise StoreUnavailable("The store's schema is not current; run `sro db upgrade`")

@@ -58,13 +58,12 @@ def unexpected_message(exc: BaseException) -> str | None:
     from pydantic import ValidationError
     from sqlalchemy.exc import SQLAlchemyError
 
-    from ..store.db import friendly_store_error
+    from ..store.db import friendly_os_error, friendly_store_error
 
     if isinstance(exc, SQLAlchemyError):
         return friendly_store_error(exc)
     if isinstance(exc, OSError):
-        where = f": {exc.filename}" if getattr(exc, "filename", None) else ""
-        return f"{exc.strerror or exc}{where}"
+        return friendly_os_error(exc)
     if isinstance(exc, ValidationError):
         from ..domain.validation import first_message
 

@@ -26,13 +26,13 @@ from sqlalchemy.orm import Session
 
 from ..domain.audit import AuditEventRead
 from ..domain.enums import AuditOutcome, RecordType
-from ..domain.errors import PermissionDenied, SroError
+from ..domain.errors import PermissionDenied, SroError, StoreUnavailable
 from ..domain.officers import Actor
 from ..domain.paging import Page, clamp_limit, decode_cursor, encode_cursor
 from ..domain.permissions import may_read_audit
 from ..domain.trust import AuditCheckpoint, ChainReport
 from ..store import triggers
-from ..store.db import WRITE_OPTION
+from ..store.db import WRITE_OPTION, friendly_os_error
 from ..store.models import AuditEvent, Setting
 from . import audit_keys, record_seals
 from .audit_checkpoints import CheckpointError as CheckpointError
@@ -463,8 +463,15 @@ class AuditTrail:
         write a new checkpoint of what was checked."""
         self._require_reader(actor, "audit.verify")
         report = self.check_chain()
+        if self.ctx.db.read_only:
+            # A store opened read-only (often a copy) is checked, never written: no event, and
+            # no checkpoint (a copy's would speak for the store it was copied from).
+            return report
         if report.ok and report.last_id is not None and self.checkpoints is not None:
-            self._save_checkpoint(report.count, report.last_id, report.last_hash)
+            try:
+                self._save_checkpoint(report.count, report.last_id, report.last_hash)
+            except OSError as exc:  # a full disk: say so, not the system's bare words
+                raise StoreUnavailable(friendly_os_error(exc)) from exc
         self.record_alone(
             actor,
             "audit.verify",
@@ -481,6 +488,8 @@ class AuditTrail:
         self._require_reader(actor, "audit.verify_records")
         with self.ctx.db.read() as session:
             report = record_seals.check_records(session, self.ctx.audit_key)
+        if self.ctx.db.read_only:
+            return report
         self.record_alone(
             actor,
             "audit.verify_records",

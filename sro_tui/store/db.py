@@ -17,6 +17,7 @@ SQLite's busy timeout.
 from __future__ import annotations
 
 import contextlib
+import errno
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -36,6 +37,16 @@ from .urls import describe, resolve_url, sqlite_file
 BUSY_TIMEOUT_SECONDS = 15
 WRITE_OPTION = "sro_write"
 BUSY_MESSAGE = "The store is busy (another terminal is saving); try again — your typing is kept"
+DISK_FULL_MESSAGE = (
+    "The disk is full (no space left on the device): nothing was saved; free some space, "
+    "then try again — your typing is kept"
+)
+# Each sign-in and each look at a record is written to the audit trail: on a read-only
+# store neither can be, so both are refused (the audit trail itself can still be checked).
+READ_ONLY_MESSAGE = (
+    "The store is read-only: nothing can be saved to it, and signing in or opening records "
+    "(each recorded in its audit trail) is refused"
+)
 
 
 @dataclass(frozen=True)
@@ -81,15 +92,22 @@ def _sqlite_messages(message: str) -> str | None:
     if "database is locked" in lowered or "database table is locked" in lowered:
         return BUSY_MESSAGE
     if "readonly" in lowered or "read-only" in lowered:
-        return "The store is read-only: it cannot be written here"
-    if "disk is full" in lowered or "database or disk is full" in lowered:
-        return "The disk is full: nothing could be saved"
+        return READ_ONLY_MESSAGE
+    if "disk is full" in lowered or "no space left" in lowered:
+        return DISK_FULL_MESSAGE
     if "file is not a database" in lowered or "file is encrypted" in lowered:
         return "That file is not an sro-tui store (or it is encrypted and the key is wrong)"
     if "unable to open database" in lowered:
         return "The store cannot be opened: check the path and its permissions"
-    if "malformed" in lowered or "disk i/o error" in lowered:
-        return "The store is damaged or the disk failed; restore from a backup"
+    if "disk i/o error" in lowered:
+        # Not "damaged": the file is most likely intact, and restoring a backup on this
+        # advice would throw away every record newer than it.
+        return (
+            "The disk or file system failed to read or write the store; the store was not "
+            "changed: check the disk (and its free space), then try again — your typing is kept"
+        )
+    if "malformed" in lowered:
+        return "The store is damaged; restore from a backup"
     return None
 
 
@@ -98,6 +116,23 @@ def _sqlite_messages(message: str) -> str | None:
 _PG_BUSY = {"55P03", "40P01"}
 _PG_TOO_LONG = "57014"  # statement_timeout (or a cancel)
 _PG_IDLE_ENDED = "25P03"  # idle_in_transaction_session_timeout ended the session
+_PG_READ_ONLY = "25006"  # a read-only transaction or a standby server
+_PG_DISK_FULL = "53100"
+_CONNECTION_LOST = (
+    "server closed the connection",
+    "connection is lost",
+    "connection is closed",
+    "connection already closed",
+    "consuming input failed",
+    "could not receive data",
+    "could not send data",
+    "connection reset",
+    "terminating connection",
+    "ssl syscall error",
+    "ssl connection has been closed",
+    "no connection to the server",
+    "broken pipe",
+)
 
 
 def _server_messages(exc: BaseException, message: str) -> str | None:
@@ -115,7 +150,38 @@ def _server_messages(exc: BaseException, message: str) -> str | None:
             "The server ended this terminal's unfinished save after it waited too long; "
             "nothing was saved: try again — your typing is kept"
         )
+    if code == _PG_READ_ONLY:
+        return READ_ONLY_MESSAGE
+    if code == _PG_DISK_FULL:
+        return DISK_FULL_MESSAGE
     return None
+
+
+def _lost_connection(exc: BaseException, lowered: str, url: URL | None) -> str | None:
+    if not (
+        getattr(exc, "connection_invalidated", False)
+        or any(words in lowered for words in _CONNECTION_LOST)
+    ):
+        return None
+    server = "the PostgreSQL server"
+    if url is not None and url.get_backend_name() == "postgresql":
+        server += f" ({url.host or 'local socket'})"
+    elif url is not None:
+        server = "the store"
+    return f"Lost the connection to {server}: check the network; your typing is kept"
+
+
+def friendly_os_error(exc: OSError) -> str:
+    """One line for a file that could not be written or read (a checkpoint, a backup)."""
+    where = f" ({exc.filename})" if getattr(exc, "filename", None) else ""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return DISK_FULL_MESSAGE.replace(": nothing was saved", f"{where}: nothing was saved")
+    if exc.errno == errno.EIO:
+        return (
+            f"The disk or file system failed to read or write{where}; check the disk, "
+            "then try again"
+        )
+    return f"{exc.strerror or exc}{where}"
 
 
 def friendly_store_error(exc: BaseException, url: URL | None = None) -> str:
@@ -125,7 +191,11 @@ def friendly_store_error(exc: BaseException, url: URL | None = None) -> str:
     if known:
         return known
     lowered = message.lower()
-    if "connection refused" in lowered or "could not connect" in lowered:
+    if (
+        "connection refused" in lowered
+        or "could not connect" in lowered
+        or "connection timeout expired" in lowered
+    ):
         return "The database server cannot be reached; check the network or call support"
     if "failed to resolve host" in lowered or "could not translate host name" in lowered:
         return "The database server's name is not known; check the host in the URL"
@@ -135,6 +205,9 @@ def friendly_store_error(exc: BaseException, url: URL | None = None) -> str:
         return "That database does not exist on the server"
     if "password authentication failed" in lowered:
         return "The database server refused the sign-in"
+    lost = _lost_connection(exc, lowered, url)
+    if lost:
+        return lost
     first_line = re.sub(r"\s+", " ", message.strip().splitlines()[0] if message.strip() else "")
     return f"The store reported an error: {first_line[:160]}"
 
@@ -184,6 +257,11 @@ class Database:
     @property
     def description(self) -> str:
         return describe(self.url)
+
+    @property
+    def read_only(self) -> bool:
+        """Opened read-only on purpose (SQLite ``?mode=ro``): nothing is to be written."""
+        return self.is_sqlite and str(self.url.query.get("mode", "")).lower() == "ro"
 
     @property
     def sqlite_path(self) -> Path | None:
@@ -260,6 +338,8 @@ class Database:
 
         Database failures come out as ``StoreUnavailable`` with a message for the officer.
         """
+        if self.read_only:
+            raise StoreUnavailable(READ_ONLY_MESSAGE)  # before trying: nothing is written
         try:
             with self._writer.begin() as session:
                 # Begin now, not at the first statement: on SQLite this is BEGIN IMMEDIATE,
