@@ -5,7 +5,8 @@ What a form gets from here:
 * one validate-and-save path for ctrl+s, the Save button and Enter in a one-line field;
 * errors under the field at fault, in the officer's words (``domain.validation``), the cursor
   moved to the first bad field, and nothing typed cleared;
-* a draft saved (``services.drafts``) within :data:`AUTOSAVE_DELAY` seconds of the last key and
+* a draft saved (``services.drafts``) at most :data:`AUTOSAVE_DELAY` seconds after the first
+  key not yet in it (also while typing goes on), when the cursor moves to another field, and
   again on leaving, so a crash or a lock loses nothing; saving the record discards its draft;
 * Escape on a changed form asks: keep the draft, discard it, or go back to the form;
 * a store that cannot be written shows its message in the form, which stays open with
@@ -26,7 +27,7 @@ import contextlib
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
-from textual import work
+from textual import events, work
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Checkbox, Input, Select, SelectionList, Static, TextArea
@@ -320,6 +321,10 @@ class _FormEvents(FormLogic):
 
     def on_selection_list_selected_changed(self, _event: SelectionList.SelectedChanged) -> None:
         self._changed()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Moving to another field writes the pending draft at once."""
+        self.focus_moved(event.widget)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in a one-line field saves (type-aheads use Enter to pick, and stop it)."""

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from pydantic import BaseModel, ValidationError
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Static
 
 from ...domain.validation import field_errors
@@ -60,6 +61,9 @@ class FormCore(SessionAccess, _Screen):
     _baseline: dict[str, Any] | None
     _last_draft: dict[str, Any] | None
     _autosave_timer: Timer | None
+    _draft_seq: int
+    _draft_seq_written: int
+    _edited_in: Widget | None
     _draft_lock: threading.Lock
     _finished: bool
     _saving: bool
@@ -77,6 +81,9 @@ class FormCore(SessionAccess, _Screen):
         self._baseline = {}
         self._last_draft = None
         self._autosave_timer = None
+        self._draft_seq = 0
+        self._draft_seq_written = 0
+        self._edited_in = None
         self._draft_lock = threading.Lock()
         self._finished = False
         self._saving = False

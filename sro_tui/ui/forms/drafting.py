@@ -1,6 +1,7 @@
-"""Drafts of a form: written within :data:`AUTOSAVE_DELAY` seconds of the last key and again
-on leaving, so a crash or a lock loses nothing; Escape on a changed form asks whether to keep
-or discard it."""
+"""Drafts of a form: written at most :data:`AUTOSAVE_DELAY` seconds after the first key not yet
+in a draft (so also while typing goes on), when the cursor moves to another field, and again on
+leaving, so a crash or a lock loses nothing; Escape on a changed form asks whether to keep or
+discard it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import contextlib
 from typing import Any
 
 from textual import work
+from textual.widget import Widget
 from textual.widgets import Static
 
 from ...domain.drafts import DraftRead, DraftSave
@@ -20,7 +22,8 @@ from .core import FormCore
 __all__ = ["AUTOSAVE_DELAY", "FormDrafts"]
 
 AUTOSAVE_DELAY = 1.5
-"""Seconds after the last key before the draft is written (the promise is "within 2 s")."""
+"""Seconds after the first unsaved key before the draft is written, however long typing goes
+on (the promise is "within 2 s"; the rest is for the write itself)."""
 
 
 class FormDrafts(FormCore):
@@ -38,12 +41,12 @@ class FormDrafts(FormCore):
         return self._baseline is None or self.collect() != self._baseline
 
     def schedule_autosave(self) -> None:
-        """Called on every change: (re)start the countdown to the draft write (not while the
-        form loads: a draft written then could hide the one being loaded)."""
-        if self._finished or self.loading:
+        """Called on every change: start the countdown to the draft write unless one runs
+        already. Later keys do not restart it (a debounce would never write while typing
+        goes on); the write takes the fields as they are when it fires. Not while the form
+        loads: a draft written then could hide the one being loaded."""
+        if self._finished or self.loading or self._autosave_timer is not None:
             return
-        if self._autosave_timer is not None:
-            self._autosave_timer.stop()
         self._autosave_timer = self.set_timer(AUTOSAVE_DELAY, self.autosave, name="autosave")
 
     def _stop_autosave(self) -> None:
@@ -68,15 +71,23 @@ class FormDrafts(FormCore):
         payload = self.collect()
         if payload == self._last_draft:
             return
-        self._write_draft(payload, self.draft_title(), then_close=False, saves=self._saves)
+        self._draft_seq += 1
+        self._write_draft(
+            payload, self.draft_title(), then_close=False, saves=self._saves, seq=self._draft_seq
+        )
 
     @work(thread=True, group="form-draft", exit_on_error=False)
     def _write_draft(
-        self, payload: dict[str, Any], title: str, then_close: bool, saves: int | None = None
+        self,
+        payload: dict[str, Any],
+        title: str,
+        then_close: bool,
+        saves: int | None = None,
+        seq: int | None = None,
     ) -> None:
         app = self.app
         try:
-            draft = self.write_draft_now(payload, title, saves=saves)
+            draft = self.write_draft_now(payload, title, saves=saves, seq=seq)
         except SroError as exc:
             app.call_from_thread(self._draft_failed, exc, then_close)
             return
@@ -90,18 +101,28 @@ class FormDrafts(FormCore):
         app.call_from_thread(self._draft_written, draft, then_close)
 
     def write_draft_now(
-        self, payload: dict[str, Any], title: str, *, saves: int | None = None
+        self,
+        payload: dict[str, Any],
+        title: str,
+        *,
+        saves: int | None = None,
+        seq: int | None = None,
     ) -> DraftRead | None:
         """Write the draft (blocking; from a thread, or on the way out). ``saves`` is the
         record-save count the payload was taken at: a payload from before a save that has
-        since happened is not written (it would bring back a draft the save discarded)."""
+        since happened is not written (it would bring back a draft the save discarded).
+        ``seq`` numbers autosaves: a slow write must not land over a newer one."""
         with self._draft_lock:
             if self._finished or (saves is not None and saves != self._saves):
+                return None
+            if seq is not None and seq <= self._draft_seq_written:
                 return None
             draft = self.services.drafts.save(
                 self.actor,
                 DraftSave(form=self.FORM, key=self.draft_key, title=title[:200], payload=payload),
             )
+            if seq is not None:
+                self._draft_seq_written = seq
             self.draft_id = draft.id
             self._last_draft = payload
             return draft
@@ -197,4 +218,11 @@ class FormDrafts(FormCore):
         if self._finished or not self.is_mounted:
             return
         self._snapshot = (self.collect(), self.draft_title())
+        self._edited_in = self.focused
         self.schedule_autosave()
+
+    def focus_moved(self, widget: Widget) -> None:
+        """The cursor left the field typed in: what was typed so far goes into the draft now.
+        (Focus arriving where the keys already went, e.g. a late focus event, writes nothing.)"""
+        if self._autosave_timer is not None and not self.loading and widget is not self._edited_in:
+            self.flush_autosave()
