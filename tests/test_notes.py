@@ -121,11 +121,15 @@ def test_only_the_author_edits(
 ) -> None:
     sid = student(services, officer)
     note = services.notes.create(officer, note_data(sid, clock))
-    changed = services.notes.update(officer, note.id, note_data(sid, clock, text="Better"))
+    changed = services.notes.update(
+        officer, note.id, note_data(sid, clock, text="Better"), version=note.version
+    )
     assert changed.text == "Better"
     for intruder in (other_officer, supervisor):
         with pytest.raises(PermissionDenied):
-            services.notes.update(intruder, note.id, note_data(sid, clock, text="Mine now"))
+            services.notes.update(
+                intruder, note.id, note_data(sid, clock, text="Mine now"), version=changed.version
+            )
     assert services.notes.get(officer, note.id).text == "Better"
     assert services.audit.recent()[1].outcome == "denied"
 

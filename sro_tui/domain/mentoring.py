@@ -81,4 +81,5 @@ class NoteRead(ReadSchema):
     lecture_topic: LectureTopic | None
     head_count: int | None
     agency: str
+    version: int = 1
     redacted: bool = False

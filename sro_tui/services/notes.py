@@ -16,7 +16,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
 from ..domain.enums import AuditOutcome, ContactKind, LectureTopic, RecordType
-from ..domain.errors import NotFound, PermissionDenied, SroError
+from ..domain.errors import Conflict, NotFound, PermissionDenied, SroError
 from ..domain.mentoring import NoteCreate, NoteRead
 from ..domain.officers import Actor
 from ..domain.paging import Page, clamp_limit, decode_cursor, encode_cursor
@@ -55,6 +55,7 @@ def note_read(
         lecture_topic=LectureTopic(note.lecture_topic) if note.lecture_topic else None,
         head_count=note.head_count,
         agency=note.agency if readable else "",
+        version=note.version,
         redacted=not readable,
     )
 
@@ -72,7 +73,7 @@ class NoteService:
         with self.ctx.db.write() as session:
             school_id = self._check(session, data)
             now = self.ctx.now()
-            note = Note(officer_id=actor.officer_id, created_at=now, updated_at=now)
+            note = Note(officer_id=actor.officer_id, created_at=now, updated_at=now, version=1)
             self._fill(note, data, school_id)
             session.add(note)
             session.flush()
@@ -81,13 +82,21 @@ class NoteService:
             )
             return note_read(note, actor.name, data.student_ids, readable=True)
 
-    def update(self, actor: Actor, note_id: int, data: NoteCreate) -> NoteRead:
-        """Replace a note's content. Only its author may."""
+    def update(self, actor: Actor, note_id: int, data: NoteCreate, *, version: int) -> NoteRead:
+        """Replace a note's content. Only its author may. ``version`` is the one the editor
+        loaded: if the note changed since (another terminal), nothing is written."""
         self._require_author(actor, note_id, "note.update", "Only the note's author can change it")
         with self.ctx.db.write() as session:
             note = self._get(session, note_id, lock=True)
+            if version != note.version:
+                raise Conflict(
+                    "This note was saved elsewhere since you opened it; "
+                    "reopen it to see the changes (your typing is kept in the draft)",
+                    field="version",
+                )
             school_id = self._check(session, data)
             self._fill(note, data, school_id)
+            note.version += 1
             note.updated_at = self.ctx.now()
             self.audit.record(
                 session, actor, "note.update", record_type=RecordType.NOTE, record_id=note_id
@@ -102,6 +111,7 @@ class NoteService:
         with self.ctx.db.write() as session:
             note = self._get(session, note_id, lock=True)
             note.follow_up_on = None
+            note.version += 1  # an editor open on the note must not bring the date back
             note.updated_at = self.ctx.now()
             self.audit.record(
                 session,

@@ -334,6 +334,8 @@ class Note(Base):
     lecture_topic: Mapped[str | None] = mapped_column(String(30))
     head_count: Mapped[int | None] = mapped_column(Integer)
     agency: Mapped[str] = mapped_column(String(200), default="")
+    # Bumped by every change: an update must name the version it was typed against.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     students: Mapped[list[NoteStudent]] = relationship(cascade="all, delete-orphan")

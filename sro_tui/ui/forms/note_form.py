@@ -132,6 +132,9 @@ class NoteFormScreen(FormScreen):
         self.prefill = dict(prefill or {})
         self.init_form(draft_id=draft_id, draft_key=f"note-{note_id}" if note_id else None)
         self.record: NoteRead | None = None
+        # The note's version this form was typed against (sent with the update; kept in the
+        # draft, so a change made elsewhere meanwhile is refused, not overwritten).
+        self.version: int | None = None
         self.school_id: int | None = None
         self.from_draft = False
         self.kind: Select[str] = Select(
@@ -252,6 +255,8 @@ class NoteFormScreen(FormScreen):
         if loaded.payload is not None:
             self.from_draft = True
             self.restore(loaded.payload)
+            if self.version is None and self.record is not None:
+                self.version = self.record.version  # a draft from before versions
             self.set_message("Your unsaved note was restored from a draft.", error=False)
         elif self.record is not None:
             self._load(self.record, loaded.students)
@@ -280,6 +285,7 @@ class NoteFormScreen(FormScreen):
         self.restore(
             {
                 "note_id": note.id,
+                "version": note.version,
                 "school_id": note.school_id,
                 "kind": note.kind.value,
                 "when": format_local(note.occurred_at, tz),
@@ -337,6 +343,7 @@ class NoteFormScreen(FormScreen):
         topic = self.lecture_topic.value
         return {
             "note_id": self.note_id,
+            "version": self.version,
             "school_id": self.school_id,
             "kind": self.current_kind.value,
             "when": self.when.text,
@@ -356,6 +363,8 @@ class NoteFormScreen(FormScreen):
         }
 
     def restore(self, payload: dict[str, Any]) -> None:
+        if payload.get("version") is not None:
+            self.version = int(payload["version"])
         if payload.get("school_id") is not None:
             self.school_id = int(payload["school_id"])
         kind = payload.get("kind") or ContactKind.MENTORING.value
@@ -458,9 +467,12 @@ class NoteFormScreen(FormScreen):
     def persist(self, data: NoteCreate) -> NoteRead:
         if self.note_id is None:
             return self.services.notes.create(self.actor, data)
-        return self.services.notes.update(self.actor, self.note_id, data)
+        if self.version is None:  # not loaded: nothing to check the store against
+            raise SroError("The note is not loaded yet: ctrl+r loads it, then save again")
+        return self.services.notes.update(self.actor, self.note_id, data, version=self.version)
 
     def saved(self, result: NoteRead) -> None:
+        self.version = result.version
         self._finished = True
         secret = " (confidential)" if result.confidential else ""
         self.app.notify(f"{kind_label(result.kind)} saved{secret}", markup=False)
