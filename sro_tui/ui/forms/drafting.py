@@ -6,7 +6,7 @@ discard it."""
 from __future__ import annotations
 
 import contextlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import work
 from textual.widget import Widget
@@ -18,6 +18,10 @@ from ..text import visible
 from ..unexpected import unexpected
 from ..widgets.confirm import LeaveChoice, LeaveFormScreen
 from .core import FormCore
+
+if TYPE_CHECKING:
+    from ...domain.officers import Actor
+    from ...services.registry import Services
 
 __all__ = ["AUTOSAVE_DELAY", "FormDrafts"]
 
@@ -73,7 +77,12 @@ class FormDrafts(FormCore):
             return
         self._draft_seq += 1
         self._write_draft(
-            payload, self.draft_title(), then_close=False, saves=self._saves, seq=self._draft_seq
+            payload,
+            self.draft_title(),
+            then_close=False,
+            saves=self._saves,
+            seq=self._draft_seq,
+            session=(self.services, self.actor),
         )
 
     @work(thread=True, group="form-draft", exit_on_error=False)
@@ -84,10 +93,11 @@ class FormDrafts(FormCore):
         then_close: bool,
         saves: int | None = None,
         seq: int | None = None,
+        session: tuple[Services, Actor] | None = None,
     ) -> None:
         app = self.app
         try:
-            draft = self.write_draft_now(payload, title, saves=saves, seq=seq)
+            draft = self.write_draft_now(payload, title, saves=saves, seq=seq, session=session)
         except SroError as exc:
             app.call_from_thread(self._draft_failed, exc, then_close)
             return
@@ -107,18 +117,23 @@ class FormDrafts(FormCore):
         *,
         saves: int | None = None,
         seq: int | None = None,
+        session: tuple[Services, Actor] | None = None,
     ) -> DraftRead | None:
         """Write the draft (blocking; from a thread, or on the way out). ``saves`` is the
         record-save count the payload was taken at: a payload from before a save that has
         since happened is not written (it would bring back a draft the save discarded).
-        ``seq`` numbers autosaves: a slow write must not land over a newer one."""
+        ``seq`` numbers autosaves: a slow write must not land over a newer one. ``session``
+        is the store and the officer, taken on the UI thread when the write was asked for: a
+        screen closed meanwhile (sign-out, quit) no longer reaches the app, and its draft must
+        still be written."""
         with self._draft_lock:
             if self._finished or (saves is not None and saves != self._saves):
                 return None
             if seq is not None and seq <= self._draft_seq_written:
                 return None
-            draft = self.services.drafts.save(
-                self.actor,
+            services, actor = session if session is not None else (self.services, self.actor)
+            draft = services.drafts.save(
+                actor,
                 DraftSave(form=self.FORM, key=self.draft_key, title=title[:200], payload=payload),
             )
             if seq is not None:
@@ -162,7 +177,12 @@ class FormDrafts(FormCore):
         def chosen(choice: LeaveChoice | None) -> None:
             if choice == "keep":
                 self._stop_autosave()
-                self._write_draft(self.collect(), self.draft_title(), then_close=True)
+                self._write_draft(
+                    self.collect(),
+                    self.draft_title(),
+                    then_close=True,
+                    session=(self.services, self.actor),
+                )
             elif choice == "discard":
                 self._stop_autosave()
                 self._discard_and_close()
