@@ -12,8 +12,10 @@ form the script prints:
 * ``ready``: when the form had read what it needs from the store (its ``loading`` flag cleared),
   which under the lock can only be after the lock is released.
 
-The budget (issue 10) is 100 ms for first key, worst key and stall. The script exits 1 when a
-form misses it, so it can run in a department's acceptance check; tests check behaviour only.
+The last row, a plain Textual screen of ten fields with no store, is the floor: on a 2-core
+machine it takes 120-140 ms to come up, so "first key" and "stall" there say what Textual
+itself costs. The budget (issue 10) is 100 ms for first key, worst key and stall. The script
+exits 1 when a form misses it, so it can run in an acceptance check; tests check behaviour only.
 
     .venv/bin/python scripts/bench_ui_under_lock.py [--hold 5] [--keys 12]
 """
@@ -36,8 +38,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))  # for tests.scenarios, when run as a script
 
 from textual import events  # noqa: E402
+from textual.app import ComposeResult  # noqa: E402
+from textual.containers import Horizontal, Vertical  # noqa: E402
 from textual.screen import Screen  # noqa: E402
-from textual.widgets import Input, TextArea  # noqa: E402
+from textual.widgets import Footer, Header, Input, Label, Select, TextArea  # noqa: E402
 
 from sro_tui.ui.app import SroApp  # noqa: E402
 from sro_tui.ui.forms.note_form import NoteFormScreen  # noqa: E402
@@ -66,13 +70,43 @@ time.sleep(float(sys.argv[2]))
 connection.execute("COMMIT")
 """
 
-FORMS: dict[str, Callable[[SroApp], Screen[Any]]] = {
-    "quick incident": lambda app: QuickIncidentScreen(prefill={"school_id": app.school.id}),
-    "incident (new)": lambda app: IncidentFormScreen(),
-    "mentoring note": lambda app: NoteFormScreen(),
-    "referral": lambda app: ReferralFormScreen(),
-    "student": lambda app: StudentFormScreen(),
+
+class BareForm(Screen[None]):
+    """A plain Textual form of ten fields and no store: the floor any screen stands on, so
+    the figures above it can be read as the app's own cost."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical():
+            for number in range(4):
+                yield Label(f"Field {number}")
+                yield Input(placeholder="text")
+            yield TextArea()
+            with Horizontal():
+                yield Input()
+                yield Input()
+            yield Select([("one", 1), ("two", 2)])
+        yield Footer()
+
+
+# Each form, and the field the keys go to: its narrative (or the student's first name), a
+# field that takes any number of keys, focused as soon as it is on screen (the officer's Tab).
+FORMS: dict[str, tuple[Callable[[SroApp], Screen[Any]], str]] = {
+    "quick incident": (lambda app: QuickIncidentScreen(), "TextArea"),
+    "incident (new)": (lambda app: IncidentFormScreen(), "TextArea"),
+    # Opening a report is an audited read: it waits for the lock (in a worker).
+    "incident (open)": (lambda app: IncidentFormScreen(incident_id=own_report(app)), "TextArea"),
+    "mentoring note": (lambda app: NoteFormScreen(), "TextArea"),
+    "referral": (lambda app: ReferralFormScreen(), "TextArea"),
+    "student": (lambda app: StudentFormScreen(), "Input.first-name, Input"),
+    "(bare Textual)": (lambda app: BareForm(), "TextArea"),
 }
+
+
+def own_report(app: SroApp) -> int:
+    """The officer's newest report (read before the lock is taken)."""
+    assert app.services is not None and app.actor is not None
+    return app.services.incidents.page(app.actor, scope="own", limit=1).items[0].id
 
 
 @dataclass
@@ -100,9 +134,6 @@ def typed_length(app: SroApp) -> int | None:
 async def key_shows(app: SroApp, before: int | None) -> float:
     """Send one key and wait until the focused field grew; seconds it took."""
     start = time.perf_counter()
-    if before is None and typed_length(app) is None:
-        await tab_to_text(app)
-        before = typed_length(app)
     event = events.Key("1", "1")  # a digit: every text field takes one
     event.set_sender(app)
     app.post_message(event)
@@ -111,19 +142,8 @@ async def key_shows(app: SroApp, before: int | None) -> float:
         now = typed_length(app)
         if now is not None and (before is None or now > before):
             return time.perf_counter() - start
-    print(f"  no key showed in {app.focused!r}", file=sys.stderr)
+    print(f"  no key showed in {app.focused!r} on {app.screen!r}", file=sys.stderr)
     return float("inf")
-
-
-async def tab_to_text(app: SroApp) -> None:
-    """Tab until a text field has focus, as the officer does past a choice (the note's kind)."""
-    for _ in range(5):
-        if typed_length(app) is not None:
-            return
-        tab = events.Key("tab", None)
-        tab.set_sender(app)
-        app.post_message(tab)
-        await asyncio.sleep(0.02)
 
 
 class StallMeter:
@@ -141,6 +161,8 @@ class StallMeter:
 
 
 async def measure(app: SroApp, name: str, keys: int, store: Path, hold: float) -> Result:
+    build, target = FORMS[name]
+    screen = build(app)
     holder = subprocess.Popen(
         [sys.executable, "-c", HOLDER, str(store), str(hold)],
         stdout=subprocess.PIPE,
@@ -150,12 +172,19 @@ async def measure(app: SroApp, name: str, keys: int, store: Path, hold: float) -
     holder.stdout.readline()  # "locked": the write lock is taken
     locked_at = time.perf_counter()
     meter = StallMeter(app)
-    screen = FORMS[name](app)
-    app.push_screen(screen)
-    # The first key is typed at once: it waits for the screen to mount, nothing more.
+
     started = time.perf_counter()
-    while app.screen is not screen and time.perf_counter() - started < KEY_TIMEOUT_S:
+    app.push_screen(screen)
+    # The first key is typed as soon as the field is there: it waits for the screen to mount.
+    field = None
+    while field is None and time.perf_counter() - started < KEY_TIMEOUT_S:
         await asyncio.sleep(0.001)
+        # Once the form has put the cursor where it starts (after its first refresh), the
+        # officer tabs to the field: the keys then land there.
+        if app.screen is screen and app.focused is not None and app.focused.screen is screen:
+            field = next((w for w in screen.query(target) if w.focusable), None)
+    if field is not None:
+        field.focus()
     first = time.perf_counter() - started + await key_shows(app, typed_length(app))
     worst = 0.0
     for _ in range(keys - 1):
@@ -174,7 +203,7 @@ async def measure(app: SroApp, name: str, keys: int, store: Path, hold: float) -
     return Result(name, first * 1000, worst * 1000, meter.worst * 1000, ready)
 
 
-async def run(hold: float, keys: int) -> list[Result]:
+async def run(hold: float, keys: int, only: list[str] | None = None) -> list[Result]:
     results: list[Result] = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -185,7 +214,7 @@ async def run(hold: float, keys: int) -> list[Result]:
             app = make_app(services)
             async with app.run_test(size=(100, 30)) as pilot:
                 await sign_in(pilot, OFFICER)
-                for name in FORMS:
+                for name in only or FORMS:
                     results.append(await measure(app, name, keys, store, hold))
         finally:
             services.close()
@@ -196,8 +225,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--hold", type=float, default=5.0, help="seconds the lock is held")
     parser.add_argument("--keys", type=int, default=12, help="keys typed into each form")
+    parser.add_argument(
+        "--only", action="append", choices=list(FORMS), help="just this form (repeatable)"
+    )
     args = parser.parse_args()
-    results = asyncio.run(run(args.hold, args.keys))
+    results = asyncio.run(run(args.hold, args.keys, args.only))
     print(f"write lock held {args.hold:g} s by another process; budget {BUDGET_MS:g} ms")
     print(f"{'form':<16} {'first key':>10} {'worst key':>10} {'stall':>8} {'ready':>8}")
     for r in results:
@@ -207,7 +239,7 @@ def main() -> int:
             f"{r.form:<16} {r.first_key_ms:>7.0f} ms {r.worst_key_ms:>7.0f} ms "
             f"{r.stall_ms:>5.0f} ms {ready:>8}{flag}"
         )
-    return 0 if all(r.within_budget() for r in results) else 1
+    return 0 if all(r.within_budget() for r in results if not r.form.startswith("(")) else 1
 
 
 if __name__ == "__main__":
