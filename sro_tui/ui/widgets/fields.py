@@ -188,6 +188,8 @@ class TimeField(Horizontal):
         yield Static("", classes="time-preview", markup=False)
 
     def on_mount(self) -> None:
+        if not self.children:
+            return  # removed before it composed (its form closed while it was mounting)
         if self._initial is not None:
             self.set_moment(self._initial)
         self._preview()

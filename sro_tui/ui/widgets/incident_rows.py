@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
@@ -88,6 +89,22 @@ def _pick(select: Select[str], value: str) -> None:
         select.value = value
 
 
+class RowSelect(Select[str]):
+    """A row's compact Select that survives being removed before it has mounted.
+
+    Rows are mounted without waiting (``sync_rows`` when a report loads, a new row), so the
+    form can close (Escape, sign-out, the app's ``pop_screen``) while a row's Selects are still
+    mounting. Textual then mounts no children into a widget being removed, and Select's own
+    mount handler fails on a missing part (``NoMatches`` on its ``SelectOverlay``, or on its
+    ``SelectCurrent``'s label), which kills the app. Such a Select is on its way out: there is
+    nothing to set up. (``_pruning`` is Textual's own flag for it, which ``Widget.mount`` reads.)
+    """
+
+    def _on_mount(self, event: events.Mount) -> None:
+        if self._pruning or self._closing or self._closed:
+            event.prevent_default()  # skip Select's setup
+
+
 D = TypeVar("D", bound=BaseModel)
 
 
@@ -120,13 +137,13 @@ class OffenseRow(_Row[OffenseDraft]):
             "Most severe", data.most_severe, compact=True, classes="most-severe"
         )
         self.attempted = Checkbox("Attempted", data.attempted, compact=True)
-        self.weapon: Select[str] = Select(
+        self.weapon: Select[str] = RowSelect(
             WEAPONS, value=data.weapon.value, allow_blank=False, compact=True
         )
-        self.suspected_use: Select[str] = Select(
+        self.suspected_use: Select[str] = RowSelect(
             USES, value=data.suspected_use.value, allow_blank=False, compact=True
         )
-        self.gang: Select[str] = Select(
+        self.gang: Select[str] = RowSelect(
             GANGS, value=data.gang.value, allow_blank=False, compact=True
         )
 
@@ -216,7 +233,7 @@ class PersonRow(_Row[PersonDraft]):
             allow_free_text=True,
             placeholder="student name or ID, or a non-student's name",
         )
-        self.role: Select[str] = Select(
+        self.role: Select[str] = RowSelect(
             PEOPLE_ROLES, value=data.role.value, allow_blank=False, compact=True
         )
         chosen = set(data.outcomes)
