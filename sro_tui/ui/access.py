@@ -17,15 +17,16 @@ rest; at run time they are plain classes and add nothing to the widget tree.
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, cast
+from zoneinfo import ZoneInfo
 
 from textual.worker import Worker, WorkerState
 
 from .unexpected import unexpected
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
+    from textual.app import App
     from textual.widget import Widget
 
     from ..domain.officers import Actor
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 else:
     _Node = object
 
-__all__ = ["SessionAccess", "SroAccess"]
+__all__ = ["SessionAccess", "SroAccess", "agency_now", "agency_today", "agency_tz"]
 
 
 class SroAccess(_Node):
@@ -80,3 +81,26 @@ class SessionAccess(SroAccess):
     def now(self) -> datetime:
         """Now (aware UTC) from the app's clock: the tests move it."""
         return self.sro.now()
+
+
+# The agency's clock for a field widget (times, days), from the store's context when the app
+# has one. Field widgets also run in small test apps without a session, hence the lookup.
+
+
+def _services(app: App[object]) -> Services | None:
+    return cast("Services | None", getattr(app, "services", None))
+
+
+def agency_tz(app: App[object]) -> ZoneInfo:
+    services = _services(app)
+    return services.ctx.tz if services is not None else ZoneInfo("UTC")
+
+
+def agency_now(app: App[object]) -> datetime:
+    services = _services(app)
+    return services.ctx.now() if services is not None else datetime.now(UTC)
+
+
+def agency_today(app: App[object]) -> date:
+    services = _services(app)
+    return services.ctx.today() if services is not None else date.today()

@@ -16,10 +16,11 @@ from textual import on
 from textual.widgets import Input
 
 from ...domain.days import DAY_HELP, DayError, parse_day
+from ..access import agency_today
 from .fields import LabelledField
 
 if TYPE_CHECKING:
-    from ...services.registry import Services
+    pass
 
 __all__ = ["DayField"]
 
@@ -48,12 +49,7 @@ class DayField(Input):
         self.tooltip = f"Type {DAY_HELP}"
 
     def today(self) -> date:
-        if self._today is not None:
-            return self._today()
-        services: Services | None = getattr(self.app, "services", None)
-        if services is not None:
-            return services.ctx.today()
-        return date.today()
+        return self._today() if self._today is not None else agency_today(self.app)
 
     def day(self) -> date | None:
         """The day typed; None when empty (and not required). Raises :class:`DayError`

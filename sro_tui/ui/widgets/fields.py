@@ -18,6 +18,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
 from ...domain.timeparse import TIME_HELP, TimeParseError, format_local, parse_when
+from ..access import agency_now, agency_tz
 from ..text import append_literal, literal
 
 __all__ = ["LabelledField", "TimeField", "first_focusable"]
@@ -166,20 +167,10 @@ class TimeField(Horizontal):
 
     @property
     def tz(self) -> ZoneInfo:
-        if self._tz is not None:
-            return self._tz
-        services = getattr(self.app, "services", None)
-        return services.ctx.tz if services is not None else ZoneInfo("UTC")
+        return self._tz if self._tz is not None else agency_tz(self.app)
 
     def now(self) -> datetime:
-        if self._now is not None:
-            return self._now()
-        services = getattr(self.app, "services", None)
-        if services is not None:
-            return services.ctx.now()
-        from datetime import UTC
-
-        return datetime.now(UTC)
+        return self._now() if self._now is not None else agency_now(self.app)
 
     # -- widget --------------------------------------------------------------------------------
 
