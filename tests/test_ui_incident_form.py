@@ -41,6 +41,15 @@ def _report(services: Services, actor: Actor, school: SchoolRead, narrative: str
     return services.incidents.create(actor, data).id
 
 
+def _report_host(
+    services: Services, actor: Actor, school: SchoolRead, incident_id: int
+) -> FormHost:
+    """A host app that opens report ``incident_id`` for ``actor`` first."""
+    return FormHost(
+        services, actor, school=school, first=lambda: IncidentFormScreen(incident_id=incident_id)
+    )
+
+
 def _form(app: FormHost) -> IncidentFormScreen:
     screen = app.screen
     assert isinstance(screen, IncidentFormScreen), screen
@@ -161,12 +170,7 @@ async def test_a_report_the_officer_may_not_edit_opens_read_only_after_loading(
 ) -> None:
     incident_id = _report(sqlite_services, ui_officer, vhs, "Pushing in the hallway.")
     sqlite_services.incidents.submit(ui_officer, incident_id)
-    app = FormHost(
-        sqlite_services,
-        ui_officer,
-        school=vhs,
-        first=lambda: IncidentFormScreen(incident_id=incident_id),
-    )
+    app = _report_host(sqlite_services, ui_officer, vhs, incident_id)
     async with app.run_test() as pilot:
         await settle(pilot)
         form = _form(app)
@@ -219,12 +223,7 @@ async def test_a_name_is_kept_as_typed_only_by_choosing_to(
     """A person's typed name that picks nobody is refused at the row; '+ add … as a person
     not on the roster' keeps it; reopened, such a name stays a choice (saves unchanged)."""
     incident_id = _report(sqlite_services, ui_officer, vhs, "Pushing in the hallway.")
-    app = FormHost(
-        sqlite_services,
-        ui_officer,
-        school=vhs,
-        first=lambda: IncidentFormScreen(incident_id=incident_id),
-    )
+    app = _report_host(sqlite_services, ui_officer, vhs, incident_id)
     async with app.run_test() as pilot:
         await settle(pilot)
         form = _form(app)
@@ -246,12 +245,7 @@ async def test_a_name_is_kept_as_typed_only_by_choosing_to(
     [person] = sqlite_services.incidents.get(ui_officer, incident_id).people
     assert (person.name, person.student_id) == ("Visitor Vic", None)
 
-    app = FormHost(
-        sqlite_services,
-        ui_officer,
-        school=vhs,
-        first=lambda: IncidentFormScreen(incident_id=incident_id),
-    )
+    app = _report_host(sqlite_services, ui_officer, vhs, incident_id)
     async with app.run_test() as pilot:
         await settle(pilot)
         form = _form(app)
@@ -284,12 +278,7 @@ async def test_open_save_submit_supplement_and_review_never_touch_the_store_on_t
 
     async def run(actor: Actor, incident_id: int, *keys: str) -> None:
         store.watching = True
-        app = FormHost(
-            sqlite_services,
-            actor,
-            school=vhs,
-            first=lambda: IncidentFormScreen(incident_id=incident_id),
-        )
+        app = _report_host(sqlite_services, actor, vhs, incident_id)
         async with app.run_test() as pilot:
             await settle(pilot)
             for key in keys:
@@ -316,12 +305,7 @@ async def test_a_report_the_officer_may_not_read_says_so_and_offers_no_form(
 ) -> None:
     other = make_officer(sqlite_services, "1002", "officer", ("VHS",))
     theirs = _report(sqlite_services, other, vhs, "Their draft.")  # drafts are the author's
-    app = FormHost(
-        sqlite_services,
-        ui_officer,
-        school=vhs,
-        first=lambda: IncidentFormScreen(incident_id=theirs),
-    )
+    app = _report_host(sqlite_services, ui_officer, vhs, theirs)
     async with app.run_test() as pilot:
         await settle(pilot)
         form = _form(app)
