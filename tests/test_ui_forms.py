@@ -30,6 +30,7 @@ from sro_tui.ui.widgets.fields import LabelledField, TimeField
 from sro_tui.ui.widgets.typeahead import Choice, TypeAhead, match_choices
 
 from .conftest import Clock, make_officer
+from .ui_shell_support import type_text
 
 
 class Home(Screen[None]):
@@ -352,7 +353,7 @@ async def test_autosave_is_debounced_and_escape_offers_three_choices(
         await pilot.pause()
         form = _form(app)
         form.topic.focus()
-        await pilot.press(*"Gate check")
+        await type_text(pilot, "Gate check")  # one burst: well inside the 1.5 s to the draft
         assert form.autosave_pending  # a write is scheduled, not done on every key
         assert drafts.for_actor(ui_officer) == []
         form.flush_autosave()

@@ -31,6 +31,7 @@ from sro_tui.ui.widgets.write_dialog import WriteScreen
 
 from .conftest import Clock, make_officer
 from .test_ui_forms import FormHost, Home, ui_officer, vhs
+from .ui_shell_support import settle, type_text
 
 __all__ = ["ui_officer", "vhs"]  # fixtures shared with test_ui_forms
 
@@ -323,10 +324,13 @@ async def test_reopening_a_report_brings_back_unsaved_changes(
         first=lambda: IncidentFormScreen(incident_id=incident_id),
     )
     async with app.run_test() as pilot:
-        await pilot.pause()
+        await settle(pilot)  # loaded
         form = _form(app)
         form.narrative.focus()
-        await pilot.press("end", *" Both sent to the office.")
+        await pilot.press("end")
+        # Typed in one burst: the draft is due 1.5 s after the first key, which a key-by-key
+        # pilot on a busy machine can pass before the last key, writing it already.
+        await type_text(pilot, " Both sent to the office.")
         assert form.autosave_pending
         form.flush_autosave()
         await app.workers.wait_for_complete()
