@@ -88,6 +88,9 @@ EXCLUDED: dict[str, frozenset[str]] = {
             # A timed lock ends at the next sign-in attempt (OfficerService._refusal clears it)
             # with only a "login" session event; locking and an admin's unlock are audited.
             "locked_at",
+            # Added by migration 0008 after officers were sealed (as notes' version below);
+            # it moves only with an audited officer.password.
+            "password_must_change",
         }
     ),
     # Added by migration 0007 after notes were sealed: sealing it would make every note

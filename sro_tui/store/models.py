@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -71,6 +72,10 @@ class Officer(Base):
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(200))
     password_changed_at: Mapped[datetime]
+    # An administrator's reset gives a one-time password: changed at the next sign-in.
+    password_must_change: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Set when too many sign-ins failed; cleared by an administrator (or by time, if the agency
     # chose a timed lock). Kept in the store so that a restart does not reset it.
