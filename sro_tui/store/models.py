@@ -121,6 +121,8 @@ class Student(Base):
     grade: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # Bumped by every change (migration 0009): an update names the version it was typed against.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     __table_args__ = (Index("ix_students_search_name", "search_name", "id"),)
 
 
@@ -202,6 +204,7 @@ class ChecklistItem(Base):
     skip_reason: Mapped[str] = mapped_column(String(200), default="")
     note: Mapped[str] = mapped_column(Text, default="")
     one_off: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # see Student
     shift: Mapped[Shift] = relationship(back_populates="items")
 
 
@@ -378,6 +381,7 @@ class Referral(Base):
     next_follow_up_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # see Student
     events: Mapped[list[ReferralEvent]] = relationship(order_by="ReferralEvent.id")
     __table_args__ = (
         Index("ix_referrals_status_follow_up", "status", "next_follow_up_on", "id"),
@@ -416,8 +420,13 @@ class Draft(Base):
     title: Mapped[str] = mapped_column(String(200), default="")
     payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime]
+    # The terminal it was typed on (ServiceContext.terminal): two terminals of one officer
+    # keep a draft each of the same record (migration 0009; older drafts have "").
+    terminal: Mapped[str] = mapped_column(String(100), default="", server_default="")
     __table_args__ = (
-        UniqueConstraint("officer_id", "form", "key", name="uq_drafts_officer_form_key"),
+        UniqueConstraint(
+            "officer_id", "form", "key", "terminal", name="uq_drafts_officer_form_key_terminal"
+        ),
     )
 
 
