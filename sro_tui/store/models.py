@@ -237,6 +237,12 @@ class Incident(Base):
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
     narrative: Mapped[str] = mapped_column(Text, default="")
     review_comment: Mapped[str] = mapped_column(Text, default="")
+    # A voided report is kept (shown struck through) and counted nowhere (migration 0010).
+    voided_at: Mapped[datetime | None]
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    void_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The approved version in force: 1, then one more for each approved correction.
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     offenses: Mapped[list[IncidentOffense]] = relationship(
         cascade="all, delete-orphan", order_by="IncidentOffense.id"
@@ -462,3 +468,41 @@ class RecordSeal(Base):
     record_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     event_id: Mapped[int] = mapped_column(Integer)
     digest: Mapped[str] = mapped_column(String(64))
+
+
+# --- corrections and sealing (migration 0010) -------------------------------------------------
+
+
+class IncidentVersion(Base):
+    """A correction of an approved report (pending, returned) and each approved version's
+    content, so that every version stays readable (services/corrections.py)."""
+
+    __tablename__ = "incident_versions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    # The version number once approved (None while pending or returned).
+    number: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(12))
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    created_at: Mapped[datetime]
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    reviewed_at: Mapped[datetime | None]
+    comment: Mapped[str] = mapped_column(Text, default="")
+    __table_args__ = (Index("ix_incident_versions_status_created", "status", "created_at", "id"),)
+
+
+class StudentSeal(Base):
+    """A court order sealing a juvenile's records (W&I 781, 786, 786.5); in force while
+    ``unsealed_at`` is None (services/sealing.py)."""
+
+    __tablename__ = "student_seals"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), index=True)
+    order_number: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text)
+    sealed_by_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    sealed_at: Mapped[datetime]
+    unsealed_by_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    unsealed_at: Mapped[datetime | None]
+    unseal_reason: Mapped[str] = mapped_column(Text, default="")
