@@ -26,3 +26,5 @@ class DraftRead(ReadSchema):
     title: str
     payload: dict[str, Any]
     updated_at: datetime
+    terminal: str = ""
+    """The terminal it was typed on ("" for a draft kept before drafts were per terminal)."""

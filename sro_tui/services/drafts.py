@@ -1,15 +1,19 @@
 """Drafts: what an officer has typed into a form and not saved as a record yet.
 
 A form autosaves every couple of seconds, so ``save`` is one small upsert on the unique
-(officer, form, key). Only the first save of a draft is audited ("draft.create"): auditing
-every autosave would bury the trail in keystrokes and add nothing (the draft is not a
-record; the record it becomes is audited when saved). Discarding is audited
-("draft.discard"). Drafts are private: an officer reads and discards only their own.
+(officer, form, key, terminal): two terminals of one officer typing into the same record keep
+a draft each (neither overwrites the other); :meth:`DraftService.elsewhere` tells a terminal
+that another one holds a newer draft of the record it opens. Only the first save of a draft
+is audited ("draft.create"): auditing every autosave would bury the trail in keystrokes and
+add nothing (the draft is not a record; the record it becomes is audited when saved).
+Discarding is audited ("draft.discard"). Drafts are private: an officer reads and discards
+only their own.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -36,6 +40,7 @@ def draft_read(row: Draft) -> DraftRead:
         title=row.title,
         payload=dict(row.payload or {}),
         updated_at=row.updated_at,
+        terminal=row.terminal,
     )
 
 
@@ -55,7 +60,7 @@ class DraftService:
         self.audit = audit
 
     def save(self, actor: Actor, data: DraftSave) -> DraftRead:
-        """Create or replace the actor's draft of (form, key)."""
+        """Create or replace the actor's draft of (form, key) on this terminal."""
         officer_id = self._officer(actor)
         payload = _storable(data.payload)
         try:
@@ -69,7 +74,8 @@ class DraftService:
         self, actor: Actor, officer_id: int, data: DraftSave, payload: dict[str, Any]
     ) -> DraftRead:
         with self.ctx.db.write() as session:
-            row = self._by_key(session, officer_id, data.form, data.key)
+            terminal = self.ctx.terminal
+            row = self._by_key(session, officer_id, data.form, data.key, terminal)
             now = self.ctx.now()
             if row is not None:
                 row.title = data.title
@@ -84,6 +90,7 @@ class DraftService:
                 title=data.title,
                 payload=payload,
                 updated_at=now,
+                terminal=terminal,
             )
             session.add(row)
             session.flush()
@@ -122,11 +129,39 @@ class DraftService:
         return found
 
     def find(self, actor: Actor, form: str, key: str = "") -> DraftRead | None:
-        """The actor's draft of (form, key), if there is one."""
+        """The actor's draft of (form, key) typed on this terminal, if there is one (else one
+        kept before drafts were per terminal, which every terminal of the officer takes)."""
         if actor.officer_id is None:
             return None
         with self.ctx.db.read() as session:
-            row = self._by_key(session, actor.officer_id, form, key)
+            row = self._by_key(session, actor.officer_id, form, key, self.ctx.terminal)
+            if row is None:
+                row = self._by_key(session, actor.officer_id, form, key, "")
+            return draft_read(row) if row is not None else None
+
+    def elsewhere(
+        self, actor: Actor, form: str, key: str, *, newer_than: datetime | None = None
+    ) -> DraftRead | None:
+        """The newest draft of (form, key) the actor typed on another terminal, if it is newer
+        than ``newer_than`` (this terminal's own draft, or the record's last save)."""
+        if actor.officer_id is None or not key:
+            return None
+        with self.ctx.db.read() as session:
+            query = (
+                select(Draft)
+                .where(
+                    Draft.officer_id == actor.officer_id,
+                    Draft.form == form.strip(),
+                    Draft.key == key,
+                    Draft.terminal != self.ctx.terminal,
+                    Draft.terminal != "",
+                )
+                .order_by(Draft.updated_at.desc(), Draft.id.desc())
+                .limit(1)
+            )
+            if newer_than is not None:
+                query = query.where(Draft.updated_at > newer_than)
+            row = session.scalar(query)
             return draft_read(row) if row is not None else None
 
     def discard(self, actor: Actor, draft_id: int) -> None:
@@ -154,10 +189,15 @@ class DraftService:
     # -- helpers -----------------------------------------------------------------------------
 
     @staticmethod
-    def _by_key(session: Session, officer_id: int, form: str, key: str) -> Draft | None:
+    def _by_key(
+        session: Session, officer_id: int, form: str, key: str, terminal: str
+    ) -> Draft | None:
         return session.scalar(
             select(Draft).where(
-                Draft.officer_id == officer_id, Draft.form == form.strip(), Draft.key == key
+                Draft.officer_id == officer_id,
+                Draft.form == form.strip(),
+                Draft.key == key,
+                Draft.terminal == terminal,
             )
         )
 
