@@ -16,6 +16,7 @@ import json
 import logging
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import Any, TextIO
@@ -32,11 +33,12 @@ from ..domain.paging import Page, clamp_limit, decode_cursor, encode_cursor
 from ..domain.permissions import may_read_audit
 from ..domain.trust import AuditCheckpoint, ChainReport
 from ..store import triggers
-from ..store.db import WRITE_OPTION, friendly_os_error
+from ..store.db import WRITE_OPTION, StoreBusy, friendly_os_error
 from ..store.models import AuditEvent, Setting
 from . import audit_keys, record_seals
 from .audit_checkpoints import CheckpointError as CheckpointError
 from .audit_checkpoints import CheckpointKeeper as CheckpointKeeper
+from .audit_pending import PendingEvent, PendingReads
 from .context import ServiceContext
 
 log = logging.getLogger(__name__)
@@ -46,6 +48,8 @@ AUDIT_ADVISORY_LOCK = 0x5_12_0_A0D17
 GENESIS = "0" * 64
 STORE_ID_SETTING = "store_id"  # written by migration 0004; names the checkpoint file
 CHECKPOINT_EVERY = 25  # appends by one process between two periodic checkpoints
+READ_WAIT_SECONDS = 0.25  # an audited read's append waits this long before it is kept aside
+READ_EVENTS = "sro_read_events"  # session.info key of a reading() transaction's events
 FORCE_ACTION = "audit.checkpoint.force"
 # Events after which the newest checkpoint was replaced on purpose: verify shows them.
 FORCED_ACTIONS = frozenset({FORCE_ACTION, "store.restore"})
@@ -101,6 +105,12 @@ class AuditTrail:
         """Where this terminal's audit key file is (for messages); set by bootstrap."""
         self._key_checked = False
         self._identity_checked = False
+        self.read_wait = READ_WAIT_SECONDS
+        """How long an audited read's append waits for the write lock before its event is
+        kept in the pending-read file instead."""
+        self.pending_folder: Path | None = None
+        """Where pending-read files go (default: beside the checkpoints' folder)."""
+        self._pending: PendingReads | None = None
 
     # -- appending ---------------------------------------------------------------------------
 
@@ -118,20 +128,40 @@ class AuditTrail:
     ) -> None:
         """Append one event inside the caller's transaction (so it commits with the change).
 
-        ``detail`` must not carry record content (names, narrative): only what was done.
+        On a session of :meth:`reading` the event is kept and appended right after the read
+        transaction ends (see :meth:`record_read`). ``detail`` must not carry record content
+        (names, narrative): only what was done.
         """
+        item = self._event(
+            actor,
+            action,
+            record_type=record_type,
+            record_id=record_id,
+            outcome=outcome,
+            detail=detail,
+            badge=badge,
+        )
+        reads = session.info.get(READ_EVENTS)
+        if reads is not None:
+            reads.append(item)
+            return
         if not session.connection().get_execution_options().get(WRITE_OPTION):
             # A read transaction is rolled back at its end: the event would be lost.
             raise RuntimeError("audit events are appended in a write transaction (db.write())")
-        if session.get_bind().dialect.name == "postgresql":
-            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_ADVISORY_LOCK})
-        if not self._key_checked:
-            self._check_key(session)
-        if not self._identity_checked:
-            self._identity_checked = True
-            self._own_identity_if_copy(session)
-        prev = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
-        event = AuditEvent(
+        self._append(session, item)
+
+    def _event(
+        self,
+        actor: Actor | None,
+        action: str,
+        *,
+        record_type: str,
+        record_id: object,
+        outcome: AuditOutcome | str,
+        detail: str,
+        badge: str | None,
+    ) -> PendingEvent:
+        return PendingEvent(
             at=_round_centiseconds(self.ctx.now()),
             officer_id=actor.officer_id if actor else None,
             badge=(badge if badge is not None else (actor.badge if actor else "")),
@@ -142,13 +172,160 @@ class AuditTrail:
             detail=detail,
             terminal=actor.terminal if actor else self.ctx.terminal,
         )
+
+    def _append(self, session: Session, item: PendingEvent) -> None:
+        if session.get_bind().dialect.name == "postgresql":
+            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_ADVISORY_LOCK})
+        if not self._key_checked:
+            self._check_key(session)
+        if not self._identity_checked:
+            self._identity_checked = True
+            self._own_identity_if_copy(session)
+        prev = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
+        event = AuditEvent(
+            at=item.at,
+            officer_id=item.officer_id,
+            badge=item.badge,
+            action=item.action,
+            record_type=item.record_type,
+            record_id=item.record_id,
+            outcome=item.outcome,
+            detail=item.detail,
+            terminal=item.terminal,
+        )
         event.prev_hash = prev or GENESIS
         event.hash = chain_hash(self.ctx.audit_key, event.prev_hash, event)
         session.add(event)
         session.flush()
-        if record_seals.seals_change(action, event.record_type, event.record_id, event.outcome):
+        if record_seals.seals_change(
+            event.action, event.record_type, event.record_id, event.outcome
+        ):
             record_seals.mark_for_sealing(session, self.ctx.audit_key, event)
         self._count_append(session)
+
+    # -- audited reads -------------------------------------------------------------------------
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read transaction for an audited read: the events ``record`` is given on it are
+        appended once it has ended (:meth:`record_read`), so the read itself never waits for
+        the write lock. If they cannot be recorded, the caller's result is never returned."""
+        events: list[PendingEvent] = []
+        with self.ctx.db.read() as session:
+            session.info[READ_EVENTS] = events
+            yield session
+        self._record_reads(events)
+
+    def record_read(
+        self,
+        actor: Actor | None,
+        action: str,
+        *,
+        record_type: str = "",
+        record_id: object = "",
+        outcome: AuditOutcome | str = AuditOutcome.SUCCESS,
+        detail: str = "",
+        badge: str | None = None,
+    ) -> None:
+        """Record a read already made (before its result is shown).
+
+        The rule (CJIS: no unaudited read): the event goes into the chain in a short write
+        transaction that waits at most ``read_wait`` seconds for the lock. If another
+        terminal holds it longer, the event is written durably to this terminal's
+        pending-read file (``audit_pending``) and appended at the next chance; with no such
+        file, the append waits as long as any save does. Only when neither can be done does
+        this raise (StoreUnavailable), and the read's result is not shown."""
+        self._record_reads(
+            [
+                self._event(
+                    actor,
+                    action,
+                    record_type=record_type,
+                    record_id=record_id,
+                    outcome=outcome,
+                    detail=detail,
+                    badge=badge,
+                )
+            ]
+        )
+
+    def _record_reads(self, events: list[PendingEvent]) -> None:
+        if not events:
+            return
+        pending = self.pending_reads()
+        if pending is None:
+            self._append_reads(events, None, wait=None)
+            return
+        try:
+            self._append_reads(events, pending, wait=self.read_wait)
+            return
+        except StoreBusy:
+            pass
+        try:
+            pending.add(events)
+        except OSError as exc:
+            log.warning("pending read event not kept (%s): waiting for the store", exc.errno)
+            self._append_reads(events, None, wait=None)
+
+    def _append_reads(
+        self, events: list[PendingEvent], pending: PendingReads | None, *, wait: float | None
+    ) -> None:
+        if pending is None:
+            with self.ctx.db.write(wait=wait) as session:
+                for item in events:
+                    self._append(session, item)
+            return
+        with pending.lock:
+            batch = pending.take()
+            try:
+                with self.ctx.db.write(wait=wait) as session:
+                    for item in batch.events:
+                        self._append(session, item)
+                    for name in sorted(set(batch.damaged)):
+                        self._append(
+                            session,
+                            self._event(
+                                None,
+                                "audit.pending",
+                                record_type=RecordType.AUDIT,
+                                record_id="",
+                                outcome=AuditOutcome.FAILURE,
+                                detail=f"a waiting read event in {name} failed its check",
+                                badge="",
+                            ),
+                        )
+                    for item in events:
+                        self._append(session, item)
+            except BaseException:
+                pending.release(batch)
+                raise
+            pending.cleared(batch)
+
+    def pending_reads(self) -> PendingReads | None:
+        """This terminal's pending-read file keeper (beside the audit checkpoints), if any."""
+        if self._pending is None:
+            folder = self.pending_folder
+            if folder is None and self.checkpoints is not None:
+                folder = self.checkpoints.folder.parent / "audit-pending"
+            if folder is None or self.ctx.db.read_only:
+                return None
+            self._pending = PendingReads(folder, self.ctx.db.description, self.ctx.audit_key)
+        return self._pending
+
+    def flush_pending(self, *, wait: float | None = None) -> bool:
+        """Append the read events waiting in pending-read files (this terminal's, and those
+        a closed terminal left). True when none is left waiting here; never raises for a
+        busy store (they wait for the next chance)."""
+        pending = self.pending_reads()
+        if pending is None:
+            return True
+        if not pending.waiting and not pending.orphans_possible():
+            return True
+        try:
+            self._append_reads([], pending, wait=self.read_wait if wait is None else wait)
+        except StoreUnavailable:
+            return False
+        return not pending.waiting
 
     # -- whose key, which store ---------------------------------------------------------------
 
@@ -312,7 +489,7 @@ class AuditTrail:
             query = query.where(AuditEvent.record_id == str(record_id))
         if since is not None:
             query = query.where(AuditEvent.at >= since)
-        with self.ctx.db.write() as session:
+        with self.reading() as session:
             rows = list(session.scalars(query))
             if cursor is None:
                 self.record(session, actor, "audit.read", record_type=RecordType.AUDIT)
@@ -609,7 +786,16 @@ class AuditTrail:
             log.warning("audit checkpoint not written: %s", type(exc).__name__)
 
     def close(self) -> None:
-        """At exit: checkpoint what this process appended since the last checkpoint."""
+        """At exit: append read events still waiting (a busy store keeps them in their file
+        for the next terminal), then checkpoint what this process appended since the last
+        checkpoint."""
+        if self._pending is not None:
+            try:
+                if self._pending.waiting:
+                    self.flush_pending(wait=2.0)
+                self._pending.close()
+            except Exception as exc:  # never raised into the exit
+                log.warning("pending read events not appended at exit: %s", type(exc).__name__)
         if self.checkpoints is not None and self._appends_since_checkpoint:
             self._appends_since_checkpoint = 0
             self.write_checkpoint_quietly()

@@ -330,7 +330,7 @@ class IncidentService:
 
     def get(self, actor: Actor, incident_id: int) -> IncidentRead:
         """One report, if the actor may read it (audited either way)."""
-        with self._write(actor, "incident.read", incident_id) as session:
+        with self._write(actor, "incident.read", incident_id, read=True) as session:
             incident = self._get(session, incident_id, full=True)
             if not may_read_incident(
                 actor,
@@ -426,7 +426,7 @@ class IncidentService:
             after = self._key(Incident.occurred_at, at, last_id)
             query = query.where(tuple_(Incident.occurred_at, Incident.id) < after)
         query = query.order_by(Incident.occurred_at.desc(), Incident.id.desc()).limit(limit + 1)
-        opener = self.ctx.db.write if cursor is None else self.ctx.db.read
+        opener = self.audit.reading if cursor is None else self.ctx.db.read
         with opener() as session:
             rows = list(session.execute(query))
             items = self._summaries(session, rows[:limit])
@@ -518,7 +518,7 @@ class IncidentService:
             after = self._key(Incident.submitted_at, at, last_id)
             query = query.where(tuple_(Incident.submitted_at, Incident.id) > after)
         query = query.order_by(Incident.submitted_at, Incident.id).limit(limit + 1)
-        opener = self.ctx.db.write if cursor is None else self.ctx.db.read
+        opener = self.audit.reading if cursor is None else self.ctx.db.read
         with opener() as session:
             rows = list(session.execute(query))
             items = self._summaries(session, rows[:limit])
@@ -926,11 +926,13 @@ class IncidentService:
             raise SroError("The list changed; open it again") from exc
 
     @contextmanager
-    def _write(self, actor: Actor, action: str, record_id: object) -> Iterator[Session]:
-        """A write transaction in which ``_Denied`` rolls back, is audited and is raised as
-        PermissionDenied."""
+    def _write(
+        self, actor: Actor, action: str, record_id: object, *, read: bool = False
+    ) -> Iterator[Session]:
+        """A write transaction (``read``: an audited read's) in which ``_Denied`` rolls back,
+        is audited and is raised as PermissionDenied."""
         try:
-            with self.ctx.db.write() as session:
+            with self.audit.reading() if read else self.ctx.db.write() as session:
                 yield session
         except _Denied as refusal:
             self._deny(actor, action, record_id, refusal.message)

@@ -170,7 +170,7 @@ class NoteService:
 
     def get(self, actor: Actor, note_id: int) -> NoteRead:
         """One note, redacted if confidential and not the reader's to read (audited)."""
-        with self.ctx.db.write() as session:
+        with self.audit.reading() as session:
             note = self._get(session, note_id)
             readable = self._readable(session, actor, note)
             self.audit.record(
@@ -232,7 +232,7 @@ class NoteService:
                 or_(Note.occurred_at < at, and_(Note.occurred_at == at, Note.id < last_id))
             )
         query = query.order_by(Note.occurred_at.desc(), Note.id.desc()).limit(limit + 1)
-        with self.ctx.db.write() as session:
+        with self.audit.reading() as session:
             notes = list(session.scalars(query))
             next_cursor = None
             if len(notes) > limit:

@@ -249,7 +249,7 @@ class ReferralService:
             )
         if not allowed:
             self._deny(actor, "referral.read", referral_id, "This referral is not yours to see")
-        with self.ctx.db.write() as session:
+        with self.audit.reading() as session:
             self.audit.record(
                 session,
                 actor,
@@ -296,7 +296,7 @@ class ReferralService:
         query = query.order_by(
             Referral.next_follow_up_on.is_(None), Referral.next_follow_up_on, Referral.id
         ).limit(limit + 1)
-        with self.ctx.db.write() as session:
+        with self.audit.reading() as session:
             ids = list(session.scalars(query.with_only_columns(Referral.id)))
             items = self._read_many(session, ids[:limit], events=False)
             next_cursor = None

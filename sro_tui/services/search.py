@@ -131,7 +131,7 @@ class SearchService:
                 hits += self._students(session, matcher, number)
         hits.sort(key=lambda h: (h.at, h.kind, h.record_id), reverse=True)
         hits = hits[:limit]
-        self.audit.record_alone(
+        self.audit.record_read(
             actor,
             "search.run",
             record_type="search",

@@ -152,7 +152,7 @@ class StudentService:
             return to_read(row)
 
     def get(self, actor: Actor, student_id: int) -> StudentRead:
-        with self.ctx.db.write() as session:
+        with self.audit.reading() as session:
             row = self._get(session, student_id)
             self.audit.record(
                 session, actor, "student.read", record_type=RecordType.STUDENT, record_id=student_id
@@ -164,7 +164,7 @@ class StudentService:
         clean = district_id.strip().upper()
         if not DISTRICT_ID_PATTERN.match(clean):
             raise NotFound(f"No student with district ID {clean!r}", field="district_id")
-        with self.ctx.db.write() as session:
+        with self.audit.reading() as session:
             row = session.scalar(select(Student).where(Student.district_id == clean))
             if row is None:
                 raise NotFound(f"No student with district ID {clean}", field="district_id")
@@ -295,7 +295,7 @@ class StudentService:
           as "Referral by <officer>, <date>", redacted.
         """
         limit = max(1, min(limit, TIMELINE_MAX))
-        with self.ctx.db.write() as session:
+        with self.audit.reading() as session:
             self._get(session, student_id)
             supervisors_read = store_settings.get_flag(
                 session, store_settings.SUPERVISORS_READ_CONFIDENTIAL

@@ -36,6 +36,8 @@ from .urls import describe, resolve_url, sqlite_file
 
 BUSY_TIMEOUT_SECONDS = 15
 WRITE_OPTION = "sro_write"
+WAIT_OPTION = "sro_wait"
+"""A write transaction's own bound on waiting for the write lock (seconds), if shorter."""
 BUSY_MESSAGE = "The store is busy (another terminal is saving); try again — your typing is kept"
 DISK_FULL_MESSAGE = (
     "The disk is full (no space left on the device): nothing was saved; free some space, "
@@ -43,10 +45,18 @@ DISK_FULL_MESSAGE = (
 )
 # Each sign-in and each look at a record is written to the audit trail: on a read-only
 # store neither can be, so both are refused (the audit trail itself can still be checked).
+# A read recorded only in a file beside the terminal would sit outside the tamper-evident
+# chain (anyone with the account could edit it): CJIS wants reads in the audit trail.
 READ_ONLY_MESSAGE = (
-    "The store is read-only: nothing can be saved to it, and signing in or opening records "
-    "(each recorded in its audit trail) is refused"
+    "The store is read-only (opened with ?mode=ro, or its file is not writable): nothing "
+    "can be saved to it, and signing in or opening records (each recorded in its audit "
+    "trail) is refused; open it read-write to work in it (`sro audit verify` checks a "
+    "read-only store)"
 )
+
+
+class StoreBusy(StoreUnavailable):
+    """The write lock was not free within the wait allowed (another terminal is saving)."""
 
 
 @dataclass(frozen=True)
@@ -251,6 +261,7 @@ class Database:
         self._writer = sessionmaker(
             self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
         )
+        self._brief_writers: dict[float, sessionmaker[Session]] = {}
 
     # -- construction ------------------------------------------------------------------------
 
@@ -310,7 +321,13 @@ class Database:
 
         @event.listens_for(engine, "begin")
         def _on_begin(connection: Any) -> None:
-            if connection.get_execution_options().get(WRITE_OPTION):
+            options = connection.get_execution_options()
+            if options.get(WRITE_OPTION):
+                # Each write says how long it waits for the lock (a read's audit append
+                # waits only briefly; see services.audit.record_read).
+                wait = options.get(WAIT_OPTION)
+                seconds = BUSY_TIMEOUT_SECONDS if wait is None else wait
+                connection.exec_driver_sql(f"PRAGMA busy_timeout = {round(seconds * 1000)}")
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
             else:
                 connection.exec_driver_sql("BEGIN")
@@ -333,23 +350,44 @@ class Database:
     # -- sessions ----------------------------------------------------------------------------
 
     @contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self, *, wait: float | None = None) -> Iterator[Session]:
         """One write transaction: commits on success, rolls back on any error.
 
-        Database failures come out as ``StoreUnavailable`` with a message for the officer.
+        ``wait``: give up waiting for the write lock after this many seconds (SQLite's busy
+        timeout, PostgreSQL's lock_timeout for this transaction) instead of the usual bound.
+        Database failures come out as ``StoreUnavailable`` with a message for the officer;
+        a lock not had in time as ``StoreBusy``.
         """
         if self.read_only:
             raise StoreUnavailable(READ_ONLY_MESSAGE)  # before trying: nothing is written
         try:
-            with self._writer.begin() as session:
+            with self._writer_for(wait).begin() as session:
                 # Begin now, not at the first statement: on SQLite this is BEGIN IMMEDIATE,
                 # so the write lock is held (or waited for) from here on.
                 session.connection()
+                if wait is not None and not self.is_sqlite:
+                    session.execute(
+                        text("SELECT set_config('lock_timeout', :v, true)"),
+                        {"v": _milliseconds(wait)},
+                    )
                 yield session
         except (OperationalError, DBAPIError) as exc:
             if _is_integrity(exc):
                 raise
-            raise StoreUnavailable(friendly_store_error(exc, self.url)) from exc
+            message = friendly_store_error(exc, self.url)
+            if message == BUSY_MESSAGE:
+                raise StoreBusy(message) from exc
+            raise StoreUnavailable(message) from exc
+
+    def _writer_for(self, wait: float | None) -> sessionmaker[Session]:
+        if wait is None:
+            return self._writer
+        maker = self._brief_writers.get(wait)
+        if maker is None:
+            options = {WRITE_OPTION: True, WAIT_OPTION: wait}
+            maker = sessionmaker(self.engine.execution_options(**options), expire_on_commit=False)
+            self._brief_writers[wait] = maker
+        return maker
 
     @contextmanager
     def read(self) -> Iterator[Session]:
