@@ -62,6 +62,8 @@ class School(Base):
     name: Mapped[str] = mapped_column(String(200))
     level: Mapped[str] = mapped_column(String(20), default="high")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The district's own number for the school (roster files may give it instead of code).
+    district_number: Mapped[str | None] = mapped_column(String(20), unique=True)
 
 
 class Officer(Base):
@@ -171,6 +173,7 @@ class ChecklistTemplateItem(Base):
     label: Mapped[str] = mapped_column(String(200))
     location_code: Mapped[str | None] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))  # None: every school
 
 
 # --- the day ---------------------------------------------------------------------------------

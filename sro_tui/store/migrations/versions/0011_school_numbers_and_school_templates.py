@@ -22,9 +22,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("schools", schema=None) as batch_op:
         batch_op.add_column(sa.Column("district_number", sa.String(length=20), nullable=True))
-        batch_op.create_unique_constraint(
-            "uq_schools_district_number", ["district_number"]
-        )
+        batch_op.create_unique_constraint("uq_schools_district_number", ["district_number"])
     with op.batch_alter_table("checklist_template_items", schema=None) as batch_op:
         batch_op.add_column(sa.Column("school_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(
