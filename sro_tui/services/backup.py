@@ -12,14 +12,29 @@ in place of the store.
 An encrypted (SQLCipher) store is copied with the same key through SQLCipher's own backup:
 the backup is encrypted too, and is restored with the same key file.
 
-Restore checks the file first (a SQLite database, not damaged, with an sro-tui schema this
-version knows), then needs the store to itself: every other terminal must be closed (the
-store is switched out of WAL mode, which SQLite allows only to a single connection, so an
-open terminal is detected and the restore refused). The current store is kept aside as
-``<name>.before-restore-<local time>.db``, the backup is copied in, and the schema brought
-up to date.
+Restore copies the backup into a private file beside the store (checking its checksum on
+the bytes copied), checks that copy (a SQLite database, not damaged, with an sro-tui schema
+this version knows), then replaces the store's contents in place, under one exclusive lock:
 
-PostgreSQL stores are backed up with the server's tools (pg_dump / pg_restore).
+1. A connection in ``locking_mode=EXCLUSIVE`` opens the store and leaves WAL mode. SQLite
+   grants that only to a connection alone on the file (every open terminal holds a shared
+   lock), so an open terminal is detected and the restore refused. From here to step 4 the
+   connection keeps the file locked: a terminal that starts meanwhile waits on its busy
+   timeout (or says "busy, try again"); it never writes anywhere else.
+2. The current store is copied aside (SQLite's backup API, through the locked connection) as
+   ``<name>.before-restore-<local time>.db`` with its own ``.sha256``.
+3. The backup's pages are copied into the store through the same connection (backup API):
+   one transaction, journaled, so a kill part-way leaves a hot journal that the next opener
+   rolls back (the store as it was). The store file is never renamed or removed, so no kill
+   can leave no store (which the app would recreate empty).
+4. The lock is released; the schema is brought up to date (as any terminal opening it would
+   do) and the restore recorded.
+
+A store file that cannot be opened as a database at all (damaged) is copied aside byte for
+byte and replaced by an atomic rename of the checked copy.
+
+PostgreSQL stores are backed up and restored with the server's tools (pg_dump /
+pg_restore); sro-tui does neither there (see ``POSTGRES_RESTORE``).
 """
 
 from __future__ import annotations
@@ -28,7 +43,9 @@ import contextlib
 import hashlib
 import os
 import re
+import shutil
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -58,6 +75,11 @@ LOCK_WAIT_SECONDS = 2
 BACKUP_WAIT_SECONDS = 15
 CHECKSUM_SUFFIX = ".sha256"
 _READ_CHUNK = 1024 * 1024
+RESTORE_PAGES = 1024  # pages copied into the store per step of a restore (4 MB at 4 KB)
+POSTGRES_RESTORE = (
+    "Restore a PostgreSQL store with pg_restore, every terminal closed (for example "
+    "createdb NEWDB; pg_restore -d NEWDB FILE.dump; then point the terminals at NEWDB)"
+)
 
 
 @dataclass(frozen=True)
@@ -187,57 +209,53 @@ class BackupService:
             _match_checksum(source, _sha256(source), expected_checksum(source))
         return self._check_file(source)
 
-    def restore(self, actor: Actor, source: Path, *, without_checksum: bool = False) -> RestoreInfo:
-        """Replace the store with the backup ``source``; the current store is kept aside.
+    def restore(
+        self,
+        actor: Actor,
+        source: Path,
+        *,
+        without_checksum: bool = False,
+        step: Callable[[str], None] | None = None,
+    ) -> RestoreInfo:
+        """Replace the store's contents with the backup ``source``; the current store is
+        copied aside first.
 
         Every other terminal on this store must be closed first; the restore is refused
-        otherwise. This service's own connections are closed and reopen on next use.
-        ``without_checksum`` accepts a backup that has no checksum file (made before
-        sro-tui wrote them); a checksum file that does not match is refused even then.
+        otherwise, and a terminal started while it runs waits for it. This service's own
+        connections are closed and reopen on next use. ``without_checksum`` accepts a
+        backup that has no checksum file (made before sro-tui wrote them); a checksum file
+        that does not match is refused even then. ``step`` is told each stage as it begins
+        ("checked", "locked", "set aside", "copying" for each part copied, "copied",
+        "released", "upgraded", "recorded").
         """
         self._require_admin(actor, "store.restore", "restore the store")
-        store = self._store_path("Restore a PostgreSQL store with pg_restore")
+        store = self._store_path(POSTGRES_RESTORE)
         source = Path(source).expanduser().resolve()
         if source == store:
             raise SroError("That file is the store itself, not a backup", field="source")
         if not source.is_file():
             raise SroError(f"No backup file at {source}", field="source")
+        tell = step or (lambda _stage: None)
         # Without the checksum only when asked and there is no checksum file to match.
         has_checksum = checksum_path(source).exists()
         expected = None if without_checksum and not has_checksum else expected_checksum(source)
-        schema = self.check_backup(source, without_checksum=expected is None)
         db = self.ctx.db
         db.dispose()
-        self._take_over(store)
         stamp = self.ctx.now().astimezone(self.ctx.tz).strftime("%Y%m%d-%H%M%S")
         aside = store.with_name(f"{store.stem}.before-restore-{stamp}{store.suffix}")
         incoming = store.with_name(f".{store.name}.restoring-{os.getpid()}")
         try:
-            create_private_file(incoming)
-            digest = hashlib.sha256()
-            with source.open("rb") as reader, incoming.open("r+b") as writer:
-                while chunk := reader.read(_READ_CHUNK):
-                    digest.update(chunk)
-                    writer.write(chunk)
-            fsync_file(incoming)
-            if expected is not None:
-                # What was copied, not what was checked a moment ago, must match.
-                _match_checksum(source, digest.hexdigest(), expected)
-        except BaseException:
+            self._copy_checked(source, incoming, expected)
+            # What goes in is what was checked: the private copy, not the file it came from.
+            schema = self._check_file(incoming)
+            tell("checked")
+            set_aside = self._replace_contents(store, incoming, aside, tell)
+        finally:
             with contextlib.suppress(OSError):
                 incoming.unlink()
-            raise
-        set_aside: Path | None = None
-        if store.exists():
-            os.replace(store, aside)
-            set_aside = aside
-        for suffix in ("-wal", "-shm", "-journal"):
-            leftover = Path(f"{store}{suffix}")
-            if leftover.exists():
-                os.replace(leftover, Path(f"{aside}{suffix}"))
-        os.replace(incoming, store)
-        fsync_folder(store.parent)
+        tell("released")
         migrate.upgrade(db)
+        tell("upgraded")
         with db.write() as session:
             self.audit.record(
                 session,
@@ -251,6 +269,7 @@ class BackupService:
             # A restore on purpose: the backup's (shorter) chain, with this event, is the
             # store's chain now; verify right after it is clean and shows the restore.
             self.audit.write_checkpoint(force=True)
+        tell("recorded")
         return RestoreInfo(
             store=store,
             restored_from=source,
@@ -259,31 +278,113 @@ class BackupService:
             at=self.ctx.now(),
         )
 
-    def _take_over(self, store: Path) -> None:
-        """Fold the WAL into the file and leave WAL mode: SQLite allows that only to the one
-        connection open, so it proves no other terminal is using the store. A damaged store
-        (that cannot even be read) is simply replaced."""
+    def _copy_checked(self, source: Path, incoming: Path, expected: str | None) -> None:
+        """Copy the backup into a private file, matching its checksum on the bytes copied."""
+        create_private_file(incoming)
+        digest = hashlib.sha256()
+        with source.open("rb") as reader, incoming.open("r+b") as writer:
+            while chunk := reader.read(_READ_CHUNK):
+                digest.update(chunk)
+                writer.write(chunk)
+        fsync_file(incoming)
+        if expected is not None:
+            _match_checksum(source, digest.hexdigest(), expected)
+
+    def _replace_contents(
+        self, store: Path, incoming: Path, aside: Path, tell: Callable[[str], None]
+    ) -> Path | None:
+        """Steps 1-4 of the module's description; the file the old store was kept as."""
         if not store.exists():
-            return
+            os.replace(incoming, store)
+            fsync_folder(store.parent)
+            return None
+        live = self._lock_exclusively(store)
+        if live is None:
+            return self._replace_damaged(store, incoming, aside)
+        try:
+            tell("locked")
+            self._copy_aside(live, aside)
+            tell("set aside")
+            reader = self._connect(incoming, timeout=LOCK_WAIT_SECONDS, read_only=True)
+            try:
+                # In parts (one journaled transaction on the store all the same: the lock
+                # is held and nothing is committed until the last part is in).
+                reader.backup(live, pages=RESTORE_PAGES, progress=lambda *_counts: tell("copying"))
+            finally:
+                reader.close()
+            tell("copied")
+        except _database_errors() as exc:
+            raise StoreUnavailable(f"The restore failed and the store is unchanged: {exc}") from exc
+        finally:
+            live.close()  # releases the lock: terminals waiting for it go on
+        return aside
+
+    def _lock_exclusively(self, store: Path) -> Any:
+        """A connection that holds the store's file lock until it is closed, or None when
+        the store cannot be read as a database (damaged). Refused while another terminal
+        has the store open."""
         busy = StoreUnavailable(
             "Another terminal has the store open: close every other sro window, then restore again"
         )
         try:
-            connection = self._connect(store, timeout=LOCK_WAIT_SECONDS)
+            live = self._connect(store, timeout=LOCK_WAIT_SECONDS)
         except _database_errors():
-            return
+            return None
         try:
-            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            mode = connection.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+            # Set before the store is first read: the lock taken is then never given back,
+            # and SQLite leaves WAL mode only for a connection alone on the file.
+            live.execute("PRAGMA locking_mode = EXCLUSIVE")
+            mode = live.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+            if str(mode).lower() != "delete":
+                raise busy
+            live.execute("BEGIN EXCLUSIVE")
+            live.execute("COMMIT")
         except _database_errors() as exc:
+            live.close()
             message = str(exc).lower()
             if "locked" in message or "busy" in message:
                 raise busy from exc
-            return  # damaged or unreadable: it is set aside as it is
-        finally:
-            connection.close()
-        if str(mode).lower() != "delete":
-            raise busy
+            return None  # damaged or unreadable: it is set aside as it is
+        except BaseException:
+            live.close()
+            raise
+        return live
+
+    def _copy_aside(self, live: Any, aside: Path) -> None:
+        """The store as it is, copied through the connection that holds its lock, with a
+        checksum file (so it can itself be restored)."""
+        partial = aside.with_name(f".{aside.name}.partial-{os.getpid()}")
+        create_private_file(partial)
+        try:
+            target = self._connect(partial, timeout=LOCK_WAIT_SECONDS)
+            try:
+                live.backup(target)
+                target.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                target.close()
+            fsync_file(partial)
+            write_durably(checksum_path(aside), f"{_sha256(partial)}  {aside.name}\n".encode())
+            os.replace(partial, aside)
+            fsync_folder(aside.parent)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                partial.unlink()
+            raise
+
+    def _replace_damaged(self, store: Path, incoming: Path, aside: Path) -> Path:
+        """A store that is not readable as a database: its bytes (and any journal files)
+        are copied aside, then the checked backup takes its name in one rename."""
+        shutil.copyfile(store, aside)
+        fsync_file(aside)
+        for suffix in ("-wal", "-shm", "-journal"):
+            leftover = Path(f"{store}{suffix}")
+            if leftover.exists():
+                shutil.copyfile(leftover, Path(f"{aside}{suffix}"))
+                # A journal left beside the new store would be replayed into it.
+                leftover.unlink()
+        os.replace(incoming, store)
+        fsync_folder(store.parent)
+        return aside
 
     # -- helpers -----------------------------------------------------------------------------
 
