@@ -150,6 +150,58 @@ class SupplementCreate(Schema):
         return value
 
 
+class VoidRequest(Schema):
+    """Why a supervisor voids a report (a duplicate, filed in error): required."""
+
+    reason: RequiredLine = Field(title="Reason")
+
+
+class IncidentContent(Schema):
+    """What a correction may change, in full: an approved version's content, or a proposed
+    correction of it (the whole content, so every version reads on its own)."""
+
+    occurred_at: datetime = Field(title="Occurred")
+    location_code: RequiredLine = Field(title="Location")
+    offenses: list[OffenseIn] = Field(default_factory=list, title="Categories")
+    people: list[PersonIn] = Field(default_factory=list, title="People")
+    narrative: Text = Field(default="", title="Narrative")
+
+    @field_validator("offenses")
+    @classmethod
+    def _offenses(cls, value: list[OffenseIn]) -> list[OffenseIn]:
+        if not value:
+            raise ValueError("A report needs at least one category")
+        return _check_offenses(value)
+
+    @field_validator("narrative")
+    @classmethod
+    def _narrative(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("is required")
+        return value
+
+    @field_validator("occurred_at")
+    @classmethod
+    def _utc(cls, value: datetime) -> datetime:
+        return ensure_utc(value)
+
+
+class IncidentVersionRead(ReadSchema):
+    """One version of an approved report (``number`` set once approved) or a correction
+    waiting for review (``status`` pending) or returned."""
+
+    id: int
+    incident_id: int
+    number: int | None
+    status: str
+    author_name: str
+    created_at: datetime
+    reviewed_by_name: str
+    reviewed_at: datetime | None
+    comment: str
+    content: IncidentContent
+
+
 class ReviewDecision(Schema):
     comment: Text = Field(default="", title="Comment")
 
@@ -226,6 +278,18 @@ class IncidentRead(ReadSchema):
     # recorded in ``compliance`` (filled by IncidentService from the reference data).
     compliance_required: tuple[ComplianceKind, ...] = ()
     compliance_missing: tuple[ComplianceKind, ...] = ()
+    # Voided by a supervisor (kept, counted nowhere): when, by whom, why.
+    voided_at: datetime | None = None
+    voided_by_name: str = ""
+    void_reason: str = ""
+    # The approved version in force, how many there are, and whether a correction waits.
+    revision: int = 1
+    revisions: int = 1
+    correction_pending: bool = False
+
+    @property
+    def voided(self) -> bool:
+        return self.voided_at is not None
 
     @property
     def most_severe(self) -> OffenseRead | None:
@@ -246,6 +310,7 @@ class IncidentSummary(ReadSchema):
     category_name: str
     location_name: str
     review_comment: str = ""
+    voided: bool = False
 
 
 def required_compliance(

@@ -82,6 +82,7 @@ from ..store.models import (
 )
 from .audit import AuditTrail
 from .context import ServiceContext
+from .corrections import VOIDED_LOCKED, version_facts
 
 FUTURE_SLACK = timedelta(minutes=5)  # terminals' clocks differ a little
 SCOPES = ("own", "school", "all")
@@ -656,6 +657,8 @@ class IncidentService:
 
     @staticmethod
     def _require_editable(incident: Incident) -> None:
+        if incident.voided_at is not None:
+            raise RecordLocked(VOIDED_LOCKED)
         status = IncidentStatus(incident.status)
         if status is IncidentStatus.APPROVED:
             raise RecordLocked("This report is approved and locked; add a supplement instead")
@@ -667,6 +670,8 @@ class IncidentService:
 
     @staticmethod
     def _move(incident: Incident, target: IncidentStatus) -> None:
+        if incident.voided_at is not None:
+            raise RecordLocked(VOIDED_LOCKED)
         current = IncidentStatus(incident.status)
         problem = incident_move_problem(current, target)
         if problem is None:
@@ -832,6 +837,7 @@ class IncidentService:
             ),
             compliance_required=required,
             compliance_missing=tuple(k for k in required if k not in done),
+            **version_facts(session, incident),
         )
 
     @staticmethod
@@ -848,6 +854,7 @@ class IncidentService:
                 Officer.name.label("officer_name"),
                 Location.name.label("location_name"),
                 Incident.review_comment,
+                Incident.voided_at,
                 *extra,
             )
             .join(School, School.id == Incident.school_id)
@@ -893,6 +900,7 @@ class IncidentService:
                 review_comment=row.review_comment
                 if row.status == IncidentStatus.RETURNED.value
                 else "",
+                voided=row.voided_at is not None,
             )
             for row in rows
         ]

@@ -39,6 +39,7 @@ from ..store.models import (
     IncidentPerson,
     IncidentReview,
     IncidentSupplement,
+    IncidentVersion,
     Note,
     NoteStudent,
     Officer,
@@ -60,6 +61,7 @@ SEALED: dict[str, tuple[Any, list[tuple[Any, str]]]] = {
             (IncidentCompliance, "incident_id"),
             (IncidentSupplement, "incident_id"),
             (IncidentReview, "incident_id"),
+            (IncidentVersion, "incident_id"),
         ],
     ),
     "note": (Note, [(NoteStudent, "note_id")]),
@@ -101,6 +103,17 @@ EXCLUDED: dict[str, frozenset[str]] = {
     "student": frozenset({"version"}),
     "checklist_item": frozenset({"version"}),
 }
+# Columns and children added after their record type was sealed (migration 0010: void and
+# corrections), left out of the state while they hold what every older record holds (so the
+# seals made before them stay valid) and sealed as soon as they differ.
+LATE_COLUMNS: dict[str, dict[str, object]] = {
+    "incident": {"voided_at": None, "voided_by_id": None, "void_reason": "", "revision": 1},
+}
+LATE_CHILDREN: dict[str, frozenset[str]] = {"incident": frozenset({"incident_versions"})}
+# A record purged under the retention schedule (an audited ``*.purge`` of it) keeps a seal
+# of this state: `audit verify --records` counts it as purged, not as deleted outside sro-tui.
+PURGED_STATE = b"purged"
+PURGE_ACTION = "purge"
 # "timeline" is a read of a student's history (student.timeline): it must not seal, or a
 # look at the timeline after a tampering would launder it.
 NOT_CHANGES = frozenset({"read", "list", "export", "search", "view", "print", "timeline"})
@@ -138,17 +151,25 @@ def canonical_state(session: Session, record_type: str, record_id: int) -> bytes
     if not rows:
         return None
     excluded = EXCLUDED.get(record_type, frozenset())
+    late = LATE_COLUMNS.get(record_type, {})
     document: dict[str, Any] = {
-        "row": {key: value for key, value in rows[0].items() if key not in excluded}
+        "row": {
+            key: value
+            for key, value in rows[0].items()
+            if key not in excluded and not (key in late and value == late[key])
+        }
     }
+    late_children = LATE_CHILDREN.get(record_type, frozenset())
     for child, column in children:
         child_table: Table = child.__table__
-        document[child_table.name] = _rows(
+        child_rows = _rows(
             session,
             child_table,
             child_table.c[column] == record_id,
             list(child_table.primary_key.columns),
         )
+        if child_rows or child_table.name not in late_children:
+            document[child_table.name] = child_rows
     return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
@@ -216,6 +237,8 @@ def _seal(
 ) -> None:
     state = canonical_state(session, record_type, int(record_id))
     current = session.get(RecordSeal, (record_type, record_id))
+    if state is None and event.action.rsplit(".", 1)[-1] == PURGE_ACTION:
+        state = PURGED_STATE  # purged under the retention schedule: sealed as purged
     if state is None:  # deleted in this transaction: nothing left to seal
         if current is not None:
             session.delete(current)
@@ -235,6 +258,7 @@ def _seal(
 class RecordsReport:
     checked: int = 0
     unsealed: int = 0
+    purged: int = 0
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -289,12 +313,26 @@ def check_records(session: Session, key: bytes, *, limit: int = 200) -> RecordsR
                     f"{name} is an older state put back: its seal is of event #{seal.event_id}, "
                     f"its latest change is event #{newest}"
                 )
-        for gone in seals:
-            report.problems.append(f"{record_type} #{gone} was deleted outside sro-tui")
+        for gone, seal in seals.items():
+            if _purged(session, key, seal):
+                report.purged += 1
+            else:
+                report.problems.append(f"{record_type} #{gone} was deleted outside sro-tui")
         if len(report.problems) > limit:
             del report.problems[limit:]
             break
     return report
+
+
+def _purged(session: Session, key: bytes, seal: RecordSeal) -> bool:
+    """Whether a seal without its record is that of an audited purge of it."""
+    event = session.get(AuditEvent, seal.event_id)
+    return (
+        event is not None
+        and event.action.rsplit(".", 1)[-1] == PURGE_ACTION
+        and event.record_id == seal.record_id
+        and hmac.compare_digest(seal_digest(key, event.id, event.hash, PURGED_STATE), seal.digest)
+    )
 
 
 def _ids(session: Session, table: Table) -> Iterator[int]:

@@ -248,7 +248,8 @@ def _incident_scope(scope: _Scope) -> list[ColumnElement[bool]]:
     ``status IN`` there would lure SQLite's planner onto the status index and walk every
     filed incident ever, instead of the occurred_at (or officer, occurred_at) range.
     """
-    clauses: list[ColumnElement[bool]] = []
+    # A voided report is counted nowhere (it stays in the store, struck through in lists).
+    clauses: list[ColumnElement[bool]] = [Incident.voided_at.is_(None)]
     if scope.school_id is not None:
         clauses += [Incident.school_id == scope.school_id, Incident.status.in_(COUNTED_STATUSES)]
     else:
@@ -565,7 +566,7 @@ def count_by_school(
             if p is not None and 0 <= int(p) < n:
                 out.setdefault((measure, school_id), _zeros(n))[int(p)] += int(value or 0)
 
-    filed = Incident.status != IncidentStatus.DRAFT.value
+    filed = and_(Incident.status != IncidentStatus.DRAFT.value, Incident.voided_at.is_(None))
     incidents = _ranged(
         lambda within: select(
             _bucket(Incident.occurred_at, datetimes).label("p"),
@@ -904,6 +905,7 @@ class ReportService:
             .join(Location, Location.id == Incident.location_id)
             .where(
                 Incident.officer_id == officer_id,
+                Incident.voided_at.is_(None),
                 Incident.occurred_at >= period.start_utc,
                 Incident.occurred_at < period.end_utc,
             )
