@@ -61,7 +61,8 @@ class StoreBusy(StoreUnavailable):
 
 @dataclass(frozen=True)
 class ServerWaits:
-    """How long a PostgreSQL terminal waits before it gives up (seconds; 0 = no limit)."""
+    """How long a PostgreSQL terminal waits before it gives up (seconds; 0 = no limit).
+    ``lock`` bounds SQLite's wait for the write lock too (0 there: the 15 s default)."""
 
     lock: float = BUSY_TIMEOUT_SECONDS
     statement: float = 60
@@ -326,7 +327,7 @@ class Database:
                 # Each write says how long it waits for the lock (a read's audit append
                 # waits only briefly; see services.audit.record_read).
                 wait = options.get(WAIT_OPTION)
-                seconds = BUSY_TIMEOUT_SECONDS if wait is None else wait
+                seconds = (self.waits.lock or BUSY_TIMEOUT_SECONDS) if wait is None else wait
                 connection.exec_driver_sql(f"PRAGMA busy_timeout = {round(seconds * 1000)}")
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
             else:
