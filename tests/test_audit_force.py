@@ -126,9 +126,9 @@ def test_a_restore_signed_in_as_an_admin_is_recorded_as_theirs(
         run_cli(*add, "--role", "admin", "--password-stdin", stdin=TEST_PASSWORD + "\n").code == 0
     )
     add = ("--db", str(store), "officer", "add", "--badge", "1001", "--name", "O. Officer")
-    assert (
-        run_cli(*add, "--role", "officer", "--password-stdin", stdin=TEST_PASSWORD + "\n").code == 0
-    )
+    signed_in = ("--as", "3001", "--password-stdin")
+    stdin = TEST_PASSWORD + "\n" + TEST_PASSWORD + "\n"  # 3001's, then the new officer's
+    assert run_cli(*add, "--role", "officer", *signed_in, stdin=stdin).code == 0
     backup = tmp_path / "b.db"
     assert run_cli("--db", str(store), "backup", str(backup)).code == 0
     assert run_cli("--db", str(store), "audit", "verify").code == 0

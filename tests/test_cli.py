@@ -51,7 +51,10 @@ def assert_healthy(run_cli: RunCli, db: str, badges: set[str]) -> None:
     assert listed == badges
 
 
-def add_officer(run_cli: RunCli, db: str, badge: str) -> CliResult:
+def add_officer(run_cli: RunCli, db: str, badge: str, *, first: bool = False) -> CliResult:
+    """Add an administrator: the first of a new store, else signed in as 3001 (whose
+    password, then the new officer's, are read from standard input)."""
+    signed_in = () if first else ("--as", "3001")
     return run_cli(
         "--db",
         db,
@@ -63,8 +66,9 @@ def add_officer(run_cli: RunCli, db: str, badge: str) -> CliResult:
         f"Officer {badge}",
         "--role",
         "admin",
+        *signed_in,
         "--password-stdin",
-        stdin=TEST_PASSWORD + "\n",
+        stdin=TEST_PASSWORD + "\n" + TEST_PASSWORD + "\n",
     )
 
 
@@ -73,7 +77,7 @@ def store(tmp_path: Path, run_cli: RunCli) -> str:
     """A SQLite store with one administrator, badge 3001."""
     path = str(tmp_path / "store.db")
     assert run_cli("--db", path, "init").code == 0
-    result = add_officer(run_cli, path, "3001")
+    result = add_officer(run_cli, path, "3001", first=True)
     assert result.code == 0, result.err
     return path
 
@@ -208,8 +212,10 @@ def test_a_bad_badge_and_unknown_school(run_cli: RunCli, store: str) -> None:
         "X",
         "--school",
         "NOPE",
+        "--as",
+        "3001",
         "--password-stdin",
-        stdin=TEST_PASSWORD + "\n",
+        stdin=TEST_PASSWORD + "\n" + TEST_PASSWORD + "\n",
     )
     assert_one_error(result.code, result.err, "NOPE")
     assert_healthy(run_cli, store, {"3001"})
@@ -340,7 +346,7 @@ def pg_url(request: pytest.FixtureRequest) -> Iterator[str]:
 
 def test_postgresql_init_officer_check(run_cli: RunCli, pg_url: str) -> None:
     assert run_cli("--db", pg_url, "init").code == 0
-    result = add_officer(run_cli, pg_url, "3001")
+    result = add_officer(run_cli, pg_url, "3001", first=True)
     assert result.code == 0, result.err
     result = add_officer(run_cli, pg_url, "3001")
     assert_one_error(result.code, result.err, "already in use")
@@ -384,7 +390,8 @@ def test_the_installed_command(tmp_path: Path, cli_home: Path, data_dir: Path) -
 
     result = sro("--db", store, "init", env=env)
     assert result.returncode == 0, result.stderr
-    add = ("--db", store, "officer", "add", "--badge", "3001", "--name", "A", "--password-stdin")
+    add = ("--db", store, "officer", "add", "--role", "admin", "--badge", "3001", "--name", "A")
+    add += ("--password-stdin",)
     assert sro(*add, env=env, stdin=TEST_PASSWORD + "\n").returncode == 0
     for argv, stdin in (
         (["--bogus"], ""),
@@ -528,12 +535,12 @@ def bytes_stdin(data: bytes, errors: str = "strict") -> io.TextIOWrapper:
 
 
 READS_STDIN = [
-    ["officer", "add", "--badge", "1001", "--name", "A", "--password-stdin"],
-    ["officer", "passwd", "3001", "--password-stdin"],
+    ["officer", "add", "--badge", "1001", "--name", "A", "--as", "3001", "--password-stdin"],
+    ["officer", "passwd", "3001", "--as", "3001", "--password-stdin"],
     ["note", "show", "1", "--as", "3001", "--password-stdin"],
     ["report", "daily", "--as", "3001", "--password-stdin"],
     ["store", "encrypt", "--passphrase", "--passphrase-stdin"],
-    ["mfa", "enable", "3001", "--code-stdin"],
+    ["mfa", "enable", "3001", "--code-stdin", "--as", "3001", "--password-stdin"],
 ]
 
 
@@ -580,7 +587,10 @@ def test_a_prompt_that_is_not_utf8(
     monkeypatch.setattr(stdin, "isatty", lambda: True, raising=False)
     monkeypatch.setattr("sys.stdin", stdin)
     monkeypatch.setattr(getpass, "getpass", broken_getpass)
-    for argv in (["officer", "passwd", "3001"], ["note", "show", "1", "--as", "3001"]):
+    for argv in (
+        ["officer", "passwd", "3001", "--as", "3001"],
+        ["note", "show", "1", "--as", "3001"],
+    ):
         capsys.readouterr()
         code = main(["--db", admin_store, *argv])
         assert_refused(CliResult(code, "", capsys.readouterr().err), argv, "UTF-8")
@@ -592,7 +602,8 @@ def test_the_installed_command_with_bad_bytes(tmp_path: Path, cli_home: Path) ->
     env.update(HOME=str(cli_home), XDG_DATA_HOME=str(cli_home / "data"), LC_ALL="C.UTF-8")
     env["SRO_AUDIT_KEY_FILE"] = os.environ["SRO_AUDIT_KEY_FILE"]
     store = str(tmp_path / "store.db")
-    add = [str(SRO), "--db", store, "officer", "add", "--badge", "3001", "--name", "A"]
+    add = [str(SRO), "--db", store, "officer", "add", "--role", "admin"]
+    add += ["--badge", "3001", "--name", "A"]
     result = subprocess.run(
         [*add, "--password-stdin"],
         env=env,
@@ -617,7 +628,7 @@ def test_db_after_the_subcommand(run_cli: RunCli, tmp_path: Path, app_runs: list
     result = run_cli("init", "--db", path)
     assert result.code == 0, result.err
     assert Path(path).exists()
-    result = add_officer(run_cli, path, "3001")
+    result = add_officer(run_cli, path, "3001", first=True)
     assert result.code == 0, result.err
     for argv in (
         ["officer", "list", "--db", path],

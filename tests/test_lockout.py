@@ -104,13 +104,16 @@ def test_the_right_password_while_locked_is_refused_and_counted(
 
 
 def test_cli_unlock(
-    services: Services, officer, db_url: str, clock: Clock, run_cli: RunCli
+    services: Services, officer, admin, db_url: str, clock: Clock, run_cli: RunCli
 ) -> None:
     fail(services, 5, clock)
     result = run_cli("--db", db_url, "officer", "list")
     assert result.code == 0
     assert "locked" in result.out
-    assert run_cli("--db", db_url, "officer", "unlock", "1001").code == 0
+    unlock = ("--db", db_url, "officer", "unlock", "1001")
+    assert run_cli(*unlock).code == 2  # no unauthenticated back door
+    signed_in = ("--as", "3001", "--password-stdin")
+    assert run_cli(*unlock, *signed_in, stdin=TEST_PASSWORD + "\n").code == 0
     assert services.officers.authenticate("1001", TEST_PASSWORD).badge == "1001"
 
 

@@ -18,7 +18,7 @@ from sro_tui.services.passwords import banned_passwords
 from sro_tui.services.registry import Services
 from sro_tui.services.security import totp_code, verify_totp
 
-from .conftest import TEST_PASSWORD, Clock, RunCli
+from .conftest import TEST_PASSWORD, CliResult, Clock, RunCli
 
 
 def enrol(services: Services, actor, badge: str, clock: Clock) -> str:
@@ -193,7 +193,7 @@ def test_common_passwords_are_refused(services: Services, password: str) -> None
     assert info.value.field == "password"
 
 
-@pytest.mark.parametrize("password", [TEST_PASSWORD, "tide pools at low water", "Kq7#mZ2!"])
+@pytest.mark.parametrize("password", [TEST_PASSWORD, "tide pools at low water", "Kq7#mZ2!xw"])
 def test_uncommon_passwords_pass(services: Services, password: str) -> None:
     assert services.security.password_problem(password) is None
 
@@ -204,39 +204,46 @@ def test_uncommon_passwords_pass(services: Services, password: str) -> None:
 def test_cli_passwd_sets_a_new_password(
     services: Services, officer, db_url: str, run_cli: RunCli
 ) -> None:
-    passwd = ("--db", db_url, "officer", "passwd", "1001", "--password-stdin")
-    result = run_cli(*passwd, stdin="a brand new passphrase\n")
-    assert result.code == 0
-    assert "Password set" in result.out
+    """An officer's own change: signed in as themself (the current password), then the new."""
+    passwd = ("--db", db_url, "officer", "passwd", "1001", "--as", "1001", "--password-stdin")
+    result = run_cli(*passwd, stdin=f"{TEST_PASSWORD}\na brand new passphrase\n")
+    assert result.code == 0, result.err
+    assert "Password changed" in result.out
     with pytest.raises(AuthenticationFailed):
         services.officers.authenticate("1001", TEST_PASSWORD)
     assert services.officers.authenticate("1001", "a brand new passphrase").badge == "1001"
-    result = run_cli(*passwd, stdin="Summer2026\n")
+    result = run_cli(*passwd, stdin="a brand new passphrase\nSummer2026\n")
     assert result.code == 2
     assert "common passwords" in result.err
 
 
 def test_cli_disable_refuses_sign_in(
-    services: Services, officer, db_url: str, run_cli: RunCli
+    services: Services, officer, admin, db_url: str, run_cli: RunCli
 ) -> None:
-    assert run_cli("--db", db_url, "officer", "disable", "1001").code == 0
+    def as_admin(*argv: str) -> CliResult:
+        signed_in = ("--as", "3001", "--password-stdin")
+        return run_cli("--db", db_url, *argv, *signed_in, stdin=TEST_PASSWORD + "\n")
+
+    assert as_admin("officer", "disable", "1001").code == 0
     with pytest.raises(AuthenticationFailed, match="disabled"):
         services.officers.authenticate("1001", TEST_PASSWORD)
-    assert run_cli("--db", db_url, "officer", "enable", "1001").code == 0
+    assert as_admin("officer", "enable", "1001").code == 0
     assert services.officers.authenticate("1001", TEST_PASSWORD).badge == "1001"
-    result = run_cli("--db", db_url, "officer", "disable", "7777")
+    result = as_admin("officer", "disable", "7777")
     assert result.code == 2
     assert "No officer" in result.err
 
 
 def test_cli_mfa_enable_with_the_code_from_the_app(
-    services: Services, officer, db_url: str, cli_home: Path
+    services: Services, officer, admin, db_url: str, cli_home: Path
 ) -> None:
     """Run as an administrator would: read the secret it prints, answer with the app's code."""
     import os
 
+    sro = str(Path(sys.executable).with_name("sro"))
+    signed_in = ["--as", "3001", "--password-stdin"]
     process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("sro")), "--db", db_url, "mfa", "enable", "1001"],
+        [sro, "--db", db_url, "mfa", "enable", "1001", *signed_in],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -244,6 +251,8 @@ def test_cli_mfa_enable_with_the_code_from_the_app(
         env={**os.environ, "SRO_AUDIT_KEY_FILE": str(cli_home / "keys" / "audit.key")},
     )
     assert process.stdout is not None and process.stdin is not None
+    process.stdin.write(TEST_PASSWORD + "\n")  # the administrator's sign-in
+    process.stdin.flush()
     secret = ""
     for line in process.stdout:
         if line.startswith("Secret:"):
@@ -266,13 +275,30 @@ def test_cli_mfa_enable_with_the_code_from_the_app(
 def test_cli_mfa_require_and_remove(
     services: Services, officer, admin, db_url: str, clock: Clock, run_cli: RunCli
 ) -> None:
-    assert run_cli("--db", db_url, "mfa", "require", "on").code == 0
-    assert services.security.mfa_required()
+    """Signed in as an administrator (with their authenticator: once a second factor is
+    required, an administrator without one could not sign in to turn it off)."""
     enrol(services, admin, "1001", clock)
-    assert run_cli("--db", db_url, "mfa", "remove", "1001").code == 0
-    assert not services.officers.by_badge("1001").mfa_enabled
-    assert run_cli("--db", db_url, "mfa", "require", "off").code == 0
+    admin_secret = enrol(services, admin, "3001", clock)
+    started = int(utc_now().timestamp())  # the commands run on the real clock
+
+    def as_admin(step: int, *argv: str) -> CliResult:
+        # A code is taken once (RFC 6238): each sign-in gives the next step's (within the
+        # one step of drift allowed).
+        code = pyotp.TOTP(admin_secret).at(started + 30 * step)
+        signed_in = ("--as", "3001", "--password-stdin")
+        return run_cli("--db", db_url, *argv, *signed_in, stdin=f"{TEST_PASSWORD}\n{code}\n")
+
+    assert run_cli("--db", db_url, "mfa", "require", "on").code == 2  # no back door
     assert not services.security.mfa_required()
+    assert as_admin(0, "mfa", "require", "on").code == 0
+    assert services.security.mfa_required()
+    assert run_cli("--db", db_url, "mfa", "remove", "1001").code == 2
+    assert services.officers.by_badge("1001").mfa_enabled
+    result = as_admin(1, "mfa", "remove", "1001")
+    assert result.code == 0, result.err
+    assert not services.officers.by_badge("1001").mfa_enabled
+    assert run_cli("--db", db_url, "mfa", "require", "off").code == 2
+    assert services.security.mfa_required()
 
 
 def test_cli_sign_in_as_an_officer_with_an_authenticator(

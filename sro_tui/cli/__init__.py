@@ -83,6 +83,7 @@ def build_parser() -> ArgumentParser:
         "With no command, opens the app.",
     )
     parser.add_argument("--db", metavar="PATH_OR_URL", help=DB_HELP)
+    parser.add_argument("--version", action="version", version=f"sro-tui {_version()}")
     # Every parser made under this one is a CommandParser (argparse gives nested
     # add_subparsers the class of the parser they are added to).
     subparsers = parser.add_subparsers(
@@ -91,6 +92,16 @@ def build_parser() -> ArgumentParser:
     for group in COMMAND_GROUPS:
         group.register(subparsers)
     return parser
+
+
+def _version() -> str:
+    """The installed package's version (a source tree that was never installed says so)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("sro-tui")
+    except PackageNotFoundError:
+        return "(not installed)"
 
 
 def _reconcile_db(args: argparse.Namespace) -> None:

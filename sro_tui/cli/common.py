@@ -9,7 +9,7 @@ import sys
 from ..bootstrap import OpenedStore, open_store
 from ..config import Settings
 from ..domain.errors import AuthenticationFailed, SroError
-from ..domain.officers import Actor
+from ..domain.officers import PASSWORD_CHANGE_REQUIRED, Actor, PasswordChangeRequired
 from .inputs import is_terminal, prompted, read_stdin_line
 
 
@@ -71,13 +71,31 @@ def unexpected_message(exc: BaseException) -> str | None:
     return None
 
 
-def sign_in(store: OpenedStore, args: argparse.Namespace, badge: str) -> Actor:
+def sign_in(
+    store: OpenedStore, args: argparse.Namespace, badge: str, *, password_change: bool = False
+) -> Actor:
     """Sign an officer in for one command (``--as BADGE``): the password, then the one-time
     code if their account has an authenticator. With ``--password-stdin`` the code is the
-    next line of standard input."""
+    next line of standard input.
+
+    An officer whose password an administrator reset (a one-time password) may run nothing
+    but the change of their own password (``password_change``) until they have changed it."""
+    actor, _ = sign_in_with_password(store, args, badge)
+    if actor.password_must_change and not password_change:
+        raise PasswordChangeRequired(
+            PASSWORD_CHANGE_REQUIRED.replace("BADGE", actor.badge), field="password"
+        )
+    return actor
+
+
+def sign_in_with_password(
+    store: OpenedStore, args: argparse.Namespace, badge: str
+) -> tuple[Actor, str]:
+    """:func:`sign_in`, also giving back the password typed (an own password change checks
+    it as the current one), with no refusal of a one-time password."""
     password = read_password(args, f"Password for {badge}: ", confirm=False)
     try:
-        return store.services.officers.authenticate(badge, password)
+        return store.services.officers.authenticate(badge, password), password
     except AuthenticationFailed as exc:
         if exc.field != "otp":
             raise
@@ -85,7 +103,32 @@ def sign_in(store: OpenedStore, args: argparse.Namespace, badge: str) -> Actor:
     code = _read_code(args)
     if not code:
         raise first_refusal
-    return store.services.officers.authenticate(badge, password, otp=code)
+    return store.services.officers.authenticate(badge, password, otp=code), password
+
+
+def add_signed_in(parser: argparse.ArgumentParser, who: str = "an administrator") -> None:
+    """``--as BADGE`` (required) and ``--password-stdin`` for a command that acts on accounts
+    or the agency's settings: it runs only as a signed-in officer, never as the unauthenticated
+    local administration."""
+    parser.add_argument(
+        "--as",
+        dest="as_badge",
+        metavar="BADGE",
+        help=f"sign in as this officer ({who}); the password is asked for",
+    )
+    parser.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password (then the one-time code, if any) from standard input",
+    )
+
+
+def require_sign_in(store: OpenedStore, args: argparse.Namespace, what: str) -> Actor:
+    """The officer of ``--as BADGE``, signed in; refuses the command without it."""
+    badge = getattr(args, "as_badge", None)
+    if not badge:
+        raise SroError(f"{what} needs --as BADGE: sign in as the officer who does it")
+    return sign_in(store, args, badge)
 
 
 def _read_code(args: argparse.Namespace) -> str:

@@ -3,10 +3,9 @@
 Writes every record the actor may read for those local days into DIR (see
 services/export.py for what goes in and what is redacted), with a progress bar on stderr.
 
-Acting as whom: by default the local administration (SYSTEM_ACTOR, supervisor rights,
-audited as badge SYSTEM: whoever can open this machine's store and audit key holds all of it
-already). `--as BADGE` signs an officer in (password asked without echo, or one line from
-standard input with --password-stdin), and the officer's read rights apply.
+Acting as whom: `--as BADGE` (required) signs an officer in (password asked without echo, or
+one line from standard input with --password-stdin), and the officer's read rights apply: a
+department-wide export is a supervisor's. No unauthenticated export.
 
 A department-wide export keeps names: it is the agency's own copy. `--for-student
 DISTRICT_ID` exports only the records involving that student, with every other juvenile's
@@ -19,9 +18,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import open_from
+from .common import add_signed_in, open_from, require_sign_in
 from .inputs import day
-from .search import acting, add_as
 
 BAR_WIDTH = 30
 
@@ -44,7 +42,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="DISTRICT_ID",
         help="only this student's records, other juveniles' names redacted",
     )
-    add_as(export)
+    add_signed_in(export, "whose read rights apply")
     export.set_defaults(func=cmd_export)
 
 
@@ -76,7 +74,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     since, until = args.since, args.until
     store = open_from(args, create=False)
     try:
-        actor = acting(store, args)
+        actor = require_sign_in(store, args, "sro export")
         student_id = None
         if args.for_student:
             student_id = store.services.students.by_district_id(actor, args.for_student).id

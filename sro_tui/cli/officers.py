@@ -1,23 +1,47 @@
-"""`sro officer add|list|passwd|disable|enable|unlock`."""
+"""`sro officer add|list|passwd|disable|enable|unlock`.
+
+Every one of them but ``list`` (a read) runs as a signed-in officer (``--as BADGE``, with the
+password) whose role allows it, audited as that officer. Two exceptions, both audited as the
+local administration:
+
+* ``sro officer add`` on a store with no officers at all adds the first administrator;
+* ``sro officer passwd B --recovery`` sets a one-time password for an administrator's account
+  (all administrators locked out), and only the OS user who owns the store's SQLite file
+  may run it.
+"""
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
+from pathlib import Path
 
 from pydantic import ValidationError
 
 from ..domain.enums import Role
-from ..domain.errors import SroError
-from ..domain.officers import SYSTEM_ACTOR, OfficerCreate
+from ..domain.errors import PermissionDenied, SroError
+from ..domain.officers import SYSTEM_ACTOR, Actor, OfficerCreate
 from ..domain.validation import first_message
-from .common import open_from, read_password
+from .common import (
+    add_signed_in,
+    open_from,
+    read_password,
+    require_sign_in,
+    settings_from,
+    sign_in_with_password,
+)
+
+FIRST_ADMIN = "the first administrator of a new store"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     officer = subparsers.add_parser("officer", help="manage officer accounts")
     sub = officer.add_subparsers(dest="officer_command", metavar="ACTION", required=True)
 
-    add = sub.add_parser("add", help="add an officer")
+    add = sub.add_parser(
+        "add", help=f"add an officer (--as an administrator; without it only {FIRST_ADMIN})"
+    )
     add.add_argument("--badge", required=True)
     add.add_argument("--name", required=True)
     add.add_argument("--role", choices=[r.value for r in Role], default=Role.OFFICER.value)
@@ -28,11 +52,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="CODE",
         help="assign to a school by code (repeatable)",
     )
-    add.add_argument(
-        "--password-stdin", action="store_true", help="read the password from standard input"
-    )
+    add_signed_in(add)
     add.set_defaults(func=cmd_add)
 
+    # A read that changes nothing, like `sro audit verify`: it runs as the local
+    # administration (whoever opens the store can read the officers table anyway).
     sub.add_parser("list", help="list officers").set_defaults(func=cmd_list)
 
     for name, func, helptext in (
@@ -40,13 +64,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ("enable", cmd_enable, "enable an account"),
         ("unlock", cmd_unlock, "unlock an account locked by failed sign-ins"),
     ):
-        p = sub.add_parser(name, help=helptext)
+        p = sub.add_parser(name, help=f"{helptext} (--as an administrator)")
         p.add_argument("badge")
+        add_signed_in(p)
         p.set_defaults(func=func)
 
-    passwd = sub.add_parser("passwd", help="set an officer's password (local administration)")
+    passwd = sub.add_parser(
+        "passwd",
+        help="change your own password (--as yourself), or reset another's to a one-time "
+        "password (--as an administrator)",
+    )
     passwd.add_argument("badge")
-    passwd.add_argument("--password-stdin", action="store_true")
+    add_signed_in(passwd, "yourself, or an administrator")
+    passwd.add_argument(
+        "--recovery",
+        action="store_true",
+        help="no administrator can sign in: the OS owner of the SQLite store file sets a "
+        "one-time password for an administrator's account (audited as a recovery)",
+    )
     passwd.set_defaults(func=cmd_passwd)
 
 
@@ -57,10 +92,22 @@ def cmd_add(args: argparse.Namespace) -> int:
         raise SroError(first_message(exc, OfficerCreate)) from exc
     store = open_from(args, create=True)
     try:
+        actor: Actor
+        if args.as_badge:
+            actor = require_sign_in(store, args, "sro officer add")
+        elif store.services.officers.count() == 0:
+            if data.role is not Role.ADMIN:
+                raise SroError(
+                    "The store has no officers yet: add the first administrator "
+                    "(--role admin), who then adds the others with --as"
+                )
+            actor = SYSTEM_ACTOR
+        else:
+            raise SroError("sro officer add needs --as BADGE: sign in as an administrator")
         school_ids = [store.services.reference.school_by_code(c).id for c in args.school]
         data = data.model_copy(update={"school_ids": school_ids})
-        password = read_password(args)
-        officer = store.services.officers.create(SYSTEM_ACTOR, data, password)
+        password = read_password(args, f"Password for {data.badge}: ")
+        officer = store.services.officers.create(actor, data, password)
         print(f"Added {officer.role.value} {officer.name}, badge {officer.badge}")
     finally:
         store.close()
@@ -85,37 +132,99 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_disable(args: argparse.Namespace) -> int:
-    return _with_store(
-        args, lambda s: s.officers.set_active(SYSTEM_ACTOR, args.badge, False), "Disabled"
+    return _as_admin(
+        args, "disable", "Disabled", lambda s, a: s.officers.set_active(a, args.badge, False)
     )
 
 
 def cmd_enable(args: argparse.Namespace) -> int:
-    return _with_store(
-        args, lambda s: s.officers.set_active(SYSTEM_ACTOR, args.badge, True), "Enabled"
+    return _as_admin(
+        args, "enable", "Enabled", lambda s, a: s.officers.set_active(a, args.badge, True)
     )
 
 
 def cmd_unlock(args: argparse.Namespace) -> int:
-    return _with_store(args, lambda s: s.officers.unlock(SYSTEM_ACTOR, args.badge), "Unlocked")
+    return _as_admin(args, "unlock", "Unlocked", lambda s, a: s.officers.unlock(a, args.badge))
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:
+    if args.recovery:
+        return _recover(args)
     store = open_from(args)
     try:
-        store.services.officers.by_badge(args.badge)  # a clear error before the prompt
+        target = store.services.officers.by_badge(args.badge)  # a clear error before prompts
+        if not args.as_badge:
+            raise SroError(
+                f"sro officer passwd needs --as BADGE: --as {target.badge} to change your own "
+                "password, or an administrator's badge to reset it"
+            )
+        actor, current = sign_in_with_password(store, args, args.as_badge)
+        own = actor.officer_id == target.id
+        if not own and actor.password_must_change:
+            # An officer on a one-time password changes that first (common.sign_in's rule).
+            require_sign_in(store, args, "sro officer passwd")
         password = read_password(args, "New password: ")
-        store.services.officers.set_password(SYSTEM_ACTOR, args.badge, password)
-        print(f"Password set for badge {args.badge.strip().upper()}")
+        store.services.officers.set_password(
+            actor, target.badge, password, current_password=current if own else None
+        )
+        if own:
+            print(f"Password changed for badge {target.badge}")
+        else:
+            print(
+                f"One-time password set for badge {target.badge}: they must change it "
+                "at their next sign-in"
+            )
     finally:
         store.close()
     return 0
 
 
-def _with_store(args: argparse.Namespace, action, verb: str) -> int:
+def _recover(args: argparse.Namespace) -> int:
+    """Every administrator locked out: the OS owner of the store file sets a one-time
+    password for an administrator's account, on this machine only."""
+    from ..store.urls import resolve_url
+
+    if args.as_badge:
+        raise SroError("--recovery runs without --as (no administrator can sign in)")
+    url = resolve_url(settings_from(args).store_location())
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        raise SroError(
+            "--recovery works on a local SQLite store file only; on PostgreSQL the database "
+            "owner resets an administrator with an administrator's --as"
+        )
+    path = Path(url.database)
+    if not path.is_file():
+        raise SroError(f"No store at {path}")
+    if not hasattr(os, "getuid") or path.stat().st_uid != os.getuid():
+        raise PermissionDenied(
+            f"--recovery is for the OS user who owns {path} only; sign in with --as instead"
+        )
     store = open_from(args)
     try:
-        officer = action(store.services)
+        target = store.services.officers.by_badge(args.badge)
+        if target.role is not Role.ADMIN:
+            raise PermissionDenied(
+                "--recovery resets an administrator's password only; the administrator then "
+                "resets the others"
+            )
+        password = read_password(args, "One-time password: ")
+        store.services.officers.set_password(
+            SYSTEM_ACTOR, target.badge, password, recovery=f"OS user {getpass.getuser()}"
+        )
+        print(
+            f"One-time password set for administrator {target.badge} (recovery, audited): "
+            "change it at the next sign-in"
+        )
+    finally:
+        store.close()
+    return 0
+
+
+def _as_admin(args: argparse.Namespace, command: str, verb: str, action) -> int:
+    store = open_from(args)
+    try:
+        actor = require_sign_in(store, args, f"sro officer {command}")
+        officer = action(store.services, actor)
         print(f"{verb} {officer.name}, badge {officer.badge}")
     finally:
         store.close()

@@ -1,4 +1,5 @@
-"""`sro mfa enable|remove|require` and `sro store encrypt|rekey` (local administration).
+"""`sro mfa enable|remove|require` (as a signed-in officer: ``--as BADGE``) and `sro store
+encrypt|rekey` (local administration of the SQLite file).
 
 `sro store` is a group of its own (not under `sro db`) so the encryption commands stay in
 this module. Converting a store must be done with every terminal closed.
@@ -18,7 +19,7 @@ from ..services import encryption, store_settings
 from ..services.registry import build_services, load_or_create_key
 from ..store.db import Database
 from ..store.urls import resolve_url
-from .common import open_from, settings_from
+from .common import add_signed_in, open_from, require_sign_in, settings_from
 from .inputs import is_terminal, prompted, read_stdin_line
 
 
@@ -30,12 +31,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     enable.add_argument(
         "--code-stdin", action="store_true", help="read the confirming code from standard input"
     )
+    add_signed_in(enable, "yourself, or an administrator")
     enable.set_defaults(func=cmd_mfa_enable)
     remove = mfa_sub.add_parser("remove", help="remove an officer's authenticator (lost phone)")
     remove.add_argument("badge")
+    add_signed_in(remove)
     remove.set_defaults(func=cmd_mfa_remove)
     require = mfa_sub.add_parser("require", help="require a second factor of every officer")
     require.add_argument("state", choices=["on", "off"])
+    add_signed_in(require)
     require.set_defaults(func=cmd_mfa_require)
 
     store = subparsers.add_parser("store", help="encrypt a SQLite store or change its key")
@@ -75,8 +79,9 @@ def _key_options(parser: argparse.ArgumentParser, prefix: str) -> None:
 def cmd_mfa_enable(args: argparse.Namespace) -> int:
     store = open_from(args)
     try:
+        actor = require_sign_in(store, args, "sro mfa enable")
         security = store.services.security
-        enrolment = security.begin_totp(SYSTEM_ACTOR, args.badge)
+        enrolment = security.begin_totp(actor, args.badge)
         print(f"Authenticator for badge {enrolment.badge}")
         print(f"Secret: {enrolment.secret}")
         print(f"URI:    {enrolment.uri}")
@@ -85,7 +90,7 @@ def cmd_mfa_enable(args: argparse.Namespace) -> int:
             code = read_stdin_line("the code").strip()
         else:
             code = prompted(input, "Code from the app: ", "the code").strip()
-        security.confirm_totp(SYSTEM_ACTOR, enrolment, code)
+        security.confirm_totp(actor, enrolment, code)
         print(f"Second factor enabled for badge {enrolment.badge}")
     finally:
         store.close()
@@ -95,7 +100,8 @@ def cmd_mfa_enable(args: argparse.Namespace) -> int:
 def cmd_mfa_remove(args: argparse.Namespace) -> int:
     store = open_from(args)
     try:
-        officer = store.services.security.remove_totp(SYSTEM_ACTOR, args.badge)
+        actor = require_sign_in(store, args, "sro mfa remove")
+        officer = store.services.security.remove_totp(actor, args.badge)
         print(f"Authenticator removed for {officer.name}, badge {officer.badge}")
     finally:
         store.close()
@@ -105,8 +111,9 @@ def cmd_mfa_remove(args: argparse.Namespace) -> int:
 def cmd_mfa_require(args: argparse.Namespace) -> int:
     store = open_from(args)
     try:
+        actor = require_sign_in(store, args, "sro mfa require")
         value = "1" if args.state == "on" else "0"
-        store.services.settings.set(SYSTEM_ACTOR, store_settings.REQUIRE_MFA, value)
+        store.services.settings.set(actor, store_settings.REQUIRE_MFA, value)
         print(f"Second factor at sign-in: {'required' if value == '1' else 'optional'}")
     finally:
         store.close()

@@ -11,6 +11,7 @@ from pydantic import AfterValidator, Field
 
 from .base import ReadSchema, Schema
 from .enums import Role
+from .errors import PermissionDenied
 from .text import RequiredName
 
 BADGE_PATTERN = re.compile(r"^[A-Za-z0-9]{1,10}$")
@@ -64,6 +65,8 @@ class Actor:
     role: Role
     school_ids: tuple[int, ...] = ()
     terminal: str = "local"
+    # Signed in with a one-time password an administrator set: nothing but changing it.
+    password_must_change: bool = False
 
     @property
     def is_supervisor(self) -> bool:
@@ -72,6 +75,30 @@ class Actor:
     @property
     def is_admin(self) -> bool:
         return self.role is Role.ADMIN
+
+
+class AccountChanged(PermissionDenied):
+    """The signed-in officer's account changed since the sign-in (disabled, another role,
+    other schools, a password reset): the session ends and the officer signs in again."""
+
+
+class PasswordChangeRequired(PermissionDenied):
+    """Signed in with a one-time password: it must be changed before anything else."""
+
+
+PASSWORD_CHANGE_REQUIRED = (
+    "Your password was reset by an administrator: change it before anything else "
+    "(in the app, or `sro officer passwd BADGE --as BADGE`)"
+)
+
+
+def rights_changed(actor: Actor, *, active: bool, role: str, school_ids: tuple[int, ...]) -> str:
+    """What changed in the account since ``actor`` signed in ("" when nothing did)."""
+    if not active:
+        return "Your account was disabled; ask an administrator"
+    if role != actor.role.value or tuple(sorted(school_ids)) != tuple(sorted(actor.school_ids)):
+        return "Your account was changed (role or schools); sign in again"
+    return ""
 
 
 # The CLI acting on the machine's own store, e.g. `sro init` or creating the first admin.

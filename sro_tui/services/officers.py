@@ -16,18 +16,18 @@ from ..domain.officers import (
     OfficerRead,
     OfficerUpdate,
     normalise_badge,
-    password_problem,
 )
 from ..domain.permissions import may_manage_officers
 from ..store.models import LoginAttempt, Officer, OfficerSchool, School
 from . import store_settings
 from .audit import AuditTrail
 from .context import ServiceContext
-from .passwords import banned_passwords, hash_password, needs_rehash, verify_password
+from .passwords import hash_password, needs_rehash, verify_password
 from .security import (
     COUNTED_FAILURES,
     NOT_ATTEMPTS,
     OTP_REASONS,
+    new_password_problem,
     second_factor_problem,
 )
 
@@ -62,6 +62,7 @@ def actor_for(officer: Officer, terminal: str) -> Actor:
         role=Role(officer.role),
         school_ids=tuple(sorted(s.school_id for s in officer.schools)),
         terminal=terminal,
+        password_must_change=bool(officer.password_must_change),
     )
 
 
@@ -93,7 +94,7 @@ class OfficerService:
         """Add an officer. ``check_policy`` is off only for demo stores' shared password."""
         self._require_admin(actor, "officer.create", data.badge)
         if check_policy:
-            problem = password_problem(password, banned_passwords())
+            problem = new_password_problem(password, badge=data.badge, name=data.name)
             if problem:
                 raise SroError(problem, field="password")
         password_hash = hash_password(password)  # slow: outside the write lock
@@ -136,19 +137,27 @@ class OfficerService:
         self._require_admin(actor, "officer.update", officer_id)
         with self.ctx.db.write() as session:
             officer = self._get(session, officer_id)
+            old = to_read(officer)
             if data.name is not None:
                 officer.name = data.name
             if data.role is not None:
                 officer.role = data.role.value
             if data.school_ids is not None:
                 self._assign(session, officer, data.school_ids)
+            session.flush()
+            new = to_read(officer)
+            changes = [  # old -> new, for the audit trail
+                f"{name} {getattr(old, name)} -> {getattr(new, name)}"
+                for name in ("name", "role", "school_ids")
+                if getattr(old, name) != getattr(new, name)
+            ]
             self.audit.record(
                 session,
                 actor,
                 "officer.update",
                 record_type=RecordType.OFFICER,
                 record_id=officer_id,
-                detail=", ".join(data.model_dump(exclude_none=True)),
+                detail=f"badge {officer.badge}: " + ("; ".join(changes) or "no change"),
             )
             return to_read(officer)
 
@@ -219,17 +228,29 @@ class OfficerService:
             return to_read(officer)
 
     def set_password(
-        self, actor: Actor, badge: str, new_password: str, *, current_password: str | None = None
+        self,
+        actor: Actor,
+        badge: str,
+        new_password: str,
+        *,
+        current_password: str | None = None,
+        recovery: str | None = None,
     ) -> None:
-        """An officer changes their own password (giving the current one); an admin resets
-        anyone's."""
+        """An officer changes their own password (giving the current one, administrators
+        too); an admin resets anyone else's to a one-time password, which its officer must
+        change at the next sign-in. ``recovery`` (with the local administration actor only)
+        says who recovered an account from the machine that holds the store: that too sets a
+        one-time password, and the event says so."""
         with self.ctx.db.read() as session:
             target = self._by_badge(session, badge)
             target_id, target_hash = target.id, target.password_hash
+            target_badge, target_name = target.badge, target.name
         own = actor.officer_id == target_id
+        if recovery is not None and actor.officer_id is not None:
+            raise PermissionDenied("A recovery is made by the local administration only")
         if not own:
             self._require_admin(actor, "officer.password", target_id)
-        elif not actor.is_admin and not verify_password(target_hash, current_password or ""):
+        elif not verify_password(target_hash, current_password or ""):
             self.audit.record_alone(
                 actor,
                 "officer.password",
@@ -239,21 +260,30 @@ class OfficerService:
                 detail="current password wrong",
             )
             raise AuthenticationFailed("The current password is not right", field="current")
-        problem = password_problem(new_password, banned_passwords())
+        problem = new_password_problem(new_password, badge=target_badge, name=target_name)
         if problem:
             raise SroError(problem, field="password")
+        if own and verify_password(target_hash, new_password):
+            raise SroError("The new password must differ from the current one", field="password")
         new_hash = hash_password(new_password)
+        if own:
+            detail = "own"
+        elif recovery is not None:
+            detail = f"recovery by the store's local owner ({recovery}); one-time password"
+        else:
+            detail = "reset by administrator; one-time password"
         with self.ctx.db.write() as session:
             officer = self._get(session, target_id)
             officer.password_hash = new_hash
             officer.password_changed_at = self.ctx.now()
+            officer.password_must_change = not own
             self.audit.record(
                 session,
                 actor,
                 "officer.password",
                 record_type=RecordType.OFFICER,
                 record_id=target_id,
-                detail="own" if own else "reset by administrator",
+                detail=detail,
             )
 
     # -- sign-in -----------------------------------------------------------------------------

@@ -39,3 +39,41 @@ def banned_passwords() -> frozenset[str]:
     return frozenset(
         line.strip().lower() for line in text.splitlines() if line.strip() and line[0] != "#"
     )
+
+
+# Words a guesser tries first against this app's accounts, beside the officer's own badge and
+# name: zxcvbn counts a password built from them as weak.
+APP_WORDS = (
+    "sro",
+    "tui",
+    "sro-tui",
+    "srotui",
+    "school",
+    "resource",
+    "officer",
+    "police",
+    "campus",
+    "badge",
+    "password",
+)
+MIN_STRENGTH = 3
+"""zxcvbn's score (0 to 4) a new password must reach: 3 is "safely unguessable" (about 10^8
+guesses or more), what zxcvbn's authors advise for accounts that an attacker can try offline."""
+
+
+def strength_problem(password: str, user_inputs: tuple[str, ...] = ()) -> str | None:
+    """Why zxcvbn finds ``password`` too easy to guess, or None. ``user_inputs`` are words
+    of this account (badge, name, agency) that a guesser would try."""
+    from zxcvbn import zxcvbn
+
+    # zxcvbn's matching is quadratic in the length; the policy caps passwords at 128.
+    result = zxcvbn(password[:128], user_inputs=[*APP_WORDS, *user_inputs])
+    if int(result["score"]) >= MIN_STRENGTH:
+        return None
+    feedback = result.get("feedback") or {}
+    hint = str(feedback.get("warning") or "").strip()
+    if not hint:
+        suggestions = [str(s) for s in feedback.get("suggestions") or [] if s]
+        hint = suggestions[0] if suggestions else ""
+    reason = "That password is too easy to guess"
+    return f"{reason}: {hint.rstrip('.')}" if hint else f"{reason}; add another word or two"

@@ -7,23 +7,37 @@ makes a secret and its otpauth:// URI (shown as text or a QR code, nothing is st
 
 from __future__ import annotations
 
+import functools
 import hmac
 import re
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import pyotp
-from sqlalchemy import select
+from sqlalchemy import Connection, event, select
 from sqlalchemy.orm import Session, selectinload
 
 from ..domain.enums import AuditOutcome, RecordType
 from ..domain.errors import AuthenticationFailed, NotFound, PermissionDenied, SroError
-from ..domain.officers import Actor, OfficerRead, normalise_badge, password_problem
+from ..domain.officers import (
+    PASSWORD_CHANGE_REQUIRED,
+    AccountChanged,
+    Actor,
+    OfficerRead,
+    PasswordChangeRequired,
+    normalise_badge,
+    password_problem,
+    rights_changed,
+)
 from ..domain.trust import TotpEnrolment
-from ..store.models import Officer
+from ..store.models import Officer, OfficerSchool
 from . import store_settings
 from .audit import AuditTrail
 from .context import ServiceContext
-from .passwords import banned_passwords
+from .passwords import banned_passwords, strength_problem
 
 TOTP_DIGITS = 6
 TOTP_STEP_SECONDS = 30
@@ -110,9 +124,15 @@ def second_factor_problem(
     return None
 
 
-def new_password_problem(password: str) -> str | None:
-    """The agency's password policy (CJIS): length and the banned list, no complexity rules."""
-    return password_problem(password, banned_passwords())
+def new_password_problem(password: str, *, badge: str = "", name: str = "") -> str | None:
+    """The agency's password policy (CJIS): length and the banned list, no complexity rules,
+    then zxcvbn's estimate of how easily it is guessed (score 3 of 4 at least), counting the
+    officer's badge and name and this app's own words as known to a guesser."""
+    problem = password_problem(password, banned_passwords())
+    if problem:
+        return problem
+    words = tuple(w for w in re.split(r"[\s,.'-]+", f"{badge} {name}".lower()) if w)
+    return strength_problem(password, (badge.lower(), name.lower(), *words))
 
 
 class SecurityService:
@@ -128,8 +148,10 @@ class SecurityService:
         with self.ctx.db.read() as session:
             return store_settings.get_flag(session, store_settings.REQUIRE_MFA)
 
-    def password_problem(self, password: str) -> str | None:
-        return new_password_problem(password)
+    def password_problem(self, password: str, *, badge: str = "", name: str = "") -> str | None:
+        """Why ``password`` is refused as a new password (for the officer ``badge`` named
+        ``name``), or None: for a message at the field while it is typed."""
+        return new_password_problem(password, badge=badge, name=name)
 
     # -- enrolment ---------------------------------------------------------------------------
 
@@ -237,3 +259,141 @@ class SecurityService:
         from .officers import to_read
 
         return to_read(officer)
+
+
+# -- rights at every action ---------------------------------------------------------------------
+#
+# A session's actor is built once, at sign-in. An administrator who disables an officer,
+# changes their role or schools, or resets their password acts at once: the next service call
+# of that officer's open session re-reads the account (one indexed read by primary key, in the
+# call's own first transaction) and is refused with AccountChanged when it no longer matches.
+# The check runs from a SQLAlchemy "after_begin" hook while a call made through
+# ``RightsChecked`` is pending in this thread (a contextvar), so no service is edited for it.
+
+
+@dataclass
+class _Pending:
+    actor: Actor
+    allow_must_change: bool
+    done: bool = False
+
+
+_PENDING: ContextVar[_Pending | None] = ContextVar("sro_rights_pending", default=None)
+
+# Calls that run even while the account has changed or waits for a new password: an
+# officer's own drafts (their typing is kept whatever happens to the account) and the change
+# of their own password.
+UNCHECKED_SERVICES = frozenset({"drafts", "audit", "ctx", "db"})
+MUST_CHANGE_ALLOWED = frozenset({("officers", "set_password"), ("security", "password_problem")})
+
+
+def account_problem(session: Session | Connection, actor: Actor) -> SroError | None:
+    """Why ``actor`` may no longer act (the account changed since the sign-in), or None.
+    One statement: the officer's row by primary key and their school assignments."""
+    if actor.officer_id is None:
+        return None
+    rows = session.execute(
+        select(
+            Officer.active,
+            Officer.role,
+            Officer.password_must_change,
+            OfficerSchool.school_id,
+        )
+        .select_from(Officer)
+        .outerjoin(OfficerSchool, OfficerSchool.officer_id == Officer.id)
+        .where(Officer.id == actor.officer_id)
+    ).all()
+    if not rows:
+        return AccountChanged("Your account no longer exists; ask an administrator")
+    first = rows[0]
+    schools = tuple(r.school_id for r in rows if r.school_id is not None)
+    changed = rights_changed(actor, active=first.active, role=first.role, school_ids=schools)
+    if changed:
+        return AccountChanged(changed)
+    if first.password_must_change and not actor.password_must_change:
+        return AccountChanged(
+            "Your password was reset by an administrator; sign in with the one you were given"
+        )
+    return None
+
+
+def _after_begin(session: Session, transaction: object, connection: Connection) -> None:
+    pending = _PENDING.get()
+    if pending is None or pending.done:
+        return
+    pending.done = True
+    problem = account_problem(connection, pending.actor)
+    if problem is not None:
+        raise problem
+    if pending.actor.password_must_change and not pending.allow_must_change:
+        raise PasswordChangeRequired(PASSWORD_CHANGE_REQUIRED)
+
+
+event.listen(Session, "after_begin", _after_begin)
+
+
+def _actor_in(args: tuple[Any, ...], kwargs: dict[str, Any]) -> Actor | None:
+    for value in (*args, *kwargs.values()):
+        if isinstance(value, Actor):
+            return value if value.officer_id is not None else None
+    return None
+
+
+class _CheckedService:
+    """A service whose calls with a signed-in actor check the account first."""
+
+    def __init__(
+        self, name: str, service: object, on_changed: Callable[[AccountChanged], None] | None
+    ) -> None:
+        self._name = name
+        self._service = service
+        self._on_changed = on_changed
+
+    def __getattr__(self, attribute: str) -> Any:
+        value = getattr(self._service, attribute)
+        if attribute.startswith("_") or not callable(value):
+            return value
+        allow = (self._name, attribute) in MUST_CHANGE_ALLOWED
+
+        @functools.wraps(value)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            actor = _actor_in(args, kwargs)
+            if actor is None or _PENDING.get() is not None:
+                return value(*args, **kwargs)
+            token = _PENDING.set(_Pending(actor, allow))
+            try:
+                return value(*args, **kwargs)
+            except AccountChanged as exc:
+                if self._on_changed is not None:
+                    self._on_changed(exc)
+                raise
+            finally:
+                _PENDING.reset(token)
+
+        return checked
+
+
+class RightsChecked:
+    """The services of a signed-in session, each call re-checking the caller's account (see
+    above). Anything that is not a service (``ctx``, ``db``, ``is_demo``) passes through;
+    ``on_changed`` hears of a refusal (the app returns to the sign-in)."""
+
+    def __init__(
+        self, services: object, on_changed: Callable[[AccountChanged], None] | None = None
+    ) -> None:
+        self._services = services
+        self._on_changed = on_changed
+        self._wrapped: dict[str, _CheckedService] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        wrapped = self._wrapped.get(name)
+        if wrapped is not None:
+            return wrapped
+        value = getattr(self._services, name)
+        if name.startswith("_") or name in UNCHECKED_SERVICES or callable(value):
+            return value
+        if not hasattr(value, "ctx"):
+            return value
+        wrapped = _CheckedService(name, value, self._on_changed)
+        self._wrapped[name] = wrapped
+        return wrapped
