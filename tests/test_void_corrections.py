@@ -13,7 +13,7 @@ from sro_tui.domain.officers import Actor
 from sro_tui.services.corrections import IncidentCorrections
 from sro_tui.services.registry import Services
 
-from .conftest import Clock
+from .conftest import TEST_PASSWORD, CliResult, Clock, RunCli
 from .test_reports import LAW, Seed, values
 
 ARREST, CITATION = OutcomeKind.ARREST, OutcomeKind.CITATION
@@ -145,3 +145,68 @@ def make_second_supervisor(services: Services) -> Actor:
     from .conftest import make_officer
 
     return make_officer(services, "2002", "supervisor", ("VHS",))
+
+
+# -- the command line ---------------------------------------------------------------------------
+
+
+def test_cli_void_correct_approve_and_versions(
+    services: Services,
+    clock: Clock,
+    officer: Actor,
+    supervisor: Actor,
+    run_cli: RunCli,
+    db_url: str,
+) -> None:
+    seed = Seed(services, clock, supervisor)
+    student = seed.student("S1", "VHS")
+    incident_id = arrest_report(seed, officer, student)
+    duplicate = arrest_report(seed, officer, student)
+    number = services.incidents.get(supervisor, incident_id).number
+    dup_number = services.incidents.get(supervisor, duplicate).number
+    second = make_second_supervisor(services)
+
+    def sro(*argv: str, badge: str) -> CliResult:
+        return run_cli(
+            "--db", db_url, *argv, "--as", badge, "--password-stdin", stdin=TEST_PASSWORD + "\n"
+        )
+
+    refused = sro("incident", "void", dup_number, "--reason", "Duplicate", badge="1001")
+    assert refused.code != 0 and "supervisor" in refused.err
+    result = sro("incident", "void", dup_number, "--reason", "Duplicate", badge="2001")
+    assert result.code == 0, result.err
+    shown = sro("incident", "show", dup_number, badge="1001").out
+    assert "VOIDED" in shown and "Duplicate" in shown
+
+    shown = sro("incident", "show", number, badge="1001").out
+    assert "version 1 of 1" in shown and "1. suspect: LastS1, FirstS1 (arrest)" in shown
+    nothing = sro("incident", "correct", number, badge="1001")
+    assert nothing.code == 2 and "Nothing to correct" in nothing.err
+    bad = sro("incident", "correct", number, "--outcome", "3=citation", badge="1001")
+    assert bad.code == 2 and "no person 3" in bad.err
+    result = sro(
+        "incident",
+        "correct",
+        number,
+        "--outcome",
+        "1=citation",
+        "--narrative",
+        "A citation after all.",
+        badge="1001",
+    )
+    assert result.code == 0, result.err
+    assert "waiting" in sro("incident", "show", number, badge="2001").out
+    result = sro("incident", "approve", number, badge="2002")
+    assert result.code == 0, result.err
+    assert "correction approved, version 2" in result.out
+    del second
+
+    shown = sro("incident", "show", number, badge="1001").out
+    assert "version 2 of 2" in shown and "(citation)" in shown and "A citation after all." in shown
+    old = sro("incident", "show", number, "--version", "1", badge="1001").out
+    assert "version 1 of 2  (superseded)" in old and "(arrest)" in old
+    history = sro("incident", "show", number, "--versions", badge="1001").out
+    assert history.count("approved") >= 2
+    report = services.reports.monthly(supervisor, month="2026-09")
+    assert values(report, LAW, "Arrests (once per person per incident)") == (0, 0, 0)
+    assert values(report, LAW, "Citations") == (1, 0, 0)

@@ -1,27 +1,44 @@
-"""`sro incident list|show|narrative|submit|approve|return|supplement`: incident reports as
-a signed-in officer sees and handles them.
+"""`sro incident list|show|narrative|submit|approve|return|supplement|void|correct`: incident
+reports as a signed-in officer sees and handles them.
 
 Every command signs an officer in (`--as BADGE`, the password prompted or read with
 --password-stdin): what they may read and do, and the audit entries of it, are exactly those
 of the app. The review workflow is the service's: an officer cannot approve, an approved
-report cannot be edited (only supplemented), a return needs a comment.
+report cannot be edited (only supplemented or corrected), a return needs a comment. `approve`
+and `return` on an approved report with a correction waiting decide the correction.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
 from datetime import datetime, tzinfo
+from pathlib import Path
 from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
 from ..bootstrap import OpenedStore
-from ..domain.enums import IncidentStatus
+from ..domain.enums import IncidentStatus, OutcomeKind
 from ..domain.errors import SroError
-from ..domain.incidents import IncidentRead, IncidentUpdate, ReviewDecision, SupplementCreate
+from ..domain.incidents import (
+    IncidentContent,
+    IncidentRead,
+    IncidentUpdate,
+    IncidentVersionRead,
+    OffenseIn,
+    ReviewDecision,
+    SupplementCreate,
+    VoidRequest,
+)
 from ..domain.officers import Actor
 from ..domain.paging import MAX_PAGE_SIZE
 from ..domain.validation import first_message
+from ..services.corrections import IncidentCorrections
 from .common import open_from, sign_in
 from .inputs import day, incident_number, whole_number
 
@@ -59,6 +76,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     show = sub.add_parser("show", help="one report in full")
     show.add_argument("number", type=incident_number, metavar="NUMBER", help="e.g. SRO-2026-000123")
+    show.add_argument(
+        "--version",
+        type=whole_number(1, 10_000),
+        metavar="N",
+        help="an earlier approved version (the history: --versions)",
+    )
+    show.add_argument("--versions", action="store_true", help="list every version and correction")
     _add_as(show)
     show.set_defaults(func=cmd_show)
 
@@ -89,6 +113,41 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     supplement.add_argument("--text", required=True, help="the correction or addition")
     _add_as(supplement)
     supplement.set_defaults(func=cmd_supplement)
+
+    void = sub.add_parser("void", help="void a report (supervisors): kept, counted nowhere")
+    void.add_argument("number", type=incident_number, metavar="NUMBER")
+    void.add_argument("--reason", required=True, help="why (a duplicate, filed in error)")
+    _add_as(void)
+    void.set_defaults(func=cmd_void)
+
+    correct = sub.add_parser(
+        "correct",
+        help="propose a correction of an approved report (a supervisor approves it)",
+        description="Starts from the version in force; each option given replaces that part. "
+        "With no --narrative, --editor opens the narrative in $EDITOR.",
+    )
+    correct.add_argument("number", type=incident_number, metavar="NUMBER")
+    correct.add_argument(
+        "--category",
+        action="append",
+        metavar="CODE",
+        help="the categories (repeat; the first is the most severe); replaces them all",
+    )
+    correct.add_argument("--location", metavar="CODE", help="where it happened")
+    correct.add_argument(
+        "--occurred", type=_when, metavar="'YYYY-MM-DD HH:MM'", help="when (agency time)"
+    )
+    correct.add_argument(
+        "--outcome",
+        action="append",
+        metavar="N=KIND[,KIND]",
+        help="person N's outcomes (N as `show` lists them, from 1; 'none' clears); repeat",
+    )
+    text = correct.add_mutually_exclusive_group()
+    text.add_argument("--narrative", help="the corrected narrative")
+    text.add_argument("--editor", action="store_true", help="edit the narrative in $EDITOR")
+    _add_as(correct)
+    correct.set_defaults(func=cmd_correct)
 
 
 def _add_as(parser: argparse.ArgumentParser) -> None:
@@ -133,12 +192,32 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     store = open_from(args)
+    versions: list[IncidentVersionRead] = []
     try:
         actor = _sign_in(store, args)
         record = store.services.incidents.get_by_number(actor, args.number)
+        if args.version is not None or args.versions:
+            versions = _corrections(store).versions(actor, record.id)
         tz = store.services.ctx.tz
     finally:
         store.close()
+    if args.versions:
+        for v in versions:
+            label = f"version {v.number}" if v.number else "correction"
+            reviewed = f", {v.status} by {v.reviewed_by_name}" if v.reviewed_by_name else ""
+            comment = f": {v.comment}" if v.comment else ""
+            print(
+                f"{label:<12} {v.status:<9} by {v.author_name}, "
+                f"{_local(v.created_at, tz)}{reviewed}{comment}"
+            )
+        return 0
+    if args.version is not None:
+        chosen = next((v for v in versions if v.number == args.version), None)
+        if chosen is None:
+            raise SroError(f"{record.number} has no version {args.version}")
+        for line in render_content(record, chosen, tz):
+            print(line)
+        return 0
     for line in render(record, tz):
         print(line)
     return 0
@@ -165,6 +244,15 @@ def cmd_step(args: argparse.Namespace) -> int:
         incidents = store.services.incidents
         record = incidents.get_by_number(actor, args.number)
         decision = _valid(ReviewDecision, comment=args.comment)
+        if args.step != "submit" and record.correction_pending:
+            corrections = _corrections(store)
+            if args.step == "approve":
+                done = corrections.approve(actor, record.id, decision)
+                print(f"{done.number}: correction approved, version {done.revision}")
+            else:
+                done = corrections.return_for_changes(actor, record.id, decision)
+                print(f"{done.number}: correction declined, version {done.revision} stays")
+            return 0
         if args.step == "submit":
             done = incidents.submit(actor, record.id)
         elif args.step == "approve":
@@ -190,6 +278,96 @@ def cmd_supplement(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_void(args: argparse.Namespace) -> int:
+    store = open_from(args)
+    try:
+        actor = _sign_in(store, args)
+        record = store.services.incidents.get_by_number(actor, args.number)
+        reason = _valid(VoidRequest, reason=args.reason)
+        done = _corrections(store).void(actor, record.id, reason)
+    finally:
+        store.close()
+    print(f"{done.number}: voided ({done.void_reason})")
+    return 0
+
+
+def cmd_correct(args: argparse.Namespace) -> int:
+    store = open_from(args)
+    try:
+        actor = _sign_in(store, args)
+        record = store.services.incidents.get_by_number(actor, args.number)
+        corrections = _corrections(store)
+        current = corrections.content(actor, record.id)
+        content = _corrected(current, args, store.services.ctx.tz)
+        if content == current:
+            raise SroError("Nothing to correct: give what changes (see --help)")
+        corrections.propose(actor, record.id, content)
+    finally:
+        store.close()
+    print(f"{record.number}: correction waiting for a supervisor's approval")
+    return 0
+
+
+def _corrected(current: IncidentContent, args: argparse.Namespace, tz: tzinfo) -> IncidentContent:
+    values = current.model_dump()
+    if args.category:
+        values["offenses"] = [
+            OffenseIn(category_code=code, most_severe=i == 0).model_dump()
+            for i, code in enumerate(dict.fromkeys(c.strip().upper() for c in args.category))
+        ]
+    if args.location:
+        values["location_code"] = args.location.strip().upper()
+    if args.occurred is not None:
+        values["occurred_at"] = args.occurred.replace(tzinfo=tz)
+    for item in args.outcome or ():
+        number, _, kinds = item.partition("=")
+        if not number.strip().isdigit() or not 1 <= int(number) <= len(values["people"]):
+            raise SroError(
+                f"--outcome {item!r}: no person {number.strip()} "
+                f"(the report lists {len(values['people'])})"
+            )
+        chosen = [k.strip().lower() for k in kinds.split(",") if k.strip()]
+        known = {o.value for o in OutcomeKind}
+        bad = [k for k in chosen if k != "none" and k not in known]
+        if bad:
+            raise SroError(f"--outcome: unknown outcome {bad[0]!r} ({', '.join(sorted(known))})")
+        person = values["people"][int(number) - 1]
+        person["outcomes"] = [OutcomeKind(k) for k in chosen if k != "none"]
+        if OutcomeKind.ARREST not in person["outcomes"]:
+            person["custodial"] = False
+    if args.narrative is not None:
+        values["narrative"] = args.narrative
+    elif args.editor:
+        values["narrative"] = _edit(current.narrative)
+    return _valid(IncidentContent, **values)
+
+
+def _edit(text: str) -> str:
+    """The text after the officer edited it in $EDITOR (or $VISUAL, else vi)."""
+    if not sys.stdin.isatty():
+        raise SroError("--editor needs a terminal; give --narrative instead")
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or "vi"
+    with tempfile.TemporaryDirectory(prefix="sro-") as folder:
+        path = Path(folder) / "narrative.txt"
+        path.write_text(text, encoding="utf-8")
+        path.chmod(0o600)
+        if subprocess.run([*shlex.split(editor), str(path)], check=False).returncode != 0:
+            raise SroError(f"The editor ({editor}) failed; nothing was changed")
+        return path.read_text(encoding="utf-8").rstrip("\n")
+
+
+def _when(text: str) -> datetime:
+    try:
+        return datetime.strptime(text.strip(), "%Y-%m-%d %H:%M")
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError("expected 'YYYY-MM-DD HH:MM'") from exc
+
+
+def _corrections(store: OpenedStore) -> IncidentCorrections:
+    services = store.services
+    return IncidentCorrections(services.ctx, services.audit)
+
+
 def _valid(model: type[M], **values: object) -> M:
     """Build a schema from options; a bad value is one line naming the field."""
     try:
@@ -205,7 +383,8 @@ def _local(moment: datetime | None, tz: tzinfo) -> str:
 def render(record: IncidentRead, tz: tzinfo) -> list[str]:
     """The report as plain text lines (what `show` prints)."""
     lines = [
-        f"{record.number}  ({record.status.value}, version {record.version})",
+        f"{record.number}  ({record.status.value}, version {record.revision} of "
+        f"{record.revisions})" + ("  VOIDED" if record.voided else ""),
         f"School:    {record.school_name} ({record.school_year})",
         f"Officer:   {record.officer_name}",
         f"Occurred:  {_local(record.occurred_at, tz)}   Entered: {_local(record.entered_at, tz)}",
@@ -217,6 +396,13 @@ def render(record: IncidentRead, tz: tzinfo) -> list[str]:
         lines.append(f"Approved:  {_local(record.approved_at, tz)}")
     if record.review_comment:
         lines.append(f"Reviewer:  {record.review_comment}")
+    if record.voided:
+        lines.append(
+            f"Voided:    {_local(record.voided_at, tz)} by {record.voided_by_name}: "
+            f"{record.void_reason} (counted in no report)"
+        )
+    if record.correction_pending:
+        lines.append("Correction: waiting for a supervisor's approval")
     lines.append("Categories:")
     for o in record.offenses:
         marks = [o.weapon.value if o.weapon.value != "none" else ""]
@@ -225,9 +411,10 @@ def render(record: IncidentRead, tz: tzinfo) -> list[str]:
         lines.append(f"  {o.category_name} [{o.nibrs}]" + (f" ({extra})" if extra else ""))
     if record.people:
         lines.append("People:")
-        for p in record.people:
+        for i, p in enumerate(record.people, 1):  # numbered: `correct --outcome N=...`
             outcomes = ", ".join(o.value for o in p.outcomes)
-            lines.append(f"  {p.role.value}: {p.name}" + (f" ({outcomes})" if outcomes else ""))
+            line = f"  {i}. {p.role.value}: {p.name}"
+            lines.append(line + (f" ({outcomes})" if outcomes else ""))
     for kind in record.compliance_required:
         done = next((c for c in record.compliance if c.kind is kind), None)
         state = f"done {_local(done.done_at, tz)}" if done else "NOT RECORDED"
@@ -235,4 +422,26 @@ def render(record: IncidentRead, tz: tzinfo) -> list[str]:
     lines += ["", record.narrative or "(no narrative)"]
     for s in record.supplements:
         lines += ["", f"Supplement by {s.author_name}, {_local(s.created_at, tz)}:", s.text]
+    return lines
+
+
+def render_content(record: IncidentRead, version: IncidentVersionRead, tz: tzinfo) -> list[str]:
+    """An earlier (or the current) approved version's content as plain text lines."""
+    content = version.content
+    lines = [
+        f"{record.number}  version {version.number} of {record.revisions}"
+        + ("  (in force)" if version.number == record.revision else "  (superseded)"),
+        f"Approved:  {_local(version.reviewed_at, tz)} by {version.reviewed_by_name or '-'}",
+        f"Occurred:  {_local(content.occurred_at, tz)}",
+        f"Location:  {content.location_code}",
+        "Categories: " + ", ".join(o.category_code for o in content.offenses),
+    ]
+    names = {p.student_id: p.name for p in record.people if p.student_id is not None}
+    if content.people:
+        lines.append("People:")
+        for i, p in enumerate(content.people, 1):
+            outcomes = ", ".join(o.value for o in p.outcomes)
+            who = p.name or names.get(p.student_id, f"student #{p.student_id}")
+            lines.append(f"  {i}. {p.role.value}: {who}" + (f" ({outcomes})" if outcomes else ""))
+    lines += ["", content.narrative]
     return lines
