@@ -90,6 +90,7 @@ def open_store(
             db, audit_key=key, timezone=settings.timezone, terminal=settings.terminal or None
         )
         services.audit.key_path = audit_key_path(settings)
+        use_store_timezone(services)
         if upgrade:
             # `sro init`, and the first open of a store made by an older sro-tui: the store
             # remembers which key signs its trail (refused if the trail has another).
@@ -100,6 +101,21 @@ def open_store(
     # Signed checkpoints of the audit chain live beside its key, outside the store.
     services.audit.checkpoints = CheckpointKeeper.beside(audit_key_path(settings))
     return OpenedStore(services=services, settings=settings)
+
+
+def use_store_timezone(services: Services) -> None:
+    """The agency's time zone kept in the store (``sro settings set timezone``) wins over
+    this terminal's SRO_TIMEZONE, so that every terminal agrees which day a moment is in."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from .services.store_settings import TIMEZONE
+
+    name = services.settings.stored(TIMEZONE)
+    if name:
+        try:
+            services.ctx.tz = ZoneInfo(name)
+        except (ValueError, ZoneInfoNotFoundError):
+            pass  # a value no longer known to this machine's zone data: keep SRO_TIMEZONE
 
 
 def _refuse_server_upgrade(db: Database) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
@@ -24,10 +25,32 @@ def normalise_code(value: str) -> str:
 Code = Annotated[str, AfterValidator(normalise_code)]
 
 
+def normalise_number(value: str | None) -> str | None:
+    """The district's number for a school: optional; blank means none."""
+    if value is None or not value.strip():
+        return None
+    return normalise_code(value)
+
+
+DistrictNumber = Annotated[str | None, AfterValidator(normalise_number)]
+
+
 class SchoolCreate(Schema):
     code: Code = Field(title="Code")
     name: RequiredLine = Field(title="Name")
     level: SchoolLevel = Field(default=SchoolLevel.HIGH, title="Level")
+    district_number: DistrictNumber = Field(default=None, title="District number")
+
+
+class SchoolUpdate(Schema):
+    """What an edit changes (None: left as it is; a blank district number removes it)."""
+
+    name: RequiredLine | None = Field(default=None, title="Name")
+    level: SchoolLevel | None = Field(default=None, title="Level")
+    district_number: str | None = Field(default=None, title="District number")
+
+    def number(self) -> str | None:
+        return normalise_number(self.district_number)
 
 
 class SchoolRead(ReadSchema):
@@ -36,6 +59,7 @@ class SchoolRead(ReadSchema):
     name: str
     level: SchoolLevel
     active: bool
+    district_number: str | None = None
 
 
 class CategoryCreate(Schema):
@@ -82,3 +106,34 @@ class TemplateItemRead(ReadSchema):
     label: str
     location_code: str | None = None
     active: bool = True
+    school_id: int | None = None
+
+
+class TemplateItemCreate(Schema):
+    label: RequiredLine = Field(title="Item")
+    location_code: Code | None = Field(default=None, title="Location")
+    school_id: int | None = Field(default=None, ge=1, title="School")
+
+
+class ReferenceKind(StrEnum):
+    """The agency's editable code lists."""
+
+    CATEGORY = "category"
+    LOCATION = "location"
+    PROGRAM = "program"
+
+
+class ReferenceItemCreate(Schema):
+    code: Code = Field(title="Code")
+    name: RequiredLine = Field(title="Name")
+
+
+class ReferenceItem(ReadSchema):
+    """One row of a code list, as administration lists it."""
+
+    kind: ReferenceKind
+    id: int
+    code: str
+    name: str
+    active: bool
+    uses: int = 0

@@ -86,7 +86,12 @@ class ChecklistService:
                     raise NotFound(f"No school with id {school_id}", field="school_id")
                 template = session.scalars(
                     select(ChecklistTemplateItem)
-                    .where(ChecklistTemplateItem.active.is_(True))
+                    .where(
+                        ChecklistTemplateItem.active.is_(True),
+                        # every school's items, and this school's own
+                        ChecklistTemplateItem.school_id.is_(None)
+                        | (ChecklistTemplateItem.school_id == school_id),
+                    )
                     .order_by(ChecklistTemplateItem.position, ChecklistTemplateItem.id)
                 )
                 shift = Shift(

@@ -80,6 +80,7 @@ DEMO_PASSWORD = "demo"
 MAX_SCALE = 500
 BATCH = 2000
 
+DEMO_AGENCY = "Ventura Police Department"  # the fictional department of the demo
 # The logins printed by `sro demo` / `sro seed-demo`: (badge, role, what to try).
 DEMO_LOGINS: tuple[tuple[str, str, str], ...] = (
     ("1001", Role.OFFICER.value, "Ventura High: today's shift, a returned report, follow-ups"),
@@ -563,6 +564,7 @@ class DemoSeeder:
             builder = _Builder(self.ctx, session, scale, hashes, progress)
             counts = builder.run()
             store_settings.set_value(session, store_settings.DEMO, "1")
+            store_settings.set_value(session, store_settings.AGENCY_NAME, DEMO_AGENCY)
             self.audit.record(
                 session,
                 actor,

@@ -10,26 +10,35 @@ import json
 from importlib import resources
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..domain.enums import ComplianceKind, RecordType, SchoolLevel
-from ..domain.errors import Conflict, NotFound, PermissionDenied
+from ..domain.enums import AuditOutcome, ComplianceKind, RecordType, SchoolLevel
+from ..domain.errors import Conflict, NotFound, PermissionDenied, SroError
 from ..domain.officers import Actor
 from ..domain.permissions import may_manage_reference
 from ..domain.schools import (
     CategoryRead,
     LocationRead,
     ProgramRead,
+    ReferenceItem,
+    ReferenceItemCreate,
+    ReferenceKind,
     SchoolCreate,
     SchoolRead,
+    SchoolUpdate,
+    TemplateItemCreate,
     TemplateItemRead,
 )
+from ..domain.text import check_line
 from ..store.models import (
     ChecklistTemplateItem,
+    Incident,
+    IncidentOffense,
     Location,
     OffenseCategory,
+    Referral,
     ReferralProgram,
     School,
 )
@@ -55,6 +64,39 @@ def category_read(row: OffenseCategory) -> CategoryRead:
         active=row.active,
         compliance=tuple(ComplianceKind(c) for c in row.compliance.split()),
     )
+
+
+def school_keys(session: Session, *, include_inactive: bool = True) -> dict[str, int]:
+    """Every key a roster file (or a command) may name a school by, upper-case -> school id:
+    our code and the district's number for it. For roster import (services/roster.py)."""
+    query = select(School.id, School.code, School.district_number)
+    if not include_inactive:
+        query = query.where(School.active.is_(True))
+    keys: dict[str, int] = {}
+    for school_id, _code, number in session.execute(query):
+        if number:
+            keys[number.upper()] = school_id
+    for school_id, code, _ in session.execute(query):
+        keys[code.upper()] = school_id  # a code wins over another school's equal number
+    return keys
+
+
+_LISTS: dict[ReferenceKind, Any] = {
+    ReferenceKind.CATEGORY: OffenseCategory,
+    ReferenceKind.LOCATION: Location,
+    ReferenceKind.PROGRAM: ReferralProgram,
+}
+
+
+def _uses(session: Session, kind: ReferenceKind) -> dict[int, int]:
+    """How many records use each row of a code list (a used row is retired, never removed)."""
+    if kind is ReferenceKind.CATEGORY:
+        column = IncidentOffense.category_id
+    elif kind is ReferenceKind.LOCATION:
+        column = Incident.location_id
+    else:
+        column = Referral.program_id
+    return dict(session.execute(select(column, func.count()).group_by(column)).tuples())
 
 
 def seed_reference(session: Session) -> dict[str, int]:
@@ -158,21 +200,139 @@ class ReferenceService:
             return SchoolRead.model_validate(row)
 
     def add_school(self, actor: Actor, data: SchoolCreate) -> SchoolRead:
-        if not may_manage_reference(actor):
-            raise PermissionDenied("Only an administrator can add schools")
+        self._require_admin(actor, "school.create", RecordType.SCHOOL, data.code)
         try:
             with self.ctx.db.write() as session:
                 if session.scalar(select(School.id).where(School.code == data.code)):
                     raise Conflict(f"School code {data.code} is already in use", field="code")
-                row = School(code=data.code, name=data.name, level=SchoolLevel(data.level).value)
+                self._check_number_free(session, data.district_number, None)
+                row = School(
+                    code=data.code,
+                    name=data.name,
+                    level=SchoolLevel(data.level).value,
+                    district_number=data.district_number,
+                    active=True,
+                )
                 session.add(row)
                 session.flush()
                 self.audit.record(
-                    session, actor, "school.create", record_type=RecordType.SCHOOL, record_id=row.id
+                    session,
+                    actor,
+                    "school.create",
+                    record_type=RecordType.SCHOOL,
+                    record_id=row.id,
+                    detail=f"{row.code}: {row.name!r}, {row.level}"
+                    + (f", district number {row.district_number}" if row.district_number else ""),
                 )
                 return SchoolRead.model_validate(row)
         except IntegrityError as exc:
-            raise Conflict(f"School code {data.code} is already in use", field="code") from exc
+            raise Conflict(
+                f"School code {data.code} or its district number is already in use", field="code"
+            ) from exc
+
+    def edit_school(self, actor: Actor, code: str, data: SchoolUpdate) -> SchoolRead:
+        """Change a school's name, level or district number (its code stays: rosters, reports
+        and officers' assignments name it)."""
+        self._require_admin(actor, "school.update", RecordType.SCHOOL, code)
+        number = data.number()
+        try:
+            with self.ctx.db.write() as session:
+                row = self._school_row(session, code)
+                changes: list[str] = []
+                if data.name is not None and data.name != row.name:
+                    changes.append(f"name {row.name!r} -> {data.name!r}")
+                    row.name = data.name
+                if data.level is not None and data.level.value != row.level:
+                    changes.append(f"level {row.level} -> {data.level.value}")
+                    row.level = data.level.value
+                if data.district_number is not None and number != row.district_number:
+                    self._check_number_free(session, number, row.id)
+                    changes.append(
+                        f"district number {row.district_number or '(none)'} -> {number or '(none)'}"
+                    )
+                    row.district_number = number
+                if changes:
+                    session.flush()
+                    self.audit.record(
+                        session,
+                        actor,
+                        "school.update",
+                        record_type=RecordType.SCHOOL,
+                        record_id=row.id,
+                        detail=f"{row.code}: " + "; ".join(changes),
+                    )
+                return SchoolRead.model_validate(row)
+        except IntegrityError as exc:
+            raise Conflict(
+                f"District number {number} is already another school's", field="district_number"
+            ) from exc
+
+    def set_school_active(self, actor: Actor, code: str, active: bool) -> SchoolRead:
+        """Retire a school (gone from pickers and rosters; its records, officers' past work and
+        reports keep it) or bring it back. A school is never deleted."""
+        action = "school.restore" if active else "school.retire"
+        self._require_admin(actor, action, RecordType.SCHOOL, code)
+        with self.ctx.db.write() as session:
+            row = self._school_row(session, code)
+            if row.active != active:
+                row.active = active
+                self.audit.record(
+                    session,
+                    actor,
+                    action,
+                    record_type=RecordType.SCHOOL,
+                    record_id=row.id,
+                    detail=f"{row.code}: active {not active} -> {active}",
+                )
+            return SchoolRead.model_validate(row)
+
+    def school_for_key(self, key: str, *, include_inactive: bool = False) -> SchoolRead:
+        """A school by our code or by the district's number for it."""
+        with self.ctx.db.read() as session:
+            school_id = school_keys(session, include_inactive=include_inactive).get(
+                key.strip().upper()
+            )
+            if school_id is None:
+                raise NotFound(f"No school with code or district number {key!r}", field="school")
+            return SchoolRead.model_validate(session.get(School, school_id))
+
+    def _school_row(self, session: Session, code: str) -> School:
+        key = code.strip().upper()
+        row = session.scalar(select(School).where(School.code == key))
+        if row is None:
+            row = session.scalar(select(School).where(School.district_number == key))
+        if row is None:
+            raise NotFound(f"No school with code {code!r}", field="code")
+        return row
+
+    @staticmethod
+    def _check_number_free(session: Session, number: str | None, school_id: int | None) -> None:
+        if number is None:
+            return
+        other = session.scalar(
+            select(School.code).where(
+                (School.district_number == number) | (School.code == number),
+                School.id != (school_id or 0),
+            )
+        )
+        if other is not None:
+            raise Conflict(
+                f"District number {number} is already school {other}'s code or number",
+                field="district_number",
+            )
+
+    def _require_admin(
+        self, actor: Actor, action: str, record_type: str, record_id: object
+    ) -> None:
+        if not may_manage_reference(actor):
+            self.audit.record_alone(
+                actor,
+                action,
+                record_type=record_type,
+                record_id=record_id,
+                outcome=AuditOutcome.DENIED,
+            )
+            raise PermissionDenied("Only an administrator can change the agency's reference data")
 
     def categories(self) -> list[CategoryRead]:
         with self.ctx.db.read() as session:
@@ -207,3 +367,200 @@ class ReferenceService:
                 .order_by(ChecklistTemplateItem.position)
             )
             return [TemplateItemRead.model_validate(r) for r in rows]
+
+    # -- administration of the code lists ----------------------------------------------------
+
+    def reference_items(self, kind: ReferenceKind) -> list[ReferenceItem]:
+        """One code list, retired rows too, with how many records use each row."""
+        model = _LISTS[kind]
+        with self.ctx.db.read() as session:
+            uses = _uses(session, kind)
+            rows = session.scalars(select(model).order_by(model.position, model.name))
+            return [
+                ReferenceItem(
+                    kind=kind,
+                    id=r.id,
+                    code=r.code,
+                    name=r.name,
+                    active=r.active,
+                    uses=uses.get(r.id, 0),
+                )
+                for r in rows
+            ]
+
+    def add_reference(
+        self, actor: Actor, kind: ReferenceKind, data: ReferenceItemCreate
+    ) -> ReferenceItem:
+        model = _LISTS[kind]
+        self._require_admin(actor, f"{kind}.create", RecordType.REFERENCE, f"{kind}:{data.code}")
+        taken = Conflict(f"{kind.capitalize()} code {data.code} is already in use", field="code")
+        try:
+            with self.ctx.db.write() as session:
+                if session.scalar(select(model.id).where(model.code == data.code)):
+                    raise taken
+                position = session.scalar(select(func.max(model.position))) or 0
+                row = model(code=data.code, name=data.name, position=position + 1, active=True)
+                session.add(row)
+                session.flush()
+                self.audit.record(
+                    session,
+                    actor,
+                    f"{kind}.create",
+                    record_type=RecordType.REFERENCE,
+                    record_id=f"{kind}:{row.code}",
+                    detail=f"{row.code}: {row.name!r}",
+                )
+                return ReferenceItem(
+                    kind=kind, id=row.id, code=row.code, name=row.name, active=True
+                )
+        except IntegrityError as exc:
+            raise taken from exc
+
+    def rename_reference(
+        self, actor: Actor, kind: ReferenceKind, code: str, name: str
+    ) -> ReferenceItem:
+        """A new name for a code (its records show the new name; the code stays)."""
+        new_name = check_line(name)
+        if not new_name:
+            raise SroError("Name is required", field="name")
+        if len(new_name) > 200:
+            raise SroError("Name is too long (at most 200 characters)", field="name")
+        return self._change_reference(actor, kind, code, "rename", name=new_name)
+
+    def set_reference_active(
+        self, actor: Actor, kind: ReferenceKind, code: str, active: bool
+    ) -> ReferenceItem:
+        """Retire a code (gone from pickers; records that use it keep it) or bring it back."""
+        return self._change_reference(
+            actor, kind, code, "restore" if active else "retire", active=active
+        )
+
+    def _change_reference(
+        self,
+        actor: Actor,
+        kind: ReferenceKind,
+        code: str,
+        verb: str,
+        *,
+        name: str | None = None,
+        active: bool | None = None,
+    ) -> ReferenceItem:
+        model = _LISTS[kind]
+        key = code.strip().upper()
+        action = f"{kind}.{verb}"
+        self._require_admin(actor, action, RecordType.REFERENCE, f"{kind}:{key}")
+        with self.ctx.db.write() as session:
+            row = session.scalar(select(model).where(model.code == key))
+            if row is None:
+                raise NotFound(f"No {kind} with code {code!r}", field="code")
+            detail = ""
+            if name is not None and name != row.name:
+                detail = f"name {row.name!r} -> {name!r}"
+                row.name = name
+            if active is not None and active != row.active:
+                detail = f"active {row.active} -> {active}"
+                row.active = active
+            if detail:
+                self.audit.record(
+                    session,
+                    actor,
+                    action,
+                    record_type=RecordType.REFERENCE,
+                    record_id=f"{kind}:{row.code}",
+                    detail=f"{row.code}: {detail}",
+                )
+            uses = _uses(session, kind).get(row.id, 0)
+            return ReferenceItem(
+                kind=kind, id=row.id, code=row.code, name=row.name, active=row.active, uses=uses
+            )
+
+    # -- checklist templates -----------------------------------------------------------------
+
+    def template_items(self, school_id: int | None = None) -> list[TemplateItemRead]:
+        """Every template item (retired too): those for every school, then each school's own;
+        with ``school_id``, what that school's shifts start from (every-school items and its
+        own)."""
+        with self.ctx.db.read() as session:
+            query = select(ChecklistTemplateItem).order_by(
+                ChecklistTemplateItem.school_id.is_not(None),
+                ChecklistTemplateItem.school_id,
+                ChecklistTemplateItem.position,
+                ChecklistTemplateItem.id,
+            )
+            if school_id is not None:
+                query = query.where(
+                    ChecklistTemplateItem.school_id.is_(None)
+                    | (ChecklistTemplateItem.school_id == school_id)
+                )
+            return [TemplateItemRead.model_validate(r) for r in session.scalars(query)]
+
+    def add_template_item(self, actor: Actor, data: TemplateItemCreate) -> TemplateItemRead:
+        """A new item at the end of the checklist of every school, or of one school's
+        (``school_id``); shifts opened from now on have it."""
+        self._require_admin(actor, "checklist_template.create", RecordType.REFERENCE, data.label)
+        with self.ctx.db.write() as session:
+            if data.school_id is not None and session.get(School, data.school_id) is None:
+                raise NotFound(f"No school with id {data.school_id}", field="school_id")
+            if data.location_code is not None and not session.scalar(
+                select(Location.id).where(Location.code == data.location_code)
+            ):
+                raise NotFound(f"No location with code {data.location_code}", field="location_code")
+            position = session.scalar(select(func.max(ChecklistTemplateItem.position))) or 0
+            row = ChecklistTemplateItem(
+                position=position + 1,
+                label=data.label,
+                location_code=data.location_code,
+                school_id=data.school_id,
+                active=True,
+            )
+            session.add(row)
+            session.flush()
+            self.audit.record(
+                session,
+                actor,
+                "checklist_template.create",
+                record_type=RecordType.REFERENCE,
+                record_id=f"checklist_template:{row.id}",
+                detail=f"{row.label!r} for "
+                + (f"school id {row.school_id}" if row.school_id else "every school"),
+            )
+            return TemplateItemRead.model_validate(row)
+
+    def edit_template_item(
+        self,
+        actor: Actor,
+        item_id: int,
+        *,
+        label: str | None = None,
+        active: bool | None = None,
+    ) -> TemplateItemRead:
+        """Reword a template item, or retire it (shifts already opened keep their items)."""
+        verb = "update" if label is not None else ("restore" if active else "retire")
+        action = f"checklist_template.{verb}"
+        self._require_admin(actor, action, RecordType.REFERENCE, f"checklist_template:{item_id}")
+        new_label = None
+        if label is not None:
+            new_label = check_line(label)
+            if not new_label or len(new_label) > 200:
+                raise SroError("Item must be 1 to 200 characters", field="label")
+        with self.ctx.db.write() as session:
+            row = session.get(ChecklistTemplateItem, item_id)
+            if row is None:
+                raise NotFound(f"No checklist template item {item_id}", field="item")
+            changes: list[str] = []
+            if new_label is not None and new_label != row.label:
+                changes.append(f"label {row.label!r} -> {new_label!r}")
+                row.label = new_label
+            if active is not None and active != row.active:
+                changes.append(f"active {row.active} -> {active}")
+                row.active = active
+            if changes:
+                self.audit.record(
+                    session,
+                    actor,
+                    action,
+                    record_type=RecordType.REFERENCE,
+                    record_id=f"checklist_template:{row.id}",
+                    detail="; ".join(changes),
+                )
+            return TemplateItemRead.model_validate(row)

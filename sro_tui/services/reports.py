@@ -735,7 +735,7 @@ class ReportService:
         self, session: Session, title: str, period_label: str, scope: _Scope
     ) -> ReportHeader:
         return ReportHeader(
-            agency=store_settings.get_value(session, store_settings.AGENCY_NAME),
+            agency=store_settings.agency_name(session),
             title=title,
             period_label=period_label,
             scope_label=scope.label,
