@@ -177,14 +177,13 @@ def _store_fingerprint(args: argparse.Namespace) -> str | None:
     (which needs the key); None when the store has none or cannot be read."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from ..bootstrap import read_sqlcipher_key
     from ..domain.errors import StoreUnavailable
     from ..services.audit_keys import stored_fingerprint
-    from ..store.db import Database
+    from .database import settings_database
 
     settings = settings_from(args)
     try:
-        db = Database(settings.store_location(), sqlcipher_key=read_sqlcipher_key(settings))
+        db = settings_database(settings)
     except StoreUnavailable:
         return None
     try:

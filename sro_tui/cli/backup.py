@@ -9,11 +9,13 @@ store file and its audit key already holds all of it.
 - `sro backup --auto` makes today's automatic backup in `<store folder>/backups/` if there is
   none yet, keeping the newest $SRO_BACKUP_KEEP (default 7); the app does the same at start.
 - `sro restore FILE` checks the backup (its FILE.sha256 checksum, integrity, sro-tui schema)
-  and replaces the store
-  with it; the old store is kept aside as `<name>.before-restore-<time>.db`. Every other
-  terminal using the store must be closed first, or the restore is refused.
+  and replaces the store's contents with it in place, holding the store locked throughout;
+  the old store is first copied aside as `<name>.before-restore-<time>.db` (with its own
+  .sha256). Every other terminal using the store must be closed first, or the restore is
+  refused; a terminal started while it runs waits for it.
 
-A PostgreSQL store is backed up and restored with pg_dump / pg_restore.
+A PostgreSQL store is backed up and restored with pg_dump / pg_restore: `sro restore` on
+one exits 2 with that advice before connecting.
 """
 
 from __future__ import annotations
@@ -23,15 +25,15 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from ..bootstrap import OpenedStore, audit_key_path, read_sqlcipher_key, terminal_key
+from ..bootstrap import OpenedStore, audit_key_path, terminal_key
 from ..domain.errors import SroError
 from ..domain.officers import SYSTEM_ACTOR
 from ..services.audit_checkpoints import CheckpointKeeper
-from ..services.backup import checksum_path
+from ..services.backup import POSTGRES_RESTORE, checksum_path
 from ..services.registry import build_services
-from ..store.db import Database
 from ..store.urls import resolve_url
 from .common import open_from, settings_from, sign_in
+from .database import settings_database
 from .inputs import is_terminal, prompted, whole_number
 
 MAX_KEEP = 3660  # ten years of daily backups
@@ -110,7 +112,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
     # Not through open_store: a damaged store must still be replaceable, and it must not be
     # migrated or even opened before the backup is checked.
     settings = settings_from(args)
-    db = Database(settings.store_location(), sqlcipher_key=read_sqlcipher_key(settings))
+    if resolve_url(settings.store_location()).get_backend_name() != "sqlite":
+        raise SroError(f"sro restore restores a SQLite store only. {POSTGRES_RESTORE}")
+    db = settings_database(settings)
     try:
         services = build_services(
             db,
@@ -129,7 +133,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
             answer = prompted(
                 input,
                 f"Replace the store {db.description} with {source} (schema {schema})? "
-                "Other terminals must be closed. [y/N] ",
+                "Every other terminal must be closed. [y/N] ",
                 "the answer",
             )
             if answer.strip().lower() not in {"y", "yes"}:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 
-from ..bootstrap import open_store, read_sqlcipher_key
+from ..bootstrap import open_store
 from ..domain.errors import SroError, StoreUnavailable
 from ..domain.officers import SYSTEM_ACTOR
 from ..store import migrate
 from ..store.db import Database
 from .common import settings_from
+from .database import settings_database
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -73,8 +74,7 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    settings = settings_from(args)
-    db = Database(settings.store_location(), sqlcipher_key=read_sqlcipher_key(settings))
+    db = settings_database(settings_from(args))
     try:
         path = db.sqlite_path
         if path is not None and not path.exists():
@@ -138,8 +138,7 @@ def integrity_problems(db: Database) -> list[str]:
 def cmd_roles(args: argparse.Namespace) -> int:
     from ..store import roles
 
-    settings = settings_from(args)
-    db = Database(settings.store_location())
+    db = settings_database(settings_from(args), with_key=False)
     try:
         if db.is_sqlite:
             raise SroError("Roles are for a PostgreSQL store; a SQLite file has none")
