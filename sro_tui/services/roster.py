@@ -52,6 +52,7 @@ from ..store.models import School, Student
 from . import record_seals
 from .audit import AuditTrail
 from .context import ServiceContext
+from .reference import school_keys
 
 CHUNK = 2000  # rows checked and written per batch (one look-up, one INSERT, one UPDATE)
 PROGRESS_EVERY = 500
@@ -82,7 +83,7 @@ class RosterImport:
         if not rows:
             raise SroError(f"{path.name} has a header but no student rows; nothing was imported")
         with self.ctx.db.read() as session:
-            schools = {code: sid for sid, code in session.execute(select(School.id, School.code))}
+            schools = school_keys(session)  # codes and the district's school numbers
             names = {
                 fold_name(name): sid
                 for sid, name in session.execute(select(School.id, School.name))
