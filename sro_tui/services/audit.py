@@ -48,7 +48,7 @@ AUDIT_ADVISORY_LOCK = 0x5_12_0_A0D17
 GENESIS = "0" * 64
 STORE_ID_SETTING = "store_id"  # written by migration 0004; names the checkpoint file
 CHECKPOINT_EVERY = 25  # appends by one process between two periodic checkpoints
-READ_WAIT_SECONDS = 0.25  # an audited read's append waits this long before it is kept aside
+READ_WAIT_SECONDS = 0.1  # an audited read's append waits this long before it is kept aside
 READ_EVENTS = "sro_read_events"  # session.info key of a reading() transaction's events
 FORCE_ACTION = "audit.checkpoint.force"
 # Events after which the newest checkpoint was replaced on purpose: verify shows them.
