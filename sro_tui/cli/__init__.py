@@ -21,9 +21,12 @@ from . import (
     incidents,
     keys,
     officers,
+    reference,
     reports,
+    schools,
     search,
     security,
+    settings,
     students,
 )
 
@@ -32,6 +35,9 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 COMMAND_GROUPS = (
     db,
     officers,
+    schools,
+    settings,
+    reference,
     demo,
     students,
     incidents,
@@ -83,7 +89,7 @@ def build_parser() -> ArgumentParser:
         "With no command, opens the app.",
     )
     parser.add_argument("--db", metavar="PATH_OR_URL", help=DB_HELP)
-    parser.add_argument("--version", action="version", version=f"sro-tui {_version()}")
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
     # Every parser made under this one is a CommandParser (argparse gives nested
     # add_subparsers the class of the parser they are added to).
     subparsers = parser.add_subparsers(
@@ -141,6 +147,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser = build_parser()
         args = parser.parse_args(arguments)
         _reconcile_db(args)
+        if args.version:
+            print(f"sro-tui {_version()}")
+            return EXIT_OK
         if args.command is None:
             from .app import run_app
 
