@@ -21,12 +21,9 @@ from . import (
     incidents,
     keys,
     officers,
-    reference,
     reports,
-    schools,
     search,
     security,
-    settings,
     students,
 )
 
@@ -35,9 +32,6 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 COMMAND_GROUPS = (
     db,
     officers,
-    schools,
-    settings,
-    reference,
     demo,
     students,
     incidents,
