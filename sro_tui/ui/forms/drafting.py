@@ -30,6 +30,16 @@ AUTOSAVE_DELAY = 1.5
 on (the promise is "within 2 s"; the rest is for the write itself)."""
 
 
+def _same_content(payload: dict[str, Any], baseline: dict[str, Any] | None) -> bool:
+    """The same typing, whatever version it names: a snapshot taken while the record was being
+    saved (the fields put back by a merge) holds nothing the save did not keep."""
+    if baseline is None:
+        return False
+    return {k: v for k, v in payload.items() if k != "version"} == {
+        k: v for k, v in baseline.items() if k != "version"
+    }
+
+
 class FormDrafts(FormCore):
     """The draft half of a form (see :class:`~sro_tui.ui.forms.base.FormLogic`)."""
 
@@ -226,7 +236,7 @@ class FormDrafts(FormCore):
         if self._finished or self._saving or not pending or snapshot is None:
             return
         payload, title = snapshot
-        if payload == self._last_draft or payload == self._baseline:
+        if payload == self._last_draft or _same_content(payload, self._baseline):
             return
         with contextlib.suppress(SroError):  # nothing more can be done on the way out
             self.write_draft_now(payload, title)

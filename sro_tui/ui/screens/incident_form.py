@@ -25,6 +25,7 @@ from ...domain.timeparse import format_local
 from ..forms.base import FieldProblems, FormScreen, student_search
 from ..incident_draft import merge_typed, read_draft
 from ..incident_load import DRAFT_FORM, IncidentLoad, IncidentRequest, read_incident
+from ..incident_merge import IncidentMerge
 from ..text import literal, visible
 from ..unexpected import unexpected
 from ..widgets.footer import SroFooter
@@ -44,7 +45,7 @@ __all__ = [
 ]
 
 
-class IncidentFormScreen(FormScreen):
+class IncidentFormScreen(IncidentMerge, FormScreen):
     """The incident screen. ``incident_id`` opens a report (read-only when it may not be
     edited), ``draft_id`` a kept draft, ``prefill`` (location_code, occurred_at, school_id,
     note) a new one from the checklist."""
