@@ -32,7 +32,7 @@ from ..domain.officers import Actor
 from ..domain.paging import Page, clamp_limit, decode_cursor, encode_cursor
 from ..domain.permissions import may_read_audit
 from ..domain.trust import AuditCheckpoint, ChainReport
-from ..store import triggers
+from ..store import triggers, watch
 from ..store.db import WRITE_OPTION, StoreBusy, friendly_os_error
 from ..store.models import AuditEvent, Setting
 from . import audit_keys, record_seals
@@ -149,6 +149,8 @@ class AuditTrail:
             # A read transaction is rolled back at its end: the event would be lost.
             raise RuntimeError("audit events are appended in a write transaction (db.write())")
         self._append(session, item)
+        # PostgreSQL: other terminals' open lists hear of the change at commit.
+        watch.notify(session, item.action, item.record_type, item.outcome)
 
     def _event(
         self,

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ..domain.errors import StoreUnavailable
 from .files import create_private_file
 from .urls import describe, resolve_url, sqlite_file
+from .watch import ChangeWatcher
 
 BUSY_TIMEOUT_SECONDS = 15
 WRITE_OPTION = "sro_write"
@@ -263,6 +264,7 @@ class Database:
             self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
         )
         self._brief_writers: dict[float, sessionmaker[Session]] = {}
+        self._watcher: ChangeWatcher | None = None
 
     # -- construction ------------------------------------------------------------------------
 
@@ -409,7 +411,15 @@ class Database:
         with self.read() as session:
             session.execute(text("SELECT 1"))
 
+    def changes(self) -> ChangeWatcher:
+        """This store's change watcher (see ``store.watch``), made at the first ask."""
+        if self._watcher is None:
+            self._watcher = ChangeWatcher(self.engine)
+        return self._watcher
+
     def dispose(self) -> None:
+        if self._watcher is not None:
+            self._watcher.close()
         self.engine.dispose()
 
 
