@@ -31,6 +31,7 @@ from .common import (
     settings_from,
     sign_in_with_password,
 )
+from .schools import register_officer_edit
 
 FIRST_ADMIN = "the first administrator of a new store"
 
@@ -58,6 +59,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     # A read that changes nothing, like `sro audit verify`: it runs as the local
     # administration (whoever opens the store can read the officers table anyway).
     sub.add_parser("list", help="list officers").set_defaults(func=cmd_list)
+    register_officer_edit(sub)  # `sro officer edit` lives with the schools (cli/schools.py)
 
     for name, func, helptext in (
         ("disable", cmd_disable, "disable an account"),

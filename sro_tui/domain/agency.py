@@ -85,6 +85,8 @@ class SettingSpec:
     check: Callable[[str], str]
     """Turns what was typed into the stored value, or raises ValueError saying why not."""
     yes_no: bool = False
+    unset: str = "the default"
+    """What applies while the store holds no value."""
 
     def shown(self, stored: str) -> str:
         if self.yes_no:
@@ -103,6 +105,7 @@ SETTINGS: dict[str, SettingSpec] = {
             "Time zone",
             "the agency's days and times on every terminal (an IANA name)",
             _timezone,
+            unset="each terminal's SRO_TIMEZONE",
         ),
         SettingSpec(
             SUPERVISORS_READ_CONFIDENTIAL,
@@ -123,6 +126,7 @@ SETTINGS: dict[str, SettingSpec] = {
             "Idle lock minutes",
             f"lock a terminal left idle this long (1 to {MAX_IDLE_LOCK_MINUTES}, CJIS)",
             _minutes(1, MAX_IDLE_LOCK_MINUTES),
+            unset="each terminal's SRO_IDLE_LOCK_MINUTES (default 10)",
         ),
     )
 }
@@ -144,3 +148,4 @@ class SettingValue:
     help: str
     stored: bool
     """False: the store holds no value, the default (or the terminal's own setting) applies."""
+    unset: str = ""

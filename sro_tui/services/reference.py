@@ -96,7 +96,7 @@ def _uses(session: Session, kind: ReferenceKind) -> dict[int, int]:
         column = Incident.location_id
     else:
         column = Referral.program_id
-    return dict(session.execute(select(column, func.count()).group_by(column)).tuples())
+    return {k: n for k, n in session.execute(select(column, func.count()).group_by(column))}
 
 
 def seed_reference(session: Session) -> dict[str, int]:

@@ -86,7 +86,7 @@ class SettingsService:
     def agency_settings(self) -> list[SettingValue]:
         """Every setting an administrator may change, with its value in force."""
         with self.ctx.db.read() as session:
-            rows = dict(session.execute(select(Setting.key, Setting.value)).tuples())
+            rows = {k: v for k, v in session.execute(select(Setting.key, Setting.value))}
         shown: list[SettingValue] = []
         for spec in SETTINGS.values():
             stored = rows.get(spec.key)
@@ -100,6 +100,7 @@ class SettingsService:
                     value=spec.shown(value),
                     help=spec.help,
                     stored=stored is not None,
+                    unset=spec.unset,
                 )
             )
         return shown
