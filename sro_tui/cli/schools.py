@@ -163,9 +163,9 @@ def cmd_officer_edit(args: argparse.Namespace) -> int:
         if args.active is not None and (args.active == "yes") != officer.active:
             officer = services.officers.set_active(actor, target.badge, args.active == "yes")
         names = {s.id: s.code for s in services.reference.schools(include_inactive=True)}
-        codes = ",".join(names.get(i, "?") for i in officer.school_ids) or "-"
+        assigned = ",".join(names.get(i, "?") for i in officer.school_ids) or "-"
         state = "active" if officer.active else "disabled"
-        print(f"{officer.badge} {officer.role.value} {state} {codes} {officer.name}")
+        print(f"{officer.badge} {officer.role.value} {state} {assigned} {officer.name}")
     finally:
         store.close()
     return 0
