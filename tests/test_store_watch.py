@@ -74,3 +74,10 @@ def test_a_watch_after_the_store_was_closed_and_opened_again(
     finally:
         first.dispose()  # closes the watcher's connection with the store
     assert watcher._connection is None
+
+
+def test_a_terminal_is_not_told_of_its_own_changes(services: Services, officer: Actor) -> None:
+    watcher = services.db.changes()
+    watcher.poll()
+    services.incidents.create(officer, new_incident(services))  # this terminal's own save
+    assert heard(watcher, seconds=1.0) == set()

@@ -148,9 +148,11 @@ class AuditTrail:
         if not session.connection().get_execution_options().get(WRITE_OPTION):
             # A read transaction is rolled back at its end: the event would be lost.
             raise RuntimeError("audit events are appended in a write transaction (db.write())")
-        self._append(session, item)
-        # PostgreSQL: other terminals' open lists hear of the change at commit.
-        watch.notify(session, item.action, item.record_type, item.outcome)
+        event_id = self._append(session, item)
+        # Other terminals' open lists hear of the change (PostgreSQL: NOTIFY, at commit).
+        watch.notify(
+            session, self.ctx.db.changes(), event_id, item.action, item.record_type, item.outcome
+        )
 
     def _event(
         self,
@@ -175,7 +177,7 @@ class AuditTrail:
             terminal=actor.terminal if actor else self.ctx.terminal,
         )
 
-    def _append(self, session: Session, item: PendingEvent) -> None:
+    def _append(self, session: Session, item: PendingEvent) -> int:
         if session.get_bind().dialect.name == "postgresql":
             session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_ADVISORY_LOCK})
         if not self._key_checked:
@@ -204,6 +206,7 @@ class AuditTrail:
         ):
             record_seals.mark_for_sealing(session, self.ctx.audit_key, event)
         self._count_append(session)
+        return event.id
 
     # -- audited reads -------------------------------------------------------------------------
 
@@ -279,6 +282,9 @@ class AuditTrail:
             return
         with pending.lock:
             batch = pending.take()
+            if not (events or batch.events or batch.damaged):
+                pending.release(batch)
+                return  # nothing waits: no write transaction (the watcher asks every second)
             try:
                 with self.ctx.db.write(wait=wait) as session:
                     for item in batch.events:

@@ -13,6 +13,9 @@ when a kind it shows has changed.
 
 Reads are audited too, but they change nothing a list shows: their events are left out (else
 every terminal's reload, itself an audited read, would make every other terminal reload).
+Changes this Database made itself are left out too (the screen that made them reloads on its
+own): SQLite by the ids of the events it appended (:meth:`ChangeWatcher.mine`), PostgreSQL by
+a token of this Database in each notification's payload.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
+import uuid
 from typing import Any
 
 from sqlalchemy import Engine, text
@@ -43,12 +47,24 @@ def is_change(action: str, outcome: str = "success") -> bool:
     return action not in _READ_ACTIONS and not action.endswith(_READ_SUFFIXES)
 
 
-def notify(session: Session, action: str, record_type: str, outcome: str) -> None:
-    """On PostgreSQL, tell the watchers of other terminals (at commit) that a record of
-    ``record_type`` changed. Nothing on SQLite (its watchers ask ``data_version``)."""
-    postgresql = session.get_bind().dialect.name == "postgresql"
-    if postgresql and record_type and is_change(action, outcome):
-        session.execute(text("SELECT pg_notify(:c, :k)"), {"c": CHANNEL, "k": record_type})
+def notify(
+    session: Session,
+    watcher: ChangeWatcher,
+    event_id: int,
+    action: str,
+    record_type: str,
+    outcome: str,
+) -> None:
+    """The audit event ``event_id`` was appended in ``session``: on PostgreSQL, tell the
+    watchers of other terminals (at commit) that a record of ``record_type`` changed; on
+    SQLite, tell this store's own watcher to leave the event out (it is this terminal's)."""
+    if not (record_type and is_change(action, outcome)):
+        return
+    if watcher.is_sqlite:
+        watcher.mine(event_id)
+    else:
+        payload = f"{record_type} {watcher.token}"
+        session.execute(text("SELECT pg_notify(:c, :k)"), {"c": CHANNEL, "k": payload})
 
 
 class ChangeWatcher:
@@ -62,6 +78,9 @@ class ChangeWatcher:
         self._data_version: int | None = None
         self._last_id = 0
         self._watched_before = False
+        self.token = uuid.uuid4().hex[:12]
+        """Names this Database in its PostgreSQL notifications (its own are left out)."""
+        self._mine: set[int] = set()
 
     def poll(self, timeout: float = 0.0) -> set[str]:
         """The record types changed by others since the last poll (``EVERYTHING`` after the
@@ -120,15 +139,29 @@ class ChangeWatcher:
         kinds: set[str] = set()
         for event_id, action, record_type, outcome in rows:
             self._last_id = max(self._last_id, int(event_id))
+            if event_id in self._mine:
+                continue
             if record_type and is_change(action, outcome):
                 kinds.add(record_type)
+        self._mine = {i for i in self._mine if i > self._last_id}
         return kinds
+
+    def mine(self, event_id: int) -> None:
+        """The event ``event_id`` records a change this Database made (SQLite): not news.
+        (Kept only while a watch runs, and only until a poll has passed it.)"""
+        if self._connection is not None:
+            self._mine.add(event_id)
 
     def _pg_poll(self, timeout: float) -> set[str]:
         driver = self._connection.driver_connection
-        kinds = {n.payload for n in driver.notifies(timeout=timeout, stop_after=1)}
-        if kinds:  # the rest of what has arrived, without waiting again
-            kinds |= {n.payload for n in driver.notifies(timeout=0)}
+        payloads = [n.payload for n in driver.notifies(timeout=timeout, stop_after=1)]
+        if payloads:  # the rest of what has arrived, without waiting again
+            payloads += [n.payload for n in driver.notifies(timeout=0)]
+        kinds: set[str] = set()
+        for payload in payloads:
+            kind, _, token = payload.partition(" ")
+            if token != self.token:
+                kinds.add(kind)
         return kinds
 
     def close(self) -> None:
