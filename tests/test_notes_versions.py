@@ -139,6 +139,8 @@ async def test_the_note_form_shows_a_change_made_elsewhere_and_keeps_the_typing(
         await pilot.press("end", *" and mine")
         await pilot.press("ctrl+s")
         await settle(pilot)
+        await pilot.press("escape")  # the merge it offers (test_ui_merge_changes): not now
+        await settle(pilot)
         assert app.screen is form  # still open, the typing in it
         message = str(form.query_one(".form-message").render())
         assert CONFLICT in message and "kept in the draft" in message
@@ -186,10 +188,14 @@ async def test_a_draft_keeps_the_version_its_note_was_loaded_at(
     app = host()
     async with app.run_test() as pilot:
         await settle(pilot)
+        await pilot.press("escape")  # the merge it offers (test_ui_merge_changes): not now
+        await settle(pilot)
         form = app.screen
         assert isinstance(form, NoteFormScreen)
         assert form.text.text == "First words typed" and form.version == 1
         await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("escape")
         await settle(pilot)
         assert app.screen is form
         assert CONFLICT in str(form.query_one(".form-message").render())

@@ -199,3 +199,41 @@ def _payload(services: Services, officer: Actor, incident_id: int, narrative: st
     draft = draft_of_record(record, services.ctx.tz)
     draft.narrative = narrative
     return draft.payload()
+
+
+# --- mentoring notes ----------------------------------------------------------------------------
+
+
+async def test_a_note_saved_elsewhere_merges_and_saves(
+    services: Services, laptop: Services, clock: Clock
+) -> None:
+    from sro_tui.ui.forms.note_form import NoteFormScreen
+
+    from .test_notes import note_data, student
+
+    officer = make_officer(services, "1001")
+    sid = student(services, officer)
+    note = services.notes.create(officer, note_data(sid, clock, text="First words"))
+    vhs = services.reference.school_by_code("VHS")
+    app = FormHost(services, officer, school=vhs, first=lambda: NoteFormScreen(note_id=note.id))
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, NoteFormScreen) and form.version == 1
+        form.text.focus()
+        await pilot.press("end", *" and mine")
+        laptop.notes.update(
+            officer, note.id, note_data(sid, clock, text="Laptop words", minutes=45), version=1
+        )
+        await pilot.press("ctrl+s")
+        merge = await _merge_screen(pilot)
+        rows = list(merge.query(MergeRow))
+        assert [r.shown.label for r in rows] == ["Minutes", "Note"]
+        assert (rows[0].shown.mine, rows[0].shown.other) == ("20", "45")
+        assert (rows[1].shown.mine, rows[1].shown.other) == ("First words and mine", "Laptop words")
+        await pilot.press("o", "m", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, NoteFormScreen | MergeChangesScreen)  # saved, closed
+    stored = services.notes.get(officer, note.id)
+    assert (stored.text, stored.minutes, stored.version) == ("First words and mine", 45, 3)
+    assert services.drafts.find(officer, "note", f"note-{note.id}") is None

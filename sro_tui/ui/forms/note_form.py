@@ -31,6 +31,7 @@ from ..widgets.header import SroHeader
 from ..widgets.multi_typeahead import MultiTypeAhead
 from ..widgets.typeahead import Choice
 from .base import FieldProblems, FormScreen, student_choice, student_search
+from .note_merge import NoteMerge
 
 __all__ = [
     "KIND_FIELDS",
@@ -106,7 +107,7 @@ def _int_or_none(text: str) -> int | None:
     return int(text) if text else None
 
 
-class NoteFormScreen(FormScreen):
+class NoteFormScreen(NoteMerge, FormScreen):
     """A new note (``prefill``: ``student_ids``, ``kind``), a kept draft (``draft_id``) or an
     own note to change (``note_id``). Dismissed with the saved ``NoteRead``, or None."""
 
