@@ -36,7 +36,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="load a district roster CSV (adds new students, updates known ones)",
         description="Columns recognised: Student ID / District ID, First Name, Last Name, "
         "School (code or name), Grade. Good rows go in, bad rows are listed with the reason; "
-        "a file that cannot be read changes nothing.",
+        "a file that cannot be read changes nothing. The good rows go in all together at the "
+        "end (an error or an interrupted import changes nothing); other terminals keep "
+        "working meanwhile.",
     )
     imp.add_argument("file", metavar="FILE.csv")
     imp.add_argument(
