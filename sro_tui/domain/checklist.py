@@ -22,6 +22,7 @@ class ChecklistItemRead(ReadSchema):
     skip_reason: str
     note: str
     one_off: bool
+    version: int = 1  # moved on by every change (domain.versions)
 
 
 class ShiftRead(ReadSchema):

@@ -83,6 +83,7 @@ class ReferralRead(ReadSchema):
     status: ReferralStatus
     next_follow_up_on: date | None
     events: tuple[ReferralEventRead, ...] = ()
+    version: int = 1  # moved on by every change (domain.versions)
 
     def overdue(self, today: date) -> bool:
         return self.next_follow_up_on is not None and self.next_follow_up_on < today

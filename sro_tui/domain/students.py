@@ -67,6 +67,7 @@ class StudentRead(ReadSchema):
     school_id: int | None
     grade: int | None
     created_at: datetime
+    version: int = 1  # moved on by every change (domain.versions)
 
     @property
     def display_name(self) -> str:

@@ -20,6 +20,7 @@ from ..domain.checklist import ChecklistItemRead, ItemNote, OneOffItem, ShiftRea
 from ..domain.enums import AuditOutcome, ChecklistStatus, RecordType
 from ..domain.errors import NotFound, PermissionDenied, SroError
 from ..domain.officers import Actor
+from ..domain.versions import require_version
 from ..store.models import ChecklistItem, ChecklistTemplateItem, Location, School, Shift
 from .audit import AuditTrail
 from .context import ServiceContext
@@ -45,6 +46,7 @@ def item_read(item: ChecklistItem) -> ChecklistItemRead:
         skip_reason=item.skip_reason,
         note=item.note,
         one_off=item.one_off,
+        version=item.version,
     )
 
 
@@ -196,34 +198,40 @@ class ChecklistService:
 
     # -- items -------------------------------------------------------------------------------
 
-    def mark_done(self, actor: Actor, item_id: int) -> ChecklistItemRead:
-        with self._item(actor, item_id, "checklist.done") as (session, item):
+    def mark_done(
+        self, actor: Actor, item_id: int, *, version: int | None = None
+    ) -> ChecklistItemRead:
+        with self._item(actor, item_id, "checklist.done", version) as (session, item):
             item.status = ChecklistStatus.DONE.value
             item.status_at = self.ctx.now()
             item.skip_reason = ""
             return self._saved(session, actor, item, "checklist.done")
 
-    def skip(self, actor: Actor, item_id: int, data: SkipItem) -> ChecklistItemRead:
+    def skip(
+        self, actor: Actor, item_id: int, data: SkipItem, *, version: int | None = None
+    ) -> ChecklistItemRead:
         """Mark an item skipped; the reason is required (the schema refuses a blank one)."""
         if not data.reason.strip():
             raise SroError("Say why the item was skipped", field="reason")
-        with self._item(actor, item_id, "checklist.skip") as (session, item):
+        with self._item(actor, item_id, "checklist.skip", version) as (session, item):
             item.status = ChecklistStatus.SKIPPED.value
             item.status_at = self.ctx.now()
             item.skip_reason = data.reason
             return self._saved(session, actor, item, "checklist.skip")
 
-    def reset(self, actor: Actor, item_id: int) -> ChecklistItemRead:
+    def reset(self, actor: Actor, item_id: int, *, version: int | None = None) -> ChecklistItemRead:
         """Back to pending (a pending item has no time), keeping its note."""
-        with self._item(actor, item_id, "checklist.reset") as (session, item):
+        with self._item(actor, item_id, "checklist.reset", version) as (session, item):
             item.status = ChecklistStatus.PENDING.value
             item.status_at = None
             item.skip_reason = ""
             return self._saved(session, actor, item, "checklist.reset")
 
-    def set_note(self, actor: Actor, item_id: int, data: ItemNote) -> ChecklistItemRead:
+    def set_note(
+        self, actor: Actor, item_id: int, data: ItemNote, *, version: int | None = None
+    ) -> ChecklistItemRead:
         """Replace the item's note. The status and its time are left as they are."""
-        with self._item(actor, item_id, "checklist.note") as (session, item):
+        with self._item(actor, item_id, "checklist.note", version) as (session, item):
             item.note = data.note
             return self._saved(session, actor, item, "checklist.note")
 
@@ -289,9 +297,10 @@ class ChecklistService:
 
     @contextmanager
     def _item(
-        self, actor: Actor, item_id: int, action: str
+        self, actor: Actor, item_id: int, action: str, version: int | None = None
     ) -> Iterator[tuple[Session, ChecklistItem]]:
-        """A write transaction holding the item, once the actor is known to own its shift."""
+        """A write transaction holding the item, once the actor is known to own its shift
+        (and, given a ``version``, that the item has not changed since: domain.versions)."""
         with self._write(actor, action, item_id) as session:
             item = session.scalar(
                 select(ChecklistItem).where(ChecklistItem.id == item_id).with_for_update()
@@ -301,6 +310,8 @@ class ChecklistService:
             owner = session.scalar(select(Shift.officer_id).where(Shift.id == item.shift_id))
             if owner != actor.officer_id or actor.officer_id is None:
                 raise _Denied("Only the shift's officer can change its checklist")
+            require_version(version, item.version, "checklist item")
+            item.version += 1
             yield session, item
 
     def _saved(

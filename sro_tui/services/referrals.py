@@ -36,6 +36,7 @@ from ..domain.referrals import (
     ReferralMove,
     ReferralRead,
 )
+from ..domain.versions import require_version
 from ..domain.workflow import REFERRAL_OPEN, next_referral_status, referral_move_problem
 from ..store.models import (
     Incident,
@@ -125,13 +126,18 @@ class ReferralService:
             )
             return self._read(session, referral.id)
 
-    def move(self, actor: Actor, referral_id: int, data: ReferralMove) -> ReferralRead:
+    def move(
+        self, actor: Actor, referral_id: int, data: ReferralMove, *, version: int | None = None
+    ) -> ReferralRead:
         """Change the status, as the workflow allows (InvalidTransition says why not). Each
         change is a dated event; the next follow-up is the one given, else two weeks after
-        the change while the referral is open, and none once it is closed."""
+        the change while the referral is open, and none once it is closed. ``version``: the
+        one the change was made against (domain.versions)."""
         self._require_change(actor, referral_id, "referral.move")
         with self.ctx.db.write() as session:
             referral, program = self._lock(session, referral_id)
+            require_version(version, referral.version, "referral")
+            referral.version += 1
             current = ReferralStatus(referral.status)
             problem = referral_move_problem(
                 current,
@@ -180,7 +186,13 @@ class ReferralService:
             return self._read(session, referral_id)
 
     def advance(
-        self, actor: Actor, referral_id: int, *, note: str = "", on: date | None = None
+        self,
+        actor: Actor,
+        referral_id: int,
+        *,
+        note: str = "",
+        on: date | None = None,
+        version: int | None = None,
     ) -> ReferralRead:
         """Move to the next status on the usual path (referred, contacted, enrolled,
         attending, completed; a no-show is contacted again)."""
@@ -192,14 +204,21 @@ class ReferralService:
                 f"This referral is {current.value}; it has no next step", field="to_status"
             )
         return self.move(
-            actor, referral_id, ReferralMove(to_status=target, on=on or self.ctx.today(), note=note)
+            actor,
+            referral_id,
+            ReferralMove(to_status=target, on=on or self.ctx.today(), note=note),
+            version=version,
         )
 
-    def set_consent(self, actor: Actor, referral_id: int, data: ConsentUpdate) -> ReferralRead:
+    def set_consent(
+        self, actor: Actor, referral_id: int, data: ConsentUpdate, *, version: int | None = None
+    ) -> ReferralRead:
         """Record the parent's answer (and its date)."""
         self._require_change(actor, referral_id, "referral.consent")
         with self.ctx.db.write() as session:
             referral, _ = self._lock(session, referral_id)
+            require_version(version, referral.version, "referral")
+            referral.version += 1
             if data.consent_on is not None and data.consent_on > self.ctx.today():
                 raise SroError("Consent date cannot be in the future", field="consent_on")
             referral.consent = data.consent.value
@@ -217,11 +236,15 @@ class ReferralService:
             )
             return self._read(session, referral_id)
 
-    def set_follow_up(self, actor: Actor, referral_id: int, on: date | None) -> ReferralRead:
+    def set_follow_up(
+        self, actor: Actor, referral_id: int, on: date | None, *, version: int | None = None
+    ) -> ReferralRead:
         """Change the next follow-up date of an open referral."""
         self._require_change(actor, referral_id, "referral.follow_up")
         with self.ctx.db.write() as session:
             referral, _ = self._lock(session, referral_id)
+            require_version(version, referral.version, "referral")
+            referral.version += 1
             if referral.status not in OPEN_VALUES:
                 raise SroError("A closed referral has no follow-up", field="next_follow_up_on")
             if on is not None and on < referral.referred_on:
@@ -463,6 +486,7 @@ class ReferralService:
             consent_on=referral.consent_on,
             status=ReferralStatus(referral.status),
             next_follow_up_on=referral.next_follow_up_on,
+            version=referral.version,
             events=tuple(
                 ReferralEventRead(
                     from_status=ReferralStatus(e.from_status) if e.from_status else None,

@@ -32,6 +32,7 @@ from ..domain.students import (
     search_name_for,
 )
 from ..domain.timeline import TimelineEntry
+from ..domain.versions import require_version
 from ..store.models import (
     Incident,
     IncidentOffense,
@@ -62,6 +63,7 @@ def to_read(row: Student) -> StudentRead:
         school_id=row.school_id,
         grade=row.grade,
         created_at=row.created_at,
+        version=row.version,
     )
 
 
@@ -130,10 +132,16 @@ class StudentService:
         except IntegrityError as exc:
             raise taken from exc
 
-    def update(self, actor: Actor, student_id: int, data: StudentUpdate) -> StudentRead:
-        """Change the given fields (None leaves a field as it is)."""
+    def update(
+        self, actor: Actor, student_id: int, data: StudentUpdate, *, version: int | None = None
+    ) -> StudentRead:
+        """Change the given fields (None leaves a field as it is). ``version``: the one the
+        change was made against (domain.versions)."""
         with self.ctx.db.write() as session:
             row = self._get(session, student_id)
+            session.refresh(row, with_for_update=True)  # one of two changes at once wins
+            require_version(version, row.version, "student")
+            row.version += 1
             changes = data.model_dump(exclude_none=True)
             if "school_id" in changes:
                 check_school(session, data.school_id)
