@@ -193,11 +193,16 @@ def test_others_see_only_what_they_may_read(
     fight: dict[str, int],
     tmp_path: Path,
 ) -> None:
-    # The other officer at the same school: the draft incident and the notes are not theirs.
+    # The other officer at the same school: the draft incident is not theirs; the notes of
+    # their school are (issue 12: the read rule of services/read_rules), the confidential
+    # one without its text.
     summary = services.export.export(
         other_officer, fmt="json", since=TODAY, out_dir=tmp_path / "other"
     )
-    assert summary.counts["incidents"] == 0 and summary.counts["notes"] == 0
+    assert summary.counts["incidents"] == 0 and summary.counts["notes"] == 2
+    notes = {n["id"]: n for n in read_json(tmp_path / "other" / "notes.json")}
+    assert notes[fight["secret"]]["text_withheld"] is True
+    assert notes[fight["secret"]]["text"] == ""
     assert summary.counts["referrals"] == 1  # same school: referrals are shared
     # A supervisor sees everything, but not the text of another's confidential note.
     services.export.export(supervisor, fmt="json", since=TODAY, out_dir=tmp_path / "sup")

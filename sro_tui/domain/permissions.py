@@ -25,6 +25,24 @@ def may_review(actor: Actor) -> bool:
     return actor.is_supervisor
 
 
+def may_read_note(
+    actor: Actor,
+    *,
+    author_id: int,
+    school_id: int | None,
+    student_school_ids: frozenset[int] = frozenset(),
+) -> bool:
+    """Whether a note is shown at all (its text may still be withheld, see
+    :func:`may_read_note_text`): supervisors see all; an officer their own notes and the notes
+    of the schools they are assigned to (a confidential one only as existing). A note filed
+    under no school belongs to the schools of the students it names."""
+    if actor.is_supervisor or actor.officer_id == author_id:
+        return True
+    if school_id is not None:
+        return school_id in actor.school_ids
+    return not student_school_ids.isdisjoint(actor.school_ids)
+
+
 def may_read_note_text(
     actor: Actor, *, author_id: int, confidential: bool, supervisors_read_confidential: bool
 ) -> bool:

@@ -40,10 +40,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import ColumnElement, and_, func, literal, or_, select, tuple_
+from sqlalchemy import ColumnElement, and_, func, literal, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
-from ..domain.enums import IncidentStatus, RecordType
+from ..domain.enums import RecordType
 from ..domain.errors import Conflict, NotFound, SroError
 from ..domain.officers import Actor
 from ..domain.permissions import may_read_note_text
@@ -64,6 +64,7 @@ from ..store.models import (
 from . import store_settings
 from .audit import AuditTrail
 from .context import ServiceContext
+from .read_rules import incident_readable, note_readable, referral_readable
 
 BATCH = 500
 Progress = Callable[[str, int, int], None]
@@ -414,17 +415,7 @@ class ExportService:
         condition: ColumnElement[bool] = and_(
             Incident.occurred_at >= run.since, Incident.occurred_at < run.until
         )
-        if not actor.is_supervisor:
-            condition = and_(
-                condition,
-                or_(
-                    Incident.officer_id == (actor.officer_id or -1),
-                    and_(
-                        Incident.status != IncidentStatus.DRAFT.value,
-                        Incident.school_id.in_(actor.school_ids),
-                    ),
-                ),
-            )
+        condition = and_(condition, incident_readable(actor))  # services/read_rules
         if run.for_student_id is not None:
             condition = and_(
                 condition,
@@ -562,8 +553,7 @@ class ExportService:
         condition: ColumnElement[bool] = and_(
             Note.occurred_at >= run.since, Note.occurred_at < run.until
         )
-        if not actor.is_supervisor:
-            condition = and_(condition, Note.officer_id == (actor.officer_id or -1))
+        condition = and_(condition, note_readable(actor))  # services/read_rules
         if run.for_student_id is not None:
             condition = and_(
                 condition,
@@ -636,14 +626,7 @@ class ExportService:
         condition: ColumnElement[bool] = and_(
             Referral.referred_on >= run.since_day, Referral.referred_on <= run.until_day
         )
-        if not actor.is_supervisor:
-            condition = and_(
-                condition,
-                or_(
-                    Referral.referred_by_id == (actor.officer_id or -1),
-                    Referral.school_id.in_(actor.school_ids),
-                ),
-            )
+        condition = and_(condition, referral_readable(actor))  # services/read_rules
         if run.for_student_id is not None:
             condition = and_(condition, Referral.student_id == run.for_student_id)
         total = self._count(session, condition, Referral)

@@ -25,6 +25,7 @@ from ..store.models import Note, NoteStudent, Officer, School, Student
 from . import store_settings
 from .audit import AuditTrail
 from .context import ServiceContext
+from .read_rules import note_readable
 
 FUTURE_SLACK = timedelta(minutes=5)  # terminals' clocks differ a little
 FOLLOW_UPS_MAX = 100
@@ -169,7 +170,9 @@ class NoteService:
     # -- reading -----------------------------------------------------------------------------
 
     def get(self, actor: Actor, note_id: int) -> NoteRead:
-        """One note, redacted if confidential and not the reader's to read (audited)."""
+        """One note, redacted if confidential and not the reader's to read (audited). A note
+        the reader may not see at all (another school's, read_rules) is not found."""
+        self._refuse_unseen(actor, note_id)
         with self.audit.reading() as session:
             note = self._get(session, note_id)
             readable = self._readable(session, actor, note)
@@ -214,6 +217,7 @@ class NoteService:
         query = select(Note)
         if scope == "own":
             query = query.where(Note.officer_id == actor.officer_id)
+        query = query.where(note_readable(actor))  # services/read_rules
         if kind is not None:
             query = query.where(Note.kind == ContactKind(kind).value)
         if student_id is not None:
@@ -285,6 +289,24 @@ class NoteService:
             return [note_read(n, actor.name, students[n.id], readable=True) for n in notes]
 
     # -- helpers -----------------------------------------------------------------------------
+
+    def _refuse_unseen(self, actor: Actor, note_id: int) -> None:
+        """NotFound (audited as a denied read) for a note that exists but that the reader
+        may not see at all; a note that does not exist is left to the read itself."""
+        with self.ctx.db.read() as session:
+            exists = session.scalar(select(Note.id).where(Note.id == note_id))
+            shown = session.scalar(select(Note.id).where(Note.id == note_id, note_readable(actor)))
+        if exists is None or shown is not None:
+            return
+        self.audit.record_read(
+            actor,
+            "note.read",
+            record_type=RecordType.NOTE,
+            record_id=note_id,
+            outcome=AuditOutcome.DENIED,
+            detail="not a note of the reader's schools",
+        )
+        raise NotFound(f"No note with id {note_id}")
 
     def _readable(self, session: Session, actor: Actor, note: Note) -> bool:
         return may_read_note_text(

@@ -62,6 +62,7 @@ from ..store.models import Incident, Note, Officer, Referral, ReferralProgram, S
 from . import store_settings
 from .audit import AuditTrail
 from .context import ServiceContext
+from .read_rules import incident_readable, note_readable, referral_readable
 
 DEFAULT_LIMIT = 30
 PG_PROBE = 2000  # see _Matcher._postgres_rows
@@ -144,15 +145,7 @@ class SearchService:
     def _incidents(
         self, session: Session, actor: Actor, matcher: _Matcher, number: str | None
     ) -> list[SearchHit]:
-        allowed: ColumnElement[bool] = true()
-        if not actor.is_supervisor:
-            allowed = or_(
-                Incident.officer_id == (actor.officer_id or -1),
-                and_(
-                    Incident.status != IncidentStatus.DRAFT.value,
-                    Incident.school_id.in_(actor.school_ids),
-                ),
-            )
+        allowed: ColumnElement[bool] = incident_readable(actor)  # services/read_rules
         columns = (
             Incident.id,
             Incident.number,
@@ -202,9 +195,7 @@ class SearchService:
             session, store_settings.SUPERVISORS_READ_CONFIDENTIAL
         )
         me = actor.officer_id or -1
-        visible: ColumnElement[bool] = true()
-        if not actor.is_supervisor:
-            visible = Note.officer_id == me  # as in NoteService: officers list their own
+        visible: ColumnElement[bool] = note_readable(actor)  # services/read_rules
         # Matched on its text only where the reader may read that text.
         text_readable: ColumnElement[bool] = or_(
             Note.confidential.is_(False),
@@ -257,12 +248,7 @@ class SearchService:
         return hits
 
     def _referrals(self, session: Session, actor: Actor, matcher: _Matcher) -> list[SearchHit]:
-        visible: ColumnElement[bool] = true()
-        if not actor.is_supervisor:
-            visible = or_(
-                Referral.referred_by_id == (actor.officer_id or -1),
-                Referral.school_id.in_(actor.school_ids),
-            )
+        visible: ColumnElement[bool] = referral_readable(actor)  # services/read_rules
         base = (
             select(
                 Referral.id,

@@ -49,6 +49,7 @@ from ..store.models import (
 from . import store_settings
 from .audit import AuditTrail
 from .context import ServiceContext
+from .read_rules import note_readable
 
 MAX_NAME_TOKENS = 4  # "maria de la cruz" is tried as first/last splits; more words add nothing
 TIMELINE_MAX = 1000
@@ -404,6 +405,7 @@ class StudentService:
             session.scalars(
                 select(Note)
                 .join(NoteStudent, NoteStudent.note_id == Note.id)
+                .where(note_readable(actor))  # services/read_rules: not other schools' notes
                 .where(NoteStudent.student_id == student_id)
                 .order_by(Note.occurred_at.desc(), Note.id.desc())
                 .limit(limit)
