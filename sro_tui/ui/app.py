@@ -30,8 +30,10 @@ from .forms.quick_incident import QuickIncidentScreen
 from .forms.referral_form import ReferralFormScreen
 from .keymap import install_keymap
 from .keys import app_bindings
+from .live import LiveRefresh
 from .messages import OpenRecord
 from .navigation import AREA_SCREENS, draft_form, record_screen
+from .screens.admin import AdminScreen
 from .screens.audit import AuditScreen
 from .screens.export import ExportScreen
 from .screens.first_admin import FirstAdminScreen
@@ -87,6 +89,8 @@ class SroApp(App[int]):
         self.officer_count: int | None = None
         self._clock = clock
         self._opened: OpenedStore | None = None
+        # The store's idle-lock minutes (`sro settings set idle_lock_minutes`) once it is open.
+        self.idle_lock_minutes = settings.idle_lock_minutes
         self._last_activity = self.now()
         self.locked = False
 
@@ -114,6 +118,7 @@ class SroApp(App[int]):
     def on_mount(self) -> None:
         install_keymap(self, self.settings.keymap_path())  # the department's keys, if any
         self.set_interval(IDLE_CHECK_SECONDS, self.check_idle_lock)
+        LiveRefresh(self).start()  # open lists follow other terminals' changes (ui/live.py)
         self.open_store()
 
     @work(thread=True, exclusive=True, group="store", name="open store")
@@ -128,16 +133,18 @@ class SroApp(App[int]):
                 services = self._opened.services
             count = services.officers.count()
             demo = services.is_demo()
+            idle = idle_minutes(services, self.settings.idle_lock_minutes)
         except SroError as exc:
             self.call_from_thread(self._store_failed, str(exc))
             return
         except Exception as exc:  # a damaged file, a refused connection: one line, no traceback
             self.call_from_thread(self._store_failed, store_problem(exc))
             return
-        self.call_from_thread(self._store_ready, services, count, demo)
+        self.call_from_thread(self._store_ready, services, count, demo, idle)
 
-    def _store_ready(self, services: Services, count: int, demo: bool) -> None:
+    def _store_ready(self, services: Services, count: int, demo: bool, idle: int) -> None:
         self.services = services
+        self.idle_lock_minutes = idle
         self.officer_count = count
         self.demo = demo
         for screen in self.screen_stack:
@@ -288,7 +295,7 @@ class SroApp(App[int]):
         if self.actor is None or self.locked:
             return
         idle = self.now() - self._last_activity
-        if idle >= timedelta(minutes=self.settings.idle_lock_minutes):
+        if idle >= timedelta(minutes=self.idle_lock_minutes):
             self.lock(idle=True)
 
     def lock(self, *, idle: bool = False) -> None:
@@ -325,6 +332,8 @@ class SroApp(App[int]):
             return action not in _SESSION_ACTIONS
         if action in _SUPERVISOR_ACTIONS:
             return bool(self.actor and self.actor.is_supervisor)
+        if action in _ADMIN_ACTIONS:
+            return bool(self.actor and self.actor.is_admin)
         if action == "go" and parameters and parameters[0] == self.current_mode:
             return True if self._help_on_top() else None  # already there: dimmed
         return True
@@ -363,6 +372,11 @@ class SroApp(App[int]):
 
     def action_audit(self) -> None:
         self._push(AuditScreen())
+
+    def action_admin(self) -> None:
+        """Administration: schools, officers, settings, code lists (administrators)."""
+        if not isinstance(self.screen, AdminScreen):
+            self._push(AdminScreen())
 
     def action_search(self) -> None:
         """Search everything the officer may read (ctrl+f from any screen)."""
@@ -444,10 +458,26 @@ _SESSION_ACTIONS = {
     "sign_out",
     "review",
     "audit",
+    "admin",
     "search",
     "export",
 }
 _SUPERVISOR_ACTIONS = {"review", "audit"}
+_ADMIN_ACTIONS = {"admin"}
+
+
+def idle_minutes(services: Services, terminal_minutes: int) -> int:
+    """The agency's idle-lock minutes from the store, else this terminal's setting (both at
+    most 30, CJIS); read off the UI thread."""
+    from ..domain.agency import IDLE_LOCK_MINUTES, SETTINGS
+
+    stored = services.settings.stored(IDLE_LOCK_MINUTES)
+    if stored:
+        try:
+            return int(SETTINGS[IDLE_LOCK_MINUTES].check(stored))
+        except ValueError:
+            pass  # a value edited outside sro-tui: this terminal's own applies
+    return terminal_minutes
 
 
 def store_problem(exc: BaseException) -> str:

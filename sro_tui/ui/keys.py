@@ -65,6 +65,13 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("audit", "", "audit", "Audit trail", "Supervisors: who did what, and verify it", False),
     Command(
+        "admin",
+        "f12",
+        "admin",
+        "Administration",
+        "Administrators: schools, officers, agency settings, code lists, checklist",
+    ),
+    Command(
         "search",
         "ctrl+f",
         "search",

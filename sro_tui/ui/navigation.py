@@ -17,6 +17,12 @@ from .forms.quick_incident import QuickIncidentScreen
 from .forms.referral_form import ReferralFormScreen
 from .forms.student_form import StudentFormScreen
 from .messages import RecordKind
+from .screens.admin_forms import OfficerAdminForm, SchoolAdminForm
+from .screens.admin_lists_forms import (
+    ReferenceAdminForm,
+    SettingAdminForm,
+    TemplateAdminForm,
+)
 from .screens.checklist import ChecklistScreen
 from .screens.incident_form import IncidentFormScreen
 from .screens.incidents import IncidentListScreen
@@ -56,6 +62,11 @@ DRAFT_FORMS: dict[str, Callable[[int], Screen[Any]]] = {
     "student": lambda draft_id: StudentFormScreen(draft_id=draft_id),
     "referral": lambda draft_id: ReferralFormScreen(draft_id=draft_id),
     "note": lambda draft_id: NoteFormScreen(draft_id=draft_id),
+    "admin_school": lambda draft_id: SchoolAdminForm(draft_id=draft_id),
+    "admin_officer": lambda draft_id: OfficerAdminForm(draft_id=draft_id),
+    "admin_setting": lambda draft_id: SettingAdminForm(draft_id=draft_id),
+    "admin_reference": lambda draft_id: ReferenceAdminForm(draft_id=draft_id),
+    "admin_template": lambda draft_id: TemplateAdminForm(draft_id=draft_id),
 }
 """Which form reopens a draft, by the draft's form name."""
 

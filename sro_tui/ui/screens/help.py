@@ -20,6 +20,7 @@ from ..keys import COMMANDS, own_bindings
 from ..text import literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
+from .admin import AdminScreen
 from .checklist import ChecklistScreen
 from .login import LoginScreen
 from .school_pick import SchoolPickScreen
@@ -37,6 +38,7 @@ EXTRA_KEYS: dict[type[Screen[Any]], list[tuple[str, str]]] = {
     ],
     LoginScreen: [("enter", "Next field; on the password: sign in")],
     SchoolPickScreen: [("enter", "Confirm the highlighted school")],
+    AdminScreen: [("enter", "Edit the highlighted row")],
 }
 EVERYWHERE_EXTRA = [
     ("ctrl+p", "Command palette: every command by name, and this screen's actions"),
