@@ -240,7 +240,6 @@ class BackupService:
         has_checksum = checksum_path(source).exists()
         expected = None if without_checksum and not has_checksum else expected_checksum(source)
         db = self.ctx.db
-        db.dispose()
         stamp = self.ctx.now().astimezone(self.ctx.tz).strftime("%Y%m%d-%H%M%S")
         aside = store.with_name(f"{store.stem}.before-restore-{stamp}{store.suffix}")
         incoming = store.with_name(f".{store.name}.restoring-{os.getpid()}")
@@ -249,6 +248,7 @@ class BackupService:
             # What goes in is what was checked: the private copy, not the file it came from.
             schema = self._check_file(incoming)
             tell("checked")
+            db.dispose()  # this terminal's own connections too: the store must be alone
             set_aside = self._replace_contents(store, incoming, aside, tell)
         finally:
             with contextlib.suppress(OSError):
