@@ -50,5 +50,6 @@ def downgrade() -> None:
         )
         batch_op.drop_column("terminal")
     for table in VERSIONED:
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_column("version")
+        # Not a batch: SQLite would copy the table, and dropping the old copy fails while
+        # other tables' rows refer to it (foreign keys are on). SQLite 3.35+ drops a column.
+        op.drop_column(table, "version")
