@@ -47,10 +47,10 @@ class SlowStore:
             monkeypatch.setattr(db, name, self._wrap(name, getattr(db, name)))
 
     def _wrap(
-        self, name: str, real: Callable[[], AbstractContextManager[Session]]
-    ) -> Callable[[], AbstractContextManager[Session]]:
+        self, name: str, real: Callable[..., AbstractContextManager[Session]]
+    ) -> Callable[..., AbstractContextManager[Session]]:
         @contextmanager
-        def wrapped() -> Iterator[Session]:
+        def wrapped(**options: Any) -> Iterator[Session]:
             if threading.current_thread() is threading.main_thread():
                 if self.watching:
                     self.on_ui_thread.append(name)
@@ -58,7 +58,7 @@ class SlowStore:
                 self.gate.wait(20)
                 if self.fail is not None:
                     raise self.fail
-            with real() as session:
+            with real(**options) as session:  # write(wait=...) too
                 yield session
 
         return wrapped

@@ -149,8 +149,9 @@ class ChangeWatcher:
     def mine(self, event_id: int) -> None:
         """The event ``event_id`` records a change this Database made (SQLite): not news.
         (Kept only while a watch runs, and only until a poll has passed it.)"""
-        if self._connection is not None:
-            self._mine.add(event_id)
+        with self._lock:
+            if self._connection is not None:
+                self._mine.add(event_id)
 
     def _pg_poll(self, timeout: float) -> set[str]:
         driver = self._connection.driver_connection

@@ -44,6 +44,7 @@ class IncidentListScreen(PagedList, Screen[None]):
     AUTO_FOCUS = "#incidents"
     PAGE_SIZE = PAGE_SIZE
     RECORD_KIND = "incident"
+    WATCH_KINDS = frozenset({"incident"})  # reloads when another terminal changes one
 
     BINDINGS = [
         Binding("s", "cycle_scope", "Scope", id="incidents.scope"),

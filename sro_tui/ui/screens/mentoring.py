@@ -82,6 +82,7 @@ class MentoringScreen(PagedList, Screen[None]):
     AUTO_FOCUS = "#notes"
     PAGE_SIZE = PAGE_SIZE
     RECORD_KIND = "note"
+    WATCH_KINDS = frozenset({"note"})
 
     BINDINGS = [
         Binding("n", "new", "New note", id="mentoring.new"),

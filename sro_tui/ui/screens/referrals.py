@@ -48,6 +48,7 @@ class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
     CSS_PATH = "referrals.tcss"
     AUTO_FOCUS = "#referrals"
     RECORD_KIND = "referral"
+    WATCH_KINDS = frozenset({"referral"})
 
     BINDINGS = [
         Binding("n", "new", "Refer", id="referrals.new"),

@@ -2,7 +2,8 @@
 
 On the highlighted report ``p`` approves it (after a yes/no question) and ``r`` returns it with
 a comment: the same questions as inside the report, which Enter opens. The queue reloads when
-the supervisor comes back to it and after each decision.
+the supervisor comes back to it, after each decision, and by itself within about two seconds
+of a report being submitted (or decided) on another terminal (``ui/live.py``).
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ class ReviewQueueScreen(PagedList, Screen[None]):
 
     CSS_PATH = "review_queue.tcss"
     RECORD_KIND = "incident"  # Enter opens the report
+    WATCH_KINDS = frozenset({"incident"})  # a report submitted elsewhere shows by itself
     AUTO_FOCUS = "#review-queue"
 
     BINDINGS = [

@@ -33,6 +33,7 @@ class StudentListScreen(PagedList, Screen[None]):
     CSS_PATH = "students.tcss"
     AUTO_FOCUS = "#student-search"
     RECORD_KIND = "student"  # Enter: the student's timeline
+    WATCH_KINDS = frozenset({"student"})
 
     BINDINGS = [
         Binding("a", "add", "Add student", id="students.add"),

@@ -3,7 +3,9 @@ changes, own open incidents, drafts waiting, follow-ups due and, for a superviso
 queue. Every row opens its record.
 
 The screen draws its skeleton at once and fills it from one worker call,
-``services.today.summary`` (a typed :class:`~sro_tui.domain.today.TodaySummary`).
+``services.today.summary`` (a typed :class:`~sro_tui.domain.today.TodaySummary`). It reloads
+by itself when another terminal changes a record it shows (``ui/live.py``), the cursor staying
+on the same record.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from ...domain.incidents import IncidentSummary
 from ...domain.today import Bounded, TodaySummary
 from ..access import SessionAccess
 from ..keymap import key_display
+from ..live import StoreChanged
 from ..messages import OpenRecord, RecordKind
 from ..text import literal
 from ..unexpected import unexpected
@@ -38,6 +41,8 @@ __all__ = ["Row", "Section", "TodayScreen", "sections_of"]
 T = TypeVar("T")
 REVIEW = "review"
 """The ``area`` of the review-queue line (the supervisors' queue is a screen, not a mode)."""
+WATCH_KINDS = frozenset({"incident", "draft", "referral", "note", "shift", "checklist_item"})
+"""Record types whose changes on another terminal reload Today."""
 
 
 @dataclass(frozen=True)
@@ -220,6 +225,11 @@ class TodayScreen(SessionAccess, Screen[None]):
         self.query_one(SroHeader).refresh()
         self.action_reload()
 
+    def on_store_changed(self, message: StoreChanged) -> None:
+        """Another terminal changed something Today may show: read it again (a worker)."""
+        if message.concerns(WATCH_KINDS):
+            self.action_reload()
+
     def action_reload(self) -> None:
         if self.sro.actor is None or self.sro.services is None:
             return
@@ -256,6 +266,8 @@ class TodayScreen(SessionAccess, Screen[None]):
         keep = None
         if options.highlighted is not None:
             keep = options.get_option_at_index(options.highlighted).id
+        # The cursor stays on the same record (or area line), wherever the reload moved it.
+        kept = self.rows.get(keep or "")
         options.clear_options()
         self.rows = {}
         first_row: str | None = None
@@ -274,7 +286,13 @@ class TodayScreen(SessionAccess, Screen[None]):
                 options.add_option(Option(text, id=row_id, disabled=not row.opens))
                 if first_row is None and row.opens:
                     first_row = row_id
-        target = keep if keep is not None and keep in self.rows else first_row
+        same = [
+            row_id
+            for row_id, row in self.rows.items()
+            if kept is not None
+            and (row.record, row.record_id, row.area) == (kept.record, kept.record_id, kept.area)
+        ]
+        target = same[0] if same else keep if keep is not None and keep in self.rows else first_row
         if target is not None:
             options.highlighted = options.get_option_index(target)
 

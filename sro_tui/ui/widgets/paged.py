@@ -10,6 +10,11 @@ on a row posts :class:`~sro_tui.ui.messages.OpenRecord` and the app opens the re
 
 Only what has been scrolled to is ever loaded: End goes to the last *loaded* row, and the
 next page follows from there.
+
+A list follows other terminals' changes (:class:`~sro_tui.ui.live.StoreChanged`): when a
+kind in :attr:`PagedList.WATCH_KINDS` changed, it reloads quietly, keeping its rows until the
+new first page has come (then the cursor goes back to its record), and keeping them, without a
+message, if that page cannot be read.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from textual.worker import get_current_worker
 from ...domain.errors import SroError
 from ...domain.paging import Page
 from ..access import SessionAccess
+from ..live import StoreChanged
 from ..messages import OpenRecord, RecordKind
 from ..text import visible
 
@@ -55,6 +61,8 @@ class PagedList(SessionAccess):
     """``reload(keep_cursor=True)`` reads up to this many pages to find the row again."""
     RECORD_KIND: ClassVar[RecordKind | None] = None
     """What Enter on a row opens (the row key is the record's id); None: the screen decides."""
+    WATCH_KINDS: ClassVar[frozenset[str]] = frozenset()
+    """Record types (``RecordType`` values) whose changes elsewhere reload the list."""
 
     cursor: str | None
     exhausted: bool
@@ -73,6 +81,9 @@ class PagedList(SessionAccess):
         self.loaded = 0
         self.keep_cursor_on = None
         self.failed = None
+        self.live_reload = False
+        """Set just before ``reload``: the next reload is a quiet one (a live refresh)."""
+        self._live_before: tuple[str | None, bool, int] | None = None
 
     # -- hooks -----------------------------------------------------------------------------------
 
@@ -100,12 +111,16 @@ class PagedList(SessionAccess):
         the cursor back on the row it was on once that row is loaded again (back from a
         record that was opened or changed)."""
         self.keep_cursor_on = self.highlighted_key() if keep_cursor else None
+        quiet, self.live_reload = self.live_reload, False
+        # A quiet reload keeps the rows on screen until the new first page comes.
+        self._live_before = (self.cursor, self.exhausted, self.loaded) if quiet else None
         self.generation += 1
         self.cursor = None
         self.exhausted = False
         self.loaded = 0
         self.loading = True
-        self.paged_table().clear()
+        if not quiet:
+            self.paged_table().clear()
         self._fetch_page(self.generation, None)
 
     def load_more(self) -> None:
@@ -129,6 +144,11 @@ class PagedList(SessionAccess):
         if generation != self.generation:
             return
         self.loading = False
+        if self._live_before is not None:  # a live refresh that failed: the list stays as it was
+            self.cursor, self.exhausted, self.loaded = self._live_before
+            self._live_before = None
+            self.keep_cursor_on = None
+            return
         self.failed = error
         self.page_failed(error)
         self.paging_changed()
@@ -138,6 +158,9 @@ class PagedList(SessionAccess):
             return  # the answer to an older question
         self.loading = False
         self.failed = None
+        if self._live_before is not None:
+            self._live_before = None
+            self.paged_table().clear()
         self.show_page(page)
         self.loaded += len(page.items)
         self.cursor = page.next_cursor
@@ -157,6 +180,16 @@ class PagedList(SessionAccess):
         near_end = table.cursor_row >= table.row_count - self.PREFETCH_ROWS
         if not self.exhausted and (near_end or seeking):
             self.load_more()  # a short page on a tall screen: keep filling
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        """Another terminal changed records: reload quietly if this list shows that kind and
+        has finished loading (a list still loading will show the change anyway)."""
+        if not message.concerns(self.WATCH_KINDS) or self.loading:
+            return
+        if self.loaded or self.exhausted:
+            self.live_reload = True
+            self.reload(keep_cursor=True)
+            self.live_reload = False  # a screen whose reload refused (a bad filter) took none
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.cursor_row >= event.data_table.row_count - self.PREFETCH_ROWS:

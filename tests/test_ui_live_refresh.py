@@ -1,0 +1,110 @@
+"""Open lists follow other terminals' changes without a key press (issue 13 item 9).
+
+The app runs on one Database; a second Database on the same SQLite store plays the other
+terminal. A report submitted (or decided) there shows in the supervisor's open review queue
+and on Today within a few seconds; the queue's cursor stays on the report it was on and the
+focus stays where it was.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, OptionList
+
+from sro_tui.domain.incidents import IncidentCreate, OffenseIn, ReviewDecision
+from sro_tui.services.registry import Services, build_services
+from sro_tui.store.db import Database
+from sro_tui.ui.screens.review_queue import ReviewQueueScreen
+from sro_tui.ui.screens.today import TodayScreen
+
+from .conftest import TEST_AUDIT_KEY, TEST_PASSWORD, Clock, make_officer
+from .test_ui_review_audit import submitted_reports
+from .ui_shell_support import make_app, settle, sign_in
+
+WAIT_SECONDS = 8.0  # a change shows within about 2 s; a busy machine gets more
+
+
+@pytest.fixture
+def other_terminal(sqlite_services: Services, sqlite_url: str, clock: Clock) -> Iterator[Services]:
+    database = Database(sqlite_url)
+    try:
+        yield build_services(database, audit_key=TEST_AUDIT_KEY, clock=clock, terminal="other")
+    finally:
+        database.dispose()
+
+
+async def shows(pilot: Pilot[object], done: Callable[[], bool]) -> bool:
+    """Wait, pressing no key, until ``done()`` (or give up after WAIT_SECONDS)."""
+    for _ in range(int(WAIT_SECONDS / 0.1)):
+        if done():
+            return True
+        await pilot.pause(0.1)
+    return done()
+
+
+async def test_the_open_review_queue_shows_a_report_submitted_elsewhere(
+    sqlite_services: Services, other_terminal: Services, clock: Clock
+) -> None:
+    first, second = submitted_reports(sqlite_services, clock, 2)
+    make_officer(sqlite_services, "2001", "supervisor", ("VHS",))
+    make_officer(sqlite_services, "2002", "supervisor", ("VHS",))
+    app = make_app(sqlite_services, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot, "2001")
+        await pilot.press("v")
+        await settle(pilot)
+        queue = app.screen
+        assert isinstance(queue, ReviewQueueScreen)
+        table = queue.query_one(DataTable)
+        assert table.row_count == 2
+        await pilot.press("down")  # on the second report
+        assert queue.highlighted_id() == second
+        # Another supervisor approves the first report on their terminal.
+        elsewhere = other_terminal.officers.authenticate("2002", TEST_PASSWORD)
+        other_terminal.incidents.approve(elsewhere, first, ReviewDecision(comment=""))
+        assert await shows(pilot, lambda: table.row_count == 1)
+        assert queue.highlighted_id() == second  # the cursor stayed on its report
+        # An officer submits a new one there: it shows here, the cursor still on its report.
+        officer = other_terminal.officers.authenticate("1001", TEST_PASSWORD)
+        new = other_terminal.incidents.create(officer, another_report(other_terminal, clock))
+        other_terminal.incidents.submit(officer, new.id)
+        assert await shows(pilot, lambda: table.row_count == 2)
+        assert queue.highlighted_id() == second
+        assert app.screen is queue and app.focused is table
+
+
+async def test_today_shows_a_report_waiting_that_was_submitted_elsewhere(
+    sqlite_services: Services, other_terminal: Services, clock: Clock
+) -> None:
+    submitted_reports(sqlite_services, clock, 1)
+    make_officer(sqlite_services, "2001", "supervisor", ("VHS",))
+    app = make_app(sqlite_services, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot, "2001")
+        await settle(pilot)
+        today = app.screen
+        assert isinstance(today, TodayScreen)
+        assert any("1 report(s) waiting" in row.text for row in today.rows.values())
+        focused = app.focused
+        assert isinstance(focused, OptionList)
+        officer = other_terminal.officers.authenticate("1001", TEST_PASSWORD)
+        new = other_terminal.incidents.create(officer, another_report(other_terminal, clock))
+        other_terminal.incidents.submit(officer, new.id)
+        assert await shows(
+            pilot, lambda: any("2 report(s) waiting" in r.text for r in today.rows.values())
+        )
+        assert app.screen is today and app.focused is focused
+
+
+def another_report(services: Services, clock: Clock) -> IncidentCreate:
+    return IncidentCreate(
+        school_id=services.reference.school_by_code("VHS").id,
+        occurred_at=clock.now - timedelta(minutes=30),
+        location_code="PARKING",
+        offenses=[OffenseIn(category_code="TRESPASS")],
+        narrative="Another adult in the lot without a pass.",
+    )
