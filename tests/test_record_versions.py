@@ -155,3 +155,27 @@ def test_seals_do_not_cover_the_new_versions(
             )
     with db.read() as session:
         assert record_seals.check_records(session, services.ctx.audit_key).ok
+
+
+async def test_the_student_form_refuses_a_change_made_against_an_older_version(
+    services: Services, laptop: Services, officer: Actor
+) -> None:
+    from sro_tui.ui.forms.student_form import StudentFormScreen
+
+    from .test_ui_forms import FormHost
+    from .ui_shell_support import settle
+
+    student_id = new_student(services, officer)
+    app = FormHost(services, officer, first=lambda: StudentFormScreen(student_id=student_id))
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, StudentFormScreen) and form.version == 1
+        laptop.students.update(officer, student_id, StudentUpdate(last_name="Ruiz-Soto"), version=1)
+        form.first_name.value = "Anna"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is form and form.first_name.value == "Anna"  # the typing stays
+        assert SAVED_ELSEWHERE in str(form.query_one(".form-message").render())
+    stored = services.students.get(officer, student_id)
+    assert (stored.first_name, stored.last_name) == ("Ana", "Ruiz-Soto")

@@ -50,6 +50,7 @@ class StudentFormScreen(FormModal):
     def __init__(self, student_id: int | None = None, draft_id: int | None = None) -> None:
         super().__init__()
         self.student_id = student_id
+        self.version: int | None = None  # the student's, as loaded (kept in the draft)
         self.init_form(draft_id=draft_id, draft_key=f"student-{student_id}" if student_id else None)
         self.district_id = Input(placeholder="e.g. 100234", max_length=20)
         self.first_name = Input(max_length=200, highlighter=VISIBLE_HIGHLIGHTER)
@@ -114,6 +115,7 @@ class StudentFormScreen(FormModal):
                 self.school.value = school.id
 
     def _load(self, student: StudentRead) -> None:
+        self.version = student.version
         self.district_id.value = student.district_id
         self.first_name.value = student.first_name
         self.last_name.value = student.last_name
@@ -129,6 +131,7 @@ class StudentFormScreen(FormModal):
         grade = self.grade.value
         return {
             "student_id": self.student_id,
+            "version": self.version,
             "district_id": self.district_id.value,
             "first_name": self.first_name.value,
             "last_name": self.last_name.value,
@@ -137,6 +140,8 @@ class StudentFormScreen(FormModal):
         }
 
     def restore(self, payload: dict[str, Any]) -> None:
+        if payload.get("version") is not None:
+            self.version = int(payload["version"])
         self.district_id.value = str(payload.get("district_id", ""))
         self.first_name.value = str(payload.get("first_name", ""))
         self.last_name.value = str(payload.get("last_name", ""))
@@ -169,7 +174,9 @@ class StudentFormScreen(FormModal):
         if isinstance(data, StudentCreate):
             return self.services.students.create(self.actor, data)
         assert self.student_id is not None
-        return self.services.students.update(self.actor, self.student_id, data)
+        return self.services.students.update(
+            self.actor, self.student_id, data, version=self.version
+        )
 
     def saved(self, result: StudentRead) -> None:
         self._finished = True

@@ -109,7 +109,7 @@ class MergeChangesScreen(ModalScreen[dict[str, Side] | None]):
                 literal(
                     f"Another terminal saved {self.what} since your typing began. "
                     f"For each field that differs: {mine} keeps yours, {other} takes the "
-                    f"other; {done} and {self.then}."
+                    f"other. {done}: done, then {self.then}."
                 ),
                 id="merge-intro",
             )
