@@ -200,7 +200,9 @@ def test_a_restore_killed_at_any_stage_leaves_a_whole_store(
         expected = 21 if stage in STAGES_BEFORE else 1
         assert len(numbers(target, "SRO-")) == expected, stage
         assert not Path(f"{target}-journal").exists()
-    # Not killed, the same restore finishes.
+    # The copy a killed restore left (a whole store) is removed by the next restore, which,
+    # not killed, finishes.
+    assert len(list(tmp_path.glob(".store-checked.db.restoring-*"))) == 1
     finished = subprocess.run(
         restorer(tmp_path / "store-checked.db", backup, "never"),
         capture_output=True,
@@ -210,3 +212,4 @@ def test_a_restore_killed_at_any_stage_leaves_a_whole_store(
     assert finished.returncode == 0, finished.stderr
     assert finished.stdout.split()[-1] == "done"
     assert len(numbers(tmp_path / "store-checked.db", "SRO-")) == 1
+    assert list(tmp_path.glob(".store-checked.db.restoring-*")) == []

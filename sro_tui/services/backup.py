@@ -243,6 +243,7 @@ class BackupService:
         stamp = self.ctx.now().astimezone(self.ctx.tz).strftime("%Y%m%d-%H%M%S")
         aside = store.with_name(f"{store.stem}.before-restore-{stamp}{store.suffix}")
         incoming = store.with_name(f".{store.name}.restoring-{os.getpid()}")
+        _remove_leftovers(store)
         try:
             self._copy_checked(source, incoming, expected)
             # What goes in is what was checked: the private copy, not the file it came from.
@@ -476,6 +477,34 @@ class BackupService:
                 f"{path.name} was made by a newer sro-tui (schema {revision}); update the app first"
             )
         return revision
+
+
+def _remove_leftovers(store: Path) -> None:
+    """Private copies a killed restore left beside the store (the backup on its way in, a
+    set-aside copy not yet complete): each holds a whole store, so it is not kept. Only
+    those of a process that no longer runs (another restore may be under way)."""
+    stem, name = re.escape(store.stem), re.escape(store.name)
+    pattern = re.compile(
+        rf"\.(?:{name}\.restoring|{stem}\.before-restore-[0-9-]+.*\.partial)-(\d+)"
+    )
+    for path in store.parent.iterdir():
+        match = pattern.fullmatch(path.name)
+        if match is None or _running(int(match.group(1))):
+            continue
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # a copy of this process's earlier restore: not in use now
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another account's process: leave its file alone
+    return True
 
 
 def _database_errors() -> tuple[type[BaseException], ...]:
