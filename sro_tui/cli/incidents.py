@@ -78,6 +78,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show.add_argument("number", type=incident_number, metavar="NUMBER", help="e.g. SRO-2026-000123")
     show.add_argument(
         "--version",
+        dest="at_version",  # not `version`: that is `sro --version`'s
         type=whole_number(1, 10_000),
         metavar="N",
         help="an earlier approved version (the history: --versions)",
@@ -196,7 +197,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     try:
         actor = _sign_in(store, args)
         record = store.services.incidents.get_by_number(actor, args.number)
-        if args.version is not None or args.versions:
+        if args.at_version is not None or args.versions:
             versions = _corrections(store).versions(actor, record.id)
         tz = store.services.ctx.tz
     finally:
@@ -211,10 +212,10 @@ def cmd_show(args: argparse.Namespace) -> int:
                 f"{_local(v.created_at, tz)}{reviewed}{comment}"
             )
         return 0
-    if args.version is not None:
-        chosen = next((v for v in versions if v.number == args.version), None)
+    if args.at_version is not None:
+        chosen = next((v for v in versions if v.number == args.at_version), None)
         if chosen is None:
-            raise SroError(f"{record.number} has no version {args.version}")
+            raise SroError(f"{record.number} has no version {args.at_version}")
         for line in render_content(record, chosen, tz):
             print(line)
         return 0
@@ -441,7 +442,7 @@ def render_content(record: IncidentRead, version: IncidentVersionRead, tz: tzinf
         lines.append("People:")
         for i, p in enumerate(content.people, 1):
             outcomes = ", ".join(o.value for o in p.outcomes)
-            who = p.name or names.get(p.student_id, f"student #{p.student_id}")
+            who = p.name or names.get(p.student_id or 0, f"student #{p.student_id}")
             lines.append(f"  {i}. {p.role.value}: {who}" + (f" ({outcomes})" if outcomes else ""))
     lines += ["", content.narrative]
     return lines

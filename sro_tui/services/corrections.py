@@ -47,6 +47,7 @@ from ..domain.permissions import may_read_incident, may_review
 from ..store.models import Incident, IncidentReview, IncidentVersion, Location, Officer
 from .audit import AuditTrail
 from .context import ServiceContext
+from .sealing import unsealed_incident
 
 if TYPE_CHECKING:
     from .incidents import IncidentService
@@ -394,6 +395,8 @@ class IncidentCorrections:
 
     def _readable(self, session: Session, actor: Actor, incident_id: int, what: str) -> Incident:
         incident = self.incidents._get(session, incident_id, full=True)
+        if not unsealed_incident(session, incident_id):
+            raise NotFound(f"No incident report with id {incident_id}")
         if not may_read_incident(
             actor,
             officer_id=incident.officer_id,

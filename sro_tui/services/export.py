@@ -65,6 +65,7 @@ from . import store_settings
 from .audit import AuditTrail
 from .context import ServiceContext
 from .read_rules import incident_readable, note_readable, referral_readable
+from .sealing import incident_unsealed, note_unsealed, referral_unsealed, student_unsealed
 
 BATCH = 500
 Progress = Callable[[str, int, int], None]
@@ -413,7 +414,7 @@ class ExportService:
     def _incidents(self, session: Session, run: _Run) -> None:
         actor = run.actor
         condition: ColumnElement[bool] = and_(
-            Incident.occurred_at >= run.since, Incident.occurred_at < run.until
+            Incident.occurred_at >= run.since, Incident.occurred_at < run.until, incident_unsealed()
         )
         condition = and_(condition, incident_readable(actor))  # services/read_rules
         if run.for_student_id is not None:
@@ -551,7 +552,7 @@ class ExportService:
     def _notes(self, session: Session, run: _Run) -> None:
         actor = run.actor
         condition: ColumnElement[bool] = and_(
-            Note.occurred_at >= run.since, Note.occurred_at < run.until
+            Note.occurred_at >= run.since, Note.occurred_at < run.until, note_unsealed()
         )
         condition = and_(condition, note_readable(actor))  # services/read_rules
         if run.for_student_id is not None:
@@ -624,7 +625,9 @@ class ExportService:
     def _referrals(self, session: Session, run: _Run) -> None:
         actor = run.actor
         condition: ColumnElement[bool] = and_(
-            Referral.referred_on >= run.since_day, Referral.referred_on <= run.until_day
+            Referral.referred_on >= run.since_day,
+            Referral.referred_on <= run.until_day,
+            referral_unsealed(),
         )
         condition = and_(condition, referral_readable(actor))  # services/read_rules
         if run.for_student_id is not None:
@@ -753,7 +756,9 @@ class ExportService:
         for start in range(0, len(wanted), BATCH):
             chunk = wanted[start : start + BATCH]
             rows = session.scalars(
-                select(Student).where(Student.id.in_(chunk)).order_by(Student.id)
+                select(Student)
+                .where(Student.id.in_(chunk), student_unsealed())
+                .order_by(Student.id)
             )
             for student in rows:
                 run.sink.write(

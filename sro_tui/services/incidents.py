@@ -83,6 +83,7 @@ from ..store.models import (
 from .audit import AuditTrail
 from .context import ServiceContext
 from .corrections import VOIDED_LOCKED, version_facts
+from .sealing import incident_unsealed, unsealed_incident
 
 FUTURE_SLACK = timedelta(minutes=5)  # terminals' clocks differ a little
 SCOPES = ("own", "school", "all")
@@ -333,6 +334,8 @@ class IncidentService:
         """One report, if the actor may read it (audited either way)."""
         with self._write(actor, "incident.read", incident_id, read=True) as session:
             incident = self._get(session, incident_id, full=True)
+            if not unsealed_incident(session, incident_id):
+                raise NotFound(f"No incident report with id {incident_id}")
             if not may_read_incident(
                 actor,
                 officer_id=incident.officer_id,
@@ -455,7 +458,7 @@ class IncidentService:
             self._deny(actor, "incident.list", "all", "Only a supervisor can list every report")
         if scope != "all" and actor.officer_id is None:
             raise SroError("The local administration has no reports of its own; use scope 'all'")
-        query = self._summary_select()
+        query = self._summary_select().where(incident_unsealed())
         used: list[str] = []
         if scope == "own":
             query = query.where(Incident.officer_id == actor.officer_id)
@@ -512,7 +515,7 @@ class IncidentService:
             self._deny(actor, "incident.list", "review", "Only a supervisor can review reports")
         limit = clamp_limit(limit)
         query = self._summary_select(Incident.submitted_at).where(
-            Incident.status == IncidentStatus.SUBMITTED.value
+            Incident.status == IncidentStatus.SUBMITTED.value, incident_unsealed()
         )
         if cursor:
             at, last_id = self._decode(cursor)
@@ -549,6 +552,7 @@ class IncidentService:
             .where(
                 Incident.officer_id == actor.officer_id,
                 Incident.status.in_([s.value for s in statuses]),
+                incident_unsealed(),
             )
             .order_by(Incident.occurred_at.desc(), Incident.id.desc())
             .limit(max(1, min(limit, SHORT_LIST_MAX)))

@@ -26,6 +26,7 @@ from . import store_settings
 from .audit import AuditTrail
 from .context import ServiceContext
 from .read_rules import note_readable
+from .sealing import note_unsealed
 
 FUTURE_SLACK = timedelta(minutes=5)  # terminals' clocks differ a little
 FOLLOW_UPS_MAX = 100
@@ -214,7 +215,7 @@ class NoteService:
         if scope == "own" and actor.officer_id is None:
             raise SroError("The local administration has no notes of its own; use scope 'all'")
         limit = clamp_limit(limit)
-        query = select(Note)
+        query = select(Note).where(note_unsealed())  # services/sealing
         if scope == "own":
             query = query.where(Note.officer_id == actor.officer_id)
         query = query.where(note_readable(actor))  # services/read_rules
@@ -280,7 +281,11 @@ class NoteService:
             notes = list(
                 session.scalars(
                     select(Note)
-                    .where(Note.follow_up_on <= day, Note.officer_id == actor.officer_id)
+                    .where(
+                        Note.follow_up_on <= day,
+                        Note.officer_id == actor.officer_id,
+                        note_unsealed(),
+                    )
                     .order_by(Note.follow_up_on, Note.id)
                     .limit(FOLLOW_UPS_MAX)
                 )
@@ -319,7 +324,7 @@ class NoteService:
         )
 
     def _get(self, session: Session, note_id: int, *, lock: bool = False) -> Note:
-        query = select(Note).where(Note.id == note_id)
+        query = select(Note).where(Note.id == note_id, note_unsealed())
         if lock:
             query = query.with_for_update()
         note = session.scalar(query)

@@ -52,6 +52,7 @@ from ..store.models import (
 from . import store_settings
 from .audit import AuditTrail
 from .context import ServiceContext
+from .sealing import referral_unsealed
 
 SCOPES = ("own", "all")
 OPEN_VALUES = tuple(s.value for s in REFERRAL_OPEN)
@@ -305,7 +306,7 @@ class ReferralService:
         if scope == "own" and actor.officer_id is None:
             raise SroError("The local administration has no referrals of its own; use 'all'")
         limit = clamp_limit(limit)
-        query = select(Referral)
+        query = select(Referral).where(referral_unsealed())  # services/sealing
         if scope == "own":
             query = query.where(Referral.referred_by_id == actor.officer_id)
         if status is not None:
@@ -346,7 +347,11 @@ class ReferralService:
         day = today or self.ctx.today()
         query = (
             select(Referral.id)
-            .where(Referral.status.in_(OPEN_VALUES), Referral.next_follow_up_on <= day)
+            .where(
+                Referral.status.in_(OPEN_VALUES),
+                Referral.next_follow_up_on <= day,
+                referral_unsealed(),
+            )
             .order_by(Referral.next_follow_up_on, Referral.id)
             .limit(clamp_limit(limit))
         )
@@ -454,7 +459,7 @@ class ReferralService:
             .join(ReferralProgram, ReferralProgram.id == Referral.program_id)
             .join(Student, Student.id == Referral.student_id)
             .join(Officer, Officer.id == Referral.referred_by_id)
-            .where(Referral.id.in_(ids))
+            .where(Referral.id.in_(ids), referral_unsealed())
         )
         if events:
             query = query.options(selectinload(Referral.events))

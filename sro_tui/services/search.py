@@ -63,6 +63,7 @@ from . import store_settings
 from .audit import AuditTrail
 from .context import ServiceContext
 from .read_rules import incident_readable, note_readable, referral_readable
+from .sealing import incident_unsealed, note_unsealed, referral_unsealed, student_unsealed
 
 DEFAULT_LIMIT = 30
 PG_PROBE = 2000  # see _Matcher._postgres_rows
@@ -146,6 +147,7 @@ class SearchService:
         self, session: Session, actor: Actor, matcher: _Matcher, number: str | None
     ) -> list[SearchHit]:
         allowed: ColumnElement[bool] = incident_readable(actor)  # services/read_rules
+        allowed = and_(allowed, incident_unsealed())  # services/sealing
         columns = (
             Incident.id,
             Incident.number,
@@ -196,6 +198,7 @@ class SearchService:
         )
         me = actor.officer_id or -1
         visible: ColumnElement[bool] = note_readable(actor)  # services/read_rules
+        visible = and_(visible, note_unsealed())
         # Matched on its text only where the reader may read that text.
         text_readable: ColumnElement[bool] = or_(
             Note.confidential.is_(False),
@@ -249,6 +252,7 @@ class SearchService:
 
     def _referrals(self, session: Session, actor: Actor, matcher: _Matcher) -> list[SearchHit]:
         visible: ColumnElement[bool] = referral_readable(actor)  # services/read_rules
+        visible = and_(visible, referral_unsealed())
         base = (
             select(
                 Referral.id,
@@ -289,8 +293,10 @@ class SearchService:
             Student.last_name,
             Student.grade,
             Student.updated_at,
+        ).where(student_unsealed())
+        rows = matcher.rows(
+            base, SearchKind.STUDENT, Student.id, student_unsealed(), keys=(Student.id,)
         )
-        rows = matcher.rows(base, SearchKind.STUDENT, Student.id, true(), keys=(Student.id,))
         if number:
             by_id = (
                 base.where(

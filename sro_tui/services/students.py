@@ -50,6 +50,7 @@ from . import store_settings
 from .audit import AuditTrail
 from .context import ServiceContext
 from .read_rules import note_readable
+from .sealing import incident_unsealed, is_sealed, note_unsealed, student_unsealed
 
 MAX_NAME_TOKENS = 4  # "maria de la cruz" is tried as first/last splits; more words add nothing
 TIMELINE_MAX = 1000
@@ -174,7 +175,9 @@ class StudentService:
         if not DISTRICT_ID_PATTERN.match(clean):
             raise NotFound(f"No student with district ID {clean!r}", field="district_id")
         with self.audit.reading() as session:
-            row = session.scalar(select(Student).where(Student.district_id == clean))
+            row = session.scalar(
+                select(Student).where(Student.district_id == clean, student_unsealed())
+            )
             if row is None:
                 raise NotFound(f"No student with district ID {clean}", field="district_id")
             self.audit.record(
@@ -193,13 +196,16 @@ class StudentService:
             return {}
         with self.ctx.db.read() as session:
             rows = session.execute(
-                select(Student.id, Student.last_name, Student.first_name).where(Student.id.in_(ids))
+                select(Student.id, Student.last_name, Student.first_name).where(
+                    Student.id.in_(ids), student_unsealed()
+                )
             )
             return {row.id: f"{row.last_name}, {row.first_name}" for row in rows}
 
     def _get(self, session: Session, student_id: int) -> Student:
         row = session.get(Student, student_id)
-        if row is None:
+        # A sealed student's records are treated as if they never existed (services/sealing).
+        if row is None or is_sealed(session, student_id):
             raise NotFound(f"No student with id {student_id}")
         return row
 
@@ -276,7 +282,7 @@ class StudentService:
     def _prefix_query(
         key: Any, prefix: str, pattern: str | None, after: tuple[str, int] | None, limit: int
     ) -> Select[Student]:
-        query = select(Student)
+        query = select(Student).where(student_unsealed())
         if prefix:
             # A range on the indexed column: the index is scanned from the prefix onwards.
             query = query.where(key >= prefix)
@@ -337,7 +343,7 @@ class StudentService:
         rows = session.execute(
             select(Incident, IncidentPerson.role)
             .join(IncidentPerson, IncidentPerson.incident_id == Incident.id)
-            .where(IncidentPerson.student_id == student_id)
+            .where(IncidentPerson.student_id == student_id, incident_unsealed())
             .order_by(Incident.occurred_at.desc(), Incident.id.desc())
             .limit(limit * 2)
         ).all()
@@ -406,7 +412,7 @@ class StudentService:
                 select(Note)
                 .join(NoteStudent, NoteStudent.note_id == Note.id)
                 .where(note_readable(actor))  # services/read_rules: not other schools' notes
-                .where(NoteStudent.student_id == student_id)
+                .where(NoteStudent.student_id == student_id, note_unsealed())
                 .order_by(Note.occurred_at.desc(), Note.id.desc())
                 .limit(limit)
             )

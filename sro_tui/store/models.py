@@ -242,7 +242,7 @@ class Incident(Base):
     review_comment: Mapped[str] = mapped_column(Text, default="")
     # A voided report is kept (shown struck through) and counted nowhere (migration 0010).
     voided_at: Mapped[datetime | None]
-    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
+    voided_by_id: Mapped[int | None] = mapped_column(Integer)  # an officer (0010: no FK)
     void_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     # The approved version in force: 1, then one more for each approved correction.
     revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")

@@ -24,14 +24,17 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("incidents", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("voided_at", UTCDateTime(), nullable=True))
-        batch_op.add_column(sa.Column("voided_by_id", sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column("void_reason", sa.Text(), server_default="", nullable=False))
-        batch_op.add_column(sa.Column("revision", sa.Integer(), server_default="1", nullable=False))
-        batch_op.create_foreign_key(
-            op.f("fk_incidents_voided_by_id_officers"), "officers", ["voided_by_id"], ["id"]
-        )
+    # Plain ADD COLUMNs: on SQLite a constraint added here would make Alembic copy the table,
+    # which drops its full-text triggers (0003). voided_by_id names an officer (no foreign
+    # key, like audit_events.officer_id: the officer is never deleted).
+    op.add_column("incidents", sa.Column("voided_at", UTCDateTime(), nullable=True))
+    op.add_column("incidents", sa.Column("voided_by_id", sa.Integer(), nullable=True))
+    op.add_column(
+        "incidents", sa.Column("void_reason", sa.Text(), server_default="", nullable=False)
+    )
+    op.add_column(
+        "incidents", sa.Column("revision", sa.Integer(), server_default="1", nullable=False)
+    )
     op.create_table(
         "incident_versions",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -45,7 +48,9 @@ def upgrade() -> None:
         sa.Column("reviewed_at", UTCDateTime(), nullable=True),
         sa.Column("comment", sa.Text(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["incident_id"], ["incidents.id"], name=op.f("fk_incident_versions_incident_id_incidents")
+            ["incident_id"],
+            ["incidents.id"],
+            name=op.f("fk_incident_versions_incident_id_incidents"),
         ),
         sa.ForeignKeyConstraint(
             ["author_id"], ["officers.id"], name=op.f("fk_incident_versions_author_id_officers")
@@ -57,9 +62,7 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_incident_versions")),
     )
-    op.create_index(
-        op.f("ix_incident_versions_incident_id"), "incident_versions", ["incident_id"]
-    )
+    op.create_index(op.f("ix_incident_versions_incident_id"), "incident_versions", ["incident_id"])
     op.create_index(
         "ix_incident_versions_status_created", "incident_versions", ["status", "created_at", "id"]
     )
@@ -96,9 +99,6 @@ def downgrade() -> None:
     op.drop_index("ix_incident_versions_status_created", table_name="incident_versions")
     op.drop_index(op.f("ix_incident_versions_incident_id"), table_name="incident_versions")
     op.drop_table("incident_versions")
-    with op.batch_alter_table("incidents", schema=None) as batch_op:
-        batch_op.drop_constraint(op.f("fk_incidents_voided_by_id_officers"), type_="foreignkey")
-        batch_op.drop_column("revision")
-        batch_op.drop_column("void_reason")
-        batch_op.drop_column("voided_by_id")
-        batch_op.drop_column("voided_at")
+    # SQLite 3.35+ drops a column in place (no table copy, so the triggers stay).
+    for name in ("revision", "void_reason", "voided_by_id", "voided_at"):
+        op.drop_column("incidents", name)

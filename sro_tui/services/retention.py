@@ -1,0 +1,283 @@
+"""The department's retention schedule: which records are past it, and purging them.
+
+The schedule is per record kind, in years, kept in the store's settings (``sro settings set
+retention_incident_years 5`` etc.; the defaults below when unset):
+
+- **Incident reports**: 5 years after the end of the school year (June 30) in which the
+  incident occurred. The federal collections (CRDC, Gun-Free Schools Act) and the year-to-date
+  reports need whole school years, and the California floor for a city's records (Gov. Code
+  34090) is 2 years; 5 full school years covers both with margin. Court-sealed records follow
+  their order (services/sealing.py), not this schedule.
+- **Mentoring notes and contacts**: 3 years after the student leaves. The store has no date a
+  student left; the last record about the student (an incident naming them, a note about
+  them, a referral of them) stands for it: a note is past the schedule when it and the last
+  record of every student it names are older than 3 years. A note naming no student (a class,
+  a staff contact): 3 years after it.
+- **Referrals**: 3 years after they ended (completed, declined, closed, no longer changing);
+  an open referral is never past the schedule.
+
+A record another kept record points at (an incident or note a kept referral came from) is
+kept until that record goes. Purging deletes the record and its children; each purge is one
+audit event naming the record (kind and id, the incident's number) and never its content, and
+the record's seal is sealed as purged (services/record_seals.py), so `sro audit verify
+--records` still passes. Administrators only; a dry run first lists what would go.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Select, delete, func, select, union_all
+from sqlalchemy.orm import Session
+
+from ..domain.enums import AuditOutcome, RecordType
+from ..domain.errors import PermissionDenied
+from ..domain.officers import Actor
+from ..domain.workflow import REFERRAL_OPEN
+from ..store.models import (
+    Incident,
+    IncidentCompliance,
+    IncidentOffense,
+    IncidentPerson,
+    IncidentReview,
+    IncidentSupplement,
+    IncidentVersion,
+    Note,
+    NoteStudent,
+    Referral,
+    ReferralEvent,
+)
+from . import store_settings
+from .audit import AuditTrail
+from .context import ServiceContext
+
+INCIDENT_YEARS = "retention_incident_years"
+NOTE_YEARS = "retention_note_years"
+REFERRAL_YEARS = "retention_referral_years"
+DEFAULT_YEARS = {INCIDENT_YEARS: 5, NOTE_YEARS: 3, REFERRAL_YEARS: 3}
+MAX_YEARS = 100
+BATCH = 200
+
+
+@dataclass(frozen=True)
+class Schedule:
+    incident_years: int
+    note_years: int
+    referral_years: int
+
+
+@dataclass(frozen=True)
+class Expired:
+    """One record past the schedule: what it is, never what it says."""
+
+    kind: str  # incident, note, referral
+    record_id: int
+    label: str  # the incident's number, else "note #id" / "referral #id"
+    on: date  # the day the schedule counts from
+
+
+@dataclass(frozen=True)
+class PurgeResult:
+    purged: dict[str, int]
+    kept_linked: int
+
+
+def _years(session: Session, key: str) -> int:
+    stored = store_settings.stored_value(session, key)
+    if stored is None or not stored.strip().isdigit():
+        return DEFAULT_YEARS[key]
+    return max(1, min(int(stored), MAX_YEARS))
+
+
+def _years_before(moment: datetime, years: int) -> datetime:
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:  # 29 February
+        return moment.replace(year=moment.year - years, day=28)
+
+
+class RetentionService:
+    def __init__(self, ctx: ServiceContext, audit: AuditTrail) -> None:
+        self.ctx = ctx
+        self.audit = audit
+
+    def schedule(self) -> Schedule:
+        with self.ctx.db.read() as session:
+            return Schedule(
+                _years(session, INCIDENT_YEARS),
+                _years(session, NOTE_YEARS),
+                _years(session, REFERRAL_YEARS),
+            )
+
+    def expired(self, actor: Actor) -> list[Expired]:
+        """Every record past the schedule, oldest first (administrators; audited)."""
+        self._require_admin(actor, "retention.list")
+        with self.audit.reading() as session:
+            found = self._expired(session)
+            self.audit.record(
+                session,
+                actor,
+                "retention.list",
+                record_type=RecordType.STORE,
+                detail=", ".join(f"{kind} {n}" for kind, n in _counts(found).items()) or "none",
+            )
+        return found
+
+    def purge(self, actor: Actor) -> PurgeResult:
+        """Delete every record past the schedule, each audited as ``<kind>.purge``."""
+        self._require_admin(actor, "retention.purge")
+        purged = {"incident": 0, "note": 0, "referral": 0}
+        with self.ctx.db.write() as session:
+            found = self._expired(session)
+            # Referrals first: an incident or note they came from may then go too.
+            order = {"referral": 0, "note": 1, "incident": 2}
+            for item in sorted(found, key=lambda e: (order[e.kind], e.record_id)):
+                if item.kind in ("incident", "note") and self._linked(session, item):
+                    continue
+                self._delete(session, item)
+                self.audit.record(
+                    session,
+                    actor,
+                    f"{item.kind}.purge",
+                    record_type=item.kind,
+                    record_id=item.record_id,
+                    detail=f"{item.label}, retention schedule (from {item.on.isoformat()})",
+                )
+                purged[item.kind] += 1
+            kept = len(found) - sum(purged.values())
+            self.audit.record(
+                session,
+                actor,
+                "retention.purge",
+                record_type=RecordType.STORE,
+                detail=", ".join(f"{k} {n}" for k, n in purged.items())
+                + (f"; {kept} kept (a kept referral points at them)" if kept else ""),
+            )
+        return PurgeResult(purged=purged, kept_linked=kept)
+
+    # -- what is past the schedule ------------------------------------------------------------
+
+    def _expired(self, session: Session) -> list[Expired]:
+        now = self.ctx.now()
+        out: list[Expired] = []
+        out += self._expired_incidents(session, now)
+        out += self._expired_notes(session, now)
+        out += self._expired_referrals(session, now)
+        return sorted(out, key=lambda e: (e.on, e.kind, e.record_id))
+
+    def _expired_incidents(self, session: Session, now: datetime) -> list[Expired]:
+        years = _years(session, INCIDENT_YEARS)
+        # The school year "2019-20" ends on 30 June 2020: past once 5 years have gone since.
+        last_year_end = _years_before(now, years).astimezone(self.ctx.tz)
+        start = last_year_end.year - 1 if last_year_end.month >= 7 else last_year_end.year - 2
+        newest_expired = f"{start}-{(start + 1) % 100:02d}"
+        rows = session.execute(
+            select(Incident.id, Incident.number, Incident.school_year).where(
+                Incident.school_year <= newest_expired
+            )
+        )
+        return [
+            Expired("incident", rid, number, date(int(school_year[:4]) + 1, 6, 30))
+            for rid, number, school_year in rows
+        ]
+
+    def _expired_notes(self, session: Session, now: datetime) -> list[Expired]:
+        cutoff = _years_before(now, _years(session, NOTE_YEARS))
+        last_seen = _last_record_of_each_student().subquery()
+        recent_student = (
+            select(NoteStudent.note_id)
+            .join(last_seen, last_seen.c.student_id == NoteStudent.student_id)
+            .where(last_seen.c.at >= cutoff)
+        )
+        rows = session.execute(
+            select(Note.id, Note.occurred_at).where(
+                Note.occurred_at < cutoff, Note.id.not_in(recent_student)
+            )
+        )
+        return [
+            Expired("note", rid, f"note #{rid}", at.astimezone(self.ctx.tz).date())
+            for rid, at in rows
+        ]
+
+    def _expired_referrals(self, session: Session, now: datetime) -> list[Expired]:
+        cutoff = _years_before(now, _years(session, REFERRAL_YEARS))
+        rows = session.execute(
+            select(Referral.id, Referral.updated_at).where(
+                Referral.status.not_in([s.value for s in REFERRAL_OPEN]),
+                Referral.updated_at < cutoff,
+            )
+        )
+        return [
+            Expired("referral", rid, f"referral #{rid}", at.astimezone(self.ctx.tz).date())
+            for rid, at in rows
+        ]
+
+    # -- purging -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _linked(session: Session, item: Expired) -> bool:
+        column = Referral.incident_id if item.kind == "incident" else Referral.note_id
+        return session.scalar(select(Referral.id).where(column == item.record_id)) is not None
+
+    @staticmethod
+    def _delete(session: Session, item: Expired) -> None:
+        rid = item.record_id
+        if item.kind == "incident":
+            for child in (
+                IncidentOffense,
+                IncidentPerson,
+                IncidentCompliance,
+                IncidentSupplement,
+                IncidentReview,
+                IncidentVersion,
+            ):
+                session.execute(delete(child).where(child.incident_id == rid))
+            session.execute(delete(Incident).where(Incident.id == rid))
+        elif item.kind == "note":
+            session.execute(delete(NoteStudent).where(NoteStudent.note_id == rid))
+            session.execute(delete(Note).where(Note.id == rid))
+        else:
+            session.execute(delete(ReferralEvent).where(ReferralEvent.referral_id == rid))
+            session.execute(delete(Referral).where(Referral.id == rid))
+
+    def _require_admin(self, actor: Actor, action: str) -> None:
+        if actor.is_admin:
+            return
+        self.audit.record_alone(
+            actor, action, record_type=RecordType.STORE, outcome=AuditOutcome.DENIED
+        )
+        raise PermissionDenied("Only an administrator applies the retention schedule")
+
+
+def _last_record_of_each_student() -> Select[tuple[int, datetime]]:
+    """(student id, the time of the newest incident, note or referral about them)."""
+    records = union_all(
+        select(IncidentPerson.student_id.label("student_id"), Incident.occurred_at.label("at"))
+        .join(Incident, Incident.id == IncidentPerson.incident_id)
+        .where(IncidentPerson.student_id.is_not(None)),
+        select(NoteStudent.student_id, Note.occurred_at).join(Note, Note.id == NoteStudent.note_id),
+        select(Referral.student_id, Referral.updated_at),
+    ).subquery()
+    return select(records.c.student_id, func.max(records.c.at).label("at")).group_by(
+        records.c.student_id
+    )
+
+
+def _counts(found: list[Expired]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for item in found:
+        counts[item.kind] = counts.get(item.kind, 0) + 1
+    return counts
+
+
+__all__ = [
+    "DEFAULT_YEARS",
+    "INCIDENT_YEARS",
+    "NOTE_YEARS",
+    "REFERRAL_YEARS",
+    "Expired",
+    "PurgeResult",
+    "RetentionService",
+    "Schedule",
+]
