@@ -42,6 +42,7 @@ AUDIT_KEY = b"sro-tui scenarios: fixed key 32b"  # the audit chain's digests sta
 TERMINAL = "screenshots"  # the terminal name the audit trail records
 OFFICER = "1001"  # Ventura High: today's shift partly done, a returned report, follow-ups
 SUPERVISOR = "2001"
+ADMIN = "3001"
 SEARCH_WORDS = "vaping"  # a word the demo narratives and notes use
 TIMELINE_STUDENT = "gutierrez joshua"  # a demo student with an incident and a referral
 SKIP_REASON = "fire drill"
@@ -297,6 +298,21 @@ async def audit(pilot: Pilot[Any]) -> None:
     await press(pilot, "enter")
 
 
+async def admin(pilot: Pilot[Any]) -> None:
+    await press(pilot, "f12")
+
+
+async def admin_settings(pilot: Pilot[Any]) -> None:
+    await press(pilot, "f12", "3")
+
+
+async def admin_officer(pilot: Pilot[Any]) -> None:
+    await press(pilot, "f12", "2")
+    table = pilot.app.screen.query_one(DataTable)
+    table.move_cursor(row=table.get_row_index(OFFICER))
+    await press(pilot, "e")
+
+
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario("login", OFFICER, nothing, "LoginScreen", sign_in="typed", main=True),
     Scenario("school", OFFICER, nothing, "SchoolPickScreen", sign_in="school", main=True),
@@ -322,6 +338,9 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("lock", OFFICER, lock, "LockScreen", main=True),
     Scenario("review-queue", SUPERVISOR, review_queue, "ReviewQueueScreen"),
     Scenario("audit", SUPERVISOR, audit, "AuditScreen"),
+    Scenario("admin", ADMIN, admin, "AdminScreen"),
+    Scenario("admin-settings", ADMIN, admin_settings, "AdminScreen"),
+    Scenario("admin-officer", ADMIN, admin_officer, "OfficerAdminForm"),
 )
 
 BY_NAME = {scenario.name: scenario for scenario in SCENARIOS}

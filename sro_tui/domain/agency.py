@@ -126,7 +126,7 @@ SETTINGS: dict[str, SettingSpec] = {
             "Idle lock minutes",
             f"lock a terminal left idle this long (1 to {MAX_IDLE_LOCK_MINUTES}, CJIS)",
             _minutes(1, MAX_IDLE_LOCK_MINUTES),
-            unset="each terminal's SRO_IDLE_LOCK_MINUTES (default 10)",
+            unset="each terminal's SRO_IDLE_LOCK_MINUTES",
         ),
     )
 }

@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
+from ...domain.agency import IDLE_LOCK_MINUTES
 from ...domain.errors import SroError
 from ...domain.paging import Page
 from ...domain.schools import ReferenceKind
@@ -124,10 +125,11 @@ class AdminScreen(PagedList, Screen[None]):
     # -- sections ----------------------------------------------------------------------------
 
     def sections_line(self) -> Text:
-        line = Text()
-        for n, section in enumerate(SECTIONS, start=1):
+        line = Text(" ")
+        for n, section in enumerate(SECTIONS, start=1):  # fits 80 columns on one line
             style = "bold reverse" if section is self.section else ""
-            line.append(f" {n} {section.title} ", style=style)
+            line.append(f"{n} {section.title}", style=style)
+            line.append(" ")
         return line
 
     def show_section(self) -> None:
@@ -195,10 +197,15 @@ class AdminScreen(PagedList, Screen[None]):
                 for o in services.officers.all_officers()
             ]
         if name == "settings":
-            return [
-                AdminRow(s.key, (s.title, s.value if s.stored else f"{s.value} ({s.unset})"))
-                for s in services.settings.agency_settings()
-            ]
+            rows = []
+            for s in services.settings.agency_settings():
+                value = s.value
+                if not s.stored:
+                    if s.key == IDLE_LOCK_MINUTES:
+                        value = str(self.sro.idle_lock_minutes)  # this terminal's own
+                    value = f"{value} (not set: {s.unset})"
+                rows.append(AdminRow(s.key, (s.title, value)))
+            return rows
         if name == "checklist":
             codes = {s.id: s.code for s in reference.schools(include_inactive=True)}
             return [
