@@ -69,7 +69,13 @@ def test_only_a_supervisor_voids_with_a_reason_and_a_voided_report_is_locked(
         corrections(services).void(officer, draft, VoidRequest(reason="Mine"))
     with pytest.raises(ValueError):
         VoidRequest(reason="  ")
+    assert draft in {i.id for i in services.incidents.open_for(officer)}
     corrections(services).void(supervisor, draft, VoidRequest(reason="Filed in error"))
+    # Off the officer's Today (open reports and their count), marked in search results.
+    assert draft not in {i.id for i in services.incidents.open_for(officer)}
+    assert services.today.summary(officer, None).open_incidents.total == 0
+    (hit,) = services.search.search(officer, "Narrative")
+    assert hit.record_id == draft and "VOIDED" in hit.title
     with pytest.raises(RecordLocked):
         services.incidents.submit(officer, draft)
     with pytest.raises(RecordLocked):

@@ -552,6 +552,7 @@ class IncidentService:
             .where(
                 Incident.officer_id == actor.officer_id,
                 Incident.status.in_([s.value for s in statuses]),
+                Incident.voided_at.is_(None),  # a voided report is no one's work any more
                 incident_unsealed(),
             )
             .order_by(Incident.occurred_at.desc(), Incident.id.desc())

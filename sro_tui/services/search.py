@@ -156,6 +156,7 @@ class SearchService:
             Incident.school_id,
             Incident.occurred_at,
             Incident.narrative,
+            Incident.voided_at,
             Officer.name,
         )
         base = select(*columns).join(Officer, Officer.id == Incident.officer_id).where(allowed)
@@ -178,7 +179,8 @@ class SearchService:
                 kind=SearchKind.INCIDENT,
                 record_id=r.id,
                 at=r.occurred_at,
-                title=f"Incident {r.number} ({r.status})",
+                title=f"Incident {r.number} ({r.status}"
+                + (", VOIDED: counted nowhere)" if r.voided_at is not None else ")"),
                 snippet=snippet(r.narrative, matcher.query),
                 officer=r.name,
             )

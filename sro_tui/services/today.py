@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Select
 
@@ -90,7 +90,7 @@ class TodayService:
                     .limit(limit)
                 )
             ]
-            own = Incident.officer_id == officer_id
+            own = and_(Incident.officer_id == officer_id, Incident.voided_at.is_(None))
             returned_total = _count(
                 session,
                 select(Incident.id).where(own, Incident.status == IncidentStatus.RETURNED.value),
