@@ -20,7 +20,7 @@ from sro_tui.domain.errors import SroError, StoreUnavailable
 from sro_tui.domain.officers import SYSTEM_ACTOR
 from sro_tui.domain.students import StudentCreate
 from sro_tui.services.registry import Services, build_services
-from sro_tui.store.db import Database
+from sro_tui.store.db import READ_ONLY_MESSAGE, Database
 from sro_tui.store.models import AuditEvent, Student
 
 from .conftest import TEST_AUDIT_KEY, Clock
@@ -177,3 +177,25 @@ def test_an_import_killed_part_way_leaves_the_roster_as_it_was(
     assert roster_state(sqlite_services) == before
     report = sqlite_services.students.import_roster(SYSTEM_ACTOR, path)
     assert (report.added, report.updated) == (ROWS - 2, 2)
+
+
+def test_a_read_only_store_refuses_an_import_before_staging(
+    sqlite_services: Services, tmp_path: Path, clock: Clock
+) -> None:
+    path = sqlite_services.db.sqlite_path
+    assert path is not None
+    sqlite_services.db.dispose()
+    before = path.read_bytes()
+    read_only = Database(f"sqlite:///{path}?mode=ro")
+    calls: list[int] = []
+    try:
+        services = build_services(read_only, audit_key=TEST_AUDIT_KEY, clock=clock)
+        with pytest.raises(StoreUnavailable) as refused:
+            services.students.import_roster(
+                SYSTEM_ACTOR, roster(tmp_path), progress=lambda done, _: calls.append(done)
+            )
+    finally:
+        read_only.dispose()
+    assert str(refused.value) == READ_ONLY_MESSAGE
+    assert calls == []  # said at once, not after checking every row
+    assert path.read_bytes() == before

@@ -73,7 +73,13 @@ from ..domain.roster import (
 )
 from ..domain.students import StudentCreate, fold_name, search_name_for
 from ..domain.validation import field_errors
-from ..store.db import BUSY_MESSAGE, WRITE_OPTION, StoreBusy, friendly_store_error
+from ..store.db import (
+    BUSY_MESSAGE,
+    READ_ONLY_MESSAGE,
+    WRITE_OPTION,
+    StoreBusy,
+    friendly_store_error,
+)
 from ..store.models import RecordSeal, School, Student
 from . import record_seals
 from .audit import AuditTrail
@@ -131,6 +137,8 @@ class RosterImport:
         path = Path(source)
         if not actor.is_supervisor and not actor.school_ids:
             self._deny(actor, path.name)
+        if self.ctx.db.read_only:
+            raise StoreUnavailable(READ_ONLY_MESSAGE)  # before reading and checking the file
         header, rows = read_csv(path)
         columns = match_columns(header, mapping)
         if not rows:
