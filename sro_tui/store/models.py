@@ -63,7 +63,7 @@ class School(Base):
     level: Mapped[str] = mapped_column(String(20), default="high")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # The district's own number for the school (roster files may give it instead of code).
-    district_number: Mapped[str | None] = mapped_column(String(20), unique=True)
+    district_number: Mapped[str | None] = mapped_column(String(20), unique=True, index=True)
 
 
 class Officer(Base):

@@ -20,22 +20,24 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("schools", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("district_number", sa.String(length=20), nullable=True))
-        batch_op.create_unique_constraint("uq_schools_district_number", ["district_number"])
+    # A plain ADD COLUMN and a unique index: on SQLite a constraint would make Alembic copy
+    # the schools table, and dropping the old copy fails while officers, students and
+    # incidents point at it.
+    op.add_column("schools", sa.Column("district_number", sa.String(length=20), nullable=True))
+    op.create_index(op.f("ix_schools_district_number"), "schools", ["district_number"], unique=True)
+    # Nothing points at the template's rows: copying the table (SQLite) is harmless.
     with op.batch_alter_table("checklist_template_items", schema=None) as batch_op:
         batch_op.add_column(sa.Column("school_id", sa.Integer(), nullable=True))
         batch_op.create_foreign_key(
-            "fk_checklist_template_items_school_id_schools", "schools", ["school_id"], ["id"]
+            op.f("fk_checklist_template_items_school_id_schools"), "schools", ["school_id"], ["id"]
         )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("checklist_template_items", schema=None) as batch_op:
         batch_op.drop_constraint(
-            "fk_checklist_template_items_school_id_schools", type_="foreignkey"
+            op.f("fk_checklist_template_items_school_id_schools"), type_="foreignkey"
         )
         batch_op.drop_column("school_id")
-    with op.batch_alter_table("schools", schema=None) as batch_op:
-        batch_op.drop_constraint("uq_schools_district_number", type_="unique")
-        batch_op.drop_column("district_number")
+    op.drop_index(op.f("ix_schools_district_number"), table_name="schools")
+    op.drop_column("schools", "district_number")
