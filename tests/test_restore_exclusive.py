@@ -38,9 +38,9 @@ SAVER = textwrap.dedent(
     from sro_tui.store.models import Incident
 
     store, stop, key = sys.argv[1], Path(sys.argv[2]), sys.argv[3].encode()
+    print("starting", flush=True)  # nothing has touched the store yet
     # A terminal as the app opens one: a pooled connection kept between saves.
     services = build_services(Database(store), audit_key=key, terminal="saver")
-    print("starting", flush=True)
     n = 0
     while not stop.exists():
         try:
