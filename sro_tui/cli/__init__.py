@@ -21,11 +21,14 @@ from . import (
     incidents,
     keys,
     officers,
+    reference,
     reports,
     retention,
+    schools,
     sealing,
     search,
     security,
+    settings,
     students,
 )
 
@@ -34,6 +37,9 @@ EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 COMMAND_GROUPS = (
     db,
     officers,
+    schools,
+    settings,
+    reference,
     demo,
     students,
     incidents,
