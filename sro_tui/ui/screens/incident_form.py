@@ -33,7 +33,7 @@ from ..widgets.header import SroHeader
 from ..widgets.incident_editor import IncidentEditor
 from ..widgets.incident_rows import ComplianceRow, OffenseRow, PersonRow
 from ..widgets.write_dialog import SupplementScreen, WriteScreen
-from .incident_view import IncidentView, may_review_record
+from .incident_view import IncidentView, may_review_record, may_void_record
 
 __all__ = [
     "ComplianceRow",
@@ -65,6 +65,8 @@ class IncidentFormScreen(IncidentMerge, FormScreen):
         Binding("a", "add_supplement", "Add supplement", id="incident.supplement"),
         Binding("p", "approve", "Approve", id="incident.approve"),
         Binding("r", "return_report", "Return", id="incident.return"),
+        Binding("v", "void", "Void", id="incident.void"),
+        Binding("h", "versions", "Earlier version", id="incident.versions"),
         # One key, two uses: retry after a failed load, else refer (check_action picks).
         Binding("ctrl+r", "retry_load", "Retry", id="form.retry"),
         Binding("ctrl+r", "refer", "Refer student", id="incident.refer"),
@@ -243,6 +245,10 @@ class IncidentFormScreen(IncidentMerge, FormScreen):
             return self.record is not None and self.record.status is IncidentStatus.APPROVED
         if action in ("approve", "return_report"):
             return self.may_review_this()
+        if action == "void":
+            return may_void_record(self.actor, self.record)
+        if action == "versions":
+            return self.record is not None and self.record.revisions > 1
         if action == "refer":
             return self.record is not None and any(p.student_id for p in self.record.people)
         if action in ("submit", "add_offense", "add_person", "save"):
@@ -420,6 +426,19 @@ class IncidentFormScreen(IncidentMerge, FormScreen):
     def action_return_report(self) -> None:
         if (view := self._view()) is not None:
             view.return_report()
+
+    def action_void(self) -> None:
+        if (view := self._view()) is not None:
+            view.void()
+
+    def action_versions(self) -> None:
+        if (view := self._view()) is not None:
+            view.step_back()
+
+    def on_incident_view_voided(self, message: IncidentView.Voided) -> None:
+        self.record = message.record
+        self.notify(f"Incident {message.record.number} voided", markup=False)
+        self.refresh_bindings()
 
     def on_incident_view_reviewed(self, message: IncidentView.Reviewed) -> None:
         record = message.record

@@ -1,6 +1,8 @@
 """The read-only part of the incident screen: a report as stored, its supplements, and what
 may still be done with it: a supplement (approved reports), approve or return (a supervisor,
-on another officer's submitted report).
+on another officer's submitted report, or on a correction of an approved one waiting for
+review), void with a reason (a supervisor), and its earlier versions (h steps back through
+them: "version 1 of 2"). A voided report is shown struck through.
 
 The incident screen (``incident_form``) shows this in place of the editor when the loaded
 report may not be edited by the officer; its keys (a, p, r) call the methods here. Every store
@@ -9,6 +11,7 @@ call runs in a thread worker; the outcome comes back to the screen as a message.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -17,27 +20,40 @@ from textual.widgets import Label, Static
 
 from ...domain.enums import GangInvolvement, IncidentStatus, SuspectedUse, WeaponType
 from ...domain.errors import SroError
-from ...domain.incidents import IncidentRead, ReviewDecision, SupplementCreate
+from ...domain.incidents import (
+    IncidentRead,
+    IncidentVersionRead,
+    ReviewDecision,
+    SupplementCreate,
+    VoidRequest,
+)
 from ...domain.officers import Actor
 from ...domain.permissions import may_review
 from ...domain.timeparse import format_local
+from ...services.corrections import IncidentCorrections
 from ..access import SessionAccess
 from ..text import literal
 from ..unexpected import unexpected
 from ..widgets.confirm import ConfirmScreen
 from ..widgets.write_dialog import SupplementScreen, WriteScreen
 
-__all__ = ["IncidentView", "may_review_record"]
+__all__ = ["IncidentView", "may_review_record", "may_void_record"]
 
 
 def may_review_record(actor: Actor, record: IncidentRead | None) -> bool:
-    """A supervisor may approve or return another officer's submitted report."""
-    return (
-        record is not None
-        and record.status is IncidentStatus.SUBMITTED
-        and may_review(actor)
-        and record.officer_id != actor.officer_id
-    )
+    """A supervisor may approve or return another officer's submitted report, and a
+    correction of an approved report waiting for review (the service refuses the
+    correction's own author)."""
+    if record is None or not may_review(actor) or record.voided:
+        return False
+    if record.status is IncidentStatus.APPROVED and record.correction_pending:
+        return True
+    return record.status is IncidentStatus.SUBMITTED and record.officer_id != actor.officer_id
+
+
+def may_void_record(actor: Actor, record: IncidentRead | None) -> bool:
+    """A supervisor voids a report (once)."""
+    return record is not None and may_review(actor) and not record.voided
 
 
 class IncidentView(SessionAccess, VerticalScroll):
@@ -64,9 +80,19 @@ class IncidentView(SessionAccess, VerticalScroll):
             super().__init__()
             self.error = error
 
+    class Voided(Message):
+        """The report was voided: ``record`` is the report as voided."""
+
+        def __init__(self, record: IncidentRead) -> None:
+            super().__init__()
+            self.record = record
+
     def __init__(self, record: IncidentRead, *, id: str | None = None) -> None:
         super().__init__(id=id, classes="incident-view")
         self.record = record
+        # An earlier version being looked at (h), else None: the report as it stands.
+        self.shown_version: IncidentVersionRead | None = None
+        self.versions: list[IncidentVersionRead] = []
 
     # -- showing ---------------------------------------------------------------------------------
 
@@ -118,17 +144,77 @@ class IncidentView(SessionAccess, VerticalScroll):
                 lines.append(f"  {c.kind.label}: done {format_local(c.done_at, tz)}")
         return "\n".join(lines)
 
+    def _heading(self) -> str:
+        record = self.record
+        shown = self.shown_version
+        if shown is not None:
+            return f"Version {shown.number} of {record.revisions} (superseded) · h: an earlier one"
+        line = f"Version {record.revision} of {record.revisions}"
+        if record.revisions > 1:
+            line += " · h: the earlier ones"
+        if record.correction_pending:
+            line += " · a correction waits for review"
+        if record.voided:
+            tz = self.services.ctx.tz
+            line += (
+                f"\nVOIDED {format_local(record.voided_at, tz)} by {record.voided_by_name}: "
+                f"{record.void_reason} (counted in no report)"
+            )
+        return line
+
+    def _version_summary(self, version: IncidentVersionRead) -> str:
+        content = version.content
+        tz = self.services.ctx.tz
+        names = {p.student_id: p.name for p in self.record.people if p.student_id is not None}
+        lines = [
+            f"Occurred:  {format_local(content.occurred_at, tz)}",
+            f"Location:  {content.location_code}",
+            f"Approved:  {format_local(version.reviewed_at, tz) if version.reviewed_at else '-'}"
+            + (f" by {version.reviewed_by_name}" if version.reviewed_by_name else ""),
+            "",
+            "Categories: " + ", ".join(o.category_code for o in content.offenses),
+        ]
+        if content.people:
+            lines += ["", "People:"]
+            for p in content.people:
+                who = p.name or names.get(p.student_id or 0, f"student #{p.student_id}")
+                outcomes = ", ".join(o.value for o in p.outcomes) or "no outcome"
+                lines.append(f"  {who} — {p.role.value}; {outcomes}")
+        return "\n".join(lines)
+
+    def _struck(self, text: str) -> Text:
+        shown = literal(text, multiline=True)
+        if self.record.voided and self.shown_version is None:
+            shown.stylize("strike")
+        return shown
+
     def compose(self) -> ComposeResult:
         record = self.record
         tz = self.services.ctx.tz
-        yield Static(literal(self._summary(), multiline=True), classes="read-only")
+        yield Static(literal(self._heading(), multiline=True), classes="read-only version-line")
+        if self.shown_version is not None:
+            version = self.shown_version
+            yield Static(
+                literal(self._version_summary(version), multiline=True), classes="read-only"
+            )
+            yield Label("Narrative", classes="section")
+            yield Static(literal(version.content.narrative, multiline=True), classes="read-only")
+            return
+        yield Static(self._struck(self._summary()), classes="read-only")
         yield Label("Narrative", classes="section")
-        yield Static(literal(record.narrative or "(none)", multiline=True), classes="read-only")
+        yield Static(self._struck(record.narrative or "(none)"), classes="read-only")
         yield Label(f"Supplements ({len(record.supplements)})", classes="section")
         for s in record.supplements:
             text = f"{format_local(s.created_at, tz)} · {s.author_name}\n{s.text}"
             yield Static(literal(text, multiline=True), classes="read-only supplement")
-        if record.status is IncidentStatus.APPROVED:
+        if record.voided:
+            yield Label("Voided: kept as it was, counted in no report.", classes="field-label")
+        elif record.correction_pending and self.may_review():
+            yield Label(
+                "A correction waits: p approves it, r declines it (with a comment).",
+                classes="field-label",
+            )
+        elif record.status is IncidentStatus.APPROVED:
             yield Label("Press a to add a supplement.", classes="field-label")
         elif record.status is IncidentStatus.SUBMITTED and self.may_review():
             yield Label("Press p to approve, r to return it with a comment.", classes="field-label")
@@ -139,7 +225,94 @@ class IncidentView(SessionAccess, VerticalScroll):
         return may_review_record(self.actor, self.record)
 
     def may_supplement(self) -> bool:
-        return self.record.status is IncidentStatus.APPROVED
+        return self.record.status is IncidentStatus.APPROVED and not self.record.voided
+
+    def may_void(self) -> bool:
+        return may_void_record(self.actor, self.record)
+
+    def _corrections(self) -> IncidentCorrections:
+        return IncidentCorrections(self.services.ctx, self.services.audit)
+
+    # -- void --------------------------------------------------------------------------------------
+
+    def void(self) -> None:
+        """Ask why, then void the report (a supervisor)."""
+        if not self.may_void():
+            return
+        record = self.record
+
+        def written(reason: str | None) -> None:
+            if reason is not None:
+                self._void(record.id, reason)
+
+        self.app.push_screen(
+            WriteScreen(
+                f"Void {record.number}: why? (kept, counted in no report)",
+                verb="void",
+                required="Say why the report is voided",
+            ),
+            written,
+        )
+
+    @work(thread=True, group="void", exit_on_error=False)
+    def _void(self, incident_id: int, reason: str) -> None:
+        try:
+            result = self._corrections().void(
+                self.actor, incident_id, VoidRequest(reason=reason.strip()[:200])
+            )
+        except SroError as exc:
+            self.app.call_from_thread(self._refused, exc)
+            return
+        except Exception as exc:
+            problem = unexpected(exc, "Report not voided", "Try again.")
+            self.app.call_from_thread(self._refused, problem)
+            return
+        self.app.call_from_thread(self._voided, result)
+
+    def _voided(self, record: IncidentRead) -> None:
+        self.record = record
+        self.post_message(self.Voided(record))
+        self.refresh(recompose=True)
+
+    # -- versions --------------------------------------------------------------------------------
+
+    def has_versions(self) -> bool:
+        return self.record.revisions > 1
+
+    def step_back(self) -> None:
+        """Show the version before the one shown (back to the current after the first)."""
+        if not self.has_versions():
+            return
+        if self.versions:
+            self._step()
+        else:
+            self._load_versions(self.record.id)
+
+    @work(thread=True, group="versions", exit_on_error=False)
+    def _load_versions(self, incident_id: int) -> None:
+        try:
+            versions = self._corrections().versions(self.actor, incident_id)
+        except SroError as exc:
+            self.app.call_from_thread(self._refused, exc)
+            return
+        except Exception as exc:
+            problem = unexpected(exc, "Versions not loaded", "Try again.")
+            self.app.call_from_thread(self._refused, problem)
+            return
+        self.app.call_from_thread(self._versions_loaded, versions)
+
+    def _versions_loaded(self, versions: list[IncidentVersionRead]) -> None:
+        self.versions = [v for v in versions if v.number is not None]
+        self._step()
+
+    def _step(self) -> None:
+        current = self.record.revision
+        shown = self.shown_version.number if self.shown_version else current
+        earlier = [v for v in self.versions if v.number is not None and v.number < (shown or 0)]
+        self.shown_version = earlier[-1] if earlier else None
+        if self.shown_version is not None and self.shown_version.number == current:
+            self.shown_version = None
+        self.refresh(recompose=True)
 
     # -- supplement ------------------------------------------------------------------------------
 
@@ -186,10 +359,13 @@ class IncidentView(SessionAccess, VerticalScroll):
             if yes:
                 self._review(record.id, approve=True, comment="")
 
-        self.app.push_screen(
-            ConfirmScreen(f"Approve {record.number}? It is locked from then on.", yes="Approve"),
-            answered,
-        )
+        question = f"Approve {record.number}? It is locked from then on."
+        if record.correction_pending:
+            question = (
+                f"Approve the correction of {record.number}? "
+                f"It becomes version {record.revisions + 1}; the reports count it."
+            )
+        self.app.push_screen(ConfirmScreen(question, yes="Approve"), answered)
 
     def return_report(self) -> None:
         """Ask what needs to change, then return the report to its officer."""
@@ -215,7 +391,11 @@ class IncidentView(SessionAccess, VerticalScroll):
         incidents = self.services.incidents
         try:
             decision = ReviewDecision(comment=comment)
-            if approve:
+            if self.record.correction_pending:  # the correction is what is decided
+                corrections = self._corrections()
+                decide = corrections.approve if approve else corrections.return_for_changes
+                result = decide(self.actor, incident_id, decision)
+            elif approve:
                 result = incidents.approve(self.actor, incident_id, decision)
             else:
                 result = incidents.return_for_changes(self.actor, incident_id, decision)

@@ -18,6 +18,7 @@ from ...domain.enums import IncidentStatus
 from ...domain.errors import SroError
 from ...domain.incidents import IncidentRead, IncidentSummary, ReviewDecision
 from ...domain.paging import Page
+from ...services.corrections import IncidentCorrections
 from ..keymap import key_display
 from ..text import cell, literal, visible
 from ..unexpected import unexpected
@@ -51,6 +52,7 @@ class ReviewQueueScreen(PagedList, Screen[None]):
         super().__init__()
         self.init_paging()
         self.summaries: dict[int, IncidentSummary] = {}
+        self.corrections: set[int] = set()  # rows that are corrections of approved reports
 
     def compose(self) -> ComposeResult:
         yield SroHeader("Review queue")
@@ -84,11 +86,18 @@ class ReviewQueueScreen(PagedList, Screen[None]):
     # -- the list ----------------------------------------------------------------------------
 
     def fetch_page(self, cursor: str | None) -> Page[IncidentSummary]:
-        return self.services.incidents.review_queue(
+        page = self.services.incidents.review_queue(
             self.actor,
             cursor=cursor,
             limit=self.PAGE_SIZE,
         )
+        if cursor is not None:
+            return page
+        # Corrections of approved reports waiting for review come first (services/corrections).
+        corrections = IncidentCorrections(self.services.ctx, self.services.audit)
+        waiting = corrections.pending_queue(self.actor)
+        self.corrections = {row.id for row in waiting}
+        return Page(items=[*waiting, *page.items], next_cursor=page.next_cursor)
 
     def show_page(self, page: Page[IncidentSummary]) -> None:
         table = self.query_one(DataTable)
@@ -99,7 +108,7 @@ class ReviewQueueScreen(PagedList, Screen[None]):
                 row.number,
                 row.occurred_at.astimezone(tz).strftime("%m-%d %H:%M"),
                 cell(row.officer_name),
-                cell(row.category_name),
+                cell(("Correction · " if row.id in self.corrections else "") + row.category_name),
                 key=str(row.id),
             )
 
@@ -163,7 +172,14 @@ class ReviewQueueScreen(PagedList, Screen[None]):
         incidents = self.services.incidents
         try:
             decision = ReviewDecision(comment=comment)
-            if approve:
+            if report.id in self.corrections:
+                corrections = IncidentCorrections(self.services.ctx, self.services.audit)
+                decide = corrections.approve if approve else corrections.return_for_changes
+                result = decide(self.actor, report.id, decision)
+                done = "correction approved" if approve else "correction declined"
+                self.app.call_from_thread(self._decided, result, done)
+                return
+            elif approve:
                 result = incidents.approve(self.actor, report.id, decision)
             else:
                 result = incidents.return_for_changes(self.actor, report.id, decision)
@@ -177,8 +193,10 @@ class ReviewQueueScreen(PagedList, Screen[None]):
             return
         self.app.call_from_thread(self._decided, result)
 
-    def _decided(self, record: IncidentRead) -> None:
-        done = "approved" if record.status is IncidentStatus.APPROVED else "returned to its officer"
+    def _decided(self, record: IncidentRead, done: str = "") -> None:
+        if not done:
+            approved = record.status is IncidentStatus.APPROVED
+            done = "approved" if approved else "returned to its officer"
         self.notify(visible(f"{record.number} {done}"), markup=False)
         self.reload(keep_cursor=True)
 
