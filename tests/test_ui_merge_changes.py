@@ -237,3 +237,41 @@ async def test_a_note_saved_elsewhere_merges_and_saves(
     stored = services.notes.get(officer, note.id)
     assert (stored.text, stored.minutes, stored.version) == ("First words and mine", 45, 3)
     assert services.drafts.find(officer, "note", f"note-{note.id}") is None
+
+
+async def test_a_taken_draft_typed_against_an_older_version_is_merged_first(
+    services: Services, laptop: Services, clock: Clock
+) -> None:
+    officer = make_officer(services, "1001")
+    incident_id = _report(services, officer)
+    # The laptop kept a draft typed against version 1; then the report was saved (version 2).
+    laptop.drafts.save(
+        officer,
+        DraftSave(
+            form=DRAFT_FORM,
+            key=str(incident_id),
+            payload=_payload(services, officer, incident_id, "Laptop typing."),
+        ),
+    )
+    _elsewhere(services, officer, incident_id)
+    app = _host(services, officer, incident_id)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        merge = await _merge_screen(pilot)
+        rows = {r.shown.label: r.shown for r in merge.query(MergeRow)}
+        assert rows["Narrative"].mine == "Laptop typing."
+        assert rows["Narrative"].other == "Fight in the lot."
+        await pilot.press("a", "enter")  # all of the laptop's typing
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, IncidentFormScreen) and form.version == 2
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    stored = services.incidents.get(officer, incident_id)
+    assert (stored.narrative, stored.location_code, stored.version) == (
+        "Laptop typing.",
+        "HALLWAY",
+        3,
+    )

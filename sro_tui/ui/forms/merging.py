@@ -219,7 +219,11 @@ class MergeChanges(FormLogic):
             if not take:
                 self._offer_merge(found, then_save)
                 return
-            self.restore(dict(draft.payload))
+            payload = dict(draft.payload)
+            typed_against = payload.get("version")
+            self.restore(payload)
+            if isinstance(typed_against, int):
+                self.merge_take(found.record, typed_against)  # checked against it, as typed
             self.from_draft = True
             self._baseline = None  # a form restored from a draft counts as changed
             self.set_message(f"Took the draft typed on terminal {draft.terminal}.", error=False)
