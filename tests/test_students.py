@@ -78,15 +78,15 @@ def test_unknown_student_and_school(services: Services, officer: Actor) -> None:
 @pytest.mark.parametrize(
     ("typed", "expected"),
     [
-        ("gar", ["S1006", "S1003", "S1001", "S1002", "S1004"]),
-        ("GARCIA", ["S1006", "S1003", "S1001", "S1002"]),
+        ("gar", ["S1006", "S1003", "S1001", "S1002", "S1004", "S2001"]),  # first names too
+        ("GARCIA", ["S1006", "S1003", "S1001", "S1002", "S2001"]),
         ("garcia m", ["S1001", "S1002", "S2001"]),  # last-first and first-last
         ("garcia  maria", ["S1001"]),
         ("maria gar", ["S1001"]),
         ("maria g", ["S1001", "S1005"]),
         ("garcia l", ["S1003"]),
         ("ana garcia l", ["S1003"]),
-        ("garcía", ["S1006", "S1003", "S1001", "S1002"]),
+        ("garcía", ["S1006", "S1003", "S1001", "S1002", "S2001"]),
         ("s100", ["S1001", "S1002", "S1003", "S1004", "S1005", "S1006"]),
         ("S2", ["S2001"]),
         ("t1001", ["T1001"]),
@@ -94,7 +94,7 @@ def test_unknown_student_and_school(services: Services, officer: Actor) -> None:
         ("zz", []),
         ("100%", []),
         ("g_r", []),
-        ("gar\x00\ud800", ["S1006", "S1003", "S1001", "S1002", "S1004"]),
+        ("gar\x00\ud800", ["S1006", "S1003", "S1001", "S1002", "S1004", "S2001"]),
         ("zz\U0010ffff", []),
     ],
 )

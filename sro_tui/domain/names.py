@@ -17,7 +17,7 @@ _SPELLED = {
     "đ": "d",
     "ð": "d",
     "ħ": "h",
-    "ı": "i",
+    "\u0131": "i",  # dotless i
     "ł": "l",
     "ŀ": "l",
     "ø": "o",
@@ -27,7 +27,7 @@ _SPELLED = {
     "þ": "th",
     "ŧ": "t",
 }
-# Dropped inside a word: "O'Brien", "D’Angelo", "Jr.", "St.John" stays "stjohn".
+# Dropped inside a word: "O'Brien", "D\u2019Angelo", "Jr.", "St.John" stays "stjohn".
 _JOINERS = {"'", "\u2019", "\u2018", "\u02bc", "`", "\u00b4", "."}
 
 

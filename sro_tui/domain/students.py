@@ -10,6 +10,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field
 
 from .base import ReadSchema, Schema
+from .names import name_key
 from .text import RequiredName
 
 DISTRICT_ID_PATTERN = re.compile(r"^[A-Z0-9-]{1,20}$")
@@ -34,8 +35,8 @@ def fold_name(text: str) -> str:
 
 
 def search_name_for(last_name: str, first_name: str) -> str:
-    """The students.search_name value: folded "last first", searched by prefix via its index."""
-    return fold_name(f"{last_name} {first_name}")[:401]
+    """The students.search_name value: the name key of "last first" (domain.names)."""
+    return name_key(f"{last_name} {first_name}")[:401]
 
 
 def grade_label(grade: int | None) -> str:

@@ -45,6 +45,7 @@ from ..domain.enums import (
 from ..domain.errors import Conflict, PermissionDenied, SroError
 from ..domain.incidents import format_incident_number, required_compliance, school_year_of
 from ..domain.officers import Actor
+from ..domain.students import search_name_for
 from ..domain.workflow import REFERRAL_OPEN
 from ..store.models import (
     ChecklistItem,
@@ -803,7 +804,7 @@ class _Builder:
                         "district_id": f"V{1_000_000 + serial * 7:08d}",
                         "first_name": first,
                         "last_name": last,
-                        "search_name": f"{last} {first}".lower(),
+                        "search_name": search_name_for(last, first),
                         "school_id": sid,
                         "grade": rng.randint(low, high),
                         "created_at": now,

@@ -1,8 +1,9 @@
 """Students: the record a juvenile gets in a police log, type-ahead search, the timeline.
 
-Search is for type-ahead: every keystroke runs one or a few index range scans on
-``students(search_name, id)`` (or the unique index on ``district_id``), never a full scan
-or a leading-wildcard LIKE. Searches are not audited (a keystroke is not a read of a
+Search is for type-ahead: a district ID is an index range scan on ``district_id``; a name
+walks ``students(search_name, id)`` in order and stops at the page's last match (each typed
+word must start a word of the name key, domain.names; a rare word reads the whole index).
+Searches are not audited (a keystroke is not a read of a
 record); opening a student (``get``) and their timeline are.
 """
 
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.enums import IncidentStatus, RecordType, ReferralStatus
 from ..domain.errors import Conflict, NotFound, SroError
+from ..domain.names import name_key
 from ..domain.officers import Actor
 from ..domain.paging import MAX_PAGE_SIZE, Page, clamp_limit, decode_cursor, encode_cursor
 from ..domain.permissions import may_read_incident, may_read_note_text, may_read_referral
@@ -28,7 +30,6 @@ from ..domain.students import (
     StudentCreate,
     StudentRead,
     StudentUpdate,
-    fold_name,
     search_name_for,
 )
 from ..domain.timeline import TimelineEntry
@@ -52,7 +53,7 @@ from .context import ServiceContext
 from .read_rules import note_readable
 from .sealing import incident_unsealed, is_sealed, note_unsealed, student_unsealed
 
-MAX_NAME_TOKENS = 4  # "maria de la cruz" is tried as first/last splits; more words add nothing
+MAX_NAME_TOKENS = 6  # words of a typed name that are matched; more narrow nothing useful
 TIMELINE_MAX = 1000
 
 
@@ -217,15 +218,16 @@ class StudentService:
         """Students whose district ID or name starts with ``text``, a page at a time.
 
         Text with a digit is a district-ID prefix ("S10", "100234"), ordered by ID. Other
-        text is a name prefix, ordered by last then first name: "gar" (last name),
-        "garcia m" (last, then first), "maria gar" (first, then last; every split of up to
-        four words is tried). Empty text lists everyone by name.
+        text is a name: each of its words must start a word of the student's name key
+        (domain.names: "obrien" finds O'Brien, "dang" Đặng, "garcia jr" "Garcia, Jr.",
+        "maria" a first name), in any order; ordered by the key (last then first name),
+        then id, byte-wise on every store. Empty text lists everyone by name.
         """
         del actor  # any signed-in officer may look students up
         limit = clamp_limit(limit)
         # Nothing a store cannot compare (NUL, control characters, broken surrogates).
         text = "".join(c for c in text if c.isprintable())
-        folded = fold_name(text)
+        words = name_key(text).split()[:MAX_NAME_TOKENS]
         mode = "id" if looks_like_district_id(text) else "name"
         after: tuple[str, int] | None = None
         if cursor:
@@ -245,10 +247,7 @@ class StudentService:
                 ]
             else:
                 key = Student.search_name
-                queries = [
-                    self._prefix_query(key, prefix, pattern, after, limit)
-                    for prefix, pattern in self._name_patterns(folded)
-                ]
+                queries = [self._words_query(words, after, limit)]
             found: dict[int, Student] = {}
             for query in queries:
                 for row in session.scalars(query):
@@ -267,16 +266,23 @@ class StudentService:
             return Page(items=[to_read(r) for r in rows], next_cursor=next_cursor)
 
     @staticmethod
-    def _name_patterns(folded: str) -> list[tuple[str, str | None]]:
-        """(indexed prefix, LIKE pattern or None) for each reading of a typed name."""
-        if not folded:
-            return [("", None)]
-        readings: list[tuple[str, str | None]] = [(folded, f"{_like_escape(folded)}%")]
-        tokens = folded.split(" ")[:MAX_NAME_TOKENS]
-        for split in range(1, len(tokens)):
-            first, last = " ".join(tokens[:split]), " ".join(tokens[split:])
-            readings.append((last, f"{_like_escape(last)}% {_like_escape(first)}%"))
-        return readings
+    def _words_query(
+        words: list[str], after: tuple[str, int] | None, limit: int
+    ) -> Select[Student]:
+        """Students whose name key has a word starting with each of ``words``."""
+        key = Student.search_name
+        query = select(Student).where(student_unsealed())
+        for word in words:
+            escaped = _like_escape(word)
+            query = query.where(
+                or_(
+                    key.like(f"{escaped}%", escape="\\"),
+                    key.like(f"% {escaped}%", escape="\\"),
+                )
+            )
+        if after is not None:
+            query = query.where(or_(key > after[0], and_(key == after[0], Student.id > after[1])))
+        return query.order_by(key, Student.id).limit(limit + 1)
 
     @staticmethod
     def _prefix_query(
