@@ -137,10 +137,32 @@ def test_a_record_deleted_by_hand_is_still_reported(
 def test_schedule_from_settings_and_cli(
     services: Services, old: Old, admin: Actor, run_cli: RunCli, db_url: str
 ) -> None:
-    from sro_tui.services import store_settings
-
-    with services.db.write() as session:
-        store_settings.set_value(session, "retention_incident_years", "3")
+    changed = run_cli(
+        "--db",
+        db_url,
+        "settings",
+        "set",
+        "retention_incident_years",
+        "3",
+        "--as",
+        "3001",
+        "--password-stdin",
+        stdin=TEST_PASSWORD + "\n",
+    )
+    assert changed.code == 0, changed.err
+    bad = run_cli(
+        "--db",
+        db_url,
+        "settings",
+        "set",
+        "retention_note_years",
+        "0",
+        "--as",
+        "3001",
+        "--password-stdin",
+        stdin=TEST_PASSWORD + "\n",
+    )
+    assert bad.code == 2 and "1 to 100" in bad.err
     listed = {(e.kind, e.record_id) for e in retention(services).expired(admin)}
     assert ("incident", old.young_incident) in listed  # 2021-22 + 3 years: June 2025
 

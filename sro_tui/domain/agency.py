@@ -18,6 +18,10 @@ TIMEZONE = "timezone"
 SUPERVISORS_READ_CONFIDENTIAL = "supervisors_read_confidential"
 LOCKOUT_MINUTES = "lockout_minutes"
 IDLE_LOCK_MINUTES = "idle_lock_minutes"
+# The retention schedule (services/retention.py), in years.
+RETENTION_INCIDENT_YEARS = "retention_incident_years"
+RETENTION_NOTE_YEARS = "retention_note_years"
+RETENTION_REFERRAL_YEARS = "retention_referral_years"
 
 AGENCY_NAME_UNSET = "(agency name not set)"
 
@@ -65,6 +69,13 @@ def _minutes(low: int, high: int) -> Callable[[str], str]:
         return str(number)
 
     return check
+
+
+def _years(value: str) -> str:
+    text = value.strip()
+    if not text.isdigit() or not 1 <= int(text) <= 100:
+        raise ValueError("must be a whole number of years, 1 to 100")
+    return str(int(text))
 
 
 def _lockout(value: str) -> str:
@@ -127,6 +138,24 @@ SETTINGS: dict[str, SettingSpec] = {
             f"lock a terminal left idle this long (1 to {MAX_IDLE_LOCK_MINUTES}, CJIS)",
             _minutes(1, MAX_IDLE_LOCK_MINUTES),
             unset="each terminal's SRO_IDLE_LOCK_MINUTES",
+        ),
+        SettingSpec(
+            RETENTION_INCIDENT_YEARS,
+            "Keep incident reports (years)",
+            "after the end of the school year they happened in (sro retention)",
+            _years,
+        ),
+        SettingSpec(
+            RETENTION_NOTE_YEARS,
+            "Keep mentoring notes (years)",
+            "after the last record of the students they name (sro retention)",
+            _years,
+        ),
+        SettingSpec(
+            RETENTION_REFERRAL_YEARS,
+            "Keep ended referrals (years)",
+            "after they ended (sro retention)",
+            _years,
         ),
     )
 }

@@ -31,6 +31,7 @@ from datetime import date, datetime
 from sqlalchemy import Select, delete, func, select, union_all
 from sqlalchemy.orm import Session
 
+from ..domain import agency
 from ..domain.enums import AuditOutcome, RecordType
 from ..domain.errors import PermissionDenied
 from ..domain.officers import Actor
@@ -52,9 +53,9 @@ from . import store_settings
 from .audit import AuditTrail
 from .context import ServiceContext
 
-INCIDENT_YEARS = "retention_incident_years"
-NOTE_YEARS = "retention_note_years"
-REFERRAL_YEARS = "retention_referral_years"
+INCIDENT_YEARS = agency.RETENTION_INCIDENT_YEARS  # `sro settings set KEY YEARS`
+NOTE_YEARS = agency.RETENTION_NOTE_YEARS
+REFERRAL_YEARS = agency.RETENTION_REFERRAL_YEARS
 DEFAULT_YEARS = {INCIDENT_YEARS: 5, NOTE_YEARS: 3, REFERRAL_YEARS: 3}
 MAX_YEARS = 100
 BATCH = 200

@@ -34,6 +34,9 @@ DEFAULTS = {
     LOCKOUT_MINUTES: "0",
     REQUIRE_MFA: "0",
     AGENCY_NAME: "",
+    agency.RETENTION_INCIDENT_YEARS: "5",  # services/retention.py says why
+    agency.RETENTION_NOTE_YEARS: "3",
+    agency.RETENTION_REFERRAL_YEARS: "3",
 }
 """A store with no value for a key uses this. Time zone and idle lock have none: each
 terminal's own setting (SRO_TIMEZONE, SRO_IDLE_LOCK_MINUTES) applies until the store has one."""
