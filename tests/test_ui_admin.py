@@ -8,6 +8,8 @@ from textual.widgets import DataTable
 
 from sro_tui.domain.enums import Role, SchoolLevel
 from sro_tui.services.registry import Services
+from sro_tui.ui.commands import SroCommands
+from sro_tui.ui.keys import command_named
 from sro_tui.ui.screens.admin import AdminScreen
 from sro_tui.ui.screens.admin_forms import OfficerAdminForm, SchoolAdminForm
 from sro_tui.ui.screens.admin_lists_forms import (
@@ -15,10 +17,13 @@ from sro_tui.ui.screens.admin_lists_forms import (
     SettingAdminForm,
     TemplateAdminForm,
 )
+from sro_tui.ui.screens.help import key_sections
 from sro_tui.ui.widgets.confirm import ConfirmScreen
 
 from .conftest import Clock, make_officer
 from .ui_shell_support import make_app, settle, sign_in, type_text
+
+AREA_HELP = command_named("admin").help
 
 
 def events(services: Services, action: str) -> list[str]:
@@ -38,6 +43,9 @@ async def test_an_administrator_sets_up_schools_settings_lists_and_officers(
     app = make_app(services, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, "3001")
+        everywhere = dict(key_sections(app.screen))["Everywhere"]
+        assert ("f12", AREA_HELP) in everywhere  # help lists it for an administrator
+        assert any(o.title == "Administration (f12)" for o in SroCommands(app.screen).offers())
         await pilot.press("f12")
         await settle(pilot)
         admin = app.screen
@@ -194,6 +202,8 @@ async def test_administration_is_for_administrators_only(
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, "2001")
         assert app.check_action("admin", ()) is False
+        everywhere = dict(key_sections(app.screen))["Everywhere"]
+        assert ("f12", AREA_HELP) not in everywhere
         await pilot.press("f12")
         await settle(pilot)
         assert not isinstance(app.screen, AdminScreen)
