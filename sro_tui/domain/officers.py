@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
@@ -67,6 +67,8 @@ class Actor:
     terminal: str = "local"
     # Signed in with a one-time password an administrator set: nothing but changing it.
     password_must_change: bool = False
+    # When the password was last given (sign-in or unlock): CJIS asks for it again 12 h on.
+    signed_in_at: datetime | None = None
 
     @property
     def is_supervisor(self) -> bool:
@@ -99,6 +101,15 @@ def rights_changed(actor: Actor, *, active: bool, role: str, school_ids: tuple[i
     if role != actor.role.value or tuple(sorted(school_ids)) != tuple(sorted(actor.school_ids)):
         return "Your account was changed (role or schools); sign in again"
     return ""
+
+
+PASSWORD_AGAIN_AFTER = timedelta(hours=12)
+"""CJIS Security Policy: a session asks for the password again at least every 12 hours."""
+
+
+def password_again_due(actor: Actor, now: datetime) -> bool:
+    """Has the session run 12 hours since the officer last gave their password?"""
+    return actor.signed_in_at is not None and now - actor.signed_in_at >= PASSWORD_AGAIN_AFTER
 
 
 # The CLI acting on the machine's own store, e.g. `sro init` or creating the first admin.

@@ -54,7 +54,7 @@ def to_read(officer: Officer) -> OfficerRead:
     )
 
 
-def actor_for(officer: Officer, terminal: str) -> Actor:
+def actor_for(officer: Officer, terminal: str, *, signed_in_at: datetime | None = None) -> Actor:
     return Actor(
         officer_id=officer.id,
         badge=officer.badge,
@@ -63,6 +63,7 @@ def actor_for(officer: Officer, terminal: str) -> Actor:
         school_ids=tuple(sorted(s.school_id for s in officer.schools)),
         terminal=terminal,
         password_must_change=bool(officer.password_must_change),
+        signed_in_at=signed_in_at,
     )
 
 
@@ -340,7 +341,7 @@ class OfficerService:
                 )
                 if needs_rehash(fresh.password_hash):
                     fresh.password_hash = hash_password(password)
-                actor = actor_for(fresh, self.ctx.terminal)
+                actor = actor_for(fresh, self.ctx.terminal, signed_in_at=now)
                 self.audit.record(
                     session, actor, "login", record_type=RecordType.SESSION, record_id=fresh.id
                 )

@@ -19,14 +19,15 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, cast
+from weakref import WeakKeyDictionary
 from zoneinfo import ZoneInfo
 
+from textual.app import App
 from textual.worker import Worker, WorkerState
 
 from .unexpected import unexpected
 
 if TYPE_CHECKING:
-    from textual.app import App
     from textual.widget import Widget
 
     from ..domain.officers import Actor
@@ -62,9 +63,11 @@ class SessionAccess(SroAccess):
 
     @property
     def services(self) -> Services:
+        """The store's services, each call re-checking the signed-in officer's account
+        (services.security.RightsChecked): a refusal ends the session (screens.login)."""
         services = self.sro.services
         assert services is not None, "a screen behind the sign-in runs with the store open"
-        return services
+        return checked_services(self.app, services)
 
     @property
     def actor(self) -> Actor:
@@ -81,6 +84,30 @@ class SessionAccess(SroAccess):
     def now(self) -> datetime:
         """Now (aware UTC) from the app's clock: the tests move it."""
         return self.sro.now()
+
+
+_CHECKED: WeakKeyDictionary[App[object], tuple[Services, Services]] = WeakKeyDictionary()
+
+
+def checked_services(app: App[object], services: Services) -> Services:
+    """``services`` behind :class:`~sro_tui.services.security.RightsChecked` (one per app and
+    store), typed as the services they stand for."""
+    cached = _CHECKED.get(app)
+    if cached is not None and cached[0] is services:
+        return cached[1]
+    from ..services.security import RightsChecked
+
+    def changed(exc: Exception) -> None:
+        from .screens.login import end_session
+
+        try:
+            app.call_from_thread(end_session, app, str(exc))
+        except RuntimeError:  # already on the app's thread
+            end_session(app, str(exc))
+
+    checked = cast("Services", RightsChecked(services, on_changed=changed))
+    _CHECKED[app] = (services, checked)
+    return checked
 
 
 # The agency's clock for a field widget (times, days), from the store's context when the app

@@ -21,7 +21,7 @@ from textual.screen import Screen
 from ..config import Settings
 from ..domain.enums import RecordType
 from ..domain.errors import SroError
-from ..domain.officers import Actor
+from ..domain.officers import Actor, password_again_due
 from ..domain.schools import SchoolRead
 from ..domain.text import visible
 from .commands import SroCommands
@@ -35,6 +35,7 @@ from .messages import OpenRecord
 from .navigation import AREA_SCREENS, draft_form, record_screen
 from .screens.admin import AdminScreen
 from .screens.audit import AuditScreen
+from .screens.change_password import ChangePasswordScreen
 from .screens.export import ExportScreen
 from .screens.first_admin import FirstAdminScreen
 from .screens.help import HelpScreen
@@ -86,6 +87,8 @@ class SroApp(App[int]):
         self.school: SchoolRead | None = None
         self.demo = False
         self.store_error: str | None = None
+        # `sro` in a terminal (run): a store that cannot be opened ends the app, exit code 2.
+        self.exit_on_store_error = False
         self.officer_count: int | None = None
         self._clock = clock
         self._opened: OpenedStore | None = None
@@ -155,6 +158,9 @@ class SroApp(App[int]):
 
     def _store_failed(self, message: str) -> None:
         self.store_error = message
+        if self.exit_on_store_error:  # `sro`: the reason goes to stderr, exit code 2 (run)
+            self.exit(return_code=2)
+            return
         for screen in self.screen_stack:
             if isinstance(screen, LoginScreen):
                 screen.store_failed(message)
@@ -291,8 +297,12 @@ class SroApp(App[int]):
         await super().on_event(event)
 
     def check_idle_lock(self) -> None:
-        """Lock when nobody touched the keyboard for the configured minutes (CJIS: at most 30)."""
+        """Lock when nobody touched the keyboard for the configured minutes (CJIS: at most 30),
+        and 12 hours after the password was last given (CJIS), busy or not."""
         if self.actor is None or self.locked:
+            return
+        if password_again_due(self.actor, self.now()):
+            self.lock()
             return
         idle = self.now() - self._last_activity
         if idle >= timedelta(minutes=self.idle_lock_minutes):
@@ -388,6 +398,10 @@ class SroApp(App[int]):
     def action_export(self) -> None:
         self._push(ExportScreen())
 
+    def action_change_password(self) -> None:
+        if self.actor is not None and not isinstance(self.screen, ChangePasswordScreen):
+            self._push(ChangePasswordScreen(self.actor))
+
     def _push(self, screen: Screen[Any]) -> None:
         """Show ``screen`` over the current one, during a session only."""
         if self.signed_in and not self.locked:
@@ -461,6 +475,7 @@ _SESSION_ACTIONS = {
     "admin",
     "search",
     "export",
+    "change_password",
 }
 _SUPERVISOR_ACTIONS = {"review", "audit"}
 _ADMIN_ACTIONS = {"admin"}
@@ -504,7 +519,10 @@ def create_app(
 def run(settings: Settings) -> int:
     """What `sro` runs: the app until the officer quits."""
     app = create_app(settings)
+    app.exit_on_store_error = True
     result = app.run()
+    if app.store_error is not None:
+        raise SroError(app.store_error)  # `sro` prints it on stderr and exits 2
     return exit_status(app, result)
 
 

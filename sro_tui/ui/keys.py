@@ -81,6 +81,14 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("export", "", "export", "Export", "Records from a date range to CSV or JSON", False),
     Command("theme", "f10", "toggle_theme", "Light/dark", "Switch between dark and light", False),
+    Command(
+        "change_password",
+        "f11",
+        "change_password",
+        "Password",
+        "Change your own password",
+        False,
+    ),
     Command("sign_out", "", "sign_out", "Sign out", "Sign out and show the sign-in screen", False),
     Command("quit", "ctrl+q", "quit", "Quit", "Close sro-tui (drafts are kept)"),
 )

@@ -1,6 +1,7 @@
 """The lock: a full, opaque screen (nothing of the records behind it shows) that only the
-password opens (the form: ``widgets/sign_in.py``). Another officer may unlock with their own
-badge: the first is signed out, their drafts stay in the store."""
+password opens (the form: ``widgets/sign_in.py``); 12 hours after the password was last
+given it locks whether idle or not, and says so (CJIS). Another officer may unlock with
+their own badge: the first is signed out, their drafts stay in the store."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from textual.containers import Center, Horizontal, Middle, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Static
 
-from ...domain.officers import Actor
+from ...domain.officers import Actor, password_again_due
 from ..access import SroAccess
 from ..text import literal
 from ..widgets.footer import SroFooter
@@ -32,11 +33,15 @@ class LockScreen(SroAccess, Screen[Actor | None]):
         yield SroHeader("Locked")
         with Middle(), Center(), Vertical(id="lock-box", classes="dialog") as box:
             box.border_title = "Locked"
+            why = (
+                "12 hours since the password was given: type it again to go on (CJIS). "
+                if password_again_due(self.actor, self.sro.now())
+                else "Type the password to go on. "
+            )
             yield Static(
                 literal(
                     f"Locked by {self.actor.name} (badge {self.actor.badge}).\n"
-                    "Type the password to go on. "
-                    "Another officer may sign in with their own badge.",
+                    f"{why}Another officer may sign in with their own badge.",
                     multiline=True,
                 ),
                 id="lock-who",

@@ -1,8 +1,15 @@
 """Sign-in: badge and password, then the one-time code for an officer with an authenticator
 app (the form: ``widgets/sign_in.py``). The store opens behind this screen; the button works
-once it is ready. A wrong password keeps the badge and clears the password."""
+once it is ready. A wrong password keeps the badge and clears the password.
+
+An officer signed in with a one-time password (an administrator's reset) goes straight to the
+change of password. A session ended because the account changed (disabled, another role or
+other schools, a reset: :func:`end_session`) comes back here with the reason on the form."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+from weakref import WeakKeyDictionary
 
 from textual import on
 from textual.app import ComposeResult
@@ -15,6 +22,27 @@ from ..text import literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.sign_in import SignInForm
+from .change_password import ChangePasswordScreen
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from ...domain.officers import Actor
+    from ..app import SroApp
+
+# Why the last session ended, shown on the sign-in form when it is back (one per app).
+_REASONS: WeakKeyDictionary[App[object], str] = WeakKeyDictionary()
+
+
+def end_session(app: App[object], reason: str) -> None:
+    """The signed-in officer's account changed (services.security.RightsChecked refused a
+    call): sign out, the open forms keeping their drafts as they close, and say why on the
+    sign-in screen. Once per session, however many workers were refused."""
+    sro = cast("SroApp", app)
+    if getattr(sro, "actor", None) is None or app in _REASONS or not hasattr(sro, "sign_out"):
+        return
+    _REASONS[app] = reason
+    sro.sign_out()
 
 
 class LoginScreen(SroAccess, Screen[None]):
@@ -87,10 +115,28 @@ class LoginScreen(SroAccess, Screen[None]):
 
     @on(SignInForm.SignedIn)
     def _signed_in(self, event: SignInForm.SignedIn) -> None:
+        _REASONS.pop(self.app, None)
+        if event.actor.password_must_change:
+            self.app.push_screen(
+                ChangePasswordScreen(event.actor, forced=True), self._one_time_changed
+            )
+            return
         self.reset(keep_badge=False)
         self.sro.begin_session(event.actor)
 
+    def _one_time_changed(self, actor: Actor | None) -> None:
+        """After the forced change: the session begins; without it, back to the sign-in."""
+        if actor is None:
+            self.reset(keep_badge=True)
+            return
+        self.reset(keep_badge=False)
+        self.sro.begin_session(actor)
+
     def reset(self, *, keep_badge: bool = True) -> None:
-        """Ready for the next sign-in (after a sign-out)."""
+        """Ready for the next sign-in (after a sign-out), saying why the session ended when
+        the account changed under it."""
         self.form.reset(keep_badge=keep_badge)
+        reason = _REASONS.pop(self.app, None)
+        if reason:
+            self.form.show_message(reason)  # the keyboard stays where reset put it
         self.query_one(SroHeader).refresh()
