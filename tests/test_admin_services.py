@@ -77,6 +77,8 @@ def test_schools_with_district_numbers_edited_and_retired(
     assert taken.value.field == "district_number"
     with pytest.raises(Conflict):
         reference.add_school(admin, SchoolCreate(code="X", name="X", district_number="VHS"))
+    with pytest.raises(Conflict):  # a code that is already another school's number
+        reference.add_school(admin, SchoolCreate(code="0412", name="Y"))
 
     edited = reference.edit_school(
         admin, "CMS", SchoolUpdate(name="Cabrillo Middle School", district_number="0413")

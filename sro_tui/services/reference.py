@@ -203,8 +203,16 @@ class ReferenceService:
         self._require_admin(actor, "school.create", RecordType.SCHOOL, data.code)
         try:
             with self.ctx.db.write() as session:
-                if session.scalar(select(School.id).where(School.code == data.code)):
-                    raise Conflict(f"School code {data.code} is already in use", field="code")
+                if session.scalar(
+                    select(School.id).where(
+                        (School.code == data.code) | (School.district_number == data.code)
+                    )
+                ):
+                    raise Conflict(
+                        f"School code {data.code} is already in use (as a code or a district "
+                        "number)",
+                        field="code",
+                    )
                 self._check_number_free(session, data.district_number, None)
                 row = School(
                     code=data.code,
