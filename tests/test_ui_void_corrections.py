@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Static
 
-from sro_tui.domain.incidents import ReviewDecision
+from sro_tui.domain.incidents import ReviewDecision, VoidRequest
 from sro_tui.services.corrections import IncidentCorrections
 from sro_tui.services.registry import Services
 from sro_tui.ui.screens.incident_view import IncidentView
@@ -108,3 +108,25 @@ async def test_h_shows_the_earlier_version(sqlite_services: Services, clock: Clo
         await pilot.press("h")  # back to the version in force
         await settle(pilot)
         assert "Version 2 of 2" in _text(app.screen.query_one(IncidentView))
+
+
+async def test_a_voided_report_is_struck_through_in_the_list(
+    sqlite_services: Services, clock: Clock
+) -> None:
+    services = sqlite_services
+    kept, voided = submitted_reports(services, clock, 2)
+    supervisor = make_officer(services, "2001", "supervisor", ("VHS",))
+    IncidentCorrections(services.ctx, services.audit).void(
+        supervisor, voided, VoidRequest(reason="Duplicate")
+    )
+    app = make_app(services, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "1001")
+        await pilot.press("f4")
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        rows = {key.value: table.get_row(key) for key in table.rows}
+        struck = rows[str(voided)]
+        assert str(struck[2]) == "voided"
+        assert "strike" in str(struck[0].spans)
+        assert "strike" not in str(rows[str(kept)][0].spans)

@@ -173,14 +173,15 @@ class IncidentListScreen(PagedList, Screen[None]):
         table = self.paged_table()
         tz = self.services.ctx.tz
         for row in page.items:
+            struck = "strike" if row.voided else ""  # voided: kept, counted nowhere
             table.add_row(
-                row.number,
-                row.occurred_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
-                row.status.value,
-                cell(row.category_name),
-                cell(row.location_name),
-                cell(row.officer_name),
-                cell(row.school_name),
+                cell(row.number, struck),
+                cell(row.occurred_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"), struck),
+                "voided" if row.voided else row.status.value,
+                cell(row.category_name, struck),
+                cell(row.location_name, struck),
+                cell(row.officer_name, struck),
+                cell(row.school_name, struck),
                 key=str(row.id),
             )
 
