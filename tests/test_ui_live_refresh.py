@@ -3,7 +3,7 @@
 The app runs on one Database; a second Database on the same SQLite store plays the other
 terminal. A report submitted (or decided) there shows in the supervisor's open review queue
 and on Today within a few seconds; the queue's cursor stays on the report it was on and the
-focus stays where it was.
+focus stays where it was; a filter being typed keeps its text and is not judged.
 """
 
 from __future__ import annotations
@@ -13,17 +13,19 @@ from datetime import timedelta
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, OptionList
+from textual.widgets import DataTable, Input, OptionList
 
 from sro_tui.domain.incidents import IncidentCreate, OffenseIn, ReviewDecision
 from sro_tui.services.registry import Services, build_services
 from sro_tui.store.db import Database
+from sro_tui.ui.screens.incidents import IncidentListScreen
 from sro_tui.ui.screens.review_queue import ReviewQueueScreen
 from sro_tui.ui.screens.today import TodayScreen
+from sro_tui.ui.widgets.list_filters import ListFilters
 
 from .conftest import TEST_AUDIT_KEY, TEST_PASSWORD, Clock, make_officer
 from .test_ui_review_audit import submitted_reports
-from .ui_shell_support import make_app, settle, sign_in
+from .ui_shell_support import make_app, settle, sign_in, type_text
 
 WAIT_SECONDS = 8.0  # a change shows within about 2 s; a busy machine gets more
 
@@ -108,3 +110,27 @@ def another_report(services: Services, clock: Clock) -> IncidentCreate:
         offenses=[OffenseIn(category_code="TRESPASS")],
         narrative="Another adult in the lot without a pass.",
     )
+
+
+async def test_a_live_refresh_leaves_a_half_typed_filter_alone(
+    sqlite_services: Services, other_terminal: Services, clock: Clock
+) -> None:
+    make_officer(sqlite_services, "1001")
+    app = make_app(sqlite_services, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot, "1001")
+        await pilot.press("f4")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, IncidentListScreen)
+        table = screen.paged_table()
+        assert table.row_count == 0
+        day = screen.query_one("#filter-from", Input)
+        day.focus()
+        await type_text(pilot, "2026-1")  # a day half typed (not one yet)
+        officer = other_terminal.officers.authenticate("1001", TEST_PASSWORD)
+        other_terminal.incidents.create(officer, another_report(other_terminal, clock))
+        assert await shows(pilot, lambda: table.row_count == 1)
+        # The field keeps its text and the focus, and no error was named under it.
+        assert app.focused is day and day.value == "2026-1"
+        assert not screen.query_one(ListFilters).has_error

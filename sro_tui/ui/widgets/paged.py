@@ -81,8 +81,6 @@ class PagedList(SessionAccess):
         self.loaded = 0
         self.keep_cursor_on = None
         self.failed = None
-        self.live_reload = False
-        """Set just before ``reload``: the next reload is a quiet one (a live refresh)."""
         self._live_before: tuple[str | None, bool, int] | None = None
 
     # -- hooks -----------------------------------------------------------------------------------
@@ -110,9 +108,13 @@ class PagedList(SessionAccess):
         """Start again from the first page (the question has changed). ``keep_cursor``: put
         the cursor back on the row it was on once that row is loaded again (back from a
         record that was opened or changed)."""
+        self.reload_rows(keep_cursor=keep_cursor)
+
+    def reload_rows(self, *, keep_cursor: bool = False, quiet: bool = False) -> None:
+        """Read the rows again for the question as it stands (a screen's ``reload`` first
+        takes a new question from its fields). ``quiet`` (a live refresh): keep the rows
+        on screen until the new first page comes."""
         self.keep_cursor_on = self.highlighted_key() if keep_cursor else None
-        quiet, self.live_reload = self.live_reload, False
-        # A quiet reload keeps the rows on screen until the new first page comes.
         self._live_before = (self.cursor, self.exhausted, self.loaded) if quiet else None
         self.generation += 1
         self.cursor = None
@@ -187,9 +189,9 @@ class PagedList(SessionAccess):
         if not message.concerns(self.WATCH_KINDS) or self.loading:
             return
         if self.loaded or self.exhausted:
-            self.live_reload = True
-            self.reload(keep_cursor=True)
-            self.live_reload = False  # a screen whose reload refused (a bad filter) took none
+            # The question as last asked: a filter being typed is neither read nor judged
+            # (a half-typed day would be named as an error and take the focus).
+            self.reload_rows(keep_cursor=True, quiet=True)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         if event.cursor_row >= event.data_table.row_count - self.PREFETCH_ROWS:
