@@ -106,16 +106,16 @@ def open_store(
 def use_store_timezone(services: Services) -> None:
     """The agency's time zone kept in the store (``sro settings set timezone``) wins over
     this terminal's SRO_TIMEZONE, so that every terminal agrees which day a moment is in."""
+    import contextlib
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     from .services.store_settings import TIMEZONE
 
     name = services.settings.stored(TIMEZONE)
     if name:
-        try:
+        # A zone this machine's zone data does not know: SRO_TIMEZONE stays.
+        with contextlib.suppress(ValueError, ZoneInfoNotFoundError):
             services.ctx.tz = ZoneInfo(name)
-        except (ValueError, ZoneInfoNotFoundError):
-            pass  # a value no longer known to this machine's zone data: keep SRO_TIMEZONE
 
 
 def _refuse_server_upgrade(db: Database) -> None:
