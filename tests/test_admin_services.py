@@ -119,10 +119,20 @@ def test_code_lists_add_rename_retire_with_uses(
     assert any(r.code == "FIGHT" and not r.active for r in kept)
 
     added = reference.add_reference(
-        admin, ReferenceKind.PROGRAM, ReferenceItemCreate(code="teen-court", name="Teen court")
+        admin,
+        ReferenceKind.PROGRAM,
+        ReferenceItemCreate(code="teen-court", name="Teen court", consent_required=False),
     )
     assert added.code == "TEEN-COURT"
-    assert "TEEN-COURT" in [p.code for p in reference.programs()]
+    program = next(p for p in reference.programs() if p.code == "TEEN-COURT")
+    assert program.consent_required is False
+    reference.add_reference(
+        admin,
+        ReferenceKind.CATEGORY,
+        ReferenceItemCreate(code="DRESS", name="Dress code", criminal=False, severity=5),
+    )
+    dress = next(c for c in reference.categories() if c.code == "DRESS")
+    assert (dress.criminal, dress.severity, dress.compliance) == (False, 5, ())
     with pytest.raises(Conflict):
         reference.add_reference(
             admin, ReferenceKind.PROGRAM, ReferenceItemCreate(code="TEEN-COURT", name="Again")

@@ -34,6 +34,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument("words", nargs="+", metavar="CODE NAME | LABEL")
     add.add_argument("--school", help="checklist: only this school's shifts (default: every)")
     add.add_argument("--location", help="checklist: the item's location code")
+    add.add_argument("--nibrs", default="", help="category: its NIBRS offense code")
+    add.add_argument("--ed-code", default="", help="category: its Education Code section")
+    add.add_argument(
+        "--severity", type=int, default=50, help="category: 0-100, the most severe leads"
+    )
+    add.add_argument(
+        "--not-criminal", action="store_true", help="category: a school rule, not a crime"
+    )
+    add.add_argument(
+        "--no-consent", action="store_true", help="program: no parent's consent needed"
+    )
     add_signed_in(add)
     add.set_defaults(func=cmd_add)
 
@@ -110,7 +121,15 @@ def cmd_add(args: argparse.Namespace) -> int:
         if len(args.words) != 2:
             raise SroError(f"{args.kind}: give CODE and NAME (quote a name with spaces)")
         try:
-            row = ReferenceItemCreate(code=args.words[0], name=args.words[1])
+            row = ReferenceItemCreate(
+                code=args.words[0],
+                name=args.words[1],
+                nibrs=args.nibrs,
+                ed_code=args.ed_code,
+                severity=args.severity,
+                criminal=not args.not_criminal,
+                consent_required=not args.no_consent,
+            )
         except ValidationError as exc:
             raise SroError(first_message(exc, ReferenceItemCreate)) from exc
         actor = require_sign_in(store, args, "sro reference add")

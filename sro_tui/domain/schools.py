@@ -124,8 +124,18 @@ class ReferenceKind(StrEnum):
 
 
 class ReferenceItemCreate(Schema):
+    """A new row of a code list. The extras apply to one kind each (left at their defaults
+    for the others): a category's NIBRS and Education Code references, severity (which
+    offense is the most severe) and whether it is a crime; whether a program needs a
+    parent's consent."""
+
     code: Code = Field(title="Code")
     name: RequiredLine = Field(title="Name")
+    nibrs: Line = Field(default="", max_length=50, title="NIBRS")
+    ed_code: Line = Field(default="", max_length=100, title="Ed Code")
+    severity: int = Field(default=50, ge=0, le=100, title="Severity")
+    criminal: bool = Field(default=True, title="Criminal")
+    consent_required: bool = Field(default=True, title="Consent required")
 
 
 class ReferenceItem(ReadSchema):

@@ -408,6 +408,11 @@ class ReferenceService:
                     raise taken
                 position = session.scalar(select(func.max(model.position))) or 0
                 row = model(code=data.code, name=data.name, position=position + 1, active=True)
+                if kind is ReferenceKind.CATEGORY:
+                    row.nibrs, row.ed_code = data.nibrs, data.ed_code
+                    row.severity, row.criminal, row.compliance = data.severity, data.criminal, ""
+                elif kind is ReferenceKind.PROGRAM:
+                    row.consent_required = data.consent_required
                 session.add(row)
                 session.flush()
                 self.audit.record(
