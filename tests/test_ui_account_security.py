@@ -21,7 +21,7 @@ from sro_tui.ui.screens.lock import LockScreen
 from sro_tui.ui.screens.login import LoginScreen
 from sro_tui.ui.screens.school_pick import SchoolPickScreen
 
-from .conftest import TEST_PASSWORD, Clock, make_officer
+from .conftest import TEST_PASSWORD, Clock, RunCli, make_officer
 from .ui_shell_support import make_app, settle, sign_in, type_text
 
 NEW_PASSWORD = "harbor seals at dawn"
@@ -174,3 +174,47 @@ async def test_a_store_that_cannot_be_opened_ends_the_app_with_exit_code_2(tmp_p
         await settle(pilot)
     assert app.return_code == 2
     assert app.store_error
+
+
+async def test_change_password_fits_80x24_with_every_message(
+    sqlite_services: Services, clock: Clock
+) -> None:
+    make_officer(sqlite_services, "1001")
+    app = make_app(sqlite_services, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.press("f11")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ChangePasswordScreen)
+        screen.show_problems(
+            {
+                "current": "The current password is not right",
+                "password": "That password is too easy to guess: Add another word or two",
+                "again": "The two new passwords differ",
+            }
+        )
+        await pilot.pause()
+        for selector in ("#current", "#password", "#again", "#again-error", "#change"):
+            region = screen.query_one(selector).region
+            assert region.width > 0 and region.height > 0, selector
+            assert region.right <= 80 and region.bottom <= 24, (selector, region)
+
+
+def test_sro_prints_the_store_problem_and_exits_2(
+    tmp_path, monkeypatch: pytest.MonkeyPatch, run_cli: RunCli
+) -> None:
+    """`sro` in a terminal on a store that cannot be opened: the app ends itself (above) and
+    the reason is one line on stderr, exit code 2 (it was 0 after ctrl+q)."""
+    import sro_tui.cli.app
+    from sro_tui.ui.app import SroApp
+
+    def headless_run(app: SroApp) -> None:  # what the app does on its own, without a terminal
+        app.store_error = "The store cannot be opened: not a database"
+        return None
+
+    monkeypatch.setattr(sro_tui.cli.app, "_is_terminal", lambda stream: True)
+    monkeypatch.setattr(SroApp, "run", headless_run)
+    result = run_cli("--db", str(tmp_path / "x.db"))
+    assert result.code == 2
+    assert result.err == "sro: The store cannot be opened: not a database\n"
