@@ -9,6 +9,7 @@ from textual.widgets import DataTable, Static
 from sro_tui.domain.incidents import ReviewDecision, VoidRequest
 from sro_tui.services.corrections import IncidentCorrections
 from sro_tui.services.registry import Services
+from sro_tui.ui.screens.incident_correction import IncidentCorrectionScreen
 from sro_tui.ui.screens.incident_view import IncidentView
 from sro_tui.ui.screens.review_queue import ReviewQueueScreen
 from sro_tui.ui.widgets.confirm import ConfirmScreen
@@ -130,3 +131,34 @@ async def test_a_voided_report_is_struck_through_in_the_list(
         assert str(struck[2]) == "voided"
         assert "strike" in str(struck[0].spans)
         assert "strike" not in str(rows[str(kept)][0].spans)
+
+
+async def test_c_opens_the_form_as_a_correction(sqlite_services: Services, clock: Clock) -> None:
+    services = sqlite_services
+    (report,) = submitted_reports(services, clock, 1)
+    supervisor = make_officer(services, "2002", "supervisor", ("VHS",))
+    services.incidents.approve(supervisor, report, ReviewDecision())
+    app = make_app(services, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "1001")
+        await pilot.press("f4")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, IncidentCorrectionScreen)
+        assert "Correction of" in form._title_text()
+        assert form.narrative.text.startswith("Adult number 0")
+        form.narrative.load_text("Corrected: the adult was a parent picking up a student.")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, IncidentCorrectionScreen)
+    officer = services.officers.authenticate("1001", TEST_PASSWORD)
+    record = services.incidents.get(officer, report)
+    assert record.correction_pending and record.revision == 1
+    assert record.narrative.startswith("Adult number 0")  # unchanged until approved
+    waiting = IncidentCorrections(services.ctx, services.audit).versions(officer, report)
+    assert waiting[-1].status == "pending"
+    assert waiting[-1].content.narrative.startswith("Corrected: the adult was a parent")

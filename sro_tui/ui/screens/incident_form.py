@@ -33,7 +33,12 @@ from ..widgets.header import SroHeader
 from ..widgets.incident_editor import IncidentEditor
 from ..widgets.incident_rows import ComplianceRow, OffenseRow, PersonRow
 from ..widgets.write_dialog import SupplementScreen, WriteScreen
-from .incident_view import IncidentView, may_review_record, may_void_record
+from .incident_view import (
+    IncidentView,
+    may_correct_record,
+    may_review_record,
+    may_void_record,
+)
 
 __all__ = [
     "ComplianceRow",
@@ -67,6 +72,7 @@ class IncidentFormScreen(IncidentMerge, FormScreen):
         Binding("r", "return_report", "Return", id="incident.return"),
         Binding("v", "void", "Void", id="incident.void"),
         Binding("h", "versions", "Earlier version", id="incident.versions"),
+        Binding("c", "correct", "Correct", id="incident.correct"),
         # One key, two uses: retry after a failed load, else refer (check_action picks).
         Binding("ctrl+r", "retry_load", "Retry", id="form.retry"),
         Binding("ctrl+r", "refer", "Refer student", id="incident.refer"),
@@ -155,6 +161,12 @@ class IncidentFormScreen(IncidentMerge, FormScreen):
         return read_incident(self.services, self.actor, request)
 
     # -- filling (the UI thread) -----------------------------------------------------------------
+
+    def _loaded(self, loaded: object) -> None:
+        # The lower part of the form is mounted right after its first frame: fill the form
+        # once all of it is there (the rows it loads go into boxes down there).
+        fill = super()._loaded
+        self.editor.when_ready(lambda: fill(loaded))
 
     def typed_while_loading(self) -> dict[str, Any]:
         typed = super().typed_while_loading()
@@ -249,6 +261,8 @@ class IncidentFormScreen(IncidentMerge, FormScreen):
             return may_void_record(self.actor, self.record)
         if action == "versions":
             return self.record is not None and self.record.revisions > 1
+        if action == "correct":
+            return may_correct_record(self.actor, self.record)
         if action == "refer":
             return self.record is not None and any(p.student_id for p in self.record.people)
         if action in ("submit", "add_offense", "add_person", "save"):
@@ -370,6 +384,11 @@ class IncidentFormScreen(IncidentMerge, FormScreen):
         self._saving = False
         self.handle_error(error)
 
+    def _save_failed(self, error: SroError) -> None:
+        # F9's save failed or was refused: a later save (a merge's) only saves; F9 again submits.
+        self._submit_after_save = False
+        super()._save_failed(error)
+
     def _submitted(self, result: IncidentRead) -> None:
         self._saving = False
         self._finished = True
@@ -434,6 +453,12 @@ class IncidentFormScreen(IncidentMerge, FormScreen):
     def action_versions(self) -> None:
         if (view := self._view()) is not None:
             view.step_back()
+
+    def action_correct(self) -> None:
+        from .incident_correction import IncidentCorrectionScreen
+
+        if self.record is not None:
+            self.app.push_screen(IncidentCorrectionScreen(self.record.id))
 
     def on_incident_view_voided(self, message: IncidentView.Voided) -> None:
         self.record = message.record

@@ -37,7 +37,7 @@ from ..unexpected import unexpected
 from ..widgets.confirm import ConfirmScreen
 from ..widgets.write_dialog import SupplementScreen, WriteScreen
 
-__all__ = ["IncidentView", "may_review_record", "may_void_record"]
+__all__ = ["IncidentView", "may_correct_record", "may_review_record", "may_void_record"]
 
 
 def may_review_record(actor: Actor, record: IncidentRead | None) -> bool:
@@ -49,6 +49,18 @@ def may_review_record(actor: Actor, record: IncidentRead | None) -> bool:
     if record.status is IncidentStatus.APPROVED and record.correction_pending:
         return True
     return record.status is IncidentStatus.SUBMITTED and record.officer_id != actor.officer_id
+
+
+def may_correct_record(actor: Actor, record: IncidentRead | None) -> bool:
+    """An approved report is corrected by its officer or a supervisor, one correction at a
+    time (services/corrections.py)."""
+    return (
+        record is not None
+        and record.status is IncidentStatus.APPROVED
+        and not record.voided
+        and not record.correction_pending
+        and (may_review(actor) or record.officer_id == actor.officer_id)
+    )
 
 
 def may_void_record(actor: Actor, record: IncidentRead | None) -> bool:
@@ -215,7 +227,10 @@ class IncidentView(SessionAccess, VerticalScroll):
                 classes="field-label",
             )
         elif record.status is IncidentStatus.APPROVED:
-            yield Label("Press a to add a supplement.", classes="field-label")
+            yield Label(
+                "Press a to add a supplement, c to correct it (a supervisor approves).",
+                classes="field-label",
+            )
         elif record.status is IncidentStatus.SUBMITTED and self.may_review():
             yield Label("Press p to approve, r to return it with a comment.", classes="field-label")
         elif record.status is IncidentStatus.SUBMITTED:
