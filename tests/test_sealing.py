@@ -4,6 +4,7 @@ statistics, and come back only when an administrator lifts the seal."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -89,9 +90,22 @@ def test_sealed_records_vanish_for_everyone_and_still_count(
     assert world.referral in before["referrals"] and world.sealed in before["students"]
     assert world.shared in before["timeline_incidents"]
 
+    def daily_kinds() -> list[str]:
+        return [
+            entry.kind
+            for day in (14, 16, 17)
+            for entry in services.reports.daily(
+                supervisor, officer_badge="1001", day=date(2026, 9, day)
+            ).entries
+            if entry.kind in ("incident", "note", "referral")
+        ]
+
+    assert daily_kinds() == ["incident", "note", "note", "referral"]
     done = sealing(services).seal(
         supervisor, "s1", SealOrder(order_number="JV-2026-114", reason="W&I 786 dismissal")
     )
+    # The officer's day lists the other student's note only.
+    assert daily_kinds() == ["note"]
     assert done.order_number == "JV-2026-114"
 
     for actor in (officer, supervisor, admin):

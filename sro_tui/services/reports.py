@@ -110,6 +110,7 @@ from ..store.models import (
 from . import store_settings
 from .audit import AuditTrail
 from .context import ServiceContext
+from .sealing import incident_unsealed, note_unsealed, referral_unsealed
 
 # Incidents count once filed: drafts are the officer's unfinished work and are left out.
 COUNTED_STATUSES = (
@@ -906,6 +907,7 @@ class ReportService:
             .where(
                 Incident.officer_id == officer_id,
                 Incident.voided_at.is_(None),
+                incident_unsealed(),
                 Incident.occurred_at >= period.start_utc,
                 Incident.occurred_at < period.end_utc,
             )
@@ -973,6 +975,7 @@ class ReportService:
                 Note.officer_id == officer_id,
                 Note.occurred_at >= period.start_utc,
                 Note.occurred_at < period.end_utc,
+                note_unsealed(),  # a sealed record is listed nowhere (counted in statistics)
             )
             .order_by(Note.occurred_at, Note.id)
         )
@@ -1031,7 +1034,11 @@ class ReportService:
             select(Referral.created_at, Referral.status, ReferralProgram.name, School.code)
             .join(ReferralProgram, ReferralProgram.id == Referral.program_id)
             .outerjoin(School, School.id == Referral.school_id)
-            .where(Referral.referred_by_id == officer_id, Referral.referred_on == day)
+            .where(
+                Referral.referred_by_id == officer_id,
+                Referral.referred_on == day,
+                referral_unsealed(),
+            )
             .order_by(Referral.created_at, Referral.id)
         )
         for created_at, status, program, code in made:
@@ -1054,6 +1061,7 @@ class ReportService:
                 ReferralEvent.by_id == officer_id,
                 ReferralEvent.on == day,
                 ReferralEvent.from_status.is_not(None),
+                referral_unsealed(),
             )
             .order_by(ReferralEvent.at, ReferralEvent.id)
         )
@@ -1241,6 +1249,8 @@ class ReportService:
         year = Period.days(first.start, last.end, tz, f"School year {label}")
         with self.ctx.db.read() as session:
             counts = self._federal_counts(session, scope, year, label)
+            header = self._header(session, "Federal counts", f"School year {label}", scope)
+            counts = counts.model_copy(update={"header": header})
         self._audit_run(actor, "federal", record_id, scope)
         return counts
 
