@@ -207,3 +207,18 @@ async def test_administration_is_for_administrators_only(
         await pilot.press("f12")
         await settle(pilot)
         assert not isinstance(app.screen, AdminScreen)
+
+
+def test_a_draft_of_each_administration_form_reopens_in_its_form() -> None:
+    """Today's drafts list opens a draft by its form's name (navigation.draft_form)."""
+    from sro_tui.ui.navigation import ADMIN_FORMS, draft_form
+
+    opened = {form: draft_form(form, 7) for form in ADMIN_FORMS}
+    assert {type(screen).__name__ for screen in opened.values() if screen} == {
+        "SchoolAdminForm",
+        "OfficerAdminForm",
+        "SettingAdminForm",
+        "ReferenceAdminForm",
+        "TemplateAdminForm",
+    }
+    assert all(getattr(screen, "draft_id", None) == 7 for screen in opened.values())

@@ -32,8 +32,7 @@ from .keymap import install_keymap
 from .keys import app_bindings
 from .live import LiveRefresh
 from .messages import OpenRecord
-from .navigation import AREA_SCREENS, draft_form, record_screen
-from .screens.admin import AdminScreen
+from .navigation import AREA_SCREENS, admin_screen, draft_form, record_screen
 from .screens.audit import AuditScreen
 from .screens.change_password import ChangePasswordScreen
 from .screens.export import ExportScreen
@@ -385,8 +384,8 @@ class SroApp(App[int]):
 
     def action_admin(self) -> None:
         """Administration: schools, officers, settings, code lists (administrators)."""
-        if not isinstance(self.screen, AdminScreen):
-            self._push(AdminScreen())
+        if type(self.screen).__name__ != "AdminScreen":  # not imported until first opened
+            self._push(admin_screen())
 
     def action_search(self) -> None:
         """Search everything the officer may read (ctrl+f from any screen)."""

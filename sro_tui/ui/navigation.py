@@ -8,6 +8,7 @@ in mypy), never as a placeholder at run time. The app (``ui/app.py``) only looks
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from textual.screen import Screen
@@ -17,12 +18,6 @@ from .forms.quick_incident import QuickIncidentScreen
 from .forms.referral_form import ReferralFormScreen
 from .forms.student_form import StudentFormScreen
 from .messages import RecordKind
-from .screens.admin_forms import OfficerAdminForm, SchoolAdminForm
-from .screens.admin_lists_forms import (
-    ReferenceAdminForm,
-    SettingAdminForm,
-    TemplateAdminForm,
-)
 from .screens.checklist import ChecklistScreen
 from .screens.incident_form import IncidentFormScreen
 from .screens.incidents import IncidentListScreen
@@ -34,7 +29,7 @@ from .screens.student_timeline import StudentTimelineScreen
 from .screens.students import StudentListScreen
 from .screens.today import TodayScreen
 
-__all__ = ["AREA_SCREENS", "DRAFT_FORMS", "draft_form", "record_screen"]
+__all__ = ["AREA_SCREENS", "DRAFT_FORMS", "admin_screen", "draft_form", "record_screen"]
 
 
 def reports_screen() -> Screen[Any]:
@@ -43,6 +38,42 @@ def reports_screen() -> Screen[Any]:
     from .screens.reports import ReportsScreen
 
     return ReportsScreen()
+
+
+ADMIN_FORMS = (
+    "admin_school",
+    "admin_officer",
+    "admin_setting",
+    "admin_reference",
+    "admin_template",
+)
+
+
+def admin_screen() -> Screen[Any]:
+    """Administration (F12). Imported on first use, like reports: only administrators open
+    it, and its forms cost about 20 ms of every terminal's start-up."""
+    from .screens.admin import AdminScreen
+
+    return AdminScreen()
+
+
+def admin_form(form: str, draft_id: int) -> Screen[Any]:
+    """The administration form that reopens a draft of ``form`` (one of ADMIN_FORMS)."""
+    from .screens.admin_forms import OfficerAdminForm, SchoolAdminForm
+    from .screens.admin_lists_forms import (
+        ReferenceAdminForm,
+        SettingAdminForm,
+        TemplateAdminForm,
+    )
+
+    forms: dict[str, Callable[..., Screen[Any]]] = {
+        "admin_school": SchoolAdminForm,
+        "admin_officer": OfficerAdminForm,
+        "admin_setting": SettingAdminForm,
+        "admin_reference": ReferenceAdminForm,
+        "admin_template": TemplateAdminForm,
+    }
+    return forms[form](draft_id=draft_id)
 
 
 AREA_SCREENS: dict[str, Callable[[], Screen[Any]]] = {
@@ -62,11 +93,7 @@ DRAFT_FORMS: dict[str, Callable[[int], Screen[Any]]] = {
     "student": lambda draft_id: StudentFormScreen(draft_id=draft_id),
     "referral": lambda draft_id: ReferralFormScreen(draft_id=draft_id),
     "note": lambda draft_id: NoteFormScreen(draft_id=draft_id),
-    "admin_school": lambda draft_id: SchoolAdminForm(draft_id=draft_id),
-    "admin_officer": lambda draft_id: OfficerAdminForm(draft_id=draft_id),
-    "admin_setting": lambda draft_id: SettingAdminForm(draft_id=draft_id),
-    "admin_reference": lambda draft_id: ReferenceAdminForm(draft_id=draft_id),
-    "admin_template": lambda draft_id: TemplateAdminForm(draft_id=draft_id),
+    **{form: partial(admin_form, form) for form in ADMIN_FORMS},
 }
 """Which form reopens a draft, by the draft's form name."""
 

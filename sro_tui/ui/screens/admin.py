@@ -93,6 +93,7 @@ class AdminScreen(PagedList, Screen[None]):
 
     CSS_PATH = "admin.tcss"
     AUTO_FOCUS = "#admin-table"
+    HELP_KEYS = (("enter", "Edit the highlighted row"),)  # the table's own key (help.py)
 
     BINDINGS = [
         Binding("a", "add", "Add", id="admin.add"),

@@ -20,7 +20,6 @@ from ..keys import COMMANDS, own_bindings
 from ..text import literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
-from .admin import AdminScreen
 from .checklist import ChecklistScreen
 from .login import LoginScreen
 from .school_pick import SchoolPickScreen
@@ -38,7 +37,6 @@ EXTRA_KEYS: dict[type[Screen[Any]], list[tuple[str, str]]] = {
     ],
     LoginScreen: [("enter", "Next field; on the password: sign in")],
     SchoolPickScreen: [("enter", "Confirm the highlighted school")],
-    AdminScreen: [("enter", "Edit the highlighted row")],
 }
 EVERYWHERE_EXTRA = [
     ("ctrl+p", "Command palette: every command by name, and this screen's actions"),
@@ -78,7 +76,7 @@ def key_sections(screen: Screen[Any]) -> list[tuple[str, list[tuple[str, str]]]]
             continue
         row = (_key(key), helps.get(binding.id or "", binding.tooltip or binding.description))
         (everywhere if active.node is app else own).append(row)
-    own += EXTRA_KEYS.get(type(screen), [])
+    own += EXTRA_KEYS.get(type(screen), []) or list(getattr(screen, "HELP_KEYS", ()))
     for command in COMMANDS:  # commands without a key: by name in the palette
         if not command.key and app.check_action(command.action, ()):
             everywhere.append(("ctrl+p", f"{command.help} (type “{command.label}”)"))
