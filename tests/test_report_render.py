@@ -95,7 +95,7 @@ def test_monthly_pdf_opens_with_header_tables_and_page_numbers(monthly: MonthlyR
     data = render(monthly, "pdf")
     assert data.startswith(b"%PDF")
     pages, text = pdf_text(data)
-    assert "Ventura Police Department - School Resource Unit" in text  # the dash, drawn plain
+    assert AGENCY in text  # the dash drawn as itself (DejaVu Sans embedded)
     assert "Monthly activity report: September 2026" in text
     assert "Department-wide" in text
     assert "Arrests (once per person per incident)" in text
@@ -157,8 +157,8 @@ def _hand_daily(detail: str, entries: int = 1) -> DailyReport:
 def test_pdf_survives_characters_outside_latin1() -> None:
     report = _hand_daily("Caf\u00e9 \u2026 \u2192 \U0001f600 tab\there\nsecond line \u00bd")
     _, text = pdf_text(render_pdf(report))
-    assert 'Agency "SRO" - ?? ?' in text
-    assert "Caf\u00e9 ... -> ? tab" in text
+    assert "Agency \u201cSRO\u201d \u2014 ?? \u20ac" in text  # no CJK in DejaVu Sans: '?'
+    assert "Caf\u00e9 \u2026 \u2192 \U0001f600 tab    here" in text
     assert latin1("a\u2014b\u2013c\x07") == "a-b-c"
 
 

@@ -751,8 +751,8 @@ def test_cli_ytd_markdown_and_federal(cli_store: str, run_cli: RunCli) -> None:
     result = run_cli("--db", cli_store, "report", "federal", "--school-year", "2026-27")
     assert result.code == 0
     out = result.out
-    assert "Students arrested, school-related (CRDC):    1" in out
-    assert "Firearm incidents (Gun-Free Schools Act):    1" in out
+    assert "| Students arrested, school-related (CRDC) | 1 |" in out  # Markdown, as the others
+    assert "| Firearm incidents (Gun-Free Schools Act) | 1 |" in out
 
 
 # --- bounded queries -------------------------------------------------------------------------

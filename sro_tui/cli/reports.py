@@ -8,7 +8,9 @@ the report follows that officer's rights: an officer runs their own day, month a
 Either way each run is audited as `report.run`.
 
 Markdown, CSV and JSON go to standard output unless `-o FILE` is given; a PDF needs `-o`.
-Files are written readable by their owner only (the daily report may hold note text).
+Files are written readable by their owner only (the daily report may hold note text). CSV
+starts with a UTF-8 byte-order mark (so Excel shows "Núñez") unless `--no-bom`; no cell can
+run as a formula (domain.csv_safe).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from pathlib import Path
 from ..bootstrap import OpenedStore
 from ..domain.errors import SroError
 from ..domain.officers import SYSTEM_ACTOR, Actor
-from ..domain.reports import AnyReport, ReportFormat
+from ..domain.reports import AnyReport, FederalCounts, ReportFormat
 from ..services.report_render import render
 from .common import open_from, sign_in
 from .inputs import day
@@ -70,7 +72,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     federal.add_argument("--school-year", metavar="2026-27")
     federal.add_argument("--school", metavar="CODE")
-    _add_as(federal)
+    _add_common(federal)
     federal.set_defaults(func=cmd_federal)
 
 
@@ -96,6 +98,11 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-o", "--output", metavar="FILE", help="write to FILE (default: standard output)"
     )
+    parser.add_argument(
+        "--no-bom",
+        action="store_true",
+        help="CSV without the UTF-8 byte-order mark (kept by default so Excel reads UTF-8)",
+    )
     _add_as(parser)
 
 
@@ -115,8 +122,8 @@ def _check_output(args: argparse.Namespace) -> None:
             raise SroError(f"The folder {parent} does not exist")
 
 
-def _emit(report: AnyReport, args: argparse.Namespace) -> int:
-    data = render(report, args.format)
+def _emit(report: AnyReport | FederalCounts, args: argparse.Namespace) -> int:
+    data = render(report, args.format, bom=not args.no_bom)
     if not args.output:
         sys.stdout.write(data.decode("utf-8"))
         sys.stdout.flush()
@@ -128,7 +135,8 @@ def _emit(report: AnyReport, args: argparse.Namespace) -> int:
             handle.write(data)
     except OSError as exc:
         raise SroError(f"Cannot write {path}: {exc.strerror}") from exc
-    print(f"Wrote {report.header.title.lower()} ({args.format}) to {path}")
+    title = report.header.title if report.header is not None else "Federal counts"
+    print(f"Wrote {title.lower()} ({args.format}) to {path}")
     return 0
 
 
@@ -174,19 +182,9 @@ def cmd_ytd(args: argparse.Namespace) -> int:
 
 
 def cmd_federal(args: argparse.Namespace) -> int:
-    store = open_from(args, create=False)
-    try:
-        actor = _actor(store, args)
-        counts = store.services.reports.federal(
+    def build(store: OpenedStore, actor: Actor) -> FederalCounts:
+        return store.services.reports.federal(
             actor, school_year=args.school_year, school_code=args.school
         )
-    finally:
-        store.close()
-    where = f", school {counts.school_code}" if counts.school_code else ", all schools"
-    print(f"Federal counts, school year {counts.school_year}{where}")
-    print(f"  Students referred to law enforcement (CRDC): {counts.referrals_to_law_enforcement}")
-    print(f"  Students arrested, school-related (CRDC):    {counts.school_related_arrests}")
-    print(f"  Firearm incidents (Gun-Free Schools Act):    {counts.firearm_incidents}")
-    for item in counts.incidents_by_weapon:
-        print(f"  Incidents with a weapon: {item.weapon.value:<14} {item.incidents}")
-    return 0
+
+    return _run(args, build)

@@ -254,6 +254,7 @@ class FederalCounts(ReadSchema):
     firearm_incidents: int
     incidents_by_weapon: tuple[WeaponCount, ...] = ()
     notes: tuple[str, ...] = ()
+    header: ReportHeader | None = None  # the agency, scope and time, for a printed copy
 
 
 class YtdMonth(ReadSchema):

@@ -1,25 +1,31 @@
 """Render reports as Markdown, CSV, JSON or PDF.
 
 Pure functions of the report schemas (domain/reports.py): no store, no clock. Times are shown
-in the zone the report was made in (``header.timezone``). The PDF uses a core font, so text
-is reduced to Latin-1 first (a dash or a curly quote becomes its plain twin; anything else
-that Latin-1 lacks becomes '?').
+in the zone the report was made in (``header.timezone``). The PDF embeds DejaVu Sans
+(sro_tui/assets/fonts, Bitstream Vera licence), so names outside Latin-1 print as written
+(Đặng, Nguyễn); a character that font lacks (CJK, emoji) becomes '?'. CSV cells go through
+domain.csv_safe (no formulas) and the CSV bytes start with a UTF-8 BOM unless ``bom=False``.
+The federal counts render in every format too (``render_federal``).
 """
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..domain.csv_safe import BOM, SafeCsvWriter
 from ..domain.reports import (
     BY_SCHOOL_MEASURES,
     YTD_MEASURES,
     AnyReport,
     DailyReport,
+    FederalCounts,
     MonthlyReport,
     ReportFormat,
     ReportHeader,
@@ -179,8 +185,8 @@ def _md_ytd(report: YtdReport) -> list[str]:
     return lines
 
 
-def _federal_rows(report: YtdReport) -> list[list[object]]:
-    federal = report.federal
+def _federal_rows(report: YtdReport | FederalCounts) -> list[list[object]]:
+    federal = report.federal if isinstance(report, YtdReport) else report
     rows: list[list[object]] = [
         ["Students referred to law enforcement (CRDC)", federal.referrals_to_law_enforcement],
         ["Students arrested, school-related (CRDC)", federal.school_related_arrests],
@@ -197,22 +203,13 @@ def _federal_rows(report: YtdReport) -> list[list[object]]:
 # --- CSV ---------------------------------------------------------------------------------------
 
 
-def _csv_text(value: object) -> object:
-    """Keep a spreadsheet from running a cell as a formula (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def render_csv(report: AnyReport) -> str:
     """Monthly: one row per figure (section, measure, this month, previous month, same month
     last year, note). Daily: one row per entry. Year to date: one row per measure with a
     column per month and the total."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-
-    def write(row: Sequence[object]) -> None:
-        writer.writerow([_csv_text(v) for v in row])
+    # No formulas (domain.csv_safe); the BOM is added by render() to the bytes.
+    write = SafeCsvWriter(buffer, bom=False, lineterminator="\n").writerow
 
     if isinstance(report, MonthlyReport):
         write(
@@ -266,7 +263,7 @@ def render_csv(report: AnyReport) -> str:
 # --- JSON --------------------------------------------------------------------------------------
 
 
-def render_json(report: AnyReport) -> str:
+def render_json(report: AnyReport | FederalCounts) -> str:
     return report.model_dump_json(indent=2) + "\n"
 
 
@@ -305,6 +302,35 @@ def latin1(text: object) -> str:
     return value.encode("latin-1", "replace").decode("latin-1")
 
 
+FONT = "dejavu"
+_FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
+
+
+def _font_path(style: str) -> Path:
+    return Path(str(files("sro_tui").joinpath("assets", "fonts", _FONT_FILES[style])))
+
+
+@cache
+def _font_has() -> frozenset[int]:
+    """The code points DejaVu Sans draws (read once from its character map)."""
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]  # fpdf2 needs it
+
+    with TTFont(_font_path(""), lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def pdf_text(text: object) -> str:
+    """Text the embedded font can draw: a tab as four spaces, control characters other than
+    newline dropped, a character DejaVu Sans lacks as '?'."""
+    drawn = _font_has()
+    value = str(text).replace("\t", "    ")
+    return "".join(
+        ch if ch == "\n" or ord(ch) in drawn else "?"
+        for ch in value
+        if ch == "\n" or (ord(ch) >= 32 and not 0x7F <= ord(ch) < 0xA0)
+    )
+
+
 LINE_HEIGHT_MM = 4.6
 CELL_PADDING_MM = 1.0
 MAX_LINES_PER_ROW = 20  # two such rows fit on a Letter page under the header
@@ -312,10 +338,10 @@ MAX_LINES_PER_ROW = 20  # two such rows fit on a Letter page under the header
 
 def _pieces(pdf: Any, text: str, width: float) -> list[str]:
     """``text`` cut into pieces that each fit in one table row of ``width`` on a page."""
-    text = latin1(text)
+    text = pdf_text(text)
     if not text:
         return [""]
-    pdf.set_font("helvetica", "", 9)
+    pdf.set_font(FONT, "", 9)
     lines = pdf.multi_cell(width, LINE_HEIGHT_MM, text, dry_run=True, output="LINES")
     return [
         "\n".join(lines[start : start + MAX_LINES_PER_ROW])
@@ -323,47 +349,57 @@ def _pieces(pdf: Any, text: str, width: float) -> list[str]:
     ] or [""]
 
 
-def render_pdf(report: AnyReport) -> bytes:
+def _header_of(report: AnyReport | FederalCounts) -> ReportHeader:
+    if not isinstance(report, FederalCounts):
+        return report.header
+    if report.header is None:  # the year-to-date report's own counts: print that report
+        raise ValueError("federal counts without a header cannot be printed on their own")
+    return report.header
+
+
+def render_pdf(report: AnyReport | FederalCounts) -> bytes:
     """A printable PDF (US Letter): the agency and report title at the head of each page,
     'Page X of Y' and the time it was generated at the foot, the figures as tables."""
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
     from fpdf.fonts import FontFace
 
-    header = report.header
-    footer_left = latin1(_generated(header))
+    header = _header_of(report)
+    footer_left = pdf_text(_generated(header))
 
     class _Document(FPDF):
         def header(self) -> None:
-            self.set_font("helvetica", "B", 13)
-            self.cell(0, 7, latin1(header.agency), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-            self.set_font("helvetica", "B", 11)
+            self.set_font(FONT, "B", 13)
+            self.cell(0, 7, pdf_text(header.agency), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.set_font(FONT, "B", 11)
             self.cell(
                 0,
                 6,
-                latin1(f"{header.title}: {header.period_label}"),
+                pdf_text(f"{header.title}: {header.period_label}"),
                 new_x=XPos.LMARGIN,
                 new_y=YPos.NEXT,
             )
-            self.set_font("helvetica", "", 9)
-            self.cell(0, 5, latin1(header.scope_label), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            self.set_font(FONT, "", 9)
+            self.cell(0, 5, pdf_text(header.scope_label), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
             self.set_draw_color(120, 120, 120)
             self.line(self.l_margin, self.get_y() + 1, self.w - self.r_margin, self.get_y() + 1)
             self.ln(4)
 
         def footer(self) -> None:
             self.set_y(-12)
-            self.set_font("helvetica", "", 8)
+            self.set_font(FONT, "", 8)
             self.cell(0, 5, footer_left, align="L")
             self.set_x(self.l_margin)
             self.cell(0, 5, f"Page {self.page_no()} of {{nb}}", align="R")
 
     pdf = _Document(orientation="portrait", unit="mm", format="letter")
+    for style in _FONT_FILES:
+        pdf.add_font(FONT, style, str(_font_path(style)))
     pdf.alias_nb_pages("{nb}")
     pdf.set_margins(15, 15, 15)
     pdf.set_auto_page_break(auto=True, margin=18)
-    pdf.set_title(latin1(f"{header.title}: {header.period_label}"))
-    pdf.set_author(latin1(header.agency))
+    pdf.set_title(pdf_text(f"{header.title}: {header.period_label}"))
+    pdf.set_author(pdf_text(header.agency))
     pdf.set_creator("sro-tui")
     pdf.set_creation_date(header.generated_at)
     pdf.add_page()
@@ -373,9 +409,9 @@ def render_pdf(report: AnyReport) -> bytes:
         if pdf.will_page_break(40):  # a heading, the column titles and a row or two
             pdf.add_page()
         pdf.ln(2)
-        pdf.set_font("helvetica", "B", 10)
-        pdf.cell(0, 6, latin1(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.set_font("helvetica", "", 9)
+        pdf.set_font(FONT, "B", 10)
+        pdf.cell(0, 6, pdf_text(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.set_font(FONT, "", 9)
 
     def table(
         titles: Sequence[str],
@@ -383,7 +419,7 @@ def render_pdf(report: AnyReport) -> bytes:
         widths: Sequence[float],
         align: Sequence[str],
     ) -> None:
-        pdf.set_font("helvetica", "", 9)
+        pdf.set_font(FONT, "", 9)
         with pdf.table(
             col_widths=tuple(widths),
             text_align=tuple(align),
@@ -395,19 +431,19 @@ def render_pdf(report: AnyReport) -> bytes:
         ) as grid:
             top = grid.row()
             for title in titles:
-                top.cell(latin1(title))
+                top.cell(pdf_text(title))
             for values in rows:
                 row = grid.row()
                 for value in values:
-                    row.cell(latin1(value))
+                    row.cell(pdf_text(value))
         pdf.ln(2)
 
     if isinstance(report, DailyReport):
-        pdf.set_font("helvetica", "", 9)
+        pdf.set_font(FONT, "", 9)
         pdf.cell(
             0,
             5,
-            latin1(
+            pdf_text(
                 f"Checklist: {report.checklist_done} done, {report.checklist_skipped} skipped, "
                 f"{report.checklist_pending} pending"
             ),
@@ -455,6 +491,9 @@ def render_pdf(report: AnyReport) -> bytes:
                 (30,) + (10,) * len(BY_SCHOOL_MEASURES),
                 ("LEFT",) + ("RIGHT",) * len(BY_SCHOOL_MEASURES),
             )
+    elif isinstance(report, FederalCounts):
+        heading(f"Federal counts, school year {report.school_year}")
+        table(["Measure", "Count"], _federal_rows(report), (80, 20), ("LEFT", "RIGHT"))
     else:
         heading("By month")
         keys = [key for key, _ in YTD_MEASURES]
@@ -473,24 +512,55 @@ def render_pdf(report: AnyReport) -> bytes:
         )
         heading(f"Federal counts, school year {report.federal.school_year}")
         table(["Measure", "Count"], _federal_rows(report), (80, 20), ("LEFT", "RIGHT"))
-    if report.report != "daily" and report.notes:
+    if not isinstance(report, DailyReport) and report.notes:
         heading("Notes")
-        pdf.set_font("helvetica", "", 8)
+        pdf.set_font(FONT, "", 8)
         for note in report.notes:
-            pdf.multi_cell(0, 4, latin1(f"- {note}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            pdf.multi_cell(0, 4, pdf_text(f"- {note}"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     return bytes(pdf.output())
+
+
+# --- federal counts -----------------------------------------------------------------------------
+
+
+def render_federal_markdown(counts: FederalCounts) -> str:
+    lines = _md_header(counts.header) if counts.header is not None else []
+    lines += [f"### Federal counts, school year {counts.school_year}", ""]
+    lines.append(_md_table(["Measure", "Count"], _federal_rows(counts), right=1))
+    if counts.notes:
+        lines += ["", "### Notes", ""] + [f"- {_md_text(note)}" for note in counts.notes]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def render_federal_csv(counts: FederalCounts) -> str:
+    """One row per measure: school year, school (empty: all), measure, count."""
+    buffer = io.StringIO()
+    writer = SafeCsvWriter(buffer, bom=False, lineterminator="\n")
+    writer.writerow(["school_year", "school", "measure", "count"])
+    for measure, value in _federal_rows(counts):
+        writer.writerow([counts.school_year, counts.school_code or "", measure, value])
+    return buffer.getvalue()
 
 
 # --- dispatch ----------------------------------------------------------------------------------
 
 
-def render(report: AnyReport, fmt: ReportFormat | str) -> bytes:
-    """The report in the format asked for, as bytes (UTF-8 for the text formats)."""
+def render(
+    report: AnyReport | FederalCounts, fmt: ReportFormat | str, *, bom: bool = True
+) -> bytes:
+    """The report in the format asked for, as bytes (UTF-8 for the text formats; CSV starts
+    with a byte-order mark so that Excel reads it as UTF-8, unless ``bom`` is False)."""
     kind = ReportFormat(fmt)
     if kind is ReportFormat.PDF:
         return render_pdf(report)
-    if kind is ReportFormat.CSV:
-        return render_csv(report).encode("utf-8")
     if kind is ReportFormat.JSON:
         return render_json(report).encode("utf-8")
+    if kind is ReportFormat.CSV:
+        if isinstance(report, FederalCounts):
+            text = render_federal_csv(report)
+        else:
+            text = render_csv(report)
+        return ((BOM if bom else "") + text).encode("utf-8")
+    if isinstance(report, FederalCounts):
+        return render_federal_markdown(report).encode("utf-8")
     return render_markdown(report).encode("utf-8")

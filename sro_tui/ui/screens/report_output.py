@@ -4,12 +4,12 @@ file name, and writing it to a new file only its owner can read."""
 
 from __future__ import annotations
 
-import csv
 import io
 import os
 from pathlib import Path
 from typing import Any
 
+from ...domain.csv_safe import SafeCsvWriter
 from ...domain.errors import SroError
 from ...domain.reports import FederalCounts, ReportFormat, YtdReport
 from .report_choice import ReportChoice
@@ -85,7 +85,7 @@ def federal_bytes(counts: FederalCounts, fmt: str) -> bytes:
         return (counts.model_dump_json(indent=2) + "\n").encode("utf-8")
     if fmt == ReportFormat.CSV.value:
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = SafeCsvWriter(out)  # domain.csv_safe: no formulas; a BOM so Excel reads UTF-8
         writer.writerow(["school_year", "school", "measure", "count"])
         for measure, value in _federal_rows(counts):
             writer.writerow([counts.school_year, counts.school_code or "", measure, value])
