@@ -4,6 +4,10 @@ approves, every version stays readable, and reports count the version in force."
 
 from __future__ import annotations
 
+import json
+from datetime import date
+from pathlib import Path
+
 import pytest
 
 from sro_tui.domain.enums import IncidentStatus, OutcomeKind
@@ -31,7 +35,7 @@ def arrest_report(seed: Seed, officer: Actor, student: int) -> int:
 
 
 def test_a_voided_duplicate_no_longer_doubles_the_monthly_arrests(
-    services: Services, clock: Clock, officer: Actor, supervisor: Actor
+    services: Services, clock: Clock, officer: Actor, supervisor: Actor, tmp_path: Path
 ) -> None:
     seed = Seed(services, clock, supervisor)
     student = seed.student("S1", "VHS")
@@ -56,6 +60,17 @@ def test_a_voided_duplicate_no_longer_doubles_the_monthly_arrests(
     actions = [(e.action, e.outcome) for e in services.audit.recent(limit=10)]
     assert ("incident.void", "success") in actions
     assert services.audit.verify_records(supervisor).ok
+    # An export keeps it, marked.
+    summary = services.export.export(
+        supervisor, fmt="json", since=date(2026, 9, 1), until=date(2026, 9, 30), out_dir=tmp_path
+    )
+    exported = {
+        row["id"]: row
+        for row in json.loads((tmp_path / "incidents.json").read_text(encoding="utf-8"))
+    }
+    assert summary.counts["incidents"] == 2
+    assert exported[duplicate]["void_reason"] == "Duplicate"
+    assert exported[duplicate]["voided_at"] and exported[duplicate]["version"] == 1
 
 
 def test_only_a_supervisor_voids_with_a_reason_and_a_voided_report_is_locked(

@@ -508,6 +508,10 @@ class ExportService:
             "most_severe": next((o.category.code for o in incident.offenses if o.most_severe), ""),
             "narrative": redactor.text(incident.narrative),
             "review_comment": redactor.text(incident.review_comment),
+            # The approved version in force (corrections) and a void: kept, counted nowhere.
+            "version": incident.revision,
+            "voided_at": incident.voided_at,
+            "void_reason": redactor.text(incident.void_reason),
             "offenses": [
                 {
                     "category": o.category.code,
@@ -783,7 +787,7 @@ _EMPTY_HEADERS: dict[str, tuple[str, ...]] = {
     for kind, names in {
         "incidents": "id number status school school_year officer_badge officer_name location "
         "occurred_at entered_at submitted_at approved_at approved_by_badge most_severe "
-        "narrative review_comment",
+        "narrative review_comment version voided_at void_reason",
         "notes": "id kind officer_badge officer_name school occurred_at minutes students "
         "with_parent with_staff confidential text_withheld topics text follow_up_on "
         "class_name lecture_topic head_count agency",
