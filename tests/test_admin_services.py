@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from sro_tui.bootstrap import use_store_timezone
-from sro_tui.domain.enums import SchoolLevel
+from sro_tui.domain.enums import Role, SchoolLevel
 from sro_tui.domain.errors import Conflict, NotFound, PermissionDenied, SroError
-from sro_tui.domain.officers import Actor
+from sro_tui.domain.officers import Actor, OfficerUpdate
 from sro_tui.domain.schools import (
     ReferenceItemCreate,
     ReferenceKind,
@@ -212,3 +212,14 @@ def test_reports_print_the_agency_name_and_the_store_time_zone_reaches_every_ter
     other = build_services(services.db, audit_key=TEST_AUDIT_KEY, timezone="Pacific/Honolulu")
     use_store_timezone(other)
     assert other.ctx.tz == ZoneInfo("America/Denver")
+
+
+def test_an_administrator_cannot_demote_or_disable_themself(
+    services: Services, admin: Actor
+) -> None:
+    """Otherwise the last administrator could leave the agency with none."""
+    with pytest.raises(SroError, match="own administrator role"):
+        services.officers.update(admin, admin.officer_id or 0, OfficerUpdate(role=Role.OFFICER))
+    with pytest.raises(SroError, match="own account"):
+        services.officers.set_active(admin, admin.badge, False)
+    assert services.officers.by_badge(admin.badge).role is Role.ADMIN

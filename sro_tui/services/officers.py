@@ -139,6 +139,9 @@ class OfficerService:
         with self.ctx.db.write() as session:
             officer = self._get(session, officer_id)
             old = to_read(officer)
+            if officer.id == actor.officer_id and data.role not in (None, Role.ADMIN):
+                # As with disabling: another administrator does it (never none left).
+                raise SroError("You cannot take away your own administrator role", field="role")
             if data.name is not None:
                 officer.name = data.name
             if data.role is not None:
