@@ -4,10 +4,12 @@ field at fault, every change audited with its old and new values; checked in the
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from textual.widgets import DataTable
 
 from sro_tui.domain.enums import Role, SchoolLevel
-from sro_tui.services.registry import Services
+from sro_tui.services.registry import Services, build_services
 from sro_tui.ui.commands import SroCommands
 from sro_tui.ui.keys import command_named
 from sro_tui.ui.screens.admin import AdminScreen
@@ -20,7 +22,7 @@ from sro_tui.ui.screens.admin_lists_forms import (
 from sro_tui.ui.screens.help import key_sections
 from sro_tui.ui.widgets.confirm import ConfirmScreen
 
-from .conftest import Clock, make_officer
+from .conftest import TEST_AUDIT_KEY, Clock, make_officer
 from .ui_shell_support import make_app, settle, sign_in, type_text
 
 AREA_HELP = command_named("admin").help
@@ -222,3 +224,21 @@ def test_a_draft_of_each_administration_form_reopens_in_its_form() -> None:
         "TemplateAdminForm",
     }
     assert all(getattr(screen, "draft_id", None) == 7 for screen in opened.values())
+
+
+async def test_a_sign_in_takes_the_agency_time_zone_and_idle_lock_set_on_another_terminal(
+    sqlite_services: Services, clock: Clock
+) -> None:
+    admin = make_officer(sqlite_services, "3001", "admin", ())
+    make_officer(sqlite_services, "1001", "officer", ("VHS",))
+    app = make_app(sqlite_services, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert sqlite_services.ctx.tz == ZoneInfo("America/Los_Angeles")
+        # Another terminal (its own services over the same store) changes them meanwhile.
+        other = build_services(sqlite_services.db, audit_key=TEST_AUDIT_KEY, clock=clock)
+        other.settings.change(admin, "timezone", "America/Chicago")
+        other.settings.change(admin, "idle_lock_minutes", "5")
+        await sign_in(pilot, "1001")
+        assert sqlite_services.ctx.tz == ZoneInfo("America/Chicago")
+        assert app.idle_lock_minutes == 5

@@ -197,6 +197,19 @@ class SroApp(App[int]):
         self.school = None
         self.touch()
         self.push_screen(SchoolPickScreen(actor), self._school_chosen)
+        self._read_agency_settings()
+
+    @work(thread=True, group="agency-settings", exit_on_error=False)
+    def _read_agency_settings(self) -> None:
+        """At each sign-in: the agency's time zone and idle lock as the store has them now
+        (an administrator may have changed them on another terminal since this one opened)."""
+        if self.services is None:
+            return
+        from ..bootstrap import use_store_timezone
+
+        use_store_timezone(self.services)
+        idle = idle_minutes(self.services, self.settings.idle_lock_minutes)
+        self.call_from_thread(setattr, self, "idle_lock_minutes", idle)
 
     def _school_chosen(self, school: SchoolRead | None) -> None:
         if school is None:  # escape on the school pick: back to sign-in
