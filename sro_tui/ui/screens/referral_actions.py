@@ -3,6 +3,10 @@ status with a dated note, choose another status, record the parent's consent.
 
 Each asks in a small dialog, calls the referral service in a thread worker, and shows a
 refusal (an illegal move, consent missing) as the service words it.
+
+A change names the version of the referral the screen showed (the referral screen's, or the
+one read for the choice of status); one refused because another terminal changed the referral
+since reloads it and asks again with the typed note kept and the reason under the field.
 """
 
 from __future__ import annotations
@@ -11,18 +15,39 @@ from datetime import date
 
 from pydantic import ValidationError
 from textual import work
+from textual.widgets import Static
 
 from ...domain.enums import ConsentStatus, ReferralStatus
-from ...domain.errors import SroError
+from ...domain.errors import Conflict, SroError
 from ...domain.referrals import ConsentUpdate, ReferralMove, ReferralRead
 from ...domain.validation import first_message
 from ...domain.workflow import REFERRAL_TRANSITIONS
 from ..access import SessionAccess
-from ..text import visible
+from ..text import literal, visible
 from ..widgets.prompt import PromptScreen
 from .choice_prompt import ChoiceScreen
 
-__all__ = ["ReferralActions"]
+__all__ = ["CHANGED_ELSEWHERE", "ReferralActions", "RetryPrompt"]
+
+CHANGED_ELSEWHERE = "Changed on another terminal — reloaded, check and try again"
+
+
+class RetryPrompt(PromptScreen):
+    """The note prompt again after a refusal: the typed note kept, the reason under it."""
+
+    CSS_PATH = "../widgets/prompt.tcss"
+
+    def __init__(self, title: str, label: str, *, value: str, problem: str) -> None:
+        super().__init__(title, label, value=value)
+        self.problem = problem
+
+    def on_mount(self) -> None:
+        self.query_one("#prompt-error", Static).update(literal(self.problem))
+
+
+def is_stale(error: SroError) -> bool:
+    """A change refused because the referral was saved elsewhere since it was shown."""
+    return isinstance(error, Conflict) and error.field == "version"
 
 
 class ReferralActions(SessionAccess):
@@ -34,6 +59,15 @@ class ReferralActions(SessionAccess):
     def referral_changed(self, referral: ReferralRead) -> None:
         """Show the referral as it is now."""
 
+    def shown_referral(self) -> ReferralRead | None:
+        """The referral as this screen shows it (its version is what a change is made
+        against); None: the screen keeps no version (the change is checked against none)."""
+        return None
+
+    def _shown_version(self, referral_id: int) -> int | None:
+        shown = self.shown_referral()
+        return shown.version if shown is not None and shown.id == referral_id else None
+
     # -- the keys --------------------------------------------------------------------------------
 
     def action_advance(self) -> None:
@@ -41,29 +75,58 @@ class ReferralActions(SessionAccess):
         if referral_id is None:
             return
 
+        self._ask_note(referral_id, "advance", None, self._shown_version(referral_id))
+
+    def _ask_note(
+        self,
+        referral_id: int,
+        what: str,
+        target: ReferralStatus | None,
+        version: int | None,
+        *,
+        typed: str = "",
+        problem: str = "",
+    ) -> None:
+        """The note for a status change (``advance``, or ``move`` to ``target``), then the
+        change; after a refusal, again with ``typed`` in the field and ``problem`` under it."""
+        if target is None:
+            title, label = "Next status", "Note for this step (optional), Enter to save:"
+        else:
+            title, label = f"Mark {target.value}", "Note (optional):"
+
         def with_note(note: str | None) -> None:
             if note is not None:
-                self._run(referral_id, "advance", note)
+                self._run(referral_id, what, note, target, version)
 
-        self.app.push_screen(
-            PromptScreen("Next status", "Note for this step (optional), Enter to save:"),
-            with_note,
+        prompt = (
+            RetryPrompt(title, label, value=typed, problem=problem)
+            if problem
+            else PromptScreen(title, label, value=typed)
         )
+        self.app.push_screen(prompt, with_note)
 
     def action_move(self) -> None:
         referral_id = self.current_referral_id()
         if referral_id is None:
             return
-        self._choose_move(referral_id)
+        shown = self.shown_referral()
+        self._choose_move(referral_id, shown if shown and shown.id == referral_id else None)
 
     @work(thread=True, group="referral-act", exit_on_error=False)
-    def _choose_move(self, referral_id: int) -> None:
+    def _choose_move(self, referral_id: int, shown: ReferralRead | None) -> None:
+        """The statuses the referral may move to: from the one the screen shows (``shown``),
+        else from the referral read now; the move is made against that version."""
         app = self.app
-        try:
-            referral = self.services.referrals.get(self.actor, referral_id)
-        except SroError as exc:
-            app.call_from_thread(app.notify, visible(exc.message), markup=False, severity="error")
-            return
+        referral = shown
+        if referral is None:
+            try:
+                referral = self.services.referrals.get(self.actor, referral_id)
+            except SroError as exc:
+                app.call_from_thread(
+                    app.notify, visible(exc.message), markup=False, severity="error"
+                )
+                return
+        version = referral.version
         targets = sorted(REFERRAL_TRANSITIONS[referral.status], key=lambda s: s.value)
         if not targets:
             app.call_from_thread(
@@ -75,14 +138,8 @@ class ReferralActions(SessionAccess):
         options = [(s.value.capitalize(), s.value) for s in targets]
 
         def chosen(value: str | None) -> None:
-            if value is None:
-                return
-
-            def with_note(note: str | None) -> None:
-                if note is not None:
-                    self._run(referral_id, "move", note, ReferralStatus(value))
-
-            app.push_screen(PromptScreen(f"Mark {value}", "Note (optional):"), with_note)
+            if value is not None:
+                self._ask_note(referral_id, "move", ReferralStatus(value), version)
 
         app.call_from_thread(
             app.push_screen, ChoiceScreen(f"Move from {referral.status.value} to", options), chosen
@@ -98,9 +155,11 @@ class ReferralActions(SessionAccess):
             ("Pending (not asked yet)", "pending"),
         ]
 
+        version = self._shown_version(referral_id)
+
         def chosen(value: str | None) -> None:
             if value is not None:
-                self._run(referral_id, "consent", "", ConsentStatus(value))
+                self._run(referral_id, "consent", "", ConsentStatus(value), version)
 
         self.app.push_screen(ChoiceScreen("Parent consent", options), chosen)
 
@@ -113,25 +172,37 @@ class ReferralActions(SessionAccess):
         what: str,
         note: str,
         target: ReferralStatus | ConsentStatus | None = None,
+        version: int | None = None,
     ) -> None:
         app = self.app
         services, actor = self.services, self.actor
         today: date = services.ctx.today()
         try:
             if what == "advance":
-                result = services.referrals.advance(actor, referral_id, note=note, on=today)
+                result = services.referrals.advance(
+                    actor, referral_id, note=note, on=today, version=version
+                )
             elif what == "move":
                 assert isinstance(target, ReferralStatus)
                 result = services.referrals.move(
-                    actor, referral_id, ReferralMove(to_status=target, on=today, note=note)
+                    actor,
+                    referral_id,
+                    ReferralMove(to_status=target, on=today, note=note),
+                    version=version,
                 )
             else:
                 assert isinstance(target, ConsentStatus)
                 consent_on = None if target is ConsentStatus.PENDING else today
                 result = services.referrals.set_consent(
-                    actor, referral_id, ConsentUpdate(consent=target, consent_on=consent_on)
+                    actor,
+                    referral_id,
+                    ConsentUpdate(consent=target, consent_on=consent_on),
+                    version=version,
                 )
         except SroError as exc:
+            if is_stale(exc):
+                self._reload_after_refusal(referral_id, what, note, target)
+                return
             app.call_from_thread(
                 app.notify,
                 visible(exc.message),
@@ -147,6 +218,49 @@ class ReferralActions(SessionAccess):
             )
             return
         app.call_from_thread(self._changed, result, what)
+
+    def _reload_after_refusal(
+        self,
+        referral_id: int,
+        what: str,
+        note: str,
+        target: ReferralStatus | ConsentStatus | None,
+    ) -> None:
+        """Saved elsewhere (in the worker thread): read the referral as it is now, show it,
+        and ask again with the typed note kept (consent: say so; c asks again)."""
+        app = self.app
+        try:
+            fresh = self.services.referrals.get(self.actor, referral_id)
+        except SroError as exc:
+            app.call_from_thread(
+                app.notify,
+                visible(f"{CHANGED_ELSEWHERE}: {exc.message}"),
+                title="Not changed",
+                severity="error",
+                markup=False,
+            )
+            return
+        app.call_from_thread(self._refused_as_stale, fresh, what, note, target)
+
+    def _refused_as_stale(
+        self,
+        fresh: ReferralRead,
+        what: str,
+        note: str,
+        target: ReferralStatus | ConsentStatus | None,
+    ) -> None:
+        self.referral_changed(fresh)
+        if what == "consent":
+            self.app.notify(
+                f"{CHANGED_ELSEWHERE} (consent now {fresh.consent.value})",
+                title="Not changed",
+                severity="error",
+                markup=False,
+            )
+            return
+        status = target if isinstance(target, ReferralStatus) else None
+        problem = f"{CHANGED_ELSEWHERE}: it is {fresh.status.value} now"
+        self._ask_note(fresh.id, what, status, fresh.version, typed=note, problem=problem)
 
     def _changed(self, referral: ReferralRead, what: str) -> None:
         if what == "consent":

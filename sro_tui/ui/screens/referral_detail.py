@@ -100,6 +100,9 @@ class ReferralScreen(ReferralActions, Screen[None]):
     def current_referral_id(self) -> int | None:
         return self.referral_id
 
+    def shown_referral(self) -> ReferralRead | None:
+        return self.referral  # a change is made against the version shown
+
     def referral_changed(self, referral: ReferralRead) -> None:
         if not referral.events and self.referral is not None:
             self.load()  # a list row carries no history: read the whole referral again
