@@ -231,3 +231,23 @@ def test_cli_void_correct_approve_and_versions(
     report = services.reports.monthly(supervisor, month="2026-09")
     assert values(report, LAW, "Arrests (once per person per incident)") == (0, 0, 0)
     assert values(report, LAW, "Citations") == (1, 0, 0)
+
+
+def test_outcomes_with_spaces_survive_a_correction_and_an_export(
+    services: Services, clock: Clock, officer: Actor, supervisor: Actor, tmp_path: Path
+) -> None:
+    seed = Seed(services, clock, supervisor)
+    student = seed.student("S1", "VHS")
+    both = [ARREST, OutcomeKind.REFERRAL_TO_SERVICES]
+    incident_id = seed.incident(
+        officer, "VHS", "2026-09-14 09:40", [("FIGHT", "none")], [(student, SUSPECT, both)]
+    )
+    service = corrections(services)
+    content = service.content(officer, incident_id)
+    assert content.people[0].outcomes == both
+    assert service.versions(officer, incident_id)[0].content.people[0].outcomes == both
+    services.export.export(
+        supervisor, fmt="json", since=date(2026, 9, 1), until=date(2026, 9, 30), out_dir=tmp_path
+    )
+    (row,) = json.loads((tmp_path / "incidents.json").read_text(encoding="utf-8"))
+    assert row["people"][0]["outcomes"] == ["arrest", "referral to services"]

@@ -80,8 +80,10 @@ def version_facts(session: Session, incident: Incident) -> dict[str, Any]:
     }
 
 
-def _outcome_text(values: str) -> list[OutcomeKind]:
-    return [OutcomeKind(v) for v in values.split()]
+def _outcome_text(stored: str) -> list[OutcomeKind]:
+    """``incident_people.outcomes``: the values comma-separated (a value holds spaces)."""
+    values = {part.strip() for part in stored.split(",")}
+    return [kind for kind in OutcomeKind if kind.value in values]
 
 
 def current_content(session: Session, incident: Incident) -> IncidentContent:

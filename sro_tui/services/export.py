@@ -8,7 +8,8 @@ those records reference.
 
 Who sees what: the same rules as the screens. Incidents per ``may_read_incident``; notes: an
 officer's own (all for supervisors), and a confidential note's topics and text are withheld
-unless ``may_read_note_text`` allows (``text_withheld`` says so); referrals per
+unless ``may_read_note_text`` allows (``text_withheld`` says so; its students are then not
+listed either, nor exported for it); referrals per
 ``may_read_referral``; shifts: an officer's own (all for supervisors).
 
 Juvenile names (WIC 827):
@@ -23,19 +24,21 @@ The folder gets a ``manifest.json`` saying which of these applied.
 
 Rows are read in batches (keyset: incidents and notes by occurred time then id, the rest by
 id), never all at once; files are written as they go.
-CSV: one file per table (child rows in ``<kind>_<part>.csv`` keyed by the parent id);
-cells starting with = + @ get a leading ' so a spreadsheet does not run them as formulas.
+CSV: one file per table (child rows in ``<kind>_<part>.csv`` keyed by the parent id),
+written by domain.csv_safe: cells starting with = + - @ tab or CR get a leading ' so a
+spreadsheet does not run them as formulas, and each file starts with a UTF-8 BOM (Excel then
+shows "Núñez") unless ``bom=False``. Each time column (``at``, ``*_at``, UTC) has a
+``<name>_local`` column beside it on the agency's clock (ctx.tz), so 23:47 local is on its day.
 JSON: one array per kind, children nested.
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
@@ -43,6 +46,7 @@ from typing import IO, Any
 from sqlalchemy import ColumnElement, and_, func, literal, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
+from ..domain.csv_safe import SafeCsvDictWriter, local_text
 from ..domain.enums import RecordType
 from ..domain.errors import Conflict, NotFound, SroError
 from ..domain.officers import Actor
@@ -104,9 +108,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-_FORMULA_START = ("=", "+", "@", "\t", "\r")
-
-
 def _cell(value: Any) -> Any:
     value = _plain(value)
     if value is None:
@@ -115,9 +116,19 @@ def _cell(value: Any) -> Any:
         return "yes" if value else "no"
     if isinstance(value, list | tuple):
         return ";".join(str(_cell(v)) for v in value)
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    return value  # formulas are neutralised by the writer (domain.csv_safe)
+
+
+def _is_time(name: str) -> bool:
+    """A column holding a UTC time (the export's naming): ``at`` or ``*_at``."""
+    return name == "at" or name.endswith("_at")
+
+
+def _with_local(header: Sequence[str]) -> list[str]:
+    """The header with ``<name>_local`` after each time column."""
+    return [
+        out for name in header for out in ((name, f"{name}_local") if _is_time(name) else (name,))
+    ]
 
 
 def _create_private(path: Path, newline: str | None = None) -> IO[str]:
@@ -145,15 +156,26 @@ class _Sink:
 class _CsvSink(_Sink):
     """Scalars to ``<kind>.csv``; each list of dicts to ``<kind>_<field>.csv``."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *, tz: tzinfo, bom: bool = True) -> None:
         super().__init__(folder)
         self._open: dict[str, tuple[IO[str], Any]] = {}
+        self.tz = tz
+        self.bom = bom
+
+    def _row(self, record: dict[str, Any]) -> dict[str, Any]:
+        row: dict[str, Any] = {}
+        for key, value in record.items():
+            row[key] = _cell(value)
+            if _is_time(key):
+                moment = value if isinstance(value, datetime) else None
+                row[f"{key}_local"] = local_text(moment, self.tz)
+        return row
 
     def _writer(self, name: str, header: Sequence[str]) -> Any:
         if name not in self._open:
             path = self.folder / f"{name}.csv"
             handle = _create_private(path, newline="")
-            writer = csv.DictWriter(handle, fieldnames=list(header))
+            writer = SafeCsvDictWriter(handle, _with_local(header), bom=self.bom)
             writer.writeheader()
             self._open[name] = (handle, writer)
             self.files.append(path)
@@ -168,14 +190,12 @@ class _CsvSink(_Sink):
             if isinstance(value, list) and value and isinstance(value[0], dict):
                 for child in value:
                     row = {f"{kind[:-1]}_id": record["id"], **child}
-                    self._writer(f"{kind}_{key}", list(row)).writerow(
-                        {k: _cell(v) for k, v in row.items()}
-                    )
+                    self._writer(f"{kind}_{key}", list(row)).writerow(self._row(row))
             elif isinstance(value, list) and not value and key in _CHILD_LISTS:
                 continue
             else:
-                flat[key] = _cell(value)
-        self._writer(kind, list(flat)).writerow(flat)
+                flat[key] = value
+        self._writer(kind, list(flat)).writerow(self._row(flat))
 
     def close(self) -> None:
         for handle, _ in self._open.values():
@@ -266,10 +286,11 @@ class ExportService:
         out_dir: Path,
         for_student_id: int | None = None,
         progress: Progress | None = None,
+        bom: bool = True,
     ) -> ExportSummary:
         """Write every record ``actor`` may read from ``since`` to ``until`` (local days,
         both included; ``until`` defaults to today) into ``out_dir`` (made if missing; it
-        must not hold an earlier export)."""
+        must not hold an earlier export). ``bom``: CSV files start with a UTF-8 BOM."""
         try:
             export_format = ExportFormat(fmt)
         except ValueError as exc:
@@ -283,7 +304,11 @@ class ExportService:
         if (out_dir / "manifest.json").exists():
             raise Conflict(f"{out_dir} already holds an export; choose an empty folder")
         out_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-        sink: _Sink = _CsvSink(out_dir) if export_format is ExportFormat.CSV else _JsonSink(out_dir)
+        sink: _Sink = (
+            _CsvSink(out_dir, tz=self.ctx.tz, bom=bom)
+            if export_format is ExportFormat.CSV
+            else _JsonSink(out_dir)
+        )
         run = _Run(
             actor=actor,
             since=self._day_start(since),
@@ -325,6 +350,7 @@ class ExportService:
                         "until": until.isoformat(),
                         "for_student_id": for_student_id,
                         "redaction": redaction,
+                        "timezone": self.ctx.tz.key,  # of the CSV *_local columns
                         "counts": run.counts,
                         "files": [p.name for p in sink.files],
                     },
@@ -486,7 +512,8 @@ class ExportService:
                     else names.get(row.student_id or 0, ("", "", ""))[2],
                     "name": redactor.name(person),
                     "juvenile": row.juvenile,
-                    "outcomes": row.outcomes.split(),
+                    # Kept comma-separated (an outcome's value holds spaces).
+                    "outcomes": [o.strip() for o in row.outcomes.split(",") if o.strip()],
                     "custodial": row.custodial,
                     "parent_notified_at": row.parent_notified_at,
                 }
@@ -600,7 +627,8 @@ class ExportService:
             ],
             keep_student_id=run.for_student_id,
         )
-        listed = [sid for sid in student_ids if run.for_student_id in (None, sid)]
+        # A note whose text is withheld does not name its students either (issue 11).
+        listed = [sid for sid in student_ids if readable and run.for_student_id in (None, sid)]
         run.students_seen.update(listed)
         return {
             "id": note.id,
