@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from ...domain.validation import field_errors
 from ..access import SessionAccess
+from ..gc_freeze import freeze_long_lived
 from ..text import literal
 from ..widgets.fields import LabelledField
 
@@ -74,8 +75,10 @@ class FormCore(SessionAccess, _Screen):
     from_draft: bool
     _pristine: dict[str, Any] | None
     _save_when_loaded: bool
+    status_text: str
 
     def init_form(self, *, draft_id: int | None = None, draft_key: str | None = None) -> None:
+        freeze_long_lived()  # the first form: full collections skip the app's lasting objects
         self.draft_id = draft_id
         self.draft_key = draft_key or new_draft_key()
         self._baseline = {}
@@ -94,6 +97,7 @@ class FormCore(SessionAccess, _Screen):
         self.from_draft = False
         self._pristine = None
         self._save_when_loaded = False
+        self.status_text = ""
 
     def set_loading(self, loading: bool) -> None:
         """``loading`` is also Textual's ``Widget.loading``, whose indicator would cover the
@@ -150,6 +154,8 @@ class FormCore(SessionAccess, _Screen):
         return next((f for f in self.fields() if f.field == name), None)
 
     def _status(self, text: str) -> None:
+        # Kept for a status line mounted later (a form's lower part comes after its first frame).
+        self.status_text = text
         for marker in self.query(".draft-status"):
             assert isinstance(marker, Static)
             marker.update(text)

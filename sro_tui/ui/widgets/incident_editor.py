@@ -6,10 +6,17 @@ It knows its fields and rows, shows an :class:`~sro_tui.ui.incident_draft.Incide
 schema (``values``) and keeps the notifications in step with the categories. It reads no
 store: the incident screen loads the choices and hands them over (``offer``). Adding or
 removing a row posts :class:`IncidentEditor.RowsChanged` (the screen autosaves).
+
+It opens in two steps so that the first frame, which takes keys, comes fast: ``compose`` draws
+only the top of the form (when, school, where, the first category row, where the cursor
+starts) and the rest (people, notifications, narrative, buttons) is mounted right after that
+first frame (:meth:`IncidentEditor.ensure_rest`). Keys typed meanwhile stay where they were
+typed; the screen fills the form from the store only once the rest is there (``when_ready``).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Collection
 from datetime import datetime
 from functools import partial
@@ -19,6 +26,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Label, Select, Static
 
 from ...domain.enums import ComplianceKind
@@ -26,6 +34,7 @@ from ...domain.incidents import OffenseIn, required_compliance
 from ...domain.schools import CategoryRead, SchoolRead
 from ...domain.timeparse import TimeParseError, format_local
 from ..forms.base import FieldProblems
+from ..forms.core import FormCore
 from ..incident_draft import IncidentDraft
 from ..text import RecordTextArea, literal
 from .fields import LabelledField, TimeField
@@ -55,50 +64,91 @@ class IncidentEditor(VerticalScroll):
         self.categories: dict[str, CategoryRead] = {}
         self.category_choices: list[Choice] = []
         self.location_choices: list[Choice] = []
-        self._boxes: dict[str, Vertical] = {}
         self.when = TimeField(text=when)
         self.school: Select[int] = Select([], prompt="Pick the school", id="school-select")
         self.location = TypeAhead(choices=[], placeholder="type: park, hall, cafe…")
         self.narrative = RecordTextArea(note, soft_wrap=True, id="narrative-input")
+        # The row boxes, made here so that the rows can be read before the rest is mounted
+        # (an unmounted box has no rows yet, as the form has none before it is filled).
+        self._boxes: dict[str, Vertical] = {
+            "offenses": Vertical(
+                LabelledField("", Static("", classes="anchor"), field="offenses"),
+                OffenseRow([]),
+                id="offenses",
+            ),
+            "people": Vertical(
+                LabelledField("", Static("", classes="anchor"), field="people"), id="people"
+            ),
+            "compliance": Vertical(
+                Static("", id="compliance-none", classes="field-label"), id="compliance"
+            ),
+        }
+        self.rest_mounted = False
+        self._rest_started = False
+        self._rest_done = asyncio.Event()
+        self._when_ready: list[Callable[[], object]] = []
 
     def compose(self) -> ComposeResult:
+        # The first frame: the fields the cursor starts in and what is around them.
         with Horizontal(classes="row"):
             yield LabelledField("Occurred", self.when, field="occurred_at", required=True)
             yield LabelledField("School", self.school, field="school_id", required=True)
         yield LabelledField("Location", self.location, field="location_code", required=True)
 
         yield Label("Categories  (ctrl+o adds one; mark the most severe)", classes="section")
-        with Vertical(id="offenses"):
-            yield LabelledField("", Static("", classes="anchor"), field="offenses")
-            yield OffenseRow([])
-        yield Button("+ Category", id="add-offense", classes="add-row", compact=True)
+        yield self._boxes["offenses"]
 
-        yield Label("People involved  (ctrl+t adds one)", classes="section")
-        with Vertical(id="people"):
-            yield LabelledField("", Static("", classes="anchor"), field="people")
-        yield Button("+ Person", id="add-person", classes="add-row", compact=True)
+    def _rest(self) -> list[Widget]:
+        """The part of the form below the first category, mounted after the first frame."""
+        status = self.screen.status_text if isinstance(self.screen, FormCore) else ""
+        return [
+            Button("+ Category", id="add-offense", classes="add-row", compact=True),
+            Label("People involved  (ctrl+t adds one)", classes="section"),
+            self._boxes["people"],
+            Button("+ Person", id="add-person", classes="add-row", compact=True),
+            Label("Notifications the law asks for", classes="section"),
+            self._boxes["compliance"],
+            Label("Narrative", classes="section"),
+            LabelledField("", self.narrative, field="narrative"),
+            Horizontal(
+                Button("Save (ctrl+s)", id="save", variant="primary", compact=True),
+                Button("Submit for review (F9)", id="submit", compact=True),
+                Static(status, classes="draft-status"),
+                id="form-buttons",
+            ),
+        ]
 
-        yield Label("Notifications the law asks for", classes="section")
-        with Vertical(id="compliance"):
-            yield Static("", id="compliance-none", classes="field-label")
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.ensure_rest)
 
-        yield Label("Narrative", classes="section")
-        yield LabelledField("", self.narrative, field="narrative")
-        with Horizontal(id="form-buttons"):
-            yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
-            yield Button("Submit for review (F9)", id="submit", compact=True)
-            yield Static("", classes="draft-status")
+    async def ensure_rest(self) -> None:
+        """Mount the rest of the form (once; a second caller waits for the first)."""
+        if self._rest_started:
+            await self._rest_done.wait()
+            return
+        self._rest_started = True
+        if self._pruning or self._closing or not self.is_attached:
+            return  # the form closed before its first frame: nothing to finish
+        await self.mount_all(self._rest())
+        self.rest_mounted = True
+        self._rest_done.set()
+        waiting, self._when_ready = self._when_ready, []
+        for callback in waiting:
+            callback()
+
+    def when_ready(self, callback: Callable[[], object]) -> None:
+        """Run ``callback`` once the whole form is mounted (at once if it is)."""
+        if self.rest_mounted:
+            callback()
+        else:
+            self._when_ready.append(callback)
 
     # -- rows --------------------------------------------------------------------------------------
 
     def _box(self, name: str) -> Vertical:
         """The container of one kind of row (kept: querying the whole form on every key
         would be slow)."""
-        box = self._boxes.get(name)
-        if box is None:
-            box = self.query_one(f"#{name}", Vertical)
-            self._boxes[name] = box
-        return box
+        return self._boxes[name]
 
     def offense_rows(self) -> list[OffenseRow]:
         return [c for c in self._box("offenses").children if isinstance(c, OffenseRow)]
@@ -118,6 +168,7 @@ class IncidentEditor(VerticalScroll):
         self.post_message(self.RowsChanged())
 
     async def add_person(self) -> None:
+        await self.ensure_rest()  # ctrl+t before the people's box was mounted
         row = PersonRow(self.search)
         await self._box("people").mount(row)
         self.screen.set_focus(row.who.input)

@@ -192,6 +192,9 @@ class TypeAhead(Vertical):
         self.min_chars = min_chars
         self.limit = limit
         self._shown: list[Choice] = []
+        # The list under the input, made the first time there is something to show in it:
+        # most type-aheads of a form are never opened, and a form comes up faster without.
+        self._list: _Suggestions | None = None
         self._choice: Choice | None = value
         self._setting = False
         self.input = _TypeAheadInput(
@@ -203,7 +206,8 @@ class TypeAhead(Vertical):
 
     def compose(self) -> ComposeResult:
         yield self.input
-        yield _Suggestions()
+        if self._list is not None:
+            yield self._list
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -303,7 +307,12 @@ class TypeAhead(Vertical):
     # -- the list ------------------------------------------------------------------------------
 
     def _options(self) -> _Suggestions:
-        return self.query_one(_Suggestions)
+        """The suggestion list, made (and mounted under the input) when first needed."""
+        if self._list is None:
+            self._list = _Suggestions()
+            if self.is_mounted:
+                self.mount(self._list)
+        return self._list
 
     def show(self, found: list[Choice], text: str | None = None) -> None:
         """Show ``found``, the suggestions for ``text`` (default: the text typed now)."""
@@ -313,6 +322,9 @@ class TypeAhead(Vertical):
             label = f"+ add {text.strip()!r} as a person not on the roster"
             found = [*found, Choice(FREE_TEXT, label)]
         self._shown = found
+        if not found and self._list is None:
+            self.remove_class("-open")  # nothing to show: no list needed yet
+            return
         options = self._options()
         options.set_options(Option(c.prompt(), id=str(i)) for i, c in enumerate(found))
         if found and self.input.has_focus:
@@ -336,9 +348,9 @@ class TypeAhead(Vertical):
             return
         # Open, or hidden only because Enter already moved the focus on (a burst of keys):
         # the highlight still moves, and Enter's pick (read after it) takes it.
-        options = self._options()
         if not self._shown:
             return
+        options = self._options()
         current_index = options.highlighted if options.highlighted is not None else 0
         options.highlighted = max(0, min(len(self._shown) - 1, current_index + step))
 
