@@ -44,6 +44,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     export.add_argument("--format", choices=["csv"], default="csv")
     export.add_argument(
+        "--no-bom",
+        action="store_true",
+        help="without the UTF-8 byte-order mark (kept by default so Excel reads UTF-8)",
+    )
+    export.add_argument(
         "-o", "--output", metavar="FILE", help="write to FILE (default: standard output)"
     )
     export.set_defaults(func=cmd_export)
@@ -131,11 +136,13 @@ def cmd_export(args: argparse.Namespace) -> int:
                 raise SroError(f"Cannot write {args.output}: {exc.strerror}") from exc
             with handle:
                 written = store.services.audit.export_csv(
-                    SYSTEM_ACTOR, handle, since=since, until=until
+                    SYSTEM_ACTOR, handle, since=since, until=until, bom=not args.no_bom
                 )
             print(f"Wrote {written} audit events to {args.output}", file=sys.stderr)
         else:
-            store.services.audit.export_csv(SYSTEM_ACTOR, sys.stdout, since=since, until=until)
+            store.services.audit.export_csv(
+                SYSTEM_ACTOR, sys.stdout, since=since, until=until, bom=not args.no_bom
+            )
     finally:
         store.close()
     return 0

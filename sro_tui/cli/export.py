@@ -42,6 +42,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="DISTRICT_ID",
         help="only this student's records, other juveniles' names redacted",
     )
+    export.add_argument(
+        "--no-bom",
+        action="store_true",
+        help="CSV files without the UTF-8 byte-order mark (kept by default so Excel reads UTF-8)",
+    )
     add_signed_in(export, "whose read rights apply")
     export.set_defaults(func=cmd_export)
 
@@ -88,6 +93,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                 out_dir=Path(args.output),
                 for_student_id=student_id,
                 progress=bar,
+                bom=not args.no_bom,
             )
         finally:
             bar.finish()

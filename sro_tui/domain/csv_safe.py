@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, TextIO
+from datetime import datetime, tzinfo
+from typing import IO, Any
 
 BOM = "\ufeff"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
@@ -31,7 +32,7 @@ class SafeCsvWriter:
     """``csv.writer`` whose every cell goes through :func:`safe_cell`; writes the BOM first
     unless ``bom`` is False."""
 
-    def __init__(self, out: TextIO, *, bom: bool = True, lineterminator: str = "\r\n") -> None:
+    def __init__(self, out: IO[str], *, bom: bool = True, lineterminator: str = "\r\n") -> None:
         if bom:
             out.write(BOM)
         self._writer = csv.writer(out, lineterminator=lineterminator)
@@ -50,7 +51,7 @@ class SafeCsvDictWriter:
 
     def __init__(
         self,
-        out: TextIO,
+        out: IO[str],
         fieldnames: Sequence[str],
         *,
         bom: bool = True,
@@ -68,3 +69,11 @@ class SafeCsvDictWriter:
         if unknown:
             raise ValueError(f"fields not in the header: {', '.join(map(repr, unknown))}")
         self._rows.writerow([row.get(name, "") for name in self.fieldnames])
+
+
+def local_text(moment: datetime | None, tz: tzinfo) -> str:
+    """``moment`` on the agency's clock, to the second, with its UTC offset
+    (2026-09-14T23:47:00-07:00): the local day a spreadsheet user expects, unambiguous."""
+    if moment is None:
+        return ""
+    return moment.astimezone(tz).isoformat(timespec="seconds")

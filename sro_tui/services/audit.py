@@ -9,7 +9,6 @@ terminals never chain onto the same predecessor.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
 import json
@@ -26,6 +25,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from ..domain.audit import AuditEventRead
+from ..domain.csv_safe import SafeCsvWriter, local_text
 from ..domain.enums import AuditOutcome, RecordType
 from ..domain.errors import PermissionDenied, SroError, StoreUnavailable
 from ..domain.officers import Actor
@@ -57,6 +57,7 @@ _CHUNK = 1000
 CSV_COLUMNS = (
     "id",
     "at_utc",
+    "at_local",  # the agency's clock (ctx.tz), beside UTC
     "badge",
     "officer_id",
     "action",
@@ -817,13 +818,16 @@ class AuditTrail:
         *,
         since: date | None = None,
         until: date | None = None,
+        bom: bool = True,
     ) -> int:
         """Write events from the agency's local day ``since`` up to and including ``until``
-        as CSV (times in UTC); returns how many. Supervisors only; recorded."""
+        as CSV (times in UTC and on the agency's clock; domain.csv_safe: no cell runs as a
+        formula, a UTF-8 BOM first unless ``bom`` is False); returns how many. Supervisors
+        only; recorded."""
         self._require_reader(actor, "audit.export")
         start = self._day_start(since) if since else None
         end = self._day_start(until, next_day=True) if until else None
-        writer = csv.writer(out)
+        writer = SafeCsvWriter(out, bom=bom)
         writer.writerow(CSV_COLUMNS)
         written = 0
         with self.ctx.db.read() as session:
@@ -843,6 +847,7 @@ class AuditTrail:
                         (
                             event.id,
                             _utc_text(event.at),
+                            local_text(event.at, self.ctx.tz),
                             event.badge,
                             "" if event.officer_id is None else event.officer_id,
                             event.action,
