@@ -15,39 +15,19 @@ from datetime import date
 
 from pydantic import ValidationError
 from textual import work
-from textual.widgets import Static
 
 from ...domain.enums import ConsentStatus, ReferralStatus
-from ...domain.errors import Conflict, SroError
+from ...domain.errors import SroError
 from ...domain.referrals import ConsentUpdate, ReferralMove, ReferralRead
 from ...domain.validation import first_message
 from ...domain.workflow import REFERRAL_TRANSITIONS
 from ..access import SessionAccess
-from ..text import literal, visible
+from ..text import visible
 from ..widgets.prompt import PromptScreen
+from ..widgets.retry_prompt import CHANGED_ELSEWHERE, RetryPrompt, saved_elsewhere
 from .choice_prompt import ChoiceScreen
 
-__all__ = ["CHANGED_ELSEWHERE", "ReferralActions", "RetryPrompt"]
-
-CHANGED_ELSEWHERE = "Changed on another terminal — reloaded, check and try again"
-
-
-class RetryPrompt(PromptScreen):
-    """The note prompt again after a refusal: the typed note kept, the reason under it."""
-
-    CSS_PATH = "../widgets/prompt.tcss"
-
-    def __init__(self, title: str, label: str, *, value: str, problem: str) -> None:
-        super().__init__(title, label, value=value)
-        self.problem = problem
-
-    def on_mount(self) -> None:
-        self.query_one("#prompt-error", Static).update(literal(self.problem))
-
-
-def is_stale(error: SroError) -> bool:
-    """A change refused because the referral was saved elsewhere since it was shown."""
-    return isinstance(error, Conflict) and error.field == "version"
+__all__ = ["CHANGED_ELSEWHERE", "ReferralActions"]
 
 
 class ReferralActions(SessionAccess):
@@ -200,7 +180,7 @@ class ReferralActions(SessionAccess):
                     version=version,
                 )
         except SroError as exc:
-            if is_stale(exc):
+            if saved_elsewhere(exc):
                 self._reload_after_refusal(referral_id, what, note, target)
                 return
             app.call_from_thread(
