@@ -134,3 +134,28 @@ async def test_a_live_refresh_leaves_a_half_typed_filter_alone(
         # The field keeps its text and the focus, and no error was named under it.
         assert app.focused is day and day.value == "2026-1"
         assert not screen.query_one(ListFilters).has_error
+
+
+async def test_today_follows_another_terminal_on_either_store(
+    services: Services, db_url: str, clock: Clock
+) -> None:
+    """The same on PostgreSQL (LISTEN/NOTIFY) as on SQLite (data_version)."""
+    submitted_reports(services, clock, 1)
+    make_officer(services, "2001", "supervisor", ("VHS",))
+    database = Database(db_url)
+    other = build_services(database, audit_key=TEST_AUDIT_KEY, clock=clock, terminal="other")
+    try:
+        app = make_app(services, clock)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await sign_in(pilot, "2001")
+            await settle(pilot)
+            today = app.screen
+            assert isinstance(today, TodayScreen)
+            officer = other.officers.authenticate("1001", TEST_PASSWORD)
+            new = other.incidents.create(officer, another_report(other, clock))
+            other.incidents.submit(officer, new.id)
+            assert await shows(
+                pilot, lambda: any("2 report(s) waiting" in r.text for r in today.rows.values())
+            )
+    finally:
+        database.dispose()

@@ -83,6 +83,12 @@ class PagedList(SessionAccess):
         self.failed = None
         self._live_before: tuple[str | None, bool, int] | None = None
 
+    def set_loading(self, loading: bool) -> None:
+        """``loading`` is also Textual's ``Widget.loading``, whose indicator would cover the
+        whole screen while a page is read: its fields hidden, the focus taken from the one
+        being typed in (a live refresh must never do that). The rows on screen stay instead;
+        the status line says what is loading."""
+
     # -- hooks -----------------------------------------------------------------------------------
 
     def fetch_page(self, cursor: str | None) -> Page[Any]:
