@@ -5,11 +5,18 @@ Keys: space or Enter marks the item done and moves to the next open item (on an 
 done it says when, and `u` puts it back to pending), `s` skips with a reason and moves on too,
 `n` writes a note, `a` adds a one-off item, ctrl+n opens a quick incident prefilled with the
 item's place and the time now. Twelve items take twelve keys.
+
+Each change names the item's version. Changes to one item are saved one after another (a note
+typed while the item's "done" is still saving waits for it and goes with the version that save
+returned), so only a change made on another terminal meanwhile is refused; the item is then
+read again and shown, and a typed skip reason or note is asked for again with the typing kept.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -30,13 +37,29 @@ from ..unexpected import unexpected
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.prompt import PromptScreen
+from ..widgets.retry_prompt import CHANGED_ELSEWHERE, RetryPrompt, saved_elsewhere
 
 if TYPE_CHECKING:
     from ...domain.officers import Actor
     from ...services.checklist import ChecklistService
 
-    Change = Callable[[ChecklistService, Actor], ChecklistItemRead]
-    """One change to the checklist, as the service makes it."""
+    Change = Callable[[ChecklistService, Actor, int | None], ChecklistItemRead]
+    """One change to the checklist, as the service makes it against the item's version."""
+
+
+@dataclass
+class Pending:
+    """One change of the checklist on its way to the store."""
+
+    save: Change
+    item_id: int | None = None
+    """The item changed (its changes are saved one after another); None: a new item."""
+    added: bool = False
+    settles: int | None = None
+    ask_again: Callable[[str, ChecklistItemRead], None] | None = None
+    """After a refusal as changed elsewhere: ask again (the typing kept), given why and the
+    item as it is now."""
+
 
 HINTS = (
     ("done", "done"),
@@ -83,6 +106,8 @@ class ChecklistScreen(SessionAccess, Screen[None]):
         self._settling: set[int] = set()
         """Items marked done or skipped whose save is on its way: the cursor passes them
         by (keys typed ahead never mark the same item twice)."""
+        self._queues: dict[int, deque[Pending]] = {}
+        """Items with a save on its way, each with the changes waiting for it to end."""
 
     def compose(self) -> ComposeResult:
         yield SroHeader("Duty checklist")
@@ -225,13 +250,28 @@ class ChecklistScreen(SessionAccess, Screen[None]):
                 self.table.move_cursor(row=row)
             return
         item_id = item.id
-        self.change(lambda checklist, actor: checklist.mark_done(actor, item_id), settles=item_id)
+        self.change(
+            Pending(
+                lambda checklist, actor, version: checklist.mark_done(
+                    actor, item_id, version=version
+                ),
+                item_id,
+                settles=item_id,
+            )
+        )
 
     def action_reset(self) -> None:
         item = self.current()
         if item is not None and item.status is not ChecklistStatus.PENDING:
             item_id = item.id
-            self.change(lambda checklist, actor: checklist.reset(actor, item_id))
+            self.change(
+                Pending(
+                    lambda checklist, actor, version: checklist.reset(
+                        actor, item_id, version=version
+                    ),
+                    item_id,
+                )
+            )
 
     def next_open(self, after: int) -> int | None:
         """The row of the first open item after row ``after`` (from the top again past the
@@ -250,43 +290,69 @@ class ChecklistScreen(SessionAccess, Screen[None]):
         item = self.current()
         if item is None or item.id in self._settling:
             return
+        self._ask_skip(item, item.skip_reason)
+
+    def _ask_skip(self, item: ChecklistItemRead, typed: str, problem: str = "") -> None:
+        """The skip reason, then the skip; after a refusal ``problem`` shows under it."""
         item_id = item.id
 
         def skipped(reason: str | None) -> None:
             if reason:
                 data = SkipItem(reason=reason)
                 self.change(
-                    lambda checklist, actor: checklist.skip(actor, item_id, data),
-                    settles=item_id,
+                    Pending(
+                        lambda checklist, actor, version: checklist.skip(
+                            actor, item_id, data, version=version
+                        ),
+                        item_id,
+                        settles=item_id,
+                        ask_again=lambda why, now: self._ask_skip(now, reason, why),
+                    )
                 )
 
-        self.app.push_screen(
-            PromptScreen(
-                f"Skip: {item.label}",
-                "Why is it skipped?",
-                value=item.skip_reason,
-                required=True,
-                required_message="A reason is required to skip an item",
-            ),
-            skipped,
+        title, label = f"Skip: {item.label}", "Why is it skipped?"
+        options: dict[str, Any] = {
+            "value": typed,
+            "required": True,
+            "required_message": "A reason is required to skip an item",
+        }
+        prompt = (
+            RetryPrompt(title, label, problem=problem, **options)
+            if problem
+            else PromptScreen(title, label, **options)
         )
+        self.app.push_screen(prompt, skipped)
 
     def action_note(self) -> None:
         item = self.current()
         if item is None:
             return
+        self._ask_note(item, item.note)
 
+    def _ask_note(self, item: ChecklistItemRead, typed: str, problem: str = "") -> None:
+        """The note, then its save; after a refusal ``problem`` shows under it."""
         item_id = item.id
 
         def noted(text: str | None) -> None:
             if text is not None:
                 data = ItemNote(note=text)
-                self.change(lambda checklist, actor: checklist.set_note(actor, item_id, data))
+                self.change(
+                    Pending(
+                        lambda checklist, actor, version: checklist.set_note(
+                            actor, item_id, data, version=version
+                        ),
+                        item_id,
+                        ask_again=lambda why, now: self._ask_note(now, text, why),
+                    )
+                )
 
-        self.app.push_screen(
-            PromptScreen(f"Note: {item.label}", "Note (empty removes it)", value=item.note),
-            noted,
+        title, label = f"Note: {item.label}", "Note (empty removes it)"
+        prompt = (
+            RetryPrompt(title, label, problem=problem, value=typed)
+            if problem
+            else PromptScreen(title, label, value=typed)
         )
+        self.app.push_screen(prompt, noted)
 
     def action_add(self) -> None:
         if self.shift is None:
@@ -297,7 +363,12 @@ class ChecklistScreen(SessionAccess, Screen[None]):
             if label:
                 data = OneOffItem(label=label)
                 self.change(
-                    lambda checklist, actor: checklist.add_item(actor, shift_id, data), added=True
+                    Pending(
+                        lambda checklist, actor, _version: checklist.add_item(
+                            actor, shift_id, data
+                        ),
+                        added=True,
+                    )
                 )
 
         self.app.push_screen(
@@ -328,42 +399,100 @@ class ChecklistScreen(SessionAccess, Screen[None]):
 
     # -- saving ------------------------------------------------------------------------------
 
-    def change(self, save: Change, *, added: bool = False, settles: int | None = None) -> None:
-        """Save one change at once. A change that settles an item (done, skipped) moves the
-        cursor to the next open item now, so the next key is for that one."""
+    def change(self, pending: Pending) -> None:
+        """Save one change at once, or once the item's previous change is saved. A change
+        that settles an item (done, skipped) moves the cursor to the next open item now, so
+        the next key is for that one."""
         if self.sro.actor is None or self.shift is None:
             return
         self._changes += 1
-        if settles is not None:
-            self._settling.add(settles)
+        if pending.settles is not None:
+            self._settling.add(pending.settles)
             row = self.next_open(self.table.cursor_row)
             if row is not None:
                 self.table.move_cursor(row=row)
-        self.save(self.actor, save, added, settles)
+        item_id = pending.item_id
+        if item_id is not None:
+            waiting = self._queues.get(item_id)
+            if waiting is not None:  # the item's last change is on its way: this one follows
+                waiting.append(pending)
+                return
+            self._queues[item_id] = deque()
+        self._start(pending)
+
+    def _start(self, pending: Pending) -> None:
+        """Send a change against the item's version as shown, which is what the item's own
+        previous save returned (UI thread)."""
+        if self.shift is None:
+            return
+        shown = next((i for i in self.shift.items if i.id == pending.item_id), None)
+        version = shown.version if shown is not None else None
+        self.save(self.actor, pending, version, self.shift.id)
+
+    def _next(self, item_id: int | None) -> None:
+        """The item's save ended: start the change waiting for it, if any."""
+        if item_id is None or item_id not in self._queues:
+            return
+        waiting = self._queues[item_id]
+        if waiting:
+            self._start(waiting.popleft())
+        else:
+            del self._queues[item_id]
 
     @work(thread=True, group="checklist-save", exit_on_error=False)
-    def save(self, actor: Actor, save: Change, added: bool, settles: int | None) -> None:
+    def save(self, actor: Actor, pending: Pending, version: int | None, shift_id: int) -> None:
         """One change, saved at once; the screen then shows the item as the store holds it
         (its time included)."""
+        checklist = self.services.checklist
         try:
-            result = save(self.services.checklist, actor)
+            result = pending.save(checklist, actor, version)
         except SroError as exc:
-            self.app.call_from_thread(self._not_saved, visible(exc), settles)
+            if saved_elsewhere(exc) and pending.item_id is not None:
+                try:  # the item as the other terminal left it
+                    shift = checklist.get_shift(actor, shift_id)
+                    now = next((i for i in shift.items if i.id == pending.item_id), None)
+                except SroError:
+                    now = None
+                self.app.call_from_thread(self._changed_elsewhere, pending, now)
+                return
+            self.app.call_from_thread(self._not_saved, visible(exc), pending)
             return
         except Exception as exc:
             problem = unexpected(exc, "Not saved", "Press the key again to retry.")
-            self.app.call_from_thread(self._not_saved, problem.message, settles)
+            self.app.call_from_thread(self._not_saved, problem.message, pending)
             return
-        self.app.call_from_thread(self._saved, result, added, settles)
+        self.app.call_from_thread(self._saved, result, pending)
 
-    def _not_saved(self, message: str, settles: int | None) -> None:
+    def _not_saved(self, message: str, pending: Pending) -> None:
         self._changes += 1
-        self._settling.discard(settles or 0)
+        self._settling.discard(pending.settles or 0)
         self.notify(message, markup=False, severity="error")
+        self._next(pending.item_id)
 
-    def _saved(self, result: ChecklistItemRead, added: bool, settles: int | None) -> None:
+    def _changed_elsewhere(self, pending: Pending, now: ChecklistItemRead | None) -> None:
+        """Refused: another terminal changed the item. Show it as it is now; the changes
+        waiting behind this one were made against the old item too, so they are dropped,
+        and the first with typing is asked again."""
         self._changes += 1
-        self._settling.discard(settles or 0)
+        assert pending.item_id is not None
+        dropped = [pending, *self._queues.pop(pending.item_id, ())]
+        for change in dropped:
+            self._settling.discard(change.settles or 0)
+        if now is not None:
+            self._put(now)
+        self.notify(CHANGED_ELSEWHERE, markup=False, severity="error")
+        again = next((c.ask_again for c in dropped if c.ask_again is not None), None)
+        if again is not None and now is not None:
+            again(CHANGED_ELSEWHERE, now)
+
+    def _saved(self, result: ChecklistItemRead, pending: Pending) -> None:
+        self._changes += 1
+        self._settling.discard(pending.settles or 0)
+        self._put(result, added=pending.added)
+        self._next(pending.item_id)
+
+    def _put(self, result: ChecklistItemRead, *, added: bool = False) -> None:
+        """Show one item as the store returned it."""
         if self.shift is None:
             return
         items = [result if item.id == result.id else item for item in self.shift.items]
