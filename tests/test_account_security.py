@@ -19,7 +19,7 @@ from sro_tui.domain.officers import (
 from sro_tui.services.registry import Services
 from sro_tui.services.security import RightsChecked
 
-from .conftest import TEST_PASSWORD, CliResult, RunCli
+from .conftest import TEST_PASSWORD, CliResult, RunCli, make_officer
 
 NEW_PASSWORD = "harbor seals at dawn"
 ONE_TIME = "lantern quiet orchard 7"
@@ -262,3 +262,14 @@ def test_services_without_an_actor_pass_through(services: Services) -> None:
         checked.officers.set_active(
             Actor(officer_id=None, badge="X", name="X", role=Role.OFFICER), "1", False
         )
+
+
+def test_an_admin_on_a_one_time_password_changes_it_before_resetting_another(
+    services: Services, officer: Actor, admin: Actor, db_url: str, run_cli: RunCli
+) -> None:
+    make_officer(services, "3002", "admin", ())
+    services.officers.set_password(admin, "3002", ONE_TIME)
+    reset = ("officer", "passwd", "1001")
+    result = as_officer(run_cli, db_url, "3002", *reset, stdin=f"{ONE_TIME}\n{NEW_PASSWORD}\n")
+    assert result.code == 2 and "change it" in result.err
+    assert services.officers.authenticate("1001", TEST_PASSWORD).badge == "1001"

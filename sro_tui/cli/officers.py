@@ -21,7 +21,13 @@ from pydantic import ValidationError
 
 from ..domain.enums import Role
 from ..domain.errors import PermissionDenied, SroError
-from ..domain.officers import SYSTEM_ACTOR, Actor, OfficerCreate
+from ..domain.officers import (
+    PASSWORD_CHANGE_REQUIRED,
+    SYSTEM_ACTOR,
+    Actor,
+    OfficerCreate,
+    PasswordChangeRequired,
+)
 from ..domain.validation import first_message
 from .common import (
     add_signed_in,
@@ -164,7 +170,9 @@ def cmd_passwd(args: argparse.Namespace) -> int:
         own = actor.officer_id == target.id
         if not own and actor.password_must_change:
             # An officer on a one-time password changes that first (common.sign_in's rule).
-            require_sign_in(store, args, "sro officer passwd")
+            raise PasswordChangeRequired(
+                PASSWORD_CHANGE_REQUIRED.replace("BADGE", actor.badge), field="password"
+            )
         password = read_password(args, "New password: ")
         store.services.officers.set_password(
             actor, target.badge, password, current_password=current if own else None
