@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sro_tui.domain.enums import ContactKind, OutcomeKind
+from sro_tui.domain.enums import ContactKind, IncidentStatus, OutcomeKind
 from sro_tui.domain.errors import InvalidTransition, NotFound, PermissionDenied
 from sro_tui.domain.officers import Actor
 from sro_tui.services.registry import Services
@@ -80,6 +80,7 @@ def visible(services: Services, actor: Actor, world: World) -> dict[str, set[int
 def test_sealed_records_vanish_for_everyone_and_still_count(
     services: Services,
     world: World,
+    clock: Clock,
     officer: Actor,
     supervisor: Actor,
     admin: Actor,
@@ -101,11 +102,21 @@ def test_sealed_records_vanish_for_everyone_and_still_count(
         ]
 
     assert daily_kinds() == ["incident", "note", "note", "referral"]
+    Seed(services, clock, supervisor).incident(
+        officer,
+        "VHS",
+        "2026-09-18 09:40",
+        [("FIGHT", "none")],
+        [(world.sealed, SUSPECT, [])],
+        status=IncidentStatus.SUBMITTED,
+    )
+    assert services.today.summary(supervisor, None).review_waiting == 1
     done = sealing(services).seal(
         supervisor, "s1", SealOrder(order_number="JV-2026-114", reason="W&I 786 dismissal")
     )
-    # The officer's day lists the other student's note only.
+    # The officer's day lists the other student's note only; Today counts none of them.
     assert daily_kinds() == ["note"]
+    assert services.today.summary(supervisor, None).review_waiting == 0
     assert done.order_number == "JV-2026-114"
 
     for actor in (officer, supervisor, admin):
@@ -135,7 +146,7 @@ def test_sealed_records_vanish_for_everyone_and_still_count(
     # Aggregate statistics (no names) still count the sealed events.
     report = services.reports.monthly(supervisor, month="2026-09")
     assert values(report, LAW, "Arrests (once per person per incident)") == (1, 0, 0)
-    assert values(report, LAW, "Reports (incidents filed)") == (2, 0, 0)
+    assert values(report, LAW, "Reports (incidents filed)") == (3, 0, 0)
 
     with pytest.raises(PermissionDenied):
         sealing(services).unseal(supervisor, "S1", UnsealOrder(reason="Vacated"))

@@ -28,6 +28,7 @@ from .context import ServiceContext
 from .incidents import OPEN_STATUSES, IncidentService
 from .notes import NoteService
 from .referrals import ReferralService
+from .sealing import incident_unsealed, note_unsealed, referral_unsealed
 
 __all__ = ["TodayService"]
 
@@ -90,7 +91,11 @@ class TodayService:
                     .limit(limit)
                 )
             ]
-            own = and_(Incident.officer_id == officer_id, Incident.voided_at.is_(None))
+            own = and_(
+                Incident.officer_id == officer_id,
+                Incident.voided_at.is_(None),
+                incident_unsealed(),
+            )
             returned_total = _count(
                 session,
                 select(Incident.id).where(own, Incident.status == IncidentStatus.RETURNED.value),
@@ -105,19 +110,24 @@ class TodayService:
             due = select(Referral.id).where(
                 Referral.status.in_([s.value for s in REFERRAL_OPEN]),
                 Referral.next_follow_up_on <= day,
+                referral_unsealed(),  # as the rows shown (services/sealing)
             )
             if not actor.is_supervisor:  # a supervisor follows up everyone's (as `due` does)
                 due = due.where(Referral.referred_by_id == officer_id)
             referrals_total = _count(session, due)
             notes_total = _count(
                 session,
-                select(Note.id).where(Note.officer_id == officer_id, Note.follow_up_on <= day),
+                select(Note.id).where(
+                    Note.officer_id == officer_id, Note.follow_up_on <= day, note_unsealed()
+                ),
             )
             review_waiting = None
             if actor.is_supervisor:
                 review_waiting = _count(
                     session,
-                    select(Incident.id).where(Incident.status == IncidentStatus.SUBMITTED.value),
+                    select(Incident.id).where(
+                        Incident.status == IncidentStatus.SUBMITTED.value, incident_unsealed()
+                    ),
                 )
         # The rows were read a moment before the counts: a total is never below its rows.
         return TodaySummary(
