@@ -186,3 +186,4 @@ def test_schedule_from_settings_and_cli(
     assert "Purged 2 incident(s), 1 note(s), 1 referral(s)" in done.out
     verify = run_cli("--db", db_url, "audit", "verify", "--records")
     assert verify.code == 0, verify.out + verify.err
+    assert "Purged under the retention schedule (audited): 4 record(s)" in verify.out

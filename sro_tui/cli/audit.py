@@ -122,6 +122,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
                 print(f"  {line}")
             print(f"Records checked: {records.checked}", end="")
         print(f" ({records.unsealed} not sealed yet: unchanged since before sealing)")
+        if records.purged:
+            print(f"Purged under the retention schedule (audited): {records.purged} record(s)")
     return 0 if report.ok and (records is None or records.ok) else 1
 
 
