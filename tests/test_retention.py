@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from sro_tui.domain.drafts import DraftSave
 from sro_tui.domain.enums import ContactKind
 from sro_tui.domain.errors import PermissionDenied
 from sro_tui.domain.officers import Actor
@@ -89,8 +90,17 @@ def test_dry_run_lists_then_purge_deletes_and_records_still_verify(
     with pytest.raises(PermissionDenied):
         retention(services).expired(officer)
 
+    services.drafts.save(
+        officer,
+        DraftSave(form="incident", key=str(old.old_incident), payload={"narrative": "old text"}),
+    )
+    services.drafts.save(
+        officer, DraftSave(form="incident", key=str(old.young_incident), payload={"n": "kept"})
+    )
     result = retention(services).purge(admin)
     assert result.purged == {"incident": 1, "note": 1, "referral": 1}
+    kept_drafts = {d.key for d in services.drafts.for_actor(officer)}
+    assert kept_drafts == {str(old.young_incident)}  # the purged report's draft went with it
     assert result.kept_linked == 1  # the incident the open referral came from
 
     page = services.incidents.page(supervisor, scope="all")

@@ -17,10 +17,10 @@ retention_incident_years 5`` etc.; the defaults below when unset):
   an open referral is never past the schedule.
 
 A record another kept record points at (an incident or note a kept referral came from) is
-kept until that record goes. Purging deletes the record and its children; each purge is one
-audit event naming the record (kind and id, the incident's number) and never its content, and
-the record's seal is sealed as purged (services/record_seals.py), so `sro audit verify
---records` still passes. Administrators only; a dry run first lists what would go.
+kept until that record goes. Purging deletes the record, its children and a kept draft of it;
+each purge is one audit event naming the record (kind and id, the incident's number) and never
+its content, and the record's seal is sealed as purged (services/record_seals.py), so `sro audit
+verify --records` still passes. Administrators only; a dry run first lists what would go.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ from ..domain.errors import PermissionDenied
 from ..domain.officers import Actor
 from ..domain.workflow import REFERRAL_OPEN
 from ..store.models import (
+    Draft,
     Incident,
     IncidentCompliance,
     IncidentOffense,
@@ -235,9 +236,13 @@ class RetentionService:
             ):
                 session.execute(delete(child).where(child.incident_id == rid))
             session.execute(delete(Incident).where(Incident.id == rid))
+            # A kept draft of the report (or of a correction) holds its content too.
+            keys = [str(rid), f"{rid}-correction"]
+            session.execute(delete(Draft).where(Draft.form == "incident", Draft.key.in_(keys)))
         elif item.kind == "note":
             session.execute(delete(NoteStudent).where(NoteStudent.note_id == rid))
             session.execute(delete(Note).where(Note.id == rid))
+            session.execute(delete(Draft).where(Draft.form == "note", Draft.key == f"note-{rid}"))
         else:
             session.execute(delete(ReferralEvent).where(ReferralEvent.referral_id == rid))
             session.execute(delete(Referral).where(Referral.id == rid))
