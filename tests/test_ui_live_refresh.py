@@ -8,8 +8,10 @@ focus stays where it was; a filter being typed keeps its text and is not judged.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
@@ -159,3 +161,33 @@ async def test_today_follows_another_terminal_on_either_store(
             )
     finally:
         database.dispose()
+
+
+async def test_reads_kept_aside_under_a_lock_reach_the_chain_without_a_key(
+    sqlite_services: Services, sqlite_url: str, clock: Clock, tmp_path: Path
+) -> None:
+    """The list opens while another terminal holds the write lock; its read event waits in
+    the pending-read file and the app's once-a-second check appends it after the lock."""
+    make_officer(sqlite_services, "1001")
+    sqlite_services.audit.pending_folder = tmp_path / "audit-pending"
+    app = make_app(sqlite_services, clock)
+    holder = sqlite3.connect(sqlite_url, isolation_level=None)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot, "1001")
+        before = len(sqlite_services.audit.recent(limit=500))
+        holder.execute("BEGIN IMMEDIATE")  # another terminal's long save
+        try:
+            await pilot.press("f4")
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, IncidentListScreen)
+            assert screen.exhausted and screen.failed is None  # the list came, under the lock
+            assert len(sqlite_services.audit.recent(limit=500)) == before
+        finally:
+            holder.execute("COMMIT")
+        assert await shows(
+            pilot, lambda: len(sqlite_services.audit.recent(limit=500)) == before + 1
+        )
+    holder.close()
+    assert sqlite_services.audit.recent(limit=1)[0].action == "incident.list"
+    assert sqlite_services.audit.check_chain().ok
