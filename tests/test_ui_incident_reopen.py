@@ -51,7 +51,8 @@ async def type_into_narrative(pilot: Pilot[object], screen: object) -> None:
     for them without waiting for the app to go idle)."""
     app = pilot.app
     for _ in range(5000):
-        if app.screen is screen and app.focused is not None:
+        # (The narrative is mounted right after the form's first frame.)
+        if app.screen is screen and app.focused is not None and app.screen.query(TextArea):
             break
         await asyncio.sleep(0.001)
     assert isinstance(screen, QuickIncidentScreen | IncidentFormScreen)

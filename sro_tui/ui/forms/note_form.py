@@ -10,12 +10,14 @@ under Students), and a half-written note is kept as a draft (form name "note").
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from ...domain.days import DayError
@@ -138,6 +140,8 @@ class NoteFormScreen(NoteMerge, FormScreen):
         self.version: int | None = None
         self.school_id: int | None = None
         self.from_draft = False
+        self._rest_mounted = False  # the fields below the students (after the first frame)
+        self._after_rest: list[Callable[[], object]] = []
         self.kind: Select[str] = Select(
             KIND_OPTIONS, value=ContactKind.MENTORING.value, allow_blank=False, id="note-kind"
         )
@@ -175,29 +179,58 @@ class NoteFormScreen(NoteMerge, FormScreen):
             with Horizontal(id="note-with"):
                 yield self.with_parent
                 yield self.with_staff
-            with Horizontal(classes="row"):
-                yield LabelledField("Class", self.class_name, field="class_name", required=True)
-                yield LabelledField(
-                    "Lecture topic", self.lecture_topic, field="lecture_topic", required=True
-                )
-                yield LabelledField(
-                    "Head count", self.head_count, field="head_count", required=True
-                )
-            yield LabelledField("Agency", self.agency, field="agency", required=True)
-            with Horizontal(classes="row"):
-                yield LabelledField("When", self.when, field="occurred_at", required=True)
-                yield LabelledField("Minutes", self.minutes, field="minutes")
-                yield LabelledField(
-                    "Follow-up", self.follow_up, field="follow_up_on", hint="+14: 2 weeks"
-                )
-            yield LabelledField("Topics", self.topics, field="topics")
-            yield LabelledField("Note", self.text, field="text")
-            yield self.confidential
-            with Horizontal(id="note-buttons"):
-                yield Button("Save (ctrl+s)", id="save", variant="primary", compact=True)
-                yield Button("Back (esc)", id="cancel", compact=True)
-                yield Static("", classes="draft-status")
+            # The rest comes right after the first frame (_mount_rest): the cursor starts in
+            # the kind, and the form takes keys sooner with half its fields.
         yield SroFooter()
+
+    def _rest(self) -> list[Widget]:
+        """The fields below the students, mounted after the first frame."""
+        return [
+            Horizontal(
+                LabelledField("Class", self.class_name, field="class_name", required=True),
+                LabelledField(
+                    "Lecture topic", self.lecture_topic, field="lecture_topic", required=True
+                ),
+                LabelledField("Head count", self.head_count, field="head_count", required=True),
+                classes="row",
+            ),
+            LabelledField("Agency", self.agency, field="agency", required=True),
+            Horizontal(
+                LabelledField("When", self.when, field="occurred_at", required=True),
+                LabelledField("Minutes", self.minutes, field="minutes"),
+                LabelledField(
+                    "Follow-up", self.follow_up, field="follow_up_on", hint="+14: 2 weeks"
+                ),
+                classes="row",
+            ),
+            LabelledField("Topics", self.topics, field="topics"),
+            LabelledField("Note", self.text, field="text"),
+            self.confidential,
+            Horizontal(
+                Button("Save (ctrl+s)", id="save", variant="primary", compact=True),
+                Button("Back (esc)", id="cancel", compact=True),
+                Static(self.status_text, classes="draft-status"),
+                id="note-buttons",
+            ),
+        ]
+
+    async def _mount_rest(self) -> None:
+        if self._finished or not self.is_attached:
+            return
+        await self.query_one("#note-body", VerticalScroll).mount_all(self._rest())
+        self.show_kind_fields()  # the kind's fields among them (shown or hidden)
+        self._rest_mounted = True
+        waiting, self._after_rest = self._after_rest, []
+        for fill in waiting:
+            fill()
+
+    def _loaded(self, loaded: object) -> None:
+        # Filled once every field is mounted (the store may answer before the rest is).
+        fill = super()._loaded
+        if self._rest_mounted:
+            fill(loaded)
+        else:
+            self._after_rest.append(lambda: fill(loaded))
 
     def on_mount(self) -> None:
         # No store call here (load() reads it in a worker): the search closure only runs, in
@@ -210,6 +243,7 @@ class NoteFormScreen(NoteMerge, FormScreen):
             self.kind.value = ContactKind(str(kind)).value
         self.when.set_moment(self.when.now())
         self.show_kind_fields()
+        self.call_after_refresh(self._mount_rest)
         # Focusing the kind scrolls the body by a line; show the form from its top.
         self.call_after_refresh(self._to_top)
 

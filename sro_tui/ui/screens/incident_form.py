@@ -143,8 +143,9 @@ class IncidentFormScreen(IncidentMerge, FormScreen):
     def on_mount(self) -> None:
         # Where the officer starts typing: a new report's category, else when it happened.
         # (FormScreen's own on_mount runs after this one and starts the load.)
+        # At once, not after the first refresh: a key typed before the first frame lands there.
         field = self.offense_rows()[0].category if self.is_new else self.when
-        self.call_after_refresh(field.input.focus)
+        self.set_focus(field.input, scroll_visible=False)
 
     # -- loading (a thread) ----------------------------------------------------------------------
 
