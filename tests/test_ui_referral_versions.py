@@ -23,6 +23,7 @@ from sro_tui.ui.screens.referral_detail import ReferralScreen
 from sro_tui.ui.widgets.prompt import PromptScreen
 
 from .conftest import TEST_AUDIT_KEY, Clock, make_officer
+from .test_ui_checklist_versions import WriteGate
 from .ui_shell_support import make_app, settle, sign_in, type_text
 
 
@@ -124,3 +125,33 @@ async def test_consent_refused_as_changed_elsewhere_keeps_the_other_terminals_an
         assert "Parent consent: no" in _text(screen)
         messages = [n.message for n in app._notifications]
         assert any(CHANGED_ELSEWHERE in m for m in messages), messages
+
+
+async def test_consent_given_while_a_step_is_saving_goes_after_it_without_a_conflict(
+    services: Services, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    officer = make_officer(services, "1001")
+    today = clock.now.astimezone(services.ctx.tz).date()
+    referral = _referral(services, officer, today)
+    gate = WriteGate(services, monkeypatch)
+    app = make_app(services, clock)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await sign_in(pilot)
+        screen = ReferralScreen(referral.id)
+        app.push_screen(screen)
+        await settle(pilot)
+        gate.open.clear()
+        await pilot.press("a", "enter")  # next status: its save waits at the gate
+        await pilot.pause()
+        assert gate.waiting >= 1
+        await pilot.press("c", "enter")  # consent yes, made against the version shown
+        await pilot.pause()
+        gate.open.set()
+        await settle(pilot)
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert not any(CHANGED_ELSEWHERE in m for m in messages), messages
+        assert app.screen is screen
+    final = services.referrals.get(officer, referral.id)
+    assert (final.status, final.consent) == (ReferralStatus.CONTACTED, ConsentStatus.YES)
+    assert final.version == 3

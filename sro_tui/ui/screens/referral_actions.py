@@ -7,10 +7,14 @@ refusal (an illegal move, consent missing) as the service words it.
 A change names the version of the referral the screen showed (the referral screen's, or the
 one read for the choice of status); one refused because another terminal changed the referral
 since reloads it and asks again with the typed note kept and the reason under the field.
+Changes to one referral are saved one after another: one made while this screen's previous
+change is on its way waits for it and goes against the version that change returned.
 """
 
 from __future__ import annotations
 
+from collections import deque
+from dataclasses import dataclass, replace
 from datetime import date
 
 from pydantic import ValidationError
@@ -27,11 +31,26 @@ from ..widgets.prompt import PromptScreen
 from ..widgets.retry_prompt import CHANGED_ELSEWHERE, RetryPrompt, saved_elsewhere
 from .choice_prompt import ChoiceScreen
 
-__all__ = ["CHANGED_ELSEWHERE", "ReferralActions"]
+__all__ = ["CHANGED_ELSEWHERE", "ReferralActions", "ReferralChange"]
+
+
+@dataclass(frozen=True)
+class ReferralChange:
+    """One change asked for: ``advance`` or ``move`` (to ``target``) with a note, or
+    ``consent`` (``target``), against ``version`` (None: checked against none)."""
+
+    referral_id: int
+    what: str
+    note: str = ""
+    target: ReferralStatus | ConsentStatus | None = None
+    version: int | None = None
 
 
 class ReferralActions(SessionAccess):
     """Mixed into a Screen that knows which referral is meant."""
+
+    _referral_waiting: dict[int, deque[ReferralChange]] | None = None
+    """Referrals with a change on its way, each with the changes waiting for it."""
 
     def current_referral_id(self) -> int | None:
         raise NotImplementedError
@@ -76,7 +95,7 @@ class ReferralActions(SessionAccess):
 
         def with_note(note: str | None) -> None:
             if note is not None:
-                self._run(referral_id, what, note, target, version)
+                self._send(ReferralChange(referral_id, what, note, target, version))
 
         prompt = (
             RetryPrompt(title, label, value=typed, problem=problem)
@@ -139,30 +158,57 @@ class ReferralActions(SessionAccess):
 
         def chosen(value: str | None) -> None:
             if value is not None:
-                self._run(referral_id, "consent", "", ConsentStatus(value), version)
+                self._send(
+                    ReferralChange(referral_id, "consent", "", ConsentStatus(value), version)
+                )
 
         self.app.push_screen(ChoiceScreen("Parent consent", options), chosen)
 
     # -- the service calls -----------------------------------------------------------------------
 
+    def _send(self, change: ReferralChange) -> None:
+        """Start the change, or queue it behind this screen's change of the same referral
+        that is still on its way."""
+        if self._referral_waiting is None:
+            self._referral_waiting = {}
+        waiting = self._referral_waiting.get(change.referral_id)
+        if waiting is not None:
+            waiting.append(change)
+            return
+        self._referral_waiting[change.referral_id] = deque()
+        self._run(change)
+
+    def _ended(self, change: ReferralChange, version: int | None, *, drop: bool = False) -> None:
+        """A change ended (``version``: the one it saved, None: not saved). The next change
+        waiting starts; one made against the same version as this one goes against the saved
+        version instead. ``drop``: changed elsewhere, so those waiting are dropped too."""
+        queues = self._referral_waiting or {}
+        waiting = queues.pop(change.referral_id, deque())
+        if drop or not waiting:
+            return
+        following = waiting.popleft()
+        if version is not None and following.version == change.version:
+            following = replace(following, version=version)
+        queues[change.referral_id] = waiting
+        self._run(following)
+
     @work(thread=True, group="referral-act", exit_on_error=False)
-    def _run(
-        self,
-        referral_id: int,
-        what: str,
-        note: str,
-        target: ReferralStatus | ConsentStatus | None = None,
-        version: int | None = None,
-    ) -> None:
+    def _run(self, change: ReferralChange) -> None:
         app = self.app
         services, actor = self.services, self.actor
         today: date = services.ctx.today()
+        referral_id, note, target, version = (
+            change.referral_id,
+            change.note,
+            change.target,
+            change.version,
+        )
         try:
-            if what == "advance":
+            if change.what == "advance":
                 result = services.referrals.advance(
                     actor, referral_id, note=note, on=today, version=version
                 )
-            elif what == "move":
+            elif change.what == "move":
                 assert isinstance(target, ReferralStatus)
                 result = services.referrals.move(
                     actor,
@@ -181,56 +227,36 @@ class ReferralActions(SessionAccess):
                 )
         except SroError as exc:
             if saved_elsewhere(exc):
-                self._reload_after_refusal(referral_id, what, note, target)
+                self._reload_after_refusal(change)
                 return
-            app.call_from_thread(
-                app.notify,
-                visible(exc.message),
-                title="Not changed",
-                severity="error",
-                markup=False,
-            )
+            app.call_from_thread(self._not_changed, change, exc.message)
             return
         except ValueError as exc:  # a note with a character the store cannot hold
             message = first_message(exc) if isinstance(exc, ValidationError) else str(exc)
-            app.call_from_thread(
-                app.notify, visible(message), title="Not changed", severity="error", markup=False
-            )
+            app.call_from_thread(self._not_changed, change, message)
             return
-        app.call_from_thread(self._changed, result, what)
+        app.call_from_thread(self._changed, change, result)
 
-    def _reload_after_refusal(
-        self,
-        referral_id: int,
-        what: str,
-        note: str,
-        target: ReferralStatus | ConsentStatus | None,
-    ) -> None:
+    def _not_changed(self, change: ReferralChange, message: str, *, drop: bool = False) -> None:
+        self.app.notify(visible(message), title="Not changed", severity="error", markup=False)
+        self._ended(change, None, drop=drop)
+
+    def _reload_after_refusal(self, change: ReferralChange) -> None:
         """Saved elsewhere (in the worker thread): read the referral as it is now, show it,
         and ask again with the typed note kept (consent: say so; c asks again)."""
         app = self.app
         try:
-            fresh = self.services.referrals.get(self.actor, referral_id)
+            fresh = self.services.referrals.get(self.actor, change.referral_id)
         except SroError as exc:
-            app.call_from_thread(
-                app.notify,
-                visible(f"{CHANGED_ELSEWHERE}: {exc.message}"),
-                title="Not changed",
-                severity="error",
-                markup=False,
-            )
+            message = f"{CHANGED_ELSEWHERE}: {exc.message}"
+            app.call_from_thread(self._not_changed, change, message, drop=True)
             return
-        app.call_from_thread(self._refused_as_stale, fresh, what, note, target)
+        app.call_from_thread(self._refused_as_stale, change, fresh)
 
-    def _refused_as_stale(
-        self,
-        fresh: ReferralRead,
-        what: str,
-        note: str,
-        target: ReferralStatus | ConsentStatus | None,
-    ) -> None:
+    def _refused_as_stale(self, change: ReferralChange, fresh: ReferralRead) -> None:
+        self._ended(change, None, drop=True)
         self.referral_changed(fresh)
-        if what == "consent":
+        if change.what == "consent":
             self.app.notify(
                 f"{CHANGED_ELSEWHERE} (consent now {fresh.consent.value})",
                 title="Not changed",
@@ -238,12 +264,15 @@ class ReferralActions(SessionAccess):
                 markup=False,
             )
             return
-        status = target if isinstance(target, ReferralStatus) else None
+        status = change.target if isinstance(change.target, ReferralStatus) else None
         problem = f"{CHANGED_ELSEWHERE}: it is {fresh.status.value} now"
-        self._ask_note(fresh.id, what, status, fresh.version, typed=note, problem=problem)
+        self._ask_note(
+            fresh.id, change.what, status, fresh.version, typed=change.note, problem=problem
+        )
 
-    def _changed(self, referral: ReferralRead, what: str) -> None:
-        if what == "consent":
+    def _changed(self, change: ReferralChange, referral: ReferralRead) -> None:
+        self._ended(change, referral.version)
+        if change.what == "consent":
             text = f"Consent: {referral.consent.value}"
         else:
             text = f"{referral.student_name}: now {referral.status.value}"
