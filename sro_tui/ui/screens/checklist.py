@@ -316,12 +316,7 @@ class ChecklistScreen(SessionAccess, Screen[None]):
             "required": True,
             "required_message": "A reason is required to skip an item",
         }
-        prompt = (
-            RetryPrompt(title, label, problem=problem, **options)
-            if problem
-            else PromptScreen(title, label, **options)
-        )
-        self.app.push_screen(prompt, skipped)
+        self.app.push_screen(RetryPrompt(title, label, problem=problem, **options), skipped)
 
     def action_note(self) -> None:
         item = self.current()
@@ -347,12 +342,7 @@ class ChecklistScreen(SessionAccess, Screen[None]):
                 )
 
         title, label = f"Note: {item.label}", "Note (empty removes it)"
-        prompt = (
-            RetryPrompt(title, label, problem=problem, value=typed)
-            if problem
-            else PromptScreen(title, label, value=typed)
-        )
-        self.app.push_screen(prompt, noted)
+        self.app.push_screen(RetryPrompt(title, label, problem=problem, value=typed), noted)
 
     def action_add(self) -> None:
         if self.shift is None:

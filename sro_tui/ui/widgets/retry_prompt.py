@@ -19,11 +19,11 @@ CHANGED_ELSEWHERE = "Changed on another terminal — reloaded, check and try aga
 
 class RetryPrompt(PromptScreen):
     """:class:`PromptScreen` opened with ``value`` (the typing kept) and ``problem`` shown
-    under the field."""
+    under the field (none: the plain prompt)."""
 
     CSS_PATH = "prompt.tcss"
 
-    def __init__(self, title: str, label: str, *, problem: str, **options: Any) -> None:
+    def __init__(self, title: str, label: str, *, problem: str = "", **options: Any) -> None:
         super().__init__(title, label, **options)
         self.problem = problem
 
