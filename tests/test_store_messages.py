@@ -45,8 +45,18 @@ def test_backup_auto_on_a_real_store(run_cli: RunCli, db_url: str) -> None:
 
 def add_officer(run_cli: RunCli, store: str, badge: str) -> CliResult:
     return run_cli(
-        "--db", store, "officer", "add", "--badge", badge, "--name", f"Officer {badge}",
-        "--role", "admin", "--password-stdin", stdin=f"{TEST_PASSWORD}\n",
+        "--db",
+        store,
+        "officer",
+        "add",
+        "--badge",
+        badge,
+        "--name",
+        f"Officer {badge}",
+        "--role",
+        "admin",
+        "--password-stdin",
+        stdin=f"{TEST_PASSWORD}\n",
     )  # fmt: skip (the first officer of a new store: its administrator)
 
 
