@@ -542,7 +542,7 @@ async def test_supervisor_sees_all_and_filters_by_category(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert table.row_count == 1
-        assert table.get_row_at(0)[0] == sqlite_services.incidents.get(sergeant, theft).number
+        assert str(table.get_row_at(0)[0]) == sqlite_services.incidents.get(sergeant, theft).number
         await pilot.press("s")  # all -> own
         await app.workers.wait_for_complete()
         assert screen.scope == "own"

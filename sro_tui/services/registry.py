@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from .backup import BackupService
     from .checklist import ChecklistService
+    from .corrections import IncidentCorrections
     from .demo import DemoSeeder
     from .drafts import DraftService
     from .export import ExportService
@@ -61,6 +62,12 @@ class Services:
         from .officers import OfficerService
 
         return OfficerService(self.ctx, self.audit)
+
+    @cached_property
+    def corrections(self) -> IncidentCorrections:
+        from .corrections import IncidentCorrections
+
+        return IncidentCorrections(self.ctx, self.audit)
 
     @cached_property
     def reference(self) -> ReferenceService:

@@ -29,13 +29,13 @@ from typing import Any
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from ..domain.changes import EVERYTHING
+
 __all__ = ["CHANNEL", "EVERYTHING", "ChangeWatcher", "is_change", "notify"]
 
 log = logging.getLogger(__name__)
 
 CHANNEL = "sro_changes"
-EVERYTHING = "*"
-"""Reported when the watcher cannot tell what changed (it reconnected): reload all."""
 _READ_SUFFIXES = (".read", ".list", ".timeline", ".run", ".verify", ".verify_records", ".export")
 _READ_ACTIONS = frozenset({"audit.pending"})
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from ..store.watch import EVERYTHING
+from ..domain.changes import EVERYTHING
 
 if TYPE_CHECKING:
     from ..services.registry import Services

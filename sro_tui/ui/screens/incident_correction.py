@@ -14,7 +14,6 @@ from typing import Any
 from ...domain.enums import IncidentStatus
 from ...domain.errors import SroError
 from ...domain.incidents import IncidentContent, IncidentRead
-from ...services.corrections import IncidentCorrections
 from ..forms.core import FieldProblems
 from ..incident_draft import draft_of_record, read_draft
 from ..incident_load import DRAFT_FORM, IncidentLoad, IncidentRequest, read_incident
@@ -94,7 +93,7 @@ class IncidentCorrectionScreen(IncidentFormScreen):
     def persist(self, data: Any) -> IncidentRead:
         if not isinstance(data, IncidentContent) or self.incident_id is None:
             raise SroError("Nothing to send")
-        corrections = IncidentCorrections(self.services.ctx, self.services.audit)
+        corrections = self.services.corrections
         corrections.propose(self.actor, self.incident_id, data)
         return self.services.incidents.get(self.actor, self.incident_id)
 

@@ -11,6 +11,8 @@ call runs in a thread worker; the outcome comes back to the screen as a message.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -30,12 +32,14 @@ from ...domain.incidents import (
 from ...domain.officers import Actor
 from ...domain.permissions import may_review
 from ...domain.timeparse import format_local
-from ...services.corrections import IncidentCorrections
 from ..access import SessionAccess
 from ..text import literal
 from ..unexpected import unexpected
 from ..widgets.confirm import ConfirmScreen
 from ..widgets.write_dialog import SupplementScreen, WriteScreen
+
+if TYPE_CHECKING:
+    from ...services.corrections import IncidentCorrections
 
 __all__ = ["IncidentView", "may_correct_record", "may_review_record", "may_void_record"]
 
@@ -246,7 +250,7 @@ class IncidentView(SessionAccess, VerticalScroll):
         return may_void_record(self.actor, self.record)
 
     def _corrections(self) -> IncidentCorrections:
-        return IncidentCorrections(self.services.ctx, self.services.audit)
+        return self.services.corrections
 
     # -- void --------------------------------------------------------------------------------------
 

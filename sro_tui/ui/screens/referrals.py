@@ -182,6 +182,8 @@ class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
         table = self.paged_table()
         today = self.services.ctx.today()
         key = str(referral.id)
+        if key not in table.rows:  # a reload (live or on resume) replaced the rows meanwhile
+            return
         for column, value in zip(
             ("follow", "status", "student", "program", "consent"),
             self.cells(referral, today),

@@ -18,7 +18,6 @@ from ...domain.enums import IncidentStatus
 from ...domain.errors import SroError
 from ...domain.incidents import IncidentRead, IncidentSummary, ReviewDecision
 from ...domain.paging import Page
-from ...services.corrections import IncidentCorrections
 from ..keymap import key_display
 from ..text import cell, literal, visible
 from ..unexpected import unexpected
@@ -94,7 +93,7 @@ class ReviewQueueScreen(PagedList, Screen[None]):
         if cursor is not None:
             return page
         # Corrections of approved reports waiting for review come first (services/corrections).
-        corrections = IncidentCorrections(self.services.ctx, self.services.audit)
+        corrections = self.services.corrections
         waiting = corrections.pending_queue(self.actor)
         self.corrections = {row.id for row in waiting}
         return Page(items=[*waiting, *page.items], next_cursor=page.next_cursor)
@@ -173,7 +172,7 @@ class ReviewQueueScreen(PagedList, Screen[None]):
         try:
             decision = ReviewDecision(comment=comment)
             if report.id in self.corrections:
-                corrections = IncidentCorrections(self.services.ctx, self.services.audit)
+                corrections = self.services.corrections
                 decide = corrections.approve if approve else corrections.return_for_changes
                 result = decide(self.actor, report.id, decision)
                 done = "correction approved" if approve else "correction declined"
