@@ -174,6 +174,8 @@ class ChecklistTemplateItem(Base):
     location_code: Mapped[str | None] = mapped_column(String(20))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))  # None: every school
+    # ISO weekdays (1 Monday .. 7 Sunday) of the shifts it is on, e.g. "135"; None: every day
+    weekdays: Mapped[str | None] = mapped_column(String(7))
 
 
 # --- the day ---------------------------------------------------------------------------------
