@@ -20,6 +20,7 @@ from sro_tui.services.registry import Services, build_services
 from sro_tui.store.db import Database
 from sro_tui.ui.screens.referral_actions import CHANGED_ELSEWHERE
 from sro_tui.ui.screens.referral_detail import ReferralScreen
+from sro_tui.ui.screens.referrals import ReferralListScreen
 from sro_tui.ui.widgets.prompt import PromptScreen
 
 from .conftest import TEST_AUDIT_KEY, Clock, make_officer
@@ -155,3 +156,45 @@ async def test_consent_given_while_a_step_is_saving_goes_after_it_without_a_conf
     final = services.referrals.get(officer, referral.id)
     assert (final.status, final.consent) == (ReferralStatus.CONTACTED, ConsentStatus.YES)
     assert final.version == 3
+
+
+async def test_the_list_moves_a_referral_against_the_version_its_row_shows(
+    services: Services, laptop: Services, clock: Clock
+) -> None:
+    """a and c in the referral list (F6) name the version of the highlighted row: a step
+    taken meanwhile on the laptop is not skipped over but reported, the typed note kept."""
+    officer = make_officer(services, "1001")
+    today = clock.now.astimezone(services.ctx.tz).date()
+    referral = _referral(services, officer, today)
+    app = make_app(services, clock)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await sign_in(pilot)
+        app.push_screen(ReferralListScreen())
+        await settle(pilot)
+        listing = app.screen
+        assert isinstance(listing, ReferralListScreen)
+        assert listing.highlighted_id() == referral.id
+        laptop.referrals.advance(officer, referral.id, note="Called mother", on=today)
+        await pilot.press("a")  # the row still says "referred"
+        await type_text(pilot, "Left a message")
+        await pilot.press("enter")
+        await settle(pilot)
+        stored = services.referrals.get(officer, referral.id)
+        assert stored.status is ReferralStatus.CONTACTED  # the laptop's step only
+        prompt = app.screen
+        assert isinstance(prompt, PromptScreen)
+        assert prompt.query_one(Input).value == "Left a message"
+        error = str(prompt.query_one("#prompt-error", Static).content)
+        assert CHANGED_ELSEWHERE in error and "contacted now" in error
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is listing
+        assert str(listing.paged_table().get_row(str(referral.id))[1]) == "contacted"
+        laptop.referrals.set_consent(
+            officer, referral.id, ConsentUpdate(consent=ConsentStatus.NO, consent_on=today)
+        )
+        await pilot.press("c", "enter")  # "yes", against the row's version: refused
+        await settle(pilot)
+        assert services.referrals.get(officer, referral.id).consent is ConsentStatus.NO
+        messages = [n.message for n in app._notifications]
+        assert any(CHANGED_ELSEWHERE in m for m in messages), messages

@@ -66,6 +66,8 @@ class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
         self.scope = "own"
         self.open_only = True
         self.status: ReferralStatus | None = None
+        self.shown: dict[int, ReferralRead] = {}
+        """Each listed referral as its row shows it: a change is made against its version."""
         self.init_paging()
 
     def compose(self) -> ComposeResult:
@@ -135,6 +137,7 @@ class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
         table = self.paged_table()
         today = self.services.ctx.today()
         for referral in page.items:
+            self.shown[referral.id] = referral
             table.add_row(*self.cells(referral, today), key=str(referral.id))
 
     def page_failed(self, error: SroError) -> None:
@@ -178,12 +181,17 @@ class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
     def current_referral_id(self) -> int | None:
         return self.highlighted_id()
 
+    def shown_referral(self) -> ReferralRead | None:
+        referral_id = self.highlighted_id()
+        return None if referral_id is None else self.shown.get(referral_id)
+
     def referral_changed(self, referral: ReferralRead) -> None:
         table = self.paged_table()
         today = self.services.ctx.today()
         key = str(referral.id)
         if key not in table.rows:  # a reload (live or on resume) replaced the rows meanwhile
             return
+        self.shown[referral.id] = referral
         for column, value in zip(
             ("follow", "status", "student", "program", "consent"),
             self.cells(referral, today),
