@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field
 
 from .base import ReadSchema, Schema
+from .checklist import Weekdays
 from .enums import ComplianceKind, SchoolLevel
 from .text import Line, RequiredLine
 
@@ -107,12 +108,14 @@ class TemplateItemRead(ReadSchema):
     location_code: str | None = None
     active: bool = True
     school_id: int | None = None
+    weekdays: str | None = None  # ISO weekday digits ("135"); None: every day
 
 
 class TemplateItemCreate(Schema):
     label: RequiredLine = Field(title="Item")
     location_code: Code | None = Field(default=None, title="Location")
     school_id: int | None = Field(default=None, ge=1, title="School")
+    weekdays: Weekdays = Field(default=None, title="Days")
 
 
 class ReferenceKind(StrEnum):
