@@ -511,3 +511,78 @@ class StudentSeal(Base):
     unsealed_by_id: Mapped[int | None] = mapped_column(ForeignKey("officers.id"))
     unsealed_at: Mapped[datetime | None]
     unseal_reason: Mapped[str] = mapped_column(Text, default="")
+
+
+# --- campus security: trespass warnings and calls for service (migration 0013) ---------------
+
+
+class TrespassWarning(Base):
+    """A person warned off school grounds (PC 626.8, 627.7); in force until ``expires_at``
+    (local midnight after its last day, domain/trespass.py)."""
+
+    __tablename__ = "trespass_warnings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_name: Mapped[str] = mapped_column(String(200))
+    person_key: Mapped[str] = mapped_column(String(420), index=True)
+    search_text: Mapped[str] = mapped_column(Text)
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    age: Mapped[int | None] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(Text, default="")
+    photo_ref: Mapped[str] = mapped_column(String(200), default="")
+    person_kind: Mapped[str] = mapped_column(String(10))
+    juvenile: Mapped[bool] = mapped_column(Boolean)
+    student_id: Mapped[int | None] = mapped_column(ForeignKey("students.id"), index=True)
+    statute: Mapped[str] = mapped_column(String(10))
+    statute_text: Mapped[str] = mapped_column(Text)
+    days: Mapped[int] = mapped_column(Integer)
+    warned_at: Mapped[datetime]
+    last_day: Mapped[date] = mapped_column(Date)
+    expires_at: Mapped[datetime]
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"))
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+    created_at: Mapped[datetime]
+    __table_args__ = (
+        Index("ix_trespass_warnings_expires", "expires_at", "id"),
+        Index("ix_trespass_warnings_warned", "warned_at", "id"),
+    )
+
+
+class TrespassWarningSchool(Base):
+    __tablename__ = "trespass_warning_schools"
+    warning_id: Mapped[int] = mapped_column(ForeignKey("trespass_warnings.id"), primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), primary_key=True)
+    __table_args__ = (Index("ix_trespass_warning_schools_school", "school_id"),)
+
+
+class TrespassViolation(Base):
+    """A return within a warning's period, recorded with the incident made for it."""
+
+    __tablename__ = "trespass_violations"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    warning_id: Mapped[int] = mapped_column(ForeignKey("trespass_warnings.id"), index=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"))
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"))
+    at: Mapped[datetime]
+    __table_args__ = (Index("ix_trespass_violations_at", "at", "id"),)
+
+
+class CallForService(Base):
+    """A request for the officer's action, whether or not a report follows."""
+
+    __tablename__ = "calls_for_service"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    received_at: Mapped[datetime]
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"))
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
+    caller: Mapped[str] = mapped_column(String(200))
+    caller_kind: Mapped[str] = mapped_column(String(10))
+    location: Mapped[str] = mapped_column(String(200), default="")
+    what: Mapped[str] = mapped_column(Text)
+    disposition: Mapped[str] = mapped_column(String(30))
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+    created_at: Mapped[datetime]
+    __table_args__ = (
+        Index("ix_calls_for_service_received", "received_at", "id"),
+        Index("ix_calls_for_service_officer_received", "officer_id", "received_at", "id"),
+        Index("ix_calls_for_service_school_received", "school_id", "received_at", "id"),
+    )
