@@ -135,3 +135,26 @@ def _watch(posted: list[tuple[str, int]]):  # type: ignore[no-untyped-def]
             posted.append((message.kind, message.record_id))
 
     return hook
+
+
+def test_a_draft_typed_on_another_terminal_says_where(
+    sqlite_services: Services, clock: Clock
+) -> None:
+    """Drafts are kept per terminal (issue 13): Today names the terminal of one typed elsewhere,
+    so the officer knows why opening it here may offer a merge."""
+    from sro_tui.domain.drafts import DraftSave
+
+    actor = make_officer(sqlite_services, "1001")
+    sqlite_services.drafts.save(actor, DraftSave(form="note", key="1", title="Talk with M."))
+    summary = sqlite_services.today.summary(actor, None)
+    here = sqlite_services.ctx.terminal
+    tz = sqlite_services.ctx.tz
+
+    def draft_line(terminal: str) -> str:
+        sections = {s.title: s for s in sections_of(summary, tz, False, terminal)}
+        (line,) = sections["Drafts waiting"].rows
+        return line.text
+
+    assert draft_line(here).startswith("Talk with M.  (saved ")
+    assert f" on {here})" not in draft_line(here)
+    assert draft_line("office-2").endswith(f" on {here})")

@@ -51,6 +51,8 @@ class DraftLine(ReadSchema):
     form: str
     title: str
     updated_at: datetime
+    terminal: str = ""
+    """The terminal it was typed on (drafts are kept per terminal)."""
 
 
 class TodaySummary(ReadSchema):

@@ -83,9 +83,15 @@ class TodayService:
                 if name is not None:
                     shifts.append(ShiftProgress(school_id=school_id, school_name=name))
             drafts = [
-                DraftLine(id=row.id, form=row.form, title=row.title, updated_at=row.updated_at)
+                DraftLine(
+                    id=row.id,
+                    form=row.form,
+                    title=row.title,
+                    updated_at=row.updated_at,
+                    terminal=row.terminal or "",
+                )
                 for row in session.execute(
-                    select(Draft.id, Draft.form, Draft.title, Draft.updated_at)
+                    select(Draft.id, Draft.form, Draft.title, Draft.updated_at, Draft.terminal)
                     .where(Draft.officer_id == officer_id)
                     .order_by(Draft.updated_at.desc(), Draft.id.desc())
                     .limit(limit)

@@ -112,8 +112,11 @@ def _section(
     return section
 
 
-def sections_of(summary: TodaySummary, tz: ZoneInfo, supervisor: bool) -> list[Section]:
-    """The summary as Today's sections, in the order an officer works through them."""
+def sections_of(
+    summary: TodaySummary, tz: ZoneInfo, supervisor: bool, terminal: str = ""
+) -> list[Section]:
+    """The summary as Today's sections, in the order an officer works through them
+    (``terminal``: this one; a draft typed on another says where)."""
     today = summary.day
     shift = Section("Today's shift", empty="no school chosen", total=len(summary.shifts))
     for progress in summary.shifts:
@@ -160,7 +163,8 @@ def sections_of(summary: TodaySummary, tz: ZoneInfo, supervisor: bool) -> list[S
             summary.drafts,
             lambda d: Row(
                 f"{d.title or d.form.replace('_', ' ').capitalize()}  "
-                f"(saved {_hhmm(d.updated_at, tz, today)})",
+                f"(saved {_hhmm(d.updated_at, tz, today)}"
+                f"{f' on {d.terminal}' if d.terminal and d.terminal != terminal else ''})",
                 "draft",
                 d.id,
             ),
@@ -254,7 +258,9 @@ class TodayScreen(SessionAccess, Screen[None]):
         self.query_one("#today-summary", Static).update(literal(message, "bold red"))
 
     def show(self, summary: TodaySummary) -> None:
-        self.show_sections(sections_of(summary, self.sro.tz, self.actor.is_supervisor))
+        self.show_sections(
+            sections_of(summary, self.sro.tz, self.actor.is_supervisor, self.services.ctx.terminal)
+        )
         self.query_one("#today-summary", Static).update(
             f"{summary.day:%A %B %-d}: {summary.waiting} thing(s) waiting. "
             f"Enter opens, {key_display(self, 'today.reload', 'r')} refreshes."
