@@ -43,6 +43,10 @@ class WeaponType(StrEnum):
     BLUNT = "blunt object"
     PERSONAL = "personal"
     OTHER = "other"
+    # Not a firearm under the Gun-Free Schools Act: Ed Code 48900(m).
+    IMITATION = "imitation firearm"
+    # A bomb, grenade or other destructive device: a firearm under the Gun-Free Schools Act.
+    EXPLOSIVE = "explosive device"
 
 
 class SuspectedUse(StrEnum):
@@ -56,6 +60,15 @@ class GangInvolvement(StrEnum):
     NONE = "none"
     JUVENILE = "juvenile gang"
     OTHER = "other gang"
+
+
+class ContactInitiator(StrEnum):
+    """Who brought the matter to the officer (CRDC: a referral to law enforcement is a
+    student reported by a school official or designee; an officer-initiated contact is not)."""
+
+    SCHOOL = "school official"
+    OFFICER = "officer"
+    OTHER = "other"
 
 
 class PersonRole(StrEnum):
