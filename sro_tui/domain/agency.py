@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .text import check_line
+from .trespass import check_notice_days
 
 MAX_IDLE_LOCK_MINUTES = 30  # CJIS Security Policy: lock after at most 30 minutes idle
 MAX_LOCKOUT_MINUTES = 24 * 60
@@ -22,6 +23,8 @@ IDLE_LOCK_MINUTES = "idle_lock_minutes"
 RETENTION_INCIDENT_YEARS = "retention_incident_years"
 RETENTION_NOTE_YEARS = "retention_note_years"
 RETENTION_REFERRAL_YEARS = "retention_referral_years"
+# Longer trespass notices than the statutory 7 days (domain/trespass.py), in days.
+TRESPASS_NOTICE_DAYS = "trespass_notice_days"
 
 AGENCY_NAME_UNSET = "(agency name not set)"
 
@@ -156,6 +159,13 @@ SETTINGS: dict[str, SettingSpec] = {
             "Keep ended referrals (years)",
             "after they ended (sro retention)",
             _years,
+        ),
+        SettingSpec(
+            TRESPASS_NOTICE_DAYS,
+            "Longer trespass notices (days)",
+            "periods a school's own trespass notice may run beside the statutory 7 days, "
+            "comma-separated (e.g. 30,365)",
+            check_notice_days,
         ),
     )
 }

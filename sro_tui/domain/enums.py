@@ -90,6 +90,11 @@ class OutcomeKind(StrEnum):
     ARREST = "arrest"
     DIVERSION_REFERRAL = "diversion referral"
     REFERRAL_TO_SERVICES = "referral to services"
+    # California: a mental-health hold (WIC 5150 adult, 5585 minor); a juvenile counselled and
+    # released (WIC 626(b)) or released to a parent or guardian.
+    MENTAL_HEALTH_HOLD = "5150/5585 hold"
+    COUNSEL_AND_RELEASE = "counsel and release"
+    RELEASE_TO_PARENT = "release to parent"
 
 
 class ComplianceKind(StrEnum):
@@ -99,6 +104,10 @@ class ComplianceKind(StrEnum):
     EC_48902 = "ec48902"
     EC_49393 = "ec49393"
     EC_44014 = "ec44014"
+    # Reminders that are not a category's: WIC 625.6 when a juvenile is arrested (counsel
+    # before a custodial interrogation), PC 11166 from categories of suspected child abuse.
+    WIC_625_6 = "wic625.6"
+    PC_11166 = "pc11166"
 
     @property
     def label(self) -> str:
@@ -107,9 +116,115 @@ class ComplianceKind(StrEnum):
 
 _COMPLIANCE_LABELS = {
     ComplianceKind.GUN_FREE_SCHOOLS: "Gun-Free Schools Act referral (firearm)",
-    ComplianceKind.EC_48902: "EC 48902 notice to law enforcement (drugs / assault with weapon)",
+    ComplianceKind.EC_48902: "EC 48902 notice to law enforcement (drugs, alcohol, weapon)",
     ComplianceKind.EC_49393: "EC 49393 threat record",
     ComplianceKind.EC_44014: "EC 44014 report (staff assaulted)",
+    ComplianceKind.WIC_625_6: "WIC 625.6 youth consulted counsel before questioning (or none)",
+    ComplianceKind.PC_11166: "PC 11166 child-abuse report (SS 8572) cross-reported",
+}
+
+
+class BiasMotivation(StrEnum):
+    """The offender's bias motivation, as NIBRS codes it (FBI NIBRS User Manual 2023, data
+    element 8A, Bias Motivation). Stored as the value; ``nibrs`` is the FBI's code."""
+
+    NONE = "none"
+    UNKNOWN = "unknown"
+    ANTI_WHITE = "anti-white"
+    ANTI_BLACK = "anti-black"
+    ANTI_AMERICAN_INDIAN = "anti-american indian/alaska native"
+    ANTI_ASIAN = "anti-asian"
+    ANTI_MULTIPLE_RACES = "anti-multiple races"
+    ANTI_PACIFIC_ISLANDER = "anti-native hawaiian/pacific islander"
+    ANTI_ARAB = "anti-arab"
+    ANTI_HISPANIC = "anti-hispanic/latino"
+    ANTI_OTHER_RACE = "anti-other race/ethnicity/ancestry"
+    ANTI_JEWISH = "anti-jewish"
+    ANTI_CATHOLIC = "anti-catholic"
+    ANTI_PROTESTANT = "anti-protestant"
+    ANTI_ISLAMIC = "anti-islamic (muslim)"
+    ANTI_OTHER_RELIGION = "anti-other religion"
+    ANTI_MULTIPLE_RELIGIONS = "anti-multiple religions"
+    ANTI_ATHEISM = "anti-atheism/agnosticism"
+    ANTI_MORMON = "anti-church of jesus christ"
+    ANTI_JEHOVAHS_WITNESS = "anti-jehovah's witness"
+    ANTI_EASTERN_ORTHODOX = "anti-eastern orthodox"
+    ANTI_OTHER_CHRISTIAN = "anti-other christian"
+    ANTI_BUDDHIST = "anti-buddhist"
+    ANTI_HINDU = "anti-hindu"
+    ANTI_SIKH = "anti-sikh"
+    ANTI_GAY = "anti-gay (male)"
+    ANTI_LESBIAN = "anti-lesbian (female)"
+    ANTI_LGBT = "anti-lgbt (mixed group)"
+    ANTI_HETEROSEXUAL = "anti-heterosexual"
+    ANTI_BISEXUAL = "anti-bisexual"
+    ANTI_PHYSICAL_DISABILITY = "anti-physical disability"
+    ANTI_MENTAL_DISABILITY = "anti-mental disability"
+    ANTI_MALE = "anti-male"
+    ANTI_FEMALE = "anti-female"
+    ANTI_TRANSGENDER = "anti-transgender"
+    ANTI_GENDER_NON_CONFORMING = "anti-gender non-conforming"
+
+    @property
+    def nibrs(self) -> str:
+        return _BIAS_CODES[self]
+
+    @property
+    def label(self) -> str:
+        """How a picker shows it: "None known (88)", "Anti-Asian (14)"."""
+        if self is BiasMotivation.NONE:
+            return "None known (88)"
+        if self is BiasMotivation.UNKNOWN:
+            return "Unknown (99)"
+        return f"{self.value[0].upper()}{self.value[1:]} ({self.nibrs})"
+
+    @classmethod
+    def parse(cls, text: str) -> BiasMotivation:
+        """A bias by its value or its NIBRS code ("anti-asian", "14", "none", "88")."""
+        key = text.strip().lower()
+        for bias in cls:
+            if key in (bias.value, bias.nibrs):
+                return bias
+        raise ValueError(f"unknown bias motivation {text!r} (a NIBRS code such as 88, 14, 21)")
+
+
+_BIAS_CODES = {
+    BiasMotivation.NONE: "88",
+    BiasMotivation.UNKNOWN: "99",
+    BiasMotivation.ANTI_WHITE: "11",
+    BiasMotivation.ANTI_BLACK: "12",
+    BiasMotivation.ANTI_AMERICAN_INDIAN: "13",
+    BiasMotivation.ANTI_ASIAN: "14",
+    BiasMotivation.ANTI_MULTIPLE_RACES: "15",
+    BiasMotivation.ANTI_PACIFIC_ISLANDER: "16",
+    BiasMotivation.ANTI_ARAB: "31",
+    BiasMotivation.ANTI_HISPANIC: "32",
+    BiasMotivation.ANTI_OTHER_RACE: "33",
+    BiasMotivation.ANTI_JEWISH: "21",
+    BiasMotivation.ANTI_CATHOLIC: "22",
+    BiasMotivation.ANTI_PROTESTANT: "23",
+    BiasMotivation.ANTI_ISLAMIC: "24",
+    BiasMotivation.ANTI_OTHER_RELIGION: "25",
+    BiasMotivation.ANTI_MULTIPLE_RELIGIONS: "26",
+    BiasMotivation.ANTI_ATHEISM: "27",
+    BiasMotivation.ANTI_MORMON: "28",
+    BiasMotivation.ANTI_JEHOVAHS_WITNESS: "29",
+    BiasMotivation.ANTI_EASTERN_ORTHODOX: "81",
+    BiasMotivation.ANTI_OTHER_CHRISTIAN: "82",
+    BiasMotivation.ANTI_BUDDHIST: "83",
+    BiasMotivation.ANTI_HINDU: "84",
+    BiasMotivation.ANTI_SIKH: "85",
+    BiasMotivation.ANTI_GAY: "41",
+    BiasMotivation.ANTI_LESBIAN: "42",
+    BiasMotivation.ANTI_LGBT: "43",
+    BiasMotivation.ANTI_HETEROSEXUAL: "44",
+    BiasMotivation.ANTI_BISEXUAL: "45",
+    BiasMotivation.ANTI_PHYSICAL_DISABILITY: "51",
+    BiasMotivation.ANTI_MENTAL_DISABILITY: "52",
+    BiasMotivation.ANTI_MALE: "61",
+    BiasMotivation.ANTI_FEMALE: "62",
+    BiasMotivation.ANTI_TRANSGENDER: "71",
+    BiasMotivation.ANTI_GENDER_NON_CONFORMING: "72",
 }
 
 
@@ -173,3 +288,5 @@ class RecordType(StrEnum):
     EXPORT = "export"
     REPORT = "report"
     SESSION = "session"
+    TRESPASS = "trespass"
+    CALL = "call"
