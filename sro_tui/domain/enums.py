@@ -7,6 +7,7 @@ software: roles, workflow states and the kinds of records.
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 
@@ -119,8 +120,8 @@ _COMPLIANCE_LABELS = {
     ComplianceKind.EC_48902: "EC 48902 notice to law enforcement (drugs, alcohol, weapon)",
     ComplianceKind.EC_49393: "EC 49393 threat record",
     ComplianceKind.EC_44014: "EC 44014 report (staff assaulted)",
-    ComplianceKind.WIC_625_6: "WIC 625.6 youth consulted counsel before questioning (or none)",
-    ComplianceKind.PC_11166: "PC 11166 child-abuse report (SS 8572) cross-reported",
+    ComplianceKind.WIC_625_6: "WIC 625.6 youth consulted counsel before any custodial questioning",
+    ComplianceKind.PC_11166: "PC 11166 suspected child abuse reported (SS 8572, cross-report)",
 }
 
 
@@ -176,7 +177,8 @@ class BiasMotivation(StrEnum):
             return "None known (88)"
         if self is BiasMotivation.UNKNOWN:
             return "Unknown (99)"
-        return f"{self.value[0].upper()}{self.value[1:]} ({self.nibrs})"
+        words = re.sub(r"(^|[\s/(-])([a-z])", lambda m: m[1] + m[2].upper(), self.value)
+        return f"{words.replace(' Of ', ' of ').replace('Lgbt', 'LGBT')} ({self.nibrs})"
 
     @classmethod
     def parse(cls, text: str) -> BiasMotivation:

@@ -10,6 +10,7 @@ from pydantic import Field, field_validator, model_validator
 
 from .base import ReadSchema, Schema, ensure_utc
 from .enums import (
+    BiasMotivation,
     ComplianceKind,
     GangInvolvement,
     IncidentStatus,
@@ -103,6 +104,7 @@ class IncidentCreate(Schema):
     people: list[PersonIn] = Field(default_factory=list, title="People")
     compliance: list[ComplianceIn] = Field(default_factory=list, title="Notifications")
     narrative: Text = Field(default="", title="Narrative")
+    bias_motivation: BiasMotivation = Field(default=BiasMotivation.NONE, title="Bias motivation")
 
     @field_validator("offenses")
     @classmethod
@@ -127,6 +129,7 @@ class IncidentUpdate(Schema):
     people: list[PersonIn] | None = Field(default=None, title="People")
     compliance: list[ComplianceIn] | None = Field(default=None, title="Notifications")
     narrative: Text | None = Field(default=None, title="Narrative")
+    bias_motivation: BiasMotivation | None = Field(default=None, title="Bias motivation")
 
     @field_validator("offenses")
     @classmethod
@@ -269,6 +272,9 @@ class IncidentRead(ReadSchema):
     location_name: str
     narrative: str
     review_comment: str
+    # The location's NIBRS location code (53 school, 58 cyberspace, 18 parking lot, ...).
+    location_nibrs: str = ""
+    bias_motivation: BiasMotivation = BiasMotivation.NONE
     offenses: tuple[OffenseRead, ...] = ()
     people: tuple[PersonRead, ...] = ()
     compliance: tuple[ComplianceRead, ...] = ()
@@ -315,6 +321,7 @@ class IncidentSummary(ReadSchema):
 
 def required_compliance(
     offenses: Iterable[tuple[Iterable[ComplianceKind], WeaponType]],
+    people: Iterable[tuple[bool, Iterable[OutcomeKind]]] = (),
 ) -> set[ComplianceKind]:
     """The notifications an incident calls for, from each offense's category rules and weapon.
 
@@ -322,6 +329,12 @@ def required_compliance(
     the Gun-Free Schools Act referral, and any weapon adds the EC 48902 notification.
     """
     needed: set[ComplianceKind] = set()
+    # People are (juvenile, outcomes): a juvenile arrested adds the WIC 625.6 reminder
+    # (counsel before a custodial interrogation). Every notification is a reminder: a report
+    # is saved and submitted with some not yet recorded (``compliance_missing`` shows them).
+    for juvenile, outcomes in people:
+        if juvenile and OutcomeKind.ARREST in set(outcomes):
+            needed.add(ComplianceKind.WIC_625_6)
     for category_rules, weapon in offenses:
         needed.update(category_rules)
         if weapon is WeaponType.FIREARM:
