@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from .backup import BackupService
+    from .calls import CallService
     from .checklist import ChecklistService
     from .corrections import IncidentCorrections
     from .demo import DemoSeeder
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
     from .store_settings import SettingsService
     from .students import StudentService
     from .today import TodayService
+    from .trespass import TrespassService
 
 
 class Services:
@@ -116,6 +118,18 @@ class Services:
         from .referrals import ReferralService
 
         return ReferralService(self.ctx, self.audit)
+
+    @cached_property
+    def trespass(self) -> TrespassService:
+        from .trespass import TrespassService
+
+        return TrespassService(self.ctx, self.audit, incidents=self.incidents)
+
+    @cached_property
+    def calls(self) -> CallService:
+        from .calls import CallService
+
+        return CallService(self.ctx, self.audit, incidents=self.incidents)
 
     @cached_property
     def today(self) -> TodayService:
