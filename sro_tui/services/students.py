@@ -23,7 +23,7 @@ from ..domain.errors import Conflict, NotFound, SroError
 from ..domain.names import name_key
 from ..domain.officers import Actor
 from ..domain.paging import MAX_PAGE_SIZE, Page, clamp_limit, decode_cursor, encode_cursor
-from ..domain.permissions import may_read_incident, may_read_note_text, may_read_referral
+from ..domain.permissions import may_read_note_text
 from ..domain.roster import ImportReport
 from ..domain.students import (
     DISTRICT_ID_PATTERN,
@@ -50,7 +50,7 @@ from ..store.models import (
 from . import store_settings
 from .audit import AuditTrail
 from .context import ServiceContext
-from .read_rules import note_readable
+from .read_rules import incident_readable, note_readable, referral_readable
 from .sealing import incident_unsealed, is_sealed, note_unsealed, student_unsealed
 
 MAX_NAME_TOKENS = 6  # words of a typed name that are matched; more narrow nothing useful
@@ -307,13 +307,14 @@ class StudentService:
     def timeline(self, actor: Actor, student_id: int, *, limit: int = 200) -> list[TimelineEntry]:
         """Everything recorded about a student, newest first, as this reader may see it.
 
-        - Incidents naming the student. Another officer's draft is not yet a report and is
-          left out; any other incident the reader may not open is shown as existing
-          ("Incident (restricted)", no number, category or outcome), redacted.
+        Only the records the reader may read are listed at all (the read rules of
+        :mod:`.read_rules`, as SQL: own records and the open records of assigned schools;
+        supervisors all): another school's incident or referral is not hinted at.
+
+        - Incidents naming the student (another officer's draft is not yet a report).
         - Mentoring notes and contacts naming the student; a confidential note the reader
           may not read appears as "Confidential note by <officer>, <date>", redacted.
-        - Referrals of the student with their status; one the reader may not open appears
-          as "Referral by <officer>, <date>", redacted.
+        - Referrals of the student with their status.
         """
         limit = max(1, min(limit, TIMELINE_MAX))
         with self.audit.reading() as session:
@@ -350,6 +351,7 @@ class StudentService:
             select(Incident, IncidentPerson.role)
             .join(IncidentPerson, IncidentPerson.incident_id == Incident.id)
             .where(IncidentPerson.student_id == student_id, incident_unsealed())
+            .where(incident_readable(actor))  # services/read_rules: nothing of other schools
             .order_by(Incident.occurred_at.desc(), Incident.id.desc())
             .limit(limit * 2)
         ).all()
@@ -377,23 +379,6 @@ class StudentService:
         for incident in incidents.values():
             status = IncidentStatus(incident.status)
             officer_name = names.get(incident.officer_id, "")
-            readable = may_read_incident(
-                actor, officer_id=incident.officer_id, school_id=incident.school_id, status=status
-            )
-            if not readable and status is IncidentStatus.DRAFT:
-                continue
-            if not readable:
-                entries.append(
-                    TimelineEntry(
-                        kind="incident",
-                        record_id=incident.id,
-                        at=incident.occurred_at,
-                        title="Incident (restricted)",
-                        officer_name=officer_name,
-                        redacted=True,
-                    )
-                )
-                continue
             category = categories.get(incident.id, "")
             title = f"Incident {incident.number}" + (f": {category}" if category else "")
             role_text = ", ".join(dict.fromkeys(roles[incident.id]))
@@ -472,6 +457,7 @@ class StudentService:
             select(Referral, ReferralProgram.name)
             .join(ReferralProgram, ReferralProgram.id == Referral.program_id)
             .where(Referral.student_id == student_id)
+            .where(referral_readable(actor))  # services/read_rules: nothing of other schools
             .order_by(Referral.referred_on.desc(), Referral.id.desc())
             .limit(limit)
         ).all()
@@ -480,20 +466,6 @@ class StudentService:
         for referral, program_name in rows:
             officer_name = names.get(referral.referred_by_id, "")
             at = self._referral_moment(referral)
-            if not may_read_referral(
-                actor, referred_by_id=referral.referred_by_id, school_id=referral.school_id
-            ):
-                entries.append(
-                    TimelineEntry(
-                        kind="referral",
-                        record_id=referral.id,
-                        at=at,
-                        title=f"Referral by {officer_name}, {referral.referred_on.isoformat()}",
-                        officer_name=officer_name,
-                        redacted=True,
-                    )
-                )
-                continue
             status = ReferralStatus(referral.status)
             first_line = referral.reason.strip().splitlines()[0] if referral.reason.strip() else ""
             entries.append(
