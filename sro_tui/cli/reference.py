@@ -1,6 +1,9 @@
 """`sro reference list|add|rename|retire|restore KIND`: the agency's code lists (offense
 categories, locations, referral programs) and the duty checklist's template. A row that
-records use is never deleted: it is retired (gone from pickers, kept on its records)."""
+records use is never deleted: it is retired (gone from pickers, kept on its records).
+Checklist template items also take the weekdays they are on (`--days Mon-Fri`; `sro reference
+days checklist ID DAYS`) and move up or down their list (`sro reference move checklist ID
+up|down`)."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import argparse
 
 from pydantic import ValidationError
 
+from ..domain.checklist import weekdays_label
 from ..domain.errors import SroError
 from ..domain.schools import ReferenceItemCreate, ReferenceKind, TemplateItemCreate
 from ..domain.validation import first_message
@@ -25,15 +29,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     listing = sub.add_parser("list", help="one list, retired rows too, with how often each is used")
     listing.add_argument("kind", choices=KINDS)
+    listing.add_argument(
+        "--school", help="checklist: what this school's shifts start from (every-school items too)"
+    )
     listing.set_defaults(func=cmd_list)
 
     add = sub.add_parser(
-        "add", help="add: KIND CODE NAME, or checklist LABEL [--school CODE] [--location CODE]"
+        "add",
+        help="add: KIND CODE NAME, or checklist LABEL [--school CODE] [--location CODE] "
+        "[--days DAYS]",
     )
     add.add_argument("kind", choices=KINDS)
     add.add_argument("words", nargs="+", metavar="CODE NAME | LABEL")
     add.add_argument("--school", help="checklist: only this school's shifts (default: every)")
     add.add_argument("--location", help="checklist: the item's location code")
+    add.add_argument(
+        "--days",
+        help="checklist: the weekdays whose shifts have it, e.g. Mon-Fri, tue,thu (default: every)",
+    )
     add.add_argument("--nibrs", default="", help="category: its NIBRS offense code")
     add.add_argument("--ed-code", default="", help="category: its Education Code section")
     add.add_argument(
@@ -54,6 +67,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     rename.add_argument("name", metavar="NAME")
     add_signed_in(rename)
     rename.set_defaults(func=cmd_rename)
+
+    days = sub.add_parser(
+        "days",
+        help="checklist ID DAYS: the weekdays a template item is on (Mon-Fri, tue,thu, 'every')",
+    )
+    days.add_argument("kind", choices=[CHECKLIST])
+    days.add_argument("code", metavar="ID")
+    days.add_argument("days", metavar="DAYS")
+    add_signed_in(days)
+    days.set_defaults(func=cmd_days)
+
+    move = sub.add_parser(
+        "move", help="checklist ID up|down: one place up or down its list (the shift's order)"
+    )
+    move.add_argument("kind", choices=[CHECKLIST])
+    move.add_argument("code", metavar="ID")
+    move.add_argument("direction", choices=["up", "down"])
+    add_signed_in(move)
+    move.set_defaults(func=cmd_move)
 
     for name, active, text in (
         ("retire", False, "retire KIND CODE (checklist: ID): gone from pickers, kept on records"),
@@ -82,13 +114,19 @@ def cmd_list(args: argparse.Namespace) -> int:
         reference = store.services.reference
         if args.kind == CHECKLIST:
             schools = {s.id: s.code for s in reference.schools(include_inactive=True)}
-            print(f"{'ID':<6} {'SCHOOL':<10} {'LOCATION':<10} {'STATE':<8} ITEM")
-            for item in reference.template_items():
+            school_id = reference.school_for_key(args.school).id if args.school else None
+            print(f"{'ID':<6} {'SCHOOL':<10} {'LOCATION':<10} {'STATE':<8} {'DAYS':<16} ITEM")
+            for item in reference.template_items(school_id):
                 school = schools.get(item.school_id, "?") if item.school_id else "(every)"
                 state = "active" if item.active else "retired"
                 location = item.location_code or "-"
-                print(f"{item.id:<6} {school:<10} {location:<10} {state:<8} {item.label}")
+                days = weekdays_label(item.weekdays)
+                print(
+                    f"{item.id:<6} {school:<10} {location:<10} {state:<8} {days:<16} {item.label}"
+                )
             return 0
+        if args.school:
+            raise SroError("--school is for the checklist only")
         print(f"{'CODE':<20} {'STATE':<8} {'USES':>6}  NAME")
         for row in reference.reference_items(ReferenceKind(args.kind)):
             state = "active" if row.active else "retired"
@@ -108,16 +146,19 @@ def cmd_add(args: argparse.Namespace) -> int:
             school_id = reference.school_for_key(args.school).id if args.school else None
             try:
                 data = TemplateItemCreate(
-                    label=args.words[0], location_code=args.location, school_id=school_id
+                    label=args.words[0],
+                    location_code=args.location,
+                    school_id=school_id,
+                    weekdays=args.days,
                 )
             except ValidationError as exc:
                 raise SroError(first_message(exc, TemplateItemCreate)) from exc
             actor = require_sign_in(store, args, "sro reference add")
             item = reference.add_template_item(actor, data)
-            print(f"Added checklist item {item.id}: {item.label}")
+            print(f"Added checklist item {item.id}: {item.label} ({weekdays_label(item.weekdays)})")
             return 0
-        if args.school or args.location:
-            raise SroError("--school and --location are for checklist items only")
+        if args.school or args.location or args.days:
+            raise SroError("--school, --location and --days are for checklist items only")
         if len(args.words) != 2:
             raise SroError(f"{args.kind}: give CODE and NAME (quote a name with spaces)")
         try:
@@ -171,6 +212,37 @@ def cmd_set_active(args: argparse.Namespace) -> int:
             )
             used = f" (used by {row.uses} records, which keep it)" if row.uses else ""
             print(f"{verb} {args.kind} {row.code}: {row.name}{used}")
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_days(args: argparse.Namespace) -> int:
+    store = open_from(args)
+    try:
+        reference = store.services.reference
+        item_id = _item_id(args.code)
+        actor = require_sign_in(store, args, "sro reference days")
+        item = reference.edit_template_item(actor, item_id, days=args.days)
+        print(f"Checklist item {item.id} ({weekdays_label(item.weekdays)}): {item.label}")
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_move(args: argparse.Namespace) -> int:
+    store = open_from(args)
+    try:
+        reference = store.services.reference
+        item_id = _item_id(args.code)
+        actor = require_sign_in(store, args, "sro reference move")
+        step = -1 if args.direction == "up" else 1
+        item = reference.move_template_item(actor, item_id, step)
+        school_id = item.school_id
+        same = [i for i in reference.template_items() if i.school_id == school_id]
+        place = next(n for n, i in enumerate(same, start=1) if i.id == item.id)
+        where = "every school's items" if school_id is None else "its school's items"
+        print(f"Checklist item {item.id} is number {place} of {len(same)} of {where}: {item.label}")
     finally:
         store.close()
     return 0

@@ -1,7 +1,8 @@
 """The daily duty checklist: a shift (officer + local day + school) and its items.
 
-A shift is made on first open from the active checklist template. Every change to an item
-is saved at once and audited ("checklist.done", ".skip", ".reset", ".note", ".add").
+A shift is made on first open from the active checklist template (the items for every school
+and for its school that are on its weekday). Every change to an item is saved at once and
+audited ("checklist.done", ".skip", ".reset", ".note", ".add").
 Reading one's own shift is not audited (it holds no record content); a supervisor reading
 another officer's shift is ("shift.read").
 """
@@ -16,7 +17,14 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from ..domain.checklist import ChecklistItemRead, ItemNote, OneOffItem, ShiftRead, SkipItem
+from ..domain.checklist import (
+    ChecklistItemRead,
+    ItemNote,
+    OneOffItem,
+    ShiftRead,
+    SkipItem,
+    on_weekday,
+)
 from ..domain.enums import AuditOutcome, ChecklistStatus, RecordType
 from ..domain.errors import NotFound, PermissionDenied, SroError
 from ..domain.officers import Actor
@@ -71,7 +79,8 @@ class ChecklistService:
 
     def open_shift(self, actor: Actor, school_id: int, day: date | None = None) -> ShiftRead:
         """The actor's shift at ``school_id`` on ``day`` (default: today, agency time), made
-        from the active template the first time it is opened."""
+        the first time it is opened from the active template items for every school and for
+        this school that are on the day's weekday."""
         officer_id = self._require_officer(actor, "shift.open")
         day = day or self.ctx.today()
         with self.ctx.db.read() as session:
@@ -86,16 +95,20 @@ class ChecklistService:
                 school = session.get(School, school_id)
                 if school is None:
                     raise NotFound(f"No school with id {school_id}", field="school_id")
-                template = session.scalars(
-                    select(ChecklistTemplateItem)
-                    .where(
-                        ChecklistTemplateItem.active.is_(True),
-                        # every school's items, and this school's own
-                        ChecklistTemplateItem.school_id.is_(None)
-                        | (ChecklistTemplateItem.school_id == school_id),
+                template = [
+                    row
+                    for row in session.scalars(
+                        select(ChecklistTemplateItem)
+                        .where(
+                            ChecklistTemplateItem.active.is_(True),
+                            # every school's items, and this school's own
+                            ChecklistTemplateItem.school_id.is_(None)
+                            | (ChecklistTemplateItem.school_id == school_id),
+                        )
+                        .order_by(ChecklistTemplateItem.position, ChecklistTemplateItem.id)
                     )
-                    .order_by(ChecklistTemplateItem.position, ChecklistTemplateItem.id)
-                )
+                    if on_weekday(row.weekdays, day)  # the items of this weekday's shifts
+                ]
                 shift = Shift(
                     officer_id=officer_id,
                     school_id=school_id,

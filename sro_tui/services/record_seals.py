@@ -107,7 +107,13 @@ EXCLUDED: dict[str, frozenset[str]] = {
 # corrections), left out of the state while they hold what every older record holds (so the
 # seals made before them stay valid) and sealed as soon as they differ.
 LATE_COLUMNS: dict[str, dict[str, object]] = {
-    "incident": {"voided_at": None, "voided_by_id": None, "void_reason": "", "revision": 1},
+    "incident": {
+        "voided_at": None,
+        "voided_by_id": None,
+        "void_reason": "",
+        "revision": 1,
+        "bias_motivation": "none",  # migration 0016
+    },
 }
 LATE_CHILDREN: dict[str, frozenset[str]] = {"incident": frozenset({"incident_versions"})}
 # A record purged under the retention schedule (an audited ``*.purge`` of it) keeps a seal

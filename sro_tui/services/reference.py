@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..domain.checklist import parse_weekdays, weekdays_label
 from ..domain.enums import AuditOutcome, ComplianceKind, RecordType, SchoolLevel
 from ..domain.errors import Conflict, NotFound, PermissionDenied, SroError
 from ..domain.officers import Actor
@@ -524,6 +525,7 @@ class ReferenceService:
                 label=data.label,
                 location_code=data.location_code,
                 school_id=data.school_id,
+                weekdays=data.weekdays,
                 active=True,
             )
             session.add(row)
@@ -535,7 +537,8 @@ class ReferenceService:
                 record_type=RecordType.REFERENCE,
                 record_id=f"checklist_template:{row.id}",
                 detail=f"{row.label!r} for "
-                + (f"school id {row.school_id}" if row.school_id else "every school"),
+                + (f"school id {row.school_id}" if row.school_id else "every school")
+                + f", {weekdays_label(row.weekdays)}",
             )
             return TemplateItemRead.model_validate(row)
 
@@ -546,9 +549,12 @@ class ReferenceService:
         *,
         label: str | None = None,
         active: bool | None = None,
+        days: str | None = None,
     ) -> TemplateItemRead:
-        """Reword a template item, or retire it (shifts already opened keep their items)."""
-        verb = "update" if label is not None else ("restore" if active else "retire")
+        """Reword a template item, change the weekdays it is on (``days`` as typed: "Mon-Fri",
+        "tue,thu"; blank: every day), or retire it (shifts already opened keep their items)."""
+        editing = label is not None or days is not None
+        verb = "update" if editing else ("restore" if active else "retire")
         action = f"checklist_template.{verb}"
         self._require_admin(actor, action, RecordType.REFERENCE, f"checklist_template:{item_id}")
         new_label = None
@@ -556,6 +562,12 @@ class ReferenceService:
             new_label = check_line(label)
             if not new_label or len(new_label) > 200:
                 raise SroError("Item must be 1 to 200 characters", field="label")
+        new_days: str | None = None
+        if days is not None:
+            try:
+                new_days = parse_weekdays(days)
+            except ValueError as exc:
+                raise SroError(str(exc), field="weekdays") from exc
         with self.ctx.db.write() as session:
             row = session.get(ChecklistTemplateItem, item_id)
             if row is None:
@@ -564,6 +576,9 @@ class ReferenceService:
             if new_label is not None and new_label != row.label:
                 changes.append(f"label {row.label!r} -> {new_label!r}")
                 row.label = new_label
+            if days is not None and new_days != row.weekdays:
+                changes.append(f"days {weekdays_label(row.weekdays)} -> {weekdays_label(new_days)}")
+                row.weekdays = new_days
             if active is not None and active != row.active:
                 changes.append(f"active {row.active} -> {active}")
                 row.active = active
@@ -576,4 +591,49 @@ class ReferenceService:
                     record_id=f"checklist_template:{row.id}",
                     detail="; ".join(changes),
                 )
+            return TemplateItemRead.model_validate(row)
+
+    def move_template_item(self, actor: Actor, item_id: int, step: int) -> TemplateItemRead:
+        """Move a template item one place up (``step`` -1) or down (+1) among the items of its
+        own list (every school's, or one school's), retired ones included; a shift lists its
+        items in this order. At the top or bottom already: nothing changes."""
+        if step not in (-1, 1):
+            raise SroError("An item moves one place up or down", field="step")
+        action = "checklist_template.move"
+        self._require_admin(actor, action, RecordType.REFERENCE, f"checklist_template:{item_id}")
+        with self.ctx.db.write() as session:
+            row = session.get(ChecklistTemplateItem, item_id, with_for_update=True)
+            if row is None:
+                raise NotFound(f"No checklist template item {item_id}", field="item")
+            same_list = (
+                ChecklistTemplateItem.school_id.is_(None)
+                if row.school_id is None
+                else ChecklistTemplateItem.school_id == row.school_id
+            )
+            items = list(
+                session.scalars(
+                    select(ChecklistTemplateItem)
+                    .where(same_list)
+                    .order_by(ChecklistTemplateItem.position, ChecklistTemplateItem.id)
+                    .with_for_update()
+                )
+            )
+            at = next(i for i, item in enumerate(items) if item.id == row.id)
+            to = at + step
+            if not 0 <= to < len(items):
+                return TemplateItemRead.model_validate(row)
+            positions = [item.position for item in items]
+            items[at], items[to] = items[to], items[at]
+            for i, item in enumerate(items):  # the list's own positions, kept strictly rising
+                position = positions[i] if i == 0 else max(positions[i], items[i - 1].position + 1)
+                item.position = position
+            self.audit.record(
+                session,
+                actor,
+                action,
+                record_type=RecordType.REFERENCE,
+                record_id=f"checklist_template:{row.id}",
+                detail=f"{row.label!r} {'up' if step < 0 else 'down'} to place {to + 1} of "
+                + f"{len(items)}",
+            )
             return TemplateItemRead.model_validate(row)

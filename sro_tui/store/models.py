@@ -151,6 +151,7 @@ class Location(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # NIBRS location type code (FBI NIBRS User Manual 2023, data element 9): 53 school.
     nibrs_location: Mapped[str] = mapped_column(String(10), default="53")
     position: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -248,6 +249,8 @@ class Incident(Base):
     void_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     # The approved version in force: 1, then one more for each approved correction.
     revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # BiasMotivation value (NIBRS bias code via the enum; migration 0016): "none" when none.
+    bias_motivation: Mapped[str] = mapped_column(String(40), default="none", server_default="none")
 
     offenses: Mapped[list[IncidentOffense]] = relationship(
         cascade="all, delete-orphan", order_by="IncidentOffense.id"
