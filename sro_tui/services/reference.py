@@ -131,7 +131,14 @@ def seed_reference(session: Session) -> dict[str, int]:
     have = set(session.scalars(select(Location.code)))
     for pos, item in enumerate(data["locations"]):
         if item["code"] not in have:
-            session.add(Location(code=item["code"], name=item["name"], position=pos))
+            session.add(
+                Location(
+                    code=item["code"],
+                    name=item["name"],
+                    nibrs_location=item.get("nibrs_location", "53"),
+                    position=pos,
+                )
+            )
             added["locations"] += 1
 
     have = set(session.scalars(select(ReferralProgram.code)))
@@ -414,6 +421,10 @@ class ReferenceService:
                     row.severity, row.criminal, row.compliance = data.severity, data.criminal, ""
                 elif kind is ReferenceKind.PROGRAM:
                     row.consent_required = data.consent_required
+                elif kind is ReferenceKind.LOCATION and data.nibrs:
+                    if len(data.nibrs) > 10:
+                        raise SroError("NIBRS location codes are short (e.g. 53)", field="nibrs")
+                    row.nibrs_location = data.nibrs  # else 53, school
                 session.add(row)
                 session.flush()
                 self.audit.record(
