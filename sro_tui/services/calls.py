@@ -57,7 +57,9 @@ def counts_by_disposition(
         query = query.where(CallForService.school_id == school_id)
     if officer_id is not None:
         query = query.where(CallForService.officer_id == officer_id)
-    found = dict(session.execute(query.group_by(CallForService.disposition)).tuples())
+    found: dict[str, int] = {
+        d: n for d, n in session.execute(query.group_by(CallForService.disposition))
+    }
     return {d: int(found.get(d.value, 0)) for d in Disposition}
 
 
@@ -217,7 +219,7 @@ class CallService:
                 .join(Officer, Officer.id == CallForService.officer_id)
                 .join(School, School.id == CallForService.school_id)
                 .where(CallForService.id.in_(ids))
-            ).tuples()
+            )
         }
         return [
             CallRead(

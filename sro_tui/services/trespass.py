@@ -349,20 +349,22 @@ class TrespassService:
         """For each warning, how many warnings the actor may see share its person."""
         if not ids:
             return {}
-        keys = dict(
-            session.execute(
+        keys: dict[int, str] = {
+            i: k
+            for i, k in session.execute(
                 select(TrespassWarning.id, TrespassWarning.person_key).where(
                     TrespassWarning.id.in_(ids)
                 )
-            ).tuples()
-        )
-        per_key = dict(
-            session.execute(
+            )
+        }
+        per_key: dict[str, int] = {
+            k: n
+            for k, n in session.execute(
                 select(TrespassWarning.person_key, func.count(TrespassWarning.id))
                 .where(TrespassWarning.person_key.in_(set(keys.values())), warning_visible(actor))
                 .group_by(TrespassWarning.person_key)
-            ).tuples()
-        )
+            )
+        }
         return {i: int(per_key.get(k, 1)) for i, k in keys.items()}
 
     def _check_incident(self, session: Session, actor: Actor, incident_id: int) -> None:
@@ -384,7 +386,7 @@ class TrespassService:
                 select(TrespassWarning, Officer.name)
                 .join(Officer, Officer.id == TrespassWarning.officer_id)
                 .where(TrespassWarning.id.in_(ids))
-            ).tuples()
+            )
         }
         schools: dict[int, list[str]] = {}
         for warning_id, code in session.execute(
@@ -392,14 +394,14 @@ class TrespassService:
             .join(School, School.id == TrespassWarningSchool.school_id)
             .where(TrespassWarningSchool.warning_id.in_(ids))
             .order_by(School.code)
-        ).tuples():
+        ):
             schools.setdefault(warning_id, []).append(code)
         violations: dict[int, list[int]] = {}
         for warning_id, incident_id in session.execute(
             select(TrespassViolation.warning_id, TrespassViolation.incident_id)
             .where(TrespassViolation.warning_id.in_(ids))
             .order_by(TrespassViolation.id)
-        ).tuples():
+        ):
             violations.setdefault(warning_id, []).append(incident_id)
         result = []
         for i in ids:
