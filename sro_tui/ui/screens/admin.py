@@ -3,7 +3,8 @@ officers' roles and schools, the agency settings, the code lists (offense catego
 locations, referral programs) and the duty checklist's template.
 
 One list at a time, picked with 1-7: ``a`` adds, ``e`` or Enter edits the highlighted row
-(a dialog, see :mod:`.admin_forms`), ``r`` retires it or brings it back. Nothing is ever
+(a dialog, see :mod:`.admin_forms`), ``r`` retires it or brings it back; on the checklist,
+``u`` and ``d`` move an item up or down its list (every school's, or its school's). Nothing is ever
 deleted: a retired school or code leaves the pickers and stays on the records that use it.
 Every read runs in a thread worker; every change goes through a service that audits it.
 """
@@ -21,6 +22,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
 from ...domain.agency import IDLE_LOCK_MINUTES
+from ...domain.checklist import weekdays_label
 from ...domain.errors import SroError
 from ...domain.paging import Page
 from ...domain.schools import ReferenceKind
@@ -57,6 +59,7 @@ class Section:
     columns: tuple[tuple[str, int], ...]
     adds: bool = True
     retires: bool = True
+    moves: bool = False
 
 
 SECTIONS: tuple[Section, ...] = (
@@ -79,7 +82,8 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "checklist",
         "Checklist",
-        (("School", 10), ("Location", 10), ("State", 8), ("Item", 44)),
+        (("School", 8), ("Days", 11), ("Location", 9), ("State", 7), ("Item", 34)),
+        moves=True,
     ),
 )
 
@@ -99,6 +103,8 @@ class AdminScreen(PagedList, Screen[None]):
         Binding("a", "add", "Add", id="admin.add"),
         Binding("e", "edit", "Edit", id="admin.edit"),
         Binding("r", "retire", "Retire/restore", id="admin.retire"),
+        Binding("u", "move(-1)", "Up", id="admin.move_up"),
+        Binding("d", "move(1)", "Down", id="admin.move_down"),
         *(
             Binding(str(n), f"section({n - 1})", f"{s.title}", show=False, id=f"admin.{s.name}")
             for n, s in enumerate(SECTIONS, start=1)
@@ -161,6 +167,10 @@ class AdminScreen(PagedList, Screen[None]):
             return self.section.retires if self.highlighted_key() is not None else None
         if action == "edit":
             return True if self.highlighted_key() is not None else None
+        if action == "move":
+            if not self.section.moves:
+                return False
+            return True if self.highlighted_key() is not None else None
         return True
 
     # -- the list ----------------------------------------------------------------------------
@@ -214,6 +224,7 @@ class AdminScreen(PagedList, Screen[None]):
                     str(i.id),
                     (
                         codes.get(i.school_id, "?") if i.school_id else "(every)",
+                        weekdays_label(i.weekdays),
                         i.location_code or "-",
                         _state(i.active),
                         i.label,
@@ -297,6 +308,24 @@ class AdminScreen(PagedList, Screen[None]):
                 self.set_active(self.section.name, row.key, not row.active)
 
         self.app.push_screen(ConfirmScreen(question, yes=verb), answered)
+
+    def action_move(self, step: int) -> None:
+        key = self.highlighted_key()
+        if key is not None and self.section.moves:
+            self.move_item(int(key), step)
+
+    @work(thread=True, group="admin-change", exit_on_error=False)
+    def move_item(self, item_id: int, step: int) -> None:
+        """One place up or down; the cursor stays on the item (the reload finds its key)."""
+        try:
+            self.services.reference.move_template_item(self.actor, item_id, step)
+        except SroError as exc:
+            self.app.call_from_thread(self._refused, exc)
+            return
+        except Exception as exc:
+            self.app.call_from_thread(self._refused, unexpected(exc, "Not moved", "Try again."))
+            return
+        self.app.call_from_thread(self.reload, keep_cursor=True)
 
     @work(thread=True, group="admin-change", exit_on_error=False)
     def set_active(self, name: str, key: str, active: bool) -> None:

@@ -13,6 +13,7 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Label, Select, Static
 
 from ...domain.agency import IDLE_LOCK_MINUTES, SETTINGS, SettingValue
+from ...domain.checklist import parse_weekdays, weekdays_label
 from ...domain.schools import (
     ReferenceItemCreate,
     ReferenceKind,
@@ -207,7 +208,8 @@ class TemplateLoaded:
 
 
 class TemplateAdminForm(AdminForm):
-    """A checklist item for every school or one school's shifts; or a new wording."""
+    """A checklist item for every school or one school's shifts, on every day or some
+    weekdays; or a new wording or new days."""
 
     FORM = "admin_template"
     WHAT = "this checklist item"
@@ -219,6 +221,12 @@ class TemplateAdminForm(AdminForm):
         self.label = Input(max_length=200, highlighter=VISIBLE_HIGHLIGHTER)
         self.school = Select[int]([], prompt="Every school", allow_blank=True)
         self.location = Select[str]([], prompt="No location", allow_blank=True)
+        self.days = Input(max_length=60, placeholder="every day", highlighter=VISIBLE_HIGHLIGHTER)
+        self.days_help = Static(
+            "Days: blank for every day, or e.g. Mon-Fri, tue,thu, Wed",
+            classes="admin-form-help",
+            markup=False,
+        )
 
     def box_title(self) -> str:
         return "Edit checklist item" if self.item_id else "Add a checklist item"
@@ -228,6 +236,8 @@ class TemplateAdminForm(AdminForm):
         with Horizontal(classes="row"):
             yield LabelledField("School", self.school, field="school_id")
             yield LabelledField("Location", self.location, field="location_code")
+        yield LabelledField("Days", self.days, field="weekdays")
+        yield self.days_help
 
     def on_mount(self) -> None:
         self._lock_placement()
@@ -264,6 +274,8 @@ class TemplateAdminForm(AdminForm):
                 self.school.value = loaded.item.school_id
             if loaded.item.location_code:
                 self.location.value = loaded.item.location_code
+            if loaded.item.weekdays:
+                self.days.value = weekdays_label(loaded.item.weekdays)
 
     def collect(self) -> dict[str, Any]:
         return {
@@ -271,6 +283,7 @@ class TemplateAdminForm(AdminForm):
             "label": self.label.value,
             "school_id": select_value(self.school),
             "location_code": select_value(self.location),
+            "weekdays": self.days.value,
         }
 
     def restore(self, payload: dict[str, Any]) -> None:
@@ -282,11 +295,12 @@ class TemplateAdminForm(AdminForm):
             self.school.value = int(payload["school_id"])
         if payload.get("location_code"):
             self.location.value = str(payload["location_code"])
+        self.days.value = str(payload.get("weekdays") or "")
 
     def draft_title(self) -> str:
         return f"Checklist item — {self.label.value or 'new'}"
 
-    def build(self, problems: FieldProblems) -> TemplateItemCreate | str | None:
+    def build(self, problems: FieldProblems) -> TemplateItemCreate | tuple[str, str] | None:
         values = self.collect()
         if self.item_id is None:
             return self.validate_model(
@@ -295,18 +309,24 @@ class TemplateAdminForm(AdminForm):
                 label=values["label"],
                 school_id=values["school_id"],
                 location_code=values["location_code"],
+                weekdays=values["weekdays"],
             )
         label = self.check_text(problems, "label", "Item", values["label"]).strip()
         if not label:
             problems.add("label", "Item is required")
-        return None if problems else label
+        try:
+            parse_weekdays(values["weekdays"])
+        except ValueError as exc:
+            problems.add("weekdays", str(exc))
+        return None if problems else (label, values["weekdays"])
 
-    def persist(self, data: TemplateItemCreate | str) -> TemplateItemRead:
+    def persist(self, data: TemplateItemCreate | tuple[str, str]) -> TemplateItemRead:
         reference = self.services.reference
         if isinstance(data, TemplateItemCreate):
             return reference.add_template_item(self.actor, data)
         assert self.item_id is not None
-        return reference.edit_template_item(self.actor, self.item_id, label=data)
+        label, days = data
+        return reference.edit_template_item(self.actor, self.item_id, label=label, days=days)
 
     def saved_message(self, result: Any) -> str:
-        return f"Saved checklist item: {result.label}"
+        return f"Saved checklist item ({weekdays_label(result.weekdays)}): {result.label}"
