@@ -7,6 +7,7 @@ recorded in the trail like any other reader's.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from ..domain.errors import SroError
@@ -133,7 +134,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         if args.output:
             try:
-                handle = open(args.output, "w", newline="", encoding="utf-8")  # noqa: SIM115
+                # Owner-only, as a report or an export is (who did what, to which record).
+                fd = os.open(args.output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+                handle = open(fd, "w", newline="", encoding="utf-8")  # noqa: SIM115
             except OSError as exc:
                 raise SroError(f"Cannot write {args.output}: {exc.strerror}") from exc
             with handle:

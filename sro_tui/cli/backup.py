@@ -29,7 +29,7 @@ from ..bootstrap import OpenedStore, audit_key_path, terminal_key
 from ..domain.errors import SroError
 from ..domain.officers import SYSTEM_ACTOR
 from ..services.audit_checkpoints import CheckpointKeeper
-from ..services.backup import POSTGRES_RESTORE, checksum_path
+from ..services.backup import POSTGRES_RESTORE, audit_key_for_restore, checksum_path
 from ..services.registry import build_services
 from ..store.urls import resolve_url
 from .common import open_from, settings_from, sign_in
@@ -116,16 +116,19 @@ def cmd_restore(args: argparse.Namespace) -> int:
         raise SroError(f"sro restore restores a SQLite store only. {POSTGRES_RESTORE}")
     db = settings_database(settings)
     try:
+        source = Path(args.file)
+        # The key that signs the backup's chain, checked before anything is touched: a
+        # restore this terminal could not record (nor write to after) is refused here.
+        key = audit_key_for_restore(source, audit_key_path(settings), db.sqlcipher_key)
         services = build_services(
             db,
-            audit_key=terminal_key(db, audit_key_path(settings)),
+            audit_key=key if key is not None else terminal_key(db, audit_key_path(settings)),
             timezone=settings.timezone,
             terminal=settings.terminal or None,
         )
         # Its checkpoint is replaced on purpose after the restore (and the restore recorded).
         services.audit.checkpoints = CheckpointKeeper.beside(audit_key_path(settings))
         services.audit.key_path = audit_key_path(settings)
-        source = Path(args.file)
         schema = services.backup.check_backup(source, without_checksum=args.without_checksum)
         if not args.yes:
             if not is_terminal(sys.stdin):

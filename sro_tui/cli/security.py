@@ -160,6 +160,8 @@ def _new_key(args: argparse.Namespace) -> tuple[str, str]:
     path = Path(args.key_file).expanduser().absolute()
     if path.exists():
         key = encryption.read_key_file(path)
+        if encryption.make_key_file_private(path):
+            print(f"Made the key file {path} readable by its owner only")
     else:
         key = encryption.write_key_file(path)
         print(f"Made a new key file {path}: keep a copy somewhere safe, apart from the store")

@@ -64,6 +64,7 @@ from ..store.files import (
     make_private_folder,
     write_durably,
 )
+from . import audit_keys
 from .audit import AuditTrail
 from .context import ServiceContext
 
@@ -375,12 +376,12 @@ class BackupService:
     def _replace_damaged(self, store: Path, incoming: Path, aside: Path) -> Path:
         """A store that is not readable as a database: its bytes (and any journal files)
         are copied aside, then the checked backup takes its name in one rename."""
-        shutil.copyfile(store, aside)
+        _copy_private(store, aside)
         fsync_file(aside)
         for suffix in ("-wal", "-shm", "-journal"):
             leftover = Path(f"{store}{suffix}")
             if leftover.exists():
-                shutil.copyfile(leftover, Path(f"{aside}{suffix}"))
+                _copy_private(leftover, Path(f"{aside}{suffix}"))
                 # A journal left beside the new store would be replayed into it.
                 leftover.unlink()
         os.replace(incoming, store)
@@ -406,17 +407,7 @@ class BackupService:
         return path.resolve()
 
     def _connect(self, path: Path, *, timeout: float, read_only: bool = False) -> Any:
-        key = self.ctx.db.sqlcipher_key
-        target = f"file:{quote(str(path))}?mode=ro" if read_only else str(path)
-        if key is None:
-            connection = sqlite3.connect(target, timeout=timeout, uri=read_only)
-        else:
-            import sqlcipher3  # optional dependency, only for encrypted stores
-
-            connection = sqlcipher3.connect(target, timeout=timeout, uri=read_only)
-            connection.execute("PRAGMA key = " + _sqlcipher_key_literal(key))
-        connection.isolation_level = None
-        return connection
+        return _connect(path, self.ctx.db.sqlcipher_key, timeout=timeout, read_only=read_only)
 
     def _copy(self, store: Path, target: Path) -> None:
         create_private_file(target)  # the whole store is in it: readable by its owner only
@@ -477,6 +468,75 @@ class BackupService:
                 f"{path.name} was made by a newer sro-tui (schema {revision}); update the app first"
             )
         return revision
+
+
+def _connect(path: Path, key: str | None, *, timeout: float, read_only: bool = False) -> Any:
+    target = f"file:{quote(str(path))}?mode=ro" if read_only else str(path)
+    if key is None:
+        connection = sqlite3.connect(target, timeout=timeout, uri=read_only)
+    else:
+        import sqlcipher3  # optional dependency, only for encrypted stores
+
+        connection = sqlcipher3.connect(target, timeout=timeout, uri=read_only)
+        connection.execute("PRAGMA key = " + _sqlcipher_key_literal(key))
+    connection.isolation_level = None
+    return connection
+
+
+def recorded_fingerprint(backup: Path, sqlcipher_key: str | None = None) -> str | None:
+    """The fingerprint of the audit key a backup's chain is signed with, as the backup
+    recorded it; None for a backup that has none (or cannot be read: checked later)."""
+    try:
+        connection = _connect(
+            Path(backup).expanduser(), sqlcipher_key, timeout=LOCK_WAIT_SECONDS, read_only=True
+        )
+    except _database_errors():
+        return None
+    try:
+        row = connection.execute(
+            "SELECT value FROM settings WHERE key = ?", (audit_keys.FINGERPRINT_SETTING,)
+        ).fetchone()
+    except _database_errors():
+        return None
+    finally:
+        connection.close()
+    return str(row[0]) if row and row[0] else None
+
+
+def audit_key_for_restore(
+    backup: Path, key_path: Path, sqlcipher_key: str | None = None
+) -> bytes | None:
+    """This terminal's audit key, checked against the backup's before anything is changed:
+    a restore that would leave a store this terminal cannot write to (its chain signed with
+    a key this terminal lacks) is refused while the store is still as it was, and no key is
+    made up for it. None when the backup names no key (made before sro-tui recorded one)."""
+    wanted = recorded_fingerprint(backup, sqlcipher_key)
+    if wanted is None:
+        return None
+    key_path = Path(key_path)
+    if not key_path.exists():
+        raise StoreUnavailable(
+            f"This backup's audit trail is signed with the department's audit key (fingerprint "
+            f"{audit_keys.short(wanted)}) and this terminal has no audit key ({key_path}). "
+            f"Nothing was changed. First {audit_keys.HOW_TO_INSTALL}; then restore again"
+        )
+    key = audit_keys.read_key(key_path)
+    ours = audit_keys.fingerprint(key)
+    if ours != wanted:
+        raise audit_keys.AuditKeyMismatch(
+            f"This backup's audit trail is signed with another audit key (fingerprint "
+            f"{audit_keys.short(wanted)}) than this terminal's ({key_path}, "
+            f"{audit_keys.short(ours)}). Nothing was changed. First {audit_keys.HOW_TO_INSTALL} "
+            "(with --replace); then restore again"
+        )
+    return key
+
+
+def _copy_private(source: Path, target: Path) -> None:
+    """Copy a file's bytes into a new owner-only file (a whole store is in it)."""
+    if not create_private_file(target):
+        os.chmod(target, 0o600)
+    shutil.copyfile(source, target)  # into the existing file: its mode stays
 
 
 def _remove_leftovers(store: Path) -> None:

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..domain.errors import Conflict, SroError, StoreUnavailable
-from ..store.files import write_durably
+from ..store.files import PRIVATE_FILE, create_private_file, write_durably
 
 KDF_ITERATIONS = 256_000  # SQLCipher 4's default for a passphrase
 SALT_BYTES = 16
@@ -125,6 +125,25 @@ def write_key_file(path: Path, key: str | None = None) -> str:
     return key
 
 
+def make_key_file_private(path: Path) -> bool:
+    """An existing key file readable by other accounts is made owner-only (a key that
+    anyone may read does not protect the store); True if its permissions were changed."""
+    path = path.expanduser()
+    try:
+        info = path.stat()
+        if info.st_mode & 0o077 == 0:
+            return False
+        if hasattr(os, "getuid") and info.st_uid != os.getuid():
+            raise SroError(
+                f"The key file {path} is readable by other accounts and belongs to another "
+                f"one: make it owner-only (chmod 600 {path}) and try again"
+            )
+        path.chmod(PRIVATE_FILE)
+    except FileNotFoundError:
+        return False
+    return True
+
+
 def read_key_file(path: Path) -> str:
     try:
         key = path.expanduser().read_text("utf-8").strip()
@@ -196,6 +215,9 @@ def encrypt_file(path: Path, key: str) -> None:
     target = path.with_name(path.name + ".encrypting")
     if target.exists():
         target.unlink()
+    # Owner-only from its first byte (SQLCipher would make it with the umask's mode, 0644 on
+    # most machines), and so the store it becomes and the -wal/-shm files SQLite makes for it.
+    create_private_file(target)
     connection = dbapi.connect(str(path), isolation_level=None)
     try:
         connection.execute("PRAGMA busy_timeout = 2000")
@@ -216,6 +238,7 @@ def encrypt_file(path: Path, key: str) -> None:
     finally:
         connection.close()
     _fsync(target)
+    os.chmod(target, PRIVATE_FILE)
     os.replace(target, path)
     for sidecar in _sidecars(path):
         with contextlib.suppress(FileNotFoundError):
@@ -241,6 +264,8 @@ def rekey_file(path: Path, old_key: str, new_key: str) -> None:
         raise StoreUnavailable(f"The store key could not be changed: {exc}") from exc
     finally:
         connection.close()
+    with contextlib.suppress(OSError):
+        os.chmod(path, PRIVATE_FILE)  # the store re-encrypted: owner-only, as a new one is
     check_key(path, new_key)
 
 
