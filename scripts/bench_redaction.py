@@ -1,0 +1,87 @@
+"""Time juvenile redaction (domain.redaction) on a large synthetic roster.
+
+    .venv/bin/python scripts/bench_redaction.py [--students 50000] [--texts 2000]
+
+Builds a roster of made-up names (first x last combinations, accents included), then
+redacts narratives of about 600 characters naming a few of them in various forms, and
+prints the time to build the index, the time per text and the peak memory of the index.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+import tracemalloc
+
+from sro_tui.domain.redaction import RedactionPerson, RedactionRun, RosterIndex
+
+FIRST_NAMES = """Maria Jose Ana Luis Sofia Diego Camila Mateo Valentina Santiago Isabella
+Tommy Xochitl Nguyen Minh Aaliyah Jayden Emma Liam Olivia Noah Ava Elijah Mia Lucas Harper Will
+May Grace Hunter Rosa Elena Andrés Zoë Chloé Renée Ángel Iñaki Đức"""
+LAST_NAMES = """Garcia Lopez Reyes Núñez Martinez Hernandez Gonzalez Perez Sanchez Ramirez Torres
+Flores Rivera Gomez Diaz Cruz Morales Ortiz Gutierrez Chavez Ramos Ruiz Alvarez Mendoza Castillo
+Jimenez Moreno Romero Herrera Medina Aguilar Vargas Kim Park Lee Nguyen Tran Pham Đặng O'Brien
+Smith-Jones Young Hall Washington Jefferson Thompson Whitfield"""
+FIRST = FIRST_NAMES.split()
+LAST = LAST_NAMES.split()
+
+
+def roster(n: int, rng: random.Random) -> list[tuple[int, str, str]]:
+    rows = []
+    for sid in range(1, n + 1):
+        first = rng.choice(FIRST) + ("" if rng.random() < 0.6 else rng.choice("aeiou") * 1)
+        last = rng.choice(LAST) + ("" if rng.random() < 0.3 else f"{rng.choice(LAST)[:3]}")
+        rows.append((sid, first, last.replace(" ", "")))
+    return rows
+
+
+def narrative(rows: list[tuple[int, str, str]], rng: random.Random) -> str:
+    a, b, c = (rng.choice(rows) for _ in range(3))
+    return (
+        f"On May 3 at 1130 hours I was in the hallway when {a[1]} {a[2]} pushed {b[1]}. "
+        f"{b[2]}, {b[1]} fell and {a[1]}'s friend {c[1][0]}. {c[2]} called Mr. Young. "
+        "Staff separated the students; the vice principal took statements in the office. "
+        f"{a[1].upper()} said it was an accident; {b[1]} disagreed. Parents were called and "
+        f"{c[2]}'s mother arrived at 1215 hours. Both students were counselled by the officer "
+        "and the matter was referred to the school for discipline under Ed Code 48900(a)."
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--students", type=int, default=50_000)
+    parser.add_argument("--texts", type=int, default=2_000)
+    args = parser.parse_args()
+    rng = random.Random(827)
+    rows = roster(args.students, rng)
+    texts = [narrative(rows, rng) for _ in range(args.texts)]
+    tracemalloc.start()
+    started = time.perf_counter()
+    index = RosterIndex.build(rows)
+    built = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    run = RedactionRun(index, keep_student_id=rows[0][0])
+    started = time.perf_counter()
+    chars = 0
+    for text in texts:
+        a = rng.choice(rows)
+        redactor = run.record(
+            [RedactionPerson(key=1, student_id=a[0], first_name=a[1], last_name=a[2])]
+        )
+        chars += len(redactor.text(text))
+    spent = time.perf_counter() - started
+    print(
+        f"roster {index.size} students: index built in {built:.2f} s "
+        f"({len(index.full)} full forms, {len(index.lone)} lone names, peak {peak / 2**20:.0f} MiB)"
+    )
+    print(
+        f"{len(texts)} texts ({chars / len(texts):.0f} chars each): {spent:.2f} s, "
+        f"{spent / len(texts) * 1000:.2f} ms a text; {run.labelled} juveniles labelled"
+    )
+    print(redactor.text(texts[-1]))
+
+
+if __name__ == "__main__":
+    main()
