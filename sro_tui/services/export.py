@@ -16,11 +16,14 @@ Juvenile names (WIC 827):
 - A department-wide export (no ``for_student_id``) is the agency's own copy: names are kept.
 - An export *for one student* holds only the records that involve that student (incidents
   naming them, notes about them, their referrals; no shifts), and every other juvenile is
-  redacted: "[JUVENILE 2]"... in incident people lists and in the narrative, supplements and
-  review comments; other students of a note are not listed and their names are redacted in
-  its text; a referral's reason is redacted with the names of the juveniles of its linked
-  incident. Only the one student's record is exported. Adults keep their names.
-The folder gets a ``manifest.json`` saying which of these applied.
+  redacted: "[JUVENILE 2]"..., the same label throughout the export, in incident people lists
+  and in every free text (narrative, supplements, review comments, compliance notes, note
+  topics and text, referral reasons and notes). The text is checked against the whole roster
+  (services.roster_names, domain.redaction): a student named only in a narrative is redacted
+  too, in any form ("Reyes, Tommy", "T. Reyes", "Tommy's"). Other students of a note are not
+  listed. Only the one student's record is exported. Adults keep their names.
+The folder gets a ``manifest.json`` saying which of these applied; for one student its
+``redaction_detail`` counts what was replaced and names what could not be checked.
 
 Rows are read in batches (keyset: incidents and notes by occurred time then id, the rest by
 id), never all at once; files are written as they go.
@@ -51,7 +54,7 @@ from ..domain.enums import RecordType
 from ..domain.errors import Conflict, NotFound, SroError
 from ..domain.officers import Actor
 from ..domain.permissions import may_read_note_text
-from ..domain.redaction import RedactionPerson, Redactor, redactor_for
+from ..domain.redaction import RedactionPerson, RedactionRun, Redactor, redactor_for
 from ..store.models import (
     Incident,
     IncidentPerson,
@@ -69,6 +72,7 @@ from . import store_settings
 from .audit import AuditTrail
 from .context import ServiceContext
 from .read_rules import incident_readable, note_readable, referral_readable
+from .roster_names import roster_index
 from .sealing import incident_unsealed, note_unsealed, referral_unsealed, student_unsealed
 
 BATCH = 500
@@ -259,6 +263,8 @@ class _Run:
     programs: dict[int, str] = field(default_factory=dict)
     students_seen: set[int] = field(default_factory=set)
     counts: dict[str, int] = field(default_factory=dict)
+    # For one student: the juveniles' labels across the export, checked against the roster.
+    redaction: RedactionRun | None = None
 
     def report(self, kind: str, done: int, total: int) -> None:
         if self.progress is not None:
@@ -333,9 +339,11 @@ class ExportService:
         finally:
             sink.close()
         redaction = (
-            "for one student: other juveniles' names replaced by [JUVENILE n]; only records "
-            "involving that student"
-            if for_student_id is not None
+            "for one student: only records involving that student; every other juvenile's "
+            "name replaced by [JUVENILE n] (the same n throughout) in people lists and free "
+            f"text, checked against the roster of {run.redaction.roster.size} students "
+            "(redaction_detail: what was replaced, what could not be checked)"
+            if run.redaction is not None
             else "agency copy: names kept"
         ) + "; confidential notes the exporter may not read have topics and text withheld"
         manifest = out_dir / "manifest.json"
@@ -350,6 +358,7 @@ class ExportService:
                         "until": until.isoformat(),
                         "for_student_id": for_student_id,
                         "redaction": redaction,
+                        "redaction_detail": run.redaction.summary() if run.redaction else None,
                         "timezone": self.ctx.tz.key,  # of the CSV *_local columns
                         "counts": run.counts,
                         "files": [p.name for p in sink.files],
@@ -388,6 +397,8 @@ class ExportService:
     def _prepare(self, session: Session, run: _Run) -> None:
         if run.for_student_id is not None and session.get(Student, run.for_student_id) is None:
             raise NotFound(f"No student with id {run.for_student_id}")
+        if run.for_student_id is not None:
+            run.redaction = RedactionRun(roster_index(session), keep_student_id=run.for_student_id)
         run.supervisors_read = store_settings.get_flag(
             session, store_settings.SUPERVISORS_READ_CONFIDENTIAL
         )
@@ -497,7 +508,12 @@ class ExportService:
                         p.id, p.name, juvenile=p.juvenile, student_id=p.student_id
                     )
                 )
-        redactor = redactor_for(people, keep_student_id=run.for_student_id)
+        redactor = redactor_for(people, keep_student_id=run.for_student_id, run=run.redaction)
+        redactor.prime(
+            [incident.narrative, incident.review_comment, incident.void_reason]
+            + [s.text for s in incident.supplements]
+            + [c.note for c in incident.compliance]
+        )
         people_out = []
         for row, person in zip(incident.people, people, strict=True):
             redacted = redactor.is_redacted(person)
@@ -626,7 +642,10 @@ class ExportService:
                 for sid in student_ids
             ],
             keep_student_id=run.for_student_id,
+            run=run.redaction,
         )
+        if readable:
+            redactor.prime([note.topics, note.text])
         # A note whose text is withheld does not name its students either (issue 11).
         listed = [sid for sid in student_ids if readable and run.for_student_id in (None, sid)]
         run.students_seen.update(listed)
@@ -671,7 +690,10 @@ class ExportService:
             redactors = self._referral_redactors(session, batch, run)
             names = self._student_names(session, {r.student_id for r in batch})
             for referral in batch:
-                redactor = redactors.get(referral.incident_id or 0, Redactor())
+                redactor = redactors.get(referral.incident_id or 0) or (
+                    run.redaction.record([]) if run.redaction is not None else Redactor()
+                )
+                redactor.prime([referral.reason, *(e.note for e in referral.events)])
                 run.students_seen.add(referral.student_id)
                 run.sink.write(
                     "referrals",
@@ -735,7 +757,7 @@ class ExportService:
                 )
             people.setdefault(person.incident_id, []).append(entry)
         return {
-            iid: redactor_for(found, keep_student_id=run.for_student_id)
+            iid: redactor_for(found, keep_student_id=run.for_student_id, run=run.redaction)
             for iid, found in people.items()
         }
 
