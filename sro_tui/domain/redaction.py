@@ -549,7 +549,7 @@ class Redactor:
         if key in self._full:
             return self._full[key][0]
         if key in roster.full:
-            return roster.full[key][0]
+            return str(roster.full[key][0])
         if key in self._lone or key in roster.lone:
             return LONE_RECORD
         return None
