@@ -153,8 +153,9 @@ async def test_sign_in_makes_todays_backup_once(
         await settle(pilot)
         assert isinstance(app.screen, TodayScreen)
     made = backups(sqlite_url)
-    assert [p.name for p in made] == ["store-2026-09-14.db"]
-    assert made[0].with_name("store-2026-09-14.db.sha256").is_file()  # restore checks it
+    # The store before the day's work; `sro backup --auto` (cron) takes the day's backup.
+    assert [p.name for p in made] == ["store-2026-09-14-at-sign-in.db"]
+    assert made[0].with_name("store-2026-09-14-at-sign-in.db.sha256").is_file()  # restore
     stamp = made[0].stat().st_mtime_ns
     # A second sign-in the same day leaves it alone.
     app = make_app(sqlite_services, clock)

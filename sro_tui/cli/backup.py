@@ -6,8 +6,11 @@ store file and its audit key already holds all of it.
 - `sro backup FILE` copies the store while other terminals keep working (SQLite online
   backup); FILE may be a folder (a dated name is made inside). An encrypted store's backup
   is encrypted with the same key.
-- `sro backup --auto` makes today's automatic backup in `<store folder>/backups/` if there is
-  none yet, keeping the newest $SRO_BACKUP_KEEP (default 7); the app does the same at start.
+- `sro backup --auto` (a cron line) makes the day's backup in `<store folder>/backups/` if
+  it was not taken yet today, keeping the newest $SRO_BACKUP_KEEP days (default 7). The app
+  makes a copy at the first sign-in of a day that has no backup yet
+  (`<name>-<day>-at-sign-in.db`, the store before the day's work); the day's backup
+  replaces it.
 - `sro restore FILE` checks the backup (its FILE.sha256 checksum, integrity, sro-tui schema)
   and replaces the store's contents with it in place, holding the store locked throughout;
   the old store is first copied aside as `<name>.before-restore-<time>.db` (with its own

@@ -75,6 +75,7 @@ REQUIRED_TABLES = frozenset({"alembic_version", "officers", "incidents", "audit_
 LOCK_WAIT_SECONDS = 2
 BACKUP_WAIT_SECONDS = 15
 CHECKSUM_SUFFIX = ".sha256"
+AT_SIGN_IN = "-at-sign-in"  # the app's automatic backup, made before the day's work
 _READ_CHUNK = 1024 * 1024
 RESTORE_PAGES = 1024  # pages copied into the store per step of a restore (4 MB at 4 KB)
 POSTGRES_RESTORE = (
@@ -165,13 +166,20 @@ class BackupService:
             encrypted=self.ctx.db.sqlcipher_key is not None,
         )
 
-    def auto_backup(self, keep: int | None = None) -> Path | None:
+    def auto_backup(self, keep: int | None = None, *, at_sign_in: bool = False) -> Path | None:
         """Today's automatic backup, once per local day: ``<store folder>/backups/
         <store name>-YYYY-MM-DD.db`` (for the default store, ``<data dir>/backups/
-        sro-YYYY-MM-DD.db``), keeping the newest ``keep`` (default $SRO_BACKUP_KEEP or 7).
+        sro-YYYY-MM-DD.db``), keeping the newest ``keep`` days (default $SRO_BACKUP_KEEP
+        or 7).
 
-        Returns the new file, or None when today's exists already or the store is not a
-        SQLite file. Meant for app start / sign-in and ``sro backup --auto``.
+        ``sro backup --auto`` (a cron line, at the end of the day) takes the day's backup
+        whenever it has not been taken yet today, whoever signed in before: the app's copy
+        at the first sign-in of the day (``at_sign_in``, ``...-YYYY-MM-DD-at-sign-in.db``,
+        made only when the day has no backup yet) holds the store as it was before the
+        day's work, and gives way to the day's backup once that is made.
+
+        Returns the new file, or None when there was nothing to do or the store is not a
+        SQLite file.
         """
         keep = backup_keep_from_env() if keep is None else max(1, keep)
         store = self.ctx.db.sqlite_path
@@ -179,24 +187,41 @@ class BackupService:
             return None
         folder = store.parent / "backups"
         make_private_folder(folder)
-        target = folder / f"{store.stem}-{self.ctx.today().isoformat()}.db"
+        day = self.ctx.today().isoformat()
+        daily = folder / f"{store.stem}-{day}.db"
+        early = folder / f"{store.stem}-{day}{AT_SIGN_IN}.db"
+        if at_sign_in:
+            target, detail = early, "automatic backup at the first sign-in of the day"
+        else:
+            target, detail = daily, "automatic daily backup"
         made: Path | None = None
-        if not target.exists():
+        if not daily.exists() and not target.exists():
             try:
-                made = self.backup(SYSTEM_ACTOR, target, detail="automatic daily backup").path
+                made = self.backup(SYSTEM_ACTOR, target, detail=detail).path
             except Conflict:
                 made = None  # another terminal made it a moment ago
+        if daily.exists():
+            for superseded in (early, checksum_path(early)):
+                with contextlib.suppress(OSError):
+                    superseded.unlink()
         self._prune(folder, store.stem, keep)
         return made
 
     def _prune(self, folder: Path, stem: str, keep: int) -> None:
-        pattern = re.compile(re.escape(stem) + r"-\d{4}-\d{2}-\d{2}\.db")
-        daily = sorted(p for p in folder.iterdir() if pattern.fullmatch(p.name))
-        for old in daily[:-keep]:
-            with contextlib.suppress(OSError):
-                old.unlink()
-            with contextlib.suppress(OSError):
-                checksum_path(old).unlink()
+        """Keep the automatic backups of the newest ``keep`` days."""
+        day = r"(\d{4}-\d{2}-\d{2})"
+        pattern = re.compile(f"{re.escape(stem)}-{day}(?:{AT_SIGN_IN})?\\.db")
+        by_day: dict[str, list[Path]] = {}
+        for path in folder.iterdir():
+            match = pattern.fullmatch(path.name)
+            if match is not None:
+                by_day.setdefault(match.group(1), []).append(path)
+        for day in sorted(by_day)[:-keep]:
+            for old in by_day[day]:
+                with contextlib.suppress(OSError):
+                    old.unlink()
+                with contextlib.suppress(OSError):
+                    checksum_path(old).unlink()
 
     # -- restore -----------------------------------------------------------------------------
 

@@ -227,7 +227,7 @@ class SroApp(App[int]):
         if self.services is None:
             return
         try:
-            self.services.backup.auto_backup()
+            self.services.backup.auto_backup(at_sign_in=True)
         except Exception as exc:
             message = exc.message if isinstance(exc, SroError) else store_problem(exc)
             self.call_from_thread(
