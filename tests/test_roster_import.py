@@ -84,8 +84,8 @@ def test_bad_rows_are_reported_and_good_rows_go_in(services: Services, tmp_path:
         (8, "row"),
     ]
     messages = [str(r) for r in report.rejected]
-    assert messages[0].startswith("row 3: District ID")
-    assert messages[1] == "row 4: First name is required"
+    assert messages[0].startswith("line 3: District ID")
+    assert messages[1] == "line 4: First name is required"
     assert "XYZ" in messages[2]
     assert "row 2" in messages[4]
     assert count(services) == 2
@@ -111,8 +111,18 @@ def test_update_of_existing_students(services: Services, tmp_path: Path) -> None
         SYSTEM_ACTOR,
         StudentCreate(district_id="100003", first_name="Ana", last_name="Ruiz", grade=5),
     )
+    # Mary -> Maria is more than a typo: another child? Applied only when confirmed.
     report = services.students.import_roster(SYSTEM_ACTOR, write(tmp_path, GOOD))
-    assert (report.added, report.updated, report.unchanged) == (0, 2, 1)
+    assert (report.added, report.updated, report.unchanged) == (0, 1, 1)
+    assert [(c.district_id, c.old_name, c.new_name, c.applied) for c in report.changes] == [
+        ("100001", "Garcia, Mary", "Garcia, Maria", False)
+    ]
+    assert by_id(services, "100001").first_name == "Mary"
+    report = services.students.import_roster(
+        SYSTEM_ACTOR, write(tmp_path, GOOD), confirm_changes=True
+    )
+    assert (report.added, report.updated, report.unchanged) == (0, 1, 2)
+    assert [c.applied for c in report.changes] == [True]
     maria = by_id(services, "100001")
     assert (maria.first_name, maria.grade) == ("Maria", 9)
     assert services.students.search(SYSTEM_ACTOR, "garcia mari").items[0].id == maria.id
@@ -210,7 +220,9 @@ def test_five_thousand_rows_quickly(services: Services, tmp_path: Path) -> None:
     again = services.students.import_roster(SYSTEM_ACTOR, path)
     assert (again.added, again.updated, again.unchanged) == (0, 0, 5994)
     changed = path.read_text().replace(",Last1,", ",Changed,")
-    report = services.students.import_roster(SYSTEM_ACTOR, write(tmp_path, changed, "c.csv"))
+    report = services.students.import_roster(
+        SYSTEM_ACTOR, write(tmp_path, changed, "c.csv"), confirm_changes=True
+    )
     assert report.updated == sum(1 for n in range(6000) if n % 97 == 1 and n % 1000 != 999)
     assert by_id(services, "D000001").last_name == "Changed"
 
@@ -226,7 +238,7 @@ def test_cli_import_and_search(
     out = result.out
     assert result.code == 1  # some rows were rejected
     assert "4 rows: 3 added, 0 updated, 0 unchanged, 1 rejected" in out
-    assert "rejected row 5: School 'XYZ' is not known" in out
+    assert "rejected line 5: School 'XYZ' is not known" in out
     result = run_cli("--db", db_url, "students", "search", "garcia", "m")
     assert result.code == 0
     out = result.out
@@ -250,7 +262,7 @@ def test_cli_shows_progress_for_long_files_and_signs_officers_in(
     captured = run_cli(*args, stdin=TEST_PASSWORD + "\n")
     assert captured.code == 1
     assert "2,500 rows: 1,250 added" in captured.out
-    assert "rejected row 2: School is not one of your assigned schools" in captured.out
+    assert "rejected line 2: School is not one of your assigned schools" in captured.out
     assert "[##############################] 2,500/2,500 rows" in captured.err
     (event,) = [e for e in services.audit.recent() if e.action == "student.import"]
     assert event.badge == "1001"

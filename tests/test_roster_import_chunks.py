@@ -42,7 +42,9 @@ IMPORTER = textwrap.dedent(
         if done == stop_at:
             time.sleep(60)  # killed here
 
-    services.students.import_roster(SYSTEM_ACTOR, roster, progress=progress)
+    services.students.import_roster(
+        SYSTEM_ACTOR, roster, progress=progress, confirm_changes=True
+    )
     print("done", flush=True)
     """
 )
@@ -124,7 +126,7 @@ def test_an_error_part_way_imports_nothing(services: Services, tmp_path: Path) -
         services.students.import_roster(SYSTEM_ACTOR, roster(tmp_path), progress=progress)
     assert roster_state(services) == before
     # Nothing staged is left behind: the same import then goes in whole.
-    report = services.students.import_roster(SYSTEM_ACTOR, roster(tmp_path))
+    report = services.students.import_roster(SYSTEM_ACTOR, roster(tmp_path), confirm_changes=True)
     assert (report.added, report.updated) == (ROWS - 2, 2)
     assert roster_state(services)[0] == ROWS
 
@@ -143,7 +145,7 @@ def test_a_failure_while_applying_rolls_back_every_row(
             )
         )
     with pytest.raises((SroError, StoreUnavailable)):
-        sqlite_services.students.import_roster(SYSTEM_ACTOR, roster(tmp_path))
+        sqlite_services.students.import_roster(SYSTEM_ACTOR, roster(tmp_path), confirm_changes=True)
     assert roster_state(sqlite_services) == before
 
 
@@ -175,7 +177,7 @@ def test_an_import_killed_part_way_leaves_the_roster_as_it_was(
     child.send_signal(signal.SIGKILL)
     child.wait(timeout=30)
     assert roster_state(sqlite_services) == before
-    report = sqlite_services.students.import_roster(SYSTEM_ACTOR, path)
+    report = sqlite_services.students.import_roster(SYSTEM_ACTOR, path, confirm_changes=True)
     assert (report.added, report.updated) == (ROWS - 2, 2)
 
 

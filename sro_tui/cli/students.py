@@ -15,9 +15,9 @@ import sys
 from typing import TextIO
 
 from ..bootstrap import OpenedStore
-from ..domain.errors import SroError
 from ..domain.officers import SYSTEM_ACTOR, Actor
 from ..domain.paging import MAX_PAGE_SIZE
+from ..domain.roster import RosterChange, parse_pairs
 from ..domain.students import grade_label
 from ..services.students import TIMELINE_MAX
 from .common import open_from, sign_in
@@ -34,11 +34,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     imp = sub.add_parser(
         "import",
         help="load a district roster CSV (adds new students, updates known ones)",
-        description="Columns recognised: Student ID / District ID, First Name, Last Name, "
-        "School (code or name), Grade. Good rows go in, bad rows are listed with the reason; "
-        "a file that cannot be read changes nothing. The good rows go in all together at the "
-        "end (an error or an interrupted import changes nothing); other terminals keep "
-        "working meanwhile.",
+        description="Columns recognised: a district-wide ID (Perm ID, District ID, SSID, "
+        "Student ID; Aeries' Student Number, unique only within a school, only with --map), "
+        "First Name, Last Name, School (our code, the school's name or its district number), "
+        "Grade. Good rows go in, bad rows are listed with their line and the reason; a file "
+        "that cannot be read changes nothing. A known student's name (beyond a typo) or "
+        "school that the file changes is listed and applied only when confirmed "
+        "(--confirm-changes, or yes at the prompt in a terminal). The good rows go in all "
+        "together at the end (an error or an interrupted import changes nothing); other "
+        "terminals keep working meanwhile.",
     )
     imp.add_argument("file", metavar="FILE.csv")
     imp.add_argument(
@@ -49,7 +53,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="read our field from their column, e.g. district_id='Perm ID' (repeatable; "
         "fields: district_id, first_name, last_name, school, grade)",
     )
+    imp.add_argument(
+        "--map-school",
+        action="append",
+        default=[],
+        metavar="THEIRS=CODE",
+        help="read their School value as our school code, e.g. 1=VHS (repeatable); a school's "
+        "district number (sro school) is recognised without it",
+    )
     imp.add_argument("--school", metavar="CODE", help="school for rows that name none")
+    imp.add_argument(
+        "--confirm-changes",
+        action="store_true",
+        help="apply the listed changes of known students' names or schools",
+    )
     _add_as(imp)
     imp.set_defaults(func=cmd_import)
 
@@ -92,13 +109,20 @@ def _actor(store: OpenedStore, args: argparse.Namespace) -> Actor:
 
 
 def parse_map(items: list[str]) -> dict[str, str]:
-    mapping: dict[str, str] = {}
-    for item in items:
-        ours, sep, theirs = item.partition("=")
-        if not sep or not ours.strip() or not theirs.strip():
-            raise SroError(f"--map {item!r} should look like district_id='Student ID'")
-        mapping[ours.strip()] = theirs.strip().strip("'\"")
-    return mapping
+    return parse_pairs(items, "--map", "district_id='Perm ID'")
+
+
+def ask_to_confirm(changes: tuple[RosterChange, ...]) -> bool:
+    """In a terminal: list the changes on stderr and ask; elsewhere: no (they are held)."""
+    if not sys.stdin.isatty():
+        return False
+    out = sys.stderr
+    out.write(f"{len(changes):,} known students would change name or school:\n")
+    for change in changes:
+        out.write(f"  {change}\n")
+    out.write("Apply these changes? [y/N] ")
+    out.flush()
+    return sys.stdin.readline().strip().lower() in ("y", "yes")
 
 
 class ProgressBar:
@@ -121,29 +145,53 @@ class ProgressBar:
         if self.drawn:
             self.stream.write("\n")
             self.stream.flush()
+            self.drawn = False
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     mapping = parse_map(args.map)
+    school_map = parse_pairs(args.map_school, "--map-school", "1=VHS")
     store = open_from(args)
     bar = ProgressBar(sys.stderr)
+
+    def confirm(changes: tuple[RosterChange, ...]) -> bool:
+        bar.finish()
+        return ask_to_confirm(changes)
+
     try:
         actor = _actor(store, args)
         try:
             report = store.services.students.import_roster(
-                actor, args.file, mapping=mapping, progress=bar, default_school=args.school
+                actor,
+                args.file,
+                mapping=mapping,
+                progress=bar,
+                default_school=args.school,
+                school_map=school_map,
+                confirm=confirm,
+                confirm_changes=args.confirm_changes,
             )
         finally:
             bar.finish()
     finally:
         store.close()
-    print(
-        f"{report.total:,} rows: {report.added:,} added, {report.updated:,} updated, "
-        f"{report.unchanged:,} unchanged, {len(report.rejected):,} rejected"
-    )
+    print(report.summary())
+    for change in report.changes:
+        print(f"  {'changed' if change.applied else 'held'} {change}")
+    if report.held:
+        print(
+            f"  {len(report.held):,} held: not applied, since each changes a known student's "
+            "name or school (another child under the same ID?); check them, then run the "
+            "import again with --confirm-changes"
+        )
+    if report.changed_meanwhile:
+        print(
+            f"  {report.changed_meanwhile:,} students changed on another terminal meanwhile "
+            "were left as they are; run the import again"
+        )
     for rejected in report.rejected:
         print(f"  rejected {rejected}")
-    return 1 if report.rejected else 0
+    return 1 if report.rejected or report.held or report.changed_meanwhile else 0
 
 
 def cmd_search(args: argparse.Namespace) -> int:

@@ -7,12 +7,13 @@ writes it, and the shape of the report an import gives back.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from pydantic import Field
 
 from .base import ReadSchema
 from .errors import SroError
+from .names import name_key
 from .students import MAX_GRADE, MIN_GRADE
 
 # Our fields, in the order a report names them, with the officer-facing label.
@@ -27,19 +28,25 @@ REQUIRED_FIELDS = ("district_id", "first_name", "last_name")
 
 # Headers seen in district exports (Aeries, PowerSchool, Infinite Campus and plain sheets),
 # compared after lower-casing and dropping everything but letters and digits.
+# A student's ID: only a district-wide one is taken on its own (DISTRICT_ID_HEADERS). Aeries'
+# "Student Number" is unique only within a school: read as the district ID, two schools'
+# files overwrite each other's students (issue 11 item 1), so it is used only when --map
+# names it.
+DISTRICT_ID_HEADERS = (
+    "permid",
+    "permanentid",
+    "districtid",
+    "districtstudentid",
+    "ssid",
+    "statestudentid",
+    "studentid",
+    "stuid",
+    "localid",
+    "localstudentid",
+    "id",
+)
+SCHOOL_ID_HEADERS = ("studentnumber", "studentno", "studentnum", "stuno", "stunum", "stunumber")
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
-    "district_id": (
-        "districtid",
-        "studentid",
-        "studentnumber",
-        "studentno",
-        "stuid",
-        "permid",
-        "permanentid",
-        "localid",
-        "localstudentid",
-        "id",
-    ),
     "first_name": (
         "firstname",
         "first",
@@ -88,6 +95,11 @@ def match_columns(
             raise SroError(f"The file has no column {theirs!r} (mapped to {ROSTER_FIELDS[ours]})")
         found[ours] = keys.index(wanted)
     taken = set(found.values())
+    if "district_id" not in found:
+        index = _district_id_column(header, keys, taken)
+        if index is not None:
+            found["district_id"] = index
+            taken.add(index)
     for ours, aliases in HEADER_ALIASES.items():
         if ours in found:
             continue
@@ -104,6 +116,97 @@ def match_columns(
             + " (name the column with --map, e.g. district_id='Student ID')"
         )
     return found
+
+
+def _district_id_column(header: Sequence[str], keys: list[str], taken: set[int]) -> int | None:
+    """The one district-wide ID column of a file; SroError if there are several (which is the
+    district's?) or only a school-scoped "Student Number"; None if there is none at all."""
+    wide = [i for i, key in enumerate(keys) if key in DISTRICT_ID_HEADERS and i not in taken]
+    if len(wide) > 1:
+        names = ", ".join(repr(header[i].strip()) for i in wide)
+        raise SroError(
+            f"The file has more than one student ID column ({names}); say which one is the "
+            f"district-wide ID with --map, e.g. --map district_id={header[wide[0]].strip()!r}"
+        )
+    if wide:
+        return wide[0]
+    scoped = [i for i, key in enumerate(keys) if key in SCHOOL_ID_HEADERS and i not in taken]
+    if scoped:
+        name = header[scoped[0]].strip()
+        raise SroError(
+            f"{name!r} is unique only within a school (Aeries): two schools' files would "
+            "overwrite each other's students. The file needs a district-wide ID column "
+            "(Perm ID, District ID, SSID, Student ID); only if it is unique across your "
+            f"district, use it with --map district_id={name!r}"
+        )
+    return None
+
+
+def parse_pairs(items: Iterable[str], option: str, example: str) -> dict[str, str]:
+    """``["a=b", "c='d e'"]`` as {a: b, c: "d e"}; SroError naming ``option`` otherwise."""
+    pairs: dict[str, str] = {}
+    for item in items:
+        left, sep, right = item.partition("=")
+        left, right = left.strip().strip("'\""), right.strip().strip("'\"")
+        if not sep or not left or not right:
+            raise SroError(f"{option} {item!r} should look like {example}")
+        pairs[left] = right
+    return pairs
+
+
+def split_pairs(text: str) -> list[str]:
+    """A form field's pairs, separated by ';' or ',' (``1=VHS, 2=BHS``)."""
+    return [part for part in re.split(r"[;,]", text) if part.strip()]
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Edits between two strings: insertions, deletions, substitutions and swaps of two
+    neighbouring letters ("Jonh" -> "John" is one)."""
+    rows = [list(range(len(b) + 1))]
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = a[i - 1] != b[j - 1]
+            row[j] = min(rows[i - 1][j] + 1, row[j - 1] + 1, rows[i - 1][j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], rows[i - 2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][-1]
+
+
+def is_typo_fix(old: str, new: str) -> bool:
+    """Whether a name changed only as a typo is corrected: the folded names (accents, case,
+    punctuation and spacing aside) at most one edit apart, two for names of 8 letters or more.
+    "Garcia" -> "García", "Nunez" -> "Núñez", "Jonh" -> "John" are; "Maria" -> "Mateo",
+    "Lee" -> "Garza" are not."""
+    a, b = name_key(old), name_key(new)
+    if a == b:
+        return True
+    allowed = 2 if max(len(a), len(b)) >= 8 else 1
+    return edit_distance(a, b) <= allowed
+
+
+class RosterChange(ReadSchema):
+    """A known student whose name (beyond a typo) or school a roster would change: applied
+    only when confirmed, since it may be another child under a reused ID."""
+
+    row: int
+    district_id: str
+    old_name: str
+    new_name: str
+    old_school: str | None = None
+    new_school: str | None = None
+    applied: bool = False
+
+    def __str__(self) -> str:
+        parts = []
+        if self.old_name != self.new_name:
+            parts.append(f"{self.old_name} -> {self.new_name}")
+        else:
+            parts.append(self.new_name)
+        if self.old_school != self.new_school:
+            parts.append(f"school {self.old_school or '-'} -> {self.new_school or '-'}")
+        return f"line {self.row}: {self.district_id} " + ", ".join(parts)
 
 
 def parse_grade(value: str) -> int | None:
@@ -132,7 +235,7 @@ class RejectedRow(ReadSchema):
     message: str
 
     def __str__(self) -> str:
-        return f"row {self.row}: {self.message}"
+        return f"line {self.row}: {self.message}"
 
 
 class ImportReport(ReadSchema):
@@ -141,7 +244,29 @@ class ImportReport(ReadSchema):
     updated: int = 0
     unchanged: int = 0
     rejected: tuple[RejectedRow, ...] = Field(default=())
+    # Known students whose name or school the file changes: those not confirmed are held
+    # (left as they are, not counted as added, updated or unchanged).
+    changes: tuple[RosterChange, ...] = Field(default=())
+    # Known students changed on another terminal while the import was asked to confirm:
+    # left as they are (run the import again).
+    changed_meanwhile: int = 0
 
     @property
     def accepted(self) -> int:
         return self.added + self.updated + self.unchanged
+
+    @property
+    def held(self) -> tuple[RosterChange, ...]:
+        return tuple(change for change in self.changes if not change.applied)
+
+    def summary(self) -> str:
+        """One line: what the import did."""
+        line = (
+            f"{self.total:,} rows: {self.added:,} added, {self.updated:,} updated, "
+            f"{self.unchanged:,} unchanged, {len(self.rejected):,} rejected"
+        )
+        if self.held:
+            line += f", {len(self.held):,} held for confirmation"
+        if self.changed_meanwhile:
+            line += f", {self.changed_meanwhile:,} changed on another terminal meanwhile"
+        return line

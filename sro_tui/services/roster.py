@@ -35,7 +35,7 @@ Rules (decided here, shown to officers by the CLI and the screen):
 from __future__ import annotations
 
 import csv
-import io
+import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, cast
@@ -67,7 +67,9 @@ from ..domain.roster import (
     ROSTER_FIELDS,
     ImportReport,
     RejectedRow,
+    RosterChange,
     header_key,
+    is_typo_fix,
     match_columns,
     parse_grade,
 )
@@ -104,8 +106,14 @@ STAGING = Table(
     Column("search_name", String(401), nullable=False),
     Column("school_id", Integer),
     Column("grade", Integer),
+    # The version of the known student with this district ID when the changes were reviewed
+    # (None: no such student then): the apply changes a student only if it is still that one.
+    Column("seen_version", Integer),
     prefixes=["TEMPORARY"],
 )
+# Handed the changes that need an officer's yes (after staging, outside any transaction);
+# True applies them all, False holds them all.
+Confirm = Callable[[tuple[RosterChange, ...]], bool]
 
 
 def _staged(line: int, data: StudentCreate) -> dict[str, Any]:
@@ -133,6 +141,9 @@ class RosterImport:
         mapping: Mapping[str, str] | None = None,
         progress: Callable[[int, int], None] | None = None,
         default_school: str | None = None,
+        school_map: Mapping[str, str] | None = None,
+        confirm: Confirm | None = None,
+        confirm_changes: bool = False,
     ) -> ImportReport:
         path = Path(source)
         if not actor.is_supervisor and not actor.school_ids:
@@ -149,8 +160,10 @@ class RosterImport:
                 fold_name(name): sid
                 for sid, name in session.execute(select(School.id, School.name))
             }
+            codes = {sid: code for sid, code in session.execute(select(School.id, School.code))}
         default_id = self._default_school(actor, default_school, schools)
-        checker = _RowChecker(actor, columns, schools, names, default_id)
+        schools = {**schools, **_mapped_schools(school_map or {}, schools)}
+        checker = _RowChecker(actor, columns, schools, names, default_id, len(header))
         db = self.ctx.db
         # One connection of its own: the staging table is TEMPORARY (this connection's
         # alone, gone with it), so it is discarded at the end whatever happens.
@@ -158,7 +171,14 @@ class RosterImport:
         try:
             try:
                 rejected = self._stage(connection, checker, rows, progress)
-                counts = self._apply(connection, actor, len(rows), len(rejected))
+                changes = _review(connection, codes)
+                if changes:
+                    agreed = confirm_changes or (confirm is not None and confirm(changes))
+                    if agreed:
+                        changes = tuple(c.model_copy(update={"applied": True}) for c in changes)
+                    else:
+                        _hold(connection, changes)
+                counts = self._apply(connection, actor, len(rows), len(rejected), changes)
             except IntegrityError as exc:
                 raise Conflict(
                     "Another terminal added some of these students at the same moment; "
@@ -172,13 +192,13 @@ class RosterImport:
         finally:
             connection.invalidate()  # closed, never back in the pool with the staged rows
             connection.close()
-        return ImportReport(total=len(rows), rejected=tuple(rejected), **counts)
+        return ImportReport(total=len(rows), rejected=tuple(rejected), changes=changes, **counts)
 
     def _stage(
         self,
         connection: Connection,
         checker: _RowChecker,
-        rows: list[tuple[int, list[str]]],
+        rows: list[tuple[int, list[str] | str]],
         progress: Callable[[int, int], None] | None,
     ) -> list[RejectedRow]:
         """Check the rows and put the good ones in the staging table, ``CHUNK`` at a time,
@@ -207,7 +227,12 @@ class RosterImport:
         return rejected
 
     def _apply(
-        self, connection: Connection, actor: Actor, total: int, rejected: int
+        self,
+        connection: Connection,
+        actor: Actor,
+        total: int,
+        rejected: int,
+        changes: tuple[RosterChange, ...],
     ) -> dict[str, int]:
         """All the staged rows into the roster in one short write transaction (set-based
         statements: a 50,000-row roster is a few INSERT ... SELECT / UPDATE ... FROM
@@ -223,6 +248,9 @@ class RosterImport:
             students.c.school_id.is_distinct_from(school),
             students.c.grade.is_distinct_from(grade),
         )
+        # Still the student reviewed: one changed (or added) on another terminal since is
+        # left alone, since its changes were not the ones reviewed.
+        same = students.c.version == staged.seen_version
         writer = connection.execution_options(**{WRITE_OPTION: True})  # BEGIN IMMEDIATE
         with Session(bind=writer, expire_on_commit=False) as session, session.begin():
             now = self.ctx.now()
@@ -232,8 +260,18 @@ class RosterImport:
             )
             changed = list(
                 session.scalars(
-                    select(students.c.id).select_from(STAGING.join(students, match)).where(differs)
+                    select(students.c.id)
+                    .select_from(STAGING.join(students, match))
+                    .where(differs, same)
                 )
+            )
+            meanwhile = (
+                session.scalar(
+                    select(func.count())
+                    .select_from(STAGING.join(students, match))
+                    .where(differs, or_(staged.seen_version.is_(None), ~same))
+                )
+                or 0
             )
             session.execute(
                 insert(students).from_select(
@@ -264,7 +302,7 @@ class RosterImport:
             if changed:
                 session.execute(
                     update(students)
-                    .where(match, differs)
+                    .where(match, differs, same)
                     .values(
                         first_name=staged.first_name,
                         last_name=staged.last_name,
@@ -278,8 +316,10 @@ class RosterImport:
             counts = {
                 "added": count - known,
                 "updated": len(changed),
-                "unchanged": known - len(changed),
+                "unchanged": known - len(changed) - meanwhile,
+                "changed_meanwhile": meanwhile,
             }
+            held = sum(1 for change in changes if not change.applied)
             # Last, so that on PostgreSQL the audit lock (which every save takes) is held
             # only for the commit.
             self.audit.record(
@@ -290,6 +330,8 @@ class RosterImport:
                 detail=(
                     f"rows {total}, added {counts['added']}, updated {counts['updated']}, "
                     f"unchanged {counts['unchanged']}, rejected {rejected}"
+                    + (f", confirmed {len(changes) - held}, held {held}" if changes else "")
+                    + (f", changed meanwhile {meanwhile}" if meanwhile else "")
                 ),
             )
             # The students updated here that carry a seal are sealed again (under the
@@ -338,6 +380,82 @@ class RosterImport:
         )
 
 
+def _review(connection: Connection, codes: Mapping[int, str]) -> tuple[RosterChange, ...]:
+    """Note which known student each staged row would change (its version now), and list
+    those whose name (beyond a typo fix) or school the file changes. Reads only: no lock on
+    the store; its own short transaction."""
+    students = cast(Table, Student.__table__)
+    staged = STAGING.c
+    connection.execute(
+        update(STAGING).values(
+            seen_version=select(students.c.version)
+            .where(students.c.district_id == staged.district_id)
+            .scalar_subquery()
+        )
+    )
+    rows = connection.execute(
+        select(
+            staged.line,
+            staged.district_id,
+            students.c.first_name,
+            students.c.last_name,
+            students.c.school_id,
+            staged.first_name,
+            staged.last_name,
+            staged.school_id,
+        )
+        .select_from(STAGING.join(students, students.c.district_id == staged.district_id))
+        .where(
+            or_(
+                students.c.first_name != staged.first_name,
+                students.c.last_name != staged.last_name,
+                (students.c.school_id != staged.school_id),  # a blank School keeps it
+            )
+        )
+        .order_by(staged.line)
+    ).all()
+    connection.commit()
+    changes: list[RosterChange] = []
+    for line, district_id, first, last, school, new_first, new_last, new_school in rows:
+        renamed = not (is_typo_fix(last, new_last) and is_typo_fix(first, new_first))
+        moved = school is not None and new_school is not None and school != new_school
+        if renamed or moved:
+            changes.append(
+                RosterChange(
+                    row=line,
+                    district_id=district_id,
+                    old_name=f"{last}, {first}",
+                    new_name=f"{new_last}, {new_first}",
+                    old_school=codes.get(school) if school is not None else None,
+                    new_school=codes.get(new_school) if new_school is not None else None,
+                )
+            )
+    return tuple(changes)
+
+
+def _hold(connection: Connection, changes: tuple[RosterChange, ...]) -> None:
+    """Leave the students of ``changes`` as they are: their rows out of the staging table."""
+    ids = [change.district_id for change in changes]
+    for start in range(0, len(ids), 500):
+        connection.execute(
+            STAGING.delete().where(STAGING.c.district_id.in_(ids[start : start + 500]))
+        )
+    connection.commit()
+
+
+def _mapped_schools(school_map: Mapping[str, str], schools: dict[str, int]) -> dict[str, int]:
+    """--map-school's {their School cell: our code} as {their cell, upper case: school id}."""
+    mapped: dict[str, int] = {}
+    for theirs, ours in school_map.items():
+        school_id = schools.get(ours.strip().upper())
+        if school_id is None:
+            raise SroError(
+                f"--map-school {theirs}={ours}: no school with code {ours!r}", field="school_map"
+            )
+        mapped[theirs.strip().upper()] = school_id
+    return mapped
+
+
 class _RowChecker:
     """Turns one CSV row into a StudentCreate, or a RejectedRow saying why not."""
 
@@ -348,13 +466,14 @@ class _RowChecker:
         schools: dict[str, int],
         school_names: dict[str, int],
         default_school: int | None,
+        width: int,
     ) -> None:
         self.actor = actor
+        self.width = width  # the header's number of fields
         self.columns = columns
         self.schools = schools
         self.school_names = school_names
         self.default_school = default_school
-        self.needed = max(columns.values()) + 1
         self.seen: dict[str, int] = {}
 
     def cell(self, cells: list[str], field: str) -> str:
@@ -363,13 +482,15 @@ class _RowChecker:
             return ""
         return cells[index].strip()
 
-    def check(self, line: int, cells: list[str]) -> StudentCreate | RejectedRow:
-        required = [self.columns[f] for f in ("district_id", "first_name", "last_name")]
-        if max(required) >= len(cells):
+    def check(self, line: int, cells: list[str] | str) -> StudentCreate | RejectedRow:
+        if isinstance(cells, str):  # the line could not be read (read_csv says why)
+            return RejectedRow(row=line, field="row", message=cells)
+        if len(cells) < self.width or any(c.strip() for c in cells[self.width :]):
             return RejectedRow(
                 row=line,
                 field="row",
-                message=f"has {len(cells)} columns; the header has {self.needed} or more",
+                message=f"has {len(cells)} fields; the header has {self.width} "
+                "(a comma inside a name needs quotes)",
             )
         school_text = self.cell(cells, "school")
         school_id: int | None
@@ -379,7 +500,10 @@ class _RowChecker:
             )
             if school_id is None:
                 return RejectedRow(
-                    row=line, field="school", message=f"School {school_text!r} is not known"
+                    row=line,
+                    field="school",
+                    message=f"School {school_text!r} is not known (no school has that code, "
+                    f"name or district number; map it: --map-school {school_text}=CODE)",
                 )
         else:
             school_id = self.default_school
@@ -418,10 +542,13 @@ class _RowChecker:
         return data
 
 
-def read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str] | str]]]:
     """The header and the non-blank data rows (with their line numbers) of a CSV file.
 
-    Anything that makes the file unusable as a whole raises SroError; nothing is written.
+    Strict: each line is one row (a roster's cells hold no line breaks), so a quote left
+    open (``900002,"Beta, Bob,10``) spoils that line alone, given as the problem in place of
+    its cells, never the lines after it. Anything that makes the file unusable as a whole
+    raises SroError; nothing is written.
     """
     name = path.name
     try:
@@ -449,23 +576,37 @@ def read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
         dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text, newline=""), dialect)
     header: list[str] | None = None
-    rows: list[tuple[int, list[str]]] = []
-    try:
-        for cells in reader:
-            if not any(c.strip() for c in cells):
-                continue
-            if header is None:
-                header = cells
-                continue
-            rows.append((reader.line_num, cells))
-            if len(rows) > MAX_ROWS:
-                raise SroError(f"{name} has more than {MAX_ROWS:,} rows; split it")
-    except csv.Error as exc:
-        raise SroError(
-            f"{name} is not a readable CSV file (line {reader.line_num}: {exc})"
-        ) from exc
+    rows: list[tuple[int, list[str] | str]] = []
+    for number, line in enumerate(_LINE_BREAK.split(text), 1):
+        if not line.strip():
+            continue
+        cells: list[str] | str
+        try:
+            cells = next(csv.reader((line,), dialect, strict=True))
+        except csv.Error as exc:
+            cells = _unreadable(exc)
+        if header is None:
+            if isinstance(cells, str):
+                raise SroError(f"{name} has no readable header row (line {number}: {cells})")
+            header = cells
+            continue
+        if isinstance(cells, list) and not any(c.strip() for c in cells):
+            continue
+        rows.append((number, cells))
+        if len(rows) > MAX_ROWS:
+            raise SroError(f"{name} has more than {MAX_ROWS:,} rows; split it")
     if header is None or not any(header_key(h) for h in header):
         raise SroError(f"{name} has no header row")
     return header, rows
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _unreadable(error: csv.Error) -> str:
+    if "unexpected end of data" in str(error):
+        return 'a quote (") is not closed on this line; the row is left out'
+    if "expected after" in str(error):
+        return 'a quote (") closes in the middle of a field; the row is left out'
+    return f"cannot be read as CSV ({error}); the row is left out"

@@ -24,7 +24,7 @@ from ..domain.names import name_key
 from ..domain.officers import Actor
 from ..domain.paging import MAX_PAGE_SIZE, Page, clamp_limit, decode_cursor, encode_cursor
 from ..domain.permissions import may_read_note_text
-from ..domain.roster import ImportReport
+from ..domain.roster import ImportReport, RosterChange
 from ..domain.students import (
     DISTRICT_ID_PATTERN,
     StudentCreate,
@@ -497,6 +497,9 @@ class StudentService:
         mapping: Mapping[str, str] | None = None,
         progress: Callable[[int, int], None] | None = None,
         default_school: str | None = None,
+        school_map: Mapping[str, str] | None = None,
+        confirm: Callable[[tuple[RosterChange, ...]], bool] | None = None,
+        confirm_changes: bool = False,
     ) -> ImportReport:
         """Load a district roster CSV (rules in full in ``services.roster``).
 
@@ -506,12 +509,22 @@ class StudentService:
         raises SroError and changes nothing. Known district IDs are updated. Supervisors
         and admins import any school; an officer only their assigned schools' rows.
         ``mapping`` is {our_field: their_header}; ``progress(done, total)`` is called every
-        500 rows; ``default_school`` (a code) fills rows that name no school.
+        500 rows; ``default_school`` (a code) fills rows that name no school; ``school_map``
+        is {their School cell: our code}. A known student's name (beyond a typo) or school
+        changed by the file is applied only if ``confirm_changes`` or ``confirm(changes)``
+        says yes; otherwise held (``ImportReport.changes``).
         """
         from .roster import RosterImport
 
         return RosterImport(self.ctx, self.audit).run(
-            actor, source, mapping=mapping, progress=progress, default_school=default_school
+            actor,
+            source,
+            mapping=mapping,
+            progress=progress,
+            default_school=default_school,
+            school_map=school_map,
+            confirm=confirm,
+            confirm_changes=confirm_changes,
         )
 
 
