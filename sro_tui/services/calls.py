@@ -22,7 +22,14 @@ from ..domain.errors import NotFound, PermissionDenied, SroError
 from ..domain.incidents import IncidentCreate, IncidentRead
 from ..domain.officers import Actor
 from ..domain.paging import clamp_limit
-from ..store.models import CallForService, Officer, School
+from ..store.models import (
+    CallForService,
+    Officer,
+    School,
+    TrespassViolation,
+    TrespassWarning,
+    TrespassWarningSchool,
+)
 from .audit import AuditTrail
 from .context import ServiceContext
 
@@ -61,6 +68,56 @@ def counts_by_disposition(
         d: n for d, n in session.execute(query.group_by(CallForService.disposition))
     }
     return {d: int(found.get(d.value, 0)) for d in Disposition}
+
+
+CALL_FIGURES: tuple[tuple[str, str], ...] = (
+    ("Trespass warnings given", "trespass_warnings"),
+    ("Trespass warnings: returns within the period", "trespass_violations"),
+    ("Calls logged (all)", "calls"),
+    *((f"Calls logged: {d.value}", f"call:{d.value}") for d in Disposition),
+)
+"""The monthly report's lines for calls and warnings (measure, key of count_campus_security)."""
+
+
+def count_campus_security(
+    session: Session,
+    ranges: Sequence[tuple[datetime, datetime]],
+    *,
+    school_id: int | None = None,
+    officer_id: int | None = None,
+) -> dict[str, list[int]]:
+    """For each UTC range [start, end): calls by disposition and in all, warnings given (of a
+    school: warnings covering it) and returns within a warning's period. Statistics: no names,
+    sealed students' warnings counted as other aggregate counts are."""
+    counts: dict[str, list[int]] = {key: [] for _, key in CALL_FIGURES}
+    for start, end in ranges:
+        calls = counts_by_disposition(
+            session, start, end, school_id=school_id, officer_id=officer_id
+        )
+        for disposition, n in calls.items():
+            counts[f"call:{disposition.value}"].append(n)
+        counts["calls"].append(sum(calls.values()))
+        given = select(func.count(TrespassWarning.id)).where(
+            TrespassWarning.warned_at >= start, TrespassWarning.warned_at < end
+        )
+        broken = (
+            select(func.count(TrespassViolation.id))
+            .join(TrespassWarning, TrespassWarning.id == TrespassViolation.warning_id)
+            .where(TrespassViolation.at >= start, TrespassViolation.at < end)
+        )
+        if school_id is not None:
+            covers = TrespassWarning.id.in_(
+                select(TrespassWarningSchool.warning_id).where(
+                    TrespassWarningSchool.school_id == school_id
+                )
+            )
+            given, broken = given.where(covers), broken.where(covers)
+        if officer_id is not None:
+            given = given.where(TrespassWarning.officer_id == officer_id)
+            broken = broken.where(TrespassViolation.officer_id == officer_id)
+        counts["trespass_warnings"].append(int(session.scalar(given) or 0))
+        counts["trespass_violations"].append(int(session.scalar(broken) or 0))
+    return counts
 
 
 class CallService:

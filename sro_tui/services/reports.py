@@ -109,6 +109,7 @@ from ..store.models import (
 )
 from . import store_settings
 from .audit import AuditTrail
+from .calls import CALL_FIGURES, count_campus_security
 from .context import ServiceContext
 from .sealing import incident_unsealed, note_unsealed, referral_unsealed
 
@@ -1116,6 +1117,11 @@ class ReportService:
             counts.update(count_campus_checks(session, scope, days))
             counts.update(count_notes(session, scope, moments))
             counts.update(count_referrals(session, scope, days))
+            counts.update(  # services/calls.py: calls for service, trespass warnings
+                count_campus_security(
+                    session, moments, school_id=scope.school_id, officer_id=scope.officer_id
+                )
+            )
             programs = session.execute(
                 select(ReferralProgram.id, ReferralProgram.name, ReferralProgram.active).order_by(
                     ReferralProgram.position, ReferralProgram.id
@@ -1281,6 +1287,8 @@ def _monthly_figures(counts: Counts, programs: Sequence[Any]) -> list[Figure]:
     add(law, "Diversion referrals", "diversions")
     add(law, "Use of force", None, NOT_RECORDED)
     add(law, "Trespass contacts", "trespass")
+    for measure, key in CALL_FIGURES:  # services/calls.py: calls, trespass warnings
+        add(law, measure, key)
     add(law, "Campus checks (checklist items done)", "campus_checks")
 
     counselor = Section.COUNSELOR

@@ -15,7 +15,6 @@ time zone (domain/trespass.py), so "in force" is one indexed comparison with the
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import ColumnElement, and_, exists, false, func, or_, select
@@ -443,18 +442,3 @@ class TrespassService:
             outcome=AuditOutcome.DENIED,
         )
         raise PermissionDenied(message)
-
-
-def counts_in(session: Session, start: datetime, end: datetime) -> tuple[int, int]:
-    """Warnings given and violations recorded in [start, end) (UTC): for reports."""
-    given = session.scalar(
-        select(func.count(TrespassWarning.id)).where(
-            TrespassWarning.warned_at >= start, TrespassWarning.warned_at < end
-        )
-    )
-    broken = session.scalar(
-        select(func.count(TrespassViolation.id)).where(
-            TrespassViolation.at >= start, TrespassViolation.at < end
-        )
-    )
-    return int(given or 0), int(broken or 0)
