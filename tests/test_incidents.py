@@ -114,8 +114,9 @@ def test_create_numbers_and_fills_the_record(services: Services, officer: Actor)
     assert created.most_severe is not None and created.most_severe.category_code == "THEFT"
     assert created.people[1].outcomes == (OutcomeKind.ARREST, OutcomeKind.DIVERSION_REFERRAL)
     assert created.people[1].custodial
-    assert created.compliance_required == (ComplianceKind.EC_48902,)
-    assert created.compliance_missing == (ComplianceKind.EC_48902,)
+    # A weapon: EC 48902; a juvenile arrested: WIC 625.6 (counsel before questioning).
+    assert created.compliance_required == (ComplianceKind.EC_48902, ComplianceKind.WIC_625_6)
+    assert created.compliance_missing == (ComplianceKind.EC_48902, ComplianceKind.WIC_625_6)
 
     second = services.incidents.create(officer, new_incident(services))
     assert second.number == "SRO-2026-000002"

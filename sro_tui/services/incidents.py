@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..domain.enums import (
     AuditOutcome,
+    BiasMotivation,
     ComplianceKind,
     GangInvolvement,
     IncidentStatus,
@@ -116,6 +117,14 @@ def _outcomes_of(stored: str) -> tuple[OutcomeKind, ...]:
     return tuple(kind for kind in OutcomeKind if kind.value in values)
 
 
+def _bias(stored: str) -> BiasMotivation:
+    """A stored bias motivation (a value this version does not know reads as unknown)."""
+    try:
+        return BiasMotivation(stored)
+    except ValueError:
+        return BiasMotivation.UNKNOWN
+
+
 def _category_rules(category: OffenseCategory) -> tuple[ComplianceKind, ...]:
     return tuple(ComplianceKind(value) for value in category.compliance.split())
 
@@ -150,6 +159,7 @@ class IncidentService:
                 updated_at=now,
                 narrative=data.narrative,
                 review_comment="",
+                bias_motivation=data.bias_motivation.value,
             )
             incident.offenses = self._offense_rows(data.offenses, categories)
             incident.people = self._person_rows(data.people)
@@ -213,6 +223,9 @@ class IncidentService:
             if data.narrative is not None:
                 incident.narrative = data.narrative
                 changed.append("narrative")
+            if data.bias_motivation is not None:
+                incident.bias_motivation = data.bias_motivation.value
+                changed.append("bias motivation")
             incident.version += 1
             incident.updated_at = self.ctx.now()
             session.flush()
@@ -370,26 +383,29 @@ class IncidentService:
         ``IncidentRead.compliance_missing`` carries the same for a report already loaded."""
         return list(self.get(actor, incident_id).compliance_missing)
 
-    def compliance_needed(self, offenses: list[OffenseIn]) -> list[ComplianceKind]:
-        """The notifications these offenses call for, from the categories' reference data and
-        the weapons. Unknown category codes add nothing (the form is still being typed)."""
+    def compliance_needed(
+        self, offenses: list[OffenseIn], people: Iterable[PersonIn] = ()
+    ) -> list[ComplianceKind]:
+        """The notifications these offenses and people call for, from the categories'
+        reference data, the weapons and who was arrested. Unknown category codes add nothing
+        (the form is still being typed)."""
         codes = {o.category_code.strip().upper() for o in offenses}
-        if not codes:
-            return []
-        with self.ctx.db.read() as session:
-            rows = session.execute(
-                select(OffenseCategory.code, OffenseCategory.compliance).where(
-                    OffenseCategory.code.in_(codes)
+        rules: dict[str, str] = {}
+        if codes:
+            with self.ctx.db.read() as session:
+                rows = session.execute(
+                    select(OffenseCategory.code, OffenseCategory.compliance).where(
+                        OffenseCategory.code.in_(codes)
+                    )
                 )
-            )
-            rules = {code: rule for code, rule in rows}
+                rules = {code: rule for code, rule in rows}
         needed = required_compliance(
             (
-                tuple(ComplianceKind(v) for v in rules[o.category_code.strip().upper()].split()),
-                o.weapon,
-            )
-            for o in offenses
-            if o.category_code.strip().upper() in rules
+                (tuple(ComplianceKind(v) for v in rules[code].split()), o.weapon)
+                for o in offenses
+                if (code := o.category_code.strip().upper()) in rules
+            ),
+            ((p.juvenile, p.outcomes) for p in people),
         )
         return list(_compliance_order(needed))
 
@@ -795,7 +811,8 @@ class IncidentService:
         )
         required = _compliance_order(
             required_compliance(
-                (_category_rules(o.category), WeaponType(o.weapon)) for o in incident.offenses
+                ((_category_rules(o.category), WeaponType(o.weapon)) for o in incident.offenses),
+                ((p.juvenile, p.outcomes) for p in people),
             )
         )
         done = {c.kind for c in compliance}
@@ -817,6 +834,8 @@ class IncidentService:
             location_name=location.name if location else "",
             narrative=incident.narrative,
             review_comment=incident.review_comment,
+            location_nibrs=location.nibrs_location if location else "",
+            bias_motivation=_bias(incident.bias_motivation),
             offenses=offenses,
             people=people,
             compliance=compliance,
