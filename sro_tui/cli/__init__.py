@@ -15,6 +15,7 @@ from ..domain.errors import SroError
 from . import (
     audit,
     backup,
+    calls,
     db,
     demo,
     export,
@@ -30,6 +31,7 @@ from . import (
     security,
     settings,
     students,
+    trespass,
 )
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -48,6 +50,8 @@ COMMAND_GROUPS = (
     audit,
     security,
     reports,
+    trespass,
+    calls,
     search,
     export,
     backup,
