@@ -5,7 +5,8 @@ cannot drift apart.
 A scenario is a name (the picture's file name), the badge to sign in as, how far the sign-in
 goes before its steps (``typed``: badge and password typed, not sent; ``school``: at the school
 pick; ``done``: signed in, on Today), the steps (an async function of Textual's Pilot that drives
-the app to the screen; nothing is saved inside) and the screen it must end on. ``run`` does it
+the app to the screen; nothing is saved inside, except what a picture needs first through the
+services: a corrected report for the version history) and the screen it must end on. ``run`` does it
 all and leaves the screen still: workers finished, autosaves written, cursors steady,
 notifications gone.
 
@@ -27,12 +28,15 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, TextArea
 
 from sro_tui.config import Settings
+from sro_tui.domain.enums import IncidentStatus
+from sro_tui.domain.incidents import ReviewDecision
 from sro_tui.domain.officers import SYSTEM_ACTOR
 from sro_tui.services.demo import DEMO_PASSWORD
 from sro_tui.services.registry import Services, build_services
 from sro_tui.store.db import Database
 from sro_tui.ui.app import SroApp, create_app
 from sro_tui.ui.forms.base import FormLogic
+from sro_tui.ui.messages import OpenRecord
 
 from .stores import build_sqlite_template, copy_sqlite_store
 from .ui_shell_support import settle, type_text
@@ -42,10 +46,15 @@ AUDIT_KEY = b"sro-tui scenarios: fixed key 32b"  # the audit chain's digests sta
 TERMINAL = "screenshots"  # the terminal name the audit trail records
 OFFICER = "1001"  # Ventura High: today's shift partly done, a returned report, follow-ups
 SUPERVISOR = "2001"
+OTHER_SUPERVISOR = "2002"
 ADMIN = "3001"
 SEARCH_WORDS = "vaping"  # a word the demo narratives and notes use
 TIMELINE_STUDENT = "gutierrez joshua"  # a demo student with an incident and a referral
 SKIP_REASON = "fire drill"
+VOID_REASON = "Duplicate of the report filed by the first officer on scene"
+CORRECTION = " Corrected: the call came at 10:40, not 10:04."
+TEMPLATE_ITEM = "Gang resistance class, room 12"
+TEMPLATE_DAYS = "tue,thu"
 
 Step = Callable[[Pilot[Any]], Awaitable[None]]
 SignIn = Literal["typed", "school", "done"]
@@ -313,6 +322,63 @@ async def admin_officer(pilot: Pilot[Any]) -> None:
     await press(pilot, "e")
 
 
+async def change_password(pilot: Pilot[Any]) -> None:
+    await press(pilot, "f11")
+    await type_text(pilot, DEMO_PASSWORD)
+
+
+def approved_incident(pilot: Pilot[Any]) -> int:
+    """The newest approved report (the supervisor sees all)."""
+    app = pilot.app
+    assert isinstance(app, SroApp) and app.actor is not None
+    page = app.services.incidents.page(
+        app.actor, scope="all", status=IncidentStatus.APPROVED, limit=1
+    )
+    if not page.items:
+        raise ScenarioError("the demo store has no approved report")
+    return page.items[0].id
+
+
+async def incident_void(pilot: Pilot[Any]) -> None:
+    """A supervisor voids a report: v asks why."""
+    pilot.app.post_message(OpenRecord("incident", approved_incident(pilot)))
+    await settle(pilot)
+    await press(pilot, "v")
+    await type_text(pilot, VOID_REASON)
+
+
+async def incident_history(pilot: Pilot[Any]) -> None:
+    """A report corrected once (through the services: another supervisor proposes the
+    correction, as with c, and this one approves it, as with p): h shows the version before."""
+    app = pilot.app
+    assert isinstance(app, SroApp) and app.actor is not None
+    incident_id = approved_incident(pilot)
+    corrections = app.services.corrections
+    other = app.services.officers.authenticate(OTHER_SUPERVISOR, DEMO_PASSWORD)
+    content = corrections.content(other, incident_id)
+    corrected = content.model_copy(update={"narrative": content.narrative + CORRECTION})
+    corrections.propose(other, incident_id, corrected)
+    corrections.approve(app.actor, incident_id, ReviewDecision(comment="Time of call fixed"))
+    app.post_message(OpenRecord("incident", incident_id))
+    await settle(pilot)
+    await press(pilot, "h")
+
+
+async def admin_checklist(pilot: Pilot[Any]) -> None:
+    await press(pilot, "f12", "7")
+
+
+async def admin_template(pilot: Pilot[Any]) -> None:
+    """A checklist item for Tuesdays and Thursdays at one school."""
+    await admin_checklist(pilot)
+    await press(pilot, "a")
+    await type_text(pilot, TEMPLATE_ITEM)
+    form = pilot.app.screen
+    days = form.query_one("#admin-template-days", Input)
+    days.focus()
+    await type_text(pilot, TEMPLATE_DAYS)
+
+
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario("login", OFFICER, nothing, "LoginScreen", sign_in="typed", main=True),
     Scenario("school", OFFICER, nothing, "SchoolPickScreen", sign_in="school", main=True),
@@ -341,6 +407,11 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("admin", ADMIN, admin, "AdminScreen"),
     Scenario("admin-settings", ADMIN, admin_settings, "AdminScreen"),
     Scenario("admin-officer", ADMIN, admin_officer, "OfficerAdminForm"),
+    Scenario("admin-checklist", ADMIN, admin_checklist, "AdminScreen"),
+    Scenario("admin-template", ADMIN, admin_template, "TemplateAdminForm"),
+    Scenario("change-password", OFFICER, change_password, "ChangePasswordScreen"),
+    Scenario("incident-void", SUPERVISOR, incident_void, "WriteScreen"),
+    Scenario("incident-history", SUPERVISOR, incident_history, "IncidentFormScreen"),
 )
 
 BY_NAME = {scenario.name: scenario for scenario in SCENARIOS}

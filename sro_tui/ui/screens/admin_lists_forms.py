@@ -221,7 +221,12 @@ class TemplateAdminForm(AdminForm):
         self.label = Input(max_length=200, highlighter=VISIBLE_HIGHLIGHTER)
         self.school = Select[int]([], prompt="Every school", allow_blank=True)
         self.location = Select[str]([], prompt="No location", allow_blank=True)
-        self.days = Input(max_length=60, placeholder="every day", highlighter=VISIBLE_HIGHLIGHTER)
+        self.days = Input(
+            max_length=60,
+            placeholder="every day",
+            highlighter=VISIBLE_HIGHLIGHTER,
+            id="admin-template-days",
+        )
         self.days_help = Static(
             "Days: blank for every day, or e.g. Mon-Fri, tue,thu, Wed",
             classes="admin-form-help",
