@@ -69,14 +69,14 @@ _POSSESSIVE = re.compile(r"['\u2019\u2018\u02bc`\u00b4][sS]$")
 # Kinds of replacement (the summary's names for them).
 FULL = "full name (First Last)"
 LAST_FIRST = "Last, First"
-INITIAL = "initial and surname (T. Reyes)"
-FIRST_INITIAL = "first name and initial (Tommy R.)"
+INITIAL = "initial and surname (F. Last, F Last, Last, F.)"
+FIRST_INITIAL = "first name and initial (First L.)"
 LONE_RECORD = "a name alone, of a juvenile on the record or named in full in it"
 LONE_ROSTER = "a capitalised name alone, of a roster student"
 PEOPLE = "people list entries"
 AMBIGUOUS = "of these, shared by several juveniles: [JUVENILE]"
-LEFT_TITLE = "a roster name alone right after a title (Mr., Officer): left"
-LEFT_NUMBER = "a roster name alone right before a number (May 3): left"
+LEFT_TITLE = "a roster name alone right after a title (Mr., Ms., Officer...): left as is"
+LEFT_NUMBER = "a roster name alone right before a number (a date): left as is"
 _LONE_KINDS = frozenset({LONE_RECORD, LONE_ROSTER})
 REPLACED_KINDS = (
     PEOPLE,
@@ -92,7 +92,7 @@ REPLACED_KINDS = (
 NOT_CHECKED = (
     "names that are not on the roster nor among the record's people (a juvenile of another "
     "district, a non-student written only in the text)",
-    "nicknames and misspellings (Tommy for a student on the roster as Thomas)",
+    "nicknames and misspellings (a short form of a first name that is not on the roster)",
     "a first or last name alone written in lower case, of a student not named in that record",
     "one- and two-letter names alone, unless that person is on the record",
     "names joined to other text (e-mail addresses, hashtags)",
