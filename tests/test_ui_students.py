@@ -187,7 +187,7 @@ async def test_roster_import_reports_bad_rows(
         await pilot.press("enter")
         await settle(pilot)
         summary = str(dialog.query_one("#roster-summary", Static).content)
-        assert "1202 rows: 1200 added" in summary
+        assert "1,202 rows: 1,200 added" in summary
         assert "2 rejected" in summary and "line 1202" in summary and "line 1203" in summary
         bar = dialog.query_one(ProgressBar)
         assert bar.progress == bar.total

@@ -5,6 +5,22 @@ Rules (decided here, shown to officers by the CLI and the screen):
 - The file must be CSV text with a header row. A file that is not text, not CSV, empty,
   has no usable header (no column for District ID, First name or Last name) or only a
   header changes nothing and raises ``SroError`` with one line saying why.
+- The district ID comes from a district-wide column (Perm ID, District ID, SSID, Student
+  ID: ``domain.roster.DISTRICT_ID_HEADERS``). A file with more than one of them, or only a
+  school-scoped Student Number (Aeries reuses 1, 2, ... in every school), is refused
+  unless ``mapping`` names the column (issue 11 item 1).
+- Strict CSV, one row per line: a line whose quote is not closed, or whose number of
+  fields is not the header's, is a rejected row ("line N: ..."); it never takes in the
+  lines after it (issue 11 item 2).
+- A School cell is our code, the school's name or the district's number for it
+  (``schools.district_number``); ``school_map`` ({their value: our code}, the command's
+  --map-school) comes first.
+- A known student whose name the file changes beyond a typo fix (``is_typo_fix``) or whose
+  school it changes may be another child under a reused ID: those changes are listed
+  (``ImportReport.changes``) and applied only when confirmed (``confirm_changes``, or
+  ``confirm(changes)`` returning True, asked after staging and outside any transaction);
+  otherwise those students are left as they are ("held"). A student changed on another
+  terminal after the list was made is left as it is too (its version is checked).
 - Each data row is checked on its own. Good rows go in; a bad row is left out and reported
   with its line number and the field at fault. All the good rows, and the audit event, go
   into the roster in one transaction: a failure or a kill part-way (a full disk, another
