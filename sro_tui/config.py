@@ -5,11 +5,12 @@ Nothing here touches the disk at import: paths are worked out when asked for.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 
 import platformdirs
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 APP_NAME = "sro-tui"
 MAX_IDLE_LOCK_MINUTES = 30  # CJIS Security Policy: lock after at most 30 minutes idle
@@ -34,11 +35,35 @@ def demo_store_path() -> Path:
     return data_dir() / "sro-demo.db"
 
 
-class Settings(BaseSettings):
-    """Run-time settings. Agency policy that must be the same on every terminal (lockout,
-    confidentiality) lives in the store instead, in the settings table."""
+ENV_PREFIX = "SRO_"
 
-    model_config = SettingsConfigDict(env_prefix="SRO_", extra="ignore")
+
+class Settings(BaseModel):
+    """Run-time settings. Agency policy that must be the same on every terminal (lockout,
+    confidentiality) lives in the store instead, in the settings table.
+
+    Each field is also read from the environment, ``SRO_`` and its name in any case
+    (``SRO_TIMEZONE``); a value given to the constructor wins over the environment. (Not
+    pydantic-settings: importing it cost `sro` half as much again as Textual, issue 16.)"""
+
+    model_config = ConfigDict(extra="ignore")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_environment(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        environment = {
+            name.upper(): value
+            for name, value in os.environ.items()
+            if name.upper().startswith(ENV_PREFIX)
+        }
+        merged = dict(data)
+        for field in cls.model_fields:
+            value = environment.get(ENV_PREFIX + field.upper())
+            if value is not None and field not in merged:
+                merged[field] = value
+        return merged
 
     database_url: str = Field(default="", description="SQLAlchemy URL or SQLite file path")
     """Empty means the default SQLite file in the user data dir."""

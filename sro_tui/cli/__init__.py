@@ -9,57 +9,151 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from ..domain.errors import SroError
-from . import (
-    audit,
-    backup,
-    calls,
-    db,
-    demo,
-    export,
-    incidents,
-    keys,
-    officers,
-    reference,
-    reports,
-    retention,
-    schools,
-    sealing,
-    search,
-    security,
-    settings,
-    students,
-    trespass,
-)
+
+if TYPE_CHECKING:
+    from types import ModuleType
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
 COMMAND_GROUPS = (
-    db,
-    officers,
-    schools,
-    settings,
-    reference,
-    demo,
-    students,
-    incidents,
-    sealing,
-    retention,
-    audit,
-    security,
-    reports,
-    trespass,
-    calls,
-    search,
-    export,
-    backup,
-    keys,
+    "db",
+    "officers",
+    "schools",
+    "settings",
+    "reference",
+    "demo",
+    "students",
+    "incidents",
+    "sealing",
+    "retention",
+    "audit",
+    "security",
+    "reports",
+    "trespass",
+    "calls",
+    "search",
+    "export",
+    "backup",
+    "keys",
 )
-"""Each group's register(subparsers) adds its commands, in this order in `sro --help`; a
-command's handler is stored as `func` and receives the parsed arguments, returning an exit
-code."""
+COMMANDS = {
+    "init": "db",
+    "db": "db",
+    "officer": "officers",
+    "school": "schools",
+    "settings": "settings",
+    "reference": "reference",
+    "seed-demo": "demo",
+    "demo": "demo",
+    "students": "students",
+    "note": "students",
+    "incident": "incidents",
+    "seal": "sealing",
+    "unseal": "sealing",
+    "retention": "retention",
+    "audit": "audit",
+    "mfa": "security",
+    "store": "security",
+    "report": "reports",
+    "trespass": "trespass",
+    "call": "calls",
+    "search": "search",
+    "export": "export",
+    "backup": "backup",
+    "restore": "backup",
+    "keys": "keys",
+}
+"""Each group (a module of this package) has register(subparsers), which adds its commands, in
+this order in `sro --help`; a command's handler is stored as `func` and receives the parsed
+arguments, returning an exit code. ``COMMANDS`` says which group adds each command: `sro X`
+imports X's module only (`sro` alone, the app, imports none), so each command starts with
+only what it uses (tests/test_cli_lazy.py checks the table against the groups)."""
+
+
+def command_group(name: str) -> ModuleType:
+    """The command module ``name`` of ``COMMAND_GROUPS``, imported now (static imports, so
+    a renamed module fails the type check and the tests, never at a user's prompt)."""
+    match name:
+        case "db":
+            from . import db
+
+            return db
+        case "officers":
+            from . import officers
+
+            return officers
+        case "schools":
+            from . import schools
+
+            return schools
+        case "settings":
+            from . import settings
+
+            return settings
+        case "reference":
+            from . import reference
+
+            return reference
+        case "demo":
+            from . import demo
+
+            return demo
+        case "students":
+            from . import students
+
+            return students
+        case "incidents":
+            from . import incidents
+
+            return incidents
+        case "sealing":
+            from . import sealing
+
+            return sealing
+        case "retention":
+            from . import retention
+
+            return retention
+        case "audit":
+            from . import audit
+
+            return audit
+        case "security":
+            from . import security
+
+            return security
+        case "reports":
+            from . import reports
+
+            return reports
+        case "trespass":
+            from . import trespass
+
+            return trespass
+        case "calls":
+            from . import calls
+
+            return calls
+        case "search":
+            from . import search
+
+            return search
+        case "export":
+            from . import export
+
+            return export
+        case "backup":
+            from . import backup
+
+            return backup
+        case "keys":
+            from . import keys
+
+            return keys
+    raise KeyError(name)
 
 
 class CliError(SroError):
@@ -90,22 +184,49 @@ class CommandParser(ArgumentParser):
         )
 
 
-def build_parser() -> ArgumentParser:
+def _main_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", metavar="PATH_OR_URL", help=DB_HELP)
+    parser.add_argument("--version", action="store_true", help="print the version and exit")
+
+
+def build_parser(groups: Sequence[str] = COMMAND_GROUPS) -> ArgumentParser:
+    """`sro`'s parser with the commands of ``groups`` (all of them by default)."""
     parser = ArgumentParser(
         prog="sro",
         description="sro-tui: the School Resource Officer's campus log. "
         "With no command, opens the app.",
     )
-    parser.add_argument("--db", metavar="PATH_OR_URL", help=DB_HELP)
-    parser.add_argument("--version", action="store_true", help="print the version and exit")
+    _main_options(parser)
     # Every parser made under this one is a CommandParser (argparse gives nested
     # add_subparsers the class of the parser they are added to).
     subparsers = parser.add_subparsers(
         dest="command", metavar="COMMAND", parser_class=CommandParser
     )
-    for group in COMMAND_GROUPS:
-        group.register(subparsers)
+    for name in groups:
+        command_group(name).register(subparsers)
     return parser
+
+
+def groups_needed(arguments: Sequence[str]) -> Sequence[str]:
+    """The command groups a parse of ``arguments`` needs: the one of the command typed, none
+    for `sro` alone (the app) or `sro --version`, every group for `sro --help` or a command
+    that does not exist (so the help and the error list them all).
+
+    The command is found as `sro`'s own parser finds it (its options, abbreviations and
+    ``--db=X`` included); anything that parser refuses gets every group, whose parser then
+    says what is wrong."""
+    finder = ArgumentParser(prog="sro", add_help=False)
+    _main_options(finder)
+    finder.add_argument("command", nargs="?")
+    try:
+        found, _ = finder.parse_known_args(list(arguments))
+    except CliError:
+        return COMMAND_GROUPS
+    if found.command is None:
+        asks_help = any(arg in ("-h", "--help") for arg in arguments)
+        return COMMAND_GROUPS if asks_help else ()
+    group = COMMANDS.get(found.command)
+    return COMMAND_GROUPS if group is None else (group,)
 
 
 def _version() -> str:
@@ -152,7 +273,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         arguments = list(sys.argv[1:] if argv is None else argv)
         check_argv(arguments)
-        parser = build_parser()
+        parser = build_parser(groups_needed(arguments))
         args = parser.parse_args(arguments)
         _reconcile_db(args)
         if args.version:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from typing import TYPE_CHECKING
 
-from ..bootstrap import OpenedStore, open_store
 from ..config import Settings
 from ..domain.errors import AuthenticationFailed, SroError
 from ..domain.officers import PASSWORD_CHANGE_REQUIRED, Actor, PasswordChangeRequired
 from .inputs import is_terminal, prompted, read_stdin_line
+
+if TYPE_CHECKING:  # the store (SQLAlchemy) is imported by the commands that open one only
+    from ..bootstrap import OpenedStore
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -31,6 +34,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
 def open_from(
     args: argparse.Namespace, *, upgrade: bool = True, create: bool = False
 ) -> OpenedStore:
+    from ..bootstrap import open_store
+
     return open_store(settings_from(args), upgrade=upgrade, create=create)
 
 

@@ -13,7 +13,6 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from ..domain.errors import SroError
-from ..domain.incidents import INCIDENT_NUMBER_PATTERN
 from ..domain.limits import DATE_RANGE_TEXT, MAX_RECORD_ID, day_in_range
 
 MAX_STDIN_LINE = 64 * 1024  # a password, passphrase or code; far more is a mistaken file
@@ -69,6 +68,8 @@ record_id = whole_number(1, MAX_RECORD_ID, " (a record id)")
 
 def incident_number(text: str) -> str:
     """An agency incident number such as SRO-2026-000123 (letters, digits and dashes)."""
+    from ..domain.incidents import INCIDENT_NUMBER_PATTERN  # not at import: `sro` draws sooner
+
     value = text.strip().upper()
     if not INCIDENT_NUMBER_PATTERN.match(value):
         raise argparse.ArgumentTypeError(

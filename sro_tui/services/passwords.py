@@ -11,8 +11,17 @@ from argon2.exceptions import InvalidHashError, VerificationError
 # OWASP's minimum for argon2id: 19 MiB, 2 passes, 1 lane.
 HASHER = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 
-# Verifying against this keeps a wrong badge as slow as a wrong password (no badge probing).
-_DUMMY_HASH = HASHER.hash("not a real password, only for timing")
+
+_DUMMY_HASH: str | None = None
+"""Verifying against this keeps a wrong badge as slow as a wrong password (no badge probing).
+Made at the first verify, not at import: `sro` must not spend an argon2 hash before drawing."""
+
+
+def _dummy_hash() -> str:
+    global _DUMMY_HASH
+    if _DUMMY_HASH is None:
+        _DUMMY_HASH = HASHER.hash("not a real password, only for timing")
+    return _DUMMY_HASH
 
 
 def hash_password(password: str) -> str:
@@ -21,7 +30,7 @@ def hash_password(password: str) -> str:
 
 def verify_password(stored_hash: str | None, password: str) -> bool:
     try:
-        return HASHER.verify(stored_hash or _DUMMY_HASH, password) and stored_hash is not None
+        return HASHER.verify(stored_hash or _dummy_hash(), password) and stored_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 

@@ -22,34 +22,26 @@ from ..config import Settings
 from ..domain.enums import RecordType
 from ..domain.errors import SroError
 from ..domain.officers import Actor, password_again_due
-from ..domain.schools import SchoolRead
 from ..domain.text import visible
 from .commands import SroCommands
-from .forms.note_form import NoteFormScreen
-from .forms.quick_incident import QuickIncidentScreen
-from .forms.referral_form import ReferralFormScreen
 from .keymap import install_keymap
 from .keys import app_bindings
 from .live import LiveRefresh
 from .messages import OpenRecord
-from .navigation import AREA_SCREENS, admin_screen, draft_form, record_screen
-from .screens.audit import AuditScreen
-from .screens.change_password import ChangePasswordScreen
-from .screens.export import ExportScreen
-from .screens.first_admin import FirstAdminScreen
-from .screens.help import HelpScreen
-from .screens.lock import LockScreen
+from .navigation import AREA_SCREENS, admin_screen, draft_form, preload, record_screen
 from .screens.login import LoginScreen
-from .screens.review_queue import ReviewQueueScreen
-from .screens.school_pick import SchoolPickScreen
-from .screens.search import SearchScreen
 from .unexpected import unexpected
+
+# The other screens are imported where they are first shown (static imports in the
+# functions), and all at once in a worker once the store is open (navigation.preload): `sro`
+# draws the sign-in screen having imported only what it needs (issue 16).
 
 if TYPE_CHECKING:
     # SQLAlchemy stays out of the import: the store opens in a worker behind the sign-in
     # screen (``open_store`` imports ``bootstrap`` there), so the first screen draws at once.
     from ..bootstrap import OpenedStore
     from ..domain.drafts import DraftRead
+    from ..domain.schools import SchoolRead
     from ..services.registry import Services
 
 Clock = Callable[[], datetime]
@@ -121,7 +113,8 @@ class SroApp(App[int]):
         install_keymap(self, self.settings.keymap_path())  # the department's keys, if any
         self.set_interval(IDLE_CHECK_SECONDS, self.check_idle_lock)
         LiveRefresh(self).start()  # open lists follow other terminals' changes (ui/live.py)
-        self.open_store()
+        # After the first frame: the store's imports (SQLAlchemy) would slow the drawing.
+        self.call_after_refresh(self.open_store)
 
     @work(thread=True, exclusive=True, group="store", name="open store")
     def open_store(self) -> None:
@@ -143,6 +136,7 @@ class SroApp(App[int]):
             self.call_from_thread(self._store_failed, store_problem(exc))
             return
         self.call_from_thread(self._store_ready, services, count, demo, idle)
+        preload()  # the other screens, while the officer types the badge
 
     def _store_ready(self, services: Services, count: int, demo: bool, idle: int) -> None:
         self.services = services
@@ -153,6 +147,8 @@ class SroApp(App[int]):
             if isinstance(screen, LoginScreen):
                 screen.store_ready()
         if count == 0:
+            from .screens.first_admin import FirstAdminScreen
+
             self.push_screen(FirstAdminScreen(), self._first_admin_done)
 
     def _store_failed(self, message: str) -> None:
@@ -196,6 +192,8 @@ class SroApp(App[int]):
         self.actor = actor
         self.school = None
         self.touch()
+        from .screens.school_pick import SchoolPickScreen
+
         self.push_screen(SchoolPickScreen(actor), self._school_chosen)
         self._read_agency_settings()
 
@@ -326,6 +324,8 @@ class SroApp(App[int]):
         self.locked = True
         self.clear_notifications()  # a toast may carry record details
         self._audit(self.actor, "session.lock", detail="idle" if idle else "")
+        from .screens.lock import LockScreen
+
         self.push_screen(LockScreen(self.actor), self._unlocked)
         self.refresh_bindings()
 
@@ -361,6 +361,8 @@ class SroApp(App[int]):
         return True
 
     def _help_on_top(self) -> bool:
+        from .screens.help import HelpScreen
+
         return isinstance(self.screen, HelpScreen)
 
     def action_go(self, mode: str) -> None:
@@ -372,6 +374,8 @@ class SroApp(App[int]):
         self.refresh_bindings()
 
     def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
@@ -390,9 +394,13 @@ class SroApp(App[int]):
 
     def action_review(self) -> None:
         """The supervisor's queue of submitted reports (the service refuses others too)."""
+        from .screens.review_queue import ReviewQueueScreen
+
         self._push(ReviewQueueScreen())
 
     def action_audit(self) -> None:
+        from .screens.audit import AuditScreen
+
         self._push(AuditScreen())
 
     def action_admin(self) -> None:
@@ -402,15 +410,21 @@ class SroApp(App[int]):
 
     def action_search(self) -> None:
         """Search everything the officer may read (ctrl+f from any screen)."""
+        from .screens.search import SearchScreen
+
         if isinstance(self.screen, SearchScreen):
             self.screen.focus_query()
             return
         self._push(SearchScreen())
 
     def action_export(self) -> None:
+        from .screens.export import ExportScreen
+
         self._push(ExportScreen())
 
     def action_change_password(self) -> None:
+        from .screens.change_password import ChangePasswordScreen
+
         if self.actor is not None and not isinstance(self.screen, ChangePasswordScreen):
             self._push(ChangePasswordScreen(self.actor))
 
@@ -466,14 +480,20 @@ class SroApp(App[int]):
         data = dict(prefill or {})
         if self.school is not None:
             data.setdefault("school_id", self.school.id)
+        from .forms.quick_incident import QuickIncidentScreen
+
         self._push(QuickIncidentScreen(prefill=data))
 
     def open_new_referral(self, prefill: dict[str, Any] | None = None) -> None:
         """Refer a student, prefilled (student_id, incident_id / incident_number, note_id)."""
+        from .forms.referral_form import ReferralFormScreen
+
         self._push(ReferralFormScreen(prefill=dict(prefill or {})))
 
     def open_new_note(self, prefill: dict[str, Any] | None = None) -> None:
         """A new mentoring note or contact, prefilled (student_ids, kind)."""
+        from .forms.note_form import NoteFormScreen
+
         self._push(NoteFormScreen(prefill=dict(prefill or {})))
 
 

@@ -1,8 +1,12 @@
 """Which screen shows what: each area's screen (the app's modes), the screen of one record
 (for :class:`~sro_tui.ui.messages.OpenRecord`), and the form that reopens a draft.
 
-Every screen is imported here by name, so a renamed or broken screen fails at start-up (and
-in mypy), never as a placeholder at run time. The app (``ui/app.py``) only looks things up.
+Every screen is imported here by name, inside the function that makes it: a renamed or
+broken screen fails mypy and the tests (``preload`` imports them all), never as a
+placeholder at run time, and `sro` draws its sign-in screen without importing the others
+(issue 16: about half of the app's import). The app imports them all in a worker once the
+store is open (``preload``), so the first F4 or ctrl+n does not wait for an import. The app
+(``ui/app.py``) only looks things up.
 """
 
 from __future__ import annotations
@@ -13,23 +17,83 @@ from typing import Any
 
 from textual.screen import Screen
 
-from .forms.note_form import NoteFormScreen
-from .forms.quick_incident import QuickIncidentScreen
-from .forms.referral_form import ReferralFormScreen
-from .forms.student_form import StudentFormScreen
 from .messages import RecordKind
-from .screens.checklist import ChecklistScreen
-from .screens.incident_form import IncidentFormScreen
-from .screens.incidents import IncidentListScreen
-from .screens.mentoring import MentoringScreen
-from .screens.note_view import NoteViewScreen
-from .screens.referral_detail import ReferralScreen
-from .screens.referrals import ReferralListScreen
-from .screens.student_timeline import StudentTimelineScreen
-from .screens.students import StudentListScreen
-from .screens.today import TodayScreen
 
-__all__ = ["AREA_SCREENS", "DRAFT_FORMS", "admin_screen", "draft_form", "record_screen"]
+__all__ = [
+    "AREA_SCREENS",
+    "DRAFT_FORMS",
+    "admin_screen",
+    "draft_form",
+    "preload",
+    "record_screen",
+]
+
+
+def preload() -> None:
+    """Import every screen and form the app may show (not administration: administrators
+    only). Run in a thread worker behind the sign-in screen; importing twice costs nothing."""
+    from .forms import note_form, quick_incident, referral_form, student_form
+    from .screens import (
+        audit,
+        checklist,
+        export,
+        first_admin,
+        help,
+        incident_form,
+        incidents,
+        lock,
+        mentoring,
+        note_view,
+        referral_detail,
+        referrals,
+        review_queue,
+        school_pick,
+        search,
+        student_timeline,
+        students,
+        today,
+    )
+
+    del note_form, quick_incident, referral_form, student_form, audit, checklist, export
+    del first_admin, help, incident_form, incidents, lock, mentoring, note_view
+    del referral_detail, referrals, review_queue, school_pick, search, student_timeline
+    del students, today
+
+
+def today_screen() -> Screen[Any]:
+    from .screens.today import TodayScreen
+
+    return TodayScreen()
+
+
+def checklist_screen() -> Screen[Any]:
+    from .screens.checklist import ChecklistScreen
+
+    return ChecklistScreen()
+
+
+def incidents_screen() -> Screen[Any]:
+    from .screens.incidents import IncidentListScreen
+
+    return IncidentListScreen()
+
+
+def mentoring_screen() -> Screen[Any]:
+    from .screens.mentoring import MentoringScreen
+
+    return MentoringScreen()
+
+
+def referrals_screen() -> Screen[Any]:
+    from .screens.referrals import ReferralListScreen
+
+    return ReferralListScreen()
+
+
+def students_screen() -> Screen[Any]:
+    from .screens.students import StudentListScreen
+
+    return StudentListScreen()
 
 
 def reports_screen() -> Screen[Any]:
@@ -77,31 +141,82 @@ def admin_form(form: str, draft_id: int) -> Screen[Any]:
 
 
 AREA_SCREENS: dict[str, Callable[[], Screen[Any]]] = {
-    "today": TodayScreen,
-    "checklist": ChecklistScreen,
-    "incidents": IncidentListScreen,
-    "mentoring": MentoringScreen,
-    "referrals": ReferralListScreen,
-    "students": StudentListScreen,
+    "today": today_screen,
+    "checklist": checklist_screen,
+    "incidents": incidents_screen,
+    "mentoring": mentoring_screen,
+    "referrals": referrals_screen,
+    "students": students_screen,
     "reports": reports_screen,
 }
 """Each area's screen (a mode of the app, one stack each)."""
 
+
+def _incident_form(*, draft_id: int | None = None, incident_id: int | None = None) -> Screen[Any]:
+    from .screens.incident_form import IncidentFormScreen
+
+    if incident_id is not None:
+        return IncidentFormScreen(incident_id=incident_id)
+    return IncidentFormScreen(draft_id=draft_id)
+
+
+def _quick_incident_form(draft_id: int) -> Screen[Any]:
+    from .forms.quick_incident import QuickIncidentScreen
+
+    return QuickIncidentScreen(draft_id=draft_id)
+
+
+def _student_form(draft_id: int) -> Screen[Any]:
+    from .forms.student_form import StudentFormScreen
+
+    return StudentFormScreen(draft_id=draft_id)
+
+
+def _referral_form(draft_id: int) -> Screen[Any]:
+    from .forms.referral_form import ReferralFormScreen
+
+    return ReferralFormScreen(draft_id=draft_id)
+
+
+def _note_form(draft_id: int) -> Screen[Any]:
+    from .forms.note_form import NoteFormScreen
+
+    return NoteFormScreen(draft_id=draft_id)
+
+
+def _note_view(record_id: int) -> Screen[Any]:
+    from .screens.note_view import NoteViewScreen
+
+    return NoteViewScreen(record_id)
+
+
+def _referral_view(record_id: int) -> Screen[Any]:
+    from .screens.referral_detail import ReferralScreen
+
+    return ReferralScreen(record_id)
+
+
+def _student_timeline(record_id: int) -> Screen[Any]:
+    from .screens.student_timeline import StudentTimelineScreen
+
+    return StudentTimelineScreen(record_id)
+
+
 DRAFT_FORMS: dict[str, Callable[[int], Screen[Any]]] = {
-    "incident": lambda draft_id: IncidentFormScreen(draft_id=draft_id),
-    "quick_incident": lambda draft_id: QuickIncidentScreen(draft_id=draft_id),
-    "student": lambda draft_id: StudentFormScreen(draft_id=draft_id),
-    "referral": lambda draft_id: ReferralFormScreen(draft_id=draft_id),
-    "note": lambda draft_id: NoteFormScreen(draft_id=draft_id),
+    "incident": lambda draft_id: _incident_form(draft_id=draft_id),
+    "quick_incident": _quick_incident_form,
+    "student": _student_form,
+    "referral": _referral_form,
+    "note": _note_form,
     **{form: partial(admin_form, form) for form in ADMIN_FORMS},
 }
 """Which form reopens a draft, by the draft's form name."""
 
 _RECORD_SCREENS: dict[RecordKind, Callable[[int], Screen[Any]]] = {
-    "incident": lambda record_id: IncidentFormScreen(incident_id=record_id),
-    "note": NoteViewScreen,
-    "referral": ReferralScreen,
-    "student": StudentTimelineScreen,
+    "incident": lambda record_id: _incident_form(incident_id=record_id),
+    "note": _note_view,
+    "referral": _referral_view,
+    "student": _student_timeline,
 }
 
 

@@ -1,16 +1,4 @@
-"""Reusable widgets: labelled fields, the time field, type-ahead, small dialogs."""
+"""Reusable widgets: labelled fields, the time field, type-ahead, small dialogs.
 
-from .confirm import ConfirmScreen, LeaveFormScreen
-from .fields import LabelledField, TimeField
-from .multi_typeahead import MultiTypeAhead
-from .typeahead import Choice, TypeAhead
-
-__all__ = [
-    "Choice",
-    "ConfirmScreen",
-    "LabelledField",
-    "LeaveFormScreen",
-    "MultiTypeAhead",
-    "TimeField",
-    "TypeAhead",
-]
+Imported by module (``from ..widgets.typeahead import TypeAhead``): this package imports none
+of them, so the sign-in screen loads only the few it draws (issue 16)."""

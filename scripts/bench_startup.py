@@ -1,0 +1,143 @@
+"""How long `sro` takes to draw the sign-in screen, beside an empty Textual app (issue 16).
+
+Each run starts a process in a real pseudo-terminal (the app's own Linux driver, 80x24) and
+times from the start of the process to the first time the screen's last line is written (the
+sign-in screen's footer; the empty app's one docked line): its first full frame, since the
+compositor writes the screen top to bottom. The two run interleaved, in pairs, so a busy
+moment on a shared machine falls on both; the figures are medians of the pairs.
+
+    .venv/bin/python scripts/bench_startup.py [--pairs 10] [--db PATH] [--json]
+
+Without ``--db`` the sign-in screen opens on a new SQLite store in a temporary folder (the
+store opens behind the screen, in a worker, so its size does not change the first frame).
+Prints each median, the ratio (budget: 1.2) and the import time of the app's modules.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pty
+import select
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+SRO = [PYTHON, "-c", "import sys; from sro_tui.cli import main; sys.exit(main())"]
+
+EMPTY_APP = """
+from textual.app import App
+from textual.widgets import Static
+
+class Empty(App):
+    CSS = "#last { dock: bottom; }"
+
+    def compose(self):
+        yield Static("EMPTY-APP-READY", id="last")
+
+Empty().run()
+"""
+EMPTY_MARKER = b"EMPTY-APP-READY"
+SIGN_IN_MARKER = b" Quit"
+"""The sign-in screen's footer (its last line) names ctrl+q's "Quit"; nothing above it says it."""
+
+TIMEOUT_SECONDS = 60.0
+
+
+def first_frame(argv: list[str], marker: bytes, env: dict[str, str]) -> float:
+    """Seconds from starting ``argv`` in a pty to ``marker`` in what it wrote."""
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: a terminal of 80x24
+        os.execvpe(argv[0], argv, env)
+    import fcntl
+    import struct
+    import termios
+
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    os.kill(pid, signal.SIGWINCH)
+    started = time.perf_counter()
+    seen = b""
+    try:
+        while True:
+            left = TIMEOUT_SECONDS - (time.perf_counter() - started)
+            if left <= 0:
+                raise TimeoutError(f"no first frame from {argv[-1][:40]!r}")
+            ready, _, _ = select.select([fd], [], [], left)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                raise RuntimeError(f"the process ended before drawing: {seen[-500:]!r}") from None
+            seen = seen[-len(marker) :] + chunk
+            if marker in seen:
+                return time.perf_counter() - started
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(fd)
+
+
+def import_ms(module: str) -> float:
+    """Milliseconds to import ``module`` in a fresh interpreter (a second run: warm caches)."""
+    code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+    out = subprocess.run([PYTHON, "-c", code], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip()) * 1000
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pairs", type=int, default=10, help="interleaved pairs (default 10)")
+    parser.add_argument("--db", help="the store the sign-in screen opens (default: a new one)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object instead")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor")
+        env["SRO_DATABASE_URL"] = args.db or str(Path(folder) / "bench.db")
+        env["SRO_AUDIT_KEY_FILE"] = str(Path(folder) / "audit.key")
+        env.pop("TEXTUAL", None)
+        first_frame(SRO, SIGN_IN_MARKER, env)  # creates the store; warms the file cache
+        first_frame([PYTHON, "-c", EMPTY_APP], EMPTY_MARKER, env)
+        empty: list[float] = []
+        sro: list[float] = []
+        for index in range(args.pairs):
+            runs = [
+                ("empty", [PYTHON, "-c", EMPTY_APP], EMPTY_MARKER),
+                ("sro", SRO, SIGN_IN_MARKER),
+            ]
+            if index % 2:
+                runs.reverse()
+            for name, argv, marker in runs:
+                (empty if name == "empty" else sro).append(first_frame(argv, marker, env))
+    ratios = [s / e for s, e in zip(sro, empty, strict=True)]
+    result = {
+        "pairs": args.pairs,
+        "empty_app_first_frame_ms": round(statistics.median(empty) * 1000, 1),
+        "sign_in_first_frame_ms": round(statistics.median(sro) * 1000, 1),
+        "first_frame_ratio": round(statistics.median(ratios), 2),
+        "import_textual_app_ms": round(import_ms("textual.app"), 1),
+        "import_sro_ui_app_ms": round(import_ms("sro_tui.ui.app"), 1),
+        "import_sro_cli_ms": round(import_ms("sro_tui.cli"), 1),
+    }
+    if args.json:
+        print(json.dumps(result))
+        return 0
+    print(f"pairs                         {args.pairs}")
+    print(f"empty Textual app, 1st frame  {result['empty_app_first_frame_ms']:8.1f} ms (median)")
+    print(f"sro sign-in, 1st frame        {result['sign_in_first_frame_ms']:8.1f} ms (median)")
+    print(f"ratio (median of the pairs)   {result['first_frame_ratio']:8.2f}  (budget 1.2)")
+    print(f"import textual.app            {result['import_textual_app_ms']:8.1f} ms")
+    print(f"import sro_tui.ui.app         {result['import_sro_ui_app_ms']:8.1f} ms")
+    print(f"import sro_tui.cli            {result['import_sro_cli_ms']:8.1f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
