@@ -114,9 +114,16 @@ def cmd_add(args: argparse.Namespace) -> int:
             raise SroError("sro officer add needs --as BADGE: sign in as an administrator")
         school_ids = [store.services.reference.school_by_code(c).id for c in args.school]
         data = data.model_copy(update={"school_ids": school_ids})
-        password = read_password(args, f"Password for {data.badge}: ")
+        one_time = actor.officer_id is not None
+        prompt = f"{'One-time password' if one_time else 'Password'} for {data.badge}: "
+        password = read_password(args, prompt)
         officer = store.services.officers.create(actor, data, password)
         print(f"Added {officer.role.value} {officer.name}, badge {officer.badge}")
+        if one_time:
+            print(
+                f"The password is a one-time password: {officer.badge} must change it at "
+                "the first sign-in"
+            )
     finally:
         store.close()
     return 0

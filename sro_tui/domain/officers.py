@@ -89,7 +89,7 @@ class PasswordChangeRequired(PermissionDenied):
 
 
 PASSWORD_CHANGE_REQUIRED = (
-    "Your password was reset by an administrator: change it before anything else "
+    "Your password is a one-time password from an administrator: change it before anything else "
     "(in the app, or `sro officer passwd BADGE --as BADGE`)"
 )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -38,6 +39,17 @@ MALFORMED_BADGE = "malformed badge"
 missed puts badge and password together in the badge field."""
 FAILURE_WINDOW = timedelta(minutes=15)
 MIN_TIMED_LOCK_MINUTES = 10  # CJIS 5.9, where an agency chooses a timed lock
+
+
+ONE_TIME_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread
+
+
+def one_time_password(groups: int = 3, size: int = 4) -> str:
+    """A random one-time password easy to read out and type: ``kx7m-q2wt-9hcp``
+    (12 characters from 31, about 59 bits)."""
+    return "-".join(
+        "".join(secrets.choice(ONE_TIME_ALPHABET) for _ in range(size)) for _ in range(groups)
+    )
 
 
 def to_read(officer: Officer) -> OfficerRead:
@@ -92,13 +104,19 @@ class OfficerService:
     def create(
         self, actor: Actor, data: OfficerCreate, password: str, *, check_policy: bool = True
     ) -> OfficerRead:
-        """Add an officer. ``check_policy`` is off only for demo stores' shared password."""
+        """Add an officer. ``check_policy`` is off only for demo stores' shared password.
+
+        An administrator (a signed-in actor) gives a one-time password, as with a reset: the
+        new officer must change it at the first sign-in, so no administrator knows anyone's
+        password. The local administration (the first administrator of an empty store, a
+        demo store) sets a password that is kept."""
         self._require_admin(actor, "officer.create", data.badge)
         if check_policy:
             problem = new_password_problem(password, badge=data.badge, name=data.name)
             if problem:
                 raise SroError(problem, field="password")
         password_hash = hash_password(password)  # slow: outside the write lock
+        one_time = actor.officer_id is not None
         try:
             with self.ctx.db.write() as session:
                 if session.scalar(select(Officer.id).where(Officer.badge == data.badge)):
@@ -109,6 +127,7 @@ class OfficerService:
                     role=data.role.value,
                     password_hash=password_hash,
                     password_changed_at=self.ctx.now(),
+                    password_must_change=one_time,
                     active=True,
                     created_at=self.ctx.now(),
                 )
@@ -121,11 +140,26 @@ class OfficerService:
                     "officer.create",
                     record_type=RecordType.OFFICER,
                     record_id=officer.id,
-                    detail=f"badge {officer.badge}, role {officer.role}",
+                    detail=f"badge {officer.badge}, role {officer.role}"
+                    + ("; one-time password" if one_time else ""),
                 )
                 return to_read(officer)
         except IntegrityError as exc:
             raise Conflict(f"Badge {data.badge} is already in use", field="badge") from exc
+
+    def create_with_one_time_password(
+        self, actor: Actor, data: OfficerCreate
+    ) -> tuple[OfficerRead, str]:
+        """Add an officer with a one-time password made here (the app's Administration
+        area): the password is given back once, to be handed to the officer, who must
+        change it at the first sign-in. It is kept nowhere but as its hash."""
+        if actor.officer_id is None:
+            raise PermissionDenied("An administrator signs in to add officers")
+        for _ in range(10):
+            password = one_time_password()
+            if new_password_problem(password, badge=data.badge, name=data.name) is None:
+                return self.create(actor, data, password), password
+        raise SroError("No acceptable one-time password could be made; try again")
 
     def _assign(self, session: Session, officer: Officer, school_ids: list[int]) -> None:
         known = set(session.scalars(select(School.id).where(School.id.in_(school_ids))))

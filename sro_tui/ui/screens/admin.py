@@ -72,7 +72,6 @@ SECTIONS: tuple[Section, ...] = (
         "officers",
         "Officers",
         (("Badge", 7), ("Role", 11), ("State", 9), ("Schools", 18), ("Name", 24)),
-        adds=False,
         retires=False,
     ),
     Section("settings", "Settings", (("Setting", 36), ("Value", 36)), adds=False, retires=False),
@@ -267,6 +266,8 @@ class AdminScreen(PagedList, Screen[None]):
         name = self.section.name
         if name == "schools":
             self.app.push_screen(SchoolAdminForm())
+        elif name == "officers":
+            self.app.push_screen(OfficerAdminForm())  # a one-time password, shown once
         elif name == "checklist":
             self.app.push_screen(TemplateAdminForm())
         elif name in {k.value for k in ReferenceKind}:

@@ -1,6 +1,6 @@
-"""The Administration area's forms (dialogs over its list): a school; an officer's role,
-schools and state. The agency's own lists (settings, code lists, the checklist template) have
-theirs in :mod:`.admin_lists_forms`.
+"""The Administration area's forms (dialogs over its list): a school; a new officer, or an
+officer's role, schools and state. The agency's own lists (settings, code lists, the
+checklist template) have theirs in :mod:`.admin_lists_forms`.
 
 Each is a :class:`~sro_tui.ui.forms.base.FormModal`: reads in ``load`` (a thread), the
 service call in ``persist`` (a thread), messages under the field at fault, a draft while
@@ -17,7 +17,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Checkbox, Input, Label, Select, SelectionList, Static
 
 from ...domain.enums import Role, SchoolLevel
-from ...domain.officers import OfficerRead, OfficerUpdate
+from ...domain.officers import OfficerCreate, OfficerRead, OfficerUpdate
 from ...domain.schools import (
     SchoolCreate,
     SchoolRead,
@@ -26,6 +26,7 @@ from ...domain.schools import (
 from ..forms.base import FieldProblems, FormModal
 from ..text import VISIBLE_HIGHLIGHTER, literal, visible
 from ..widgets.fields import LabelledField
+from .one_time_password import OneTimePasswordScreen
 
 __all__ = ["AdminForm", "OfficerAdminForm", "SchoolAdminForm", "select_value"]
 
@@ -191,8 +192,10 @@ class OfficerLoaded:
 
 
 class OfficerAdminForm(AdminForm):
-    """An officer's name, role, schools and whether the account is active (passwords and
-    new accounts: `sro officer add|passwd`)."""
+    """Add an officer (``badge`` None: badge, name, role, schools; a one-time password is
+    made by the service and shown once, :class:`.one_time_password.OneTimePasswordScreen`),
+    or edit one: name, role, schools and whether the account is active. A draft never holds
+    a password."""
 
     FORM = "admin_officer"
     WHAT = "this officer"
@@ -200,22 +203,36 @@ class OfficerAdminForm(AdminForm):
     def __init__(self, badge: str | None = None, draft_id: int | None = None) -> None:
         super().__init__()
         self.badge = badge
+        self.adding = badge is None and draft_id is None  # a draft says which (restore)
         self.officer_id: int | None = None
         self.init_form(draft_id=draft_id, draft_key=f"officer-{badge}" if badge else None)
+        self.badge_input = Input(placeholder="e.g. 1004", max_length=10)
         self.name_input = Input(max_length=200, highlighter=VISIBLE_HIGHLIGHTER)
         self.role = Select[str](ROLE_OPTIONS, prompt="Role", allow_blank=False)
         self.schools = SelectionList[int]()
         self.active = Checkbox("Active (may sign in)", value=True)
 
     def box_title(self) -> str:
+        if self.adding:
+            return "Add an officer (a one-time password is made and shown once)"
         return f"Officer {self.badge}" if self.badge else "Officer"
 
     def compose_body(self) -> ComposeResult:
         with Horizontal(classes="row"):
+            yield LabelledField("Badge", self.badge_input, field="badge", required=True)
             yield LabelledField("Name", self.name_input, field="name", required=True)
             yield LabelledField("Role", self.role, field="role")
         yield LabelledField("Schools", self.schools, field="school_ids", hint="space toggles")
         yield LabelledField("", self.active, field="active")
+
+    def on_mount(self) -> None:
+        self._show_mode()
+
+    def _show_mode(self) -> None:
+        self.badge_input.disabled = not self.adding
+        self.active.display = not self.adding  # a new account is active
+        for box in self.query(".admin-form"):
+            box.border_title = self.box_title()
 
     def load(self) -> OfficerLoaded:
         services = self.services
@@ -223,7 +240,7 @@ class OfficerAdminForm(AdminForm):
         if self.draft_id is not None:
             loaded.payload = dict(services.drafts.get(self.actor, self.draft_id).payload)
             badge = loaded.payload.get("badge")
-            if badge:
+            if badge and not loaded.payload.get("adding"):
                 loaded.officer = services.officers.by_badge(str(badge))
         elif self.badge is not None:
             loaded.officer = services.officers.by_badge(self.badge)
@@ -238,6 +255,7 @@ class OfficerAdminForm(AdminForm):
         if loaded.officer is not None:
             officer = loaded.officer
             self.badge, self.officer_id = officer.badge, officer.id
+            self.badge_input.value = officer.badge
             self.name_input.value = officer.name
             self.role.value = officer.role.value
             for school_id in officer.school_ids:
@@ -249,7 +267,8 @@ class OfficerAdminForm(AdminForm):
 
     def collect(self) -> dict[str, Any]:
         return {
-            "badge": self.badge,
+            "adding": self.adding,
+            "badge": self.badge_input.value if self.adding else self.badge,
             "name": self.name_input.value,
             "role": select_value(self.role),
             "school_ids": sorted(self.schools.selected),
@@ -257,6 +276,10 @@ class OfficerAdminForm(AdminForm):
         }
 
     def restore(self, payload: dict[str, Any]) -> None:
+        self.adding = bool(payload.get("adding", False))
+        if self.adding:
+            self.badge_input.value = str(payload.get("badge") or "")
+        self._show_mode()
         self.name_input.value = str(payload.get("name", ""))
         if payload.get("role"):
             self.role.value = str(payload["role"])
@@ -266,10 +289,21 @@ class OfficerAdminForm(AdminForm):
         self.active.value = bool(payload.get("active", True))
 
     def draft_title(self) -> str:
+        if self.adding:
+            return f"Officer — new {self.badge_input.value or ''}".rstrip()
         return f"Officer — {self.badge or 'new'}"
 
-    def build(self, problems: FieldProblems) -> tuple[OfficerUpdate, bool] | None:
+    def build(self, problems: FieldProblems) -> OfficerCreate | tuple[OfficerUpdate, bool] | None:
         values = self.collect()
+        if self.adding:
+            return self.validate_model(
+                OfficerCreate,
+                problems,
+                badge=values["badge"],
+                name=values["name"],
+                role=values["role"],
+                school_ids=values["school_ids"],
+            )
         update = self.validate_model(
             OfficerUpdate,
             problems,
@@ -279,14 +313,28 @@ class OfficerAdminForm(AdminForm):
         )
         return None if update is None else (update, bool(values["active"]))
 
-    def persist(self, data: tuple[OfficerUpdate, bool]) -> OfficerRead:
-        update, active = data
+    def persist(
+        self, data: OfficerCreate | tuple[OfficerUpdate, bool]
+    ) -> OfficerRead | tuple[OfficerRead, str]:
         officers = self.services.officers
+        if isinstance(data, OfficerCreate):
+            return officers.create_with_one_time_password(self.actor, data)
+        update, active = data
         assert self.officer_id is not None and self.badge is not None
         officer = officers.update(self.actor, self.officer_id, update)
         if officer.active != active:
             officer = officers.set_active(self.actor, self.badge, active)
         return officer
+
+    def saved(self, result: Any) -> None:
+        if not isinstance(result, tuple):
+            super().saved(result)
+            return
+        officer, password = result
+        self._finished = True
+        self.close_form(officer)
+        # Shown once, over the list: the officer changes it at the first sign-in.
+        self.app.push_screen(OneTimePasswordScreen(officer, password))
 
     def saved_message(self, result: Any) -> str:
         return f"Saved officer {result.badge}: {result.role.value}"
