@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ..domain.enums import (
+    BiasMotivation,
     ComplianceKind,
     GangInvolvement,
     OutcomeKind,
@@ -99,6 +100,7 @@ class IncidentDraft(_Part):
     people: list[PersonDraft] = Field(default_factory=list)
     compliance: dict[ComplianceKind, ComplianceDraft] = Field(default_factory=dict)
     narrative: str = ""
+    bias_motivation: BiasMotivation = BiasMotivation.NONE
 
     def payload(self) -> dict[str, Any]:
         """The draft's JSON-ready payload."""
@@ -157,6 +159,7 @@ def draft_of_record(record: IncidentRead, tz: ZoneInfo) -> IncidentDraft:
             for c in record.compliance
         },
         narrative=record.narrative,
+        bias_motivation=record.bias_motivation,
     )
 
 

@@ -27,9 +27,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Label, Select, Static
+from textual.widgets import Button, Checkbox, Label, Select, SelectionList, Static
 
-from ...domain.enums import ComplianceKind
+from ...domain.enums import BiasMotivation, ComplianceKind
 from ...domain.incidents import OffenseIn, required_compliance
 from ...domain.schools import CategoryRead, SchoolRead
 from ...domain.timeparse import TimeParseError, format_local
@@ -68,6 +68,14 @@ class IncidentEditor(VerticalScroll):
         self.school: Select[int] = Select([], prompt="Pick the school", id="school-select")
         self.location = TypeAhead(choices=[], placeholder="type: park, hall, cafe…")
         self.narrative = RecordTextArea(note, soft_wrap=True, id="narrative-input")
+        # The offender's bias motivation (NIBRS codes); mounted with the rest of the form.
+        self._bias = BiasMotivation.NONE
+        self.bias: Select[str] = Select(
+            [(b.label, b.value) for b in BiasMotivation],
+            value=self._bias.value,
+            allow_blank=False,
+            id="bias-select",
+        )
         # The row boxes, made here so that the rows can be read before the rest is mounted
         # (an unmounted box has no rows yet, as the form has none before it is filled).
         self._boxes: dict[str, Vertical] = {
@@ -108,6 +116,7 @@ class IncidentEditor(VerticalScroll):
             Button("+ Person", id="add-person", classes="add-row", compact=True),
             Label("Notifications the law asks for", classes="section"),
             self._boxes["compliance"],
+            LabelledField("Bias motivation (NIBRS)", self.bias, field="bias_motivation"),
             Label("Narrative", classes="section"),
             LabelledField("", self.narrative, field="narrative"),
             Horizontal(
@@ -198,6 +207,12 @@ class IncidentEditor(VerticalScroll):
             for row in self.offense_rows():
                 if row.most_severe is not event.checkbox and row.most_severe.value:
                     row.most_severe.value = False
+        if any(isinstance(a, PersonRow) for a in event.checkbox.ancestors):
+            self.refresh_compliance()  # a juvenile arrested: WIC 625.6
+
+    def on_selection_list_selected_changed(self, event: SelectionList.SelectedChanged) -> None:
+        if any(isinstance(a, PersonRow) for a in event.selection_list.ancestors):
+            self.refresh_compliance()
 
     def on_type_ahead_picked(self, event: TypeAhead.Picked) -> None:
         if any(isinstance(a, OffenseRow) for a in event.typeahead.ancestors):
@@ -210,13 +225,14 @@ class IncidentEditor(VerticalScroll):
     # -- notifications ---------------------------------------------------------------------------
 
     def needed_compliance(self) -> set[ComplianceKind]:
-        """The notifications the categories and weapons on the form call for."""
+        """The notifications the categories, weapons and people on the form call for."""
         offenses = []
         for row in self.offense_rows():
             data = row.collect()
             category = self.categories.get(str(data.code))
             offenses.append((category.compliance if category else (), data.weapon))
-        return required_compliance(offenses)
+        people = [(p.juvenile, p.outcomes) for p in (r.collect() for r in self.person_rows())]
+        return required_compliance(offenses, people)
 
     def refresh_compliance(self) -> None:
         """Rows for the notifications now called for (nothing is known before loading)."""
@@ -250,7 +266,18 @@ class IncidentEditor(VerticalScroll):
             people=[row.collect() for row in self.person_rows()],
             compliance={row.kind: row.collect() for row in self.compliance_rows()},
             narrative=self.narrative.text,
+            bias_motivation=self.bias_motivation(),
         )
+
+    def bias_motivation(self) -> BiasMotivation:
+        """The bias picked (what was shown last until the Select is mounted)."""
+        value = self.bias.value
+        return BiasMotivation(value) if isinstance(value, str) else self._bias
+
+    def _show_bias(self, bias: BiasMotivation) -> None:
+        self._bias = bias
+        if self.bias.value != bias.value:
+            self.bias.value = bias.value
 
     def show(
         self,
@@ -279,6 +306,8 @@ class IncidentEditor(VerticalScroll):
         self._sync_rows(draft, keep)
         if "narrative" not in keep and self.narrative.text != draft.narrative:
             self.narrative.text = draft.narrative
+        if "bias_motivation" not in keep:
+            self._show_bias(draft.bias_motivation)
         self.refresh_compliance()
 
     def apply(self, draft: IncidentDraft) -> None:
@@ -298,6 +327,7 @@ class IncidentEditor(VerticalScroll):
         if self.narrative.text != draft.narrative:
             self.narrative.text = draft.narrative
             self.narrative.move_cursor(self.narrative.document.end)
+        self._show_bias(draft.bias_motivation)
         self.refresh_compliance()
 
     def offer(self) -> None:
@@ -368,4 +398,5 @@ class IncidentEditor(VerticalScroll):
             "people": people,
             "compliance": compliance,
             "narrative": self.narrative.text,
+            "bias_motivation": self.bias_motivation(),
         }

@@ -1,0 +1,62 @@
+"""The incident form's California parts (issue 11 item 7): the bias motivation is picked with
+keys and saved; the WIC 625.6 reminder shows when a juvenile on the form is arrested and goes
+when that no longer holds (it never blocks a save)."""
+
+from __future__ import annotations
+
+from sro_tui.domain.enums import BiasMotivation, ComplianceKind, OutcomeKind
+from sro_tui.domain.officers import Actor
+from sro_tui.domain.schools import SchoolRead
+from sro_tui.services.registry import Services
+from sro_tui.ui.widgets.incident_rows import PersonRow
+
+from .test_ui_forms import FormHost, ui_officer, vhs
+from .test_ui_incident_form import _form, _report, _report_host
+from .ui_shell_support import settle
+
+__all__ = ["ui_officer", "vhs"]  # fixtures shared with test_ui_forms
+
+
+async def test_the_bias_motivation_is_picked_and_saved(
+    sqlite_services: Services, ui_officer: Actor, vhs: SchoolRead
+) -> None:
+    incident_id = _report(sqlite_services, ui_officer, vhs, narrative="Slurs, then a punch.")
+    app: FormHost = _report_host(sqlite_services, ui_officer, vhs, incident_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        form = _form(app)
+        editor = form.editor
+        await editor.ensure_rest()
+        await settle(pilot)
+        assert editor.bias_motivation() is BiasMotivation.NONE
+        editor.bias.focus()
+        await pilot.press("enter", "down", "down", "down", "enter")  # None, Unknown, White, Black
+        await settle(pilot)
+        assert editor.bias_motivation() is BiasMotivation.ANTI_BLACK
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    record = sqlite_services.incidents.get(ui_officer, incident_id)
+    assert record.bias_motivation is BiasMotivation.ANTI_BLACK
+
+
+async def test_a_juvenile_arrested_on_the_form_shows_the_wic_625_6_reminder(
+    sqlite_services: Services, ui_officer: Actor, vhs: SchoolRead
+) -> None:
+    incident_id = _report(sqlite_services, ui_officer, vhs, narrative="A fight.")
+    app: FormHost = _report_host(sqlite_services, ui_officer, vhs, incident_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        form = _form(app)
+        editor = form.editor
+        await editor.add_person()
+        await settle(pilot)
+        row = editor.person_rows()[0]
+        assert isinstance(row, PersonRow)
+        kinds = {r.kind for r in editor.compliance_rows()}
+        assert ComplianceKind.WIC_625_6 not in kinds
+        row.outcomes.select(OutcomeKind.ARREST.value)
+        await settle(pilot)
+        assert ComplianceKind.WIC_625_6 in {r.kind for r in editor.compliance_rows()}
+        row.juvenile.value = False  # an adult: the reminder goes (it was not marked done)
+        await settle(pilot)
+        assert ComplianceKind.WIC_625_6 not in {r.kind for r in editor.compliance_rows()}
