@@ -131,9 +131,12 @@ def test_every_kind_is_there(seeded: tuple[Services, dict[str, int]]) -> None:
         )
         arrested = set(
             session.scalars(
-                select(models.IncidentPerson.incident_id).where(
-                    models.IncidentPerson.outcomes.like(f"%{OutcomeKind.ARREST.value}%")
+                select(models.IncidentPerson.incident_id)
+                .join(
+                    models.IncidentPersonOutcome,
+                    models.IncidentPersonOutcome.person_id == models.IncidentPerson.id,
                 )
+                .where(models.IncidentPersonOutcome.outcome == OutcomeKind.ARREST.value)
             )
         )
         assert any(offenses[i] >= 2 for i in arrested)
@@ -199,7 +202,7 @@ def test_records_are_valid_for_the_domain_and_dated_this_school_year(
                         student_id=p.student_id,
                         name=p.name,
                         juvenile=p.juvenile,
-                        outcomes=[o for o in p.outcomes.split(",") if o],
+                        outcomes=p.outcome_values,
                         custodial=p.custodial,
                         parent_notified_at=p.parent_notified_at,
                     )
@@ -403,7 +406,7 @@ def test_summer_seed_uses_the_year_just_ended(tmp_path: Path) -> None:
 
 
 def test_outcomes_value_matches_the_incident_service() -> None:
-    from sro_tui.services.incidents import _outcomes_of
+    from sro_tui.domain.incidents import outcomes_of
 
     kinds = [OutcomeKind.ARREST, OutcomeKind.REFERRAL_TO_SERVICES]
-    assert list(_outcomes_of(outcomes_value(kinds))) == kinds
+    assert list(outcomes_of(outcomes_value(kinds))) == kinds

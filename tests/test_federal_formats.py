@@ -39,20 +39,20 @@ def test_federal_counts_in_every_format(
     assert md.code == 0, md.err
     assert md.out.startswith(f"# {AGENCY}\n")
     assert "## Federal counts: School year 2026-27" in md.out
-    assert "| Firearm incidents (Gun-Free Schools Act) | 1 |" in md.out
+    assert "| Students with a firearm or explosive device (Gun-Free Schools Act) | 1 |" in md.out
 
     result = run_cli(*base, "--format", "csv")
     assert result.code == 0, result.err
     assert result.out.startswith("\ufeffschool_year,school,measure,count\n")
     rows = list(csv.DictReader(io.StringIO(result.out.removeprefix("\ufeff"))))
-    firearms = next(r for r in rows if r["measure"].startswith("Firearm incidents"))
+    firearms = next(r for r in rows if r["measure"].startswith("Students with a firearm"))
     assert (firearms["school_year"], firearms["school"], firearms["count"]) == ("2026-27", "", "1")
     plain = run_cli(*base, "--format", "csv", "--no-bom")
     assert plain.out == result.out.removeprefix("\ufeff")
 
     result = run_cli(*base, "--format", "json")
     counts = FederalCounts.model_validate_json(result.out)
-    assert counts.firearm_incidents == 1 and counts.header is not None
+    assert counts.gfsa_students == 1 and counts.header is not None
     assert counts.header.agency == AGENCY
 
     target = tmp_path / "federal.pdf"
@@ -61,7 +61,7 @@ def test_federal_counts_in_every_format(
     assert "Wrote federal counts (pdf)" in result.out
     text = pdf_text(target.read_bytes())
     assert AGENCY in text
-    assert "Firearm incidents (Gun-Free Schools Act)" in text and "Page 1 of 1" in text
+    assert "(Gun-Free Schools Act)" in text and "Page 1 of 1" in text
     assert target.stat().st_mode & 0o077 == 0
 
 

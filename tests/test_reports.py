@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from sro_tui.domain.checklist import SkipItem
 from sro_tui.domain.enums import (
     ConsentStatus,
+    ContactInitiator,
     ContactKind,
     IncidentStatus,
     OutcomeKind,
@@ -28,7 +29,7 @@ from sro_tui.domain.incidents import IncidentCreate, OffenseIn, PersonIn, Review
 from sro_tui.domain.mentoring import NoteCreate
 from sro_tui.domain.officers import SYSTEM_ACTOR, Actor
 from sro_tui.domain.referrals import ReferralCreate, ReferralMove
-from sro_tui.domain.reports import MonthlyReport, Section
+from sro_tui.domain.reports import CRDC_UNKNOWN, GFSA_STUDENTS, MonthlyReport, Section
 from sro_tui.domain.students import StudentCreate
 from sro_tui.services.registry import Services
 
@@ -78,14 +79,18 @@ class Seed:
         offenses: list[tuple[str, str]],
         people: list[tuple[int | None, str, list[OutcomeKind]]] = (),
         status: IncidentStatus = IncidentStatus.APPROVED,
+        initiated_by: ContactInitiator | None = None,
+        location: str = "HALLWAY",
     ) -> int:
-        """offenses: (category code, weapon); people: (student id or None, role, outcomes)."""
+        """offenses: (category code, weapon); people: (student id or None, role, outcomes);
+        initiated_by: who brought it to the officer (None: not recorded)."""
         occurred = local(when) if isinstance(when, str) else when
         self._at(occurred)
         data = IncidentCreate(
             school_id=self._school(school),
             occurred_at=occurred,
-            location_code="HALLWAY",
+            location_code=location,
+            initiated_by=initiated_by,
             offenses=[OffenseIn(category_code=c, weapon=WeaponType(w)) for c, w in offenses],
             people=[
                 PersonIn(
@@ -186,6 +191,7 @@ class Seed:
 
 
 ARREST, CITATION = OutcomeKind.ARREST, OutcomeKind.CITATION
+SCHOOL, BY_OFFICER = ContactInitiator.SCHOOL, ContactInitiator.OFFICER
 SUSPECT, WITNESS = PersonRole.SUSPECT.value, PersonRole.WITNESS.value
 
 
@@ -200,19 +206,27 @@ def world(services: Services, clock: Clock, officer: Actor, other_officer: Actor
     s4 = seed.student("S4", "BHS")
 
     # September 2026 (the month reported)
-    # I1: three charges and a firearm, one arrest: counts one arrest.
+    # I1: three charges and a firearm, one arrest: counts one arrest. The school called the
+    # officer: S1 is referred to law enforcement (CRDC) and a GFSA student.
     seed.incident(
         officer,
         "VHS",
         "2026-09-14 09:40",
         [("WEAPON", "firearm"), ("DRUG-POSS", "none"), ("DRUG-SALE", "none")],
         [(s1, SUSPECT, [ARREST]), (s2, WITNESS, [])],
+        initiated_by=SCHOOL,
     )
     # I2: an adult trespasser arrested: an arrest, but not a student (not in CRDC).
     seed.incident(
-        officer, "VHS", "2026-09-10 12:00", [("TRESPASS", "none")], [(None, SUSPECT, [ARREST])]
+        officer,
+        "VHS",
+        "2026-09-10 12:00",
+        [("TRESPASS", "none")],
+        [(None, SUSPECT, [ARREST])],
+        initiated_by=SCHOOL,
     )
-    # I3 (other officer): handled by school / resolved by officer with a citation.
+    # I3 (other officer): handled by school / resolved by officer with a citation; the
+    # officer saw it (officer-initiated): S3 is not referred to law enforcement.
     seed.incident(
         other_officer,
         "VHS",
@@ -223,8 +237,9 @@ def world(services: Services, clock: Clock, officer: Actor, other_officer: Actor
             (s3, SUSPECT, [OutcomeKind.RESOLVED_BY_OFFICER, CITATION]),
         ],
         status=IncidentStatus.SUBMITTED,
+        initiated_by=BY_OFFICER,
     )
-    # I4 at Buena: petition and diversion.
+    # I4 at Buena: petition and diversion; the school called: S4 referred.
     seed.incident(
         officer,
         "BHS",
@@ -232,6 +247,7 @@ def world(services: Services, clock: Clock, officer: Actor, other_officer: Actor
         [("THEFT", "none")],
         [(s4, SUSPECT, [OutcomeKind.JUVENILE_PETITION, OutcomeKind.DIVERSION_REFERRAL])],
         status=IncidentStatus.RETURNED,
+        initiated_by=SCHOOL,
     )
     # I5: a draft is not counted.
     seed.incident(
@@ -241,6 +257,7 @@ def world(services: Services, clock: Clock, officer: Actor, other_officer: Actor
         [("FIGHT", "none")],
         [(s2, SUSPECT, [ARREST])],
         status=IncidentStatus.DRAFT,
+        initiated_by=SCHOOL,
     )
     # I6: 23:30 on 30 September in Ventura is 1 October in UTC: September.
     seed.incident(officer, "VHS", "2026-09-30 23:30", [("VANDALISM", "none")])
@@ -248,7 +265,8 @@ def world(services: Services, clock: Clock, officer: Actor, other_officer: Actor
     # I7: 23:30 on 31 August local is 1 September UTC: August.
     seed.incident(officer, "VHS", "2026-08-31 23:30", [("VANDALISM", "none")])
     seed.incident(other_officer, "VHS", "2026-08-20 09:00", [("TRESPASS", "none")])
-    # September 2025 (same month last year)
+    # September 2025 (same month last year): no initiator recorded (S3 not referred, shown
+    # apart); the arrest on school grounds is school-related all the same.
     seed.incident(
         officer, "VHS", "2025-09-12 10:00", [("FIGHT", "none")], [(s3, SUSPECT, [ARREST, CITATION])]
     )
@@ -351,10 +369,11 @@ def test_department_month_with_previous_and_last_year(services: Services, world,
     assert values(report, LAW, "Citations") == (1, 0, 1)
     assert values(report, LAW, "Juvenile petitions") == (1, 0, 0)
     assert values(report, LAW, "Diversion referrals") == (1, 0, 0)
-    assert values(report, LAW, "Calls for service: handled by school") == (1, 0, 0)
-    assert values(report, LAW, "Calls for service: resolved by officer") == (1, 0, 0)
+    assert values(report, LAW, "Calls for service (reports handled by school)") == (1, 0, 0)
+    assert values(report, LAW, "Calls for service (reports resolved by officer)") == (1, 0, 0)
     assert values(report, LAW, "Trespass contacts") == (1, 1, 0)
-    assert values(report, LAW, "Campus checks (checklist items done)") == (3, 1, 0)
+    # Security checks only: the perimeter check (arrival check-ins are not).
+    assert values(report, LAW, "Campus checks (security checks done)") == (1, 0, 0)
     force = report.figure(LAW, "Use of force")
     assert (force.current, force.note) == (0, "not recorded")
 
@@ -378,10 +397,16 @@ def test_department_month_with_previous_and_last_year(services: Services, world,
     assert values(report, EDUCATOR, "Staff trained (attendees)") == (15, 0, 0)
     assert report.figure(EDUCATOR, "Events").note == "not recorded"
 
-    # CRDC: S1, S3, S4 referred (S2 only a witness, and a suspect in a draft); S1 arrested.
-    assert values(report, FEDERAL, "Students referred to law enforcement (CRDC)") == (3, 0, 1)
+    # CRDC: S1 and S4 referred by the school (S3 officer-initiated; S2 only a witness, and a
+    # suspect in a draft; the trespasser no student); S1 arrested. Last year: S3 arrested,
+    # in a report with no initiator recorded.
+    assert values(report, FEDERAL, "Students referred to law enforcement (CRDC)") == (2, 0, 0)
     assert values(report, FEDERAL, "Students arrested, school-related (CRDC)") == (1, 0, 1)
-    assert values(report, FEDERAL, "Firearm incidents (Gun-Free Schools Act)") == (1, 0, 0)
+    assert values(report, FEDERAL, CRDC_UNKNOWN) == (0, 0, 1)
+    assert values(report, FEDERAL, GFSA_STUDENTS) == (1, 0, 0)
+    assert values(report, FEDERAL, "GFSA students: firearm") == (1, 0, 0)
+    assert values(report, FEDERAL, "GFSA students: explosive device") == (0, 0, 0)
+    assert values(report, FEDERAL, "Incidents with a weapon: firearm") == (1, 0, 0)
     assert values(report, FEDERAL, "Incidents with a weapon: personal") == (1, 0, 0)
 
 
@@ -399,7 +424,7 @@ def test_department_month_by_school(services: Services, world, supervisor):
     assert vhs["contacts"] == (10, 1, 1)
     assert vhs["classes"] == (2, 0, 1)
     assert vhs["referrals"] == (2, 1, 0)
-    assert vhs["campus_checks"] == (3, 1, 0)
+    assert vhs["campus_checks"] == (1, 0, 0)
     assert bhs["incidents"] == (1, 0, 0)
     assert bhs["referrals"] == (0, 0, 1)
     # The shares add up to the department's figures.
@@ -432,7 +457,7 @@ def test_officer_month_counts_only_their_work(services: Services, world, officer
     assert values(report, LAW, "Reports (incidents filed)") == (4, 1, 1)
     assert values(report, LAW, "Arrests (once per person per incident)") == (2, 0, 1)
     assert values(report, LAW, "Citations") == (0, 0, 1)
-    assert values(report, LAW, "Campus checks (checklist items done)") == (2, 1, 0)
+    assert values(report, LAW, "Campus checks (security checks done)") == (1, 0, 0)
     assert values(report, COUNSELOR, "Advisory sessions with students") == (2, 1, 0)
     assert values(report, BY_STATUS, "contacted") == (1, 0, 0)
     assert values(report, BY_PROGRAM, "All referrals made") == (2, 0, 1)
@@ -577,7 +602,7 @@ def test_year_to_date_by_month_and_category(services: Services, world, superviso
     assert len(report.months) == 12 and report.months[-1].month == "2027-06"
     assert report.series("incidents")[:4] == [0, 2, 5, 1]
     assert report.series("arrests")[:4] == [0, 0, 2, 1]
-    assert report.series("campus_checks")[:3] == [0, 1, 3]
+    assert report.series("campus_checks")[:3] == [0, 0, 1]
     assert report.series("referrals")[:3] == [0, 1, 2]
     assert report.total("incidents") == 8
     assert report.labels()[:3] == ["Jul", "Aug", "Sep"] and report.labels()[-1] == "Jun"
@@ -591,9 +616,9 @@ def test_year_to_date_by_month_and_category(services: Services, world, superviso
         "THEFT": 1,
         "VANDALISM": 2,
     }
-    assert report.federal.referrals_to_law_enforcement == 3  # S1, S3, S4 (once each)
+    assert report.federal.referrals_to_law_enforcement == 2  # S1, S4 (once each)
     assert report.federal.school_related_arrests == 1  # S1 (September, October)
-    assert report.federal.firearm_incidents == 1
+    assert report.federal.gfsa_students == 1
 
 
 def test_year_to_date_defaults_to_this_school_year(services: Services, world, officer):
@@ -604,7 +629,8 @@ def test_year_to_date_defaults_to_this_school_year(services: Services, world, of
 
 def test_federal_counts_for_a_school(services: Services, world, supervisor):
     last_year = services.reports.federal(supervisor, school_year="2025-26")
-    assert (last_year.referrals_to_law_enforcement, last_year.school_related_arrests) == (1, 1)
+    assert (last_year.referrals_to_law_enforcement, last_year.school_related_arrests) == (0, 1)
+    assert last_year.initiator_not_recorded == 1
     buena = services.reports.federal(supervisor, school_year="2026-27", school_code="BHS")
     assert (buena.referrals_to_law_enforcement, buena.school_related_arrests) == (1, 0)
     with pytest.raises(SroError, match="2026-27"):
@@ -752,7 +778,7 @@ def test_cli_ytd_markdown_and_federal(cli_store: str, run_cli: RunCli) -> None:
     assert result.code == 0
     out = result.out
     assert "| Students arrested, school-related (CRDC) | 1 |" in out  # Markdown, as the others
-    assert "| Firearm incidents (Gun-Free Schools Act) | 1 |" in out
+    assert f"| {GFSA_STUDENTS} | 1 |" in out
 
 
 # --- bounded queries -------------------------------------------------------------------------
@@ -779,6 +805,7 @@ def test_report_queries_walk_indexes_not_tables(sqlite_services: Services, clock
         reports.monthly(SYSTEM_ACTOR, month="2026-09", officer_badge="1001")
         reports.year_to_date(SYSTEM_ACTOR, school_year="2026-27")
         reports.daily(SYSTEM_ACTOR, officer_badge="1001", day=date(2026, 9, 14))
+        reports.federal(SYSTEM_ACTOR, school_year="2026-27", school_code="VHS")
     finally:
         event.remove(engine, "before_cursor_execute", capture)
     # Each record table may be reached by a time range (or the shift's date), or through its
@@ -788,11 +815,13 @@ def test_report_queries_walk_indexes_not_tables(sqlite_services: Services, clock
         "notes": ("occurred_at>",),
         "shifts": ("shift_date>", "shift_date=?"),
         "incident_people": ("incident_id=?",),
+        "incident_person_outcomes": ("person_id=?",),
         "incident_offenses": ("incident_id=?",),
         "note_students": ("note_id=?",),
         "checklist_items": ("shift_id=?",),
     }
-    unbounded = []
+    unbounded: list[str] = []
+    walked: list[str] = []
     with engine.connect() as connection:
         for statement, parameters in statements:
             plan = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters)
@@ -801,5 +830,6 @@ def test_report_queries_walk_indexes_not_tables(sqlite_services: Services, clock
                 table = words[1] if words[:1] in (["SCAN"], ["SEARCH"]) else ""
                 if table in allowed and not any(m in row[-1] for m in allowed[table]):
                     unbounded.append(row[-1])
+                    walked.append(statement)
     assert len(statements) > 20
-    assert unbounded == []
+    assert unbounded == [], walked

@@ -98,7 +98,12 @@ async def test_monthly_counts_on_screen_and_saved_as_pdf(
         assert isinstance(report, MonthlyReport) and report.month == "2026-09"
         assert report.figure(LAW, "Reports (incidents filed)").current == 2  # not the draft
         assert report.figure(LAW, ARRESTS).current == 1  # three charges, one arrest
-        assert report.figure(FEDERAL, "Firearm incidents (Gun-Free Schools Act)").current == 1
+        assert (
+            report.figure(
+                FEDERAL, "Students with a firearm or explosive device (Gun-Free Schools Act)"
+            ).current
+            == 1
+        )
         shown = markdown_text(screen)
         assert f"| {ARRESTS} | 1 | 0 | 0 |" in shown
         assert "| Reports (incidents filed) | 2 | 0 | 0 |" in shown
@@ -175,13 +180,16 @@ async def test_supervisor_year_to_date_and_federal_for_a_school(
         await settle(pilot)
         federal = screen.report
         assert federal.school_code == "VHS"
-        assert (federal.school_related_arrests, federal.firearm_incidents) == (1, 1)
-        assert "| Firearm incidents (Gun-Free Schools Act) | 1 |" in markdown_text(screen)
+        assert (federal.school_related_arrests, federal.gfsa_students) == (1, 1)
+        assert (
+            "| Students with a firearm or explosive device (Gun-Free Schools Act) | 1 |"
+            in markdown_text(screen)
+        )
         # p: the school year before has nothing.
         await pilot.press("p")
         await settle(pilot)
         assert screen.report.school_year == "2025-26"
-        assert screen.report.firearm_incidents == 0
+        assert screen.report.gfsa_students == 0
 
 
 def test_saving_never_overwrites_and_names_by_report(tmp_path: Path) -> None:

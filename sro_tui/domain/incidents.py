@@ -12,6 +12,7 @@ from .base import ReadSchema, Schema, ensure_utc
 from .enums import (
     BiasMotivation,
     ComplianceKind,
+    ContactInitiator,
     GangInvolvement,
     IncidentStatus,
     OutcomeKind,
@@ -32,6 +33,13 @@ def school_year_of(moment: datetime) -> str:
     """School years run July to June: 2026-09-14 is in '2026-27'."""
     start = moment.year if moment.month >= 7 else moment.year - 1
     return f"{start}-{(start + 1) % 100:02d}"
+
+
+def outcomes_of(values: Iterable[str]) -> tuple[OutcomeKind, ...]:
+    """Stored outcome values as OutcomeKinds, in the enum's order (a value this version does
+    not know is left out)."""
+    wanted = set(values)
+    return tuple(kind for kind in OutcomeKind if kind.value in wanted)
 
 
 class OffenseIn(Schema):
@@ -100,6 +108,8 @@ class IncidentCreate(Schema):
     school_id: int = Field(title="School")
     occurred_at: datetime = Field(title="Occurred")
     location_code: RequiredLine = Field(title="Location")
+    # Who brought the matter to the officer (None: not recorded); see ContactInitiator.
+    initiated_by: ContactInitiator | None = Field(default=None, title="Initiated by")
     offenses: list[OffenseIn] = Field(default_factory=list, title="Categories")
     people: list[PersonIn] = Field(default_factory=list, title="People")
     compliance: list[ComplianceIn] = Field(default_factory=list, title="Notifications")
@@ -125,6 +135,7 @@ class IncidentUpdate(Schema):
     school_id: int | None = Field(default=None, title="School")
     occurred_at: datetime | None = Field(default=None, title="Occurred")
     location_code: RequiredLine | None = Field(default=None, title="Location")
+    initiated_by: ContactInitiator | None = Field(default=None, title="Initiated by")
     offenses: list[OffenseIn] | None = Field(default=None, title="Categories")
     people: list[PersonIn] | None = Field(default=None, title="People")
     compliance: list[ComplianceIn] | None = Field(default=None, title="Notifications")
@@ -165,6 +176,7 @@ class IncidentContent(Schema):
 
     occurred_at: datetime = Field(title="Occurred")
     location_code: RequiredLine = Field(title="Location")
+    initiated_by: ContactInitiator | None = Field(default=None, title="Initiated by")
     offenses: list[OffenseIn] = Field(default_factory=list, title="Categories")
     people: list[PersonIn] = Field(default_factory=list, title="People")
     narrative: Text = Field(default="", title="Narrative")
@@ -275,6 +287,7 @@ class IncidentRead(ReadSchema):
     # The location's NIBRS location code (53 school, 58 cyberspace, 18 parking lot, ...).
     location_nibrs: str = ""
     bias_motivation: BiasMotivation = BiasMotivation.NONE
+    initiated_by: ContactInitiator | None = None
     offenses: tuple[OffenseRead, ...] = ()
     people: tuple[PersonRead, ...] = ()
     compliance: tuple[ComplianceRead, ...] = ()
@@ -319,6 +332,11 @@ class IncidentSummary(ReadSchema):
     voided: bool = False
 
 
+# Firearms under the Gun-Free Schools Act (which counts bombs, grenades and other destructive
+# devices as firearms); an imitation firearm is Ed Code 48900(m), not GFSA.
+GFSA_WEAPONS = (WeaponType.FIREARM, WeaponType.EXPLOSIVE)
+
+
 def required_compliance(
     offenses: Iterable[tuple[Iterable[ComplianceKind], WeaponType]],
     people: Iterable[tuple[bool, Iterable[OutcomeKind]]] = (),
@@ -326,7 +344,8 @@ def required_compliance(
     """The notifications an incident calls for, from each offense's category rules and weapon.
 
     Categories carry their own notifications as reference data; a firearm on any offense adds
-    the Gun-Free Schools Act referral, and any weapon adds the EC 48902 notification.
+    the Gun-Free Schools Act referral (an explosive device too), and any weapon but a personal
+    one or an imitation firearm adds the EC 48902 notification.
     """
     needed: set[ComplianceKind] = set()
     # People are (juvenile, outcomes): a juvenile arrested adds the WIC 625.6 reminder
@@ -337,8 +356,8 @@ def required_compliance(
             needed.add(ComplianceKind.WIC_625_6)
     for category_rules, weapon in offenses:
         needed.update(category_rules)
-        if weapon is WeaponType.FIREARM:
+        if weapon in GFSA_WEAPONS:
             needed.add(ComplianceKind.GUN_FREE_SCHOOLS)
-        if weapon not in (WeaponType.NONE, WeaponType.PERSONAL):
+        if weapon not in (WeaponType.NONE, WeaponType.PERSONAL, WeaponType.IMITATION):
             needed.add(ComplianceKind.EC_48902)
     return needed

@@ -21,6 +21,8 @@ from .limits import MAX_YEAR, MIN_YEAR, year_in_range
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 SCHOOL_YEAR_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
 SCHOOL_YEAR_FIRST_MONTH = 7  # school years run July to June (domain/incidents.school_year_of)
+# CRDC counts the regular school year: August to June (July is the summer session).
+REGULAR_YEAR_FIRST_MONTH = 8
 
 
 class ReportFormat(StrEnum):
@@ -99,6 +101,54 @@ def school_year_for_day(day: date) -> str:
 def school_year_months(start_year: int) -> list[tuple[int, int]]:
     """The twelve (year, month) pairs of a school year, July to June."""
     return [add_months(start_year, SCHOOL_YEAR_FIRST_MONTH, i) for i in range(12)]
+
+
+def regular_school_year_months(start_year: int) -> list[tuple[int, int]]:
+    """The (year, month) pairs of a school year's regular session, August to June."""
+    return [
+        pair
+        for pair in school_year_months(start_year)
+        if pair >= (start_year, REGULAR_YEAR_FIRST_MONTH)
+    ]
+
+
+# --- what a checklist item counts as ------------------------------------------------------------
+
+# Words that make a checklist item a security check (domain.md: perimeter, parking, visitor
+# and restroom checks, supervision posts), and words that make it something else, counted
+# once in its own section (instruction and training: educator; mentoring and liaison:
+# counselor; arrival and check-out: neither).
+SECURITY_WORDS = (
+    "perimeter",
+    "gate",
+    "parking",
+    "visitor",
+    "unauthorized",
+    "restroom",
+    "supervision",
+    "patrol",
+    "bus stop",
+    "lockdown",
+    "security",
+    "sweep",
+)
+NOT_SECURITY_WORDS = (
+    "instruction",
+    "class",
+    "lecture",
+    "training",
+    "mentoring",
+    "liaison",
+    "check-in",
+    "check-out",
+    "meet",
+)
+
+
+def is_security_check(label: str) -> bool:
+    """Whether a checklist item (its label) is a campus security check."""
+    text = " ".join(label.casefold().split())
+    return any(w in text for w in SECURITY_WORDS) and not any(w in text for w in NOT_SECURITY_WORDS)
 
 
 def local_day_start(day: date, tz: ZoneInfo) -> datetime:
@@ -240,21 +290,52 @@ class WeaponCount(ReadSchema):
     incidents: int
 
 
-class FederalCounts(ReadSchema):
-    """Counts asked for by federal collections, for one school year (and school, if given).
+class GfsaCount(ReadSchema):
+    weapon: WeaponType
+    students: int
 
-    CRDC: students referred to law enforcement and school-related arrests of students.
-    Gun-Free Schools Act: incidents involving a firearm; incidents by weapon type beside it.
+
+CRDC_REFERRED = "Students referred to law enforcement (CRDC)"
+CRDC_ARRESTED = "Students arrested, school-related (CRDC)"
+CRDC_UNKNOWN = "Students in reports with no initiator recorded (not counted above)"
+GFSA_STUDENTS = "Students with a firearm or explosive device (Gun-Free Schools Act)"
+
+
+class FederalCounts(ReadSchema):
+    """Counts asked for by federal collections, for one school year's regular session
+    (August to June) and school (the student's), if given.
+
+    CRDC: students referred to law enforcement by a school official or designee, and
+    school-related arrests of students. Gun-Free Schools Act: students (not incidents, not
+    adults) with a firearm or an explosive device, by type. Incidents by weapon type beside.
     """
 
     school_year: str
     school_code: str | None = None
     referrals_to_law_enforcement: int
     school_related_arrests: int
-    firearm_incidents: int
+    # Students named as suspect in filed reports whose initiator was not recorded.
+    initiator_not_recorded: int = 0
+    gfsa_students: int
+    gfsa_by_weapon: tuple[GfsaCount, ...] = ()
     incidents_by_weapon: tuple[WeaponCount, ...] = ()
     notes: tuple[str, ...] = ()
     header: ReportHeader | None = None  # the agency, scope and time, for a printed copy
+
+    def rows(self) -> list[tuple[str, int]]:
+        """Every measure as (label, count), as each renderer shows them."""
+        rows = [
+            (CRDC_REFERRED, self.referrals_to_law_enforcement),
+            (CRDC_ARRESTED, self.school_related_arrests),
+            (CRDC_UNKNOWN, self.initiator_not_recorded),
+            (GFSA_STUDENTS, self.gfsa_students),
+        ]
+        rows += [(f"GFSA students: {g.weapon.value}", g.students) for g in self.gfsa_by_weapon]
+        rows += [
+            (f"Incidents with a weapon: {w.weapon.value}", w.incidents)
+            for w in self.incidents_by_weapon
+        ]
+        return rows
 
 
 class YtdMonth(ReadSchema):
@@ -274,7 +355,7 @@ YTD_MEASURES: tuple[tuple[str, str], ...] = (
     ("citations", "Citations"),
     ("contacts", "Mentoring notes and contacts"),
     ("referrals", "Referrals made"),
-    ("campus_checks", "Campus checks (checklist items done)"),
+    ("campus_checks", "Campus checks (security checks done)"),
 )
 
 

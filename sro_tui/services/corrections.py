@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session
 
 from ..domain.enums import (
     AuditOutcome,
+    ContactInitiator,
     GangInvolvement,
     IncidentStatus,
-    OutcomeKind,
     PersonRole,
     RecordType,
     SuspectedUse,
@@ -40,6 +40,7 @@ from ..domain.incidents import (
     PersonIn,
     ReviewDecision,
     VoidRequest,
+    outcomes_of,
     school_year_of,
 )
 from ..domain.officers import Actor
@@ -80,18 +81,13 @@ def version_facts(session: Session, incident: Incident) -> dict[str, Any]:
     }
 
 
-def _outcome_text(stored: str) -> list[OutcomeKind]:
-    """``incident_people.outcomes``: the values comma-separated (a value holds spaces)."""
-    values = {part.strip() for part in stored.split(",")}
-    return [kind for kind in OutcomeKind if kind.value in values]
-
-
 def current_content(session: Session, incident: Incident) -> IncidentContent:
     """The report's content as it stands (its offenses and people loaded)."""
     location = session.get(Location, incident.location_id)
     return IncidentContent(
         occurred_at=incident.occurred_at,
         location_code=location.code if location else "?",
+        initiated_by=ContactInitiator(incident.initiated_by) if incident.initiated_by else None,
         offenses=[
             OffenseIn(
                 category_code=o.category.code,
@@ -109,7 +105,7 @@ def current_content(session: Session, incident: Incident) -> IncidentContent:
                 student_id=p.student_id,
                 name=p.name,
                 juvenile=p.juvenile,
-                outcomes=_outcome_text(p.outcomes),
+                outcomes=list(outcomes_of(p.outcome_values)),
                 custodial=p.custodial,
                 parent_notified_at=p.parent_notified_at,
             )
@@ -358,6 +354,7 @@ class IncidentCorrections:
         incident.occurred_at = content.occurred_at
         incident.school_year = school_year_of(content.occurred_at.astimezone(self.ctx.tz))
         incident.location_id = service._location(session, content.location_code).id
+        incident.initiated_by = content.initiated_by.value if content.initiated_by else None
         kept = {o.category.code for o in incident.offenses}
         categories = service._categories(
             session, [o.category_code for o in content.offenses], already=kept

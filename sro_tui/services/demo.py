@@ -29,6 +29,7 @@ from ..domain.enums import (
     ChecklistStatus,
     ComplianceKind,
     ConsentStatus,
+    ContactInitiator,
     ContactKind,
     GangInvolvement,
     IncidentStatus,
@@ -55,6 +56,7 @@ from ..store.models import (
     IncidentCounter,
     IncidentOffense,
     IncidentPerson,
+    IncidentPersonOutcome,
     IncidentReview,
     IncidentSupplement,
     Location,
@@ -481,9 +483,25 @@ def school_days(today: date) -> list[date]:
     return days
 
 
-def outcomes_value(outcomes: Iterable[OutcomeKind]) -> str:
-    """How a person's outcomes are kept in ``incident_people.outcomes``."""
-    return ",".join(OutcomeKind(o).value for o in outcomes)
+def outcomes_value(outcomes: Iterable[OutcomeKind]) -> list[str]:
+    """A person's outcome values, in order, each once (one incident_person_outcomes row each)."""
+    return list(dict.fromkeys(OutcomeKind(o).value for o in outcomes))
+
+
+# Who brought each demo incident to the officer, by its number (no draw from the random
+# stream, so every other demo record stays as it was): mostly a school official.
+DEMO_INITIATORS = (
+    ContactInitiator.SCHOOL,
+    ContactInitiator.SCHOOL,
+    ContactInitiator.OFFICER,
+    ContactInitiator.SCHOOL,
+    ContactInitiator.OTHER,
+    ContactInitiator.SCHOOL,
+    ContactInitiator.OFFICER,
+    ContactInitiator.SCHOOL,
+    ContactInitiator.SCHOOL,
+    ContactInitiator.OFFICER,
+)
 
 
 def _chunks(rows: Sequence[dict[str, Any]], size: int = BATCH) -> Iterator[Sequence[Any]]:
@@ -1104,6 +1122,11 @@ class _Builder:
                     "school_year": school_year_of(plan.occurred_at.astimezone(self.tz)),
                     "officer_id": plan.officer.id,
                     "location_id": self.locations[location_code],
+                    "initiated_by": (
+                        ContactInitiator.OFFICER
+                        if code == "TRESPASS"
+                        else DEMO_INITIATORS[len(headers) % len(DEMO_INITIATORS)]
+                    ).value,
                     "occurred_at": plan.occurred_at,
                     "entered_at": plan.entered_at,
                     "narrative": narrative,
@@ -1139,7 +1162,16 @@ class _Builder:
                     (incident_id, plan.day, student_id)
                 )
         self._insert(IncidentOffense, offense_rows)
-        self._insert(IncidentPerson, people_rows)
+        outcomes = [row.pop("outcomes") for row in people_rows]
+        person_ids = self._insert_returning(IncidentPerson, people_rows)
+        self._insert(
+            IncidentPersonOutcome,
+            [
+                {"person_id": person_id, "outcome": value, "position": position}
+                for person_id, values in zip(person_ids, outcomes, strict=True)
+                for position, value in enumerate(values)
+            ],
+        )
         self._insert(IncidentCompliance, compliance_rows)
         self._insert(IncidentReview, review_rows)
         self._insert(IncidentSupplement, supplement_rows)
@@ -1254,12 +1286,12 @@ class _Builder:
         suspects: list[int] = []
 
         def person(role: PersonRole, **values: Any) -> dict[str, Any]:
-            row = {
+            row: dict[str, Any] = {
                 "role": role.value,
                 "student_id": None,
                 "name": "",
                 "juvenile": True,
-                "outcomes": "",
+                "outcomes": [],
                 "custodial": False,
                 "parent_notified_at": None,
             }

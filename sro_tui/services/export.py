@@ -50,7 +50,7 @@ from sqlalchemy import ColumnElement, and_, func, literal, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from ..domain.csv_safe import SafeCsvDictWriter, local_text
-from ..domain.enums import RecordType
+from ..domain.enums import BiasMotivation, RecordType
 from ..domain.errors import Conflict, NotFound, SroError
 from ..domain.officers import Actor
 from ..domain.permissions import may_read_note_text
@@ -259,6 +259,7 @@ class _Run:
     supervisors_read: bool = False
     schools: dict[int, str] = field(default_factory=dict)
     locations: dict[int, str] = field(default_factory=dict)
+    location_nibrs: dict[int, str] = field(default_factory=dict)
     officers: dict[int, tuple[str, str]] = field(default_factory=dict)
     programs: dict[int, str] = field(default_factory=dict)
     students_seen: set[int] = field(default_factory=set)
@@ -404,6 +405,9 @@ class ExportService:
         )
         run.schools = dict(session.execute(select(School.id, School.code)).all())
         run.locations = dict(session.execute(select(Location.id, Location.code)).all())
+        run.location_nibrs = dict(
+            session.execute(select(Location.id, Location.nibrs_location)).all()
+        )
         run.programs = dict(session.execute(select(ReferralProgram.id, ReferralProgram.code)).all())
         run.officers = {
             oid: (badge, name)
@@ -528,8 +532,8 @@ class ExportService:
                     else names.get(row.student_id or 0, ("", "", ""))[2],
                     "name": redactor.name(person),
                     "juvenile": row.juvenile,
-                    # Kept comma-separated (an outcome's value holds spaces).
-                    "outcomes": [o.strip() for o in row.outcomes.split(",") if o.strip()],
+                    # One row each in the store (incident_person_outcomes), in the order given.
+                    "outcomes": row.outcome_values,
                     "custodial": row.custodial,
                     "parent_notified_at": row.parent_notified_at,
                 }
@@ -543,6 +547,7 @@ class ExportService:
             "officer_badge": run.officer_badge(incident.officer_id),
             "officer_name": run.officer_name(incident.officer_id),
             "location": run.locations.get(incident.location_id, ""),
+            "initiated_by": incident.initiated_by or "",
             "occurred_at": incident.occurred_at,
             "entered_at": incident.entered_at,
             "submitted_at": incident.submitted_at,
@@ -555,6 +560,10 @@ class ExportService:
             "version": incident.revision,
             "voided_at": incident.voided_at,
             "void_reason": redactor.text(incident.void_reason),
+            # NIBRS: the bias motivation (its code: 88 none) and the location type (53 school).
+            "bias_motivation": incident.bias_motivation,
+            "bias_nibrs": _BIAS_NIBRS.get(incident.bias_motivation, "99"),
+            "location_nibrs": run.location_nibrs.get(incident.location_id, ""),
             "offenses": [
                 {
                     "category": o.category.code,
@@ -832,12 +841,15 @@ class ExportService:
         run.counts["students"] = count
 
 
+_BIAS_NIBRS = {bias.value: bias.nibrs for bias in BiasMotivation}
+
 _EMPTY_HEADERS: dict[str, tuple[str, ...]] = {
     kind: tuple(names.split())
     for kind, names in {
         "incidents": "id number status school school_year officer_badge officer_name location "
-        "occurred_at entered_at submitted_at approved_at approved_by_badge most_severe "
-        "narrative review_comment version voided_at void_reason",
+        "initiated_by occurred_at entered_at submitted_at approved_at approved_by_badge "
+        "most_severe narrative review_comment version voided_at void_reason "
+        "bias_motivation bias_nibrs location_nibrs",
         "notes": "id kind officer_badge officer_name school occurred_at minutes students "
         "with_parent with_staff confidential text_withheld topics text follow_up_on "
         "class_name lecture_topic head_count agency",

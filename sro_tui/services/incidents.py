@@ -28,6 +28,7 @@ from ..domain.enums import (
     AuditOutcome,
     BiasMotivation,
     ComplianceKind,
+    ContactInitiator,
     GangInvolvement,
     IncidentStatus,
     OutcomeKind,
@@ -60,6 +61,7 @@ from ..domain.incidents import (
     SupplementCreate,
     SupplementRead,
     format_incident_number,
+    outcomes_of,
     required_compliance,
     school_year_of,
 )
@@ -73,6 +75,7 @@ from ..store.models import (
     IncidentCounter,
     IncidentOffense,
     IncidentPerson,
+    IncidentPersonOutcome,
     IncidentReview,
     IncidentSupplement,
     Location,
@@ -106,15 +109,10 @@ def _compliance_order(kinds: Iterable[ComplianceKind]) -> tuple[ComplianceKind, 
     return tuple(kind for kind in ComplianceKind if kind in wanted)
 
 
-def _outcomes_value(outcomes: Iterable[OutcomeKind]) -> str:
-    """How outcomes are kept in ``incident_people.outcomes``: the values, comma-separated
-    (values hold spaces but no commas; reports find one with LIKE on its value)."""
-    return ",".join(OutcomeKind(o).value for o in outcomes)
-
-
-def _outcomes_of(stored: str) -> tuple[OutcomeKind, ...]:
-    values = {part.strip() for part in stored.split(",")}
-    return tuple(kind for kind in OutcomeKind if kind.value in values)
+def outcome_rows(outcomes: Iterable[OutcomeKind]) -> list[IncidentPersonOutcome]:
+    """A person's outcomes as rows of incident_person_outcomes, in the order given, each once."""
+    values = dict.fromkeys(OutcomeKind(o).value for o in outcomes)
+    return [IncidentPersonOutcome(outcome=v, position=i) for i, v in enumerate(values)]
 
 
 def _bias(stored: str) -> BiasMotivation:
@@ -160,6 +158,7 @@ class IncidentService:
                 narrative=data.narrative,
                 review_comment="",
                 bias_motivation=data.bias_motivation.value,
+                initiated_by=data.initiated_by.value if data.initiated_by else None,
             )
             incident.offenses = self._offense_rows(data.offenses, categories)
             incident.people = self._person_rows(data.people)
@@ -206,6 +205,9 @@ class IncidentService:
             if data.location_code is not None:
                 incident.location_id = self._location(session, data.location_code).id
                 changed.append("location")
+            if data.initiated_by is not None:
+                incident.initiated_by = data.initiated_by.value
+                changed.append("initiated by")
             if data.offenses is not None:
                 kept = {o.category.code for o in incident.offenses}
                 categories = self._categories(
@@ -727,7 +729,7 @@ class IncidentService:
                 student_id=p.student_id,
                 name=p.name,
                 juvenile=p.juvenile,
-                outcomes=_outcomes_value(p.outcomes),
+                outcome_rows=outcome_rows(p.outcomes),
                 custodial=p.custodial,
                 parent_notified_at=p.parent_notified_at,
             )
@@ -799,7 +801,7 @@ class IncidentService:
                 # A student's name comes from the student record (kept in one place).
                 name=p.name or student_names.get(p.student_id or 0, ""),
                 juvenile=p.juvenile,
-                outcomes=_outcomes_of(p.outcomes),
+                outcomes=outcomes_of(p.outcome_values),
                 custodial=p.custodial,
                 parent_notified_at=p.parent_notified_at,
             )
@@ -836,6 +838,7 @@ class IncidentService:
             review_comment=incident.review_comment,
             location_nibrs=location.nibrs_location if location else "",
             bias_motivation=_bias(incident.bias_motivation),
+            initiated_by=ContactInitiator(incident.initiated_by) if incident.initiated_by else None,
             offenses=offenses,
             people=people,
             compliance=compliance,

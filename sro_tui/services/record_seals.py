@@ -37,6 +37,7 @@ from ..store.models import (
     IncidentCompliance,
     IncidentOffense,
     IncidentPerson,
+    IncidentPersonOutcome,
     IncidentReview,
     IncidentSupplement,
     IncidentVersion,
@@ -113,6 +114,7 @@ LATE_COLUMNS: dict[str, dict[str, object]] = {
         "void_reason": "",
         "revision": 1,
         "bias_motivation": "none",  # migration 0016
+        "initiated_by": None,  # migration 0015
     },
 }
 LATE_CHILDREN: dict[str, frozenset[str]] = {"incident": frozenset({"incident_versions"})}
@@ -149,6 +151,28 @@ def _rows(session: Session, table: Table, where: Any, order: list[Any]) -> list[
     return [{key: _plain(value) for key, value in row.items()} for row in result]
 
 
+def _people_outcomes(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Each incident person's outcomes, kept in incident_person_outcomes since migration
+    0015, sealed as the column they came from (the values comma-separated in the order
+    given), so the seals made before the migration stay valid."""
+    ids = [row["id"] for row in rows]
+    found: dict[Any, list[str]] = {i: [] for i in ids}
+    if ids:
+        table = IncidentPersonOutcome.__table__
+        for person_id, value in session.execute(
+            select(table.c.person_id, table.c.outcome)
+            .where(table.c.person_id.in_(ids))
+            .order_by(table.c.person_id, table.c.position)
+        ):
+            found[person_id].append(value)
+    for row in rows:
+        row["outcomes"] = ",".join(found[row["id"]])
+
+
+# Child rows that carry values kept in a table of their own (filled in before sealing).
+DERIVED: dict[str, Any] = {"incident_people": _people_outcomes}
+
+
 def canonical_state(session: Session, record_type: str, record_id: int) -> bytes | None:
     """The record's row and its children's rows as JSON, or None if it does not exist."""
     model, children = SEALED[record_type]
@@ -174,6 +198,8 @@ def canonical_state(session: Session, record_type: str, record_id: int) -> bytes
             child_table.c[column] == record_id,
             list(child_table.primary_key.columns),
         )
+        if child_table.name in DERIVED:
+            DERIVED[child_table.name](session, child_rows)
         if child_rows or child_table.name not in late_children:
             document[child_table.name] = child_rows
     return json.dumps(document, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()

@@ -187,17 +187,7 @@ def _md_ytd(report: YtdReport) -> list[str]:
 
 def _federal_rows(report: YtdReport | FederalCounts) -> list[list[object]]:
     federal = report.federal if isinstance(report, YtdReport) else report
-    rows: list[list[object]] = [
-        ["Students referred to law enforcement (CRDC)", federal.referrals_to_law_enforcement],
-        ["Students arrested, school-related (CRDC)", federal.school_related_arrests],
-        ["Firearm incidents (Gun-Free Schools Act)", federal.firearm_incidents],
-    ]
-    rows += [
-        [f"Incidents with a weapon: {w.weapon.value}", w.incidents]
-        for w in federal.incidents_by_weapon
-        if w.weapon.value != "firearm"
-    ]
-    return rows
+    return [[label, count] for label, count in federal.rows()]
 
 
 # --- CSV ---------------------------------------------------------------------------------------

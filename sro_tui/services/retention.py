@@ -42,6 +42,7 @@ from ..store.models import (
     IncidentCompliance,
     IncidentOffense,
     IncidentPerson,
+    IncidentPersonOutcome,
     IncidentReview,
     IncidentSupplement,
     IncidentVersion,
@@ -226,6 +227,10 @@ class RetentionService:
     def _delete(session: Session, item: Expired) -> None:
         rid = item.record_id
         if item.kind == "incident":
+            people = select(IncidentPerson.id).where(IncidentPerson.incident_id == rid)
+            session.execute(
+                delete(IncidentPersonOutcome).where(IncidentPersonOutcome.person_id.in_(people))
+            )
             for child in (
                 IncidentOffense,
                 IncidentPerson,

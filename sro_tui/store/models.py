@@ -251,6 +251,9 @@ class Incident(Base):
     revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # BiasMotivation value (NIBRS bias code via the enum; migration 0016): "none" when none.
     bias_motivation: Mapped[str] = mapped_column(String(40), default="none", server_default="none")
+    # Who brought the matter to the officer: ContactInitiator (migration 0015; None: not
+    # recorded). CRDC counts a referral to law enforcement only when a school official did.
+    initiated_by: Mapped[str | None] = mapped_column(String(20))
 
     offenses: Mapped[list[IncidentOffense]] = relationship(
         cascade="all, delete-orphan", order_by="IncidentOffense.id"
@@ -295,10 +298,32 @@ class IncidentPerson(Base):
     student_id: Mapped[int | None] = mapped_column(ForeignKey("students.id"), index=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     juvenile: Mapped[bool] = mapped_column(Boolean, default=True)
-    # Space-separated OutcomeKind values; an arrest counts once per person however many charges.
-    outcomes: Mapped[str] = mapped_column(String(300), default="")
     custodial: Mapped[bool] = mapped_column(Boolean, default=False)
     parent_notified_at: Mapped[datetime | None]
+    # One row per outcome (migration 0015); an arrest counts once per person however many
+    # charges.
+    outcome_rows: Mapped[list[IncidentPersonOutcome]] = relationship(
+        cascade="all, delete-orphan",
+        order_by="IncidentPersonOutcome.position",
+        lazy="selectin",
+    )
+
+    @property
+    def outcome_values(self) -> list[str]:
+        """The OutcomeKind values, in the order given."""
+        return [row.outcome for row in self.outcome_rows]
+
+
+class IncidentPersonOutcome(Base):
+    """One outcome of one person in an incident (migration 0015): reports count outcomes by
+    equality on ``outcome``; ``position`` keeps the order the officer gave."""
+
+    __tablename__ = "incident_person_outcomes"
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("incident_people.id", ondelete="CASCADE"), primary_key=True
+    )
+    outcome: Mapped[str] = mapped_column(String(30), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class IncidentCompliance(Base):

@@ -51,17 +51,7 @@ def default_report_path(choice: ReportChoice, fmt: str, folder: Path | None = No
 
 
 def _federal_rows(counts: FederalCounts) -> list[tuple[str, int]]:
-    rows = [
-        ("Students referred to law enforcement (CRDC)", counts.referrals_to_law_enforcement),
-        ("Students arrested, school-related (CRDC)", counts.school_related_arrests),
-        ("Firearm incidents (Gun-Free Schools Act)", counts.firearm_incidents),
-    ]
-    rows += [
-        (f"Incidents with a weapon: {w.weapon.value}", w.incidents)
-        for w in counts.incidents_by_weapon
-        if w.weapon.value != "firearm"
-    ]
-    return rows
+    return counts.rows()
 
 
 def federal_markdown(counts: FederalCounts) -> str:
