@@ -1,0 +1,248 @@
+"""The figures issue 16 names, measured for ``bench/run.py --json FILE``: each a list of
+samples reduced to p50 / p95 in milliseconds (memory in MiB). Asserts nothing."""
+
+from __future__ import annotations
+
+import os
+import pty
+import re
+import select
+import signal
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SEARCH_WORDS = [
+    # rare to common, as the demo and bulk narratives have them, then prefixes as typed
+    "zeppelin",
+    "mediation",
+    "knife",
+    "marijuana",
+    "bullying",
+    "restroom",
+    "camera",
+    "witness",
+    "parking",
+    "counselor",
+    "backpack",
+    "teacher",
+    "parent",
+    "phone",
+    "fight",
+    "office",
+    "hallway",
+    "lunch",
+    "called",
+    "student",
+]
+PREFIXES = ["s", "st", "stu", "h", "ha", "hal", "p", "pa", "par"]
+
+
+def ms(samples: list[float]) -> dict[str, float]:
+    """p50 and p95 (nearest rank) of samples in seconds, as milliseconds."""
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {
+        "p50": round(statistics.median(ordered) * 1000, 2),
+        "p95": round(p95 * 1000, 2),
+        "n": len(ordered),
+    }
+
+
+def sampled(action: Callable[[], Any], times: int) -> list[float]:
+    action()  # warm: the first read of a cold cache is not what an officer feels twice
+    runs = []
+    for _ in range(times):
+        start = time.perf_counter()
+        action()
+        runs.append(time.perf_counter() - start)
+    return runs
+
+
+def list_open_ms(services: Any, officer: Any, supervisor: Any, times: int = 20) -> dict[str, Any]:
+    lists: dict[str, Callable[[], Any]] = {
+        "incidents_own": lambda: services.incidents.page(officer, scope="own"),
+        "incidents_school": lambda: services.incidents.page(officer, scope="school"),
+        "incidents_all": lambda: services.incidents.page(supervisor, scope="all"),
+        "notes": lambda: services.notes.page(officer),
+        "referrals": lambda: services.referrals.page(officer),
+        "students": lambda: services.students.search(officer, ""),
+        "review_queue": lambda: services.incidents.review_queue(supervisor),
+        "audit": lambda: services.audit.page(supervisor),
+    }
+    found: dict[str, Any] = {}
+    for name, action in lists.items():
+        try:
+            found[name] = ms(sampled(action, times))
+        except Exception as exc:  # a service this store or version lacks: named, not fatal
+            found[name] = {"error": repr(exc)[:200]}
+    return found
+
+
+def save_ms(services: Any, officer: Any, times: int = 200) -> dict[str, Any]:
+    """200 new incidents, then 200 narrative updates of one (each a whole service call)."""
+    from sro_tui.domain.incidents import IncidentCreate, IncidentUpdate
+
+    school_id = officer.school_ids[0] if officer.school_ids else 1
+    data = IncidentCreate(
+        school_id=school_id,
+        occurred_at=services.ctx.now() - timedelta(minutes=5),
+        location_code="HALLWAY",
+        narrative="Bench: a student was seen with a vape pen near the gym.",
+    )
+    creates: list[float] = []
+    created = None
+    for _ in range(times):
+        start = time.perf_counter()
+        created = services.incidents.create(officer, data)
+        creates.append(time.perf_counter() - start)
+    assert created is not None
+    updates: list[float] = []
+    version = created.version
+    for n in range(times):
+        update = IncidentUpdate(version=version, narrative=f"{data.narrative} More {n}.")
+        start = time.perf_counter()
+        saved = services.incidents.update(officer, created.id, update)
+        updates.append(time.perf_counter() - start)
+        version = saved.version
+    return {"create": ms(creates), "update_narrative": ms(updates)}
+
+
+def search_ms(services: Any, officer: Any, supervisor: Any) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for label, actor in (("officer", officer), ("supervisor", supervisor)):
+        words: list[float] = []
+        prefixes: list[float] = []
+        worst = ("", 0.0)
+        for text in SEARCH_WORDS + PREFIXES:
+            start = time.perf_counter()
+            services.search.search(actor, text)
+            elapsed = time.perf_counter() - start
+            (words if text in SEARCH_WORDS else prefixes).append(elapsed)
+            worst = max(worst, (text, elapsed), key=lambda pair: pair[1])
+        found[label] = {
+            "words": ms(words),
+            "prefixes": ms(prefixes),
+            "all": ms(words + prefixes),
+            "worst": {"text": worst[0], "ms": round(worst[1] * 1000, 2)},
+        }
+    return found
+
+
+def report_ms(services: Any, supervisor: Any, times: int = 3) -> dict[str, Any]:
+    month = services.ctx.today().strftime("%Y-%m")
+    school = services.reference.school_by_code("VHS").code
+    runs: dict[str, Callable[[], Any]] = {
+        "monthly_department": lambda: services.reports.monthly(supervisor, month=month),
+        "monthly_school": lambda: services.reports.monthly(
+            supervisor, month=month, school_code=school
+        ),
+        "monthly_officer": lambda: services.reports.monthly(
+            supervisor, month=month, officer_badge="1001"
+        ),
+        "year_to_date": lambda: services.reports.year_to_date(supervisor),
+    }
+    found: dict[str, Any] = {}
+    for name, action in runs.items():
+        try:
+            found[name] = ms(sampled(action, times))
+        except Exception as exc:
+            found[name] = {"error": repr(exc)[:200]}
+    return found
+
+
+def first_frame_ratio(pairs: int) -> dict[str, Any]:
+    """scripts/bench_startup.py's measure: the sign-in screen's first frame in a pty beside
+    an empty Textual app's, interleaved pairs, medians."""
+    import subprocess
+
+    out = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "bench_startup.py"),
+            "--json",
+            "--pairs",
+            str(pairs),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(__import__("json").loads(out.stdout))
+
+
+# -- the real app in a pseudo-terminal, for its peak memory -------------------------------------
+
+F_KEYS = {
+    "f2": b"\x1bOQ",
+    "f3": b"\x1bOR",
+    "f4": b"\x1bOS",
+    "f5": b"\x1b[15~",
+    "f6": b"\x1b[17~",
+    "f7": b"\x1b[18~",
+    "f8": b"\x1b[19~",
+}
+
+
+def rss_peak_mib(url: str, audit_key: bytes, folder: Path, settle: float = 3.0) -> dict[str, Any]:
+    """The real app (`sro --db URL`) in an 80x24 pty: sign in as 1001 (password demo), the
+    school, Today, every area F3..F8, a search and the monthly report; VmHWM of the process
+    from /proc after each step. Steps are keys sent after ``settle`` seconds (not waited on
+    the screen), so this is a memory figure, not a timing."""
+    import fcntl
+    import struct
+    import termios
+
+    key_file = folder / "bench-audit.key"
+    key_file.write_bytes(audit_key)
+    key_file.chmod(0o600)
+    env = dict(os.environ, TERM="xterm-256color", SRO_AUDIT_KEY_FILE=str(key_file))
+    argv = [sys.executable, "-c", "import sys; from sro_tui.cli import main; sys.exit(main())"]
+    argv += ["--db", url]
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.execvpe(argv[0], argv, env)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+
+    def drain(seconds: float) -> None:
+        end = time.perf_counter() + seconds
+        while (left := end - time.perf_counter()) > 0:
+            ready, _, _ = select.select([fd], [], [], left)
+            if ready:
+                try:
+                    os.read(fd, 65536)
+                except OSError:
+                    return
+
+    def hwm() -> float:
+        status = Path(f"/proc/{pid}/status").read_text()
+        match = re.search(r"VmHWM:\s+(\d+) kB", status)
+        return round(int(match.group(1)) / 1024, 1) if match else 0.0
+
+    steps: list[tuple[str, bytes]] = [
+        ("sign_in_screen", b""),
+        ("signed_in", b"1001\tdemo\r"),
+        ("today", b"\r"),
+        *[(name, key) for name, key in F_KEYS.items() if name != "f2"],
+        ("search", b"\x06student"),
+        ("report", b"\x1b" + F_KEYS["f8"] + b"m"),
+    ]
+    found: dict[str, Any] = {}
+    try:
+        for name, keys in steps:
+            if keys:
+                os.write(fd, keys)
+            drain(settle)
+            found[name] = hwm()
+    finally:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(fd)
+    found["peak"] = max(found.values())
+    return found
