@@ -490,6 +490,13 @@ class SroApp(App[int]):
 
         self._push(ReferralFormScreen(prefill=dict(prefill or {})))
 
+    def action_log_call(self) -> None:
+        """Log a call for service (ctrl+y, from any screen)."""
+        from .forms.call_form import CallFormScreen
+
+        if not isinstance(self.screen, CallFormScreen):
+            self._push(CallFormScreen())
+
     def open_new_note(self, prefill: dict[str, Any] | None = None) -> None:
         """A new mentoring note or contact, prefilled (student_ids, kind)."""
         from .forms.note_form import NoteFormScreen
@@ -508,6 +515,7 @@ _SESSION_ACTIONS = {
     "search",
     "export",
     "change_password",
+    "log_call",
 }
 _SUPERVISOR_ACTIONS = {"review", "audit"}
 _ADMIN_ACTIONS = {"admin"}

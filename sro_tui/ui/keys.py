@@ -43,6 +43,7 @@ AREAS: tuple[tuple[str, str, str, str], ...] = (
     ("referrals", "f6", "Referrals", "Referrals to programs and their follow-ups"),
     ("students", "f7", "Students", "Students and their timelines"),
     ("reports", "f8", "Reports", "Monthly and daily reports"),
+    ("campus", "ctrl+g", "Campus", "Campus security: trespass watch check, warnings, calls"),
 )
 
 COMMANDS: tuple[Command, ...] = (
@@ -79,6 +80,14 @@ COMMANDS: tuple[Command, ...] = (
         "Find incidents, notes, referrals and students as you type",
         False,
     ),
+    Command(
+        "call",
+        "ctrl+y",
+        "log_call",
+        "Log a call",
+        "Log a call for service (who, what, where)",
+        False,
+    ),
     Command("export", "", "export", "Export", "Records from a date range to CSV or JSON", False),
     Command("theme", "f10", "toggle_theme", "Light/dark", "Switch between dark and light", False),
     Command(
@@ -107,7 +116,8 @@ def app_bindings() -> list[BindingType]:
             c.label,
             show=c.footer,
             id=c.id,
-            priority=c.name in ("lock", "search"),  # ctrl+f also from inside a text field
+            # ctrl+f and ctrl+y also from inside a text field (ctrl+y: not TextArea's redo)
+            priority=c.name in ("lock", "search", "call"),
         )
         for c in COMMANDS
         if c.key

@@ -104,6 +104,25 @@ def reports_screen() -> Screen[Any]:
     return ReportsScreen()
 
 
+def campus_screen() -> Screen[Any]:
+    """Campus security (ctrl+g): the trespass watch check."""
+    from .screens.trespass import CampusScreen
+
+    return CampusScreen()
+
+
+def _trespass_warning_form(draft_id: int) -> Screen[Any]:
+    from .screens.trespass_warning import TrespassWarningForm
+
+    return TrespassWarningForm(draft_id=draft_id)
+
+
+def _call_form(draft_id: int) -> Screen[Any]:
+    from .forms.call_form import CallFormScreen
+
+    return CallFormScreen(draft_id=draft_id)
+
+
 ADMIN_FORMS = (
     "admin_school",
     "admin_officer",
@@ -148,6 +167,7 @@ AREA_SCREENS: dict[str, Callable[[], Screen[Any]]] = {
     "referrals": referrals_screen,
     "students": students_screen,
     "reports": reports_screen,
+    "campus": campus_screen,
 }
 """Each area's screen (a mode of the app, one stack each)."""
 
@@ -208,6 +228,8 @@ DRAFT_FORMS: dict[str, Callable[[int], Screen[Any]]] = {
     "student": _student_form,
     "referral": _referral_form,
     "note": _note_form,
+    "trespass_warning": _trespass_warning_form,
+    "call": _call_form,
     **{form: partial(admin_form, form) for form in ADMIN_FORMS},
 }
 """Which form reopens a draft, by the draft's form name."""
