@@ -32,7 +32,7 @@ __all__ = [
 def preload() -> None:
     """Import every screen and form the app may show (not administration: administrators
     only). Run in a thread worker behind the sign-in screen; importing twice costs nothing."""
-    from .forms import note_form, quick_incident, referral_form, student_form
+    from .forms import call_form, note_form, quick_incident, referral_form, student_form
     from .screens import (
         audit,
         checklist,
@@ -52,12 +52,14 @@ def preload() -> None:
         student_timeline,
         students,
         today,
+        trespass,
+        trespass_warning,
     )
 
     del note_form, quick_incident, referral_form, student_form, audit, checklist, export
     del first_admin, help, incident_form, incidents, lock, mentoring, note_view
     del referral_detail, referrals, review_queue, school_pick, search, student_timeline
-    del students, today
+    del students, today, call_form, trespass, trespass_warning
 
 
 def today_screen() -> Screen[Any]:
