@@ -385,7 +385,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("today", OFFICER, nothing, "TodayScreen", main=True),
     Scenario("checklist", OFFICER, checklist, "ChecklistScreen", main=True),
     Scenario("quick-incident", OFFICER, quick_incident, "QuickIncidentScreen", main=True),
-    Scenario("skip-reason", OFFICER, skip_reason, "PromptScreen"),
+    Scenario("skip-reason", OFFICER, skip_reason, "RetryPrompt"),
     Scenario("keep-typed", OFFICER, keep_typed, "LeaveFormScreen"),
     Scenario("incidents", OFFICER, incidents, "IncidentListScreen", main=True),
     Scenario("incidents-light", OFFICER, incidents_light, "IncidentListScreen"),
