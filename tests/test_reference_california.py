@@ -6,6 +6,7 @@ NIBRS code per category, the missing California categories, the outcomes, the re
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import MetaData, Table, insert, inspect, text
@@ -18,6 +19,8 @@ from sro_tui.domain.students import StudentCreate
 from sro_tui.services.registry import Services
 from sro_tui.store.db import Database
 
+from .conftest import TEST_PASSWORD, CliResult, RunCli
+from .test_export import read_csv
 from .test_incidents import new_incident
 from .test_migration_0009 import _row, _to
 
@@ -280,3 +283,40 @@ def test_0016_leaves_a_new_store_to_the_seed(empty: Database) -> None:
     with empty.engine.begin() as connection:
         assert connection.scalar(text("SELECT count(*) FROM offense_categories")) == 0
         assert connection.scalar(text("SELECT count(*) FROM locations")) == 0
+
+
+def test_export_and_the_command_line_give_the_bias_and_the_nibrs_location(
+    services: Services, officer: Actor, db_url: str, run_cli: RunCli, tmp_path: Path
+) -> None:
+    created = services.incidents.create(
+        officer,
+        new_incident(
+            services,
+            location="ONLINE",
+            categories=("HATE", "THREAT"),
+            bias_motivation=BiasMotivation.ANTI_ASIAN,
+        ),
+    )
+    day = services.ctx.now().astimezone(services.ctx.tz).date() - timedelta(days=1)
+    services.export.export(officer, fmt="csv", since=day, out_dir=tmp_path / "out")
+    (row,) = read_csv(tmp_path / "out" / "incidents.csv")
+    assert (row["bias_motivation"], row["bias_nibrs"]) == ("anti-asian", "14")
+    assert (row["location"], row["location_nibrs"]) == ("ONLINE", "58")
+
+    def sro(*argv: str) -> CliResult:
+        return run_cli(
+            "--db", db_url, "incident", *argv, "--as", "1001", "--password-stdin",
+            stdin=TEST_PASSWORD + "\n",
+        )  # fmt: skip
+
+    shown = sro("show", created.number)
+    assert shown.code == 0, shown.err
+    assert "Online (ONLINE, NIBRS 58)" in shown.out and "Anti-Asian (14)" in shown.out
+    changed = sro("bias", created.number, "21")
+    assert changed.code == 0, changed.err
+    assert "Anti-Jewish (21)" in changed.out
+    assert services.incidents.get(officer, created.id).bias_motivation is (
+        BiasMotivation.ANTI_JEWISH
+    )
+    refused = sro("bias", created.number, "anti-nothing")
+    assert refused.code == 2 and "unknown bias motivation" in refused.err

@@ -1,4 +1,4 @@
-"""`sro incident list|show|narrative|submit|approve|return|supplement|void|correct`: incident
+"""`sro incident list|show|narrative|bias|submit|approve|return|supplement|void|correct`: incident
 reports as a signed-in officer sees and handles them.
 
 Every command signs an officer in (`--as BADGE`, the password prompted or read with
@@ -23,7 +23,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ..bootstrap import OpenedStore
-from ..domain.enums import IncidentStatus, OutcomeKind
+from ..domain.enums import BiasMotivation, IncidentStatus, OutcomeKind
 from ..domain.errors import SroError
 from ..domain.incidents import (
     IncidentContent,
@@ -92,6 +92,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     narrative.add_argument("--text", required=True, help="the new narrative")
     _add_as(narrative)
     narrative.set_defaults(func=cmd_narrative)
+
+    bias = sub.add_parser(
+        "bias",
+        help="set the bias motivation of your own report (NIBRS code: 88 none, 99 unknown)",
+        description="Bias motivation codes (NIBRS): "
+        + ", ".join(f"{b.nibrs} {b.value}" for b in BiasMotivation),
+    )
+    bias.add_argument("number", type=incident_number, metavar="NUMBER")
+    bias.add_argument("bias", type=_bias, metavar="CODE", help="a NIBRS code (14) or its name")
+    _add_as(bias)
+    bias.set_defaults(func=cmd_bias)
 
     for name, helptext in (
         ("submit", "submit your report for review"),
@@ -235,6 +246,27 @@ def cmd_narrative(args: argparse.Namespace) -> int:
     finally:
         store.close()
     print(f"{updated.number}: narrative saved (version {updated.version})")
+    return 0
+
+
+def _bias(text: str) -> BiasMotivation:
+    try:
+        return BiasMotivation.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def cmd_bias(args: argparse.Namespace) -> int:
+    store = open_from(args)
+    try:
+        actor = _sign_in(store, args)
+        incidents = store.services.incidents
+        record = incidents.get_by_number(actor, args.number)
+        data = IncidentUpdate(version=record.version, bias_motivation=args.bias)
+        updated = incidents.update(actor, record.id, data)
+    finally:
+        store.close()
+    print(f"{updated.number}: bias motivation {updated.bias_motivation.label}")
     return 0
 
 
@@ -389,7 +421,9 @@ def render(record: IncidentRead, tz: tzinfo) -> list[str]:
         f"School:    {record.school_name} ({record.school_year})",
         f"Officer:   {record.officer_name}",
         f"Occurred:  {_local(record.occurred_at, tz)}   Entered: {_local(record.entered_at, tz)}",
-        f"Location:  {record.location_name} ({record.location_code})",
+        f"Location:  {record.location_name} ({record.location_code}"
+        + (f", NIBRS {record.location_nibrs})" if record.location_nibrs else ")"),
+        f"Bias:      {record.bias_motivation.label}",
     ]
     if record.submitted_at:
         lines.append(f"Submitted: {_local(record.submitted_at, tz)}")
