@@ -99,3 +99,29 @@ def test_sro_report_daily_prints_no_student_name(
     assert "\\[JUVENILE 2\\] at the gate" in result.out  # Markdown escapes the brackets
     for name in NAMES:
         assert name not in result.out, name
+
+
+async def test_the_apps_daily_report_shows_no_student_name(
+    services: Services, officer: Actor, clock: Clock
+) -> None:
+    """Reports (F8), d: the daily report on screen, as printed."""
+    from textual.widgets import Markdown
+
+    from sro_tui.ui.screens.reports import ReportsScreen
+
+    from .ui_shell_support import make_app, settle, sign_in
+
+    _day(services, officer, clock)
+    app = make_app(services, clock)
+    async with app.run_test() as pilot:
+        await sign_in(pilot, "1001")
+        await pilot.press("f8")
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        shown = screen.query_one("#report-md", Markdown).source
+        assert "JUVENILE 2\\] at the gate" in shown
+        for name in NAMES:
+            assert name not in shown, name
