@@ -4,10 +4,14 @@ when that no longer holds (it never blocks a save)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from sro_tui.domain.enums import BiasMotivation, ComplianceKind, OutcomeKind
+from sro_tui.domain.incidents import IncidentCreate, OffenseIn
 from sro_tui.domain.officers import Actor
 from sro_tui.domain.schools import SchoolRead
 from sro_tui.services.registry import Services
+from sro_tui.ui.screens.incident_view import IncidentView
 from sro_tui.ui.widgets.incident_rows import PersonRow
 
 from .test_ui_forms import FormHost, ui_officer, vhs
@@ -60,3 +64,26 @@ async def test_a_juvenile_arrested_on_the_form_shows_the_wic_625_6_reminder(
         row.juvenile.value = False  # an adult: the reminder goes (it was not marked done)
         await settle(pilot)
         assert ComplianceKind.WIC_625_6 not in {r.kind for r in editor.compliance_rows()}
+
+
+async def test_the_read_only_report_shows_the_codes_and_the_reminders_still_open(
+    sqlite_services: Services, ui_officer: Actor, vhs: SchoolRead
+) -> None:
+    data = IncidentCreate(
+        school_id=vhs.id,
+        occurred_at=datetime(2026, 9, 14, 15, 0, tzinfo=UTC),
+        location_code="ONLINE",
+        offenses=[OffenseIn(category_code="THREAT")],
+        narrative="Threats in a group chat.",
+        bias_motivation=BiasMotivation.ANTI_ASIAN,
+    )
+    incident_id = sqlite_services.incidents.create(ui_officer, data).id
+    sqlite_services.incidents.submit(ui_officer, incident_id)
+    app = _report_host(sqlite_services, ui_officer, vhs, incident_id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        [view] = _form(app).query(IncidentView)
+        summary = view._summary()
+    assert "Online (NIBRS 58)" in summary
+    assert "Bias:      Anti-Asian (14)" in summary
+    assert "EC 49393 threat record: not recorded" in summary

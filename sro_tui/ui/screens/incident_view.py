@@ -20,7 +20,13 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Label, Static
 
-from ...domain.enums import GangInvolvement, IncidentStatus, SuspectedUse, WeaponType
+from ...domain.enums import (
+    BiasMotivation,
+    GangInvolvement,
+    IncidentStatus,
+    SuspectedUse,
+    WeaponType,
+)
 from ...domain.errors import SroError
 from ...domain.incidents import (
     IncidentRead,
@@ -118,9 +124,12 @@ class IncidentView(SessionAccess, VerticalScroll):
         lines = [
             f"Occurred:  {format_local(record.occurred_at, tz)}",
             f"School:    {record.school_name}",
-            f"Location:  {record.location_name}",
+            f"Location:  {record.location_name}"
+            + (f" (NIBRS {record.location_nibrs})" if record.location_nibrs else ""),
             f"Entered:   {format_local(record.entered_at, tz)}",
         ]
+        if record.bias_motivation is not BiasMotivation.NONE:
+            lines.append(f"Bias:      {record.bias_motivation.label}")
         if record.submitted_at:
             lines.append(f"Submitted: {format_local(record.submitted_at, tz)}")
         if record.approved_at:
@@ -153,11 +162,13 @@ class IncidentView(SessionAccess, VerticalScroll):
                     else ""
                 )
                 lines.append(f"  {p.name} — {p.role.value}; {outcomes or 'no outcome'}{notified}")
-        if record.compliance:
+        if record.compliance or record.compliance_missing:
             lines.append("")
             lines.append("Notifications:")
             for c in record.compliance:
                 lines.append(f"  {c.kind.label}: done {format_local(c.done_at, tz)}")
+            for kind in record.compliance_missing:  # reminders, not yet recorded
+                lines.append(f"  {kind.label}: not recorded")
         return "\n".join(lines)
 
     def _heading(self) -> str:
