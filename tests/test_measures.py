@@ -7,6 +7,7 @@ adults, not imitations); campus checks are security checks only. And outcomes ke
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from sqlalchemy import text
 
@@ -27,7 +28,8 @@ from sro_tui.domain.officers import Actor
 from sro_tui.domain.reports import is_security_check
 from sro_tui.services.registry import Services
 
-from .conftest import Clock
+from .conftest import TEST_PASSWORD, CliResult, Clock, RunCli
+from .test_export import read_csv
 from .test_incidents import new_incident
 from .test_migration_0009 import _to
 from .test_reports import LAW, SUSPECT, WITNESS, Seed, values
@@ -278,3 +280,45 @@ def test_seals_made_before_0015_stay_valid(
     assert services.audit.verify_records(supervisor).ok
     record = services.incidents.get(officer, incident_id)
     assert record.people[0].outcomes == (ARREST, OutcomeKind.REFERRAL_TO_SERVICES)
+
+
+def test_the_command_line_and_export_give_who_initiated_and_each_outcome(
+    services: Services, officer: Actor, db_url: str, run_cli: RunCli, tmp_path: Path
+) -> None:
+    created = services.incidents.create(
+        officer,
+        new_incident(
+            services,
+            people=[
+                PersonIn(
+                    role=PersonRole.SUSPECT,
+                    name="Adult Visitor",
+                    juvenile=False,
+                    outcomes=[OutcomeKind.REFERRAL_TO_SERVICES, OutcomeKind.WARNING],
+                )
+            ],
+        ),
+    )
+
+    def sro(*argv: str) -> CliResult:
+        return run_cli(
+            "--db", db_url, "incident", *argv, "--as", "1001", "--password-stdin",
+            stdin=TEST_PASSWORD + "\n",
+        )  # fmt: skip
+
+    shown = sro("show", created.number)
+    assert shown.code == 0, shown.err
+    assert "Initiated: not recorded" in shown.out
+    changed = sro("initiated", created.number, "school")
+    assert changed.code == 0, changed.err
+    assert "initiated by school official" in changed.out
+    assert services.incidents.get(officer, created.id).initiated_by is ContactInitiator.SCHOOL
+    refused = sro("initiated", created.number, "principal")
+    assert refused.code == 2 and "give school, officer or other" in refused.err
+
+    day = services.ctx.now().astimezone(services.ctx.tz).date() - timedelta(days=1)
+    services.export.export(officer, fmt="csv", since=day, out_dir=tmp_path / "out")
+    (row,) = read_csv(tmp_path / "out" / "incidents.csv")
+    assert row["initiated_by"] == "school official"
+    (person,) = read_csv(tmp_path / "out" / "incidents_people.csv")
+    assert person["outcomes"] == "referral to services;warning"  # each value whole

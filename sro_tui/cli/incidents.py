@@ -1,5 +1,5 @@
-"""`sro incident list|show|narrative|bias|submit|approve|return|supplement|void|correct`: incident
-reports as a signed-in officer sees and handles them.
+"""`sro incident list|show|narrative|bias|initiated|submit|approve|return|supplement|void|
+correct`: incident reports as a signed-in officer sees and handles them.
 
 Every command signs an officer in (`--as BADGE`, the password prompted or read with
 --password-stdin): what they may read and do, and the audit entries of it, are exactly those
@@ -23,7 +23,7 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from ..bootstrap import OpenedStore
-from ..domain.enums import BiasMotivation, IncidentStatus, OutcomeKind
+from ..domain.enums import BiasMotivation, ContactInitiator, IncidentStatus, OutcomeKind
 from ..domain.errors import SroError
 from ..domain.incidents import (
     IncidentContent,
@@ -104,6 +104,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _add_as(bias)
     bias.set_defaults(func=cmd_bias)
 
+    initiated = sub.add_parser(
+        "initiated",
+        help="record who brought the matter to you on your own report (CRDC counts a referral "
+        "to law enforcement only when a school official or designee did)",
+    )
+    initiated.add_argument("number", type=incident_number, metavar="NUMBER")
+    initiated.add_argument(
+        "by",
+        type=_initiator,
+        metavar="school|officer|other",
+        help="school: a school official or designee; officer: you saw it (officer-initiated); "
+        "other: a parent, student, dispatch or the public",
+    )
+    _add_as(initiated)
+    initiated.set_defaults(func=cmd_initiated)
+
     for name, helptext in (
         ("submit", "submit your report for review"),
         ("approve", "approve a submitted report (supervisors); it is locked from then on"),
@@ -148,6 +164,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     correct.add_argument("--location", metavar="CODE", help="where it happened")
     correct.add_argument(
         "--occurred", type=_when, metavar="'YYYY-MM-DD HH:MM'", help="when (agency time)"
+    )
+    correct.add_argument(
+        "--initiated-by", type=_initiator, metavar="school|officer|other", help="who brought it"
     )
     correct.add_argument(
         "--outcome",
@@ -256,6 +275,28 @@ def _bias(text: str) -> BiasMotivation:
         raise argparse.ArgumentTypeError(str(exc)) from exc
 
 
+def _initiator(text: str) -> ContactInitiator:
+    word = " ".join(text.strip().lower().split())
+    for kind in ContactInitiator:
+        if word in (kind.value, kind.value.split()[0]):
+            return kind
+    raise argparse.ArgumentTypeError(f"{text!r}: give school, officer or other")
+
+
+def cmd_initiated(args: argparse.Namespace) -> int:
+    store = open_from(args)
+    try:
+        actor = _sign_in(store, args)
+        incidents = store.services.incidents
+        record = incidents.get_by_number(actor, args.number)
+        data = IncidentUpdate(version=record.version, initiated_by=args.by)
+        updated = incidents.update(actor, record.id, data)
+    finally:
+        store.close()
+    print(f"{updated.number}: initiated by {args.by.value}")
+    return 0
+
+
 def cmd_bias(args: argparse.Namespace) -> int:
     store = open_from(args)
     try:
@@ -350,6 +391,8 @@ def _corrected(current: IncidentContent, args: argparse.Namespace, tz: tzinfo) -
         ]
     if args.location:
         values["location_code"] = args.location.strip().upper()
+    if args.initiated_by is not None:
+        values["initiated_by"] = args.initiated_by
     if args.occurred is not None:
         values["occurred_at"] = args.occurred.replace(tzinfo=tz)
     for item in args.outcome or ():
@@ -424,6 +467,7 @@ def render(record: IncidentRead, tz: tzinfo) -> list[str]:
         f"Location:  {record.location_name} ({record.location_code}"
         + (f", NIBRS {record.location_nibrs})" if record.location_nibrs else ")"),
         f"Bias:      {record.bias_motivation.label}",
+        "Initiated: " + (record.initiated_by.value if record.initiated_by else "not recorded"),
     ]
     if record.submitted_at:
         lines.append(f"Submitted: {_local(record.submitted_at, tz)}")
