@@ -86,6 +86,10 @@ FTS_TABLES = {
 }
 
 
+_Found = tuple[SearchHit, str]
+"""A hit read, and the text its snippet is cut from once the hits kept are known."""
+
+
 def _upper_bound(prefix: str) -> str:
     """Numbers and district IDs are [A-Z0-9-]: '~' sorts after all of them, so
     ``prefix <= value < prefix + '~'`` is a prefix match through the unique index."""
@@ -122,17 +126,20 @@ class SearchService:
         number = text.strip().upper() if looks_like_record_number(text) else None
         with self.ctx.db.read() as session:
             matcher = _Matcher(session, query, limit)
-            hits: list[SearchHit] = []
+            found: list[_Found] = []
             if SearchKind.INCIDENT in wanted:
-                hits += self._incidents(session, actor, matcher, number)
+                found += self._incidents(session, actor, matcher, number)
             if SearchKind.NOTE in wanted:
-                hits += self._notes(session, actor, matcher)
+                found += self._notes(session, actor, matcher)
             if SearchKind.REFERRAL in wanted:
-                hits += self._referrals(session, actor, matcher)
+                found += self._referrals(session, actor, matcher)
             if SearchKind.STUDENT in wanted:
-                hits += self._students(session, matcher, number)
-        hits.sort(key=lambda h: (h.at, h.kind, h.record_id), reverse=True)
-        hits = hits[:limit]
+                found += self._students(session, matcher, number)
+        found.sort(key=lambda f: (f[0].at, f[0].kind, f[0].record_id), reverse=True)
+        # Snippets only for the hits kept (up to four kinds x limit were read).
+        hits = [
+            hit.model_copy(update={"snippet": snippet(body, query)}) for hit, body in found[:limit]
+        ]
         self.audit.record_read(
             actor,
             "search.run",
@@ -145,7 +152,7 @@ class SearchService:
 
     def _incidents(
         self, session: Session, actor: Actor, matcher: _Matcher, number: str | None
-    ) -> list[SearchHit]:
+    ) -> list[_Found]:
         allowed: ColumnElement[bool] = incident_readable(actor)  # services/read_rules
         allowed = and_(allowed, incident_unsealed())  # services/sealing
         columns = (
@@ -175,14 +182,17 @@ class SearchService:
             )
             rows = _unique_by_id([*session.execute(by_number).all(), *rows])
         return [
-            SearchHit(
-                kind=SearchKind.INCIDENT,
-                record_id=r.id,
-                at=r.occurred_at,
-                title=f"Incident {r.number} ({r.status}"
-                + (", VOIDED: counted nowhere)" if r.voided_at is not None else ")"),
-                snippet=snippet(r.narrative, matcher.query),
-                officer=r.name,
+            (
+                SearchHit(
+                    kind=SearchKind.INCIDENT,
+                    record_id=r.id,
+                    at=r.occurred_at,
+                    title=f"Incident {r.number} ({r.status}"
+                    + (", VOIDED: counted nowhere)" if r.voided_at is not None else ")"),
+                    snippet=(),
+                    officer=r.name,
+                ),
+                r.narrative,
             )
             for r in rows
             # The SQL applied the rule already; checked again on what is shown.
@@ -194,7 +204,7 @@ class SearchService:
             )
         ]
 
-    def _notes(self, session: Session, actor: Actor, matcher: _Matcher) -> list[SearchHit]:
+    def _notes(self, session: Session, actor: Actor, matcher: _Matcher) -> list[_Found]:
         supervisors_read = store_settings.get_flag(
             session, store_settings.SUPERVISORS_READ_CONFIDENTIAL
         )
@@ -228,7 +238,7 @@ class SearchService:
             and_(visible, text_readable),
             keys=(Note.occurred_at, Note.id),
         )
-        hits = []
+        hits: list[_Found] = []
         for r in rows:
             # The SQL already left these out; the rule is checked again on what is shown.
             if not may_read_note_text(
@@ -240,19 +250,18 @@ class SearchService:
                 continue
             label = str(r.kind).capitalize() + (" (confidential)" if r.confidential else "")
             body = f"{r.topics}: {r.text}" if r.topics else r.text
-            hits.append(
-                SearchHit(
-                    kind=SearchKind.NOTE,
-                    record_id=r.id,
-                    at=r.occurred_at,
-                    title=label,
-                    snippet=snippet(body, matcher.query),
-                    officer=r.name,
-                )
+            hit = SearchHit(
+                kind=SearchKind.NOTE,
+                record_id=r.id,
+                at=r.occurred_at,
+                title=label,
+                snippet=(),
+                officer=r.name,
             )
+            hits.append((hit, body))
         return hits
 
-    def _referrals(self, session: Session, actor: Actor, matcher: _Matcher) -> list[SearchHit]:
+    def _referrals(self, session: Session, actor: Actor, matcher: _Matcher) -> list[_Found]:
         visible: ColumnElement[bool] = referral_readable(actor)  # services/read_rules
         visible = and_(visible, referral_unsealed())
         base = (
@@ -275,19 +284,22 @@ class SearchService:
         )
         rows = matcher.rows(base, SearchKind.REFERRAL, Referral.id, visible, keys=(Referral.id,))
         return [
-            SearchHit(
-                kind=SearchKind.REFERRAL,
-                record_id=r.id,
-                at=r.created_at,
-                title=f"Referral to {r.program}: {r.last_name}, {r.first_name} ({r.status})",
-                snippet=snippet(r.reason, matcher.query),
-                officer=r.name,
+            (
+                SearchHit(
+                    kind=SearchKind.REFERRAL,
+                    record_id=r.id,
+                    at=r.created_at,
+                    title=f"Referral to {r.program}: {r.last_name}, {r.first_name} ({r.status})",
+                    snippet=(),
+                    officer=r.name,
+                ),
+                r.reason,
             )
             for r in rows
             if may_read_referral(actor, referred_by_id=r.referred_by_id, school_id=r.school_id)
         ]
 
-    def _students(self, session: Session, matcher: _Matcher, number: str | None) -> list[SearchHit]:
+    def _students(self, session: Session, matcher: _Matcher, number: str | None) -> list[_Found]:
         base = select(
             Student.id,
             Student.district_id,
@@ -308,20 +320,17 @@ class SearchService:
                 .limit(matcher.limit)
             )
             rows = _unique_by_id([*session.execute(by_id).all(), *rows])
-        hits = []
+        hits: list[_Found] = []
         for r in rows:
             grade = f" · grade {r.grade}" if r.grade is not None else ""
-            hits.append(
-                SearchHit(
-                    kind=SearchKind.STUDENT,
-                    record_id=r.id,
-                    at=r.updated_at,
-                    title=f"{r.last_name}, {r.first_name} ({r.district_id})",
-                    snippet=snippet(
-                        f"{r.first_name} {r.last_name} · {r.district_id}{grade}", matcher.query
-                    ),
-                )
+            hit = SearchHit(
+                kind=SearchKind.STUDENT,
+                record_id=r.id,
+                at=r.updated_at,
+                title=f"{r.last_name}, {r.first_name} ({r.district_id})",
+                snippet=(),
             )
+            hits.append((hit, f"{r.first_name} {r.last_name} · {r.district_id}{grade}"))
         return hits
 
 
