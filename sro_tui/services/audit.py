@@ -35,7 +35,7 @@ from ..domain.trust import AuditCheckpoint, ChainReport
 from ..store import triggers, watch
 from ..store.db import WRITE_OPTION, StoreBusy, friendly_os_error
 from ..store.models import AuditEvent, Setting
-from . import audit_keys, record_seals
+from . import audit_keys, record_seals, store_identity
 from .audit_checkpoints import CheckpointError as CheckpointError
 from .audit_checkpoints import CheckpointKeeper as CheckpointKeeper
 from .audit_pending import PendingEvent, PendingReads
@@ -380,12 +380,20 @@ class AuditTrail:
         """A copy of a store (a backup opened to look something up) is about to be written
         to: it takes an id of its own, so that its checkpoints never speak for the store it
         was copied from (whose verify would then report missing or changed events)."""
-        if self.checkpoints is None or not self.ctx.db.is_sqlite:
+        if self.checkpoints is None:
             return
         old_id = _store_id(session)
-        original = self.checkpoints.kept_elsewhere(old_id, self.ctx.db.description)
-        if original is None:
-            return
+        where = ""
+        moved: tuple[str, str] | None = None
+        if self.ctx.db.is_sqlite:
+            if self.checkpoints.kept_elsewhere(old_id, self.ctx.db.description) is None:
+                return
+        else:
+            # PostgreSQL: the database its store id was first written in (store_identity).
+            moved = store_identity.copied_from(session, old_id)
+            if moved is None:
+                return
+            where = f" (database {moved[0]}, this one {moved[1]})"
         new_id = uuid.uuid4().hex
         row = session.get(Setting, STORE_ID_SETTING)
         if row is None:
@@ -393,13 +401,15 @@ class AuditTrail:
         else:
             row.value = new_id
         session.flush()
+        if moved is not None:
+            store_identity.record_place(session, new_id, moved[1])
         self.record(
             session,
             None,
             "store.copy",
             record_type=RecordType.STORE,
             record_id=new_id,
-            detail=f"a copy of store {old_id}, written to here: its own id from now on",
+            detail=f"a copy of store {old_id}{where}, written to here: its own id from now on",
         )
 
     def record_alone(
