@@ -108,7 +108,8 @@ def timed_import(services: Services, path: Path, store: Path, every: float, labe
     assert saver.stdout.readline().strip() == "ready"
     time.sleep(3 * every)  # a few saves before the import starts
     started = time.time()
-    report = services.students.import_roster(SYSTEM_ACTOR, path)
+    # confirm_changes: "every row changed" renames every student (applied, as confirmed)
+    report = services.students.import_roster(SYSTEM_ACTOR, path, confirm_changes=True)
     ended = time.time()
     time.sleep(3 * every)
     stop.touch()

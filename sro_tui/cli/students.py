@@ -177,7 +177,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         store.close()
     print(report.summary())
     for change in report.changes:
-        print(f"  {'changed' if change.applied else 'held'} {change}")
+        print(f"  {'changed' if report.changes_applied else 'held'} {change}")
     if report.held:
         print(
             f"  {len(report.held):,} held: not applied, since each changes a known student's "

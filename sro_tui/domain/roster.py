@@ -159,19 +159,30 @@ def split_pairs(text: str) -> list[str]:
     return [part for part in re.split(r"[;,]", text) if part.strip()]
 
 
-def edit_distance(a: str, b: str) -> int:
+def edit_distance(a: str, b: str, limit: int | None = None) -> int:
     """Edits between two strings: insertions, deletions, substitutions and swaps of two
-    neighbouring letters ("Jonh" -> "John" is one)."""
-    rows = [list(range(len(b) + 1))]
+    neighbouring letters ("Jonh" -> "John" is one). With ``limit``, any distance above it
+    is given as ``limit + 1`` (found sooner: the work stops once every path is longer)."""
+    while a and b and a[0] == b[0]:  # a common start and end cost nothing
+        a, b = a[1:], b[1:]
+    while a and b and a[-1] == b[-1]:
+        a, b = a[:-1], b[:-1]
+    cap = max(len(a), len(b)) if limit is None else limit + 1
+    if abs(len(a) - len(b)) >= cap:
+        return cap
+    before: list[int] = []
+    row = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):
-        row = [i] + [0] * len(b)
+        above, row = row, [i] + [0] * len(b)
         for j in range(1, len(b) + 1):
             cost = a[i - 1] != b[j - 1]
-            row[j] = min(rows[i - 1][j] + 1, row[j - 1] + 1, rows[i - 1][j - 1] + cost)
+            row[j] = min(above[j] + 1, row[j - 1] + 1, above[j - 1] + cost)
             if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                row[j] = min(row[j], rows[i - 2][j - 2] + 1)
-        rows.append(row)
-    return rows[-1][-1]
+                row[j] = min(row[j], before[j - 2] + 1)
+        if min(row) >= cap:
+            return cap
+        before = above
+    return min(row[-1], cap)
 
 
 def is_typo_fix(old: str, new: str) -> bool:
@@ -179,11 +190,11 @@ def is_typo_fix(old: str, new: str) -> bool:
     punctuation and spacing aside) at most one edit apart, two for names of 8 letters or more.
     "Garcia" -> "García", "Nunez" -> "Núñez", "Jonh" -> "John" are; "Maria" -> "Mateo",
     "Lee" -> "Garza" are not."""
-    a, b = name_key(old), name_key(new)
-    if a == b:
+    if old == new:
         return True
+    a, b = name_key(old), name_key(new)
     allowed = 2 if max(len(a), len(b)) >= 8 else 1
-    return edit_distance(a, b) <= allowed
+    return edit_distance(a, b, allowed) <= allowed
 
 
 class RosterChange(ReadSchema):
@@ -196,7 +207,6 @@ class RosterChange(ReadSchema):
     new_name: str
     old_school: str | None = None
     new_school: str | None = None
-    applied: bool = False
 
     def __str__(self) -> str:
         parts = []
@@ -247,6 +257,7 @@ class ImportReport(ReadSchema):
     # Known students whose name or school the file changes: those not confirmed are held
     # (left as they are, not counted as added, updated or unchanged).
     changes: tuple[RosterChange, ...] = Field(default=())
+    changes_applied: bool = False  # all confirmed, or none
     # Known students changed on another terminal while the import was asked to confirm:
     # left as they are (run the import again).
     changed_meanwhile: int = 0
@@ -257,7 +268,7 @@ class ImportReport(ReadSchema):
 
     @property
     def held(self) -> tuple[RosterChange, ...]:
-        return tuple(change for change in self.changes if not change.applied)
+        return () if self.changes_applied else self.changes
 
     def summary(self) -> str:
         """One line: what the import did."""

@@ -51,6 +51,7 @@ Rules (decided here, shown to officers by the CLI and the screen):
 from __future__ import annotations
 
 import csv
+import functools
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -188,13 +189,13 @@ class RosterImport:
             try:
                 rejected = self._stage(connection, checker, rows, progress)
                 changes = _review(connection, codes)
-                if changes:
-                    agreed = confirm_changes or (confirm is not None and confirm(changes))
-                    if agreed:
-                        changes = tuple(c.model_copy(update={"applied": True}) for c in changes)
-                    else:
-                        _hold(connection, changes)
-                counts = self._apply(connection, actor, len(rows), len(rejected), changes)
+                agreed = bool(changes) and (
+                    confirm_changes or (confirm is not None and confirm(changes))
+                )
+                if changes and not agreed:
+                    _hold(connection, changes)
+                held = 0 if agreed else len(changes)
+                counts = self._apply(connection, actor, len(rows), len(rejected), changes, held)
             except IntegrityError as exc:
                 raise Conflict(
                     "Another terminal added some of these students at the same moment; "
@@ -208,7 +209,13 @@ class RosterImport:
         finally:
             connection.invalidate()  # closed, never back in the pool with the staged rows
             connection.close()
-        return ImportReport(total=len(rows), rejected=tuple(rejected), changes=changes, **counts)
+        return ImportReport(
+            total=len(rows),
+            rejected=tuple(rejected),
+            changes=changes,
+            changes_applied=agreed,
+            **counts,
+        )
 
     def _stage(
         self,
@@ -249,6 +256,7 @@ class RosterImport:
         total: int,
         rejected: int,
         changes: tuple[RosterChange, ...],
+        held: int,
     ) -> dict[str, int]:
         """All the staged rows into the roster in one short write transaction (set-based
         statements: a 50,000-row roster is a few INSERT ... SELECT / UPDATE ... FROM
@@ -335,7 +343,6 @@ class RosterImport:
                 "unchanged": known - len(changed) - meanwhile,
                 "changed_meanwhile": meanwhile,
             }
-            held = sum(1 for change in changes if not change.applied)
             # Last, so that on PostgreSQL the audit lock (which every save takes) is held
             # only for the commit.
             self.audit.record(
@@ -432,12 +439,13 @@ def _review(connection: Connection, codes: Mapping[int, str]) -> tuple[RosterCha
     ).all()
     connection.commit()
     changes: list[RosterChange] = []
+    typo_fix = functools.lru_cache(maxsize=65_536)(is_typo_fix)  # names repeat (Garcia)
     for line, district_id, first, last, school, new_first, new_last, new_school in rows:
-        renamed = not (is_typo_fix(last, new_last) and is_typo_fix(first, new_first))
+        renamed = not (typo_fix(last, new_last) and typo_fix(first, new_first))
         moved = school is not None and new_school is not None and school != new_school
         if renamed or moved:
             changes.append(
-                RosterChange(
+                RosterChange.model_construct(  # from the store and the checked rows
                     row=line,
                     district_id=district_id,
                     old_name=f"{last}, {first}",

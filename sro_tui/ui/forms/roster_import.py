@@ -205,7 +205,7 @@ class RosterImportScreen(SessionAccess, ModalScreen[ImportReport | None]):
         bar.update(total=max(report.total, 1), progress=max(report.total, 1))
         lines = [report.summary()]
         for change in report.changes[:MAX_REJECTS_SHOWN]:
-            lines.append(f"  {'changed' if change.applied else 'held'} {change}")
+            lines.append(f"  {'changed' if report.changes_applied else 'held'} {change}")
         if report.held:
             lines.append(f"  {len(report.held)} held: left as they are (import again to apply)")
         if report.changed_meanwhile:
