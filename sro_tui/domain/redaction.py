@@ -64,7 +64,7 @@ ADULT_TITLES = frozenset(_TITLES.split())
 
 _LETTERS = r"(?:[^\W_]|[\u0300-\u036f])+"
 _TOKEN = re.compile(rf"{_LETTERS}(?:[-'\u2019\u2018\u02bc`\u00b4]{_LETTERS})*")
-_POSSESSIVE = re.compile(r"['\u2019\u2018\u02bc`\u00b4][sS]$")
+_APOSTROPHES = "'\u2019\u2018\u02bc`\u00b4"
 
 # Kinds of replacement (the summary's names for them).
 FULL = "full name (First Last)"
@@ -143,21 +143,40 @@ class RedactionPerson(BaseModel):
 # -- words ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
 class _Word:
-    start: int
-    end: int
-    key: str  # folded (domain.names.name_key)
-    stem: str  # folded without a possessive "'s"; "" if none
-    stem_end: int
-    upper: bool  # written with a capital
-    initial: bool  # one letter
-    digits: bool
-    gap: str  # before this word: " " (spaces), "," or "." (with spaces), "|" (anything else)
-    dot_after: bool
+    """One word of a text: where it is, its folded key, what comes before it."""
+
+    __slots__ = ("dot_after", "end", "gap", "key", "raw", "start", "stem", "stem_end")
+
+    def __init__(self, raw: str, start: int, end: int, gap: str, dot_after: bool) -> None:
+        self.raw = raw
+        self.start = start
+        self.end = end
+        self.key = _fold(raw)  # domain.names.name_key
+        self.stem = ""  # the key without a possessive "'s"
+        self.stem_end = end
+        if len(raw) > 2 and raw[-2] in _APOSTROPHES and raw[-1] in "sS":
+            self.stem = _fold(raw[:-2])
+            self.stem_end = end - 2
+        self.gap = gap  # before it: " " (spaces), "," or "." (with spaces), "|" (other)
+        self.dot_after = dot_after
+
+    @property
+    def upper(self) -> bool:  # written with a capital
+        return self.raw[:1].isupper()
+
+    @property
+    def initial(self) -> bool:  # one letter
+        return len(self.key) == 1
+
+    @property
+    def digits(self) -> bool:
+        return any(c.isdigit() for c in self.raw)
 
 
 def _gap(raw: str) -> str:
+    if raw == " ":
+        return " "
     stripped = raw.strip()
     if not stripped:
         return " " if raw else "|"
@@ -168,28 +187,9 @@ def _words(text: str) -> list[_Word]:
     words: list[_Word] = []
     previous_end: int | None = None
     for match in _TOKEN.finditer(text):
-        raw = match.group()
         start, end = match.span()
-        possessive = _POSSESSIVE.search(raw)
-        stem = stem_end = None
-        if possessive is not None:
-            stem = _fold(raw[: possessive.start()])
-            stem_end = start + possessive.start()
-        key = _fold(raw)
-        words.append(
-            _Word(
-                start=start,
-                end=end,
-                key=key,
-                stem=stem or "",
-                stem_end=stem_end or end,
-                upper=raw[:1].isupper(),
-                initial=len(key) == 1,
-                digits=any(c.isdigit() for c in raw),
-                gap="|" if previous_end is None else _gap(text[previous_end:start]),
-                dot_after=text[end : end + 1] == ".",
-            )
-        )
+        gap = "|" if previous_end is None else _gap(text[previous_end:start])
+        words.append(_Word(match.group(), start, end, gap, text[end : end + 1] == "."))
         previous_end = end
     return words
 
@@ -371,6 +371,7 @@ class Redactor:
         self._redacted: set[Identity] = set()
         self._protected: set[str] = set(run.kept_parts) if run else set()
         self._starts: set[str] = set()
+        self._scanned: dict[str, tuple[list[_Word], list[_Match]]] = {}
         self.context: set[Identity] = set()
         self._max_words = run.roster.max_words if run else 1
         if run is None:
@@ -428,8 +429,8 @@ class Redactor:
             return
         for text in texts:
             if text:
-                words = _words(unicodedata.normalize("NFC", text))
-                for match in self._matches(words):
+                _, matches = self._scan(unicodedata.normalize("NFC", text))
+                for match in matches:
                     if match.kind not in _LONE_KINDS:
                         found = self._full_identities(match.key)
                         if len(found) == 1:
@@ -440,8 +441,7 @@ class Redactor:
         if not text or self.run is None:
             return text
         original = unicodedata.normalize("NFC", text)
-        words = _words(original)
-        matches = self._matches(words)
+        words, matches = self._scan(original)
         for match in matches:  # full names first: they put their students in context
             if match.kind not in _LONE_KINDS:
                 found = self._full_identities(match.key)
@@ -486,6 +486,13 @@ class Redactor:
             taken = after
         out.append(original[pos:])
         return "".join(out)
+
+    def _scan(self, text: str) -> tuple[list[_Word], list[_Match]]:
+        """The words and the name forms found in ``text`` (kept: prime reads it first)."""
+        if text not in self._scanned:
+            words = _words(text)
+            self._scanned[text] = (words, self._matches(words))
+        return self._scanned[text]
 
     def _matches(self, words: list[_Word]) -> list[_Match]:
         """The longest name form at each position, left to right, not overlapping."""
