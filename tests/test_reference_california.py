@@ -9,15 +9,23 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import MetaData, Table, insert, inspect, text
+from sqlalchemy import MetaData, Table, insert, inspect, select, text
 from sqlalchemy.engine import Connection
 
 from sro_tui.domain.enums import BiasMotivation, ComplianceKind, OutcomeKind, PersonRole
 from sro_tui.domain.incidents import ComplianceIn, IncidentUpdate, OffenseIn, PersonIn
-from sro_tui.domain.officers import Actor
+from sro_tui.domain.officers import SYSTEM_ACTOR, Actor
 from sro_tui.domain.students import StudentCreate
 from sro_tui.services.registry import Services
 from sro_tui.store.db import Database
+from sro_tui.store.models import (
+    Incident,
+    IncidentCompliance,
+    IncidentOffense,
+    IncidentPerson,
+    IncidentPersonOutcome,
+    OffenseCategory,
+)
 
 from .conftest import TEST_PASSWORD, CliResult, RunCli
 from .test_export import read_csv
@@ -320,3 +328,30 @@ def test_export_and_the_command_line_give_the_bias_and_the_nibrs_location(
     )
     refused = sro("bias", created.number, "anti-nothing")
     assert refused.code == 2 and "unknown bias motivation" in refused.err
+
+
+def test_the_demo_records_the_california_reminders_of_its_submitted_reports(
+    services: Services,
+) -> None:
+    services.demo.seed(SYSTEM_ACTOR, scale=1)
+    arrested_juvenile = (
+        select(IncidentPerson.incident_id)
+        .join(IncidentPersonOutcome, IncidentPersonOutcome.person_id == IncidentPerson.id)
+        .where(IncidentPerson.juvenile.is_(True), IncidentPersonOutcome.outcome == "arrest")
+    )
+    recorded = select(IncidentCompliance.incident_id).where(
+        IncidentCompliance.kind == ComplianceKind.WIC_625_6.value
+    )
+    with services.db.read() as session:
+        submitted = select(Incident.id).where(Incident.status != "draft")
+        wanting = set(session.scalars(submitted.where(Incident.id.in_(arrested_juvenile))))
+        done = set(session.scalars(recorded))
+        rare = set(
+            session.scalars(
+                select(OffenseCategory.code)
+                .join(IncidentOffense, IncidentOffense.category_id == OffenseCategory.id)
+                .where(OffenseCategory.code.in_(["SEX-ASSAULT", "SEX-SODOMY", "SEX-OBJECT"]))
+            )
+        )
+    assert wanting and wanting <= done  # a submitted report has its reminders recorded
+    assert rare == {"SEX-ASSAULT", "SEX-SODOMY", "SEX-OBJECT"}  # every category at least once

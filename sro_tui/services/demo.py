@@ -181,6 +181,26 @@ CATEGORY_WEIGHTS = {
     "DRUG-SALE": 2,
     "ASSAULT-AGG": 1.5,
     "STAFF-ASSAULT": 1,
+    # The California categories of migration 0016: rarer (each still once at least).
+    "HARASSMENT": 3,
+    "GANG-ACT": 2,
+    "SEX-HARASS": 1.5,
+    "OBSCENE": 1.5,
+    "IMITATION": 0.8,
+    "ROBBERY": 0.6,
+    "STOLEN-PROP": 0.6,
+    "EXTORTION": 0.4,
+    "HAZING": 0.4,
+    "BURGLARY": 0.4,
+    "BOMB-THREAT": 0.4,
+    "HATE": 0.4,
+    "CHILD-ABUSE": 0.4,
+    "SEX-BATTERY": 0.3,
+    "ARSON": 0.2,
+    "EXPLOSIVE": 0.2,
+    "SEX-ASSAULT": 0.1,
+    "SEX-SODOMY": 0.1,
+    "SEX-OBJECT": 0.1,
 }
 # Elementary campuses see few drug, alcohol or weapon cases.
 ELEMENTARY_DAMPED = {"DRUG-POSS", "DRUG-SALE", "DRUG-UI", "DRUG-PARA", "ALCOHOL", "GANG", "WEAPON"}
@@ -1113,7 +1133,7 @@ class _Builder:
             plan.suspects = suspects
             weapon = next((o["weapon"] for o in offenses if o["weapon"] != "none"), "none")
             narrative = self._narrative(plan, code, location_code, weapon, names)
-            compliance = self._compliance(plan, offenses)
+            compliance = self._compliance(plan, offenses, people)
             header, reviews, supplements = self._workflow(plan)
             header.update(
                 {
@@ -1379,10 +1399,12 @@ class _Builder:
         return f"{opening}\n\n{body}\n\n{self.rng.choice(CLOSING)}"
 
     def _compliance(
-        self, plan: _IncidentPlan, offenses: list[dict[str, Any]]
+        self, plan: _IncidentPlan, offenses: list[dict[str, Any]], people: list[dict[str, Any]]
     ) -> list[dict[str, Any]]:
+        arrest = OutcomeKind.ARREST
         needed = required_compliance(
-            (self.categories[o["category_code"]][3], WeaponType(o["weapon"])) for o in offenses
+            ((self.categories[o["category_code"]][3], WeaponType(o["weapon"])) for o in offenses),
+            ((p["juvenile"], [arrest] if arrest.value in p["outcomes"] else []) for p in people),
         )
         rows = []
         for kind in sorted(needed):
