@@ -245,7 +245,7 @@ def test_normal_work_raises_no_alarm(
         "100003,Ana,Ruiz,PHS,9\n100004,Eva,Soto,VHS,9\n",
         encoding="utf-8",
     )
-    report = services.students.import_roster(SYSTEM_ACTOR, roster)
+    report = services.students.import_roster(SYSTEM_ACTOR, roster, confirm_changes=True)
     assert (report.added, report.updated) == (1, 3)
     resealed = _sealed(services, "student", maria.id)
     assert resealed is not None and resealed > sealed_before
@@ -316,7 +316,7 @@ def test_a_sealed_student_tampered_after_an_import_is_named(
         "Student ID,First Name,Last Name,School,Grade\n100003,Ana,Ruiz Soto,VHS,9\n",
         encoding="utf-8",
     )
-    services.students.import_roster(SYSTEM_ACTOR, roster)
+    services.students.import_roster(SYSTEM_ACTOR, roster, confirm_changes=True)
     assert services.audit.verify_records(supervisor).ok
     tamper(services, "UPDATE students SET grade = 12 WHERE id = :i", {"i": ana.id})
     problems = services.audit.verify_records(supervisor).problems

@@ -187,6 +187,17 @@ def test_an_unclosed_quote_spoils_only_its_line(services: Services, tmp_path: Pa
     assert student(services, "900007")[0] == "Ruiz, Ana"
 
 
+def test_field_counts_follow_the_header(services: Services, tmp_path: Path) -> None:
+    lines = ["Perm ID,First Name,Last Name,Grade,", "P1,Ana,Ruiz,9,", "P2,Luis,Garza,10"]
+    lines += ["P3,Eva,Lee", "P4,Kim,Ng,11,,", "P5,Tom,Ng,11,x"]
+    report = services.students.import_roster(SYSTEM_ACTOR, write(tmp_path, "w.csv", lines))
+    assert report.added == 3  # the empty last column and blank extra cells are no matter
+    assert [(r.row, str(r)) for r in report.rejected] == [
+        (4, "line 4: has 3 fields; the header has 4 (a comma inside a name needs quotes)"),
+        (6, "line 6: has 5 fields; the header has 4 (a comma inside a name needs quotes)"),
+    ]
+
+
 def test_school_numbers_by_map_or_the_schools_district_number(
     services: Services, admin: Actor, tmp_path: Path
 ) -> None:

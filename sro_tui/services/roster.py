@@ -180,7 +180,10 @@ class RosterImport:
             codes = {sid: code for sid, code in session.execute(select(School.id, School.code))}
         default_id = self._default_school(actor, default_school, schools)
         schools = {**schools, **_mapped_schools(school_map or {}, schools)}
-        checker = _RowChecker(actor, columns, schools, names, default_id, len(header))
+        width = len(header)
+        while width > 1 and not header[width - 1].strip():
+            width -= 1  # "A,B,C," : an empty last column need not be in every row
+        checker = _RowChecker(actor, columns, schools, names, default_id, width)
         db = self.ctx.db
         # One connection of its own: the staging table is TEMPORARY (this connection's
         # alone, gone with it), so it is discarded at the end whatever happens.
