@@ -8,9 +8,12 @@ from datetime import UTC, datetime
 
 from sro_tui.domain.enums import BiasMotivation, ComplianceKind, OutcomeKind
 from sro_tui.domain.incidents import IncidentCreate, OffenseIn
+from sro_tui.domain.merge import differences
 from sro_tui.domain.officers import Actor
 from sro_tui.domain.schools import SchoolRead
 from sro_tui.services.registry import Services
+from sro_tui.ui.incident_draft import IncidentDraft
+from sro_tui.ui.incident_merge import INCIDENT_MERGE_FIELDS
 from sro_tui.ui.screens.incident_view import IncidentView
 from sro_tui.ui.widgets.incident_rows import PersonRow
 
@@ -87,3 +90,10 @@ async def test_the_read_only_report_shows_the_codes_and_the_reminders_still_open
     assert "Online (NIBRS 58)" in summary
     assert "Bias:      Anti-Asian (14)" in summary
     assert "EC 49393 threat record: not recorded" in summary
+
+
+def test_a_bias_changed_on_another_terminal_is_shown_in_the_merge() -> None:
+    mine = IncidentDraft(bias_motivation=BiasMotivation.ANTI_ASIAN).payload()
+    theirs = IncidentDraft(bias_motivation=BiasMotivation.ANTI_ARAB).payload()
+    found = differences(mine, theirs, INCIDENT_MERGE_FIELDS)
+    assert [d.field.key for d in found] == ["bias_motivation"]

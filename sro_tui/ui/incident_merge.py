@@ -73,6 +73,7 @@ INCIDENT_MERGE_FIELDS: tuple[MergeField, ...] = (
     MergeField("people", "People", compare=_people),
     MergeField("compliance", "Notifications", compare=_compliance),
     MergeField("narrative", "Narrative"),
+    MergeField("bias_motivation", "Bias motivation"),
 )
 
 
