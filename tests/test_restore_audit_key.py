@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from sro_tui.services.audit_keys import AUDIT_KEY_BYTES
-
 from .conftest import RunCli
 
 
@@ -47,21 +45,28 @@ def test_restore_without_the_audit_key_changes_nothing(
     assert not target.exists() and not key_path.exists()
     assert sorted(p.name for p in new_machine.iterdir()) == []
 
-    # A store already there (made by `sro init` with a key of its own): left as it was.
-    assert run_cli("--db", str(target), "init").code == 0
-    assert key_path.exists()
+    # The department's key installed as the README says, the restore goes through.
+    result = run_cli("--db", str(target), "audit", "key", "import", str(department_key))
+    assert result.code == 0, result.err
+    result = run_cli("--db", str(target), "restore", str(backup), "--yes")
+    assert result.code == 0, result.err
+    assert "Restored" in result.out
+    assert run_cli("--db", str(target), "audit", "verify").code == 0
+
+
+def test_restore_with_another_audit_key_leaves_the_store_as_it_was(
+    backup: Path, tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    other = tmp_path / "other-terminal"
+    other.mkdir()
+    key_path = other / "audit.key"
+    monkeypatch.setenv("SRO_AUDIT_KEY_FILE", str(key_path))
+    target = other / "sro.db"
+    assert run_cli("--db", str(target), "init").code == 0  # a store with a key of its own
+    key = key_path.read_bytes()
     before = digest(target)
     result = run_cli("--db", str(target), "restore", str(backup), "--yes")
     assert result.code == 2
     assert "another audit key" in result.err and "Nothing was changed" in result.err
-    assert digest(target) == before
-    assert not list(new_machine.glob("*before-restore*"))
-
-    # With the department's key installed, the restore goes through and verifies clean.
-    key_path.write_bytes(department_key.read_bytes())
-    assert len(key_path.read_bytes()) >= AUDIT_KEY_BYTES
-    result = run_cli("--db", str(target), "restore", str(backup), "--yes")
-    assert result.code == 0, result.err
-    assert "Restored" in result.out
-    assert digest(target) != before
-    assert run_cli("--db", str(target), "audit", "verify").code == 0
+    assert digest(target) == before and key_path.read_bytes() == key
+    assert not list(other.glob("*before-restore*"))
