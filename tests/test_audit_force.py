@@ -129,12 +129,15 @@ def test_a_restore_signed_in_as_an_admin_is_recorded_as_theirs(
     signed_in = ("--as", "3001", "--password-stdin")
     stdin = TEST_PASSWORD + "\n" + TEST_PASSWORD + "\n"  # 3001's, then the new officer's
     assert run_cli(*add, "--role", "officer", *signed_in, stdin=stdin).code == 0
+    # A one-time password (added by an administrator): 1001 chooses their own first.
+    own = ("--db", str(store), "officer", "passwd", "1001", "--as", "1001", "--password-stdin")
+    assert run_cli(*own, stdin=f"{TEST_PASSWORD}\nmy own slow river at noon\n").code == 0
     backup = tmp_path / "b.db"
     assert run_cli("--db", str(store), "backup", str(backup)).code == 0
     assert run_cli("--db", str(store), "audit", "verify").code == 0
     restore = ("--db", str(store), "restore", str(backup), "--yes", "--password-stdin")
-    result = run_cli(*restore, "--as", "1001", stdin=TEST_PASSWORD + "\n")
-    assert result.code != 0 and "administrator" in result.err
+    result = run_cli(*restore, "--as", "1001", stdin="my own slow river at noon\n")
+    assert result.code != 0 and "Only an administrator" in result.err
     result = run_cli(*restore, "--as", "3001", stdin=TEST_PASSWORD + "\n")
     assert result.code == 0, result.err
     result = run_cli("--db", str(store), "audit", "verify")

@@ -4,7 +4,8 @@ Every one of them but ``list`` (a read) runs as a signed-in officer (``--as BADG
 password) whose role allows it, audited as that officer. Two exceptions, both audited as the
 local administration:
 
-* ``sro officer add`` on a store with no officers at all adds the first administrator;
+* ``sro officer add`` on a store with no officers at all adds the first administrator (their
+  password is kept; an officer added by an administrator gets a one-time password);
 * ``sro officer passwd B --recovery`` sets a one-time password for an administrator's account
   (all administrators locked out), and only the OS user who owns the store's SQLite file
   may run it.
@@ -47,7 +48,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sub = officer.add_subparsers(dest="officer_command", metavar="ACTION", required=True)
 
     add = sub.add_parser(
-        "add", help=f"add an officer (--as an administrator; without it only {FIRST_ADMIN})"
+        "add",
+        help=f"add an officer (--as an administrator, with a one-time password the officer "
+        f"changes at the first sign-in; without --as only {FIRST_ADMIN})",
     )
     add.add_argument("--badge", required=True)
     add.add_argument("--name", required=True)
