@@ -2,8 +2,9 @@
 day at a school (domain.md), so a template item is for every school or one school, and for
 every day or some weekdays (a Tuesday/Thursday class, a Wednesday staff training): a shift
 starts with the active items for its school that are on its weekday, in the template's order.
-Administrators add items with their days, change the days, move an item up or down its list
-and retire it, in the app and with `sro reference`; every change is audited, anyone else is
+Administrators add items with their days, change the days, move an item up or down the one
+order every shift follows (a school's own item can go between two every-school items) and
+retire it, in the app and with `sro reference`; every change is audited, anyone else is
 refused (and the try audited). Migration 0014 keeps existing items on every day."""
 
 from __future__ import annotations
@@ -105,10 +106,14 @@ def test_days_changed_and_items_moved_by_an_administrator_only(
     # At the top already: nothing changes, nothing audited.
     reference.move_template_item(admin, second.id, -1)
     assert len(audited(services, "checklist_template.move")) == 2
-    # The school's own item moves among its school's items only.
+    # A school's own item goes between two every-school items, for that school only.
+    bhs = reference.school_by_code("BHS").id
     own = reference.add_template_item(admin, TemplateItemCreate(label="Bus loop", school_id=vhs))
     reference.move_template_item(admin, own.id, -1)
-    assert [i.label for i in reference.template_items(vhs)][-1] == "Bus loop"
+    vhs_order = [i.label for i in reference.template_items(vhs)]
+    assert vhs_order[-2:] == ["Bus loop", everyday[-1].label]
+    assert [i.label for i in reference.template_items(bhs)][-1] == everyday[-1].label
+    assert labels(services, officer, vhs, MONDAY)[-2:] == ["Bus loop", everyday[-1].label]
 
     reference.edit_template_item(admin, first.id, days="Mon-Fri")
     assert "days every day -> Mon-Fri" in audited(services, "checklist_template.update")[0][2]

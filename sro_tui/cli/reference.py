@@ -2,8 +2,8 @@
 categories, locations, referral programs) and the duty checklist's template. A row that
 records use is never deleted: it is retired (gone from pickers, kept on its records).
 Checklist template items also take the weekdays they are on (`--days Mon-Fri`; `sro reference
-days checklist ID DAYS`) and move up or down their list (`sro reference move checklist ID
-up|down`)."""
+days checklist ID DAYS`) and move up or down the list, which is the order of every shift's
+items (`sro reference move checklist ID up|down`)."""
 
 from __future__ import annotations
 
@@ -79,7 +79,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     days.set_defaults(func=cmd_days)
 
     move = sub.add_parser(
-        "move", help="checklist ID up|down: one place up or down its list (the shift's order)"
+        "move", help="checklist ID up|down: one place up or down the list (the shifts' order)"
     )
     move.add_argument("kind", choices=[CHECKLIST])
     move.add_argument("code", metavar="ID")
@@ -238,11 +238,9 @@ def cmd_move(args: argparse.Namespace) -> int:
         actor = require_sign_in(store, args, "sro reference move")
         step = -1 if args.direction == "up" else 1
         item = reference.move_template_item(actor, item_id, step)
-        school_id = item.school_id
-        same = [i for i in reference.template_items() if i.school_id == school_id]
-        place = next(n for n, i in enumerate(same, start=1) if i.id == item.id)
-        where = "every school's items" if school_id is None else "its school's items"
-        print(f"Checklist item {item.id} is number {place} of {len(same)} of {where}: {item.label}")
+        items = reference.template_items()
+        place = next(n for n, i in enumerate(items, start=1) if i.id == item.id)
+        print(f"Checklist item {item.id} is number {place} of {len(items)}: {item.label}")
     finally:
         store.close()
     return 0

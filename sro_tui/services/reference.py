@@ -502,15 +502,12 @@ class ReferenceService:
     # -- checklist templates -----------------------------------------------------------------
 
     def template_items(self, school_id: int | None = None) -> list[TemplateItemRead]:
-        """Every template item (retired too): those for every school, then each school's own;
-        with ``school_id``, what that school's shifts start from (every-school items and its
-        own)."""
+        """Every template item (retired too) in the checklist's one order: each school's shift
+        takes the items for every school and its own, in this order. With ``school_id``, what
+        that school's shifts start from (every-school items and its own)."""
         with self.ctx.db.read() as session:
             query = select(ChecklistTemplateItem).order_by(
-                ChecklistTemplateItem.school_id.is_not(None),
-                ChecklistTemplateItem.school_id,
-                ChecklistTemplateItem.position,
-                ChecklistTemplateItem.id,
+                ChecklistTemplateItem.position, ChecklistTemplateItem.id
             )
             if school_id is not None:
                 query = query.where(
@@ -605,9 +602,10 @@ class ReferenceService:
             return TemplateItemRead.model_validate(row)
 
     def move_template_item(self, actor: Actor, item_id: int, step: int) -> TemplateItemRead:
-        """Move a template item one place up (``step`` -1) or down (+1) among the items of its
-        own list (every school's, or one school's), retired ones included; a shift lists its
-        items in this order. At the top or bottom already: nothing changes."""
+        """Move a template item one place up (``step`` -1) or down (+1) in the checklist's one
+        order (``template_items``, retired items included), past the item next to it whichever
+        school that is for: a school's own item can so go between two every-school items. At
+        the top or bottom already: nothing changes."""
         if step not in (-1, 1):
             raise SroError("An item moves one place up or down", field="step")
         action = "checklist_template.move"
@@ -616,15 +614,9 @@ class ReferenceService:
             row = session.get(ChecklistTemplateItem, item_id, with_for_update=True)
             if row is None:
                 raise NotFound(f"No checklist template item {item_id}", field="item")
-            same_list = (
-                ChecklistTemplateItem.school_id.is_(None)
-                if row.school_id is None
-                else ChecklistTemplateItem.school_id == row.school_id
-            )
             items = list(
                 session.scalars(
                     select(ChecklistTemplateItem)
-                    .where(same_list)
                     .order_by(ChecklistTemplateItem.position, ChecklistTemplateItem.id)
                     .with_for_update()
                 )
@@ -635,7 +627,7 @@ class ReferenceService:
                 return TemplateItemRead.model_validate(row)
             positions = [item.position for item in items]
             items[at], items[to] = items[to], items[at]
-            for i, item in enumerate(items):  # the list's own positions, kept strictly rising
+            for i, item in enumerate(items):  # the same positions, kept strictly rising
                 position = positions[i] if i == 0 else max(positions[i], items[i - 1].position + 1)
                 item.position = position
             self.audit.record(

@@ -4,7 +4,8 @@ locations, referral programs) and the duty checklist's template.
 
 One list at a time, picked with 1-7: ``a`` adds, ``e`` or Enter edits the highlighted row
 (a dialog, see :mod:`.admin_forms`), ``r`` retires it or brings it back; on the checklist,
-``u`` and ``d`` move an item up or down its list (every school's, or its school's). Nothing is ever
+``u`` and ``d`` move an item up or down the list, which is every shift's order (a
+shift takes the items for every school and for its school). Nothing is ever
 deleted: a retired school or code leaves the pickers and stays on the records that use it.
 Every read runs in a thread worker; every change goes through a service that audits it.
 """
