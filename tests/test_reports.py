@@ -369,8 +369,8 @@ def test_department_month_with_previous_and_last_year(services: Services, world,
     assert values(report, LAW, "Citations") == (1, 0, 1)
     assert values(report, LAW, "Juvenile petitions") == (1, 0, 0)
     assert values(report, LAW, "Diversion referrals") == (1, 0, 0)
-    assert values(report, LAW, "Calls for service (reports handled by school)") == (1, 0, 0)
-    assert values(report, LAW, "Calls for service (reports resolved by officer)") == (1, 0, 0)
+    assert values(report, LAW, "Calls: reports handled by school") == (1, 0, 0)
+    assert values(report, LAW, "Calls: reports resolved by officer") == (1, 0, 0)
     assert values(report, LAW, "Trespass contacts") == (1, 1, 0)
     # Security checks only: the perimeter check (arrival check-ins are not).
     assert values(report, LAW, "Campus checks (security checks done)") == (1, 0, 0)

@@ -25,9 +25,11 @@ Referral counts go through ix_referrals_referred_on and ix_referral_events_on (m
 
 Definitions that are choices (also printed in each report's notes): incidents count once
 filed (not drafts); trespass contacts are incidents with the category code TRESPASS; campus
-checks are checklist items done; use of force and events are not recorded (0, "not
-recorded"). The daily report shows a confidential note only as existing, whoever runs it:
-it is meant for handing over and printing.
+checks are the security checks among the checklist items done (domain.reports.
+is_security_check); use of force and events are not recorded (0, "not recorded"). Outcomes are
+rows of incident_person_outcomes, counted by equality (migration 0015). The daily report
+shows a confidential note only as existing, whoever runs it: it is meant for handing over and
+printing.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ from sqlalchemy.orm import Session
 from ..domain.enums import (
     AuditOutcome,
     ChecklistStatus,
+    ContactInitiator,
     ContactKind,
     IncidentStatus,
     OutcomeKind,
@@ -65,17 +68,23 @@ from ..domain.enums import (
     WeaponType,
 )
 from ..domain.errors import NotFound, PermissionDenied, SroError
+from ..domain.incidents import GFSA_WEAPONS
 from ..domain.officers import Actor, normalise_badge
 from ..domain.permissions import may_run_department_reports
 from ..domain.redaction import RedactionPerson, RedactionRun
 from ..domain.reports import (
     BY_SCHOOL_MEASURES,
+    CRDC_ARRESTED,
+    CRDC_REFERRED,
+    CRDC_UNKNOWN,
+    GFSA_STUDENTS,
     NOT_RECORDED,
     CategoryCount,
     DailyEntry,
     DailyReport,
     FederalCounts,
     Figure,
+    GfsaCount,
     MonthlyReport,
     Period,
     ReportHeader,
@@ -85,9 +94,11 @@ from ..domain.reports import (
     YtdMonth,
     YtdReport,
     add_months,
+    is_security_check,
     month_key,
     parse_month,
     parse_school_year,
+    regular_school_year_months,
     school_year_for_day,
     school_year_label,
     school_year_months,
@@ -97,6 +108,7 @@ from ..store.models import (
     Incident,
     IncidentOffense,
     IncidentPerson,
+    IncidentPersonOutcome,
     Location,
     Note,
     NoteStudent,
@@ -107,6 +119,7 @@ from ..store.models import (
     ReferralProgram,
     School,
     Shift,
+    Student,
 )
 from . import store_settings
 from .audit import AuditTrail
@@ -131,13 +144,10 @@ ADVISORY_KINDS = (
     ContactKind.STAFF,
     ContactKind.MEDIATION,
 )
-# Outcomes by which a student is taken up by law enforcement (beyond being named a suspect).
-LAW_ENFORCEMENT_OUTCOMES = (
-    OutcomeKind.CITATION,
-    OutcomeKind.JUVENILE_PETITION,
-    OutcomeKind.ARREST,
-    OutcomeKind.DIVERSION_REFERRAL,
-)
+# Locations that are not school grounds, a school event or school transportation (CRDC):
+# by code, and NIBRS 58 (cyberspace) whatever the code.
+OFF_GROUNDS_CODES = ("ONLINE",)
+CYBERSPACE_NIBRS = "58"
 # Status changes shown in the monthly report (the first, "referred", is the referral itself).
 MOVED_STATUSES = tuple(s for s in ReferralStatus if s is not ReferralStatus.REFERRED)
 
@@ -145,21 +155,39 @@ MONTHLY_NOTES = (
     "Incidents are counted once filed (submitted, returned or approved); drafts are not.",
     "Arrests, citations, petitions and diversion referrals count once per person per "
     "incident, however many charges or offenses the incident lists.",
-    "Calls for service count incidents with at least one person whose outcome was "
-    "'handled by school' or 'resolved by officer'.",
+    "Calls for service are not yet recorded as their own entries: the two 'calls for service' "
+    "lines count filed reports with at least one person whose outcome was 'handled by "
+    "school' / 'resolved by officer'.",
+    "Campus checks are the security checks among the checklist items done (perimeter, gate, "
+    "parking, visitor, restroom checks, supervision posts, patrols); classroom instruction, "
+    "training and mentoring items are not, and count once, as notes, in the educator and "
+    "counselor sections.",
     "Use of force and events are not recorded by sro-tui: shown as 0, 'not recorded'.",
     "Advisory sessions with students are mentoring notes and SAP group sessions; with "
     "parents / staff, parent / staff contacts and any advisory note marked with a parent / "
     "staff member present.",
-    "Federal counts (CRDC) are unduplicated students in the period: referred to law "
-    "enforcement means named as suspect or given a citation, petition, arrest or diversion.",
+    "Federal counts here are unduplicated students in the period, by the student's school; "
+    "the annual counts (year to date, federal) take the regular school year, August to June.",
 )
 FEDERAL_NOTES = (
-    "CRDC counts are unduplicated students (linked to a student record) in the school year.",
-    "A student is referred to law enforcement when named as suspect/offender in a filed "
-    "incident, or given a citation, juvenile petition, arrest or diversion referral.",
-    "Gun-Free Schools Act: incidents with a firearm on any offense. sro-tui records 'firearm' "
-    "without the handgun / rifle / other-firearm split.",
+    "CRDC counts are unduplicated students (linked to a student record), by the student's "
+    "school on the roster (the report's school if none), in the regular school year "
+    "(August to June: July's summer session is left out).",
+    "Referred to law enforcement: a student named as suspect/offender in a filed report that a "
+    "school official or designee brought to the officer ('initiated by: school official'), "
+    "for an incident on school grounds, at a school event or on school transportation (not "
+    "online). Officer-initiated contacts are not referrals; students in reports with no "
+    "initiator recorded are not counted, and are shown on a line of their own.",
+    "School-related arrest: a student arrested (once, however many charges) for an incident "
+    "on school grounds, at a school event or on school transportation, or on a school "
+    "official's referral.",
+    "CRDC also asks for each count by race/ethnicity, sex, disability (IDEA, Section 504) and "
+    "English-learner status: sro-tui does not hold these, so those breakdowns must come from "
+    "the district's student information system.",
+    "Gun-Free Schools Act: students (not incidents, not adults) named as suspect/offender in a "
+    "filed report with a firearm or an explosive / destructive device, by type. sro-tui does "
+    "not record the expulsion decision nor split handguns from rifles and shotguns; imitation "
+    "firearms (Ed Code 48900(m)) are not GFSA and are counted only among incidents by weapon.",
 )
 
 
@@ -234,9 +262,17 @@ def _ranged(
 
 
 def _has_outcome(kind: OutcomeKind) -> ColumnElement[bool]:
-    # Outcomes are kept as OutcomeKind values in one text column; no value is a substring of
-    # another, so a LIKE on the value finds it whatever the separator.
-    return IncidentPerson.outcomes.like(f"%{kind.value}%")
+    """Whether the person of the row has this outcome: one look-up of the outcome table's
+    key (person_id, outcome), so the planner keeps walking incidents by their time index."""
+    return (
+        select(IncidentPersonOutcome.person_id)
+        .where(
+            IncidentPersonOutcome.person_id == IncidentPerson.id,
+            IncidentPersonOutcome.outcome == kind.value,
+        )
+        .correlate(IncidentPerson)
+        .exists()
+    )
 
 
 def _flag(condition: ColumnElement[bool]) -> ColumnElement[int]:
@@ -293,8 +329,7 @@ def count_incidents(session: Session, scope: _Scope, ranges: Moments) -> Counts:
 
 
 def count_outcomes(session: Session, scope: _Scope, ranges: Moments) -> Counts:
-    """Outcomes once per person per incident; calls for service once per incident; CRDC
-    counts once per student in the period."""
+    """Outcomes once per person per incident; calls for service once per incident."""
     n = len(ranges)
     kinds = {
         "resolved": OutcomeKind.RESOLVED_BY_OFFICER,
@@ -306,18 +341,12 @@ def count_outcomes(session: Session, scope: _Scope, ranges: Moments) -> Counts:
     }
     # A student listed twice in one incident is one person; others are each their own row.
     person_key = func.coalesce(IncidentPerson.student_id, -IncidentPerson.id)
-    referred = or_(
-        IncidentPerson.role == PersonRole.SUSPECT.value,
-        *[_has_outcome(k) for k in LAW_ENFORCEMENT_OUTCOMES],
-    )
     rows = _ranged(
         lambda within: (
             select(
                 _bucket(Incident.occurred_at, ranges).label("p"),
                 Incident.id.label("iid"),
                 person_key.label("pk"),
-                IncidentPerson.student_id.label("sid"),
-                _flag(referred).label("referred"),
                 *[_flag(_has_outcome(kind)).label(name) for name, kind in kinds.items()],
             )
             .select_from(Incident)
@@ -351,18 +380,100 @@ def count_outcomes(session: Session, scope: _Scope, ranges: Moments) -> Counts:
         if 0 <= p < n:
             for name in (*kinds, "h_calls", "r_calls"):
                 counts[name][p] = int(row[name] or 0)
+    return counts
+
+
+def _student_scope(scope: _Scope) -> list[ColumnElement[bool]]:
+    """Filed incidents' students in the scope, by the student's school (the incident's if
+    the student has none): CRDC and GFSA count students where they are enrolled."""
+    clauses: list[ColumnElement[bool]] = [
+        Incident.voided_at.is_(None),
+        Incident.status != IncidentStatus.DRAFT.value,
+        IncidentPerson.student_id.is_not(None),
+    ]
+    if scope.school_id is not None:
+        clauses.append(func.coalesce(Student.school_id, Incident.school_id) == scope.school_id)
+    if scope.officer_id is not None:
+        clauses.append(Incident.officer_id == scope.officer_id)
+    return clauses
+
+
+def count_federal(session: Session, scope: _Scope, ranges: Moments) -> Counts:
+    """CRDC and Gun-Free Schools Act counts: unduplicated students per range (FEDERAL_NOTES).
+
+    crdc_referred: suspects in reports a school official brought, on school grounds;
+    crdc_arrests: students arrested on school grounds or on a school official's referral;
+    crdc_unknown: suspects in reports with no initiator recorded; gfsa / gfsa:<weapon>:
+    suspects in reports with a firearm or an explosive device."""
+    n = len(ranges)
+    suspect = IncidentPerson.role == PersonRole.SUSPECT.value
+    by_school = Incident.initiated_by == ContactInitiator.SCHOOL.value
+    on_grounds = and_(
+        Location.code.not_in(OFF_GROUNDS_CODES), Location.nibrs_location != CYBERSPACE_NIBRS
+    )
+    arrested = _has_outcome(OutcomeKind.ARREST)
+    people = _ranged(
+        lambda within: (
+            select(
+                _bucket(Incident.occurred_at, ranges).label("p"),
+                IncidentPerson.student_id.label("sid"),
+                _flag(and_(suspect, by_school, on_grounds)).label("referred"),
+                _flag(and_(arrested, or_(on_grounds, by_school))).label("arrested"),
+                _flag(and_(suspect, Incident.initiated_by.is_(None))).label("unknown"),
+            )
+            .select_from(Incident)
+            .join(IncidentPerson, IncidentPerson.incident_id == Incident.id)
+            .join(Location, Location.id == Incident.location_id)
+            .outerjoin(Student, Student.id == IncidentPerson.student_id)
+            .where(within, *_student_scope(scope))
+        ),
+        Incident.occurred_at,
+        ranges,
+    )
+    measures = {"crdc_referred": "referred", "crdc_arrests": "arrested", "crdc_unknown": "unknown"}
     students = select(
-        rows.c.p,
-        func.count(distinct(case((rows.c.referred == 1, rows.c.sid)))).label("crdc_referred"),
-        func.count(distinct(case((rows.c.arrests == 1, rows.c.sid)))).label("crdc_arrests"),
-    ).group_by(rows.c.p)
-    counts["crdc_referred"] = _zeros(n)
-    counts["crdc_arrests"] = _zeros(n)
+        people.c.p,
+        *[
+            func.count(distinct(case((people.c[flag] == 1, people.c.sid)))).label(name)
+            for name, flag in measures.items()
+        ],
+    ).group_by(people.c.p)
+    counts: Counts = {name: _zeros(n) for name in measures}
     for row in session.execute(students).mappings():
         p = int(row["p"])
         if 0 <= p < n:
-            counts["crdc_referred"][p] = int(row["crdc_referred"] or 0)
-            counts["crdc_arrests"][p] = int(row["crdc_arrests"] or 0)
+            for name in measures:
+                counts[name][p] = int(row[name] or 0)
+    armed = _ranged(
+        lambda within: (
+            select(
+                _bucket(Incident.occurred_at, ranges).label("p"),
+                IncidentPerson.student_id.label("sid"),
+                IncidentOffense.weapon.label("weapon"),
+            )
+            .select_from(Incident)
+            .join(IncidentOffense, IncidentOffense.incident_id == Incident.id)
+            .join(IncidentPerson, IncidentPerson.incident_id == Incident.id)
+            .outerjoin(Student, Student.id == IncidentPerson.student_id)
+            .where(within, suspect, *_student_scope(scope))
+        ),
+        Incident.occurred_at,
+        ranges,
+    )
+    # No WHERE on the weapon inside (see count_offenses): the few kinds are picked here.
+    gfsa = [w.value for w in GFSA_WEAPONS]
+    counts["gfsa"] = _zeros(n)
+    total = select(
+        armed.c.p, func.count(distinct(case((armed.c.weapon.in_(gfsa), armed.c.sid))))
+    ).group_by(armed.c.p)
+    _fill(counts, "gfsa", n, session.execute(total))
+    for weapon in GFSA_WEAPONS:
+        key = f"gfsa:{weapon.value}"
+        counts[key] = _zeros(n)
+        one = select(
+            armed.c.p, func.count(distinct(case((armed.c.weapon == weapon.value, armed.c.sid))))
+        ).group_by(armed.c.p)
+        _fill(counts, key, n, session.execute(one))
     return counts
 
 
@@ -405,39 +516,54 @@ def count_offenses(session: Session, scope: _Scope, ranges: Moments) -> Counts:
     return counts
 
 
+def _done_items(
+    within: ColumnElement[bool], clauses: Sequence[ColumnElement[bool]], ranges: Days
+) -> Select[int, int, str]:
+    """Done checklist items of the shifts in range: the shifts found by date through an index,
+    their items through ix_checklist_items_shift_id."""
+    return (
+        select(
+            _bucket(Shift.shift_date, ranges).label("p"),
+            Shift.school_id.label("sid"),
+            ChecklistItem.label.label("label"),
+        )
+        .select_from(Shift)
+        .join(ChecklistItem, ChecklistItem.shift_id == Shift.id)
+        .where(within, ChecklistItem.status == ChecklistStatus.DONE.value, *clauses)
+    )
+
+
+def _fold_checks(rows: Any) -> dict[int | None, dict[int, int]]:
+    """(period, school, label, count) rows -> school -> period -> security checks done."""
+    out: dict[int | None, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for p, school_id, label, value in rows:
+        if p is not None and is_security_check(label or ""):
+            out[school_id][int(p)] += int(value or 0)
+    return out
+
+
 def count_campus_checks(session: Session, scope: _Scope, ranges: Days) -> Counts:
-    """Checklist items done, on the shifts of each period: shifts found by date through an
-    index, their done items counted through ix_checklist_items_shift_id."""
+    """Security checks done (domain.reports.is_security_check) on the shifts of each period;
+    labels are grouped in SQL and sorted into security checks or not here."""
     n = len(ranges)
     clauses: list[ColumnElement[bool]] = []
     if scope.school_id is not None:
         clauses.append(Shift.school_id == scope.school_id)
     if scope.officer_id is not None:
         clauses.append(Shift.officer_id == scope.officer_id)
-    done = (
-        select(func.count())
-        .where(
-            ChecklistItem.shift_id == Shift.id,
-            ChecklistItem.status == ChecklistStatus.DONE.value,
-        )
-        .correlate(Shift)
-        .scalar_subquery()
-    )
-
     if not clauses:
         # No index leads with shift_date: naming every school (a short list) lets
         # ix_shifts_school_date serve the date range school by school.
         clauses.append(Shift.school_id.in_(list(session.scalars(select(School.id)))))
-
-    def build(within: ColumnElement[bool]) -> Select[Any]:
-        return select(_bucket(Shift.shift_date, ranges).label("p"), done.label("done")).where(
-            within, *clauses
-        )
-
-    inner = _ranged(build, Shift.shift_date, ranges)
-    counts: Counts = {}
-    query = select(inner.c.p, func.sum(inner.c.done)).group_by(inner.c.p)
-    _fill(counts, "campus_checks", n, session.execute(query))
+    inner = _ranged(lambda within: _done_items(within, clauses, ranges), Shift.shift_date, ranges)
+    query = select(inner.c.p, literal_column("NULL"), inner.c.label, func.count()).group_by(
+        inner.c.p, inner.c.label
+    )
+    counts: Counts = {"campus_checks": _zeros(n)}
+    for per_period in _fold_checks(session.execute(query)).values():
+        for p, value in per_period.items():
+            if 0 <= p < n:
+                counts["campus_checks"][p] += value
     return counts
 
 
@@ -644,29 +770,18 @@ def count_by_school(
     )
     grouped = (referrals.c.p, referrals.c.sid)
     fill("referrals", session.execute(select(*grouped, func.count()).group_by(*grouped)))
-    done = (
-        select(func.count())
-        .where(
-            ChecklistItem.shift_id == Shift.id,
-            ChecklistItem.status == ChecklistStatus.DONE.value,
+    every_school = [Shift.school_id.in_(list(session.scalars(select(School.id))))]
+    items = _ranged(lambda within: _done_items(within, every_school, days), Shift.shift_date, days)
+    checks = _fold_checks(
+        session.execute(
+            select(items.c.p, items.c.sid, items.c.label, func.count()).group_by(
+                items.c.p, items.c.sid, items.c.label
+            )
         )
-        .correlate(Shift)
-        .scalar_subquery()
     )
-    school_ids = list(session.scalars(select(School.id)))
-    shifts = _ranged(
-        lambda within: select(
-            _bucket(Shift.shift_date, days).label("p"),
-            Shift.school_id.label("sid"),
-            done.label("done"),
-        ).where(within, Shift.school_id.in_(school_ids)),
-        Shift.shift_date,
-        days,
-    )
-    grouped = (shifts.c.p, shifts.c.sid)
     fill(
         "campus_checks",
-        session.execute(select(*grouped, func.sum(shifts.c.done)).group_by(*grouped)),
+        [(p, sid, value) for sid, periods in checks.items() for p, value in periods.items()],
     )
     return out
 
@@ -844,14 +959,17 @@ class ReportService:
         assert scope.officer_id is not None
         period = Period.days(day, date.fromordinal(day.toordinal() + 1), self.ctx.tz, "")
         with self.ctx.db.read() as session:
-            redaction = RedactionRun(roster_index(session), redact_all=True)
-            note_people: dict[int, list[RedactionPerson]] = {}  # id(entry) -> its students
+            note_people: dict[int, list[int]] = {}  # id(entry) -> its students' ids
             entries = [
                 *self._daily_checklist(session, scope.officer_id, day),
                 *self._daily_incidents(session, scope.officer_id, period),
-                *self._daily_notes(session, scope.officer_id, period, redaction, note_people),
+                *self._daily_notes(session, scope.officer_id, period, note_people),
                 *self._daily_referrals(session, scope.officer_id, day),
             ]
+            # Only the students whose names appear in the day's text (a few words, not the
+            # whole roster's index: `sro report daily` is a new process every time).
+            texts = [text for e in entries for text in (e.title, e.detail)]
+            redaction = RedactionRun(roster_index(session, texts=texts), redact_all=True)
             header = self._header(session, "Daily shift report", day.strftime("%A %d %B %Y"), scope)
         # Timed entries first in time order; then what is still pending, in checklist order.
         ordered = sorted(
@@ -934,23 +1052,24 @@ class ReportService:
             .order_by(IncidentOffense.id)
         ):
             categories[incident_id].append((bool(most_severe), name))
-        people: dict[int, int] = defaultdict(int)
+        people: dict[int, set[int]] = defaultdict(set)
         outcomes: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for incident_id, stored in session.execute(
-            select(IncidentPerson.incident_id, IncidentPerson.outcomes).where(
-                IncidentPerson.incident_id.in_(ids)
-            )
+        known = {kind.value for kind in OutcomeKind}
+        for incident_id, person_id, value in session.execute(
+            select(IncidentPerson.incident_id, IncidentPerson.id, IncidentPersonOutcome.outcome)
+            .outerjoin(IncidentPersonOutcome, IncidentPersonOutcome.person_id == IncidentPerson.id)
+            .where(IncidentPerson.incident_id.in_(ids))
+            .order_by(IncidentPerson.id, IncidentPersonOutcome.position)
         ):
-            people[incident_id] += 1
-            for kind in OutcomeKind:
-                if kind.value in (stored or ""):
-                    outcomes[incident_id][kind.value] += 1
+            people[incident_id].add(person_id)
+            if value in known:
+                outcomes[incident_id][value] += 1
         entries = []
         for row in rows:
             cats = categories.get(row.id, [])
             top = next((name for severe, name in cats if severe), cats[0][1] if cats else "")
             more = f" (+{len(cats) - 1} more)" if len(cats) > 1 else ""
-            involved = people.get(row.id, 0)
+            involved = len(people.get(row.id, ()))
             detail = [
                 f"At {row.name}",
                 f"{involved} {'person' if involved == 1 else 'people'} involved",
@@ -976,8 +1095,7 @@ class ReportService:
         session: Session,
         officer_id: int,
         period: Period,
-        redaction: RedactionRun,
-        note_people: dict[int, list[RedactionPerson]],
+        note_people: dict[int, list[int]],
     ) -> list[DailyEntry]:
         student_count = (
             select(func.count())
@@ -997,18 +1115,13 @@ class ReportService:
             .order_by(Note.occurred_at, Note.id)
         ).all()
         # Each note's students: their names alone are redacted in its text in any case.
-        note_students: dict[int, list[RedactionPerson]] = defaultdict(list)
+        note_students: dict[int, list[int]] = defaultdict(list)
         for note_id, student_id in session.execute(
             select(NoteStudent.note_id, NoteStudent.student_id).where(
                 NoteStudent.note_id.in_([row[0].id for row in rows])
             )
         ):
-            first, last = redaction.roster.names.get(student_id, ("", ""))
-            note_students[note_id].append(
-                RedactionPerson(
-                    key=student_id, student_id=student_id, first_name=first, last_name=last
-                )
-            )
+            note_students[note_id].append(student_id)
         entries = []
         for note, code, students in rows:
             kind = note.kind
@@ -1142,6 +1255,7 @@ class ReportService:
             counts: Counts = {}
             counts.update(count_incidents(session, scope, moments))
             counts.update(count_outcomes(session, scope, moments))
+            counts.update(count_federal(session, scope, moments))
             counts.update(count_offenses(session, scope, moments))
             counts.update(count_campus_checks(session, scope, days))
             counts.update(count_notes(session, scope, moments))
@@ -1213,7 +1327,7 @@ class ReportService:
             counts.update(count_referrals(session, scope, days))
             counts.update(count_campus_checks(session, scope, days))
             categories = count_categories(session, scope, year.start_utc, year.end_utc)
-            federal = self._federal_counts(session, scope, year, label)
+            federal = self._federal_counts(session, scope, start_year)
             header = self._header(session, "Year to date", year.label, scope)
         rows = tuple(
             YtdMonth(
@@ -1240,11 +1354,13 @@ class ReportService:
         self._audit_run(actor, "ytd", record_id, scope)
         return report
 
-    def _federal_counts(
-        self, session: Session, scope: _Scope, year: Period, label: str
-    ) -> FederalCounts:
-        ranges = [(year.start_utc, year.end_utc)]
-        people = count_outcomes(session, scope, ranges)
+    def _federal_counts(self, session: Session, scope: _Scope, start_year: int) -> FederalCounts:
+        """The federal counts of a school year's regular session (August to June)."""
+        months = regular_school_year_months(start_year)
+        first = Period.month(*months[0], self.ctx.tz)
+        last = Period.month(*months[-1], self.ctx.tz)
+        ranges = [(first.start_utc, last.end_utc)]
+        students = count_federal(session, scope, ranges)
         offenses = count_offenses(session, scope, ranges)
         by_weapon = tuple(
             WeaponCount(weapon=w, incidents=offenses[f"weapon:{w.value}"][0])
@@ -1252,11 +1368,15 @@ class ReportService:
             if w is not WeaponType.NONE
         )
         return FederalCounts(
-            school_year=label,
+            school_year=school_year_label(start_year),
             school_code=scope.school_code,
-            referrals_to_law_enforcement=people["crdc_referred"][0],
-            school_related_arrests=people["crdc_arrests"][0],
-            firearm_incidents=offenses[f"weapon:{WeaponType.FIREARM.value}"][0],
+            referrals_to_law_enforcement=students["crdc_referred"][0],
+            school_related_arrests=students["crdc_arrests"][0],
+            initiator_not_recorded=students["crdc_unknown"][0],
+            gfsa_students=students["gfsa"][0],
+            gfsa_by_weapon=tuple(
+                GfsaCount(weapon=w, students=students[f"gfsa:{w.value}"][0]) for w in GFSA_WEAPONS
+            ),
             incidents_by_weapon=by_weapon,
             notes=FEDERAL_NOTES,
         )
@@ -1265,7 +1385,8 @@ class ReportService:
         self, actor: Actor, *, school_year: str | None = None, school_code: str | None = None
     ) -> FederalCounts:
         """CRDC referrals to law enforcement and school-related arrests, and Gun-Free Schools
-        Act firearm incidents, for a school year (department statistics: supervisors)."""
+        Act students, for a school year's regular session (department statistics:
+        supervisors)."""
         start_year = self._school_year(school_year)
         label = school_year_label(start_year)
         record_id = f"federal:{label}"
@@ -1277,13 +1398,8 @@ class ReportService:
             school_code=school_code,
             own_allowed=False,
         )
-        tz = self.ctx.tz
-        months = school_year_months(start_year)
-        first = Period.month(*months[0], tz)
-        last = Period.month(*months[-1], tz)
-        year = Period.days(first.start, last.end, tz, f"School year {label}")
         with self.ctx.db.read() as session:
-            counts = self._federal_counts(session, scope, year, label)
+            counts = self._federal_counts(session, scope, start_year)
             header = self._header(session, "Federal counts", f"School year {label}", scope)
             counts = counts.model_copy(update={"header": header})
         self._audit_run(actor, "federal", record_id, scope)
@@ -1307,8 +1423,9 @@ def _monthly_figures(counts: Counts, programs: Sequence[Any]) -> list[Figure]:
         )
 
     law = Section.LAW_ENFORCEMENT
-    add(law, "Calls for service: handled by school", "h_calls")
-    add(law, "Calls for service: resolved by officer", "r_calls")
+    # Until calls are recorded as their own entries: filed reports with such an outcome.
+    add(law, "Calls: reports handled by school", "h_calls")
+    add(law, "Calls: reports resolved by officer", "r_calls")
     add(law, "Reports (incidents filed)", "incidents")
     add(law, "Arrests (once per person per incident)", "arrests")
     add(law, "Citations", "citations")
@@ -1318,7 +1435,7 @@ def _monthly_figures(counts: Counts, programs: Sequence[Any]) -> list[Figure]:
     add(law, "Trespass contacts", "trespass")
     for measure, key in CALL_FIGURES:  # services/calls.py: calls, trespass warnings
         add(law, measure, key)
-    add(law, "Campus checks (checklist items done)", "campus_checks")
+    add(law, "Campus checks (security checks done)", "campus_checks")
 
     counselor = Section.COUNSELOR
     add(counselor, "Advisory sessions with students", "with_students")
@@ -1343,23 +1460,34 @@ def _monthly_figures(counts: Counts, programs: Sequence[Any]) -> list[Figure]:
     add(educator, "Events", None, NOT_RECORDED)
 
     federal = Section.FEDERAL
-    add(federal, "Students referred to law enforcement (CRDC)", "crdc_referred")
-    add(federal, "Students arrested, school-related (CRDC)", "crdc_arrests")
-    add(federal, "Firearm incidents (Gun-Free Schools Act)", f"weapon:{WeaponType.FIREARM.value}")
+    add(federal, CRDC_REFERRED, "crdc_referred")
+    add(federal, CRDC_ARRESTED, "crdc_arrests")
+    add(federal, CRDC_UNKNOWN, "crdc_unknown")
+    add(federal, GFSA_STUDENTS, "gfsa")
+    for weapon in GFSA_WEAPONS:
+        add(federal, f"GFSA students: {weapon.value}", f"gfsa:{weapon.value}")
     for weapon in WeaponType:
-        if weapon not in (WeaponType.NONE, WeaponType.FIREARM):
+        if weapon is not WeaponType.NONE:
             add(federal, f"Incidents with a weapon: {weapon.value}", f"weapon:{weapon.value}")
     return figures
 
 
 def _redacted(
-    entry: DailyEntry, redaction: RedactionRun, note_people: dict[int, list[RedactionPerson]]
+    entry: DailyEntry, redaction: RedactionRun, note_people: dict[int, list[int]]
 ) -> DailyEntry:
     """The entry with juveniles' names replaced in what was typed (a note's students' names
-    alone in any case, as they are its context; incidents show no typed text)."""
+    alone in any case, as they are its context; incidents show no typed text). A note's
+    student whose name is nowhere in the day's text is not in ``redaction``'s roster: there
+    is nothing to replace."""
     if entry.kind not in {"checklist", "referral", "note"} or entry.confidential:
         return entry
-    redactor = redaction.record(note_people.get(id(entry), []))
+    names = redaction.roster.names
+    people = [
+        RedactionPerson(key=sid, student_id=sid, first_name=names[sid][0], last_name=names[sid][1])
+        for sid in note_people.get(id(entry), [])
+        if sid in names
+    ]
+    redactor = redaction.record(people)
     redactor.prime([entry.detail])
     return entry.model_copy(
         update={"title": redactor.text(entry.title), "detail": redactor.text(entry.detail)}
