@@ -15,6 +15,7 @@ from sqlalchemy.engine import Connection
 from sro_tui.domain.enums import BiasMotivation, ComplianceKind, OutcomeKind, PersonRole
 from sro_tui.domain.incidents import ComplianceIn, IncidentUpdate, OffenseIn, PersonIn
 from sro_tui.domain.officers import SYSTEM_ACTOR, Actor
+from sro_tui.domain.schools import ReferenceKind
 from sro_tui.domain.students import StudentCreate
 from sro_tui.services.registry import Services
 from sro_tui.store.db import Database
@@ -355,3 +356,16 @@ def test_the_demo_records_the_california_reminders_of_its_submitted_reports(
         )
     assert wanting and wanting <= done  # a submitted report has its reminders recorded
     assert rare == {"SEX-ASSAULT", "SEX-SODOMY", "SEX-OBJECT"}  # every category at least once
+
+
+def test_the_code_lists_show_their_nibrs_codes(
+    services: Services, db_url: str, run_cli: RunCli
+) -> None:
+    items = {i.code: i for i in services.reference.reference_items(ReferenceKind.LOCATION)}
+    assert items["ONLINE"].nibrs == "58" and items["CLASSROOM"].nibrs == "53"
+    categories = services.reference.reference_items(ReferenceKind.CATEGORY)
+    assert {i.code: i.nibrs for i in categories}["ROBBERY"] == "120"
+    listing = run_cli("--db", db_url, "reference", "list", "location")
+    assert listing.code == 0, listing.err
+    (online,) = [line for line in listing.out.splitlines() if line.startswith("ONLINE ")]
+    assert online.split()[3] == "58"

@@ -127,10 +127,10 @@ def cmd_list(args: argparse.Namespace) -> int:
             return 0
         if args.school:
             raise SroError("--school is for the checklist only")
-        print(f"{'CODE':<20} {'STATE':<8} {'USES':>6}  NAME")
+        print(f"{'CODE':<20} {'STATE':<8} {'USES':>6}  {'NIBRS':<6} NAME")
         for row in reference.reference_items(ReferenceKind(args.kind)):
             state = "active" if row.active else "retired"
-            print(f"{row.code:<20} {state:<8} {row.uses:>6}  {row.name}")
+            print(f"{row.code:<20} {state:<8} {row.uses:>6}  {row.nibrs or '-':<6} {row.name}")
     finally:
         store.close()
     return 0

@@ -150,3 +150,5 @@ class ReferenceItem(ReadSchema):
     name: str
     active: bool
     uses: int = 0
+    # A category's NIBRS offense code or a location's NIBRS location code ("" for programs).
+    nibrs: str = ""
