@@ -174,6 +174,17 @@ class _Word:
         return any(c.isdigit() for c in self.raw)
 
 
+def text_words(texts: Iterable[str]) -> set[str]:
+    """Every folded word of ``texts`` (possessives also without their "'s"): a student none
+    of whose name words is among them cannot be named there."""
+    found: set[str] = set()
+    for text in texts:
+        for word in _words(unicodedata.normalize("NFC", text or "")):
+            found.update(word.key.split())
+            found.update(word.stem.split())
+    return found
+
+
 def _gap(raw: str) -> str:
     if raw == " ":
         return " "
@@ -642,4 +653,5 @@ __all__ = [
     "juvenile_label",
     "name_forms",
     "redactor_for",
+    "text_words",
 ]

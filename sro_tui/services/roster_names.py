@@ -11,11 +11,12 @@ costs about 25 µs a student (scripts/bench_redaction.py): a second or so for 50
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..domain.redaction import RosterIndex
+from ..domain.redaction import RosterIndex, text_words
 from ..store.models import Student
 
 _KEEP = 2  # stores whose index is kept (a terminal uses one; tests use many)
@@ -23,8 +24,21 @@ _lock = threading.Lock()
 _cache: dict[str, tuple[tuple[object, ...], RosterIndex]] = {}
 
 
-def roster_index(session: Session) -> RosterIndex:
-    """Every student's name forms (built again only when the roster changed)."""
+def roster_index(session: Session, *, texts: Iterable[str] | None = None) -> RosterIndex:
+    """Every student's name forms (built again only when the roster changed).
+
+    With ``texts``: only the students one of whose name words is in them (through the folded
+    ``students.search_name``), built each time: a few texts do not need the whole index."""
+    if texts is not None:
+        words = text_words(texts)
+        named = session.execute(
+            select(Student.id, Student.first_name, Student.last_name, Student.search_name)
+        )
+        return RosterIndex.build(
+            (sid, first, last)
+            for sid, first, last, key in named
+            if words and not words.isdisjoint(key.split())
+        )
     state = tuple(
         session.execute(
             select(func.count(Student.id), func.max(Student.id), func.sum(Student.version))
