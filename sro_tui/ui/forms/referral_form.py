@@ -7,6 +7,7 @@ mentoring note (prefilled with the student and the link).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
 from ...domain.days import DayError
@@ -80,6 +82,8 @@ class ReferralFormScreen(FormScreen):
         self.follow_up = DayField(label="Next follow-up", placeholder="YYYY-MM-DD or +14")
         self.incident_id: int | None = None
         self.note_id: int | None = None
+        self._rest_mounted = False  # the fields below the student (after the first frame)
+        self._after_rest: list[Callable[[], object]] = []
 
     def compose(self) -> ComposeResult:
         from ..widgets.header import SroHeader
@@ -90,34 +94,67 @@ class ReferralFormScreen(FormScreen):
             yield LabelledField(
                 "Student", self.student, field="student_id", required=True, id="referral-student"
             )
-            yield LabelledField("Program", self.program, field="program_code", required=True)
-            yield LabelledField(
+            # The rest comes right after the first frame (_mount_rest): the cursor starts in
+            # the student, and the form takes keys sooner without its two Selects.
+        yield SroFooter()
+
+    def _rest(self) -> list[Widget]:
+        """The fields below the student, mounted after the first frame."""
+        return [
+            LabelledField("Program", self.program, field="program_code", required=True),
+            LabelledField(
                 "Reason", self.reason, field="reason", required=True, id="referral-reason"
-            )
-            with Horizontal(classes="row"):
-                yield LabelledField(
-                    "Referred on", self.referred_on, field="referred_on", required=True
-                )
-                yield LabelledField("Linked incident", self.incident, field="incident_id")
-            with Horizontal(classes="row"):
-                yield LabelledField("Parent consent", self.consent, field="consent")
-                yield LabelledField("Consent date", self.consent_on, field="consent_on")
-                yield LabelledField(
+            ),
+            Horizontal(
+                LabelledField("Referred on", self.referred_on, field="referred_on", required=True),
+                LabelledField("Linked incident", self.incident, field="incident_id"),
+                classes="row",
+            ),
+            Horizontal(
+                LabelledField("Parent consent", self.consent, field="consent"),
+                LabelledField("Consent date", self.consent_on, field="consent_on"),
+                LabelledField(
                     "Next follow-up",
                     self.follow_up,
                     field="next_follow_up_on",
                     hint="default two weeks",
-                )
-            with Horizontal(id="referral-status"):
-                yield Label("ctrl+s save · esc back", id="referral-keys")
-                yield Static("", classes="draft-status")
-        yield SroFooter()
+                ),
+                classes="row",
+            ),
+            Horizontal(
+                Label("ctrl+s save · esc back", id="referral-keys"),
+                Static(self.status_text, classes="draft-status"),
+                id="referral-status",
+            ),
+        ]
+
+    async def _mount_rest(self) -> None:
+        if self._finished or not self.is_attached:
+            return
+        await self.query_one("#referral-body", VerticalScroll).mount_all(self._rest())
+        self._rest_mounted = True
+        waiting, self._after_rest = self._after_rest, []
+        for then in waiting:
+            then()
+
+    def _when_mounted(self, then: Callable[[], object]) -> None:
+        """Run ``then`` once every field is mounted (at once if they are)."""
+        if self._rest_mounted:
+            then()
+        else:
+            self._after_rest.append(then)
+
+    def _loaded(self, loaded: object) -> None:
+        # Filled once every field is mounted (the store may answer before the rest is).
+        fill = super()._loaded
+        self._when_mounted(lambda: fill(loaded))
 
     def on_mount(self) -> None:
         # No store call here: load() reads in a worker; the search runs in its own.
         self.student.set_search(student_search(self.services, self.actor))
         if self.draft_id is None:
-            self._defaults()
+            self._when_mounted(self._defaults)
+        self.call_after_refresh(self._mount_rest)
 
     def load(self) -> ReferralLoaded:
         services, actor = self.services, self.actor

@@ -1,0 +1,64 @@
+"""The referral form's first frame is light (issue 10: a form takes keys within 100 ms of the
+key that opened it): it composes the student and mounts the rest (two Selects, the reason,
+three day fields) right after the first frame; keys typed at once stay in the student, and
+the defaults and the store's answer fill the fields once they are there. No timing asserted."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sro_tui.domain.officers import Actor
+from sro_tui.domain.schools import SchoolRead
+from sro_tui.domain.students import StudentCreate
+from sro_tui.services.registry import Services
+from sro_tui.ui.forms.referral_form import ReferralFormScreen
+
+from .test_ui_forms import FormHost, ui_officer, vhs
+
+__all__ = ["ui_officer", "vhs"]  # fixtures shared with test_ui_forms
+
+
+async def test_referral_form_mounts_its_lower_part_after_the_first_frame(
+    sqlite_services: Services, ui_officer: Actor, vhs: SchoolRead
+) -> None:
+    student = sqlite_services.students.create(
+        ui_officer,
+        StudentCreate(district_id="S-7", first_name="Maria", last_name="Garcia", school_id=vhs.id),
+    )
+    app = FormHost(sqlite_services, ui_officer, school=vhs)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        screen = ReferralFormScreen(prefill={"student_id": student.id, "reason": "After school"})
+        await app.push_screen(screen)  # composed and mounted: its first frame is next
+        assert screen.student.is_mounted
+        assert not screen.program.is_mounted and not screen.reason.is_mounted
+        assert not screen.consent.is_mounted and not screen.query("#referral-status")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.program.is_mounted and screen.follow_up.is_mounted
+        assert screen.query_one("#referral-status")
+        # The defaults and the prefill, set once the fields were there; the store's answer
+        # (the programs, the prefilled student) after them.
+        today = sqlite_services.ctx.today()
+        assert screen.referred_on.day() == today
+        assert screen.follow_up.day() == today + timedelta(days=14)
+        assert screen.reason.text == "After school"
+        assert screen.student.value == student.id
+        assert not screen.loading
+        assert len(screen.program._options) > 1  # the programs were set
+
+
+async def test_keys_typed_at_once_stay_in_the_student(
+    sqlite_services: Services, ui_officer: Actor, vhs: SchoolRead
+) -> None:
+    app = FormHost(sqlite_services, ui_officer, school=vhs)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        screen = ReferralFormScreen()
+        await app.push_screen(screen)
+        await pilot.press(*"garc")  # before the rest is mounted
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.reason.is_mounted
+        assert screen.student.text == "garc"
+        assert screen.focused is screen.student.input
