@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from ..domain.enums import (
     BiasMotivation,
     ComplianceKind,
+    ContactInitiator,
     GangInvolvement,
     OutcomeKind,
     PersonRole,
@@ -101,6 +102,8 @@ class IncidentDraft(_Part):
     compliance: dict[ComplianceKind, ComplianceDraft] = Field(default_factory=dict)
     narrative: str = ""
     bias_motivation: BiasMotivation = BiasMotivation.NONE
+    # Who brought the matter to the officer (None: not said yet).
+    initiated_by: ContactInitiator | None = None
 
     def payload(self) -> dict[str, Any]:
         """The draft's JSON-ready payload."""
@@ -160,6 +163,7 @@ def draft_of_record(record: IncidentRead, tz: ZoneInfo) -> IncidentDraft:
         },
         narrative=record.narrative,
         bias_motivation=record.bias_motivation,
+        initiated_by=record.initiated_by,
     )
 
 

@@ -130,6 +130,8 @@ class IncidentView(SessionAccess, VerticalScroll):
         ]
         if record.bias_motivation is not BiasMotivation.NONE:
             lines.append(f"Bias:      {record.bias_motivation.label}")
+        if record.initiated_by is not None:
+            lines.append(f"Initiated: {record.initiated_by.value}")
         if record.submitted_at:
             lines.append(f"Submitted: {format_local(record.submitted_at, tz)}")
         if record.approved_at:

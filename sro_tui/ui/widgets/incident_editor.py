@@ -29,7 +29,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Label, Select, SelectionList, Static
 
-from ...domain.enums import BiasMotivation, ComplianceKind
+from ...domain.enums import BiasMotivation, ComplianceKind, ContactInitiator
 from ...domain.incidents import OffenseIn, required_compliance
 from ...domain.schools import CategoryRead, SchoolRead
 from ...domain.timeparse import TimeParseError, format_local
@@ -38,7 +38,14 @@ from ..forms.core import FormCore
 from ..incident_draft import IncidentDraft
 from ..text import RecordTextArea, literal
 from .fields import LabelledField, TimeField
-from .incident_rows import ComplianceRow, OffenseRow, PersonRow, sync_compliance, sync_rows
+from .incident_rows import (
+    INITIATORS,
+    ComplianceRow,
+    OffenseRow,
+    PersonRow,
+    sync_compliance,
+    sync_rows,
+)
 from .typeahead import Choice, TypeAhead
 
 __all__ = ["IncidentEditor"]
@@ -75,6 +82,11 @@ class IncidentEditor(VerticalScroll):
             value=self._bias.value,
             allow_blank=False,
             id="bias-select",
+        )
+        # Who brought the matter to the officer (blank: not said); mounted with the rest.
+        self._initiated: ContactInitiator | None = None
+        self.initiated: Select[str] = Select(
+            INITIATORS, prompt="Not recorded", id="initiated-select"
         )
         # The row boxes, made here so that the rows can be read before the rest is mounted
         # (an unmounted box has no rows yet, as the form has none before it is filled).
@@ -116,6 +128,7 @@ class IncidentEditor(VerticalScroll):
             Button("+ Person", id="add-person", classes="add-row", compact=True),
             Label("Notifications the law asks for", classes="section"),
             self._boxes["compliance"],
+            LabelledField("Who called you to it (CRDC)", self.initiated, field="initiated_by"),
             LabelledField("Bias motivation (NIBRS)", self.bias, field="bias_motivation"),
             Label("Narrative", classes="section"),
             LabelledField("", self.narrative, field="narrative"),
@@ -267,7 +280,21 @@ class IncidentEditor(VerticalScroll):
             compliance={row.kind: row.collect() for row in self.compliance_rows()},
             narrative=self.narrative.text,
             bias_motivation=self.bias_motivation(),
+            initiated_by=self.initiated_by(),
         )
+
+    def initiated_by(self) -> ContactInitiator | None:
+        """Who brought the matter to the officer (what was shown last until mounted)."""
+        if not self.rest_mounted:
+            return self._initiated
+        value = self.initiated.value
+        return ContactInitiator(value) if isinstance(value, str) else None
+
+    def _show_initiated(self, initiated: ContactInitiator | None) -> None:
+        self._initiated = initiated
+        wanted = initiated.value if initiated else Select.NULL
+        if self.initiated.value != wanted:
+            self.initiated.value = wanted
 
     def bias_motivation(self) -> BiasMotivation:
         """The bias picked (what was shown last until the Select is mounted)."""
@@ -308,6 +335,8 @@ class IncidentEditor(VerticalScroll):
             self.narrative.text = draft.narrative
         if "bias_motivation" not in keep:
             self._show_bias(draft.bias_motivation)
+        if "initiated_by" not in keep:
+            self._show_initiated(draft.initiated_by)
         self.refresh_compliance()
 
     def apply(self, draft: IncidentDraft) -> None:
@@ -328,6 +357,7 @@ class IncidentEditor(VerticalScroll):
             self.narrative.text = draft.narrative
             self.narrative.move_cursor(self.narrative.document.end)
         self._show_bias(draft.bias_motivation)
+        self._show_initiated(draft.initiated_by)
         self.refresh_compliance()
 
     def offer(self) -> None:
@@ -399,4 +429,5 @@ class IncidentEditor(VerticalScroll):
             "compliance": compliance,
             "narrative": self.narrative.text,
             "bias_motivation": self.bias_motivation(),
+            "initiated_by": self.initiated_by(),
         }

@@ -21,6 +21,7 @@ from textual.widgets import Button, Checkbox, Label, Select, SelectionList
 
 from ...domain.enums import (
     ComplianceKind,
+    ContactInitiator,
     GangInvolvement,
     OutcomeKind,
     PersonRole,
@@ -35,7 +36,14 @@ from ..incident_draft import ComplianceDraft, OffenseDraft, PersonDraft
 from .fields import LabelledField, TimeField
 from .typeahead import Choice, TypeAhead
 
-__all__ = ["ComplianceRow", "OffenseRow", "PersonRow", "sync_compliance", "sync_rows"]
+__all__ = [
+    "INITIATORS",
+    "ComplianceRow",
+    "OffenseRow",
+    "PersonRow",
+    "sync_compliance",
+    "sync_rows",
+]
 
 _ids = itertools.count(1)
 
@@ -43,6 +51,13 @@ PEOPLE_ROLES = [(r.value.capitalize(), r.value) for r in PersonRole]
 WEAPONS = [(f"Weapon: {w.value}", w.value) for w in WeaponType]
 USES = [(f"Suspected use: {u.value}", u.value) for u in SuspectedUse]
 GANGS = [(f"Gang: {g.value}", g.value) for g in GangInvolvement]
+# Who brought the matter to the officer (CRDC counts a referral to law enforcement only when a
+# school official or designee made it).
+INITIATORS = [
+    ("A school official or designee", ContactInitiator.SCHOOL.value),
+    ("The officer (officer-initiated)", ContactInitiator.OFFICER.value),
+    ("Someone else (parent, student, dispatch)", ContactInitiator.OTHER.value),
+]
 
 
 M = TypeVar("M", bound=BaseModel)
