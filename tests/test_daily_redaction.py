@@ -67,17 +67,17 @@ def test_daily_report_replaces_juveniles_names_in_what_was_typed(
     details = {e.title: e.detail for e in report.entries}
     notes = [e for e in report.entries if e.kind == "note"]
     assert notes[0].detail == (
-        "15 min; 1 student; topics: [JUVENILE 2], [JUVENILE 3]\n"
-        "[JUVENILE 1] said [JUVENILE 2] and [JUVENILE 3] were teasing her; "
-        "[JUVENILE 1] family called."
+        "15 min; 1 student; topics: [JUVENILE 1], [JUVENILE 2]\n"
+        "[JUVENILE 3] said [JUVENILE 1] and [JUVENILE 2] were teasing her; "
+        "[JUVENILE 3] family called."
     )
     checklist = [e for e in report.entries if e.kind == "checklist"]
-    # Numbered as the report reads (the note came first): Tommy is 2 all day.
-    assert checklist[0].detail == "[JUVENILE 2] at the gate"
-    assert checklist[1].detail == "Skipped: Called about [JUVENILE 2]"
-    assert "Follow up with [JUVENILE 3]" in details
+    # Numbered as the report reads (the note came first): Tommy is 1 all day.
+    assert checklist[0].detail == "[JUVENILE 1] at the gate"
+    assert checklist[1].detail == "Skipped: Called about [JUVENILE 1]"
+    assert "Follow up with [JUVENILE 2]" in details
     moved = next(e for e in report.entries if e.title.startswith("Referral moved"))
-    assert moved.detail == "referred -> contacted; Left a message for [JUVENILE 2]'s dad"
+    assert moved.detail == "referred -> contacted; Left a message for [JUVENILE 1]'s dad"
     for text in (
         report.model_dump_json(),
         render_markdown(report),
@@ -96,7 +96,7 @@ def test_sro_report_daily_prints_no_student_name(
         "--db", db_url, "report", "daily", "--officer", "1001", "--date", TODAY.isoformat()
     )
     assert result.code == 0, result.err
-    assert "\\[JUVENILE 2\\] at the gate" in result.out  # Markdown escapes the brackets
+    assert "\\[JUVENILE 1\\] at the gate" in result.out  # Markdown escapes the brackets
     for name in NAMES:
         assert name not in result.out, name
 
@@ -122,6 +122,6 @@ async def test_the_apps_daily_report_shows_no_student_name(
         screen = app.screen
         assert isinstance(screen, ReportsScreen)
         shown = screen.query_one("#report-md", Markdown).source
-        assert "JUVENILE 2\\] at the gate" in shown
+        assert "JUVENILE 1\\] at the gate" in shown
         for name in NAMES:
             assert name not in shown, name

@@ -375,7 +375,8 @@ class Redactor:
         keep_person_id: int | None = None,
     ) -> None:
         self.run = run
-        self.labels: dict[int, str] = {}  # person key -> label
+        # Person key -> identity of each juvenile redacted; labelled when first shown.
+        self._hidden: dict[int, Identity] = {}
         self._full: dict[str, tuple[str, set[Identity]]] = {}
         self._lone: dict[str, set[Identity]] = {}
         self._stays: set[Identity] = set()
@@ -411,7 +412,7 @@ class Redactor:
                 self._protected.update(forms.lone)
                 continue
             self._redacted.add(identity)
-            self.labels[person.key] = run.label(identity)
+            self._hidden[person.key] = identity
         self._redacted -= self._stays
         self.context |= self._redacted
 
@@ -420,15 +421,14 @@ class Redactor:
         return self.run is not None
 
     def is_redacted(self, person: RedactionPerson) -> bool:
-        return person.key in self.labels
+        return person.key in self._hidden
 
     def name(self, person: RedactionPerson, shown: str | None = None) -> str:
         """The name to show for ``person``: their label if redacted, else ``shown`` (or
         their full name)."""
-        if person.key in self.labels:
-            if self.run is not None:
-                self.run.counts[PEOPLE] += 1
-            return self.labels[person.key]
+        if person.key in self._hidden and self.run is not None:
+            self.run.counts[PEOPLE] += 1
+            return self.run.label(self._hidden[person.key])
         return shown if shown is not None else person.full_name
 
     # -- free text ---------------------------------------------------------------------------
