@@ -13,7 +13,13 @@ from sqlalchemy import MetaData, Table, insert, inspect, select, text
 from sqlalchemy.engine import Connection
 
 from sro_tui.domain.enums import BiasMotivation, ComplianceKind, OutcomeKind, PersonRole
-from sro_tui.domain.incidents import ComplianceIn, IncidentUpdate, OffenseIn, PersonIn
+from sro_tui.domain.incidents import (
+    ComplianceIn,
+    IncidentUpdate,
+    OffenseIn,
+    PersonIn,
+    ReviewDecision,
+)
 from sro_tui.domain.officers import SYSTEM_ACTOR, Actor
 from sro_tui.domain.schools import ReferenceKind
 from sro_tui.domain.students import StudentCreate
@@ -369,3 +375,35 @@ def test_the_code_lists_show_their_nibrs_codes(
     assert listing.code == 0, listing.err
     (online,) = [line for line in listing.out.splitlines() if line.startswith("ONLINE ")]
     assert online.split()[3] == "58"
+
+
+def test_a_correction_changes_the_bias_and_the_earlier_version_keeps_its_own(
+    services: Services, officer: Actor, supervisor: Actor, db_url: str, run_cli: RunCli
+) -> None:
+    record = services.incidents.create(officer, new_incident(services, categories=("HATE",)))
+    services.incidents.submit(officer, record.id)
+    services.incidents.approve(supervisor, record.id, ReviewDecision())
+    corrections = services.corrections
+    content = corrections.content(officer, record.id)
+    assert content.bias_motivation is BiasMotivation.NONE
+    content.bias_motivation = BiasMotivation.ANTI_SIKH
+    corrections.propose(officer, record.id, content)
+    current = corrections.approve(supervisor, record.id, ReviewDecision())
+    assert current.bias_motivation is BiasMotivation.ANTI_SIKH
+    first, second = corrections.versions(supervisor, record.id)
+    assert first.content.bias_motivation is BiasMotivation.NONE
+    assert second.content.bias_motivation is BiasMotivation.ANTI_SIKH
+    # The command line proposes one with --bias; `show --version 2` prints it.
+    result = run_cli(
+        "--db", db_url, "incident", "correct", record.number, "--bias", "99",
+        "--as", "1001", "--password-stdin", stdin=TEST_PASSWORD + "\n",
+    )  # fmt: skip
+    assert result.code == 0, result.err
+    pending = corrections.versions(supervisor, record.id)[-1]
+    assert pending.status == "pending"
+    assert pending.content.bias_motivation is BiasMotivation.UNKNOWN
+    shown = run_cli(
+        "--db", db_url, "incident", "show", record.number, "--version", "2",
+        "--as", "1001", "--password-stdin", stdin=TEST_PASSWORD + "\n",
+    )  # fmt: skip
+    assert "Bias:      Anti-Sikh (85)" in shown.out

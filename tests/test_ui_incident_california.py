@@ -7,19 +7,22 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from sro_tui.domain.enums import BiasMotivation, ComplianceKind, OutcomeKind
-from sro_tui.domain.incidents import IncidentCreate, OffenseIn
+from sro_tui.domain.incidents import IncidentCreate, OffenseIn, ReviewDecision
 from sro_tui.domain.merge import differences
 from sro_tui.domain.officers import Actor
 from sro_tui.domain.schools import SchoolRead
 from sro_tui.services.registry import Services
 from sro_tui.ui.incident_draft import IncidentDraft
 from sro_tui.ui.incident_merge import INCIDENT_MERGE_FIELDS
+from sro_tui.ui.screens.incident_correction import IncidentCorrectionScreen
 from sro_tui.ui.screens.incident_view import IncidentView
 from sro_tui.ui.widgets.incident_rows import PersonRow
 
+from .conftest import Clock, make_officer
 from .test_ui_forms import FormHost, ui_officer, vhs
 from .test_ui_incident_form import _form, _report, _report_host
-from .ui_shell_support import settle
+from .test_ui_review_audit import submitted_reports
+from .ui_shell_support import make_app, settle, sign_in
 
 __all__ = ["ui_officer", "vhs"]  # fixtures shared with test_ui_forms
 
@@ -97,3 +100,33 @@ def test_a_bias_changed_on_another_terminal_is_shown_in_the_merge() -> None:
     theirs = IncidentDraft(bias_motivation=BiasMotivation.ANTI_ARAB).payload()
     found = differences(mine, theirs, INCIDENT_MERGE_FIELDS)
     assert [d.field.key for d in found] == ["bias_motivation"]
+
+
+async def test_a_correction_in_the_app_carries_the_bias(
+    sqlite_services: Services, clock: Clock
+) -> None:
+    services = sqlite_services
+    (report,) = submitted_reports(services, clock, 1)
+    supervisor = make_officer(services, "2002", "supervisor", ("VHS",))
+    services.incidents.approve(supervisor, report, ReviewDecision())
+    app = make_app(services, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot, "1001")
+        await pilot.press("f4")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("c")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, IncidentCorrectionScreen)
+        await form.editor.ensure_rest()
+        await settle(pilot)
+        form.editor.bias.value = BiasMotivation.ANTI_HINDU.value
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, IncidentCorrectionScreen)
+    waiting = services.corrections.versions(supervisor, report)[-1]
+    assert waiting.status == "pending"
+    assert waiting.content.bias_motivation is BiasMotivation.ANTI_HINDU

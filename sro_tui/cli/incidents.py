@@ -169,6 +169,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--initiated-by", type=_initiator, metavar="school|officer|other", help="who brought it"
     )
     correct.add_argument(
+        "--bias", type=_bias, metavar="CODE", help="the bias motivation (NIBRS code, e.g. 88)"
+    )
+    correct.add_argument(
         "--outcome",
         action="append",
         metavar="N=KIND[,KIND]",
@@ -393,6 +396,8 @@ def _corrected(current: IncidentContent, args: argparse.Namespace, tz: tzinfo) -
         values["location_code"] = args.location.strip().upper()
     if args.initiated_by is not None:
         values["initiated_by"] = args.initiated_by
+    if args.bias is not None:
+        values["bias_motivation"] = args.bias
     if args.occurred is not None:
         values["occurred_at"] = args.occurred.replace(tzinfo=tz)
     for item in args.outcome or ():
@@ -513,6 +518,7 @@ def render_content(record: IncidentRead, version: IncidentVersionRead, tz: tzinf
         f"Approved:  {_local(version.reviewed_at, tz)} by {version.reviewed_by_name or '-'}",
         f"Occurred:  {_local(content.occurred_at, tz)}",
         f"Location:  {content.location_code}",
+        f"Bias:      {content.bias_motivation.label}",
         "Categories: " + ", ".join(o.category_code for o in content.offenses),
     ]
     names = {p.student_id: p.name for p in record.people if p.student_id is not None}

@@ -181,6 +181,14 @@ class BiasMotivation(StrEnum):
         return f"{words.replace(' Of ', ' of ').replace('Lgbt', 'LGBT')} ({self.nibrs})"
 
     @classmethod
+    def stored(cls, value: str) -> BiasMotivation:
+        """A stored value (one this version does not know reads as unknown, 99)."""
+        try:
+            return cls(value)
+        except ValueError:
+            return cls.UNKNOWN
+
+    @classmethod
     def parse(cls, text: str) -> BiasMotivation:
         """A bias by its value or its NIBRS code ("anti-asian", "14", "none", "88")."""
         key = text.strip().lower()

@@ -180,6 +180,8 @@ class IncidentContent(Schema):
     offenses: list[OffenseIn] = Field(default_factory=list, title="Categories")
     people: list[PersonIn] = Field(default_factory=list, title="People")
     narrative: Text = Field(default="", title="Narrative")
+    # A version stored before migration 0016 has none: it reads as none (88), as it was.
+    bias_motivation: BiasMotivation = Field(default=BiasMotivation.NONE, title="Bias motivation")
 
     @field_validator("offenses")
     @classmethod

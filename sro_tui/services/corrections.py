@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.enums import (
     AuditOutcome,
+    BiasMotivation,
     ContactInitiator,
     GangInvolvement,
     IncidentStatus,
@@ -112,6 +113,7 @@ def current_content(session: Session, incident: Incident) -> IncidentContent:
             for p in incident.people
         ],
         narrative=incident.narrative or "-",
+        bias_motivation=BiasMotivation.stored(incident.bias_motivation),
     )
 
 
@@ -355,6 +357,7 @@ class IncidentCorrections:
         incident.school_year = school_year_of(content.occurred_at.astimezone(self.ctx.tz))
         incident.location_id = service._location(session, content.location_code).id
         incident.initiated_by = content.initiated_by.value if content.initiated_by else None
+        incident.bias_motivation = content.bias_motivation.value
         kept = {o.category.code for o in incident.offenses}
         categories = service._categories(
             session, [o.category_code for o in content.offenses], already=kept

@@ -21,7 +21,14 @@ from .incident_form import IncidentFormScreen
 
 __all__ = ["IncidentCorrectionScreen", "correction_key"]
 
-CONTENT_FIELDS = ("occurred_at", "location_code", "offenses", "people", "narrative")
+CONTENT_FIELDS = (
+    "occurred_at",
+    "location_code",
+    "offenses",
+    "people",
+    "narrative",
+    "bias_motivation",
+)
 
 
 def correction_key(incident_id: int) -> str:
