@@ -614,3 +614,78 @@ class CallForService(Base):
         Index("ix_calls_for_service_officer_received", "officer_id", "received_at", "id"),
         Index("ix_calls_for_service_school_received", "school_id", "received_at", "id"),
     )
+
+
+# --- threat assessment (EC 49393) ------------------------------------------------------------
+
+
+class ThreatCase(Base):
+    """A threat assessment case about one student (domain/threats.py: stages, read rule)."""
+
+    __tablename__ = "threat_cases"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    student_id: Mapped[int] = mapped_column(ForeignKey("students.id"), index=True)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))
+    incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
+    summary: Mapped[str] = mapped_column(Text)
+    stage: Mapped[str] = mapped_column(String(12))
+    level: Mapped[str] = mapped_column(String(12), default="")
+    confidential: Mapped[bool] = mapped_column(Boolean, default=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("officers.id"))
+    reported_on: Mapped[date] = mapped_column(Date)
+    opened_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __table_args__ = (
+        Index("ix_threat_cases_opened", "opened_at", "id"),
+        Index("ix_threat_cases_closed", "closed_at", "id"),
+    )
+
+
+class ThreatCaseMember(Base):
+    """An officer on a case's team (the lead is one too)."""
+
+    __tablename__ = "threat_case_members"
+    case_id: Mapped[int] = mapped_column(ForeignKey("threat_cases.id"), primary_key=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"), primary_key=True)
+    __table_args__ = (Index("ix_threat_case_members_officer", "officer_id"),)
+
+
+class ThreatCaseEvent(Base):
+    """A stage move (or the opening), dated, with its note and the level judged."""
+
+    __tablename__ = "threat_case_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("threat_cases.id"), index=True)
+    from_stage: Mapped[str | None] = mapped_column(String(12))
+    to_stage: Mapped[str] = mapped_column(String(12))
+    level: Mapped[str] = mapped_column(String(12), default="")
+    at: Mapped[datetime]
+    by_id: Mapped[int] = mapped_column(ForeignKey("officers.id"))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ThreatFollowUp(Base):
+    """A dated follow-up of a case, due for one officer (shown on their Today)."""
+
+    __tablename__ = "threat_follow_ups"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("threat_cases.id"), index=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("officers.id"))
+    due_on: Mapped[date] = mapped_column(Date)
+    what: Mapped[str] = mapped_column(Text)
+    done_at: Mapped[datetime | None]
+    done_note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime]
+    __table_args__ = (Index("ix_threat_follow_ups_officer_due", "officer_id", "due_on", "id"),)
+
+
+class ThreatCaseLink(Base):
+    """A referral or mentoring note linked to a case (no foreign key: the record may be
+    purged by retention; a link to a record gone is left out when read)."""
+
+    __tablename__ = "threat_case_links"
+    case_id: Mapped[int] = mapped_column(ForeignKey("threat_cases.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    record_id: Mapped[int] = mapped_column(Integer, primary_key=True)
