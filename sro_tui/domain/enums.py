@@ -300,3 +300,4 @@ class RecordType(StrEnum):
     SESSION = "session"
     TRESPASS = "trespass"
     CALL = "call"
+    THREAT = "threat"
