@@ -365,16 +365,21 @@ def test_the_demo_records_the_california_reminders_of_its_submitted_reports(
 
 
 def test_the_code_lists_show_their_nibrs_codes(
-    services: Services, db_url: str, run_cli: RunCli
+    services: Services, admin: Actor, db_url: str, run_cli: RunCli
 ) -> None:
     items = {i.code: i for i in services.reference.reference_items(ReferenceKind.LOCATION)}
     assert items["ONLINE"].nibrs == "58" and items["CLASSROOM"].nibrs == "53"
     categories = services.reference.reference_items(ReferenceKind.CATEGORY)
     assert {i.code: i.nibrs for i in categories}["ROBBERY"] == "120"
+    added = run_cli(
+        "--db", db_url, "reference", "add", "location", "PARK", "City park", "--nibrs", "50",
+        "--as", admin.badge, "--password-stdin", stdin=TEST_PASSWORD + "\n",
+    )  # fmt: skip
+    assert added.code == 0, added.err
     listing = run_cli("--db", db_url, "reference", "list", "location")
     assert listing.code == 0, listing.err
-    (online,) = [line for line in listing.out.splitlines() if line.startswith("ONLINE ")]
-    assert online.split()[3] == "58"
+    rows = {line.split()[0]: line.split() for line in listing.out.splitlines()[1:]}
+    assert rows["ONLINE"][3] == "58" and rows["PARK"][3] == "50"
 
 
 def test_a_correction_changes_the_bias_and_the_earlier_version_keeps_its_own(

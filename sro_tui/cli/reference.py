@@ -47,7 +47,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--days",
         help="checklist: the weekdays whose shifts have it, e.g. Mon-Fri, tue,thu (default: every)",
     )
-    add.add_argument("--nibrs", default="", help="category: its NIBRS offense code")
+    add.add_argument(
+        "--nibrs",
+        default="",
+        help="category: its NIBRS offense code; location: its NIBRS location code (else 53)",
+    )
     add.add_argument("--ed-code", default="", help="category: its Education Code section")
     add.add_argument(
         "--severity", type=int, default=50, help="category: 0-100, the most severe leads"
