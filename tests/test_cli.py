@@ -693,3 +693,22 @@ def test_a_key_file_that_is_not_a_key(run_cli: RunCli, admin_store: str, tmp_pat
         argv = ["--db", admin_store, "store", "encrypt", "--key-file", str(key)]
         assert_refused(run_cli(*argv), argv, "not a store key file")
     assert Path(admin_store).read_bytes().startswith(b"SQLite format 3\x00")
+
+
+def test_a_reader_that_goes_away_is_no_error(tmp_path: Path) -> None:
+    """`sro keys | head -1`: the pipe closed by its reader ends the command quietly, with the
+    shell's code for it, never 'sro: Broken pipe' on stderr."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first line
+    try:
+        done = subprocess.run(
+            [str(Path(sys.executable).parent / "sro"), "keys"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "HOME": str(tmp_path)},
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    assert (done.returncode, done.stderr) == (141, "")

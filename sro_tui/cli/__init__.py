@@ -7,6 +7,7 @@ stderr and exit code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -267,6 +268,10 @@ def _fail(message: str) -> int:
     return EXIT_USAGE
 
 
+EXIT_BROKEN_PIPE = 141
+"""What a shell reports for a command whose reader closed the pipe (128 + SIGPIPE)."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         from .inputs import check_argv
@@ -284,6 +289,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_app(args)
         return int(args.func(args) or EXIT_OK)
+    except BrokenPipeError:
+        # The reader went away (`sro incident list ... | head`): nothing more to say. Whatever
+        # is still buffered goes nowhere, so the exit's flush cannot fail again.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except SroError as exc:
         return _fail(str(exc))
     except KeyboardInterrupt:
