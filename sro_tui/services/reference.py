@@ -400,7 +400,7 @@ class ReferenceService:
                     name=r.name,
                     active=r.active,
                     uses=uses.get(r.id, 0),
-                    nibrs=getattr(r, "nibrs", None) or getattr(r, "nibrs_location", ""),
+                    nibrs=str(getattr(r, "nibrs", "") or getattr(r, "nibrs_location", "")),
                 )
                 for r in rows
             ]
