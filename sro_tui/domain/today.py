@@ -69,6 +69,10 @@ class TodaySummary(ReadSchema):
     notes_due: Bounded[NoteRead] = Bounded[NoteRead]()
     review_waiting: int | None = None
     """Submitted reports waiting for review: supervisors only (None for an officer)."""
+    warnings_in_force: int = 0
+    """Trespass warnings in force now that the officer may see (Campus security)."""
+    calls_today: int = 0
+    """Calls for service the officer logged today."""
 
     @property
     def waiting(self) -> int:

@@ -8,7 +8,7 @@ exactly as the area's service audits it.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
@@ -21,7 +21,15 @@ from ..domain.officers import Actor
 from ..domain.referrals import ReferralRead
 from ..domain.today import TODAY_ROWS, Bounded, DraftLine, ShiftProgress, TodaySummary
 from ..domain.workflow import REFERRAL_OPEN
-from ..store.models import Draft, Incident, Note, Referral, School
+from ..store.models import (
+    CallForService,
+    Draft,
+    Incident,
+    Note,
+    Referral,
+    School,
+    TrespassWarning,
+)
 from .audit import AuditTrail
 from .checklist import ChecklistService
 from .context import ServiceContext
@@ -29,6 +37,7 @@ from .incidents import OPEN_STATUSES, IncidentService
 from .notes import NoteService
 from .referrals import ReferralService
 from .sealing import incident_unsealed, note_unsealed, referral_unsealed
+from .trespass import warning_visible
 
 __all__ = ["TodayService"]
 
@@ -135,6 +144,22 @@ class TodayService:
                         Incident.status == IncidentStatus.SUBMITTED.value, incident_unsealed()
                     ),
                 )
+            # Campus security: warnings in force now, the officer's calls since midnight.
+            warnings_in_force = _count(
+                session,
+                select(TrespassWarning.id).where(
+                    warning_visible(actor), TrespassWarning.expires_at > self.ctx.now()
+                ),
+            )
+            midnight = datetime.combine(day, time(0, 0), tzinfo=self.ctx.tz)
+            calls_today = _count(
+                session,
+                select(CallForService.id).where(
+                    CallForService.officer_id == officer_id,
+                    CallForService.received_at >= midnight,
+                    CallForService.received_at < midnight + timedelta(days=1),
+                ),
+            )
         # The rows were read a moment before the counts: a total is never below its rows.
         return TodaySummary(
             day=day,
@@ -151,6 +176,8 @@ class TodayService:
             ),
             notes_due=Bounded[NoteRead](rows=tuple(notes), total=max(notes_total, len(notes))),
             review_waiting=review_waiting,
+            warnings_in_force=warnings_in_force,
+            calls_today=calls_today,
         )
 
 

@@ -41,7 +41,9 @@ __all__ = ["Row", "Section", "TodayScreen", "sections_of"]
 T = TypeVar("T")
 REVIEW = "review"
 """The ``area`` of the review-queue line (the supervisors' queue is a screen, not a mode)."""
-WATCH_KINDS = frozenset({"incident", "draft", "referral", "note", "shift", "checklist_item"})
+WATCH_KINDS = frozenset(
+    {"incident", "draft", "referral", "note", "shift", "checklist_item", "trespass", "call"}
+)
 """Record types whose changes on another terminal reload Today."""
 
 
@@ -198,6 +200,15 @@ def sections_of(
             more=("mentoring", "f5"),
         ),
     ]
+    campus = Section("Campus security", empty="", total=1)
+    campus.rows.append(
+        Row(
+            f"{summary.warnings_in_force} trespass warning(s) in force · "
+            f"{summary.calls_today} call(s) logged today (Enter: ctrl+g)",
+            area="campus",
+        )
+    )
+    sections.append(campus)
     return sections
 
 
