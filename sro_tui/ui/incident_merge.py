@@ -74,6 +74,7 @@ INCIDENT_MERGE_FIELDS: tuple[MergeField, ...] = (
     MergeField("compliance", "Notifications", compare=_compliance),
     MergeField("narrative", "Narrative"),
     MergeField("bias_motivation", "Bias motivation"),
+    MergeField("initiated_by", "Who called you to it"),
 )
 
 
