@@ -200,3 +200,16 @@ def test_only_an_officer_gives_a_warning_and_not_in_the_future(
         services.trespass.warn(officer, warning(services, warned_at=clock.now + timedelta(hours=1)))
     with pytest.raises(ValueError, match="date of birth or an age"):
         warning(services, age=None)
+
+
+def test_a_students_warnings_are_on_their_timeline_as_the_reader_may_see_them(
+    services: Services, clock: Clock, officer: Actor, supervisor: Actor
+) -> None:
+    student = Seed(services, clock, supervisor).student("S88", "BHS")
+    stranger = make_officer(services, "1006", "officer", ("PHS",))
+    given = services.trespass.warn(officer, warning(services, "Visiting Kid", student_id=student))
+    for reader in (officer, supervisor):
+        [entry] = [e for e in services.students.timeline(reader, student) if e.kind == "trespass"]
+        assert (entry.record_id, entry.at) == (given.id, given.warned_at)
+        assert "PC 626.8" in entry.title and given.last_day.isoformat() in entry.summary
+    assert all(e.kind != "trespass" for e in services.students.timeline(stranger, student))

@@ -7,7 +7,7 @@ from typing import Literal
 
 from .base import ReadSchema
 
-TimelineKind = Literal["incident", "note", "referral"]
+TimelineKind = Literal["incident", "note", "referral", "trespass"]
 
 
 class TimelineEntry(ReadSchema):

@@ -28,6 +28,7 @@ from ..domain.names import name_key
 from ..domain.officers import Actor
 from ..domain.paging import clamp_limit
 from ..domain.permissions import may_read_incident
+from ..domain.timeline import TimelineEntry
 from ..domain.trespass import (
     PersonKind,
     Statute,
@@ -442,3 +443,28 @@ class TrespassService:
             outcome=AuditOutcome.DENIED,
         )
         raise PermissionDenied(message)
+
+
+def trespass_entries(
+    session: Session, actor: Actor, student_id: int, limit: int
+) -> list[TimelineEntry]:
+    """A student's trespass warnings for their timeline, as the actor may see them (the read
+    rule above; none while the student's records are sealed)."""
+    rows = session.execute(
+        select(TrespassWarning, Officer.name)
+        .join(Officer, Officer.id == TrespassWarning.officer_id)
+        .where(TrespassWarning.student_id == student_id, warning_visible(actor))
+        .order_by(TrespassWarning.warned_at.desc(), TrespassWarning.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        TimelineEntry(
+            kind="trespass",
+            record_id=w.id,
+            at=w.warned_at,
+            title=f"Trespass warning (PC {w.statute}), {w.days} days",
+            summary=f"in force through {w.last_day.isoformat()}",
+            officer_name=officer_name,
+        )
+        for w, officer_name in rows
+    ]

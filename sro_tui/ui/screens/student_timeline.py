@@ -25,7 +25,12 @@ from ..widgets.header import SroHeader
 
 __all__ = ["StudentTimelineScreen"]
 
-KIND_LABELS = {"incident": "Incident", "note": "Note", "referral": "Referral"}
+KIND_LABELS = {
+    "incident": "Incident",
+    "note": "Note",
+    "referral": "Referral",
+    "trespass": "Trespass",
+}
 
 
 class StudentTimelineScreen(SessionAccess, Screen[None]):
@@ -124,6 +129,9 @@ class StudentTimelineScreen(SessionAccess, Screen[None]):
             self.notify(
                 "This record is confidential to its author", markup=False, severity="warning"
             )
+            return
+        if entry.kind == "trespass":  # a warning shows in Campus security's watch check
+            self.sro.action_go("campus")
             return
         self.post_message(OpenRecord(entry.kind, entry.record_id))
 
