@@ -190,11 +190,12 @@ F_KEYS = {
 }
 
 
-def rss_peak_mib(url: str, audit_key: bytes, folder: Path, settle: float = 3.0) -> dict[str, Any]:
-    """The real app (`sro --db URL`) in an 80x24 pty: sign in as 1001 (password demo), the
-    school, Today, every area F3..F8, a search and the monthly report; VmHWM of the process
-    from /proc after each step. Steps are keys sent after ``settle`` seconds (not waited on
-    the screen), so this is a memory figure, not a timing."""
+def drive_app(url: str, audit_key: bytes, folder: Path, settle: float = 1.5) -> dict[str, Any]:
+    """The real app (`sro --db URL`) in a 120x40 pty: sign in as 1001 (password demo), the
+    school, Today, every area F3..F8, a search and the monthly report. For each step: the
+    milliseconds from its keys written to the screen's title appearing in what the app wrote
+    (its first frame; a list's rows may come in a later one), then ``settle`` seconds, then
+    VmHWM of the process from /proc. One sample per step: a rough figure."""
     import fcntl
     import struct
     import termios
@@ -208,41 +209,63 @@ def rss_peak_mib(url: str, audit_key: bytes, folder: Path, settle: float = 3.0) 
     pid, fd = pty.fork()
     if pid == 0:
         os.execvpe(argv[0], argv, env)
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
 
-    def drain(seconds: float) -> None:
-        end = time.perf_counter() + seconds
+    def wait_for(marker: bytes, seconds: float) -> float | None:
+        """Seconds until ``marker`` is written (None: not within ``seconds``), reading on."""
+        start = time.perf_counter()
+        seen = b""
+        found: float | None = None
+        end = start + seconds
         while (left := end - time.perf_counter()) > 0:
             ready, _, _ = select.select([fd], [], [], left)
-            if ready:
-                try:
-                    os.read(fd, 65536)
-                except OSError:
-                    return
+            if not ready:
+                continue
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            seen = seen[-len(marker) :] + chunk
+            if found is None and marker and marker in seen:
+                found = time.perf_counter() - start
+                end = min(end, time.perf_counter() + settle)  # then settle, draining
+        return found
 
     def hwm() -> float:
         status = Path(f"/proc/{pid}/status").read_text()
         match = re.search(r"VmHWM:\s+(\d+) kB", status)
         return round(int(match.group(1)) / 1024, 1) if match else 0.0
 
-    steps: list[tuple[str, bytes]] = [
-        ("sign_in_screen", b""),
-        ("signed_in", b"1001\tdemo\r"),
-        ("today", b"\r"),
-        *[(name, key) for name, key in F_KEYS.items() if name != "f2"],
-        ("search", b"\x06student"),
-        ("report", b"\x1b" + F_KEYS["f8"] + b"m"),
+    def title(text: str) -> bytes:
+        return f" \u00b7 {text}".encode()
+
+    steps: list[tuple[str, bytes, bytes]] = [
+        ("sign_in_screen", b"", b" Quit"),
+        ("signed_in", b"1001\tdemo\r", title("Today's school")),
+        ("today", b"\r", title("Today")),
+        ("f3", F_KEYS["f3"], title("Duty checklist")),
+        ("f4", F_KEYS["f4"], title("Incidents")),
+        ("f5", F_KEYS["f5"], title("Mentoring and contacts")),
+        ("f6", F_KEYS["f6"], title("Referrals")),
+        ("f7", F_KEYS["f7"], title("Students")),
+        ("f8", F_KEYS["f8"], title("Reports")),
+        ("search", b"\x06", title("Search")),
+        ("search_typed", b"student", b""),
+        ("report", b"\x1b" + F_KEYS["f8"] + b"m", b""),
     ]
-    found: dict[str, Any] = {}
+    memory: dict[str, Any] = {}
+    timings: dict[str, Any] = {}
     try:
-        for name, keys in steps:
+        for name, keys, marker in steps:
             if keys:
                 os.write(fd, keys)
-            drain(settle)
-            found[name] = hwm()
+            took = wait_for(marker, 20.0 if marker else settle)
+            if marker:
+                timings[name] = round(took * 1000, 1) if took is not None else None
+            memory[name] = hwm()
     finally:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         os.close(fd)
-    found["peak"] = max(found.values())
-    return found
+    memory["peak"] = max(memory.values())
+    return {"rss_mib": memory, "key_to_title_ms": timings}

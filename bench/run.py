@@ -28,10 +28,11 @@ of the store), ``first_frame_ratio`` (scripts/bench_startup.py: the sign-in scre
 frame in a pty / an empty Textual app's, interleaved pairs, median), ``list_open_ms`` (each
 list's first page, 20 reads), ``save_ms`` (200 new incidents, 200 narrative updates),
 ``search_ms`` (20 words rare to common and 1-3 letter prefixes, as officer and supervisor),
-``report_ms`` (monthly: department, one school, one officer; year to date) and
+``report_ms`` (monthly: department, one school, one officer; year to date),
 ``rss_peak_mib`` (the real app in a pty through sign-in, Today, F3-F8, a search and a report:
-VmHWM from /proc). ``missing`` names the keys not measured yet. The saves add 200 incidents
-to the store (use a copy or a new one).
+VmHWM from /proc), and from the same drive ``today_after_sign_in_ms`` and ``key_to_title_ms``
+(key written -> the screen's title drawn, one sample each). ``missing`` names the keys not
+measured yet. The saves add 200 incidents to the store (use a copy or a new one).
 """
 
 from __future__ import annotations
@@ -390,7 +391,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-MISSING_KEYS = ["today_after_sign_in_ms", "key_to_screen_ms", "ratio_to_sqlite"]
+MISSING_KEYS = ["key_to_screen_ms", "ratio_to_sqlite"]
+"""Not measured yet: key_to_screen_ms as the issue asks (screen fully drawn, lists' rows
+included, PageDown, type-ahead and ctrl+f per key, ctrl+n -> ctrl+s, beside an empty app's key
+echo; ``key_to_title_ms`` is each screen's first frame only, one sample), and each hot path
+beside the same query in plain SQL."""
 
 
 def write_json(
@@ -417,7 +422,7 @@ def write_json(
         ("report_ms", lambda: figures.report_ms(services, supervisor)),
         ("save_ms", lambda: figures.save_ms(services, officer)),
         ("first_frame", lambda: figures.first_frame_ratio(args.pairs)),
-        ("rss_peak_mib", lambda: figures.rss_peak_mib(url, AUDIT_KEY, workdir)),
+        ("app", lambda: figures.drive_app(url, AUDIT_KEY, workdir)),
     ]
     for key, step in steps:
         start = time.perf_counter()
@@ -429,9 +434,16 @@ def write_json(
     first = result.pop("first_frame")
     result["first_frame_ratio"] = first.get("first_frame_ratio") if "error" not in first else None
     result["first_frame"] = first
-    memory = result["rss_peak_mib"]
-    result["rss_steps_mib"] = memory
-    result["rss_peak_mib"] = memory.get("peak") if "error" not in memory else None
+    app = result.pop("app")
+    if "error" in app:
+        result["rss_peak_mib"] = None
+        result["app_error"] = app["error"]
+    else:
+        result["rss_peak_mib"] = app["rss_mib"]["peak"]
+        result["rss_steps_mib"] = app["rss_mib"]
+        timings = app["key_to_title_ms"]
+        result["today_after_sign_in_ms"] = timings.get("today")
+        result["key_to_title_ms"] = timings
     result["missing"] = MISSING_KEYS
     path.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"  wrote {path}")
