@@ -11,10 +11,12 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from sro_tui.domain.calls import Disposition
-from sro_tui.domain.officers import Actor
+from sro_tui.domain.officers import SYSTEM_ACTOR, Actor
+from sro_tui.domain.students import StudentCreate
 from sro_tui.domain.trespass import TrespassWarningCreate
 from sro_tui.services.registry import Services
 from sro_tui.ui.forms.call_form import CALL_KEYS, CallFormScreen
+from sro_tui.ui.messages import OpenRecord
 from sro_tui.ui.screens.trespass import WATCH_CHECK_KEYS, CampusScreen
 from sro_tui.ui.screens.trespass_warning import WARNING_KEYS, TrespassWarningForm
 
@@ -163,3 +165,31 @@ async def test_a_return_within_the_period_is_one_key_to_an_incident(
     incident = sqlite_services.incidents.get(officer, incident_id)
     assert [o.category_code for o in incident.offenses] == ["TRESPASS"]
     assert f"warning #{warning_id}" in incident.narrative
+
+
+async def test_enter_on_a_warning_in_a_students_timeline_opens_campus_security(
+    sqlite_services: Services, clock: Clock
+) -> None:
+    officer = make_officer(sqlite_services, "1001")
+    student = sqlite_services.students.create(
+        SYSTEM_ACTOR,
+        StudentCreate(
+            district_id="S99",
+            first_name="Kid",
+            last_name="Visiting",
+            school_id=sqlite_services.reference.school_by_code("BHS").id,
+            grade=9,
+        ),
+    )
+    warning_id = warn(sqlite_services, officer, "Kid Visiting", student_id=student.id)
+    app = make_app(sqlite_services, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        app.post_message(OpenRecord("student", student.id))
+        await settle(pilot)
+        table = app.screen.query_one(DataTable)
+        table.move_cursor(row=table.get_row_index(f"trespass:{warning_id}"))
+        table.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CampusScreen)
