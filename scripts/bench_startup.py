@@ -51,10 +51,14 @@ SIGN_IN_MARKER = b" Quit"
 TIMEOUT_SECONDS = 60.0
 
 
-def first_frame(argv: list[str], marker: bytes, env: dict[str, str]) -> float:
+def first_frame(
+    argv: list[str], marker: bytes, env: dict[str, str], cwd: str | None = None
+) -> float:
     """Seconds from starting ``argv`` in a pty to ``marker`` in what it wrote."""
     pid, fd = pty.fork()
     if pid == 0:  # the child: a terminal of 80x24
+        if cwd:
+            os.chdir(cwd)
         os.execvpe(argv[0], argv, env)
     import fcntl
     import struct
@@ -85,10 +89,10 @@ def first_frame(argv: list[str], marker: bytes, env: dict[str, str]) -> float:
         os.close(fd)
 
 
-def import_ms(module: str) -> float:
-    """Milliseconds to import ``module`` in a fresh interpreter (a second run: warm caches)."""
+def import_ms(module: str, tree: str | None = None) -> float:
+    """Milliseconds to import ``module`` in a fresh interpreter."""
     code = f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
-    out = subprocess.run([PYTHON, "-c", code], capture_output=True, text=True, check=True)
+    out = subprocess.run([PYTHON, "-c", code], capture_output=True, text=True, check=True, cwd=tree)
     return float(out.stdout.strip()) * 1000
 
 
@@ -97,13 +101,19 @@ def main() -> int:
     parser.add_argument("--pairs", type=int, default=10, help="interleaved pairs (default 10)")
     parser.add_argument("--db", help="the store the sign-in screen opens (default: a new one)")
     parser.add_argument("--json", action="store_true", help="print one JSON object instead")
+    parser.add_argument(
+        "--tree",
+        help="start `sro` from this source tree (another checkout: before/after comparisons)",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor")
         env["SRO_DATABASE_URL"] = args.db or str(Path(folder) / "bench.db")
         env["SRO_AUDIT_KEY_FILE"] = str(Path(folder) / "audit.key")
         env.pop("TEXTUAL", None)
-        first_frame(SRO, SIGN_IN_MARKER, env)  # creates the store; warms the file cache
+        if args.tree:
+            env["PYTHONPATH"] = args.tree
+        first_frame(SRO, SIGN_IN_MARKER, env, args.tree)  # makes the store; warms the caches
         first_frame([PYTHON, "-c", EMPTY_APP], EMPTY_MARKER, env)
         empty: list[float] = []
         sro: list[float] = []
@@ -115,7 +125,9 @@ def main() -> int:
             if index % 2:
                 runs.reverse()
             for name, argv, marker in runs:
-                (empty if name == "empty" else sro).append(first_frame(argv, marker, env))
+                (empty if name == "empty" else sro).append(
+                    first_frame(argv, marker, env, args.tree)
+                )
     ratios = [s / e for s, e in zip(sro, empty, strict=True)]
     result = {
         "pairs": args.pairs,
@@ -123,8 +135,8 @@ def main() -> int:
         "sign_in_first_frame_ms": round(statistics.median(sro) * 1000, 1),
         "first_frame_ratio": round(statistics.median(ratios), 2),
         "import_textual_app_ms": round(import_ms("textual.app"), 1),
-        "import_sro_ui_app_ms": round(import_ms("sro_tui.ui.app"), 1),
-        "import_sro_cli_ms": round(import_ms("sro_tui.cli"), 1),
+        "import_sro_ui_app_ms": round(import_ms("sro_tui.ui.app", args.tree), 1),
+        "import_sro_cli_ms": round(import_ms("sro_tui.cli", args.tree), 1),
     }
     if args.json:
         print(json.dumps(result))
