@@ -15,6 +15,7 @@ from .base import ReadSchema
 from .incidents import IncidentSummary
 from .mentoring import NoteRead
 from .referrals import ReferralRead
+from .threats import FollowUpRead
 
 TODAY_ROWS = 8
 """Rows per section: a section longer than this says how many more there are."""
@@ -69,6 +70,8 @@ class TodaySummary(ReadSchema):
     notes_due: Bounded[NoteRead] = Bounded[NoteRead]()
     review_waiting: int | None = None
     """Submitted reports waiting for review: supervisors only (None for an officer)."""
+    threat_follow_ups: Bounded[FollowUpRead] = Bounded[FollowUpRead]()
+    """The officer's follow-ups of open threat assessment cases due today or before."""
     warnings_in_force: int = 0
     """Trespass warnings in force now that the officer may see (Campus security)."""
     calls_today: int = 0
@@ -83,5 +86,6 @@ class TodaySummary(ReadSchema):
             + self.drafts.total
             + self.referrals_due.total
             + self.notes_due.total
+            + self.threat_follow_ups.total
             + (1 if self.review_waiting else 0)
         )

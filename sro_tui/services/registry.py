@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from .security import SecurityService
     from .store_settings import SettingsService
     from .students import StudentService
+    from .threats import ThreatService
     from .today import TodayService
     from .trespass import TrespassService
 
@@ -132,6 +133,12 @@ class Services:
         return CallService(self.ctx, self.audit, incidents=self.incidents)
 
     @cached_property
+    def threats(self) -> ThreatService:
+        from .threats import ThreatService
+
+        return ThreatService(self.ctx, self.audit)
+
+    @cached_property
     def today(self) -> TodayService:
         from .today import TodayService
 
@@ -142,6 +149,7 @@ class Services:
             incidents=self.incidents,
             referrals=self.referrals,
             notes=self.notes,
+            threats=self.threats,
         )
 
     @cached_property

@@ -127,6 +127,7 @@ from .calls import CALL_FIGURES, count_campus_security
 from .context import ServiceContext
 from .roster_names import roster_index
 from .sealing import incident_unsealed, note_unsealed, referral_unsealed
+from .threats import THREAT_FIGURES, count_threat_cases
 
 # Incidents count once filed: drafts are the officer's unfinished work and are left out.
 COUNTED_STATUSES = (
@@ -1265,6 +1266,11 @@ class ReportService:
                     session, moments, school_id=scope.school_id, officer_id=scope.officer_id
                 )
             )
+            counts.update(  # services/threats.py: threat assessment cases opened, closed
+                count_threat_cases(
+                    session, moments, school_id=scope.school_id, officer_id=scope.officer_id
+                )
+            )
             programs = session.execute(
                 select(ReferralProgram.id, ReferralProgram.name, ReferralProgram.active).order_by(
                     ReferralProgram.position, ReferralProgram.id
@@ -1434,6 +1440,8 @@ def _monthly_figures(counts: Counts, programs: Sequence[Any]) -> list[Figure]:
     add(law, "Use of force", None, NOT_RECORDED)
     add(law, "Trespass contacts", "trespass")
     for measure, key in CALL_FIGURES:  # services/calls.py: calls, trespass warnings
+        add(law, measure, key)
+    for measure, key in THREAT_FIGURES:  # services/threats.py
         add(law, measure, key)
     add(law, "Campus checks (security checks done)", "campus_checks")
 

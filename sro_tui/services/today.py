@@ -19,6 +19,7 @@ from ..domain.incidents import IncidentSummary
 from ..domain.mentoring import NoteRead
 from ..domain.officers import Actor
 from ..domain.referrals import ReferralRead
+from ..domain.threats import FollowUpRead
 from ..domain.today import TODAY_ROWS, Bounded, DraftLine, ShiftProgress, TodaySummary
 from ..domain.workflow import REFERRAL_OPEN
 from ..store.models import (
@@ -37,6 +38,7 @@ from .incidents import OPEN_STATUSES, IncidentService
 from .notes import NoteService
 from .referrals import ReferralService
 from .sealing import incident_unsealed, note_unsealed, referral_unsealed
+from .threats import ThreatService
 from .trespass import warning_visible
 
 __all__ = ["TodayService"]
@@ -54,6 +56,7 @@ class TodayService:
         incidents: IncidentService,
         referrals: ReferralService,
         notes: NoteService,
+        threats: ThreatService,
         rows: int = TODAY_ROWS,
     ) -> None:
         self.ctx = ctx
@@ -62,6 +65,7 @@ class TodayService:
         self.incidents = incidents
         self.referrals = referrals
         self.notes = notes
+        self.threats = threats
         self.rows = rows
 
     def summary(self, actor: Actor, school_id: int | None, day: date | None = None) -> TodaySummary:
@@ -86,6 +90,7 @@ class TodayService:
         open_incidents = self.incidents.open_for(actor, limit=limit)
         referrals = self.referrals.due(actor, day, limit=limit)
         notes = self.notes.follow_ups_due(actor, day)[:limit]
+        threat_rows, threat_total = self.threats.follow_ups_due(actor, day, limit=limit)
         with self.ctx.db.read() as session:
             if school_id is not None and all(s.school_id != school_id for s in shifts):
                 name = session.scalar(select(School.name).where(School.id == school_id))
@@ -176,6 +181,7 @@ class TodayService:
             ),
             notes_due=Bounded[NoteRead](rows=tuple(notes), total=max(notes_total, len(notes))),
             review_waiting=review_waiting,
+            threat_follow_ups=Bounded[FollowUpRead](rows=tuple(threat_rows), total=threat_total),
             warnings_in_force=warnings_in_force,
             calls_today=calls_today,
         )
