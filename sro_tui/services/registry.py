@@ -197,8 +197,9 @@ class Services:
         self.db.dispose()
 
 
-def prepare_store(db: Database) -> None:
-    """Create or upgrade the schema and add any missing reference data (idempotent)."""
+def prepare_store(db: Database, *, sample_schools: bool = False) -> None:
+    """Create or upgrade the schema and add any missing reference data (idempotent); the
+    sample high schools only with ``sample_schools`` (the tests' stores)."""
     migrate.upgrade(db)
     with db.write() as session:
         if not db.is_sqlite:
@@ -209,7 +210,7 @@ def prepare_store(db: Database) -> None:
             session.execute(
                 text("SELECT pg_advisory_xact_lock(:k)"), {"k": migrate.MIGRATION_ADVISORY_LOCK}
             )
-        seed_reference(session)
+        seed_reference(session, sample_schools=sample_schools)
 
 
 def build_services(
