@@ -1,7 +1,9 @@
 """Reference data: schools, offense categories, locations, programs, the checklist template.
 
 Seeded from ``sro_tui/data/reference.json`` into a new store, then the agency's to edit.
-Seeding adds only what is missing (matched by code), so running it again is harmless.
+Seeding adds only what is missing (matched by code), so running it again is harmless. The
+four sample Ventura high schools go in only when asked (`sro init --sample-schools`, the demo,
+the tests' stores): a real department adds its own schools and would only retire them.
 """
 
 from __future__ import annotations
@@ -100,16 +102,25 @@ def _uses(session: Session, kind: ReferenceKind) -> dict[int, int]:
     return {k: n for k, n in session.execute(select(column, func.count()).group_by(column))}
 
 
-def seed_reference(session: Session) -> dict[str, int]:
-    """Insert missing reference rows; return how many of each kind were added."""
-    data = load_reference_data()
-    added = {"schools": 0, "categories": 0, "locations": 0, "programs": 0, "checklist": 0}
-
+def seed_sample_schools(session: Session) -> int:
+    """Add the sample high schools of reference.json that are missing; how many were added."""
     have = set(session.scalars(select(School.code)))
-    for item in data["schools"]:
+    added = 0
+    for item in load_reference_data()["schools"]:
         if item["code"] not in have:
             session.add(School(code=item["code"], name=item["name"], level=item["level"]))
-            added["schools"] += 1
+            added += 1
+    session.flush()
+    return added
+
+
+def seed_reference(session: Session, *, sample_schools: bool = False) -> dict[str, int]:
+    """Insert missing reference rows; return how many of each kind were added. Schools only
+    with ``sample_schools``: a department's own schools are its administrator's to add."""
+    data = load_reference_data()
+    added = {"schools": 0, "categories": 0, "locations": 0, "programs": 0, "checklist": 0}
+    if sample_schools:
+        added["schools"] = seed_sample_schools(session)
 
     have = set(session.scalars(select(OffenseCategory.code)))
     for pos, item in enumerate(data["categories"]):
@@ -171,9 +182,9 @@ class ReferenceService:
         self.ctx = ctx
         self.audit = audit
 
-    def seed(self, actor: Actor) -> dict[str, int]:
+    def seed(self, actor: Actor, *, sample_schools: bool = False) -> dict[str, int]:
         with self.ctx.db.write() as session:
-            added = seed_reference(session)
+            added = seed_reference(session, sample_schools=sample_schools)
             if any(added.values()):
                 self.audit.record(
                     session,
