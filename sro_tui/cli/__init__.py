@@ -35,6 +35,7 @@ COMMAND_GROUPS = (
     "reports",
     "trespass",
     "calls",
+    "threats",
     "search",
     "export",
     "backup",
@@ -61,6 +62,7 @@ COMMANDS = {
     "report": "reports",
     "trespass": "trespass",
     "call": "calls",
+    "threat": "threats",
     "search": "search",
     "export": "export",
     "backup": "backup",
@@ -138,6 +140,10 @@ def command_group(name: str) -> ModuleType:
             from . import calls
 
             return calls
+        case "threats":
+            from . import threats
+
+            return threats
         case "search":
             from . import search
 
