@@ -116,6 +116,8 @@ def test_csv_export_for_the_agency_keeps_names(
         "notes": 2,
         "referrals": 1,
         "shifts": 0,
+        "trespass_warnings": 0,
+        "calls": 0,
         "students": 2,
     }
     out = tmp_path / "out"

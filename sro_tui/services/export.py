@@ -56,6 +56,7 @@ from ..domain.officers import Actor
 from ..domain.permissions import may_read_note_text
 from ..domain.redaction import RedactionPerson, RedactionRun, Redactor, redactor_for
 from ..store.models import (
+    CallForService,
     Incident,
     IncidentPerson,
     Location,
@@ -67,13 +68,18 @@ from ..store.models import (
     School,
     Shift,
     Student,
+    TrespassViolation,
+    TrespassWarning,
+    TrespassWarningSchool,
 )
 from . import store_settings
 from .audit import AuditTrail
+from .calls import call_visible
 from .context import ServiceContext
 from .read_rules import incident_readable, note_readable, referral_readable
 from .roster_names import roster_index
 from .sealing import incident_unsealed, note_unsealed, referral_unsealed, student_unsealed
+from .trespass import warning_visible
 
 BATCH = 500
 Progress = Callable[[str, int, int], None]
@@ -84,7 +90,7 @@ class ExportFormat(StrEnum):
     JSON = "json"
 
 
-KINDS = ("incidents", "notes", "referrals", "shifts", "students")
+KINDS = ("incidents", "notes", "referrals", "shifts", "trespass_warnings", "calls", "students")
 
 
 @dataclass(frozen=True)
@@ -336,6 +342,11 @@ class ExportService:
                     self._shifts(session, run)
                 else:
                     run.counts["shifts"] = 0
+                self._trespass_warnings(session, run)
+                if for_student_id is None:
+                    self._calls(session, run)
+                else:  # calls name no student; their free text is not redacted: left out
+                    run.counts["calls"] = 0
                 self._students(session, run)
         finally:
             sink.close()
@@ -415,7 +426,7 @@ class ExportService:
         }
         # Headers exist even for kinds with no rows, so every export has the same files.
         for kind in KINDS:
-            if kind != "shifts" or run.for_student_id is None:
+            if kind not in ("shifts", "calls") or run.for_student_id is None:
                 run.sink.ensure(kind, _EMPTY_HEADERS[kind])
 
     @staticmethod
@@ -810,6 +821,99 @@ class ExportService:
                 count += 1
         run.counts["shifts"] = count
 
+    # -- campus security ------------------------------------------------------------------
+
+    def _trespass_warnings(self, session: Session, run: _Run) -> None:
+        """Warnings given in the period that the exporter may see (services/trespass: a
+        juvenile's only to its schools' officers and supervisors, none of a sealed student);
+        for one student, only that student's own warnings."""
+        condition: ColumnElement[bool] = and_(
+            TrespassWarning.warned_at >= run.since,
+            TrespassWarning.warned_at < run.until,
+            warning_visible(run.actor),
+        )
+        if run.for_student_id is not None:
+            condition = and_(condition, TrespassWarning.student_id == run.for_student_id)
+        total = self._count(session, condition, TrespassWarning)
+        query = select(TrespassWarning).where(condition)
+        count = 0
+        keys = (TrespassWarning.id,)
+        for batch in self._batches(session, query, keys, total, run, "trespass_warnings"):
+            ids = [w.id for w in batch]
+            schools: dict[int, list[str]] = {}
+            for warning_id, school_id in session.execute(
+                select(TrespassWarningSchool.warning_id, TrespassWarningSchool.school_id)
+                .where(TrespassWarningSchool.warning_id.in_(ids))
+                .order_by(TrespassWarningSchool.school_id)
+            ):
+                schools.setdefault(warning_id, []).append(run.schools.get(school_id, ""))
+            returns: dict[int, list[str]] = {}
+            for warning_id, incident_id in session.execute(
+                select(TrespassViolation.warning_id, TrespassViolation.incident_id)
+                .where(TrespassViolation.warning_id.in_(ids))
+                .order_by(TrespassViolation.id)
+            ):
+                returns.setdefault(warning_id, []).append(str(incident_id))
+            names = self._student_names(session, {w.student_id for w in batch if w.student_id})
+            for w in batch:
+                if w.student_id is not None:
+                    run.students_seen.add(w.student_id)
+                run.sink.write(
+                    "trespass_warnings",
+                    {
+                        "id": w.id,
+                        "person_name": w.person_name,
+                        "birth_date": w.birth_date,
+                        "age": w.age,
+                        "juvenile": w.juvenile,
+                        "description": w.description,
+                        "photo_ref": w.photo_ref,
+                        "person_kind": w.person_kind,
+                        "student_district_id": names.get(w.student_id or 0, ("", "", ""))[2],
+                        "schools": ";".join(schools.get(w.id, [])),
+                        "statute": w.statute,
+                        "days": w.days,
+                        "warned_at": w.warned_at,
+                        "last_day": w.last_day,
+                        "expires_at": w.expires_at,
+                        "officer_badge": run.officer_badge(w.officer_id),
+                        "incident_id": w.incident_id,
+                        "violation_incident_ids": ";".join(returns.get(w.id, [])),
+                    },
+                )
+                count += 1
+        run.counts["trespass_warnings"] = count
+
+    def _calls(self, session: Session, run: _Run) -> None:
+        """Calls for service received in the period that the exporter may see."""
+        condition: ColumnElement[bool] = and_(
+            CallForService.received_at >= run.since,
+            CallForService.received_at < run.until,
+            call_visible(run.actor),
+        )
+        total = self._count(session, condition, CallForService)
+        query = select(CallForService).where(condition)
+        count = 0
+        for batch in self._batches(session, query, (CallForService.id,), total, run, "calls"):
+            for c in batch:
+                run.sink.write(
+                    "calls",
+                    {
+                        "id": c.id,
+                        "received_at": c.received_at,
+                        "officer_badge": run.officer_badge(c.officer_id),
+                        "school": run.schools.get(c.school_id, ""),
+                        "caller": c.caller,
+                        "caller_kind": c.caller_kind,
+                        "location": c.location,
+                        "what": c.what,
+                        "disposition": c.disposition,
+                        "incident_id": c.incident_id,
+                    },
+                )
+                count += 1
+        run.counts["calls"] = count
+
     def _students(self, session: Session, run: _Run) -> None:
         wanted = sorted(run.students_seen)
         if run.for_student_id is not None:
@@ -856,6 +960,11 @@ _EMPTY_HEADERS: dict[str, tuple[str, ...]] = {
         "referrals": "id student_district_id program school reason incident_id note_id "
         "referred_by_badge referred_on consent consent_on status next_follow_up_on",
         "shifts": "id officer_badge school shift_date started_at",
+        "trespass_warnings": "id person_name birth_date age juvenile description photo_ref "
+        "person_kind student_district_id schools statute days warned_at last_day expires_at "
+        "officer_badge incident_id violation_incident_ids",
+        "calls": "id received_at officer_badge school caller caller_kind location what "
+        "disposition incident_id",
         "students": "id district_id first_name last_name school grade",
     }.items()
 }
