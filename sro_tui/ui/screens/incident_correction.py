@@ -28,6 +28,7 @@ CONTENT_FIELDS = (
     "people",
     "narrative",
     "bias_motivation",
+    "initiated_by",
 )
 
 
