@@ -18,10 +18,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, cast
 
+from sqlalchemy import Table, func, insert, select, text
 from sqlalchemy import event as sa_event
-from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from ..domain.audit import AuditEventRead
@@ -93,6 +93,21 @@ def chain_hash(key: bytes, prev_hash: str, event: AuditEvent) -> str:
 def _round_centiseconds(moment: datetime) -> datetime:
     """CJIS asks for time to 1/100 s; keep exactly that so the hash input is stable."""
     return moment.replace(microsecond=(moment.microsecond // 10_000) * 10_000)
+
+
+_EVENT_COLUMNS = (
+    "at",
+    "officer_id",
+    "badge",
+    "action",
+    "record_type",
+    "record_id",
+    "outcome",
+    "detail",
+    "terminal",
+    "prev_hash",
+    "hash",
+)
 
 
 class AuditTrail:
@@ -200,8 +215,14 @@ class AuditTrail:
         )
         event.prev_hash = prev or GENESIS
         event.hash = chain_hash(self.ctx.audit_key, event.prev_hash, event)
-        session.add(event)
-        session.flush()
+        # One INSERT ... RETURNING id (not the unit of work's flush); ``event`` stays outside
+        # the session and carries the values its record seal needs.
+        table = cast(Table, AuditEvent.__table__)
+        event.id = session.execute(
+            insert(table)
+            .values({name: getattr(event, name) for name in _EVENT_COLUMNS})
+            .returning(table.c.id)
+        ).scalar_one()
         if record_seals.seals_change(
             event.action, event.record_type, event.record_id, event.outcome
         ):
@@ -519,7 +540,7 @@ class AuditTrail:
     def _events(self, session: Session, *, since_id: int = 0) -> Iterator[Any]:
         """Every event in chain order as plain rows (attribute access like the model, without
         the ORM's cost), a chunk at a time: never all in memory."""
-        table = AuditEvent.__table__
+        table = cast(Table, AuditEvent.__table__)
         last = since_id
         while True:
             chunk = session.execute(

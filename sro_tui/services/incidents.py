@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Insert, Integer, exists, literal, or_, select, tuple_, update
+from sqlalchemy import Insert, Integer, bindparam, exists, literal, or_, select, tuple_, update
 from sqlalchemy.orm import Session, selectinload
 
 from ..domain.enums import (
@@ -127,6 +127,33 @@ def _category_rules(category: OffenseCategory) -> tuple[ComplianceKind, ...]:
     return tuple(ComplianceKind(value) for value in category.compliance.split())
 
 
+# The names an incident's read schema shows, in one statement built once: its school's, its
+# location's code, name and NIBRS code (None if gone), and its officer's.
+def _one(column: Any, key: Any, name: str) -> Any:
+    return select(column).where(key == bindparam(name)).scalar_subquery()
+
+
+_NAMES = select(
+    _one(School.name, School.id, "school_id"),
+    _one(Location.code, Location.id, "location_id"),
+    _one(Location.name, Location.id, "location_id"),
+    _one(Location.nibrs_location, Location.id, "location_id"),
+    _one(Officer.name, Officer.id, "officer_id"),
+)
+
+
+def _new_facts() -> dict[str, Any]:
+    """version_facts of a report created in this transaction: no versions, not voided."""
+    return {
+        "voided_at": None,
+        "voided_by_name": "",
+        "void_reason": "",
+        "revision": 1,
+        "revisions": 1,
+        "correction_pending": False,
+    }
+
+
 class IncidentService:
     def __init__(self, ctx: ServiceContext, audit: AuditTrail) -> None:
         self.ctx = ctx
@@ -163,6 +190,9 @@ class IncidentService:
             incident.offenses = self._offense_rows(data.offenses, categories)
             incident.people = self._person_rows(data.people)
             incident.compliance = self._compliance_rows(data.compliance)
+            # A new report has none: known empty, not read back after the insert.
+            incident.supplements = []
+            incident.reviews = []
             # Numbered last, so the counter's lock is held for as short a time as possible.
             incident.number = self._next_number(session, now.astimezone(self.ctx.tz).year)
             session.add(incident)
@@ -175,7 +205,7 @@ class IncidentService:
                 record_id=incident.id,
                 detail=incident.number,
             )
-            return self._read(session, incident)
+            return self._read(session, incident, new=True)
 
     def update(self, actor: Actor, incident_id: int, data: IncidentUpdate) -> IncidentRead:
         """Change a draft or returned report (its reporting officer only). ``data.version``
@@ -753,7 +783,9 @@ class IncidentService:
         query = select(Incident).where(Incident.id == incident_id)
         if lock:
             query = query.with_for_update()
-        if full or lock:
+        # A locked read for a change loads its children as they are used (five lazy loads
+        # cost less than five selectin loads set up for one row).
+        if full:
             query = query.options(
                 selectinload(Incident.offenses),
                 selectinload(Incident.people),
@@ -766,10 +798,14 @@ class IncidentService:
             raise NotFound(f"No incident report with id {incident_id}")
         return incident
 
-    def _read(self, session: Session, incident: Incident) -> IncidentRead:
-        school = session.get(School, incident.school_id)
-        location = session.get(Location, incident.location_id)
-        officer_name = session.scalar(select(Officer.name).where(Officer.id == incident.officer_id))
+    def _read(self, session: Session, incident: Incident, *, new: bool = False) -> IncidentRead:
+        """The read schema of ``incident`` (its children loaded or known). ``new``: created in
+        this transaction, so it has no versions and is not voided (nothing read for them)."""
+        ids = {"school_id": incident.school_id, "location_id": incident.location_id}
+        ids["officer_id"] = incident.officer_id
+        school_name, location_code, location_name, location_nibrs, officer_name = session.execute(
+            _NAMES, ids
+        ).one()
         student_ids = {p.student_id for p in incident.people if p.student_id is not None}
         student_names: dict[int, str] = {}
         if student_ids:
@@ -824,7 +860,7 @@ class IncidentService:
             status=IncidentStatus(incident.status),
             version=incident.version,
             school_id=incident.school_id,
-            school_name=school.name if school else "",
+            school_name=school_name or "",
             school_year=incident.school_year,
             officer_id=incident.officer_id,
             officer_name=officer_name or "",
@@ -832,11 +868,11 @@ class IncidentService:
             entered_at=incident.entered_at,
             submitted_at=incident.submitted_at,
             approved_at=incident.approved_at,
-            location_code=location.code if location else "",
-            location_name=location.name if location else "",
+            location_code=location_code or "",
+            location_name=location_name or "",
             narrative=incident.narrative,
             review_comment=incident.review_comment,
-            location_nibrs=location.nibrs_location if location else "",
+            location_nibrs=location_nibrs or "",
             bias_motivation=_bias(incident.bias_motivation),
             initiated_by=ContactInitiator(incident.initiated_by) if incident.initiated_by else None,
             offenses=offenses,
@@ -864,7 +900,7 @@ class IncidentService:
             ),
             compliance_required=required,
             compliance_missing=tuple(k for k in required if k not in done),
-            **version_facts(session, incident),
+            **(_new_facts() if new else version_facts(session, incident)),
         )
 
     @staticmethod

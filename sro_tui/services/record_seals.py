@@ -24,10 +24,12 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Table, func, select
+from sqlalchemy import Table, bindparam, delete, func, select
 from sqlalchemy import event as sa_event
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from ..store.models import (
@@ -146,8 +148,20 @@ def _plain(value: object) -> object:
     return str(value)
 
 
-def _rows(session: Session, table: Table, where: Any, order: list[Any]) -> list[dict[str, Any]]:
-    result = session.execute(select(table).where(where).order_by(*order)).mappings()
+_STATEMENTS: dict[tuple[str, str], Any] = {}
+
+
+def _rows(session: Session, table: Table, column: str, record_id: int) -> list[dict[str, Any]]:
+    """The rows of ``table`` whose ``column`` is ``record_id``, in primary key order (the
+    statement built once per table and column: a save seals a record of up to seven)."""
+    statement = _STATEMENTS.get((table.name, column))
+    if statement is None:
+        statement = _STATEMENTS[(table.name, column)] = (
+            select(table)
+            .where(table.c[column] == bindparam("record_id"))
+            .order_by(*table.primary_key.columns)
+        )
+    result = session.execute(statement, {"record_id": record_id}).mappings()
     return [{key: _plain(value) for key, value in row.items()} for row in result]
 
 
@@ -177,7 +191,7 @@ def canonical_state(session: Session, record_type: str, record_id: int) -> bytes
     """The record's row and its children's rows as JSON, or None if it does not exist."""
     model, children = SEALED[record_type]
     table: Table = model.__table__
-    rows = _rows(session, table, table.c.id == record_id, [table.c.id])
+    rows = _rows(session, table, "id", record_id)
     if not rows:
         return None
     excluded = EXCLUDED.get(record_type, frozenset())
@@ -192,12 +206,7 @@ def canonical_state(session: Session, record_type: str, record_id: int) -> bytes
     late_children = LATE_CHILDREN.get(record_type, frozenset())
     for child, column in children:
         child_table: Table = child.__table__
-        child_rows = _rows(
-            session,
-            child_table,
-            child_table.c[column] == record_id,
-            list(child_table.primary_key.columns),
-        )
+        child_rows = _rows(session, child_table, column, record_id)
         if child_table.name in DERIVED:
             DERIVED[child_table.name](session, child_rows)
         if child_rows or child_table.name not in late_children:
@@ -268,22 +277,29 @@ def _seal(
     session: Session, key: bytes, record_type: str, record_id: str, event: AuditEvent
 ) -> None:
     state = canonical_state(session, record_type, int(record_id))
-    current = session.get(RecordSeal, (record_type, record_id))
     if state is None and event.action.rsplit(".", 1)[-1] == PURGE_ACTION:
         state = PURGED_STATE  # purged under the retention schedule: sealed as purged
+    seal = cast(Table, RecordSeal.__table__)
     if state is None:  # deleted in this transaction: nothing left to seal
-        if current is not None:
-            session.delete(current)
+        session.execute(
+            delete(seal).where(seal.c.record_type == record_type, seal.c.record_id == record_id)
+        )
         return
     digest = seal_digest(key, event.id, event.hash, state)
-    if current is None:
-        session.add(
-            RecordSeal(
-                record_type=record_type, record_id=record_id, event_id=event.id, digest=digest
-            )
+    # One statement whether the record had a seal or not (no read of the old one).
+    upsert = (
+        postgresql_insert(seal)
+        if session.get_bind().dialect.name == "postgresql"
+        else sqlite_insert(seal)
+    )
+    session.execute(
+        upsert.values(
+            record_type=record_type, record_id=record_id, event_id=event.id, digest=digest
+        ).on_conflict_do_update(
+            index_elements=[seal.c.record_type, seal.c.record_id],
+            set_={"event_id": event.id, "digest": digest},
         )
-    else:
-        current.event_id, current.digest = event.id, digest
+    )
 
 
 @dataclass
