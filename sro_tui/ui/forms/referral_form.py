@@ -7,7 +7,6 @@ mentoring note (prefilled with the student and the link).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -28,6 +27,7 @@ from ..widgets.fields import LabelledField
 from ..widgets.footer import SroFooter
 from ..widgets.typeahead import Choice, TypeAhead
 from .base import FieldProblems, FormScreen, student_choice, student_search
+from .later import RestAfterFirstFrame
 
 __all__ = ["ReferralFormScreen"]
 
@@ -57,7 +57,7 @@ class ReferralToSave:
     incident_number: str
 
 
-class ReferralFormScreen(FormScreen):
+class ReferralFormScreen(RestAfterFirstFrame, FormScreen):
     """A new referral. Dismissed with the saved ``ReferralRead``, or None."""
 
     FORM = "referral"
@@ -65,6 +65,7 @@ class ReferralFormScreen(FormScreen):
     AUTO_FOCUS = "#referral-student Input"
 
     CSS_PATH = "referral_form.tcss"
+    REST_INTO = "#referral-body"
 
     def __init__(self, prefill: dict[str, Any] | None = None, draft_id: int | None = None) -> None:
         super().__init__()
@@ -82,8 +83,6 @@ class ReferralFormScreen(FormScreen):
         self.follow_up = DayField(label="Next follow-up", placeholder="YYYY-MM-DD or +14")
         self.incident_id: int | None = None
         self.note_id: int | None = None
-        self._rest_mounted = False  # the fields below the student (after the first frame)
-        self._after_rest: list[Callable[[], object]] = []
 
     def compose(self) -> ComposeResult:
         from ..widgets.header import SroHeader
@@ -94,11 +93,11 @@ class ReferralFormScreen(FormScreen):
             yield LabelledField(
                 "Student", self.student, field="student_id", required=True, id="referral-student"
             )
-            # The rest comes right after the first frame (_mount_rest): the cursor starts in
+            # The rest comes right after the first frame (rest()): the cursor starts in
             # the student, and the form takes keys sooner without its two Selects.
         yield SroFooter()
 
-    def _rest(self) -> list[Widget]:
+    def rest(self) -> list[Widget]:
         """The fields below the student, mounted after the first frame."""
         return [
             LabelledField("Program", self.program, field="program_code", required=True),
@@ -128,33 +127,12 @@ class ReferralFormScreen(FormScreen):
             ),
         ]
 
-    async def _mount_rest(self) -> None:
-        if self._finished or not self.is_attached:
-            return
-        await self.query_one("#referral-body", VerticalScroll).mount_all(self._rest())
-        self._rest_mounted = True
-        waiting, self._after_rest = self._after_rest, []
-        for then in waiting:
-            then()
-
-    def _when_mounted(self, then: Callable[[], object]) -> None:
-        """Run ``then`` once every field is mounted (at once if they are)."""
-        if self._rest_mounted:
-            then()
-        else:
-            self._after_rest.append(then)
-
-    def _loaded(self, loaded: object) -> None:
-        # Filled once every field is mounted (the store may answer before the rest is).
-        fill = super()._loaded
-        self._when_mounted(lambda: fill(loaded))
-
     def on_mount(self) -> None:
         # No store call here: load() reads in a worker; the search runs in its own.
         self.student.set_search(student_search(self.services, self.actor))
+        self.mount_rest_later()
         if self.draft_id is None:
-            self._when_mounted(self._defaults)
-        self.call_after_refresh(self._mount_rest)
+            self.when_mounted(self._defaults)
 
     def load(self) -> ReferralLoaded:
         services, actor = self.services, self.actor

@@ -9,6 +9,7 @@ from typing import Any
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Input, Label, Select, Static
 
 from ...domain.students import (
@@ -22,6 +23,7 @@ from ...domain.students import (
 from ..text import VISIBLE_HIGHLIGHTER, literal, visible
 from ..widgets.fields import LabelledField
 from .base import FieldProblems, FormModal
+from .later import RestAfterFirstFrame
 
 __all__ = ["GRADE_OPTIONS", "StudentFormScreen"]
 
@@ -38,7 +40,7 @@ class StudentLoaded:
     student: StudentRead | None = None
 
 
-class StudentFormScreen(FormModal):
+class StudentFormScreen(RestAfterFirstFrame, FormModal):
     """Dismissed with the saved ``StudentRead``, or None."""
 
     FORM = "student"
@@ -46,6 +48,7 @@ class StudentFormScreen(FormModal):
     AUTO_FOCUS = "#student-district-id Input"
 
     CSS_PATH = "student_form.tcss"
+    REST_INTO = "#student-body"
 
     def __init__(self, student_id: int | None = None, draft_id: int | None = None) -> None:
         super().__init__()
@@ -74,15 +77,25 @@ class StudentFormScreen(FormModal):
                 yield LabelledField(
                     "First name", self.first_name, field="first_name", required=True
                 )
-            with Horizontal(classes="row"):
-                yield LabelledField("School", self.school, field="school_id")
-                yield LabelledField("Grade", self.grade, field="grade")
-            with Horizontal(id="student-status"):
-                yield Label("ctrl+s save · esc back", id="student-keys")
-                yield Static("", classes="draft-status")
+            # School and grade (two Selects) come right after the first frame (rest()).
+
+    def rest(self) -> list[Widget]:
+        return [
+            Horizontal(
+                LabelledField("School", self.school, field="school_id"),
+                LabelledField("Grade", self.grade, field="grade"),
+                classes="row",
+            ),
+            Horizontal(
+                Label("ctrl+s save · esc back", id="student-keys"),
+                Static(self.status_text, classes="draft-status"),
+                id="student-status",
+            ),
+        ]
 
     def on_mount(self) -> None:
         # No store call here: load() reads the schools, the draft and the student.
+        self.mount_rest_later()
         if self.student_id is not None:
             self.district_id.disabled = True  # the district's key; a new ID is a new student
             self.call_after_refresh(self.last_name.focus)
