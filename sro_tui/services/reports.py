@@ -156,9 +156,9 @@ MONTHLY_NOTES = (
     "Incidents are counted once filed (submitted, returned or approved); drafts are not.",
     "Arrests, citations, petitions and diversion referrals count once per person per "
     "incident, however many charges or offenses the incident lists.",
-    "Calls for service are not yet recorded as their own entries: the two 'calls for service' "
-    "lines count filed reports with at least one person whose outcome was 'handled by "
-    "school' / 'resolved by officer'.",
+    "'Calls: reports handled by school / resolved by officer' count filed reports with at "
+    "least one person whose outcome was 'handled by school' / 'resolved by officer'; calls "
+    "for service logged as their own entries are the 'Calls logged' lines.",
     "Campus checks are the security checks among the checklist items done (perimeter, gate, "
     "parking, visitor, restroom checks, supervision posts, patrols); classroom instruction, "
     "training and mentoring items are not, and count once, as notes, in the educator and "
@@ -1429,7 +1429,7 @@ def _monthly_figures(counts: Counts, programs: Sequence[Any]) -> list[Figure]:
         )
 
     law = Section.LAW_ENFORCEMENT
-    # Until calls are recorded as their own entries: filed reports with such an outcome.
+    # Filed reports with such an outcome (calls logged as their own entries: CALL_FIGURES).
     add(law, "Calls: reports handled by school", "h_calls")
     add(law, "Calls: reports resolved by officer", "r_calls")
     add(law, "Reports (incidents filed)", "incidents")
