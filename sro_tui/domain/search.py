@@ -80,6 +80,8 @@ class SearchQuery(ReadSchema):
 
 def fold(text: str) -> str:
     """Lower case without accents: how both indexes compare words."""
+    if text.isascii():  # the common case: nothing to decompose, casefold is lower
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -123,13 +125,32 @@ def _word_matches(word: str, query: SearchQuery) -> bool:
     return False
 
 
+def _matches(flat: str, query: SearchQuery, width: int) -> list[re.Match[str]]:
+    """The matched words of ``flat`` that a snippet of ``width`` can show: the first, and
+    those after it up to ``width`` characters past it (the window never reaches further),
+    each distinct word folded once."""
+    if query.empty:
+        return []
+    seen: dict[str, bool] = {}
+    found: list[re.Match[str]] = []
+    for m in _WORD.finditer(flat):
+        if found and m.start() > found[0].start() + width:
+            break
+        word = m.group()
+        hit = seen.get(word)
+        if hit is None:
+            hit = seen[word] = _word_matches(word, query)
+        if hit:
+            found.append(m)
+    return found
+
+
 def snippet(text: str, query: SearchQuery, *, width: int = SNIPPET_CHARS) -> Snippet:
     """A window of ``text`` around the first matched word, split into (text, is_match)."""
     flat = " ".join(text.split())
     if not flat:
         return ()
-    words = list(_WORD.finditer(flat))
-    matched = [m for m in words if _word_matches(m.group(), query)] if not query.empty else []
+    matched = _matches(flat, query, width)
     start = 0
     if matched and matched[0].start() > width // 3:
         start = matched[0].start() - width // 3

@@ -90,6 +90,24 @@ _Found = tuple[SearchHit, str]
 """A hit read, and the text its snippet is cut from once the hits kept are known."""
 
 
+_UNSEALED: dict[SearchKind, ColumnElement[bool]] = {}
+
+
+def _unsealed(kind: SearchKind) -> ColumnElement[bool]:
+    """services/sealing's condition for ``kind``, built once (it depends on nothing but the
+    seal tables it reads when run; building its subqueries cost more than running them)."""
+    found = _UNSEALED.get(kind)
+    if found is None:
+        build = {
+            SearchKind.INCIDENT: incident_unsealed,
+            SearchKind.NOTE: note_unsealed,
+            SearchKind.REFERRAL: referral_unsealed,
+            SearchKind.STUDENT: student_unsealed,
+        }[kind]
+        found = _UNSEALED[kind] = build()
+    return found
+
+
 def _upper_bound(prefix: str) -> str:
     """Numbers and district IDs are [A-Z0-9-]: '~' sorts after all of them, so
     ``prefix <= value < prefix + '~'`` is a prefix match through the unique index."""
@@ -154,7 +172,7 @@ class SearchService:
         self, session: Session, actor: Actor, matcher: _Matcher, number: str | None
     ) -> list[_Found]:
         allowed: ColumnElement[bool] = incident_readable(actor)  # services/read_rules
-        allowed = and_(allowed, incident_unsealed())  # services/sealing
+        allowed = and_(allowed, _unsealed(SearchKind.INCIDENT))  # services/sealing
         columns = (
             Incident.id,
             Incident.number,
@@ -210,7 +228,7 @@ class SearchService:
         )
         me = actor.officer_id or -1
         visible: ColumnElement[bool] = note_readable(actor)  # services/read_rules
-        visible = and_(visible, note_unsealed())
+        visible = and_(visible, _unsealed(SearchKind.NOTE))
         # Matched on its text only where the reader may read that text.
         text_readable: ColumnElement[bool] = or_(
             Note.confidential.is_(False),
@@ -263,7 +281,7 @@ class SearchService:
 
     def _referrals(self, session: Session, actor: Actor, matcher: _Matcher) -> list[_Found]:
         visible: ColumnElement[bool] = referral_readable(actor)  # services/read_rules
-        visible = and_(visible, referral_unsealed())
+        visible = and_(visible, _unsealed(SearchKind.REFERRAL))
         base = (
             select(
                 Referral.id,
@@ -307,9 +325,9 @@ class SearchService:
             Student.last_name,
             Student.grade,
             Student.updated_at,
-        ).where(student_unsealed())
+        ).where(_unsealed(SearchKind.STUDENT))
         rows = matcher.rows(
-            base, SearchKind.STUDENT, Student.id, student_unsealed(), keys=(Student.id,)
+            base, SearchKind.STUDENT, Student.id, _unsealed(SearchKind.STUDENT), keys=(Student.id,)
         )
         if number:
             by_id = (
