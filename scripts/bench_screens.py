@@ -203,17 +203,26 @@ class Term:
                 found = marker in seen
         return (first or 0.0), (last if last is not None else small)
 
-    def quit(self) -> None:
+    def quit(self, seconds: float = 60.0) -> None:
         """ctrl+q, and wait for the process to end (a profiler writes its report then)."""
         os.write(self.fd, b"\x11")
-        self.drain(5.0)
+        end = time.perf_counter() + seconds
+        while time.perf_counter() < end:
+            self.drain(0.2)
+            if os.waitpid(self.pid, os.WNOHANG)[0]:
+                self.pid = 0
+                break
         self.stop()
 
     def stop(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(self.pid, signal.SIGKILL)
-        os.waitpid(self.pid, 0)
-        os.close(self.fd)
+        if self.pid:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+            os.waitpid(self.pid, 0)
+            self.pid = 0
+        if self.fd >= 0:
+            os.close(self.fd)
+            self.fd = -1
 
 
 def title(text: str) -> bytes:
@@ -265,10 +274,10 @@ def run(term: Term, steps: list[Step], rounds: int) -> dict[str, list[float]]:
     return {name: times[name] + [-1.0] + firsts[name] for name in times}
 
 
-def sign_in(term: Term, badge: str) -> None:
+def sign_in(term: Term, badge: str, store_wait: float = 2.0) -> None:
     if term.read_until(b" Quit", 60) is None:
         raise SystemExit("the sign-in screen did not draw in 60 s")
-    term.drain(2.0)  # the store opens behind the screen
+    term.drain(store_wait)  # the store opens behind the screen
     os.write(term.fd, f"{badge}\tdemo\r".encode())
     if term.read_until(b"Today's school", 30) is None:
         raise SystemExit("sign-in failed (badge, password or store?)")
@@ -320,7 +329,7 @@ def main() -> int:
         argv[1:1] = ["-m", "pyinstrument", "-r", "text", "--show-all", "-o", args.profile]
     term = Term.start(argv, (cols, rows), args.quiet)
     try:
-        sign_in(term, args.badge)
+        sign_in(term, args.badge, 8.0 if args.profile else 2.0)
         results = run(term, app_steps(args.word), args.rounds)
         term.quit()
     finally:

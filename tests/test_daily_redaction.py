@@ -105,8 +105,7 @@ async def test_the_apps_daily_report_shows_no_student_name(
     services: Services, officer: Actor, clock: Clock
 ) -> None:
     """Reports (F8), d: the daily report on screen, as printed."""
-    from textual.widgets import Markdown
-
+    from sro_tui.ui.screens.report_view import ReportView
     from sro_tui.ui.screens.reports import ReportsScreen
 
     from .ui_shell_support import make_app, settle, sign_in
@@ -121,7 +120,7 @@ async def test_the_apps_daily_report_shows_no_student_name(
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, ReportsScreen)
-        shown = screen.query_one("#report-md", Markdown).source
+        shown = screen.query_one("#report-md", ReportView).source
         assert "JUVENILE 1\\] at the gate" in shown
         for name in NAMES:
             assert name not in shown, name

@@ -24,7 +24,7 @@ from sqlalchemy import update
 from textual.app import App
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import DataTable, Markdown, OptionList, Static
+from textual.widgets import DataTable, OptionList, Static
 
 from sro_tui.domain.checklist import ItemNote, OneOffItem, SkipItem
 from sro_tui.domain.enums import AuditOutcome, ContactKind, PersonRole
@@ -52,6 +52,7 @@ from sro_tui.ui.screens.mentoring import MentoringScreen
 from sro_tui.ui.screens.note_view import NoteViewScreen
 from sro_tui.ui.screens.referral_detail import ReferralScreen
 from sro_tui.ui.screens.referrals import ReferralListScreen
+from sro_tui.ui.screens.report_view import ReportView
 from sro_tui.ui.screens.reports import ReportsScreen
 from sro_tui.ui.screens.review_queue import ReviewQueueScreen
 from sro_tui.ui.screens.search import SearchScreen
@@ -354,7 +355,7 @@ async def test_an_officers_screens_show_record_text_literally(
         await pilot.press("d")
         text = await on_screen(pilot, ReportsScreen, "[x] [sic] [n/a] [/]", SHOWN_RLO)
         assert "[@click=app.quit]x[/]" in text
-        markdown = app.screen.query_one("#report-md", Markdown)
+        markdown = app.screen.query_one("#report-md", ReportView)
         assert markdown.source  # the report arrived
 
         # Help.

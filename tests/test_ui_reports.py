@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from textual.widgets import Input, Markdown, Static
+from textual.widgets import Input, Static
 from textual_plotext import PlotextPlot
 
 from sro_tui.domain.enums import OutcomeKind, PersonRole, WeaponType
@@ -23,6 +23,7 @@ from sro_tui.services.registry import Services
 from sro_tui.ui.screens.choice_prompt import ChoiceScreen
 from sro_tui.ui.screens.report_choice import ReportChoice
 from sro_tui.ui.screens.report_output import default_report_path, write_new_file
+from sro_tui.ui.screens.report_view import ReportView
 from sro_tui.ui.screens.reports import ReportsScreen
 from sro_tui.ui.widgets.prompt import PromptScreen
 
@@ -80,7 +81,7 @@ def build_september(services: Services, clock: Clock) -> None:
 
 
 def markdown_text(screen: ReportsScreen) -> str:
-    return screen.query_one("#report-md", Markdown).source
+    return screen.query_one("#report-md", ReportView).source
 
 
 async def test_monthly_counts_on_screen_and_saved_as_pdf(

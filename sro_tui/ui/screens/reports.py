@@ -22,7 +22,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Label, Markdown, Static
+from textual.widgets import Label, Static
 from textual_plotext import PlotextPlot
 
 from ...domain.errors import SroError
@@ -42,6 +42,7 @@ from .report_output import (
     report_markdown,
     write_new_file,
 )
+from .report_view import ReportView
 
 __all__ = ["ReportsScreen"]
 
@@ -82,7 +83,7 @@ class ReportsScreen(SessionAccess, Screen[None]):
         yield Static("", id="report-title", markup=False)
         with VerticalScroll(id="report-body", can_focus=True):
             yield PlotextPlot(id="report-chart")
-            yield Markdown("", id="report-md", open_links=False)
+            yield ReportView(id="report-md")  # one widget, not one per table cell
         yield Label("", id="report-status")
         yield SroFooter()
 
@@ -252,7 +253,7 @@ class ReportsScreen(SessionAccess, Screen[None]):
             return
         self.report = None
         self.query_one("#report-chart", PlotextPlot).remove_class("shown")
-        self.query_one("#report-md", Markdown).update("")
+        self.query_one("#report-md", ReportView).show("")
         self.query_one("#report-status", Label).update(literal(error.message))
         self.refresh_bindings()
 
@@ -266,7 +267,7 @@ class ReportsScreen(SessionAccess, Screen[None]):
             chart.add_class("shown")
         else:
             chart.remove_class("shown")
-        self.query_one("#report-md", Markdown).update(text)
+        self.query_one("#report-md", ReportView).show(text)
         self.query_one("#report-body", VerticalScroll).scroll_home(animate=False)
         self.refresh_bindings()
         self.query_one("#report-status", Label).update(literal(self.keys_hint()))
