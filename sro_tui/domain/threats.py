@@ -34,6 +34,9 @@ from pydantic import Field, model_validator
 from .base import ReadSchema, Schema
 from .text import Text
 
+THREAT_CATEGORY_CODES = frozenset({"THREAT", "BOMB-THREAT"})
+"""Incident categories a case is opened from (the incident screen's key shows for these)."""
+
 
 class ThreatStage(StrEnum):
     REPORTED = "reported"

@@ -28,7 +28,14 @@ from .keymap import install_keymap
 from .keys import app_bindings
 from .live import LiveRefresh
 from .messages import OpenRecord
-from .navigation import AREA_SCREENS, admin_screen, draft_form, preload, record_screen
+from .navigation import (
+    AREA_SCREENS,
+    admin_screen,
+    draft_form,
+    preload,
+    record_screen,
+    threat_cases_screen,
+)
 from .screens.login import LoginScreen
 from .unexpected import unexpected
 
@@ -416,6 +423,10 @@ class SroApp(App[int]):
             self.screen.focus_query()
             return
         self._push(SearchScreen())
+
+    def action_threats(self) -> None:
+        """Threat assessment cases (the palette; ctrl+t in Campus security)."""
+        self._push(threat_cases_screen())
 
     def action_export(self) -> None:
         from .screens.export import ExportScreen

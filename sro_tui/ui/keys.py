@@ -88,6 +88,14 @@ COMMANDS: tuple[Command, ...] = (
         "Log a call for service (who, what, where)",
         False,
     ),
+    Command(
+        "threats",
+        "",
+        "threats",
+        "Threat assessment cases",
+        "Threat assessment cases (EC 49393) you may read; ctrl+t in Campus security",
+        False,
+    ),
     Command("export", "", "export", "Export", "Records from a date range to CSV or JSON", False),
     Command("theme", "f10", "toggle_theme", "Light/dark", "Switch between dark and light", False),
     Command(

@@ -13,7 +13,7 @@ from textual.message import Message
 
 __all__ = ["OpenRecord", "RecordKind"]
 
-RecordKind = Literal["incident", "note", "referral", "student", "draft", "checklist"]
+RecordKind = Literal["incident", "note", "referral", "student", "draft", "checklist", "threat"]
 
 
 class OpenRecord(Message):

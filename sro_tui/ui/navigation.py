@@ -32,7 +32,14 @@ __all__ = [
 def preload() -> None:
     """Import every screen and form the app may show (not administration: administrators
     only). Run in a thread worker behind the sign-in screen; importing twice costs nothing."""
-    from .forms import call_form, note_form, quick_incident, referral_form, student_form
+    from .forms import (
+        call_form,
+        note_form,
+        quick_incident,
+        referral_form,
+        student_form,
+        threat_form,
+    )
     from .screens import (
         audit,
         checklist,
@@ -51,6 +58,8 @@ def preload() -> None:
         search,
         student_timeline,
         students,
+        threat_case,
+        threats,
         today,
         trespass,
         trespass_warning,
@@ -60,6 +69,7 @@ def preload() -> None:
     del first_admin, help, incident_form, incidents, lock, mentoring, note_view
     del referral_detail, referrals, review_queue, school_pick, search, student_timeline
     del students, today, call_form, trespass, trespass_warning
+    del threat_form, threat_case, threats
 
 
 def today_screen() -> Screen[Any]:
@@ -218,6 +228,19 @@ def _referral_view(record_id: int) -> Screen[Any]:
     return ReferralScreen(record_id)
 
 
+def threat_cases_screen() -> Screen[Any]:
+    """Threat assessment cases (palette, or ctrl+t in Campus security)."""
+    from .screens.threats import ThreatCasesScreen
+
+    return ThreatCasesScreen()
+
+
+def _threat_case(record_id: int) -> Screen[Any]:
+    from .screens.threat_case import ThreatCaseScreen
+
+    return ThreatCaseScreen(record_id)
+
+
 def _student_timeline(record_id: int) -> Screen[Any]:
     from .screens.student_timeline import StudentTimelineScreen
 
@@ -241,6 +264,7 @@ _RECORD_SCREENS: dict[RecordKind, Callable[[int], Screen[Any]]] = {
     "note": _note_view,
     "referral": _referral_view,
     "student": _student_timeline,
+    "threat": _threat_case,
 }
 
 

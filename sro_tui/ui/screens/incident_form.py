@@ -23,9 +23,11 @@ from ...domain.errors import SroError
 from ...domain.incidents import IncidentCreate, IncidentRead, IncidentUpdate
 from ...domain.timeparse import format_local
 from ..forms.base import FieldProblems, FormScreen, student_search
+from ..forms.threat_form import ThreatOpenForm, may_open_case_from
 from ..incident_draft import merge_typed, read_draft
 from ..incident_load import DRAFT_FORM, IncidentLoad, IncidentRequest, read_incident
 from ..incident_merge import IncidentMerge
+from ..messages import OpenRecord
 from ..text import literal, visible
 from ..unexpected import unexpected
 from ..widgets.footer import SroFooter
@@ -73,6 +75,7 @@ class IncidentFormScreen(IncidentMerge, FormScreen):
         Binding("v", "void", "Void", id="incident.void"),
         Binding("h", "versions", "Earlier version", id="incident.versions"),
         Binding("c", "correct", "Correct", id="incident.correct"),
+        Binding("t", "threat_case", "Threat case", id="incident.threat_case"),
         # One key, two uses: retry after a failed load, else refer (check_action picks).
         Binding("ctrl+r", "retry_load", "Retry", id="form.retry"),
         Binding("ctrl+r", "refer", "Refer student", id="incident.refer"),
@@ -264,6 +267,8 @@ class IncidentFormScreen(IncidentMerge, FormScreen):
             return self.record is not None and self.record.revisions > 1
         if action == "correct":
             return may_correct_record(self.actor, self.record)
+        if action == "threat_case":
+            return may_open_case_from(self.record) and not self.editable
         if action == "refer":
             return self.record is not None and any(p.student_id for p in self.record.people)
         if action in ("submit", "add_offense", "add_person", "save"):
@@ -427,6 +432,15 @@ class IncidentFormScreen(IncidentMerge, FormScreen):
 
         options = [(f"{p.name} ({p.role.value})", str(p.student_id)) for p in students]
         self.app.push_screen(ChoiceScreen("Refer which student?", options), refer)
+
+    def action_threat_case(self) -> None:
+        """Open a threat assessment case from this report of a threat (its student)."""
+        if self.record is not None and may_open_case_from(self.record):
+            self.app.push_screen(ThreatOpenForm(self.record), self._case_opened)
+
+    def _case_opened(self, case_id: int | None) -> None:
+        if case_id is not None:
+            self.post_message(OpenRecord("threat", case_id))
 
     def _view(self) -> IncidentView | None:
         views = self.query(IncidentView)

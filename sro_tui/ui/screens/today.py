@@ -42,7 +42,17 @@ T = TypeVar("T")
 REVIEW = "review"
 """The ``area`` of the review-queue line (the supervisors' queue is a screen, not a mode)."""
 WATCH_KINDS = frozenset(
-    {"incident", "draft", "referral", "note", "shift", "checklist_item", "trespass", "call"}
+    {
+        "incident",
+        "draft",
+        "referral",
+        "note",
+        "shift",
+        "checklist_item",
+        "trespass",
+        "call",
+        "threat",
+    }
 )
 """Record types whose changes on another terminal reload Today."""
 
@@ -200,6 +210,21 @@ def sections_of(
             more=("mentoring", "f5"),
         ),
     ]
+    if summary.threat_follow_ups.total:  # shown only to an officer with one due
+        sections.append(
+            _section(
+                "Threat case follow-ups due",
+                summary.threat_follow_ups,
+                lambda f: Row(
+                    f"{_day(f.due_on, today)}{' (overdue)' if f.overdue(today) else ''}: "
+                    f"{f.student_name} — {f.what.splitlines()[0][:60] if f.what else ''}",
+                    "threat",
+                    f.case_id,
+                    late=f.overdue(today),
+                ),
+                empty="none due",
+            )
+        )
     campus = Section("Campus security", empty="", total=1)
     campus.rows.append(
         Row(

@@ -53,6 +53,7 @@ class CampusScreen(SessionAccess, Screen[None]):
         Binding("w", "warn", "New warning", id="campus.warn"),
         Binding("v", "violation", "Returned: incident", id="campus.violation"),
         Binding("c", "call", "Log a call", id="campus.call"),
+        Binding("ctrl+t", "threats", "Threat cases", id="campus.threats"),
         Binding("slash", "search", "Check a name", id="campus.search"),
         Binding("escape", "back", "Back", id="campus.back"),
         Binding("down", "to_list", "To the list", id="campus.to_list", show=False),
@@ -245,6 +246,12 @@ class CampusScreen(SessionAccess, Screen[None]):
         from ..forms.call_form import CallFormScreen
 
         self.app.push_screen(CallFormScreen())
+
+    def action_threats(self) -> None:
+        """The threat assessment cases (the app's command)."""
+        from .threats import ThreatCasesScreen
+
+        self.app.push_screen(ThreatCasesScreen())
 
     def action_violation(self) -> None:
         hit = self.highlighted()
