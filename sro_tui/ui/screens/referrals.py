@@ -136,7 +136,11 @@ class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
     def show_page(self, page: Page[ReferralRead]) -> None:
         table = self.paged_table()
         today = self.services.ctx.today()
-        for referral in page.items:
+        for read in page.items:
+            # A page read while this screen's own change was saving may be older than what
+            # that change returned: keep the newer (its version is what the next change names).
+            known = self.shown.get(read.id)
+            referral = known if known is not None and known.version > read.version else read
             self.shown[referral.id] = referral
             table.add_row(*self.cells(referral, today), key=str(referral.id))
 
@@ -189,9 +193,9 @@ class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
         table = self.paged_table()
         today = self.services.ctx.today()
         key = str(referral.id)
-        if key not in table.rows:  # a reload (live or on resume) replaced the rows meanwhile
-            return
         self.shown[referral.id] = referral
+        if key not in table.rows:  # a reload (live or on resume) is replacing the rows
+            return
         for column, value in zip(
             ("follow", "status", "student", "program", "consent"),
             self.cells(referral, today),
