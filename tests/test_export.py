@@ -118,6 +118,7 @@ def test_csv_export_for_the_agency_keeps_names(
         "shifts": 0,
         "trespass_warnings": 0,
         "calls": 0,
+        "threat_cases": 0,
         "students": 2,
     }
     out = tmp_path / "out"

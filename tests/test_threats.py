@@ -5,7 +5,9 @@ and the monthly report's opened/closed figures checked against an independent SQ
 
 from __future__ import annotations
 
+import csv
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import bindparam, text
@@ -319,3 +321,49 @@ def test_monthly_report_counts_opened_and_closed(
         expected_closed = (count("closed_at", octo), count("closed_at", sep))
     assert figures["Threat assessment cases opened"] == expected_opened == (0, 2)
     assert figures["Threat assessment cases closed"] == expected_closed == (1, 1)
+
+
+def test_student_timeline_shows_the_case_to_its_readers(
+    services: Services, officer: Actor, clock: Clock
+) -> None:
+    case_id = open_case(services, officer, clock)
+    sid = services.threats.get(officer, case_id).student_id
+    colleague = make_officer(services, "1003", "officer", ("VHS",))
+    [entry] = [e for e in services.students.timeline(officer, sid) if e.kind == "threat"]
+    assert (entry.record_id, entry.summary) == (case_id, "reported")
+    assert all(e.kind != "threat" for e in services.students.timeline(colleague, sid))
+    services.threats.add_member(officer, case_id, "1003")
+    assert any(e.kind == "threat" for e in services.students.timeline(colleague, sid))
+
+
+def test_export_has_the_cases_the_reader_reads_redacted_for_one_student(
+    services: Services, officer: Actor, supervisor: Actor, clock: Clock, tmp_path: Path
+) -> None:
+    case_id = open_case(services, officer, clock, summary="Ruiz and Beto Soto fought")
+    vhs = services.reference.school_by_code("VHS").id
+    services.students.create(
+        officer,
+        StudentCreate(district_id="S2", first_name="Beto", last_name="Soto", school_id=vhs),
+    )
+    services.threats.move(
+        officer, case_id, ThreatMove(to_stage=ThreatStage.CLOSED, note="Beto Soto apologised")
+    )
+    day = clock.now.astimezone(services.ctx.tz).date()
+    agency = services.export.export(officer, fmt="csv", since=day, out_dir=tmp_path / "a")
+    assert agency.counts["threat_cases"] == 1
+    with (tmp_path / "a" / "threat_cases.csv").open(encoding="utf-8-sig", newline="") as f:
+        [row] = list(csv.DictReader(f))
+    assert (row["student_district_id"], row["stage"], row["confidential"]) == (
+        "S1",
+        "closed",
+        "yes",
+    )
+    assert "Beto Soto" in row["summary"] and "Beto Soto apologised" in row["history"]
+    other = services.export.export(supervisor, fmt="csv", since=day, out_dir=tmp_path / "b")
+    assert other.counts["threat_cases"] == 0  # confidential: supervisors only by policy
+    mine = services.export.export(
+        officer, fmt="json", since=day, out_dir=tmp_path / "c", for_student_id=1
+    )
+    assert mine.counts["threat_cases"] == 1
+    text = (tmp_path / "c" / "threat_cases.json").read_text(encoding="utf-8")
+    assert "Soto" not in text and "[JUVENILE" in text

@@ -7,7 +7,7 @@ from typing import Literal
 
 from .base import ReadSchema
 
-TimelineKind = Literal["incident", "note", "referral", "trespass"]
+TimelineKind = Literal["incident", "note", "referral", "trespass", "threat"]
 
 
 class TimelineEntry(ReadSchema):

@@ -68,6 +68,9 @@ from ..store.models import (
     School,
     Shift,
     Student,
+    ThreatCase,
+    ThreatCaseEvent,
+    ThreatCaseMember,
     TrespassViolation,
     TrespassWarning,
     TrespassWarningSchool,
@@ -79,6 +82,7 @@ from .context import ServiceContext
 from .read_rules import incident_readable, note_readable, referral_readable
 from .roster_names import roster_index
 from .sealing import incident_unsealed, note_unsealed, referral_unsealed, student_unsealed
+from .threats import case_readable
 from .trespass import warning_visible
 
 BATCH = 500
@@ -90,7 +94,16 @@ class ExportFormat(StrEnum):
     JSON = "json"
 
 
-KINDS = ("incidents", "notes", "referrals", "shifts", "trespass_warnings", "calls", "students")
+KINDS = (
+    "incidents",
+    "notes",
+    "referrals",
+    "shifts",
+    "trespass_warnings",
+    "calls",
+    "threat_cases",
+    "students",
+)
 
 
 @dataclass(frozen=True)
@@ -347,6 +360,7 @@ class ExportService:
                     self._calls(session, run)
                 else:  # calls name no student; their free text is not redacted: left out
                     run.counts["calls"] = 0
+                self._threat_cases(session, run)  # services/threats: the case's read rule
                 self._students(session, run)
         finally:
             sink.close()
@@ -914,6 +928,80 @@ class ExportService:
                 count += 1
         run.counts["calls"] = count
 
+    def _threat_cases(self, session: Session, run: _Run) -> None:
+        """Threat assessment cases opened in the period that the exporter reads (a
+        confidential case: its team, supervisors by the agency's setting; none of a sealed
+        student); for one student, that student's own cases, with every other juvenile
+        named in their text replaced (W&I 827)."""
+        condition: ColumnElement[bool] = and_(
+            ThreatCase.opened_at >= run.since,
+            ThreatCase.opened_at < run.until,
+            case_readable(run.actor, supervisors_read=run.supervisors_read),
+        )
+        if run.for_student_id is not None:
+            condition = and_(condition, ThreatCase.student_id == run.for_student_id)
+        total = self._count(session, condition, ThreatCase)
+        query = select(ThreatCase).where(condition)
+        count = 0
+        for batch in self._batches(session, query, (ThreatCase.id,), total, run, "threat_cases"):
+            ids = [c.id for c in batch]
+            names = self._student_names(session, {c.student_id for c in batch})
+            notes: dict[int, list[tuple[str, str]]] = {}
+            for case_id, to_stage, note in session.execute(
+                select(ThreatCaseEvent.case_id, ThreatCaseEvent.to_stage, ThreatCaseEvent.note)
+                .where(ThreatCaseEvent.case_id.in_(ids))
+                .order_by(ThreatCaseEvent.id)
+            ):
+                notes.setdefault(case_id, []).append((to_stage, note))
+            team: dict[int, list[str]] = {}
+            for case_id, officer_id in session.execute(
+                select(ThreatCaseMember.case_id, ThreatCaseMember.officer_id)
+                .where(ThreatCaseMember.case_id.in_(ids))
+                .order_by(ThreatCaseMember.officer_id)
+            ):
+                team.setdefault(case_id, []).append(run.officer_badge(officer_id))
+            for c in batch:
+                first, last, district = names.get(c.student_id, ("", "", ""))
+                redactor = redactor_for(
+                    [
+                        RedactionPerson(
+                            key=c.student_id,
+                            student_id=c.student_id,
+                            first_name=first,
+                            last_name=last,
+                        )
+                    ],
+                    keep_student_id=run.for_student_id,
+                    run=run.redaction,
+                )
+                texts = [c.summary, *(note for _, note in notes.get(c.id, []))]
+                redactor.prime(texts)
+                run.students_seen.add(c.student_id)
+                run.sink.write(
+                    "threat_cases",
+                    {
+                        "id": c.id,
+                        "student_district_id": district,
+                        "school": run.schools.get(c.school_id or 0, ""),
+                        "incident_id": c.incident_id,
+                        "summary": redactor.text(c.summary),
+                        "stage": c.stage,
+                        "level": c.level,
+                        "confidential": c.confidential,
+                        "lead_badge": run.officer_badge(c.lead_id),
+                        "team_badges": ";".join(team.get(c.id, [])),
+                        "reported_on": c.reported_on,
+                        "opened_at": c.opened_at,
+                        "closed_at": c.closed_at,
+                        "history": "\n".join(
+                            f"{stage}: {redactor.text(note)}" if note else stage
+                            for stage, note in notes.get(c.id, [])
+                        ),
+                    },
+                )
+                count += 1
+        run.counts["threat_cases"] = count
+
     def _students(self, session: Session, run: _Run) -> None:
         wanted = sorted(run.students_seen)
         if run.for_student_id is not None:
@@ -965,6 +1053,8 @@ _EMPTY_HEADERS: dict[str, tuple[str, ...]] = {
         "officer_badge incident_id violation_incident_ids",
         "calls": "id received_at officer_badge school caller caller_kind location what "
         "disposition incident_id",
+        "threat_cases": "id student_district_id school incident_id summary stage level "
+        "confidential lead_badge team_badges reported_on opened_at closed_at history",
         "students": "id district_id first_name last_name school grade",
     }.items()
 }

@@ -52,6 +52,7 @@ from .audit import AuditTrail
 from .context import ServiceContext
 from .read_rules import incident_readable, note_readable, referral_readable
 from .sealing import incident_unsealed, is_sealed, note_unsealed, student_unsealed
+from .threats import threat_entries
 from .trespass import trespass_entries
 
 MAX_NAME_TOKENS = 6  # words of a typed name that are matched; more narrow nothing useful
@@ -328,6 +329,7 @@ class StudentService:
                 + self._note_entries(session, actor, student_id, limit, supervisors_read)
                 + self._referral_entries(session, actor, student_id, limit)
                 + trespass_entries(session, actor, student_id, limit)  # services/trespass
+                + threat_entries(session, actor, student_id, limit, supervisors_read)
             )
             entries.sort(key=lambda e: (e.at, e.kind, e.record_id), reverse=True)
             self.audit.record(

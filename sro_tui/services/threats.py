@@ -42,6 +42,7 @@ from ..domain.threats import (
     ThreatStage,
     threat_move_problem,
 )
+from ..domain.timeline import TimelineEntry
 from ..domain.versions import require_version
 from ..store.models import (
     Incident,
@@ -125,6 +126,34 @@ def count_threat_cases(
         counts["threat_opened"].append(int(session.scalar(opened) or 0))
         counts["threat_closed"].append(int(session.scalar(closed) or 0))
     return counts
+
+
+def threat_entries(
+    session: Session, actor: Actor, student_id: int, limit: int, supervisors_read: bool
+) -> list[TimelineEntry]:
+    """A student's threat assessment cases for their timeline, only those the actor reads
+    (others' confidential cases are not hinted at; none while the records are sealed)."""
+    rows = session.execute(
+        select(ThreatCase, Officer.name)
+        .join(Officer, Officer.id == ThreatCase.lead_id)
+        .where(
+            ThreatCase.student_id == student_id,
+            case_readable(actor, supervisors_read=supervisors_read),
+        )
+        .order_by(ThreatCase.opened_at.desc(), ThreatCase.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        TimelineEntry(
+            kind="threat",
+            record_id=c.id,
+            at=c.opened_at,
+            title=f"Threat assessment case #{c.id}",
+            summary=c.stage + (f", {c.level}" if c.level else ""),
+            officer_name=lead_name,
+        )
+        for c, lead_name in rows
+    ]
 
 
 def _student_name(student: Student) -> str:

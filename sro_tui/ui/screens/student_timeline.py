@@ -30,6 +30,7 @@ KIND_LABELS = {
     "note": "Note",
     "referral": "Referral",
     "trespass": "Trespass",
+    "threat": "Threat",
 }
 
 
