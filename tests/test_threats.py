@@ -367,3 +367,19 @@ def test_export_has_the_cases_the_reader_reads_redacted_for_one_student(
     assert mine.counts["threat_cases"] == 1
     text = (tmp_path / "c" / "threat_cases.json").read_text(encoding="utf-8")
     assert "Soto" not in text and "[JUVENILE" in text
+
+
+def test_retention_keeps_an_incident_a_case_was_opened_from(
+    services: Services, officer: Actor, supervisor: Actor, admin: Actor, clock: Clock
+) -> None:
+    from .test_retention import Old, retention
+
+    old = Old(services, clock, officer, supervisor)
+    student_id = services.students.by_district_id(officer, "S1").id
+    case_id = services.threats.open(
+        officer,
+        ThreatCaseCreate(student_id=student_id, incident_id=old.old_incident, summary="Old"),
+    ).id
+    result = retention(services).purge(admin)
+    assert result.kept_linked == 2  # the referral's incident and the case's
+    assert services.threats.get(officer, case_id).incident_id == old.old_incident

@@ -50,6 +50,7 @@ from ..store.models import (
     NoteStudent,
     Referral,
     ReferralEvent,
+    ThreatCase,
 )
 from . import store_settings
 from .audit import AuditTrail
@@ -221,7 +222,13 @@ class RetentionService:
     @staticmethod
     def _linked(session: Session, item: Expired) -> bool:
         column = Referral.incident_id if item.kind == "incident" else Referral.note_id
-        return session.scalar(select(Referral.id).where(column == item.record_id)) is not None
+        if session.scalar(select(Referral.id).where(column == item.record_id)) is not None:
+            return True
+        # A threat assessment case keeps the report it was opened from (services/threats).
+        return item.kind == "incident" and (
+            session.scalar(select(ThreatCase.id).where(ThreatCase.incident_id == item.record_id))
+            is not None
+        )
 
     @staticmethod
     def _delete(session: Session, item: Expired) -> None:
