@@ -383,3 +383,30 @@ def test_retention_keeps_an_incident_a_case_was_opened_from(
     result = retention(services).purge(admin)
     assert result.kept_linked == 2  # the referral's incident and the case's
     assert services.threats.get(officer, case_id).incident_id == old.old_incident
+
+
+def test_the_audit_trail_names_ids_and_stages_never_the_case_text(
+    services: Services, officer: Actor, supervisor: Actor, clock: Clock
+) -> None:
+    case_id = open_case(services, officer, clock)
+    services.threats.move(officer, case_id, ThreatMove(to_stage=ThreatStage.TRIAGE))
+    services.threats.add_follow_up(
+        officer, case_id, FollowUpCreate(due_on=date(2026, 9, 20), what="Call Ana's mother")
+    )
+    services.threats.add_member(officer, case_id, "2001")
+    services.threats.page(officer)
+    services.threats.get(officer, case_id)
+    with services.db.read() as session:
+        rows = session.execute(
+            text(
+                "SELECT action, record_type, record_id, detail FROM audit_events "
+                "WHERE record_type = 'threat' ORDER BY id"
+            )
+        ).all()
+    actions = [r[0] for r in rows]
+    for expected in ("threat.open", "threat.move", "threat.follow_up", "threat.team"):
+        assert expected in actions
+    assert "threat.list" in actions and "threat.read" in actions
+    for _action, _type, _record, detail in rows:
+        assert "Ana" not in (detail or "") and "gun" not in (detail or "")
+    assert services.audit.verify(supervisor).ok
