@@ -141,3 +141,27 @@ async def test_the_case_list_and_screen_move_a_case(
     assert case.stage is ThreatStage.TRIAGE and case.events[-1].note == "Team met at 10"
     assert [f.what for f in case.follow_ups][-1] == "Call the parent"
     assert case.follow_ups[-1].due_on - case.follow_ups[0].due_on == timedelta(days=7)
+
+
+async def test_the_palette_opens_the_case_list_by_name(
+    sqlite_services: Services, clock: Clock
+) -> None:
+    from textual.command import CommandPalette
+
+    make_officer(sqlite_services, "1001")
+    app = make_app(sqlite_services, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        assert CommandPalette.is_open(app)
+        await type_text(pilot, "threat assessment")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        if CommandPalette.is_open(app):
+            await pilot.press("enter")
+            await settle(pilot)
+        assert isinstance(app.screen, ThreatCasesScreen)
+        status = str(app.screen.query_one("#threat-status").render())
+        assert status.startswith("0 open cases you may read")
