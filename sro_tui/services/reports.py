@@ -104,6 +104,7 @@ from ..domain.reports import (
     school_year_months,
 )
 from ..store.models import (
+    ChecklistDoneDay,
     ChecklistItem,
     Incident,
     IncidentOffense,
@@ -534,6 +535,19 @@ def _done_items(
     )
 
 
+def _done_days(
+    within: ColumnElement[bool], clauses: Sequence[ColumnElement[bool]], ranges: Days
+) -> Select[int, int, str, int]:
+    """The same done items counted per day, school and label (checklist_done_days, kept by
+    triggers, migration 0018): a few rows per day of the period, whatever the store holds."""
+    return select(
+        _bucket(ChecklistDoneDay.shift_date, ranges).label("p"),
+        ChecklistDoneDay.school_id.label("sid"),
+        ChecklistDoneDay.label.label("label"),
+        ChecklistDoneDay.done.label("done"),
+    ).where(within, *clauses)
+
+
 def _fold_checks(rows: Any) -> dict[int | None, dict[int, int]]:
     """(period, school, label, count) rows -> school -> period -> security checks done."""
     out: dict[int | None, dict[int, int]] = defaultdict(lambda: defaultdict(int))
@@ -552,14 +566,27 @@ def count_campus_checks(session: Session, scope: _Scope, ranges: Days) -> Counts
         clauses.append(Shift.school_id == scope.school_id)
     if scope.officer_id is not None:
         clauses.append(Shift.officer_id == scope.officer_id)
-    if not clauses:
-        # No index leads with shift_date: naming every school (a short list) lets
-        # ix_shifts_school_date serve the date range school by school.
-        clauses.append(Shift.school_id.in_(list(session.scalars(select(School.id)))))
-    inner = _ranged(lambda within: _done_items(within, clauses, ranges), Shift.shift_date, ranges)
-    query = select(inner.c.p, literal_column("NULL"), inner.c.label, func.count()).group_by(
-        inner.c.p, inner.c.label
-    )
+    if scope.officer_id is None:
+        # A school or the department: the daily counts (one row per day, school and label).
+        by_day = (
+            [ChecklistDoneDay.school_id == scope.school_id] if scope.school_id is not None else []
+        )
+        days = _ranged(
+            lambda within: _done_days(within, by_day, ranges), ChecklistDoneDay.shift_date, ranges
+        )
+        query = select(
+            days.c.p, literal_column("NULL"), days.c.label, func.sum(days.c.done)
+        ).group_by(days.c.p, days.c.label)
+    else:
+        # One officer's shifts: few, found through ix_shifts_school_date school by school.
+        if scope.school_id is None:
+            clauses.append(Shift.school_id.in_(list(session.scalars(select(School.id)))))
+        inner = _ranged(
+            lambda within: _done_items(within, clauses, ranges), Shift.shift_date, ranges
+        )
+        query = select(inner.c.p, literal_column("NULL"), inner.c.label, func.count()).group_by(
+            inner.c.p, inner.c.label
+        )
     counts: Counts = {"campus_checks": _zeros(n)}
     for per_period in _fold_checks(session.execute(query)).values():
         for p, value in per_period.items():
@@ -741,15 +768,17 @@ def count_by_school(
         .group_by(people.c.p, people.c.sid, people.c.iid, people.c.pk)
         .subquery()
     )
-    for measure in ("arrests", "citations"):
-        fill(
-            measure,
-            session.execute(
-                select(per_person.c.p, per_person.c.sid, func.sum(per_person.c[measure])).group_by(
-                    per_person.c.p, per_person.c.sid
-                )
-            ),
-        )
+    # Both measures from one pass over the people (was one GROUP BY each).
+    both = session.execute(
+        select(
+            per_person.c.p,
+            per_person.c.sid,
+            func.sum(per_person.c.arrests),
+            func.sum(per_person.c.citations),
+        ).group_by(per_person.c.p, per_person.c.sid)
+    ).all()
+    fill("arrests", [(p, sid, arrests) for p, sid, arrests, _citations in both])
+    fill("citations", [(p, sid, citations) for p, sid, _arrests, citations in both])
     notes = _ranged(
         lambda within: select(
             _bucket(Note.occurred_at, datetimes).label("p"),
@@ -760,8 +789,11 @@ def count_by_school(
         datetimes,
     )
     grouped = (notes.c.p, notes.c.sid)
-    fill("contacts", session.execute(select(*grouped, func.count()).group_by(*grouped)))
-    fill("classes", session.execute(select(*grouped, func.sum(notes.c.classes)).group_by(*grouped)))
+    contacts = session.execute(
+        select(*grouped, func.count(), func.sum(notes.c.classes)).group_by(*grouped)
+    ).all()
+    fill("contacts", [(p, sid, count) for p, sid, count, _classes in contacts])
+    fill("classes", [(p, sid, classes) for p, sid, _count, classes in contacts])
     referrals = _ranged(
         lambda within: select(
             _bucket(Referral.referred_on, days).label("p"), Referral.school_id.label("sid")
@@ -771,12 +803,11 @@ def count_by_school(
     )
     grouped = (referrals.c.p, referrals.c.sid)
     fill("referrals", session.execute(select(*grouped, func.count()).group_by(*grouped)))
-    every_school = [Shift.school_id.in_(list(session.scalars(select(School.id))))]
-    items = _ranged(lambda within: _done_items(within, every_school, days), Shift.shift_date, days)
+    done = _ranged(lambda within: _done_days(within, [], days), ChecklistDoneDay.shift_date, days)
     checks = _fold_checks(
         session.execute(
-            select(items.c.p, items.c.sid, items.c.label, func.count()).group_by(
-                items.c.p, items.c.sid, items.c.label
+            select(done.c.p, done.c.sid, done.c.label, func.sum(done.c.done)).group_by(
+                done.c.p, done.c.sid, done.c.label
             )
         )
     )

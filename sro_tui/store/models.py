@@ -214,6 +214,17 @@ class ChecklistItem(Base):
     shift: Mapped[Shift] = relationship(back_populates="items")
 
 
+class ChecklistDoneDay(Base):
+    """How many items of a day's shifts at a school are done, per label: kept by triggers
+    on checklist_items and shifts (migration 0018), read by the monthly report."""
+
+    __tablename__ = "checklist_done_days"
+    shift_date: Mapped[date] = mapped_column(Date, primary_key=True)
+    school_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    label: Mapped[str] = mapped_column(String(200), primary_key=True)
+    done: Mapped[int] = mapped_column(Integer)
+
+
 # --- incidents -------------------------------------------------------------------------------
 
 
