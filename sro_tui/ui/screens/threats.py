@@ -56,9 +56,9 @@ class ThreatCasesScreen(SessionAccess, Screen[None]):
         table.add_column("Due", key="due", width=10)
         table.add_column("Stage", key="stage", width=11)
         table.add_column("Level", key="level", width=11)
-        table.add_column("Student", key="student", width=20)
-        table.add_column("School", key="school", width=6)
-        table.add_column("Lead", key="lead", width=12)
+        table.add_column("Student", key="student", width=16)
+        table.add_column("School", key="school", width=5)
+        table.add_column("Lead", key="lead", width=14)
         self.reload()
 
     def reload(self) -> None:
@@ -109,7 +109,7 @@ class ThreatCasesScreen(SessionAccess, Screen[None]):
         which = "open and closed" if self.include_closed else "open"
         self._status(
             f"{len(cases)} {which} case{'s' if len(cases) != 1 else ''} you may read · "
-            "Enter opens · a open/all · a case opens from its report (t)"
+            "Enter opens · a: open/all"
         )
 
     @on(DataTable.RowSelected)
