@@ -30,6 +30,26 @@ class ChecklistStatus(StrEnum):
     SKIPPED = "skipped"
 
 
+class ChecklistKind(StrEnum):
+    """What a checklist item is: the monthly report counts security checks as campus checks;
+    instruction, training and mentoring count once, in their own sections (from notes)."""
+
+    SECURITY = "security"
+    INSTRUCTION = "instruction"
+    TRAINING = "training"
+    MENTORING = "mentoring"
+    OTHER = "other"
+
+
+CHECKLIST_KIND_TITLES = {
+    ChecklistKind.SECURITY: "Security check",
+    ChecklistKind.INSTRUCTION: "Instruction",
+    ChecklistKind.TRAINING: "Training",
+    ChecklistKind.MENTORING: "Mentoring",
+    ChecklistKind.OTHER: "Other",
+}
+
+
 class IncidentStatus(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"

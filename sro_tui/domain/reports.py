@@ -15,7 +15,7 @@ from typing import Literal
 from zoneinfo import ZoneInfo
 
 from .base import ReadSchema
-from .enums import WeaponType
+from .enums import ChecklistKind, WeaponType
 from .limits import MAX_YEAR, MIN_YEAR, year_in_range
 
 MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
@@ -146,9 +146,29 @@ NOT_SECURITY_WORDS = (
 
 
 def is_security_check(label: str) -> bool:
-    """Whether a checklist item (its label) is a campus security check."""
+    """Whether a label's words make an item a campus security check: only a guess, for a
+    new item whose kind nobody chose (the report counts by ChecklistKind)."""
     text = " ".join(label.casefold().split())
     return any(w in text for w in SECURITY_WORDS) and not any(w in text for w in NOT_SECURITY_WORDS)
+
+
+_OTHER_KIND_WORDS = (
+    (ChecklistKind.INSTRUCTION, ("instruction", "class", "lecture")),
+    (ChecklistKind.TRAINING, ("training",)),
+    (ChecklistKind.MENTORING, ("mentoring", "liaison")),
+)
+
+
+def kind_from_label(label: str) -> ChecklistKind:
+    """The kind a label's words suggest (what migration 0020 gave existing items once; the
+    command line's default when ``--kind`` is not given)."""
+    if is_security_check(label):
+        return ChecklistKind.SECURITY
+    text = " ".join(label.casefold().split())
+    for kind, words in _OTHER_KIND_WORDS:
+        if any(w in text for w in words):
+            return kind
+    return ChecklistKind.OTHER
 
 
 def local_day_start(day: date, tz: ZoneInfo) -> datetime:
