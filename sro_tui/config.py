@@ -6,11 +6,11 @@ Nothing here touches the disk at import: paths are worked out when asked for.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import platformdirs
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 APP_NAME = "sro-tui"
 MAX_IDLE_LOCK_MINUTES = 30  # CJIS Security Policy: lock after at most 30 minutes idle
@@ -38,67 +38,73 @@ def demo_store_path() -> Path:
 ENV_PREFIX = "SRO_"
 
 
-class Settings(BaseModel):
+@dataclass(init=False)
+class Settings:
     """Run-time settings. Agency policy that must be the same on every terminal (lockout,
     confidentiality) lives in the store instead, in the settings table.
 
     Each field is also read from the environment, ``SRO_`` and its name in any case
-    (``SRO_TIMEZONE``); a value given to the constructor wins over the environment. (Not
-    pydantic-settings: importing it cost `sro` half as much again as Textual, issue 16.)"""
+    (``SRO_TIMEZONE``); a value given to the constructor wins over the environment. A value
+    that does not validate raises pydantic's ``ValidationError`` (``loc`` the field's name),
+    as a pydantic model would; pydantic itself is imported only then. (A plain class: `sro`
+    draws the sign-in screen without importing pydantic or pydantic-settings, issue 16.)"""
 
-    model_config = ConfigDict(extra="ignore")
+    database_url: str = ""
+    """SQLAlchemy URL or SQLite file path. Empty means the default SQLite file in the user
+    data dir."""
+    timezone: str = "America/Los_Angeles"
+    """The agency's time zone: shift dates, typed times and reports are in it."""
+    idle_lock_minutes: int = 10
+    """Lock the screen after this many idle minutes (CJIS: never more than 30)."""
+    terminal: str = ""
+    """A name for this terminal in the audit trail; the host name when empty."""
+    audit_key_file: str = ""
+    """The key of the audit chain's HMAC; kept outside the store. Default: in the data dir."""
+    sqlcipher_key_file: str = ""
+    """Key file of an encrypted SQLite store (optional)."""
+    pg_lock_timeout_seconds: float = 15.0
+    """PostgreSQL: how long a save waits for another terminal's lock before it says "busy,
+    try again" (SQLite waits 15 s too); 0 waits without limit."""
+    pg_statement_timeout_seconds: float = 60.0
+    """PostgreSQL: the longest one statement may run (0: no limit)."""
+    pg_idle_in_transaction_seconds: float = 60.0
+    """PostgreSQL: the server ends a terminal's session that sits this long inside an
+    unfinished transaction (a frozen or vanished terminal), freeing its locks (0: never)."""
+    keymap_file: str = ""
+    """A TOML keymap (``[keys] "checklist.done" = "space,enter"``) read when the app starts.
+    Default: ``keymap.toml`` in the config dir; a missing file means the built-in keys."""
 
-    @model_validator(mode="before")
-    @classmethod
-    def _from_environment(cls, data: Any) -> Any:
-        if not isinstance(data, dict):
-            return data
+    def __init__(
+        self,
+        *,
+        database_url: str | None = None,
+        timezone: str | None = None,
+        idle_lock_minutes: int | None = None,
+        terminal: str | None = None,
+        audit_key_file: str | None = None,
+        sqlcipher_key_file: str | None = None,
+        pg_lock_timeout_seconds: float | None = None,
+        pg_statement_timeout_seconds: float | None = None,
+        pg_idle_in_transaction_seconds: float | None = None,
+        keymap_file: str | None = None,
+    ) -> None:
+        given = {name: value for name, value in locals().items() if name in _FIELDS}
         environment = {
             name.upper(): value
             for name, value in os.environ.items()
             if name.upper().startswith(ENV_PREFIX)
         }
-        merged = dict(data)
-        for field in cls.model_fields:
-            value = environment.get(ENV_PREFIX + field.upper())
-            if value is not None and field not in merged:
-                merged[field] = value
-        return merged
+        for name, (kind, low, high) in _FIELDS.items():
+            value = given[name]
+            if value is None:
+                value = environment.get(ENV_PREFIX + name.upper())
+            if value is None:
+                continue  # the class's default
+            setattr(self, name, _checked(name, value, kind, low, high))
 
-    database_url: str = Field(default="", description="SQLAlchemy URL or SQLite file path")
-    """Empty means the default SQLite file in the user data dir."""
-    timezone: str = Field(default="America/Los_Angeles")
-    """The agency's time zone: shift dates, typed times and reports are in it."""
-    idle_lock_minutes: int = Field(default=10, ge=1, le=MAX_IDLE_LOCK_MINUTES)
-    """Lock the screen after this many idle minutes (CJIS: never more than 30)."""
-    terminal: str = Field(default="")
-    """A name for this terminal in the audit trail; the host name when empty."""
-    audit_key_file: str = Field(default="")
-    """The key of the audit chain's HMAC; kept outside the store. Default: in the data dir."""
-    sqlcipher_key_file: str = Field(default="")
-    """Key file of an encrypted SQLite store (optional)."""
-    pg_lock_timeout_seconds: float = Field(default=15, ge=0, le=3600)
-    """PostgreSQL: how long a save waits for another terminal's lock before it says "busy,
-    try again" (SQLite waits 15 s too); 0 waits without limit."""
-    pg_statement_timeout_seconds: float = Field(default=60, ge=0, le=86400)
-    """PostgreSQL: the longest one statement may run (0: no limit)."""
-    pg_idle_in_transaction_seconds: float = Field(default=60, ge=0, le=86400)
-    """PostgreSQL: the server ends a terminal's session that sits this long inside an
-    unfinished transaction (a frozen or vanished terminal), freeing its locks (0: never)."""
-    keymap_file: str = Field(default="")
-    """A TOML keymap (``[keys] "checklist.done" = "space,enter"``) read when the app starts.
-    Default: ``keymap.toml`` in the config dir; a missing file means the built-in keys."""
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"unknown time zone {value!r}") from exc
-        return value
+    def model_copy(self, *, update: dict[str, Any]) -> Settings:
+        """A copy with ``update``'s fields changed (and validated), as pydantic's."""
+        return replace(self, **update)
 
     def store_location(self) -> str:
         return self.database_url or str(default_store_path())
@@ -107,3 +113,88 @@ class Settings(BaseModel):
         if self.keymap_file:
             return Path(self.keymap_file).expanduser()
         return config_dir() / "keymap.toml"
+
+
+_FIELDS: dict[str, tuple[type, float | None, float | None]] = {
+    "database_url": (str, None, None),
+    "timezone": (str, None, None),
+    "idle_lock_minutes": (int, 1, MAX_IDLE_LOCK_MINUTES),
+    "terminal": (str, None, None),
+    "audit_key_file": (str, None, None),
+    "sqlcipher_key_file": (str, None, None),
+    "pg_lock_timeout_seconds": (float, 0, 3600),
+    "pg_statement_timeout_seconds": (float, 0, 86400),
+    "pg_idle_in_transaction_seconds": (float, 0, 86400),
+    "keymap_file": (str, None, None),
+}
+"""Each setting's type and bounds (inclusive)."""
+
+
+def _checked(name: str, value: object, kind: type, low: float | None, high: float | None) -> Any:
+    """``value`` (given, or a string from the environment) as the setting ``name`` holds it,
+    or pydantic's ``ValidationError`` naming the field, with pydantic's message."""
+    if kind is str:
+        if not isinstance(value, str):
+            raise _invalid(name, value, "string_type", "Input should be a valid string")
+        if name == "timezone":
+            _known_zone(name, value)
+        return value
+    number: float
+    if isinstance(value, bool):
+        number = int(value)
+    elif isinstance(value, int | float):
+        number = value
+    elif isinstance(value, str):
+        try:
+            number = int(value.strip()) if kind is int else float(value.strip())
+        except ValueError:
+            if kind is int:
+                message = "Input should be a valid integer, unable to parse string as an integer"
+                raise _invalid(name, value, "int_parsing", message) from None
+            message = "Input should be a valid number, unable to parse string as a number"
+            raise _invalid(name, value, "float_parsing", message) from None
+    else:
+        raise _invalid(name, value, f"{kind.__name__}_type", "Input should be a valid number")
+    if kind is int and number != int(number):
+        message = "Input should be a valid integer, got a number with a fractional part"
+        raise _invalid(name, value, "int_from_float", message)
+    if low is not None and number < low:
+        raise _invalid(
+            name, value, "greater_than_equal", f"Input should be greater than or equal to {low}"
+        )
+    if high is not None and number > high:
+        raise _invalid(
+            name, value, "less_than_equal", f"Input should be less than or equal to {high}"
+        )
+    return int(number) if kind is int else float(number)
+
+
+def _known_zone(name: str, value: str) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise _invalid(name, value, "value_error", f"unknown time zone {value!r}") from exc
+
+
+def _invalid(name: str, value: object, kind: str, message: str) -> Exception:
+    """pydantic's ``ValidationError`` for one field (pydantic imported here, on this path
+    only), so callers see what a pydantic model raised: ``loc`` is the field, ``msg`` the
+    message (a time zone's starts "Value error, ")."""
+    from pydantic_core import PydanticCustomError, ValidationError
+
+    if kind == "value_error":
+        error: dict[str, Any] = {
+            "type": "value_error",
+            "loc": (name,),
+            "input": value,
+            "ctx": {"error": ValueError(message)},
+        }
+    else:
+        error = {
+            "type": PydanticCustomError(kind, message),
+            "loc": (name,),
+            "input": value,
+        }
+    return ValidationError.from_exception_data("Settings", [error])  # type: ignore[list-item]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import replace
 
 from ..config import Settings
 from ..domain.errors import SroError
-from .common import settings_from
 from .inputs import is_terminal as _is_terminal
 
 NO_TERMINAL = "The app needs a terminal; run a command (sro --help) or run it in a terminal"
@@ -27,6 +27,21 @@ def open_app(settings: Settings) -> int:
     return run(settings)
 
 
+def app_settings(args: argparse.Namespace) -> Settings:
+    """The settings (``settings_from``'s), without importing what the other commands need
+    (``cli.common``: the officer records, pydantic) while they are valid: `sro` draws the
+    sign-in screen sooner (issue 16)."""
+    try:
+        settings = Settings()
+    except ValueError:  # a bad SRO_* value: settings_from names it, in one line
+        from .common import settings_from
+
+        return settings_from(args)
+    if getattr(args, "db", None):
+        settings = replace(settings, database_url=args.db)
+    return settings
+
+
 def run_app(args: argparse.Namespace) -> int:
     require_terminal()
-    return open_app(settings_from(args))
+    return open_app(app_settings(args))

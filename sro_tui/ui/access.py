@@ -30,7 +30,7 @@ from .unexpected import unexpected
 if TYPE_CHECKING:
     from textual.widget import Widget
 
-    from ..domain.officers import Actor
+    from ..domain.actor import Actor
     from ..domain.schools import SchoolRead
     from ..services.registry import Services
     from .app import SroApp

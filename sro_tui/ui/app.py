@@ -19,10 +19,10 @@ from textual.binding import BindingType
 from textual.screen import Screen
 
 from ..config import Settings
+from ..domain.actor import Actor, password_again_due
+from ..domain.characters import visible
 from ..domain.enums import RecordType
 from ..domain.errors import SroError
-from ..domain.officers import Actor, password_again_due
-from ..domain.text import visible
 from .commands import SroCommands
 from .keymap import install_keymap
 from .keys import app_bindings

@@ -30,7 +30,7 @@ from textual.dom import DOMNode
 from textual.keys import Keys, key_to_character
 from textual.screen import Screen
 
-from ..domain.text import visible
+from ..domain.characters import visible
 
 __all__ = [
     "BindingRow",

@@ -39,7 +39,7 @@ from rich.style import Style, StyleType
 from rich.text import Text
 from textual.widgets import TextArea
 
-from ..domain.text import is_hidden, visible, visible_pieces
+from ..domain.characters import is_hidden, visible, visible_pieces
 
 __all__ = [
     "VISIBLE_HIGHLIGHTER",

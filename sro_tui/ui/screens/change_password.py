@@ -16,8 +16,8 @@ from textual.containers import Center, Middle, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Input, Label, Static
 
+from ...domain.actor import Actor
 from ...domain.errors import SroError
-from ...domain.officers import Actor
 from ..access import SroAccess
 from ..text import literal
 from ..widgets.field_keys import FIELD_KEYS, FieldKeys

@@ -27,7 +27,7 @@ from .change_password import ChangePasswordScreen
 if TYPE_CHECKING:
     from textual.app import App
 
-    from ...domain.officers import Actor
+    from ...domain.actor import Actor
     from ..app import SroApp
 
 # Why the last session ended, shown on the sign-in form when it is back (one per app).

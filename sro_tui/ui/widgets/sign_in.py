@@ -21,8 +21,8 @@ from textual.message import Message
 from textual.reactive import var
 from textual.widgets import Input, Label, Static
 
+from ...domain.actor import Actor
 from ...domain.errors import SroError
-from ...domain.officers import Actor
 from ..access import SroAccess
 from ..text import literal
 from .field_keys import FIELD_KEYS, FieldKeys
