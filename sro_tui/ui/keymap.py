@@ -31,6 +31,7 @@ from textual.keys import Keys, key_to_character
 from textual.screen import Screen
 
 from ..domain.characters import visible
+from .binding_ids import BINDING_IDS
 
 __all__ = [
     "BindingRow",
@@ -93,7 +94,9 @@ def check_key(key: str) -> str | None:
 
 def read_keymap(path: Path, known_ids: frozenset[str] | None = None) -> KeymapFile:
     """The keymap in ``path`` (empty when there is no file), with a line per problem.
-    ``known_ids`` defaults to every binding id of the app (:func:`binding_ids`)."""
+    ``known_ids`` defaults to every binding id of the app: the table in ``binding_ids.py``
+    (no screen imported), and :func:`binding_ids` (every UI module imported) only for an id
+    the table lacks, so a table behind the bindings never refuses a good id."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
@@ -110,11 +113,11 @@ def read_keymap(path: Path, known_ids: frozenset[str] | None = None) -> KeymapFi
     keys = data.get("keys", {})
     if not isinstance(keys, dict):
         return KeymapFile({}, [f'keymap {path}: [keys] must be a table of id = "keys"'])
-    known = binding_ids() if known_ids is None else known_ids
+    known = BINDING_IDS if known_ids is None else known_ids
     keymap: dict[str, str] = {}
     problems: list[str] = []
     for binding_id, value in keys.items():
-        if binding_id not in known:
+        if binding_id not in known and (known_ids is not None or binding_id not in binding_ids()):
             problems.append(f"keymap {path}: unknown binding id {binding_id!r} (left out)")
             continue
         parts = _key_list(value)
