@@ -46,6 +46,8 @@ class SearchKind(StrEnum):
     NOTE = "note"
     REFERRAL = "referral"
     STUDENT = "student"
+    WARNING = "warning"  # trespass warnings: the person's name and description
+    CALL = "call"  # calls for service: caller, what, where
 
 
 ALL_KINDS = frozenset(SearchKind)
@@ -61,6 +63,10 @@ class SearchHit(ReadSchema):
     title: str
     snippet: Snippet
     officer: str = ""
+    lookup: str = ""
+    """Warnings: the person's name, which Campus security's watch check finds them by."""
+    incident_id: int | None = None
+    """Calls: the report made of the call, if any."""
 
     @property
     def snippet_text(self) -> str:

@@ -1,4 +1,5 @@
-"""Search across incident narratives, mentoring notes, referrals and students.
+"""Search across incident narratives, mentoring notes, referrals, students, trespass
+warnings (name, description) and calls for service (caller, what, where).
 
 The work is bounded however large the store: each kind asks its index for at most ``limit``
 matching rows, newest first, and never ranks every match of a common word.
@@ -17,7 +18,10 @@ words. (A screen that searches as the officer types writes one event per search.
 
 The hits of all kinds are then merged by their time, newest first. Permissions are part of
 each query: incidents per ``may_read_incident``; notes: an officer's own (all for
-supervisors); referrals per ``may_read_referral``; students: everyone. A confidential note
+supervisors); referrals per ``may_read_referral``; students: everyone; warnings per
+services/trespass.py (a juvenile's: supervisors, the officer who gave it, the officers of a
+school it covers; a sealed student's: nobody); calls per services/calls.py (supervisors, the
+officer who logged it, the officers of its school). A confidential note
 is matched on its text only for those ``may_read_note_text`` allows, and never shows its
 text to anyone else.
 """
@@ -58,12 +62,24 @@ from ..domain.search import (
     snippet,
     tsquery,
 )
-from ..store.models import Incident, Note, Officer, Referral, ReferralProgram, Student
+from ..store.models import (
+    CallForService,
+    Incident,
+    Note,
+    Officer,
+    Referral,
+    ReferralProgram,
+    School,
+    Student,
+    TrespassWarning,
+)
 from . import store_settings
 from .audit import AuditTrail
+from .calls import call_visible
 from .context import ServiceContext
 from .read_rules import incident_readable, note_readable, referral_readable
 from .sealing import incident_unsealed, note_unsealed, referral_unsealed, student_unsealed
+from .trespass import warning_visible
 
 DEFAULT_LIMIT = 30
 PG_PROBE = 2000  # see _Matcher._postgres_rows
@@ -71,18 +87,28 @@ PG_CHUNK = 500
 PG_WALK_CHUNKS = 20
 MAX_LIMIT = 200
 
-# Expressions indexed by migration 0003 on PostgreSQL: queries must use them verbatim.
+# Expressions indexed by migrations 0003 and 0019 on PostgreSQL: queries must use them
+# verbatim.
 PG_VECTORS = {
     SearchKind.INCIDENT: pg_vector("incidents.narrative"),
     SearchKind.NOTE: pg_vector("notes.topics || ' ' || notes.text"),
     SearchKind.REFERRAL: pg_vector("referrals.reason"),
     SearchKind.STUDENT: pg_vector("students.first_name || ' ' || students.last_name"),
+    SearchKind.WARNING: pg_vector(
+        "trespass_warnings.person_name || ' ' || trespass_warnings.description"
+    ),
+    SearchKind.CALL: pg_vector(
+        "calls_for_service.caller || ' ' || calls_for_service.what || ' ' "
+        "|| calls_for_service.location"
+    ),
 }
 FTS_TABLES = {
     SearchKind.INCIDENT: "incidents_fts",
     SearchKind.NOTE: "notes_fts",
     SearchKind.REFERRAL: "referrals_fts",
     SearchKind.STUDENT: "students_fts",
+    SearchKind.WARNING: "trespass_warnings_fts",
+    SearchKind.CALL: "calls_for_service_fts",
 }
 
 
@@ -153,6 +179,10 @@ class SearchService:
                 found += self._referrals(session, actor, matcher)
             if SearchKind.STUDENT in wanted:
                 found += self._students(session, matcher, number)
+            if SearchKind.WARNING in wanted:
+                found += self._warnings(actor, matcher)
+            if SearchKind.CALL in wanted:
+                found += self._calls(actor, matcher)
         found.sort(key=lambda f: (f[0].at, f[0].kind, f[0].record_id), reverse=True)
         # Snippets only for the hits kept (up to four kinds x limit were read).
         hits = [
@@ -349,6 +379,87 @@ class SearchService:
                 snippet=(),
             )
             hits.append((hit, f"{r.first_name} {r.last_name} · {r.district_id}{grade}"))
+        return hits
+
+    def _warnings(self, actor: Actor, matcher: _Matcher) -> list[_Found]:
+        visible = warning_visible(actor)  # services/trespass: its read rule and sealing
+        base = (
+            select(
+                TrespassWarning.id,
+                TrespassWarning.person_name,
+                TrespassWarning.description,
+                TrespassWarning.warned_at,
+                TrespassWarning.expires_at,
+                TrespassWarning.last_day,
+                TrespassWarning.statute,
+                Officer.name,
+            )
+            .join(Officer, Officer.id == TrespassWarning.officer_id)
+            .where(visible)
+        )
+        rows = matcher.rows(
+            base,
+            SearchKind.WARNING,
+            TrespassWarning.id,
+            visible,
+            keys=(TrespassWarning.warned_at, TrespassWarning.id),
+        )
+        now = self.ctx.now()
+        hits: list[_Found] = []
+        for r in rows:
+            state = "IN FORCE" if r.expires_at > now else "expired"
+            hit = SearchHit(
+                kind=SearchKind.WARNING,
+                record_id=r.id,
+                at=r.warned_at,
+                title=f"Trespass warning (PC {r.statute}): {r.person_name} "
+                f"({state}, through {r.last_day.isoformat()})",
+                snippet=(),
+                officer=r.name,
+                lookup=r.person_name,
+            )
+            body = f"{r.person_name}: {r.description}" if r.description else r.person_name
+            hits.append((hit, body))
+        return hits
+
+    def _calls(self, actor: Actor, matcher: _Matcher) -> list[_Found]:
+        visible = call_visible(actor)  # services/calls: its read rule
+        base = (
+            select(
+                CallForService.id,
+                CallForService.received_at,
+                CallForService.caller,
+                CallForService.what,
+                CallForService.location,
+                CallForService.disposition,
+                CallForService.incident_id,
+                School.code,
+                Officer.name,
+            )
+            .join(Officer, Officer.id == CallForService.officer_id)
+            .join(School, School.id == CallForService.school_id)
+            .where(visible)
+        )
+        rows = matcher.rows(
+            base,
+            SearchKind.CALL,
+            CallForService.id,
+            visible,
+            keys=(CallForService.received_at, CallForService.id),
+        )
+        hits: list[_Found] = []
+        for r in rows:
+            where = f" · {r.location}" if r.location else ""
+            hit = SearchHit(
+                kind=SearchKind.CALL,
+                record_id=r.id,
+                at=r.received_at,
+                title=f"Call at {r.code} from {r.caller} ({r.disposition})",
+                snippet=(),
+                officer=r.name,
+                incident_id=r.incident_id,
+            )
+            hits.append((hit, f"{r.caller}: {r.what}{where}"))
         return hits
 
 
