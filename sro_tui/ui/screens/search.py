@@ -1,10 +1,12 @@
-"""Search (ctrl+f from anywhere): incidents, notes, referrals and students as the officer types.
+"""Search (ctrl+f from anywhere): incidents, notes, referrals, students, trespass warnings and
+calls for service as the officer types.
 
 Results arrive about a quarter second after the last key, newest first, each as two lines:
 kind, date and title, then a snippet of the text with the matched words highlighted. Record
 text is never read as markup: it is appended to a Rich ``Text`` as plain characters, and only
-the spans the service marks as matched get a style. Enter on a result opens the record;
-Enter in the search box searches at once and moves to the results.
+the spans the service marks as matched get a style. Enter on a result opens the record (a
+warning: Campus security's watch check with the person's name; a call: the report made of it,
+if any); Enter in the search box searches at once and moves to the results.
 
 What the officer may not read never arrives here: the service leaves out others' confidential
 notes and reports the officer may not see.
@@ -48,6 +50,8 @@ KIND_LABELS = {
     SearchKind.NOTE: "Note",
     SearchKind.REFERRAL: "Referral",
     SearchKind.STUDENT: "Student",
+    SearchKind.WARNING: "Warning",
+    SearchKind.CALL: "Call",
 }
 
 
@@ -186,7 +190,26 @@ class SearchScreen(SessionAccess, Screen[None]):
             self.open_record(SearchKind(kind), int(record_id))
 
     def open_record(self, kind: SearchKind, record_id: int) -> None:
-        self.post_message(OpenRecord(RECORD_KINDS[kind], record_id))
+        hit = next((h for h in self.hits if h.kind is kind and h.record_id == record_id), None)
+        if kind is SearchKind.WARNING:
+            self._watch_check(hit.lookup if hit is not None else "")
+        elif kind is SearchKind.CALL:
+            if hit is not None and hit.incident_id is not None:
+                self.post_message(OpenRecord("incident", hit.incident_id))
+            else:
+                self.notify("No report was made of this call", markup=False)
+        else:
+            self.post_message(OpenRecord(RECORD_KINDS[kind], record_id))
+
+    def _watch_check(self, name: str) -> None:
+        """Campus security, the person's name in its watch check."""
+        from .trespass import CampusScreen
+
+        app = self.sro
+        app.action_go("campus")
+        screen = app.screen
+        if isinstance(screen, CampusScreen):
+            screen.look_for(name)
 
     # -- keys ------------------------------------------------------------------------------------
 

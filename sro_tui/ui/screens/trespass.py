@@ -65,6 +65,7 @@ class CampusScreen(SessionAccess, Screen[None]):
         self.hits: list[WatchHit] = []
         self.query_text = ""
         self.generation = 0
+        self._pending: str | None = None  # look_for before the screen was mounted
 
     def compose(self) -> ComposeResult:
         yield SroHeader("Campus security")
@@ -84,7 +85,11 @@ class CampusScreen(SessionAccess, Screen[None]):
         table.add_column("Age/born", key="who", width=10)
         table.add_column("Schools", key="schools", width=11)
         table.add_column("Until", key="until", width=10)
-        self.reload()
+        if self._pending is not None:
+            self.query_one("#watch-input", Input).value = self._pending  # looks it up
+        else:
+            self.reload()
+        self._pending = None
 
     # -- looking up ----------------------------------------------------------------------------
 
@@ -216,6 +221,15 @@ class CampusScreen(SessionAccess, Screen[None]):
 
     def action_search(self) -> None:
         self.query_one("#watch-input", Input).focus()
+
+    def look_for(self, text: str) -> None:
+        """Check ``text`` (a warning found by search): typed into the check, which looks up."""
+        if not self.is_mounted or not self.query("#watch-input"):
+            self._pending = text  # opened just now: on_mount types it
+            return
+        box = self.query_one("#watch-input", Input)
+        box.value = text
+        box.focus()
 
     def action_to_list(self) -> None:
         if self.hits:
