@@ -32,6 +32,7 @@ from .navigation import (
     AREA_SCREENS,
     admin_screen,
     draft_form,
+    load_area_css,
     preload,
     record_screen,
     threat_cases_screen,
@@ -144,6 +145,7 @@ class SroApp(App[int]):
             return
         self.call_from_thread(self._store_ready, services, count, demo, idle)
         preload()  # the other screens, while the officer types the badge
+        self.call_from_thread(load_area_css, self)  # their styles too, once (issue 16)
 
     def _store_ready(self, services: Services, count: int, demo: bool, idle: int) -> None:
         self.services = services

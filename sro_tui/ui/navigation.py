@@ -13,8 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 from typing import Any
 
+from textual.app import App
 from textual.screen import Screen
 
 from .messages import RecordKind
@@ -24,6 +26,7 @@ __all__ = [
     "DRAFT_FORMS",
     "admin_screen",
     "draft_form",
+    "load_area_css",
     "preload",
     "record_screen",
 ]
@@ -171,15 +174,61 @@ def admin_form(form: str, draft_id: int) -> Screen[Any]:
     return forms[form](draft_id=draft_id)
 
 
+AREA_CSS = ("today", "checklist", "incidents", "mentoring", "referrals", "students")
+AREA_CSS += ("reports", "trespass")
+"""The area screens' stylesheets (``screens/<name>.tcss``, every rule scoped to its screen)."""
+
+
+def load_area_css(app: App[Any]) -> None:
+    """Read every area screen's stylesheet into the app's at once (UI thread, behind the
+    sign-in screen). Textual reads a screen's CSS file when that screen first shows, then
+    parses the whole stylesheet again and restyles every screen alive: on each area's first
+    visit, a cost that grew with every screen kept (issue 16). Here it is one pass, with
+    only the sign-in screen alive."""
+    folder = Path(__file__).parent / "screens"
+    stylesheet = app.stylesheet
+    added = False
+    for name in AREA_CSS:
+        path = (folder / f"{name}.tcss").resolve()  # as Textual names a screen's CSS_PATH
+        if not stylesheet.has_source(str(path), ""):
+            stylesheet.read(path)
+            added = True
+    if added:
+        app.refresh_css(animate=False)
+
+
+def _styled_now(build: Callable[[], Screen[Any]]) -> Callable[[], Screen[Any]]:
+    """``build``, with the new screen marked as styled by the app's current stylesheet.
+
+    Textual restyles every screen alive (and parses the stylesheet again) when a mode's new
+    screen shows, twice, because a new screen's CSS counter starts behind the app's. A new
+    screen's widgets are styled as they mount, by the stylesheet as it is (a theme change
+    moves the app's counter on, and is applied on the next switch as before), so the
+    restyle adds nothing but time: about half of an area's first opening. If Textual drops
+    the counter, this does nothing."""
+
+    def area() -> Screen[Any]:
+        screen = build()
+        count = getattr(screen.app, "_css_update_count", None)
+        if isinstance(count, int) and hasattr(screen, "_css_update_count"):
+            screen._css_update_count = count
+        return screen
+
+    return area
+
+
 AREA_SCREENS: dict[str, Callable[[], Screen[Any]]] = {
-    "today": today_screen,
-    "checklist": checklist_screen,
-    "incidents": incidents_screen,
-    "mentoring": mentoring_screen,
-    "referrals": referrals_screen,
-    "students": students_screen,
-    "reports": reports_screen,
-    "campus": campus_screen,
+    mode: _styled_now(build)
+    for mode, build in {
+        "today": today_screen,
+        "checklist": checklist_screen,
+        "incidents": incidents_screen,
+        "mentoring": mentoring_screen,
+        "referrals": referrals_screen,
+        "students": students_screen,
+        "reports": reports_screen,
+        "campus": campus_screen,
+    }.items()
 }
 """Each area's screen (a mode of the app, one stack each)."""
 
