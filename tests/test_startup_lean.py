@@ -38,6 +38,20 @@ def test_the_app_and_its_settings_import_no_pydantic() -> None:
     assert "sro_tui.ui.screens.login" in loaded
     for heavy in ("pydantic", "pydantic_core", "sro_tui.cli.common", "sro_tui.domain.officers"):
         assert heavy not in loaded, heavy
+    # Nor what only later screens use: the record editor (Textual's TextArea).
+    for later in ("textual.widgets._text_area", "sro_tui.ui.record_text_area"):
+        assert later not in loaded, later
+
+
+def test_the_record_editor_is_still_named_by_ui_text() -> None:
+    from textual.widgets import TextArea
+
+    from sro_tui.ui import text
+    from sro_tui.ui.record_text_area import RecordTextArea
+
+    assert text.RecordTextArea is RecordTextArea and issubclass(RecordTextArea, TextArea)
+    with pytest.raises(AttributeError):
+        _ = text.NoSuchName
 
 
 def test_settings_read_the_environment_and_the_constructor_wins(

@@ -32,14 +32,16 @@ Ordinary spaces are always kept. Reports reach the screen as Markdown: their ren
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from rich.highlighter import Highlighter
 from rich.style import Style, StyleType
 from rich.text import Text
-from textual.widgets import TextArea
 
 from ..domain.characters import is_hidden, visible, visible_pieces
+
+if TYPE_CHECKING:
+    from .record_text_area import RecordTextArea
 
 __all__ = [
     "VISIBLE_HIGHLIGHTER",
@@ -137,11 +139,11 @@ VISIBLE_HIGHLIGHTER = VisibleHighlighter()
 """For an ``Input`` holding record text: ``Input(value, highlighter=VISIBLE_HIGHLIGHTER)``."""
 
 
-class RecordTextArea(TextArea):
-    """A ``TextArea`` for record text (narratives, notes, reasons): what it draws has each
-    hidden character as a visible stand-in; the document, and so what is saved, is as typed."""
+def __getattr__(name: str) -> object:
+    """:class:`RecordTextArea` on first use: Textual's TextArea is not imported with the
+    sign-in screen (issue 16)."""
+    if name == "RecordTextArea":
+        from .record_text_area import RecordTextArea
 
-    def get_line(self, line_index: int) -> Text:
-        line = super().get_line(line_index)
-        VISIBLE_HIGHLIGHTER.highlight(line)
-        return line
+        return RecordTextArea
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
