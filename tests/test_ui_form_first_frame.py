@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import gc
 
+from textual.widgets import Select
+
 from sro_tui.domain.officers import Actor
 from sro_tui.domain.schools import SchoolRead
 from sro_tui.services.registry import Services
+from sro_tui.ui.forms.base import FieldProblems
 from sro_tui.ui.forms.note_form import NoteFormScreen
 from sro_tui.ui.forms.quick_incident import QuickIncidentScreen
 from sro_tui.ui.screens.incident_form import IncidentFormScreen
@@ -54,6 +57,38 @@ async def test_incident_form_mounts_its_lower_part_after_the_first_frame(
         await pilot.press("ctrl+t")
         await pilot.pause()
         assert len(screen.person_rows()) == 1
+
+
+async def test_incident_form_first_frame_has_no_select(
+    sqlite_services: Services, ui_officer: Actor, vhs: SchoolRead
+) -> None:
+    """The school and the first category's weapon, use and gang Selects (the heaviest widgets
+    to mount) come right after the first frame; a category typed at once with a fast Tab and
+    a space lands where it was typed, and the Selects then hold the school and the defaults."""
+    app = FormHost(sqlite_services, ui_officer, school=vhs)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        screen = IncidentFormScreen()
+        await app.push_screen(screen)  # composed and mounted: its first frame is next
+        row = screen.offense_rows()[0]
+        assert not screen.query(Select)
+        assert not screen.editor.school.is_mounted and not row.weapon.is_mounted
+        assert screen.query_one("#school-slot").is_mounted
+        await pilot.press(*"tre", "tab", "space")  # Tab takes the category, space marks it
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen.editor.rest_mounted and row.weapon.is_mounted and row.gang.is_mounted
+        assert screen.editor.school.is_mounted and screen.editor.school.value == vhs.id
+        assert row.category.value == "TRESPASS" and row.most_severe.value
+        assert screen.focused is row.most_severe
+        assert (row.weapon.value, row.suspected_use.value, row.gang.value) == (
+            "none",
+            "none",
+            "none",
+        )
+        values = screen.editor.values(FieldProblems())
+        assert values["school_id"] == vhs.id
+        assert values["offenses"][0].category_code == "TRESPASS"
 
 
 async def test_note_form_mounts_its_lower_part_after_the_first_frame(

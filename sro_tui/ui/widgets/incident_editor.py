@@ -8,9 +8,10 @@ store: the incident screen loads the choices and hands them over (``offer``). Ad
 removing a row posts :class:`IncidentEditor.RowsChanged` (the screen autosaves).
 
 It opens in two steps so that the first frame, which takes keys, comes fast: ``compose`` draws
-only the top of the form (when, school, where, the first category row, where the cursor
-starts) and the rest (people, notifications, narrative, buttons) is mounted right after that
-first frame (:meth:`IncidentEditor.ensure_rest`). Keys typed meanwhile stay where they were
+only the top of the form (when, where, the first category row, where the cursor starts) and
+no Select (the heaviest widget to mount); the rest (the school, the first category's
+details, people, notifications, narrative, buttons) is mounted right after that first frame
+(:meth:`IncidentEditor.ensure_rest`). Keys typed meanwhile stay where they were
 typed; the screen fills the form from the store only once the rest is there (``when_ready``).
 """
 
@@ -73,6 +74,9 @@ class IncidentEditor(VerticalScroll):
         self.location_choices: list[Choice] = []
         self.when = TimeField(text=when)
         self.school: Select[int] = Select([], prompt="Pick the school", id="school-select")
+        # The school's Select comes with the rest (a Select is the heaviest field to mount, and
+        # the school is filled in from the store): its place is kept in the first frame.
+        self._school_slot = Vertical(id="school-slot")
         self.location = TypeAhead(choices=[], placeholder="type: park, hall, cafe…")
         self.narrative = RecordTextArea(note, soft_wrap=True, id="narrative-input")
         # The offender's bias motivation (NIBRS codes); mounted with the rest of the form.
@@ -93,7 +97,7 @@ class IncidentEditor(VerticalScroll):
         self._boxes: dict[str, Vertical] = {
             "offenses": Vertical(
                 LabelledField("", Static("", classes="anchor"), field="offenses"),
-                OffenseRow([]),
+                OffenseRow([], details_later=True),
                 id="offenses",
             ),
             "people": Vertical(
@@ -112,7 +116,7 @@ class IncidentEditor(VerticalScroll):
         # The first frame: the fields the cursor starts in and what is around them.
         with Horizontal(classes="row"):
             yield LabelledField("Occurred", self.when, field="occurred_at", required=True)
-            yield LabelledField("School", self.school, field="school_id", required=True)
+            yield LabelledField("School", self._school_slot, field="school_id", required=True)
         yield LabelledField("Location", self.location, field="location_code", required=True)
 
         yield Label("Categories  (ctrl+o adds one; mark the most severe)", classes="section")
@@ -151,6 +155,9 @@ class IncidentEditor(VerticalScroll):
         self._rest_started = True
         if self._pruning or self._closing or not self.is_attached:
             return  # the form closed before its first frame: nothing to finish
+        await self._school_slot.mount(self.school)
+        for row in self.offense_rows():
+            await row.mount_details()
         await self.mount_all(self._rest())
         self.rest_mounted = True
         self._rest_done.set()

@@ -136,7 +136,15 @@ class _Row(Vertical, Generic[D]):
 class OffenseRow(_Row[OffenseDraft]):
     """One category of the incident with its per-offense details."""
 
-    def __init__(self, choices: list[Choice], data: OffenseDraft | None = None) -> None:
+    def __init__(
+        self,
+        choices: list[Choice],
+        data: OffenseDraft | None = None,
+        *,
+        details_later: bool = False,
+    ) -> None:
+        """``details_later``: the weapon, use and gang Selects are mounted by
+        :meth:`mount_details` (the form's first row: its first frame has no Select)."""
         super().__init__()
         self.uid = next(_ids)
         data = data or OffenseDraft()
@@ -161,6 +169,9 @@ class OffenseRow(_Row[OffenseDraft]):
         self.gang: Select[str] = RowSelect(
             GANGS, value=data.gang.value, allow_blank=False, compact=True
         )
+        self._details_later = details_later
+        selects = () if details_later else (self.weapon, self.suspected_use, self.gang)
+        self._details = Horizontal(*selects, classes="offense-flags")
 
     @property
     def field_name(self) -> str:
@@ -172,10 +183,13 @@ class OffenseRow(_Row[OffenseDraft]):
             yield self.most_severe
             yield self.attempted
             yield Button("Remove", compact=True, classes="remove-row")
-        with Horizontal(classes="offense-flags"):
-            yield self.weapon
-            yield self.suspected_use
-            yield self.gang
+        yield self._details
+
+    async def mount_details(self) -> None:
+        """Mount the weapon, use and gang Selects if they were left for later."""
+        if self._details_later and self.is_attached and not self._pruning:
+            self._details_later = False
+            await self._details.mount_all([self.weapon, self.suspected_use, self.gang])
 
     def collect(self) -> OffenseDraft:
         return OffenseDraft(
@@ -222,9 +236,9 @@ class OffenseRow(_Row[OffenseDraft]):
             "category_code": code,
             "most_severe": self.most_severe.value,
             "attempted": self.attempted.value,
-            "weapon": self.weapon.value,
-            "suspected_use": self.suspected_use.value,
-            "gang": self.gang.value,
+            "weapon": _value(self.weapon, self._data.weapon),
+            "suspected_use": _value(self.suspected_use, self._data.suspected_use),
+            "gang": _value(self.gang, self._data.gang),
         }
         return _validated(OffenseIn, problems, self.field_name, values)
 
