@@ -10,7 +10,6 @@ under Students), and a half-written note is kept as a draft (form name "note").
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +32,7 @@ from ..widgets.header import SroHeader
 from ..widgets.multi_typeahead import MultiTypeAhead
 from ..widgets.typeahead import Choice
 from .base import FieldProblems, FormScreen, student_choice, student_search
+from .later import RestAfterFirstFrame
 from .note_merge import NoteMerge
 
 __all__ = [
@@ -109,13 +109,14 @@ def _int_or_none(text: str) -> int | None:
     return int(text) if text else None
 
 
-class NoteFormScreen(NoteMerge, FormScreen):
+class NoteFormScreen(RestAfterFirstFrame, NoteMerge, FormScreen):
     """A new note (``prefill``: ``student_ids``, ``kind``), a kept draft (``draft_id``) or an
     own note to change (``note_id``). Dismissed with the saved ``NoteRead``, or None."""
 
     FORM = "note"
     WHAT = "this note"
     AUTO_FOCUS = "#note-kind"
+    REST_INTO = "#note-body"
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="note.save", priority=True),
@@ -140,8 +141,6 @@ class NoteFormScreen(NoteMerge, FormScreen):
         self.version: int | None = None
         self.school_id: int | None = None
         self.from_draft = False
-        self._rest_mounted = False  # the fields below the students (after the first frame)
-        self._after_rest: list[Callable[[], object]] = []
         self.kind: Select[str] = Select(
             KIND_OPTIONS, value=ContactKind.MENTORING.value, allow_blank=False, id="note-kind"
         )
@@ -179,11 +178,11 @@ class NoteFormScreen(NoteMerge, FormScreen):
             with Horizontal(id="note-with"):
                 yield self.with_parent
                 yield self.with_staff
-            # The rest comes right after the first frame (_mount_rest): the cursor starts in
-            # the kind, and the form takes keys sooner with half its fields.
+            # The rest comes right after the first frame (rest()): the cursor starts in the
+            # kind, and the form takes keys sooner with half its fields.
         yield SroFooter()
 
-    def _rest(self) -> list[Widget]:
+    def rest(self) -> list[Widget]:
         """The fields below the students, mounted after the first frame."""
         return [
             Horizontal(
@@ -214,24 +213,6 @@ class NoteFormScreen(NoteMerge, FormScreen):
             ),
         ]
 
-    async def _mount_rest(self) -> None:
-        if self._finished or not self.is_attached:
-            return
-        await self.query_one("#note-body", VerticalScroll).mount_all(self._rest())
-        self.show_kind_fields()  # the kind's fields among them (shown or hidden)
-        self._rest_mounted = True
-        waiting, self._after_rest = self._after_rest, []
-        for fill in waiting:
-            fill()
-
-    def _loaded(self, loaded: object) -> None:
-        # Filled once every field is mounted (the store may answer before the rest is).
-        fill = super()._loaded
-        if self._rest_mounted:
-            fill(loaded)
-        else:
-            self._after_rest.append(lambda: fill(loaded))
-
     def on_mount(self) -> None:
         # No store call here (load() reads it in a worker): the search closure only runs, in
         # its own worker, when the officer types; the defaults come from the app's clock.
@@ -243,7 +224,9 @@ class NoteFormScreen(NoteMerge, FormScreen):
             self.kind.value = ContactKind(str(kind)).value
         self.when.set_moment(self.when.now())
         self.show_kind_fields()
-        self.call_after_refresh(self._mount_rest)
+        self.mount_rest_later()
+        # The kind's fields among the rest are shown or hidden first (before any fill).
+        self.when_mounted(self.show_kind_fields)
         # Focusing the kind scrolls the body by a line; show the form from its top.
         self.call_after_refresh(self._to_top)
 
