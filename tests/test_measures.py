@@ -6,12 +6,14 @@ adults, not imitations); campus checks are security checks only. And outcomes ke
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import text
 
+from sro_tui.domain.checklist import OneOffItem
 from sro_tui.domain.enums import (
+    ChecklistKind,
     ComplianceKind,
     ContactInitiator,
     OutcomeKind,
@@ -26,6 +28,7 @@ from sro_tui.domain.incidents import (
 )
 from sro_tui.domain.officers import Actor
 from sro_tui.domain.reports import is_security_check
+from sro_tui.domain.schools import TemplateItemCreate
 from sro_tui.services.registry import Services
 
 from .conftest import TEST_PASSWORD, CliResult, Clock, RunCli
@@ -181,6 +184,58 @@ def test_campus_checks_are_security_checks_only(
     seed.shift(officer, "VHS", "2026-09-14", day)
     report = services.reports.monthly(supervisor, month="2026-09")
     assert values(report, LAW, "Campus checks (security checks done)") == (3, 0, 0)
+    assert {s.school_code: s.values["campus_checks"] for s in report.by_school} == {
+        "VHS": (3, 0, 0)
+    }
+    ytd = services.reports.year_to_date(supervisor, school_year="2026-27")
+    assert ytd.series("campus_checks")[2] == 3
+
+
+def test_campus_checks_count_by_the_items_kind(
+    services: Services, clock: Clock, officer: Actor, supervisor: Actor, admin: Actor
+) -> None:
+    """The kind, not the label's words: an item named with no security word but set as a
+    security check counts, a perimeter check set as "other" does not; the shift's items
+    carry the template's kind; a one-off item takes the kind given, or the label's guess."""
+    clock.now = datetime(2026, 10, 20, 18, 0, tzinfo=UTC)
+    reference = services.reference
+    fence = reference.add_template_item(
+        admin, TemplateItemCreate(label="Walk the fence line", kind=ChecklistKind.SECURITY)
+    )
+    assert fence.kind is ChecklistKind.SECURITY
+    perimeter = next(t for t in reference.template_items() if t.label.startswith("Perimeter"))
+    assert perimeter.kind is ChecklistKind.SECURITY  # seeded
+    edited = reference.edit_template_item(admin, perimeter.id, kind=ChecklistKind.OTHER)
+    assert edited.kind is ChecklistKind.OTHER
+    seed = Seed(services, clock, supervisor)
+    day = [
+        ("Walk the fence line", "done", "07:10", ""),
+        ("Perimeter and gate check", "done", "07:30", ""),
+        ("Parking lot check", "done", "07:45", ""),
+        ("Classroom instruction", "done", "13:00", ""),
+    ]
+    seed.shift(officer, "VHS", "2026-09-14", day)
+    (shift,) = services.checklist.shifts_on(officer, date(2026, 9, 14))
+    kinds = {item.label: item.kind for item in shift.items}
+    assert kinds["Walk the fence line"] is ChecklistKind.SECURITY
+    assert kinds["Perimeter and gate check"] is ChecklistKind.OTHER
+    assert kinds["Classroom instruction"] is ChecklistKind.INSTRUCTION
+    guessed = services.checklist.add_item(officer, shift.id, OneOffItem(label="Extra patrol"))
+    chosen = services.checklist.add_item(
+        officer, shift.id, OneOffItem(label="Gate left open", kind=ChecklistKind.OTHER)
+    )
+    assert (guessed.kind, chosen.kind) == (ChecklistKind.SECURITY, ChecklistKind.OTHER)
+    for item in (guessed, chosen):
+        services.checklist.mark_done(officer, item.id)
+    month = "2026-09"
+    for report in (
+        services.reports.monthly(supervisor, month=month),
+        services.reports.monthly(supervisor, month=month, school_code="VHS"),
+        services.reports.monthly(supervisor, month=month, officer_badge=officer.badge),
+    ):
+        # fence line, parking lot, the extra patrol
+        assert values(report, LAW, "Campus checks (security checks done)") == (3, 0, 0)
+    report = services.reports.monthly(supervisor, month=month)
     assert {s.school_code: s.values["campus_checks"] for s in report.by_school} == {
         "VHS": (3, 0, 0)
     }

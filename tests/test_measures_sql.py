@@ -11,7 +11,6 @@ from sqlalchemy import and_, distinct, exists, func, or_, select
 from sro_tui.domain.officers import SYSTEM_ACTOR
 from sro_tui.domain.reports import (
     Period,
-    is_security_check,
     regular_school_year_months,
     school_year_for_day,
 )
@@ -94,20 +93,21 @@ def test_demo_federal_counts_and_campus_checks_match_plain_queries(services: Ser
         shares += scoped.referrals_to_law_enforcement
     assert shares == referred
 
-    # Campus checks this month: the done items of the month's shifts that are security checks.
+    # Campus checks this month: the done items of the month's shifts whose kind is security.
     today = services.ctx.today()
     month = Period.month(today.year, today.month, tz)
-    with services.db.engine.connect() as connection:
-        labels = connection.execute(
-            select(models.ChecklistItem.label)
-            .join(models.Shift, models.Shift.id == models.ChecklistItem.shift_id)
-            .where(
-                models.ChecklistItem.status == "done",
-                models.Shift.shift_date >= month.start,
-                models.Shift.shift_date < month.end,
-            )
-        ).scalars()
-        checks = sum(1 for item in labels if is_security_check(item))
+    checks = _count(
+        services,
+        select(func.count())
+        .select_from(models.ChecklistItem)
+        .join(models.Shift, models.Shift.id == models.ChecklistItem.shift_id)
+        .where(
+            models.ChecklistItem.status == "done",
+            models.ChecklistItem.kind == "security",
+            models.Shift.shift_date >= month.start,
+            models.Shift.shift_date < month.end,
+        ),
+    )
     monthly = services.reports.monthly(SYSTEM_ACTOR, month=f"{today:%Y-%m}")
     law = "Law enforcement"
     assert monthly.figure(law, "Campus checks (security checks done)").current == checks

@@ -8,7 +8,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field
 
 from .base import ReadSchema, Schema
-from .enums import ChecklistStatus
+from .enums import ChecklistKind, ChecklistStatus
 from .text import Line, RequiredLine, Text
 
 
@@ -23,6 +23,7 @@ class ChecklistItemRead(ReadSchema):
     skip_reason: str
     note: str
     one_off: bool
+    kind: ChecklistKind = ChecklistKind.OTHER
     version: int = 1  # moved on by every change (domain.versions)
 
 
@@ -53,6 +54,8 @@ class ItemNote(Schema):
 class OneOffItem(Schema):
     label: RequiredLine = Field(title="Item")
     location_code: Line | None = Field(default=None, title="Location")
+    # None: the kind the label's words suggest (domain.reports.kind_from_label)
+    kind: ChecklistKind | None = Field(default=None, title="Kind")
 
 
 class TemplateItemCreate(Schema):

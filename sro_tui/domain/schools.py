@@ -10,7 +10,7 @@ from pydantic import AfterValidator, Field
 
 from .base import ReadSchema, Schema
 from .checklist import Weekdays
-from .enums import ComplianceKind, SchoolLevel
+from .enums import ChecklistKind, ComplianceKind, SchoolLevel
 from .text import Line, RequiredLine
 
 CODE_PATTERN = re.compile(r"^[A-Z0-9_-]{1,20}$")
@@ -109,6 +109,7 @@ class TemplateItemRead(ReadSchema):
     active: bool = True
     school_id: int | None = None
     weekdays: str | None = None  # ISO weekday digits ("135"); None: every day
+    kind: ChecklistKind = ChecklistKind.OTHER
 
 
 class TemplateItemCreate(Schema):
@@ -116,6 +117,7 @@ class TemplateItemCreate(Schema):
     location_code: Code | None = Field(default=None, title="Location")
     school_id: int | None = Field(default=None, ge=1, title="School")
     weekdays: Weekdays = Field(default=None, title="Days")
+    kind: ChecklistKind = Field(default=ChecklistKind.OTHER, title="Kind")
 
 
 class ReferenceKind(StrEnum):

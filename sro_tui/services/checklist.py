@@ -25,9 +25,10 @@ from ..domain.checklist import (
     SkipItem,
     on_weekday,
 )
-from ..domain.enums import AuditOutcome, ChecklistStatus, RecordType
+from ..domain.enums import AuditOutcome, ChecklistKind, ChecklistStatus, RecordType
 from ..domain.errors import NotFound, PermissionDenied, SroError
 from ..domain.officers import Actor
+from ..domain.reports import kind_from_label
 from ..domain.versions import require_version
 from ..store.models import ChecklistItem, ChecklistTemplateItem, Location, School, Shift
 from .audit import AuditTrail
@@ -54,6 +55,7 @@ def item_read(item: ChecklistItem) -> ChecklistItemRead:
         skip_reason=item.skip_reason,
         note=item.note,
         one_off=item.one_off,
+        kind=ChecklistKind(item.kind),
         version=item.version,
     )
 
@@ -120,6 +122,7 @@ class ChecklistService:
                         position=position,
                         label=row.label,
                         location_code=row.location_code,
+                        kind=row.kind,
                         status=ChecklistStatus.PENDING.value,
                         status_at=None,
                         skip_reason="",
@@ -272,6 +275,7 @@ class ChecklistService:
                 position=(last + 1) if last is not None else 0,
                 label=data.label,
                 location_code=location_code,
+                kind=(data.kind or kind_from_label(data.label)).value,
                 status=ChecklistStatus.PENDING.value,
                 status_at=None,
                 skip_reason="",

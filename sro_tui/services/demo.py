@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.enums import (
     AuditOutcome,
+    ChecklistKind,
     ChecklistStatus,
     ComplianceKind,
     ConsentStatus,
@@ -443,10 +444,10 @@ ITEM_NOTES = (
     "Talked with the principal about Friday's rally.",
 )
 ONE_OFF_ITEMS = (
-    ("Extra patrol: evening game", "EVENT"),
-    ("Meet the parent about attendance", "OFFICE"),
-    ("Bus stop check after a complaint", "BUS"),
-    ("Lockdown drill", None),
+    ("Extra patrol: evening game", "EVENT", ChecklistKind.SECURITY),
+    ("Meet the parent about attendance", "OFFICE", ChecklistKind.OTHER),
+    ("Bus stop check after a complaint", "BUS", ChecklistKind.SECURITY),
+    ("Lockdown drill", None, ChecklistKind.SECURITY),
 )
 
 
@@ -737,9 +738,13 @@ class _Builder:
             )
         }
         self.template = [
-            (label, location)
-            for label, location in s.execute(
-                select(ChecklistTemplateItem.label, ChecklistTemplateItem.location_code)
+            (label, location, kind)
+            for label, location, kind in s.execute(
+                select(
+                    ChecklistTemplateItem.label,
+                    ChecklistTemplateItem.location_code,
+                    ChecklistTemplateItem.kind,
+                )
                 .where(ChecklistTemplateItem.active.is_(True))
                 .order_by(ChecklistTemplateItem.position, ChecklistTemplateItem.id)
             )
@@ -929,7 +934,7 @@ class _Builder:
         rows: list[dict[str, Any]] = []
         # Today: the first part of the day is done (and one item skipped), the rest pending.
         done_until = max(3, min(len(planned) * 3 // 5, sum(1 for p in planned if p <= now_minutes)))
-        for position, ((label, location), minutes) in enumerate(
+        for position, ((label, location, kind), minutes) in enumerate(
             zip(self.template, planned, strict=True)
         ):
             roll = rng.random()
@@ -957,6 +962,7 @@ class _Builder:
                     "position": position,
                     "label": label,
                     "location_code": location,
+                    "kind": kind,
                     "status": status.value,
                     "status_at": status_at,
                     "skip_reason": rng.choice(SKIP_REASONS)
@@ -969,13 +975,14 @@ class _Builder:
                 }
             )
         if rng.random() < 0.05 and not today:
-            label, location = rng.choice(ONE_OFF_ITEMS)
+            label, location, kind = rng.choice(ONE_OFF_ITEMS)
             rows.append(
                 {
                     "shift_id": shift_id,
                     "position": len(planned),
                     "label": label,
                     "location_code": location,
+                    "kind": kind.value,
                     "status": ChecklistStatus.DONE.value,
                     "status_at": self.at(day, rng.randint(600, 1200)),
                     "skip_reason": "",

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..domain.checklist import parse_weekdays, weekdays_label
-from ..domain.enums import AuditOutcome, ComplianceKind, RecordType, SchoolLevel
+from ..domain.enums import AuditOutcome, ChecklistKind, ComplianceKind, RecordType, SchoolLevel
 from ..domain.errors import Conflict, NotFound, PermissionDenied, SroError
 from ..domain.officers import Actor
 from ..domain.permissions import may_manage_reference
@@ -169,7 +169,10 @@ def seed_reference(session: Session, *, sample_schools: bool = False) -> dict[st
         for pos, item in enumerate(data["checklist"]):
             session.add(
                 ChecklistTemplateItem(
-                    position=pos, label=item["label"], location_code=item["location_code"]
+                    position=pos,
+                    label=item["label"],
+                    location_code=item["location_code"],
+                    kind=item.get("kind", ChecklistKind.OTHER.value),
                 )
             )
             added["checklist"] += 1
@@ -546,6 +549,7 @@ class ReferenceService:
                 location_code=data.location_code,
                 school_id=data.school_id,
                 weekdays=data.weekdays,
+                kind=data.kind.value,
                 active=True,
             )
             session.add(row)
@@ -558,7 +562,7 @@ class ReferenceService:
                 record_id=f"checklist_template:{row.id}",
                 detail=f"{row.label!r} for "
                 + (f"school id {row.school_id}" if row.school_id else "every school")
-                + f", {weekdays_label(row.weekdays)}",
+                + f", {weekdays_label(row.weekdays)}, {row.kind}",
             )
             return TemplateItemRead.model_validate(row)
 
@@ -570,10 +574,12 @@ class ReferenceService:
         label: str | None = None,
         active: bool | None = None,
         days: str | None = None,
+        kind: ChecklistKind | None = None,
     ) -> TemplateItemRead:
         """Reword a template item, change the weekdays it is on (``days`` as typed: "Mon-Fri",
-        "tue,thu"; blank: every day), or retire it (shifts already opened keep their items)."""
-        editing = label is not None or days is not None
+        "tue,thu"; blank: every day) or its kind (shifts opened from now on copy it), or
+        retire it (shifts already opened keep their items)."""
+        editing = label is not None or days is not None or kind is not None
         verb = "update" if editing else ("restore" if active else "retire")
         action = f"checklist_template.{verb}"
         self._require_admin(actor, action, RecordType.REFERENCE, f"checklist_template:{item_id}")
@@ -599,6 +605,9 @@ class ReferenceService:
             if days is not None and new_days != row.weekdays:
                 changes.append(f"days {weekdays_label(row.weekdays)} -> {weekdays_label(new_days)}")
                 row.weekdays = new_days
+            if kind is not None and kind.value != row.kind:
+                changes.append(f"kind {row.kind} -> {kind.value}")
+                row.kind = kind.value
             if active is not None and active != row.active:
                 changes.append(f"active {row.active} -> {active}")
                 row.active = active

@@ -25,11 +25,11 @@ Referral counts go through ix_referrals_referred_on and ix_referral_events_on (m
 
 Definitions that are choices (also printed in each report's notes): incidents count once
 filed (not drafts); trespass contacts are incidents with the category code TRESPASS; campus
-checks are the security checks among the checklist items done (domain.reports.
-is_security_check); use of force and events are not recorded (0, "not recorded"). Outcomes are
-rows of incident_person_outcomes, counted by equality (migration 0015). The daily report
-shows a confidential note only as existing, whoever runs it: it is meant for handing over and
-printing.
+checks are the checklist items done whose kind is a security check (ChecklistKind, set on
+the template item and copied to the shift's, migration 0020); use of force and events are
+not recorded (0, "not recorded"). Outcomes are rows of incident_person_outcomes, counted by
+equality (migration 0015). The daily report shows a confidential note only as existing,
+whoever runs it: it is meant for handing over and printing.
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ from sqlalchemy.orm import Session
 
 from ..domain.enums import (
     AuditOutcome,
+    ChecklistKind,
     ChecklistStatus,
     ContactInitiator,
     ContactKind,
@@ -94,7 +95,6 @@ from ..domain.reports import (
     YtdMonth,
     YtdReport,
     add_months,
-    is_security_check,
     month_key,
     parse_month,
     parse_school_year,
@@ -160,10 +160,10 @@ MONTHLY_NOTES = (
     "'Calls: reports handled by school / resolved by officer' count filed reports with at "
     "least one person whose outcome was 'handled by school' / 'resolved by officer'; calls "
     "for service logged as their own entries are the 'Calls logged' lines.",
-    "Campus checks are the security checks among the checklist items done (perimeter, gate, "
-    "parking, visitor, restroom checks, supervision posts, patrols); classroom instruction, "
-    "training and mentoring items are not, and count once, as notes, in the educator and "
-    "counselor sections.",
+    "Campus checks are the checklist items done whose kind is 'security check' (set on the "
+    "checklist template: perimeter, gate, parking, visitor, restroom checks, supervision "
+    "posts, patrols); instruction, training and mentoring items are not, and count once, as "
+    "notes, in the educator and counselor sections.",
     "Use of force and events are not recorded by sro-tui: shown as 0, 'not recorded'.",
     "Advisory sessions with students are mentoring notes and SAP group sessions; with "
     "parents / staff, parent / staff contacts and any advisory note marked with a parent / "
@@ -527,7 +527,7 @@ def _done_items(
         select(
             _bucket(Shift.shift_date, ranges).label("p"),
             Shift.school_id.label("sid"),
-            ChecklistItem.label.label("label"),
+            ChecklistItem.kind.label("kind"),
         )
         .select_from(Shift)
         .join(ChecklistItem, ChecklistItem.shift_id == Shift.id)
@@ -538,28 +538,29 @@ def _done_items(
 def _done_days(
     within: ColumnElement[bool], clauses: Sequence[ColumnElement[bool]], ranges: Days
 ) -> Select[int, int, str, int]:
-    """The same done items counted per day, school and label (checklist_done_days, kept by
-    triggers, migration 0018): a few rows per day of the period, whatever the store holds."""
+    """The same done items counted per day, school, label and kind (checklist_done_days, kept
+    by triggers, migrations 0018 and 0020): a few rows per day of the period, whatever the
+    store holds."""
     return select(
         _bucket(ChecklistDoneDay.shift_date, ranges).label("p"),
         ChecklistDoneDay.school_id.label("sid"),
-        ChecklistDoneDay.label.label("label"),
+        ChecklistDoneDay.kind.label("kind"),
         ChecklistDoneDay.done.label("done"),
     ).where(within, *clauses)
 
 
 def _fold_checks(rows: Any) -> dict[int | None, dict[int, int]]:
-    """(period, school, label, count) rows -> school -> period -> security checks done."""
+    """(period, school, kind, count) rows -> school -> period -> security checks done."""
     out: dict[int | None, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for p, school_id, label, value in rows:
-        if p is not None and is_security_check(label or ""):
+    for p, school_id, kind, value in rows:
+        if p is not None and kind == ChecklistKind.SECURITY.value:
             out[school_id][int(p)] += int(value or 0)
     return out
 
 
 def count_campus_checks(session: Session, scope: _Scope, ranges: Days) -> Counts:
-    """Security checks done (domain.reports.is_security_check) on the shifts of each period;
-    labels are grouped in SQL and sorted into security checks or not here."""
+    """Security checks done (items of kind ChecklistKind.SECURITY) on the shifts of each
+    period; kinds are grouped in SQL and the security checks picked here."""
     n = len(ranges)
     clauses: list[ColumnElement[bool]] = []
     if scope.school_id is not None:
@@ -575,8 +576,8 @@ def count_campus_checks(session: Session, scope: _Scope, ranges: Days) -> Counts
             lambda within: _done_days(within, by_day, ranges), ChecklistDoneDay.shift_date, ranges
         )
         query = select(
-            days.c.p, literal_column("NULL"), days.c.label, func.sum(days.c.done)
-        ).group_by(days.c.p, days.c.label)
+            days.c.p, literal_column("NULL"), days.c.kind, func.sum(days.c.done)
+        ).group_by(days.c.p, days.c.kind)
     else:
         # One officer's shifts: few, found through ix_shifts_school_date school by school.
         if scope.school_id is None:
@@ -584,8 +585,8 @@ def count_campus_checks(session: Session, scope: _Scope, ranges: Days) -> Counts
         inner = _ranged(
             lambda within: _done_items(within, clauses, ranges), Shift.shift_date, ranges
         )
-        query = select(inner.c.p, literal_column("NULL"), inner.c.label, func.count()).group_by(
-            inner.c.p, inner.c.label
+        query = select(inner.c.p, literal_column("NULL"), inner.c.kind, func.count()).group_by(
+            inner.c.p, inner.c.kind
         )
     counts: Counts = {"campus_checks": _zeros(n)}
     for per_period in _fold_checks(session.execute(query)).values():
@@ -806,8 +807,8 @@ def count_by_school(
     done = _ranged(lambda within: _done_days(within, [], days), ChecklistDoneDay.shift_date, days)
     checks = _fold_checks(
         session.execute(
-            select(done.c.p, done.c.sid, done.c.label, func.sum(done.c.done)).group_by(
-                done.c.p, done.c.sid, done.c.label
+            select(done.c.p, done.c.sid, done.c.kind, func.sum(done.c.done)).group_by(
+                done.c.p, done.c.sid, done.c.kind
             )
         )
     )

@@ -177,6 +177,8 @@ class ChecklistTemplateItem(Base):
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id"))  # None: every school
     # ISO weekdays (1 Monday .. 7 Sunday) of the shifts it is on, e.g. "135"; None: every day
     weekdays: Mapped[str | None] = mapped_column(String(7))
+    # domain.enums.ChecklistKind: the report counts "security" items as campus checks
+    kind: Mapped[str] = mapped_column(String(20), default="other", server_default="other")
 
 
 # --- the day ---------------------------------------------------------------------------------
@@ -211,6 +213,8 @@ class ChecklistItem(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     one_off: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")  # see Student
+    # copied from the template item (domain.enums.ChecklistKind); a one-off item: "other"
+    kind: Mapped[str] = mapped_column(String(20), default="other", server_default="other")
     shift: Mapped[Shift] = relationship(back_populates="items")
 
 
@@ -222,6 +226,7 @@ class ChecklistDoneDay(Base):
     shift_date: Mapped[date] = mapped_column(Date, primary_key=True)
     school_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     label: Mapped[str] = mapped_column(String(200), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)  # migration 0020
     done: Mapped[int] = mapped_column(Integer)
 
 
