@@ -23,6 +23,8 @@ IDLE_LOCK_MINUTES = "idle_lock_minutes"
 RETENTION_INCIDENT_YEARS = "retention_incident_years"
 RETENTION_NOTE_YEARS = "retention_note_years"
 RETENTION_REFERRAL_YEARS = "retention_referral_years"
+RETENTION_TRESPASS_YEARS = "retention_trespass_years"
+RETENTION_CALL_YEARS = "retention_call_years"
 # Longer trespass notices than the statutory 7 days (domain/trespass.py), in days.
 TRESPASS_NOTICE_DAYS = "trespass_notice_days"
 
@@ -158,6 +160,18 @@ SETTINGS: dict[str, SettingSpec] = {
             RETENTION_REFERRAL_YEARS,
             "Keep ended referrals (years)",
             "after they ended (sro retention)",
+            _years,
+        ),
+        SettingSpec(
+            RETENTION_TRESPASS_YEARS,
+            "Keep trespass warnings (years)",
+            "after their last day in force (sro retention)",
+            _years,
+        ),
+        SettingSpec(
+            RETENTION_CALL_YEARS,
+            "Keep calls for service (years)",
+            "after the call (sro retention)",
             _years,
         ),
         SettingSpec(

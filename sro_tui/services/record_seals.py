@@ -1,5 +1,5 @@
 """Tamper-evident records: an incident, a note, a referral, a student, a shift, a checklist
-item or an officer edited with SQL is found.
+item, an officer, a trespass warning or a call for service edited with SQL is found.
 
 Every audited change of one of these records seals it when its transaction commits: the
 seal is HMAC(audit key, the audit event of the change + the record's canonical state: its
@@ -34,6 +34,7 @@ from sqlalchemy.orm import Session
 
 from ..store.models import (
     AuditEvent,
+    CallForService,
     ChecklistItem,
     Incident,
     IncidentCompliance,
@@ -52,6 +53,9 @@ from ..store.models import (
     ReferralEvent,
     Shift,
     Student,
+    TrespassViolation,
+    TrespassWarning,
+    TrespassWarningSchool,
 )
 
 # record type -> (its table, [(child table, the child's column naming the record)])
@@ -80,6 +84,14 @@ SEALED: dict[str, tuple[Any, list[tuple[Any, str]]]] = {
     # officer.create / update / enable / disable / unlock / lock / password / mfa /
     # mfa_remove, each with the officer's id; the school assignments are children.
     "officer": (Officer, [(OfficerSchool, "officer_id")]),
+    # trespass.warn / violation (services/trespass.py), each with the warning's id; its
+    # schools and the returns recorded against it are children.
+    "trespass": (
+        TrespassWarning,
+        [(TrespassWarningSchool, "warning_id"), (TrespassViolation, "warning_id")],
+    ),
+    # call.add / report (services/calls.py), each with the call's id.
+    "call": (CallForService, []),
 }
 # Columns left out of a record type's canonical state, because sro-tui changes them without
 # an audited change of that record (sealing them would raise false alarms).

@@ -15,9 +15,18 @@ retention_incident_years 5`` etc.; the defaults below when unset):
   a staff contact): 3 years after it.
 - **Referrals**: 3 years after they ended (completed, declined, closed, no longer changing);
   an open referral is never past the schedule.
+- **Trespass warnings**: 3 years after their last day in force. The watch check flags a
+  person warned before (PC 626.8's penalties rise for a later offence, and a school's
+  longer notices run up to a year), so a warning outlives its period; 3 years covers the
+  current and two past school years, as the monthly report's comparison with last year needs.
+  Its schools and the returns recorded against it go with it (the incidents stay).
+- **Calls for service**: 3 years after the call: the monthly report compares a month with
+  the same month a year before, and a call is a log entry, not a report (a report made of
+  it is an incident and follows the incidents' schedule).
 
-A record another kept record points at (an incident or note a kept referral came from) is
-kept until that record goes. Purging deletes the record, its children and a kept draft of it;
+A record another kept record points at (an incident or note a kept referral came from, an
+incident a kept warning, a return against one, or a kept call points at) is kept until that
+record goes. Purging deletes the record, its children and a kept draft of it;
 each purge is one audit event naming the record (kind and id, the incident's number) and never
 its content, and the record's seal is sealed as purged (services/record_seals.py), so `sro audit
 verify --records` still passes. Administrators only; a dry run first lists what would go.
@@ -37,6 +46,7 @@ from ..domain.errors import PermissionDenied
 from ..domain.officers import Actor
 from ..domain.workflow import REFERRAL_OPEN
 from ..store.models import (
+    CallForService,
     Draft,
     Incident,
     IncidentCompliance,
@@ -51,6 +61,9 @@ from ..store.models import (
     Referral,
     ReferralEvent,
     ThreatCase,
+    TrespassViolation,
+    TrespassWarning,
+    TrespassWarningSchool,
 )
 from . import store_settings
 from .audit import AuditTrail
@@ -59,7 +72,17 @@ from .context import ServiceContext
 INCIDENT_YEARS = agency.RETENTION_INCIDENT_YEARS  # `sro settings set KEY YEARS`
 NOTE_YEARS = agency.RETENTION_NOTE_YEARS
 REFERRAL_YEARS = agency.RETENTION_REFERRAL_YEARS
-DEFAULT_YEARS = {INCIDENT_YEARS: 5, NOTE_YEARS: 3, REFERRAL_YEARS: 3}
+TRESPASS_YEARS = agency.RETENTION_TRESPASS_YEARS
+CALL_YEARS = agency.RETENTION_CALL_YEARS
+DEFAULT_YEARS = {
+    INCIDENT_YEARS: 5,
+    NOTE_YEARS: 3,
+    REFERRAL_YEARS: 3,
+    TRESPASS_YEARS: 3,
+    CALL_YEARS: 3,
+}
+# Purged in this order in one run: a record goes before one it points at.
+PURGE_ORDER = {"call": 0, "trespass": 0, "referral": 1, "note": 2, "incident": 3}
 MAX_YEARS = 100
 BATCH = 200
 
@@ -69,15 +92,17 @@ class Schedule:
     incident_years: int
     note_years: int
     referral_years: int
+    trespass_years: int = DEFAULT_YEARS[TRESPASS_YEARS]
+    call_years: int = DEFAULT_YEARS[CALL_YEARS]
 
 
 @dataclass(frozen=True)
 class Expired:
     """One record past the schedule: what it is, never what it says."""
 
-    kind: str  # incident, note, referral
+    kind: str  # incident, note, referral, trespass (a warning), call
     record_id: int
-    label: str  # the incident's number, else "note #id" / "referral #id"
+    label: str  # the incident's number, else "note #id", "warning #id", ...
     on: date  # the day the schedule counts from
 
 
@@ -112,6 +137,8 @@ class RetentionService:
                 _years(session, INCIDENT_YEARS),
                 _years(session, NOTE_YEARS),
                 _years(session, REFERRAL_YEARS),
+                _years(session, TRESPASS_YEARS),
+                _years(session, CALL_YEARS),
             )
 
     def expired(self, actor: Actor) -> list[Expired]:
@@ -131,12 +158,12 @@ class RetentionService:
     def purge(self, actor: Actor) -> PurgeResult:
         """Delete every record past the schedule, each audited as ``<kind>.purge``."""
         self._require_admin(actor, "retention.purge")
-        purged = {"incident": 0, "note": 0, "referral": 0}
+        purged = {"incident": 0, "note": 0, "referral": 0, "trespass": 0, "call": 0}
         with self.ctx.db.write() as session:
             found = self._expired(session)
-            # Referrals first: an incident or note they came from may then go too.
-            order = {"referral": 0, "note": 1, "incident": 2}
-            for item in sorted(found, key=lambda e: (order[e.kind], e.record_id)):
+            # Calls, warnings and referrals first: an incident or note they point at may then
+            # go too.
+            for item in sorted(found, key=lambda e: (PURGE_ORDER[e.kind], e.record_id)):
                 if item.kind in ("incident", "note") and self._linked(session, item):
                     continue
                 self._delete(session, item)
@@ -156,7 +183,7 @@ class RetentionService:
                 "retention.purge",
                 record_type=RecordType.STORE,
                 detail=", ".join(f"{k} {n}" for k, n in purged.items())
-                + (f"; {kept} kept (a kept referral points at them)" if kept else ""),
+                + (f"; {kept} kept (a kept record points at them)" if kept else ""),
             )
         return PurgeResult(purged=purged, kept_linked=kept)
 
@@ -168,6 +195,8 @@ class RetentionService:
         out += self._expired_incidents(session, now)
         out += self._expired_notes(session, now)
         out += self._expired_referrals(session, now)
+        out += self._expired_warnings(session, now)
+        out += self._expired_calls(session, now)
         return sorted(out, key=lambda e: (e.on, e.kind, e.record_id))
 
     def _expired_incidents(self, session: Session, now: datetime) -> list[Expired]:
@@ -217,6 +246,27 @@ class RetentionService:
             for rid, at in rows
         ]
 
+    def _expired_warnings(self, session: Session, now: datetime) -> list[Expired]:
+        cutoff = _years_before(now, _years(session, TRESPASS_YEARS)).astimezone(self.ctx.tz)
+        rows = session.execute(
+            select(TrespassWarning.id, TrespassWarning.last_day).where(
+                TrespassWarning.last_day < cutoff.date()
+            )
+        )
+        return [Expired("trespass", rid, f"warning #{rid}", day) for rid, day in rows]
+
+    def _expired_calls(self, session: Session, now: datetime) -> list[Expired]:
+        cutoff = _years_before(now, _years(session, CALL_YEARS))
+        rows = session.execute(
+            select(CallForService.id, CallForService.received_at).where(
+                CallForService.received_at < cutoff
+            )
+        )
+        return [
+            Expired("call", rid, f"call #{rid}", at.astimezone(self.ctx.tz).date())
+            for rid, at in rows
+        ]
+
     # -- purging -------------------------------------------------------------------------------
 
     @staticmethod
@@ -224,10 +274,14 @@ class RetentionService:
         column = Referral.incident_id if item.kind == "incident" else Referral.note_id
         if session.scalar(select(Referral.id).where(column == item.record_id)) is not None:
             return True
-        # A threat assessment case keeps the report it was opened from (services/threats).
-        return item.kind == "incident" and (
-            session.scalar(select(ThreatCase.id).where(ThreatCase.incident_id == item.record_id))
+        if item.kind != "incident":
+            return False
+        # A threat assessment case keeps the report it was opened from (services/threats); a
+        # warning, a return against one or a call keeps the report it names.
+        return any(
+            session.scalar(select(model.id).where(model.incident_id == item.record_id).limit(1))
             is not None
+            for model in (ThreatCase, TrespassWarning, TrespassViolation, CallForService)
         )
 
     @staticmethod
@@ -251,6 +305,14 @@ class RetentionService:
             # A kept draft of the report (or of a correction) holds its content too.
             keys = [str(rid), f"{rid}-correction"]
             session.execute(delete(Draft).where(Draft.form == "incident", Draft.key.in_(keys)))
+        elif item.kind == "trespass":
+            session.execute(delete(TrespassViolation).where(TrespassViolation.warning_id == rid))
+            session.execute(
+                delete(TrespassWarningSchool).where(TrespassWarningSchool.warning_id == rid)
+            )
+            session.execute(delete(TrespassWarning).where(TrespassWarning.id == rid))
+        elif item.kind == "call":
+            session.execute(delete(CallForService).where(CallForService.id == rid))
         elif item.kind == "note":
             session.execute(delete(NoteStudent).where(NoteStudent.note_id == rid))
             session.execute(delete(Note).where(Note.id == rid))
@@ -290,10 +352,12 @@ def _counts(found: list[Expired]) -> dict[str, int]:
 
 
 __all__ = [
+    "CALL_YEARS",
     "DEFAULT_YEARS",
     "INCIDENT_YEARS",
     "NOTE_YEARS",
     "REFERRAL_YEARS",
+    "TRESPASS_YEARS",
     "Expired",
     "PurgeResult",
     "RetentionService",

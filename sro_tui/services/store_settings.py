@@ -37,6 +37,8 @@ DEFAULTS = {
     agency.RETENTION_INCIDENT_YEARS: "5",  # services/retention.py says why
     agency.RETENTION_NOTE_YEARS: "3",
     agency.RETENTION_REFERRAL_YEARS: "3",
+    agency.RETENTION_TRESPASS_YEARS: "3",
+    agency.RETENTION_CALL_YEARS: "3",
     agency.TRESPASS_NOTICE_DAYS: "30,365",
 }
 """A store with no value for a key uses this. Time zone and idle lock have none: each
