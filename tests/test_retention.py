@@ -98,7 +98,7 @@ def test_dry_run_lists_then_purge_deletes_and_records_still_verify(
         officer, DraftSave(form="incident", key=str(old.young_incident), payload={"n": "kept"})
     )
     result = retention(services).purge(admin)
-    assert result.purged == {"incident": 1, "note": 1, "referral": 1}
+    assert result.purged == {"incident": 1, "note": 1, "referral": 1, "trespass": 0, "call": 0}
     kept_drafts = {d.key for d in services.drafts.for_actor(officer)}
     assert kept_drafts == {str(old.young_incident)}  # the purged report's draft went with it
     assert result.kept_linked == 1  # the incident the open referral came from
