@@ -3,7 +3,8 @@ categories, locations, referral programs) and the duty checklist's template. A r
 records use is never deleted: it is retired (gone from pickers, kept on its records).
 Checklist template items also take the weekdays they are on (`--days Mon-Fri`; `sro reference
 days checklist ID DAYS`) and move up or down the list, which is the order of every shift's
-items (`sro reference move checklist ID up|down`)."""
+items (`sro reference move checklist ID up|down`), and a kind (`--kind security`; `sro
+reference kind checklist ID KIND`): the monthly report counts the security checks done."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ import argparse
 from pydantic import ValidationError
 
 from ..domain.checklist import weekdays_label
+from ..domain.enums import ChecklistKind
 from ..domain.errors import SroError
+from ..domain.reports import kind_from_label
 from ..domain.schools import ReferenceItemCreate, ReferenceKind, TemplateItemCreate
 from ..domain.validation import first_message
 from .common import add_signed_in, open_from, require_sign_in
@@ -37,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add = sub.add_parser(
         "add",
         help="add: KIND CODE NAME, or checklist LABEL [--school CODE] [--location CODE] "
-        "[--days DAYS]",
+        "[--days DAYS] [--kind KIND]",
     )
     add.add_argument("kind", choices=KINDS)
     add.add_argument("words", nargs="+", metavar="CODE NAME | LABEL")
@@ -46,6 +49,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add.add_argument(
         "--days",
         help="checklist: the weekdays whose shifts have it, e.g. Mon-Fri, tue,thu (default: every)",
+    )
+    add.add_argument(
+        "--kind",
+        dest="item_kind",
+        choices=[k.value for k in ChecklistKind],
+        help="checklist: what the item is; 'security' items count as campus checks "
+        "(default: what the label's words suggest, printed)",
     )
     add.add_argument(
         "--nibrs",
@@ -81,6 +91,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     days.add_argument("days", metavar="DAYS")
     add_signed_in(days)
     days.set_defaults(func=cmd_days)
+
+    kind = sub.add_parser(
+        "kind",
+        help="checklist ID KIND: what a template item is (security, instruction, training, "
+        "mentoring, other); shifts opened from now on copy it",
+    )
+    kind.add_argument("kind", choices=[CHECKLIST])
+    kind.add_argument("code", metavar="ID")
+    kind.add_argument("item_kind", metavar="KIND", choices=[k.value for k in ChecklistKind])
+    add_signed_in(kind)
+    kind.set_defaults(func=cmd_kind)
 
     move = sub.add_parser(
         "move", help="checklist ID up|down: one place up or down the list (the shifts' order)"
@@ -119,14 +140,18 @@ def cmd_list(args: argparse.Namespace) -> int:
         if args.kind == CHECKLIST:
             schools = {s.id: s.code for s in reference.schools(include_inactive=True)}
             school_id = reference.school_for_key(args.school).id if args.school else None
-            print(f"{'ID':<6} {'SCHOOL':<10} {'LOCATION':<10} {'STATE':<8} {'DAYS':<16} ITEM")
+            print(
+                f"{'ID':<6} {'SCHOOL':<10} {'LOCATION':<10} {'STATE':<8} {'DAYS':<16} "
+                f"{'KIND':<12} ITEM"
+            )
             for item in reference.template_items(school_id):
                 school = schools.get(item.school_id, "?") if item.school_id else "(every)"
                 state = "active" if item.active else "retired"
                 location = item.location_code or "-"
                 days = weekdays_label(item.weekdays)
                 print(
-                    f"{item.id:<6} {school:<10} {location:<10} {state:<8} {days:<16} {item.label}"
+                    f"{item.id:<6} {school:<10} {location:<10} {state:<8} {days:<16} "
+                    f"{item.kind.value:<12} {item.label}"
                 )
             return 0
         if args.school:
@@ -154,15 +179,20 @@ def cmd_add(args: argparse.Namespace) -> int:
                     location_code=args.location,
                     school_id=school_id,
                     weekdays=args.days,
+                    kind=args.item_kind or kind_from_label(args.words[0]),
                 )
             except ValidationError as exc:
                 raise SroError(first_message(exc, TemplateItemCreate)) from exc
             actor = require_sign_in(store, args, "sro reference add")
             item = reference.add_template_item(actor, data)
-            print(f"Added checklist item {item.id}: {item.label} ({weekdays_label(item.weekdays)})")
+            guessed = "" if args.item_kind else " (from the label; --kind to choose)"
+            print(
+                f"Added checklist item {item.id}: {item.label} ({weekdays_label(item.weekdays)}), "
+                f"kind {item.kind.value}{guessed}"
+            )
             return 0
-        if args.school or args.location or args.days:
-            raise SroError("--school, --location and --days are for checklist items only")
+        if args.school or args.location or args.days or args.item_kind:
+            raise SroError("--school, --location, --days and --kind are for checklist items only")
         if len(args.words) != 2:
             raise SroError(f"{args.kind}: give CODE and NAME (quote a name with spaces)")
         try:
@@ -229,6 +259,19 @@ def cmd_days(args: argparse.Namespace) -> int:
         actor = require_sign_in(store, args, "sro reference days")
         item = reference.edit_template_item(actor, item_id, days=args.days)
         print(f"Checklist item {item.id} ({weekdays_label(item.weekdays)}): {item.label}")
+    finally:
+        store.close()
+    return 0
+
+
+def cmd_kind(args: argparse.Namespace) -> int:
+    store = open_from(args)
+    try:
+        reference = store.services.reference
+        item_id = _item_id(args.code)
+        actor = require_sign_in(store, args, "sro reference kind")
+        item = reference.edit_template_item(actor, item_id, kind=ChecklistKind(args.item_kind))
+        print(f"Checklist item {item.id} (kind {item.kind.value}): {item.label}")
     finally:
         store.close()
     return 0
