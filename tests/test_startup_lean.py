@@ -5,12 +5,14 @@ sign-in screen use the actor and the text rules from plain modules."""
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import subprocess
 import sys
 
 import pytest
 from pydantic import ValidationError
+from textual.css.stylesheet import Stylesheet
 
 from sro_tui.cli.app import app_settings
 from sro_tui.config import MAX_IDLE_LOCK_MINUTES, Settings
@@ -18,6 +20,11 @@ from sro_tui.domain import officers, text
 from sro_tui.domain.actor import Actor
 from sro_tui.domain.characters import visible
 from sro_tui.domain.errors import SroError
+from sro_tui.services.registry import Services
+from sro_tui.ui.screens.login import LoginScreen
+
+from .conftest import Clock, make_officer
+from .ui_shell_support import make_app
 
 PROBE = """
 import argparse, json, sys
@@ -109,3 +116,24 @@ def test_the_app_settings_take_the_db_option(monkeypatch: pytest.MonkeyPatch) ->
 def test_the_domain_modules_still_name_the_moved_rules() -> None:
     assert officers.Actor is Actor and text.visible is visible
     assert visible("a\x1bb\u202e") == "a\\x1bb⟨U+202E⟩"
+
+
+async def test_showing_the_sign_in_screen_parses_no_stylesheet_again(
+    sqlite_services: Services, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """login.tcss is read with the app's stylesheet, so the sign-in screen's first showing
+    does not parse every source again (Textual's _load_screen_css reparses for a new file)."""
+    callers: list[str] = []
+    reparse = Stylesheet.reparse
+
+    def counted(stylesheet: Stylesheet) -> None:
+        callers.append(inspect.stack()[1].function)
+        reparse(stylesheet)
+
+    monkeypatch.setattr(Stylesheet, "reparse", counted)
+    make_officer(sqlite_services, "1001")  # a store with officers: the sign-in screen
+    app = make_app(sqlite_services, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LoginScreen)
+        assert "_load_screen_css" not in callers, callers

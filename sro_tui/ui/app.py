@@ -63,7 +63,8 @@ class SroApp(App[int]):
     """The School Resource Officer's campus log."""
 
     TITLE = "sro-tui"
-    CSS_PATH = "app.tcss"
+    # The sign-in screen's own too: read with the app's, so showing it parses nothing again.
+    CSS_PATH = ["app.tcss", "screens/login.tcss"]
     BINDINGS: ClassVar[list[BindingType]] = app_bindings()
     COMMANDS = {SroCommands}
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {

@@ -48,7 +48,7 @@ def end_session(app: App[object], reason: str) -> None:
 class LoginScreen(SroAccess, Screen[None]):
     """The first screen: who is signing in."""
 
-    CSS_PATH = "login.tcss"
+    CSS_PATH = "login.tcss"  # also in the app's CSS_PATH: read with it, no reparse to show
     AUTO_FOCUS = "#badge"
 
     def compose(self) -> ComposeResult:
