@@ -2,8 +2,9 @@
 
 Running the Alembic migrations 0001→head and seeding the reference data costs a second or more
 under load; copying a ready store costs milliseconds. Every test still gets its own real store
-(a SQLite file of its own, or a PostgreSQL database of its own), exactly as `sro init` leaves
-it, with its own store id. The migrations themselves stay tested from empty to head in
+(a SQLite file of its own, or a PostgreSQL database of its own), exactly as `sro init
+--sample-schools` leaves it (the four sample high schools the tests use), with its own store
+id. The migrations themselves stay tested from empty to head in
 ``test_migrations.py``.
 """
 
@@ -38,7 +39,7 @@ def build_sqlite_template(path: Path, fill: Callable[[Database], None] | None = 
     """A migrated, seeded store at ``path``, its write-ahead log folded in, ready to copy."""
     database = Database(str(path))
     try:
-        prepare_store(database)
+        prepare_store(database, sample_schools=True)
         if fill is not None:
             fill(database)
         with database.engine.connect() as connection:
@@ -100,7 +101,7 @@ class PostgresStores:
         self._create(self.template)
         database = Database(self.url(self.template))
         try:
-            prepare_store(database)
+            prepare_store(database, sample_schools=True)
         finally:
             database.dispose()  # a template must have no connections when it is copied
         self._template_ready = True

@@ -24,11 +24,11 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from sro_tui.domain.errors import AuthenticationFailed, PermissionDenied, StoreUnavailable
-from sro_tui.domain.officers import SYSTEM_ACTOR
+from sro_tui.domain.officers import SYSTEM_ACTOR, Actor
 from sro_tui.services.audit import CheckpointKeeper
 from sro_tui.services.registry import Services
 
-from .conftest import TEST_AUDIT_KEY, Clock, RunCli
+from .conftest import TEST_AUDIT_KEY, TEST_PASSWORD, Clock, RunCli
 
 COLUMNS = (
     "at",
@@ -418,13 +418,31 @@ def test_cli_verify_finds_a_cut_through_the_checkpoint(
 
 
 def test_cli_export_csv(
-    services: Services, db_url: str, clock: Clock, tmp_path: Path, run_cli: RunCli
+    services: Services,
+    db_url: str,
+    clock: Clock,
+    tmp_path: Path,
+    run_cli: RunCli,
+    supervisor: Actor,
 ) -> None:
     append(services, 3, clock)
     target = tmp_path / "audit.csv"
     day = date(2026, 9, 1).isoformat()
+    # Signed in: a PostgreSQL store has no unsigned local administration (cli/common.py).
+    signed = ("--as", supervisor.badge, "--password-stdin")
     result = run_cli(
-        "--db", db_url, "audit", "export", "--since", day, "--format", "csv", "-o", str(target)
+        "--db",
+        db_url,
+        "audit",
+        "export",
+        "--since",
+        day,
+        "--format",
+        "csv",
+        "-o",
+        str(target),
+        *signed,
+        stdin=TEST_PASSWORD,
     )
     assert result.code == 0
     rows = list(csv.DictReader(target.open()))

@@ -138,11 +138,24 @@ def test_sro_reference_checklist_days_and_move(
     assert added.code == 0, added.err
     assert "(Tue,Thu)" in added.out
     item = reference_item(services, "Gang resistance class")
-    listing = run_cli("--db", db_url, "reference", "list", "checklist", "--school", "VHS").out
+    # Reads too are signed in: a shared (PostgreSQL) store has no local administrator.
+    listing = run_cli(
+        "--db", db_url, "reference", "list", "checklist", "--school", "VHS", *signed, stdin=stdin
+    ).out
     assert "Tue,Thu" in listing and "Gang resistance class" in listing
     assert (
         "Gang resistance class"
-        not in run_cli("--db", db_url, "reference", "list", "checklist", "--school", "BHS").out
+        not in run_cli(
+            "--db",
+            db_url,
+            "reference",
+            "list",
+            "checklist",
+            "--school",
+            "BHS",
+            *signed,
+            stdin=stdin,
+        ).out
     )
 
     days = run_cli(

@@ -44,7 +44,9 @@ def assert_healthy(run_cli: RunCli, db: str, badges: set[str]) -> None:
     result = run_cli("--db", db, "db", "check")
     assert (result.code, result.err) == (0, ""), result.out + result.err
     assert "Integrity: ok" in result.out
-    result = run_cli("--db", db, "officer", "list")
+    # A shared (PostgreSQL) store has no local administrator: 3001 signs in to list.
+    signed = ("--as", "3001", "--password-stdin") if "://" in db else ()
+    result = run_cli("--db", db, "officer", "list", *signed, stdin=TEST_PASSWORD + "\n")
     assert result.code == 0, result.err
     lines = result.out.splitlines()[1:]
     listed = {line.split()[0] for line in lines if line.strip()} - {"(no"}

@@ -17,7 +17,7 @@ from sro_tui.domain.mentoring import NoteCreate
 from sro_tui.domain.officers import SYSTEM_ACTOR, Actor
 from sro_tui.services.registry import Services
 
-from .conftest import Clock, RunCli
+from .conftest import TEST_PASSWORD, Clock, RunCli
 from .test_search import add_student, school_id
 
 BOM = "\ufeff"
@@ -65,13 +65,15 @@ def test_audit_export_neutralises_and_gives_local_time(
 
 
 def test_cli_audit_export_bom_option(
-    services: Services, db_url: str, clock: Clock, run_cli: RunCli
+    services: Services, db_url: str, clock: Clock, run_cli: RunCli, supervisor: Actor
 ) -> None:
     services.audit.record_alone(SYSTEM_ACTOR, "test.event", badge="=1+1")
-    result = run_cli("--db", db_url, "audit", "export")
+    # Signed in: a PostgreSQL store has no unsigned local administration (cli/common.py).
+    signed = ("--as", supervisor.badge, "--password-stdin")
+    result = run_cli("--db", db_url, "audit", "export", *signed, stdin=TEST_PASSWORD)
     assert result.code == 0 and result.out.startswith(BOM + "id,")
     assert ",'=1+1," in result.out
-    result = run_cli("--db", db_url, "audit", "export", "--no-bom")
+    result = run_cli("--db", db_url, "audit", "export", "--no-bom", *signed, stdin=TEST_PASSWORD)
     assert result.code == 0 and result.out.startswith("id,")
 
 

@@ -14,7 +14,7 @@ from sro_tui.domain.referrals import ReferralCreate, ReferralMove
 from sro_tui.services.registry import Services
 from sro_tui.services.report_render import render_csv, render_json, render_markdown
 
-from .conftest import Clock, RunCli
+from .conftest import TEST_PASSWORD, Clock, RunCli
 from .test_search import add_student, school_id
 
 TODAY = date(2026, 9, 14)
@@ -93,8 +93,9 @@ def test_sro_report_daily_prints_no_student_name(
 ) -> None:
     _day(services, officer, clock)
     result = run_cli(
-        "--db", db_url, "report", "daily", "--officer", "1001", "--date", TODAY.isoformat()
-    )
+        "--db", db_url, "report", "daily", "--officer", "1001", "--date", TODAY.isoformat(),
+        "--as", "1001", "--password-stdin", stdin=TEST_PASSWORD,
+    )  # fmt: skip
     assert result.code == 0, result.err
     assert "\\[JUVENILE 1\\] at the gate" in result.out  # Markdown escapes the brackets
     for name in NAMES:

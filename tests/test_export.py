@@ -289,7 +289,7 @@ def test_cli_export_and_search(tmp_path: Path, cli_home: Path, run_cli: RunCli) 
     from .test_search import add_incident
 
     store = str(tmp_path / "sro.db")
-    assert run_cli("--db", store, "init").code == 0
+    assert run_cli("--db", store, "init", "--sample-schools").code == 0
     db = Database(store)
     try:
         services = build_services(db, audit_key=load_or_create_key(cli_home / "keys" / "audit.key"))

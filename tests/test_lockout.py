@@ -107,12 +107,13 @@ def test_cli_unlock(
     services: Services, officer, admin, db_url: str, clock: Clock, run_cli: RunCli
 ) -> None:
     fail(services, 5, clock)
-    result = run_cli("--db", db_url, "officer", "list")
+    signed_in = ("--as", "3001", "--password-stdin")
+    # A read too is signed in: a shared (PostgreSQL) store has no local administrator.
+    result = run_cli("--db", db_url, "officer", "list", *signed_in, stdin=TEST_PASSWORD + "\n")
     assert result.code == 0
     assert "locked" in result.out
     unlock = ("--db", db_url, "officer", "unlock", "1001")
     assert run_cli(*unlock).code == 2  # no unauthenticated back door
-    signed_in = ("--as", "3001", "--password-stdin")
     assert run_cli(*unlock, *signed_in, stdin=TEST_PASSWORD + "\n").code == 0
     assert services.officers.authenticate("1001", TEST_PASSWORD).badge == "1001"
 

@@ -123,7 +123,7 @@ def _open_new_store(url: str, start: multiprocessing.synchronize.Event, results)
     database = Database(url)
     start.wait(30)
     try:
-        prepare_store(database)
+        prepare_store(database, sample_schools=True)
         results.put("ok")
     except Exception as exc:  # reported to the test, which shows it
         results.put(repr(exc))

@@ -376,7 +376,10 @@ def test_the_code_lists_show_their_nibrs_codes(
         "--as", admin.badge, "--password-stdin", stdin=TEST_PASSWORD + "\n",
     )  # fmt: skip
     assert added.code == 0, added.err
-    listing = run_cli("--db", db_url, "reference", "list", "location")
+    listing = run_cli(
+        "--db", db_url, "reference", "list", "location",
+        "--as", admin.badge, "--password-stdin", stdin=TEST_PASSWORD + "\n",
+    )  # fmt: skip
     assert listing.code == 0, listing.err
     rows = {line.split()[0]: line.split() for line in listing.out.splitlines()[1:]}
     assert rows["ONLINE"][3] == "58" and rows["PARK"][3] == "50"

@@ -176,7 +176,11 @@ def test_schedule_from_settings_and_cli(
     listed = {(e.kind, e.record_id) for e in retention(services).expired(admin)}
     assert ("incident", old.young_incident) in listed  # 2021-22 + 3 years: June 2025
 
-    dry = run_cli("--db", db_url, "retention", "--dry-run")
+    # Signed in: a shared (PostgreSQL) store has no local administrator.
+    dry = run_cli(
+        "--db", db_url, "retention", "--dry-run", "--as", "3001", "--password-stdin",
+        stdin=TEST_PASSWORD + "\n",
+    )  # fmt: skip
     assert dry.code == 0, dry.err
     assert "incidents 3 years" in dry.out and "nothing purged" in dry.out
     assert "Narrative" not in dry.out

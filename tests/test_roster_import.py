@@ -232,18 +232,27 @@ def test_cli_import_and_search(
     db_url: str,
     tmp_path: Path,
     run_cli: RunCli,
+    supervisor: Actor,
 ) -> None:
     path = write(tmp_path, GOOD.replace("Student ID", "Perm") + "100004,Eva,Lee,XYZ,11\n")
-    result = run_cli("--db", db_url, "students", "import", str(path), "--map", "district_id=Perm")
+    # Signed in: a shared (PostgreSQL) store has no local administrator.
+    signed = ("--as", supervisor.badge, "--password-stdin")
+    stdin = TEST_PASSWORD + "\n"
+    result = run_cli(
+        "--db", db_url, "students", "import", str(path), "--map", "district_id=Perm", *signed,
+        stdin=stdin,
+    )  # fmt: skip
     out = result.out
     assert result.code == 1  # some rows were rejected
     assert "4 rows: 3 added, 0 updated, 0 unchanged, 1 rejected" in out
     assert "rejected line 5: School 'XYZ' is not known" in out
-    result = run_cli("--db", db_url, "students", "search", "garcia", "m")
+    result = run_cli("--db", db_url, "students", "search", "garcia", "m", *signed, stdin=stdin)
     assert result.code == 0
     out = result.out
     assert "100001" in out and "Garcia, Maria" in out and "100002" not in out
-    result = run_cli("--db", db_url, "students", "import", str(path), "--map", "bad")
+    result = run_cli(
+        "--db", db_url, "students", "import", str(path), "--map", "bad", *signed, stdin=stdin
+    )
     assert result.code == 2
     assert "--map" in result.err
 

@@ -19,7 +19,7 @@ from sro_tui.domain.students import StudentCreate, StudentUpdate
 from sro_tui.services.registry import Services
 from sro_tui.store.models import Student
 
-from .conftest import RunCli
+from .conftest import TEST_PASSWORD, RunCli
 
 HEADER = "Student Number,Perm ID,First Name,Last Name,School,Grade"
 
@@ -216,22 +216,24 @@ def test_school_numbers_by_map_or_the_schools_district_number(
 
 
 def test_cli_holds_changes_until_confirm_changes(
-    services: Services, db_url: str, tmp_path: Path, run_cli: RunCli
+    services: Services, db_url: str, tmp_path: Path, run_cli: RunCli, supervisor: Actor
 ) -> None:
     known(services)
     path = str(write(tmp_path, "c.csv", [*CHANGES, "K6,Ana,Ortiz,1,9"]))
-    base = ("--db", db_url, "students", "import", path, "--map-school", "1=VHS")
-    held = run_cli(*base)
+    # Signed in: a shared (PostgreSQL) store has no local administrator.
+    signed = ("--as", supervisor.badge, "--password-stdin")
+    base = ("--db", db_url, "students", "import", path, "--map-school", "1=VHS", *signed)
+    held = run_cli(*base, stdin=TEST_PASSWORD)
     assert held.code == 1
     assert "6 rows: 2 added, 2 updated, 0 unchanged, 0 rejected, 2 held" in held.out
     assert "  held line 2: K1 Garcia, Maria -> Lee, Eva" in held.out
     assert "--confirm-changes" in held.out
     assert student(services, "K1")[:2] == ("Maria", "Garcia")
-    done = run_cli(*base, "--confirm-changes")
+    done = run_cli(*base, "--confirm-changes", stdin=TEST_PASSWORD)
     assert done.code == 0
     assert "  changed line 3: K2 Garza, Luis, school VHS -> BHS" in done.out
     assert student(services, "K1")[:2] == ("Eva", "Lee")
-    bad = run_cli(*base, "--map-school", "nope")
+    bad = run_cli(*base, "--map-school", "nope", stdin=TEST_PASSWORD)
     assert bad.code == 2 and "--map-school 'nope' should look like 1=VHS" in bad.err
 
 
@@ -250,13 +252,16 @@ def test_cli_asks_in_a_terminal(
     capsys: pytest.CaptureFixture[str],
     answer: str,
     applied: bool,
+    supervisor: Actor,
 ) -> None:
     from sro_tui.cli import main
 
     known(services)  # run_cli: the command's environment (home, audit key)
     path = str(write(tmp_path, "c.csv", CHANGES))
-    monkeypatch.setattr(sys, "stdin", Terminal(answer))
-    code = main(["--db", db_url, "students", "import", path])
+    # The password first (a shared store has no local administrator), then the answer.
+    monkeypatch.setattr(sys, "stdin", Terminal(f"{TEST_PASSWORD}\n{answer}"))
+    signed = ["--as", supervisor.badge, "--password-stdin"]
+    code = main(["--db", db_url, "students", "import", path, *signed])
     _out, err = capsys.readouterr()
     assert "2 known students would change name or school:" in err
     assert "Apply these changes? [y/N]" in err

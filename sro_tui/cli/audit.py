@@ -1,7 +1,8 @@
 """`sro audit verify|export|checkpoint`: check, export and checkpoint the audit trail.
 
-These run as local administration (the machine's own store, like `sro officer`), and are
-recorded in the trail like any other reader's.
+`verify` and `checkpoint` run as local administration on any store (they check the chain);
+`export` reads every event: as a signed-in supervisor (``--as BADGE``), or unsigned by the OS
+user who owns the SQLite store file. Each is recorded in the trail like any other reader's.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from ..domain.errors import SroError
 from ..domain.officers import SYSTEM_ACTOR
 from ..domain.trust import AuditCheckpoint
 from ..services.audit import unprotected_message
-from .common import open_from, settings_from, sign_in
+from .common import add_signed_in, open_from, settings_from, sign_in, signed_in_or_local
 from .inputs import day
 
 UNPROTECTED = unprotected_message([]).split(":")[0]
@@ -52,6 +53,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     export.add_argument(
         "-o", "--output", metavar="FILE", help="write to FILE (default: standard output)"
     )
+    add_signed_in(export, "a supervisor or an administrator; without it the store file's OS owner")
     export.set_defaults(func=cmd_export)
 
     checkpoint = sub.add_parser(
@@ -132,6 +134,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     since, until = args.since, args.until
     store = open_from(args)
     try:
+        actor = signed_in_or_local(store, args)
         if args.output:
             try:
                 # Owner-only, as a report or an export is (who did what, to which record).
@@ -141,12 +144,12 @@ def cmd_export(args: argparse.Namespace) -> int:
                 raise SroError(f"Cannot write {args.output}: {exc.strerror}") from exc
             with handle:
                 written = store.services.audit.export_csv(
-                    SYSTEM_ACTOR, handle, since=since, until=until, bom=not args.no_bom
+                    actor, handle, since=since, until=until, bom=not args.no_bom
                 )
             print(f"Wrote {written} audit events to {args.output}", file=sys.stderr)
         else:
             store.services.audit.export_csv(
-                SYSTEM_ACTOR, sys.stdout, since=since, until=until, bom=not args.no_bom
+                actor, sys.stdout, since=since, until=until, bom=not args.no_bom
             )
     finally:
         store.close()

@@ -1,7 +1,8 @@
 """`sro backup FILE`, `sro backup --auto`, `sro restore FILE`.
 
-These are local administration (SYSTEM_ACTOR, audited as badge SYSTEM): whoever can open the
-store file and its audit key already holds all of it.
+These are local administration (SYSTEM_ACTOR, audited as badge SYSTEM with the OS user): whoever
+can open the store file and its audit key already holds all of it. Only the OS user who owns
+the SQLite store file runs them (`sro restore --as BADGE` signs an officer in instead).
 
 - `sro backup FILE` copies the store while other terminals keep working (SQLite online
   backup); FILE may be a folder (a dated name is made inside). An encrypted store's backup
@@ -29,13 +30,18 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..bootstrap import OpenedStore, audit_key_path, terminal_key
-from ..domain.errors import SroError
-from ..domain.officers import SYSTEM_ACTOR
+from ..domain.errors import PermissionDenied, SroError
 from ..services.audit_checkpoints import CheckpointKeeper
 from ..services.backup import POSTGRES_RESTORE, audit_key_for_restore, checksum_path
 from ..services.registry import build_services
 from ..store.urls import resolve_url
-from .common import open_from, settings_from, sign_in
+from .common import (
+    local_administration,
+    local_owner_problem,
+    open_from,
+    settings_from,
+    sign_in,
+)
 from .database import settings_database
 from .inputs import is_terminal, prompted, whole_number
 
@@ -99,10 +105,11 @@ def cmd_backup(args: argparse.Namespace) -> int:
     store = open_from(args, create=False)
     try:
         if args.auto:
+            local_administration(store)  # the store file's OS owner (its cron) only
             made = store.services.backup.auto_backup(keep=args.keep)
             print(f"Backup written: {made}" if made else "Today's backup already exists")
         else:
-            info = store.services.backup.backup(SYSTEM_ACTOR, Path(args.file))
+            info = store.services.backup.backup(local_administration(store), Path(args.file))
             kind = "encrypted backup" if info.encrypted else "backup"
             print(f"Wrote {kind} {info.path} ({info.size_bytes:,} bytes, schema {info.schema})")
             print(f"Checksum: {checksum_path(info.path)} (restore checks the backup against it)")
@@ -117,6 +124,8 @@ def cmd_restore(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     if resolve_url(settings.store_location()).get_backend_name() != "sqlite":
         raise SroError(f"sro restore restores a SQLite store only. {POSTGRES_RESTORE}")
+    if not args.as_badge and (problem := local_owner_problem(settings.store_location())):
+        raise PermissionDenied(problem)  # before the backup is read or anything asked
     db = settings_database(settings)
     try:
         source = Path(args.file)
@@ -145,11 +154,13 @@ def cmd_restore(args: argparse.Namespace) -> int:
             if answer.strip().lower() not in {"y", "yes"}:
                 print("Nothing changed")
                 return 1
-        actor = SYSTEM_ACTOR
+        opened = OpenedStore(services=services, settings=settings)
         if args.as_badge:
-            signed = sign_in(OpenedStore(services=services, settings=settings), args, args.as_badge)
+            signed = sign_in(opened, args, args.as_badge)
             # Recorded by badge only: the backup may not hold this officer's row.
             actor = replace(signed, officer_id=None)
+        else:
+            actor = local_administration(opened)  # the store file's OS owner only
         info = services.backup.restore(actor, source, without_checksum=args.without_checksum)
         print(f"Restored {info.store} from {info.restored_from} (schema {info.schema})")
         if info.set_aside:

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
+from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config import Settings
-from ..domain.errors import AuthenticationFailed, SroError
-from ..domain.officers import PASSWORD_CHANGE_REQUIRED, Actor, PasswordChangeRequired
+from ..domain.errors import AuthenticationFailed, PermissionDenied, SroError
+from ..domain.officers import (
+    PASSWORD_CHANGE_REQUIRED,
+    SYSTEM_ACTOR,
+    Actor,
+    PasswordChangeRequired,
+)
 from .inputs import is_terminal, prompted, read_stdin_line
 
 if TYPE_CHECKING:  # the store (SQLAlchemy) is imported by the commands that open one only
@@ -134,6 +142,47 @@ def require_sign_in(store: OpenedStore, args: argparse.Namespace, what: str) -> 
     if not badge:
         raise SroError(f"{what} needs --as BADGE: sign in as the officer who does it")
     return sign_in(store, args, badge)
+
+
+NO_LOCAL_ADMINISTRATOR = "sign in with --as BADGE (a shared store has no local administrator)"
+
+
+def local_owner_problem(location: str, *, uid: int | None = None) -> str | None:
+    """Why a command may not run unsigned (as the local administration) on the store at
+    ``location``, or None when it may: only on a SQLite store file owned by the OS user
+    running it (``uid``, default this process's; Windows has no owner check). A PostgreSQL
+    store, or a file of another OS user, is shared: whoever runs a command there signs in."""
+    from ..store.urls import resolve_url
+
+    url = resolve_url(location)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return f"This store is shared (a database server): {NO_LOCAL_ADMINISTRATOR}"
+    path = Path(url.database).expanduser()
+    if uid is None and hasattr(os, "getuid"):
+        uid = os.getuid()
+    # A file not made yet is no one else's (`sro restore` onto a new machine makes it).
+    if uid is not None and path.exists() and path.stat().st_uid != uid:
+        return f"{path} belongs to another OS user: {NO_LOCAL_ADMINISTRATOR}"
+    return None
+
+
+def local_administration(store: OpenedStore) -> Actor:
+    """The unauthenticated local administration, for the OS owner of a SQLite store file
+    only (:func:`local_owner_problem`); its events name the OS user and this terminal."""
+    problem = local_owner_problem(store.settings.store_location())
+    if problem:
+        raise PermissionDenied(problem)
+    terminal = f"{store.services.ctx.terminal} (OS user {getpass.getuser()})"
+    return replace(SYSTEM_ACTOR, terminal=terminal[:100])
+
+
+def signed_in_or_local(store: OpenedStore, args: argparse.Namespace) -> Actor:
+    """The officer of ``--as BADGE``, signed in; without it the local administration, on
+    the OS owner's own SQLite store file only."""
+    badge = getattr(args, "as_badge", None)
+    if badge:
+        return sign_in(store, args, badge)
+    return local_administration(store)
 
 
 def _read_code(args: argparse.Namespace) -> str:

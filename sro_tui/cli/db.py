@@ -15,6 +15,12 @@ from .database import settings_database
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     init = subparsers.add_parser("init", help="create or upgrade a store and seed reference data")
+    init.add_argument(
+        "--sample-schools",
+        action="store_true",
+        help="also add four sample high schools (for trying it out; a department adds its own "
+        "with `sro school add`)",
+    )
     init.set_defaults(func=cmd_init)
 
     db = subparsers.add_parser("db", help="schema upgrade and checks")
@@ -51,7 +57,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def cmd_init(args: argparse.Namespace) -> int:
     store = open_store(settings_from(args), upgrade=True, create=True, upgrade_server=True)
     try:
-        added = store.services.reference.seed(SYSTEM_ACTOR)
+        added = store.services.reference.seed(SYSTEM_ACTOR, sample_schools=args.sample_schools)
         db = store.services.db
         print(f"Store ready: {db.description} (schema {migrate.current_revision(db)})")
         if any(added.values()):
@@ -59,6 +65,8 @@ def cmd_init(args: argparse.Namespace) -> int:
         if store.services.officers.count() == 0:
             print("No officers yet: add the first administrator with")
             print("  sro officer add --badge B --name NAME --role admin")
+        if not store.services.reference.schools(include_inactive=True):
+            print("No schools yet: the administrator adds them (sro school add --as B, or F12)")
     finally:
         store.close()
     return 0

@@ -32,11 +32,13 @@ from ..domain.officers import (
 from ..domain.validation import first_message
 from .common import (
     add_signed_in,
+    local_owner_problem,
     open_from,
     read_password,
     require_sign_in,
     settings_from,
     sign_in_with_password,
+    signed_in_or_local,
 )
 from .schools import register_officer_edit
 
@@ -65,9 +67,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     add_signed_in(add)
     add.set_defaults(func=cmd_add)
 
-    # A read that changes nothing, like `sro audit verify`: it runs as the local
-    # administration (whoever opens the store can read the officers table anyway).
-    sub.add_parser("list", help="list officers").set_defaults(func=cmd_list)
+    # A read: as a signed-in officer, or unsigned by the OS owner of a SQLite store file.
+    listing = sub.add_parser("list", help="list officers")
+    add_signed_in(listing, "any officer; without it the store file's OS owner only")
+    listing.set_defaults(func=cmd_list)
     register_officer_edit(sub)  # `sro officer edit` lives with the schools (cli/schools.py)
 
     for name, func, helptext in (
@@ -135,6 +138,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     store = open_from(args)
     try:
+        signed_in_or_local(store, args)
         officers = store.services.officers.all_officers()
         schools = {s.id: s.code for s in store.services.reference.schools(include_inactive=True)}
         print(f"{'BADGE':<10} {'ROLE':<11} {'STATE':<9} {'SCHOOLS':<18} NAME")
@@ -215,7 +219,9 @@ def _recover(args: argparse.Namespace) -> int:
     path = Path(url.database)
     if not path.is_file():
         raise SroError(f"No store at {path}")
-    if not hasattr(os, "getuid") or path.stat().st_uid != os.getuid():
+    # The rule of every unsigned command (cli.common.local_owner_problem), and stricter:
+    # without an OS owner to check (Windows) there is no recovery.
+    if not hasattr(os, "getuid") or local_owner_problem(str(path)):
         raise PermissionDenied(
             f"--recovery is for the OS user who owns {path} only; sign in with --as instead"
         )

@@ -18,7 +18,7 @@ from ..domain.errors import SroError
 from ..domain.reports import kind_from_label
 from ..domain.schools import ReferenceItemCreate, ReferenceKind, TemplateItemCreate
 from ..domain.validation import first_message
-from .common import add_signed_in, open_from, require_sign_in
+from .common import add_signed_in, open_from, require_sign_in, signed_in_or_local
 
 CHECKLIST = "checklist"
 KINDS = [k.value for k in ReferenceKind] + [CHECKLIST]
@@ -35,6 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.add_argument(
         "--school", help="checklist: what this school's shifts start from (every-school items too)"
     )
+    add_signed_in(listing, "any officer; without it the store file's OS owner only")
     listing.set_defaults(func=cmd_list)
 
     add = sub.add_parser(
@@ -136,6 +137,7 @@ def _item_id(text: str) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     store = open_from(args)
     try:
+        signed_in_or_local(store, args)
         reference = store.services.reference
         if args.kind == CHECKLIST:
             schools = {s.id: s.code for s in reference.schools(include_inactive=True)}

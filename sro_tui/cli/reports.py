@@ -2,7 +2,8 @@
 
 Acting as whom: by default a report runs as the local administration (SYSTEM_ACTOR: whoever
 can open this machine's store and its audit key already holds all of it), with supervisor
-rights, recorded as badge SYSTEM in the audit trail. With `--as BADGE` the officer signs in
+rights, recorded as badge SYSTEM in the audit trail, on a SQLite store file owned by the OS user
+running it only (a shared store has no local administrator). With `--as BADGE` the officer signs in
 (password prompted without echo, or one line from standard input with --password-stdin) and
 the report follows that officer's rights: an officer runs their own day, month and year only.
 Either way each run is audited as `report.run`.
@@ -23,10 +24,10 @@ from pathlib import Path
 
 from ..bootstrap import OpenedStore
 from ..domain.errors import SroError
-from ..domain.officers import SYSTEM_ACTOR, Actor
+from ..domain.officers import Actor
 from ..domain.reports import AnyReport, FederalCounts, ReportFormat
 from ..services.report_render import render
-from .common import open_from, sign_in
+from .common import open_from, signed_in_or_local
 from .inputs import day
 
 
@@ -81,7 +82,8 @@ def _add_as(parser: argparse.ArgumentParser) -> None:
         "--as",
         dest="as_badge",
         metavar="BADGE",
-        help="run as this officer (asks the password); default: local administration",
+        help="run as this officer (asks the password); without it: local administration, "
+        "for the OS owner of a SQLite store file only",
     )
     parser.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
@@ -107,9 +109,7 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
 
 
 def _actor(store: OpenedStore, args: argparse.Namespace) -> Actor:
-    if not args.as_badge:
-        return SYSTEM_ACTOR
-    return sign_in(store, args, args.as_badge)
+    return signed_in_or_local(store, args)
 
 
 def _check_output(args: argparse.Namespace) -> None:

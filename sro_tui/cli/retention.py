@@ -9,9 +9,8 @@ from __future__ import annotations
 import argparse
 
 from ..domain.errors import SroError
-from ..domain.officers import SYSTEM_ACTOR
 from ..services.retention import RetentionService
-from .common import open_from, sign_in
+from .common import open_from, signed_in_or_local
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -26,7 +25,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         dest="as_badge",
         metavar="BADGE",
         help="an administrator (required with --purge; a dry run without it runs as the "
-        "local administration)",
+        "local administration, for the OS owner of a SQLite store file only)",
     )
     retention.add_argument("--password-stdin", action="store_true")
     retention.set_defaults(func=cmd_retention)
@@ -37,7 +36,7 @@ def cmd_retention(args: argparse.Namespace) -> int:
         raise SroError("--purge needs --as BADGE (an administrator)")
     store = open_from(args)
     try:
-        actor = sign_in(store, args, args.as_badge) if args.as_badge else SYSTEM_ACTOR
+        actor = signed_in_or_local(store, args)
         service = RetentionService(store.services.ctx, store.services.audit)
         schedule = service.schedule()
         if args.dry_run:

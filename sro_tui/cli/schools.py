@@ -13,7 +13,7 @@ from ..domain.errors import SroError
 from ..domain.officers import OfficerUpdate
 from ..domain.schools import SchoolCreate, SchoolRead, SchoolUpdate
 from ..domain.validation import first_message
-from .common import add_signed_in, open_from, require_sign_in
+from .common import add_signed_in, open_from, require_sign_in, signed_in_or_local
 
 LEVELS = [level.value for level in SchoolLevel]
 
@@ -34,6 +34,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     listing = sub.add_parser("list", help="list the schools (--all: retired ones too)")
     listing.add_argument("--all", action="store_true", help="retired schools too")
+    add_signed_in(listing, "any officer; without it the store file's OS owner only")
     listing.set_defaults(func=cmd_list)
 
     edit = sub.add_parser("edit", help="change a school's name, level or district number")
@@ -98,6 +99,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     store = open_from(args)
     try:
+        signed_in_or_local(store, args)
         schools = store.services.reference.schools(include_inactive=args.all)
         print(f"{'CODE':<10} {'NUMBER':<10} {'LEVEL':<11} {'STATE':<8} NAME")
         for school in schools:

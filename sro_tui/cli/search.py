@@ -1,9 +1,10 @@
 """`sro search TEXT`: find incidents, notes, referrals and students by their words.
 
-Runs as the local administration (SYSTEM_ACTOR, supervisor rights, audited as badge SYSTEM)
-unless `--as BADGE` signs an officer in (password asked without echo, or one line from
-standard input with --password-stdin); then the officer's own read rights apply. Matched
-words are shown in bold on a terminal and in [brackets] otherwise.
+Runs as the local administration (SYSTEM_ACTOR, supervisor rights, audited as badge SYSTEM;
+only on a SQLite store file the OS user owns) unless `--as BADGE` signs an officer in
+(password asked without echo, or one line from standard input with --password-stdin); then
+the officer's own read rights apply. Matched words are shown in bold on a terminal and in
+[brackets] otherwise.
 """
 
 from __future__ import annotations
@@ -12,10 +13,10 @@ import argparse
 import sys
 
 from ..bootstrap import OpenedStore
-from ..domain.officers import SYSTEM_ACTOR, Actor
+from ..domain.officers import Actor
 from ..domain.search import SearchKind
 from ..services.search import DEFAULT_LIMIT, MAX_LIMIT
-from .common import open_from, sign_in
+from .common import open_from, signed_in_or_local
 from .inputs import whole_number
 
 
@@ -24,7 +25,8 @@ def add_as(parser: argparse.ArgumentParser) -> None:
         "--as",
         dest="as_badge",
         metavar="BADGE",
-        help="act as this officer (asks the password); default: local administration",
+        help="act as this officer (asks the password); without it: local administration, "
+        "for the OS owner of a SQLite store file only",
     )
     parser.add_argument(
         "--password-stdin", action="store_true", help="read the password from standard input"
@@ -32,9 +34,7 @@ def add_as(parser: argparse.ArgumentParser) -> None:
 
 
 def acting(store: OpenedStore, args: argparse.Namespace) -> Actor:
-    if not getattr(args, "as_badge", None):
-        return SYSTEM_ACTOR
-    return sign_in(store, args, args.as_badge)
+    return signed_in_or_local(store, args)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 
 from ..domain.agency import SETTINGS
-from .common import add_signed_in, open_from, require_sign_in
+from .common import add_signed_in, open_from, require_sign_in, signed_in_or_local
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -14,6 +14,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     sub = settings.add_subparsers(dest="settings_command", metavar="ACTION", required=True)
 
     show = sub.add_parser("show", help="every agency setting and its value")
+    add_signed_in(show, "any officer; without it the store file's OS owner only")
     show.set_defaults(func=cmd_show)
 
     change = sub.add_parser(
@@ -28,6 +29,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def cmd_show(args: argparse.Namespace) -> int:
     store = open_from(args)
     try:
+        signed_in_or_local(store, args)
         for item in store.services.settings.agency_settings():
             origin = "" if item.stored else f"  (not set in the store: {item.unset})"
             print(f"{item.key:<30} {item.value}{origin}")

@@ -1,7 +1,8 @@
 """`sro students import|search|timeline` and `sro note show`.
 
 Acting as whom: `sro students import` and `search` run as the local administration
-(SYSTEM_ACTOR, recorded as such in the audit trail) unless `--as BADGE` is given, in which
+(SYSTEM_ACTOR, recorded as such in the audit trail, with the OS user; only on a SQLite store
+file that OS user owns: cli.common.local_owner_problem) unless `--as BADGE` is given, in which
 case the officer signs in (password prompted, or read with --password-stdin) and the
 import follows that officer's rights (an officer loads only their schools' students).
 `sro students timeline` and `sro note show` always sign an officer in: what another
@@ -15,12 +16,12 @@ import sys
 from typing import TextIO
 
 from ..bootstrap import OpenedStore
-from ..domain.officers import SYSTEM_ACTOR, Actor
+from ..domain.officers import Actor
 from ..domain.paging import MAX_PAGE_SIZE
 from ..domain.roster import RosterChange, parse_pairs
 from ..domain.students import grade_label
 from ..services.students import TIMELINE_MAX
-from .common import open_from, sign_in
+from .common import open_from, signed_in_or_local
 from .inputs import record_id, whole_number
 
 PROGRESS_MIN_ROWS = 2000  # shorter files finish before a bar would be any use
@@ -97,15 +98,14 @@ def _add_as(parser: argparse.ArgumentParser) -> None:
         "--as",
         dest="as_badge",
         metavar="BADGE",
-        help="act as this officer (asks the password); default: local administration",
+        help="act as this officer (asks the password); without it: local administration, "
+        "for the OS owner of a SQLite store file only",
     )
     parser.add_argument("--password-stdin", action="store_true")
 
 
 def _actor(store: OpenedStore, args: argparse.Namespace) -> Actor:
-    if not getattr(args, "as_badge", None):
-        return SYSTEM_ACTOR
-    return sign_in(store, args, args.as_badge)
+    return signed_in_or_local(store, args)
 
 
 def parse_map(items: list[str]) -> dict[str, str]:

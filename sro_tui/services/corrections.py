@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from ..domain.enums import (
@@ -49,7 +49,7 @@ from ..domain.permissions import may_read_incident, may_review
 from ..store.models import Incident, IncidentReview, IncidentVersion, Location, Officer
 from .audit import AuditTrail
 from .context import ServiceContext
-from .sealing import unsealed_incident
+from .sealing import incident_unsealed, unsealed_incident
 
 if TYPE_CHECKING:
     from .incidents import IncidentService
@@ -58,6 +58,21 @@ VOIDED_LOCKED = "This report is voided; it is kept as it was and counts nowhere"
 PENDING = "pending"
 APPROVED = "approved"
 RETURNED = "returned"
+
+
+def _pending_where() -> tuple[ColumnElement[bool], ...]:
+    """A correction waiting for review, as the review queue lists it: not of a voided report
+    (it takes none), nor of a sealed one (gone from every list, as submitted reports are)."""
+    return (IncidentVersion.status == PENDING, Incident.voided_at.is_(None), incident_unsealed())
+
+
+def pending_corrections() -> Select[int]:
+    """The reports with a correction waiting for review (Today counts what the queue lists)."""
+    return (
+        select(Incident.id)
+        .join(IncidentVersion, IncidentVersion.incident_id == Incident.id)
+        .where(*_pending_where())
+    )
 
 
 def version_facts(session: Session, incident: Incident) -> dict[str, Any]:
@@ -257,7 +272,7 @@ class IncidentCorrections:
         query = (
             self.incidents._summary_select(IncidentVersion.created_at)
             .join(IncidentVersion, IncidentVersion.incident_id == Incident.id)
-            .where(IncidentVersion.status == PENDING, Incident.voided_at.is_(None))
+            .where(*_pending_where())
             .order_by(IncidentVersion.created_at, Incident.id)
             .limit(max(1, min(limit, 500)))
         )

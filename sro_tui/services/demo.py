@@ -1,6 +1,6 @@
 """Demo data: a fictional department's school year so far, for trying the app and for load tests.
 
-Everything is made up (schools beyond the four seeded high schools, officers, students,
+Everything is made up (schools beyond the four sample high schools it adds, officers, students,
 events) and dated in the current school year relative to the service clock, so the app
 looks lived-in whatever day it is opened: badge 1001 has today's shift at Ventura High partly
 done, a report returned for changes, and follow-ups due.
@@ -77,6 +77,7 @@ from . import store_settings
 from .audit import AuditTrail
 from .context import ServiceContext
 from .passwords import hash_password
+from .reference import seed_sample_schools
 
 Progress = Callable[[str, int, int], None]
 
@@ -601,6 +602,7 @@ class DemoSeeder:
         hashes["*"] = hash_password(DEMO_PASSWORD)
         with self.ctx.db.write() as session:
             self._refuse_real_store(session)
+            seed_sample_schools(session)  # the demo's high schools (a new store has none)
             builder = _Builder(self.ctx, session, scale, hashes, progress)
             counts = builder.run()
             store_settings.set_value(session, store_settings.DEMO, "1")

@@ -34,6 +34,7 @@ from ..store.models import (
 from .audit import AuditTrail
 from .checklist import ChecklistService
 from .context import ServiceContext
+from .corrections import pending_corrections
 from .incidents import OPEN_STATUSES, IncidentService
 from .notes import NoteService
 from .referrals import ReferralService
@@ -142,13 +143,13 @@ class TodayService:
                 ),
             )
             review_waiting = None
-            if actor.is_supervisor:
+            if actor.is_supervisor:  # what the review queue lists: reports, then corrections
                 review_waiting = _count(
                     session,
                     select(Incident.id).where(
                         Incident.status == IncidentStatus.SUBMITTED.value, incident_unsealed()
                     ),
-                )
+                ) + _count(session, pending_corrections())
             # Campus security: warnings in force now, the officer's calls since midnight.
             warnings_in_force = _count(
                 session,

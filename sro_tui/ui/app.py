@@ -477,7 +477,7 @@ class SroApp(App[int]):
         self.call_from_thread(self._show_draft, draft)
 
     def _show_draft(self, draft: DraftRead) -> None:
-        form = draft_form(draft.form, draft.id)
+        form = draft_form(draft.form, draft.id, draft.key)
         if form is None:  # a draft written by a newer sro-tui: kept, not opened here
             self.notify(
                 visible(f"This version cannot open a draft of {draft.form!r}"),

@@ -323,7 +323,14 @@ def record_screen(kind: RecordKind, record_id: int) -> Screen[Any]:
     return _RECORD_SCREENS[kind](record_id)
 
 
-def draft_form(form: str, draft_id: int) -> Screen[Any] | None:
-    """The form that reopens a draft of ``form``; None for a form this version lacks."""
+def draft_form(form: str, draft_id: int, key: str = "") -> Screen[Any] | None:
+    """The form that reopens a draft of ``form``; None for a form this version lacks. A
+    correction's draft (an incident draft keyed ``<id>-correction``) reopens the correction
+    form of that report, not the approved report itself (read-only)."""
+    number, _, rest = key.partition("-")
+    if form == "incident" and rest == "correction" and number.isdigit():
+        from .screens.incident_correction import IncidentCorrectionScreen
+
+        return IncidentCorrectionScreen(int(number))
     build = DRAFT_FORMS.get(form)
     return build(draft_id) if build is not None else None

@@ -1,5 +1,9 @@
 """Today's school: an officer picks from their assigned schools, a supervisor or an
-administrator from all. Enter confirms the one already highlighted."""
+administrator from all. Enter confirms the one already highlighted.
+
+A new store has no school until an administrator adds one: an officer is told so, and an
+administrator opens Administration from here (F12, its Schools list first); the list is read
+again when Administration closes."""
 
 from __future__ import annotations
 
@@ -19,6 +23,9 @@ from ..text import literal
 from ..unexpected import unexpected
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
+
+NO_SCHOOL_OFFICER = "No school exists yet: an administrator adds schools (F12)"
+NO_SCHOOL_ADMIN = "No school exists yet: F12 opens Administration, where a adds a school"
 
 
 def schools_for(actor: Actor, schools: list[SchoolRead]) -> list[SchoolRead]:
@@ -47,6 +54,8 @@ class SchoolPickScreen(SroAccess, Screen[SchoolRead | None]):
         Binding("escape", "cancel", "Sign out", id="school.cancel"),
         Binding("j", "cursor_down", "Down", show=False, id="school.down"),
         Binding("k", "cursor_up", "Up", show=False, id="school.up"),
+        # Only while the store has no school, for an administrator (check_action).
+        Binding("f12", "administration", "Administration", id="school.admin"),
     ]
     AUTO_FOCUS = "#schools"
 
@@ -54,6 +63,7 @@ class SchoolPickScreen(SroAccess, Screen[SchoolRead | None]):
         super().__init__()
         self.actor = actor
         self.schools: list[SchoolRead] = []
+        self.no_school = False  # the store has none at all (not only none assigned)
 
     def compose(self) -> ComposeResult:
         yield SroHeader("Today's school")
@@ -77,7 +87,8 @@ class SchoolPickScreen(SroAccess, Screen[SchoolRead | None]):
         services = self.sro.services
         assert services is not None, "the school is picked after a sign-in: the store is open"
         try:
-            schools = schools_for(self.actor, services.reference.schools())
+            every = services.reference.schools()
+            schools = schools_for(self.actor, every)
             shifts = services.checklist.shifts_on(self.actor)
         except SroError as exc:
             self.app.call_from_thread(self._failed, exc.message)
@@ -88,10 +99,14 @@ class SchoolPickScreen(SroAccess, Screen[SchoolRead | None]):
             return
         # Today's shift's school first, else the first assigned one.
         shift_school = shifts[0].school_id if shifts else None
-        self.app.call_from_thread(self._loaded, schools, shift_school)
+        self.app.call_from_thread(self._loaded, schools, shift_school, not every)
 
-    def _loaded(self, schools: list[SchoolRead], shift_school: int | None) -> None:
+    def _loaded(
+        self, schools: list[SchoolRead], shift_school: int | None, no_school: bool = False
+    ) -> None:
         self.schools = schools
+        self.no_school = no_school
+        self.refresh_bindings()
         options = self.query_one("#schools", OptionList)
         options.loading = False
         options.clear_options()
@@ -99,9 +114,13 @@ class SchoolPickScreen(SroAccess, Screen[SchoolRead | None]):
             Option(literal(f"{school.name}  ({school.code})"), id=str(school.id))
             for school in schools
         )
+        if no_school:
+            self._failed(NO_SCHOOL_ADMIN if self.actor.is_admin else NO_SCHOOL_OFFICER)
+            return
         if not schools:
             self._failed("No schools in the store: ask an administrator")
             return
+        self.query_one("#school-error", Static).remove_class("-shown")
         options.highlighted = default_school(self.actor, schools, shift_school)
         options.focus()
 
@@ -125,3 +144,17 @@ class SchoolPickScreen(SroAccess, Screen[SchoolRead | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "administration":
+            return self.no_school and self.actor.is_admin
+        return True
+
+    def action_administration(self) -> None:
+        """The first administrator of a new store adds its schools (then picks one here)."""
+        from ..navigation import admin_screen
+
+        self.app.push_screen(admin_screen(), self._administration_closed)
+
+    def _administration_closed(self, _result: object) -> None:
+        self.load()
