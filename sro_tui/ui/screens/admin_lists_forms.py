@@ -14,6 +14,7 @@ from textual.widgets import Input, Label, Select, Static
 
 from ...domain.agency import IDLE_LOCK_MINUTES, SETTINGS, SettingValue
 from ...domain.checklist import parse_weekdays, weekdays_label
+from ...domain.enums import CHECKLIST_KIND_TITLES, ChecklistKind
 from ...domain.schools import (
     ReferenceItemCreate,
     ReferenceKind,
@@ -209,7 +210,8 @@ class TemplateLoaded:
 
 class TemplateAdminForm(AdminForm):
     """A checklist item for every school or one school's shifts, on every day or some
-    weekdays; or a new wording or new days."""
+    weekdays, and its kind (security checks count as campus checks); or a new wording, new
+    days or a new kind."""
 
     FORM = "admin_template"
     WHAT = "this checklist item"
@@ -227,6 +229,12 @@ class TemplateAdminForm(AdminForm):
             highlighter=VISIBLE_HIGHLIGHTER,
             id="admin-template-days",
         )
+        self.kind = Select[str](
+            [(title, kind.value) for kind, title in CHECKLIST_KIND_TITLES.items()],
+            value=ChecklistKind.OTHER.value,
+            allow_blank=False,
+            id="admin-template-kind",
+        )
         self.days_help = Static(
             "Days: blank for every day, or e.g. Mon-Fri, tue,thu, Wed",
             classes="admin-form-help",
@@ -241,7 +249,9 @@ class TemplateAdminForm(AdminForm):
         with Horizontal(classes="row"):
             yield LabelledField("School", self.school, field="school_id")
             yield LabelledField("Location", self.location, field="location_code")
-        yield LabelledField("Days", self.days, field="weekdays")
+        with Horizontal(classes="row"):
+            yield LabelledField("Days", self.days, field="weekdays")
+            yield LabelledField("Kind", self.kind, field="kind")
         yield self.days_help
 
     def on_mount(self) -> None:
@@ -281,6 +291,7 @@ class TemplateAdminForm(AdminForm):
                 self.location.value = loaded.item.location_code
             if loaded.item.weekdays:
                 self.days.value = weekdays_label(loaded.item.weekdays)
+            self.kind.value = loaded.item.kind.value
 
     def collect(self) -> dict[str, Any]:
         return {
@@ -289,6 +300,7 @@ class TemplateAdminForm(AdminForm):
             "school_id": select_value(self.school),
             "location_code": select_value(self.location),
             "weekdays": self.days.value,
+            "kind": select_value(self.kind) or ChecklistKind.OTHER.value,
         }
 
     def restore(self, payload: dict[str, Any]) -> None:
@@ -301,11 +313,15 @@ class TemplateAdminForm(AdminForm):
         if payload.get("location_code"):
             self.location.value = str(payload["location_code"])
         self.days.value = str(payload.get("weekdays") or "")
+        kind = str(payload.get("kind") or "")
+        self.kind.value = kind if kind in set(ChecklistKind) else ChecklistKind.OTHER.value
 
     def draft_title(self) -> str:
         return f"Checklist item — {self.label.value or 'new'}"
 
-    def build(self, problems: FieldProblems) -> TemplateItemCreate | tuple[str, str] | None:
+    def build(
+        self, problems: FieldProblems
+    ) -> TemplateItemCreate | tuple[str, str, ChecklistKind] | None:
         values = self.collect()
         if self.item_id is None:
             return self.validate_model(
@@ -315,6 +331,7 @@ class TemplateAdminForm(AdminForm):
                 school_id=values["school_id"],
                 location_code=values["location_code"],
                 weekdays=values["weekdays"],
+                kind=values["kind"],
             )
         label = self.check_text(problems, "label", "Item", values["label"]).strip()
         if not label:
@@ -323,15 +340,19 @@ class TemplateAdminForm(AdminForm):
             parse_weekdays(values["weekdays"])
         except ValueError as exc:
             problems.add("weekdays", str(exc))
-        return None if problems else (label, values["weekdays"])
+        return None if problems else (label, values["weekdays"], ChecklistKind(values["kind"]))
 
-    def persist(self, data: TemplateItemCreate | tuple[str, str]) -> TemplateItemRead:
+    def persist(
+        self, data: TemplateItemCreate | tuple[str, str, ChecklistKind]
+    ) -> TemplateItemRead:
         reference = self.services.reference
         if isinstance(data, TemplateItemCreate):
             return reference.add_template_item(self.actor, data)
         assert self.item_id is not None
-        label, days = data
-        return reference.edit_template_item(self.actor, self.item_id, label=label, days=days)
+        label, days, kind = data
+        return reference.edit_template_item(
+            self.actor, self.item_id, label=label, days=days, kind=kind
+        )
 
     def saved_message(self, result: Any) -> str:
         return f"Saved checklist item ({weekdays_label(result.weekdays)}): {result.label}"
