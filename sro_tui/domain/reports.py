@@ -268,6 +268,8 @@ BY_SCHOOL_MEASURES: tuple[tuple[str, str], ...] = (
     ("classes", "Classes"),
     ("referrals", "Referrals"),
     ("campus_checks", "Campus checks"),
+    ("calls", "Calls"),
+    ("warnings", "Warnings"),
 )
 
 
@@ -367,6 +369,8 @@ class YtdMonth(ReadSchema):
     contacts: int = 0
     referrals: int = 0
     campus_checks: int = 0
+    calls: int = 0  # calls for service logged
+    warnings: int = 0  # trespass warnings given
 
 
 YTD_MEASURES: tuple[tuple[str, str], ...] = (
@@ -376,6 +380,8 @@ YTD_MEASURES: tuple[tuple[str, str], ...] = (
     ("contacts", "Mentoring notes and contacts"),
     ("referrals", "Referrals made"),
     ("campus_checks", "Campus checks (security checks done)"),
+    ("calls", "Calls for service logged"),
+    ("warnings", "Trespass warnings given"),
 )
 
 

@@ -120,6 +120,31 @@ def count_campus_security(
     return counts
 
 
+def count_by_school(
+    session: Session, ranges: Sequence[tuple[datetime, datetime]]
+) -> dict[tuple[str, int | None], list[int]]:
+    """The monthly report's by-school table: ("calls", school id) -> calls received in each
+    UTC range [start, end); ("warnings", school id) -> warnings given, under each school a
+    warning covers (a warning of two schools counts at both)."""
+    out: dict[tuple[str, int | None], list[int]] = {}
+    for i, (start, end) in enumerate(ranges):
+        calls = (
+            select(CallForService.school_id, func.count(CallForService.id))
+            .where(CallForService.received_at >= start, CallForService.received_at < end)
+            .group_by(CallForService.school_id)
+        )
+        warnings = (
+            select(TrespassWarningSchool.school_id, func.count(TrespassWarning.id))
+            .join(TrespassWarning, TrespassWarning.id == TrespassWarningSchool.warning_id)
+            .where(TrespassWarning.warned_at >= start, TrespassWarning.warned_at < end)
+            .group_by(TrespassWarningSchool.school_id)
+        )
+        for measure, query in (("calls", calls), ("warnings", warnings)):
+            for school_id, n in session.execute(query):
+                out.setdefault((measure, school_id), [0] * len(ranges))[i] = int(n)
+    return out
+
+
 class CallService:
     def __init__(
         self, ctx: ServiceContext, audit: AuditTrail, *, incidents: IncidentService

@@ -487,12 +487,23 @@ def render_pdf(report: AnyReport | FederalCounts) -> bytes:
     else:
         heading("By month")
         keys = [key for key, _ in YTD_MEASURES]
-        short = ["Incidents", "Arrests", "Citations", "Contacts", "Referrals", "Campus checks"]
+        short = [
+            "Incidents",
+            "Arrests",
+            "Citations",
+            "Contacts",
+            "Referrals",
+            "Campus checks",
+            "Calls",
+            "Warnings",
+        ]
         rows: list[list[object]] = [
             [m.label] + [getattr(m, k) for k in keys] for m in report.months
         ]
         rows.append(["Total"] + [report.total(k) for k in keys])
-        table(["Month", *short], rows, (16,) + (12,) * 6, ("LEFT",) + ("RIGHT",) * 6)
+        table(
+            ["Month", *short], rows, (16,) + (12,) * len(keys), ("LEFT",) + ("RIGHT",) * len(keys)
+        )
         heading("Incidents by category")
         table(
             ["Category", "Incidents"],

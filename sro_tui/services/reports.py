@@ -125,6 +125,7 @@ from ..store.models import (
 from . import store_settings
 from .audit import AuditTrail
 from .calls import CALL_FIGURES, count_campus_security
+from .calls import count_by_school as count_calls_by_school
 from .context import ServiceContext
 from .roster_names import roster_index
 from .sealing import incident_unsealed, note_unsealed, referral_unsealed
@@ -816,6 +817,7 @@ def count_by_school(
         "campus_checks",
         [(p, sid, value) for sid, periods in checks.items() for p, value in periods.items()],
     )
+    out.update(count_calls_by_school(session, datetimes))  # services/calls.py
     return out
 
 
@@ -1364,6 +1366,11 @@ class ReportService:
             counts.update(count_notes(session, scope, moments))
             counts.update(count_referrals(session, scope, days))
             counts.update(count_campus_checks(session, scope, days))
+            counts.update(  # services/calls.py: calls for service, trespass warnings
+                count_campus_security(
+                    session, moments, school_id=scope.school_id, officer_id=scope.officer_id
+                )
+            )
             categories = count_categories(session, scope, year.start_utc, year.end_utc)
             federal = self._federal_counts(session, scope, start_year)
             header = self._header(session, "Year to date", year.label, scope)
@@ -1377,6 +1384,8 @@ class ReportService:
                 contacts=counts["contacts"][i],
                 referrals=counts["referrals"][i],
                 campus_checks=counts["campus_checks"][i],
+                calls=counts["calls"][i],
+                warnings=counts["trespass_warnings"][i],
             )
             for i, p in enumerate(months)
         )

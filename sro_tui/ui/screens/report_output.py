@@ -105,6 +105,8 @@ YTD_SHORT = (
     ("contacts", "Notes"),
     ("referrals", "Ref"),
     ("campus_checks", "Checks"),
+    ("calls", "Calls"),
+    ("warnings", "Warn"),
 )
 
 
@@ -124,7 +126,8 @@ def ytd_month_table(report: YtdReport) -> str:
     lines.append(
         "Inc: incidents (reports) · Arr: arrests, once per person per incident · Cit: "
         "citations · Notes: mentoring notes and contacts · Ref: referrals made · Checks: "
-        "campus checks (checklist items done)"
+        "campus checks (checklist items done) · Calls: calls for service logged · Warn: trespass "
+        "warnings given"
     )
     return "\n".join(lines) + "\n"
 
