@@ -21,14 +21,15 @@ from textual.widgets import OptionList, Static
 
 from sro_tui.cli.common import NO_LOCAL_ADMINISTRATOR, local_owner_problem
 from sro_tui.domain.drafts import DraftSave
+from sro_tui.domain.enums import SchoolLevel
 from sro_tui.domain.incidents import ReviewDecision
 from sro_tui.domain.officers import SYSTEM_ACTOR, OfficerCreate
-from sro_tui.domain.schools import SchoolCreate
 from sro_tui.services.registry import Services, build_services, prepare_store
 from sro_tui.store.db import Database
 from sro_tui.ui.incident_draft import draft_of_record
 from sro_tui.ui.messages import OpenRecord
 from sro_tui.ui.screens.admin import AdminScreen
+from sro_tui.ui.screens.admin_forms import SchoolAdminForm
 from sro_tui.ui.screens.incident_correction import IncidentCorrectionScreen
 from sro_tui.ui.screens.incident_form import IncidentFormScreen
 from sro_tui.ui.screens.school_pick import (
@@ -40,7 +41,7 @@ from sro_tui.ui.screens.school_pick import (
 from .conftest import TEST_AUDIT_KEY, TEST_PASSWORD, Clock, RunCli, make_officer
 from .stores import copy_sqlite_store
 from .test_ui_review_audit import submitted_reports
-from .ui_shell_support import make_app, settle, sign_in
+from .ui_shell_support import make_app, settle, sign_in, type_text
 
 # --- 1. no unauthenticated local path on a shared store ---------------------------------------
 
@@ -219,12 +220,19 @@ async def test_the_first_administrator_adds_a_school_from_the_pick(
             admin_screen = app.screen
             assert isinstance(admin_screen, AdminScreen)
             assert admin_screen.section.name == "schools"
-            # The school added while Administration is open (its own form is tested in
-            # test_ui_admin), then Esc: the pick lists it and Enter starts the day.
-            admin = services.officers.authenticate("3001", TEST_PASSWORD)
-            services.reference.add_school(
-                admin, SchoolCreate(code="CMS", name="Cabrillo Middle School", level="middle")
-            )
+            # a: the school form, as in test_ui_admin; then Esc back to the pick, which
+            # lists the new school; Enter starts the day there.
+            await pilot.press("a")
+            await settle(pilot)
+            form = app.screen
+            assert isinstance(form, SchoolAdminForm)
+            await type_text(pilot, "cms")
+            await pilot.press("tab")
+            await type_text(pilot, "Cabrillo Middle School")
+            form.level.value = SchoolLevel.MIDDLE.value
+            await pilot.press("ctrl+s")
+            await settle(pilot)
+            assert app.screen is admin_screen
             await pilot.press("escape")
             await settle(pilot)
             assert app.screen is pick
