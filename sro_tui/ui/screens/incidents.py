@@ -207,5 +207,4 @@ class IncidentListScreen(PagedList, Screen[None]):
         self.app.push_screen(IncidentFormScreen())
 
     def on_screen_resume(self) -> None:
-        if self.loaded or self.exhausted:
-            self.reload(keep_cursor=True)
+        self.reload_on_resume()  # the question as last asked; rows kept until the answer

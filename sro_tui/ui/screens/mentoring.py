@@ -304,8 +304,7 @@ class MentoringScreen(PagedList, Screen[None]):
 
     def on_screen_resume(self) -> None:
         """Back from a note or the form: show what changed, keeping the cursor's note."""
-        if self.loaded or self.exhausted:
-            self.reload(keep_cursor=True)
+        self.reload_on_resume()  # the question as last asked; rows kept until the answer
 
     # -- actions -----------------------------------------------------------------------------------
 

@@ -213,5 +213,4 @@ class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
             self.reload()
 
     def on_screen_resume(self) -> None:
-        if self.loaded or self.exhausted:
-            self.reload(keep_cursor=True)
+        self.reload_on_resume()  # the question as last asked; rows kept until the answer

@@ -73,7 +73,9 @@ class StudentListScreen(PagedList, Screen[None]):
     @on(Input.Changed, "#student-search")
     def _typed(self, event: Input.Changed) -> None:
         self.query_text = event.value
-        self.reload()
+        # The rows of the last key stay until this key's answer replaces them: one drawing
+        # per key, not an empty table and then the rows (issue 16).
+        self.reload_rows(keep_rows=True)
 
     @on(Input.Submitted, "#student-search")
     def _submitted(self, event: Input.Submitted) -> None:

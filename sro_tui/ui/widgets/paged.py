@@ -82,6 +82,7 @@ class PagedList(SessionAccess):
         self.keep_cursor_on = None
         self.failed = None
         self._live_before: tuple[str | None, bool, int] | None = None
+        self._rows_replaced_on_answer = False
 
     def set_loading(self, loading: bool) -> None:
         """``loading`` is also Textual's ``Widget.loading``, whose indicator would cover the
@@ -116,10 +117,15 @@ class PagedList(SessionAccess):
         record that was opened or changed)."""
         self.reload_rows(keep_cursor=keep_cursor)
 
-    def reload_rows(self, *, keep_cursor: bool = False, quiet: bool = False) -> None:
+    def reload_rows(
+        self, *, keep_cursor: bool = False, quiet: bool = False, keep_rows: bool = False
+    ) -> None:
         """Read the rows again for the question as it stands (a screen's ``reload`` first
         takes a new question from its fields). ``quiet`` (a live refresh): keep the rows
-        on screen until the new first page comes."""
+        on screen until the new first page comes, and keep them if it cannot be read.
+        ``keep_rows`` (back on the list, a key typed in its search): keep them until the
+        answer comes, then replace them in one frame (an error clears them and says why);
+        the table is not drawn empty in between (issue 16: one drawing, not two)."""
         self.keep_cursor_on = self.highlighted_key() if keep_cursor else None
         self._live_before = (self.cursor, self.exhausted, self.loaded) if quiet else None
         self.generation += 1
@@ -127,9 +133,16 @@ class PagedList(SessionAccess):
         self.exhausted = False
         self.loaded = 0
         self.loading = True
-        if not quiet:
+        self._rows_replaced_on_answer = quiet or keep_rows
+        if not self._rows_replaced_on_answer:
             self.paged_table().clear()
         self._fetch_page(self.generation, None)
+
+    def reload_on_resume(self) -> None:
+        """Back on the list (from a record, a form or another area): the question as last
+        asked, read again; the rows stay until the answer replaces them."""
+        if self.loaded or self.exhausted:
+            self.reload_rows(keep_cursor=True, keep_rows=True)
 
     def load_more(self) -> None:
         if self.loading or self.exhausted:
@@ -155,8 +168,12 @@ class PagedList(SessionAccess):
         if self._live_before is not None:  # a live refresh that failed: the list stays as it was
             self.cursor, self.exhausted, self.loaded = self._live_before
             self._live_before = None
+            self._rows_replaced_on_answer = False
             self.keep_cursor_on = None
             return
+        if self._rows_replaced_on_answer:  # the rows of the question before: not its answer
+            self._rows_replaced_on_answer = False
+            self.paged_table().clear()
         self.failed = error
         self.page_failed(error)
         self.paging_changed()
@@ -166,8 +183,9 @@ class PagedList(SessionAccess):
             return  # the answer to an older question
         self.loading = False
         self.failed = None
-        if self._live_before is not None:
-            self._live_before = None
+        self._live_before = None
+        if self._rows_replaced_on_answer:
+            self._rows_replaced_on_answer = False
             self.paged_table().clear()
         self.show_page(page)
         self.loaded += len(page.items)
