@@ -112,10 +112,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     initiated.add_argument("number", type=incident_number, metavar="NUMBER")
     initiated.add_argument(
         "by",
-        type=_initiator,
-        metavar="school|officer|other",
+        type=_initiator_or_none,
+        metavar="school|officer|other|none",
         help="school: a school official or designee; officer: you saw it (officer-initiated); "
-        "other: a parent, student, dispatch or the public",
+        "other: a parent, student, dispatch or the public; none: back to not recorded",
     )
     _add_as(initiated)
     initiated.set_defaults(func=cmd_initiated)
@@ -286,6 +286,21 @@ def _initiator(text: str) -> ContactInitiator:
     raise argparse.ArgumentTypeError(f"{text!r}: give school, officer or other")
 
 
+NOT_RECORDED = ("none", "not recorded", "unknown")
+
+
+def _initiator_or_none(text: str) -> ContactInitiator | None:
+    """``_initiator``, or None for "none" (back to not recorded)."""
+    if " ".join(text.strip().lower().split()) in NOT_RECORDED:
+        return None
+    try:
+        return _initiator(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give school, officer or other (none: not recorded)"
+        ) from None
+
+
 def cmd_initiated(args: argparse.Namespace) -> int:
     store = open_from(args)
     try:
@@ -296,7 +311,7 @@ def cmd_initiated(args: argparse.Namespace) -> int:
         updated = incidents.update(actor, record.id, data)
     finally:
         store.close()
-    print(f"{updated.number}: initiated by {args.by.value}")
+    print(f"{updated.number}: initiated by {args.by.value if args.by else 'not recorded'}")
     return 0
 
 

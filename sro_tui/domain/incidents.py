@@ -135,6 +135,7 @@ class IncidentUpdate(Schema):
     school_id: int | None = Field(default=None, title="School")
     occurred_at: datetime | None = Field(default=None, title="Occurred")
     location_code: RequiredLine | None = Field(default=None, title="Location")
+    # Left out: unchanged; given as None: back to "not recorded" (model_fields_set).
     initiated_by: ContactInitiator | None = Field(default=None, title="Initiated by")
     offenses: list[OffenseIn] | None = Field(default=None, title="Categories")
     people: list[PersonIn] | None = Field(default=None, title="People")

@@ -235,9 +235,11 @@ class IncidentService:
             if data.location_code is not None:
                 incident.location_id = self._location(session, data.location_code).id
                 changed.append("location")
-            if data.initiated_by is not None:
-                incident.initiated_by = data.initiated_by.value
-                changed.append("initiated by")
+            if "initiated_by" in data.model_fields_set:  # None given: back to not recorded
+                initiated = data.initiated_by.value if data.initiated_by else None
+                if initiated != incident.initiated_by:
+                    incident.initiated_by = initiated
+                    changed.append("initiated by")
             if data.offenses is not None:
                 kept = {o.category.code for o in incident.offenses}
                 categories = self._categories(
