@@ -76,6 +76,7 @@ from ..store.models import (
 from . import store_settings
 from .audit import AuditTrail
 from .context import ServiceContext
+from .demo_campus import seed_campus
 from .passwords import hash_password
 from .reference import seed_sample_schools
 
@@ -710,6 +711,7 @@ class _Builder:
         self._incidents()
         self._notes()
         self._referrals()
+        seed_campus(self)  # services/demo_campus.py: trespass warnings, calls for service
         return self.counts
 
     def _load_reference(self) -> None:
