@@ -49,7 +49,9 @@ SUPERVISOR = "2001"
 OTHER_SUPERVISOR = "2002"
 ADMIN = "3001"
 SEARCH_WORDS = "vaping"  # a word the demo narratives and notes use
-TIMELINE_STUDENT = "gutierrez joshua"  # a demo student with an incident and a referral
+TIMELINE_STUDENT = "romero nora"  # a demo student with an incident and a referral
+WATCH_NAME = "kessler"  # a demo adult warned twice: in force and REPEATED
+CALL_TEXTS = ("Front office (Ms. Alvarez)", "Two students arguing by the gym", "gym")
 SKIP_REASON = "fire drill"
 VOID_REASON = "Duplicate of the report filed by the first officer on scene"
 CORRECTION = " Corrected: the call came at 10:40, not 10:04."
@@ -288,6 +290,24 @@ async def search(pilot: Pilot[Any]) -> None:
     await press(pilot, "enter")  # searches now (no waiting out the debounce)
 
 
+async def campus(pilot: Pilot[Any]) -> None:
+    """Campus security's watch check with a name typed."""
+    await press(pilot, "ctrl+g")
+    await type_text(pilot, WATCH_NAME)
+    await settle(pilot)
+
+
+async def call_form(pilot: Pilot[Any]) -> None:
+    """A call for service being logged (ctrl+y): who called, what, where typed."""
+    await press(pilot, "ctrl+y")
+    caller, what, where = CALL_TEXTS
+    await type_text(pilot, caller)
+    await press(pilot, "tab")
+    await type_text(pilot, what)
+    await press(pilot, "tab")
+    await type_text(pilot, where)
+
+
 async def help_screen(pilot: Pilot[Any]) -> None:
     await press(pilot, "f1")
 
@@ -400,6 +420,8 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("reports", OFFICER, reports, "ReportsScreen", main=True),
     Scenario("reports-ytd", OFFICER, reports_ytd, "ReportsScreen"),
     Scenario("search", OFFICER, search, "SearchScreen"),
+    Scenario("campus", OFFICER, campus, "CampusScreen", main=True),
+    Scenario("call-form", OFFICER, call_form, "CallFormScreen"),
     Scenario("help", OFFICER, help_screen, "HelpScreen", main=True),
     Scenario("lock", OFFICER, lock, "LockScreen", main=True),
     Scenario("review-queue", SUPERVISOR, review_queue, "ReviewQueueScreen"),
