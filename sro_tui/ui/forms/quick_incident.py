@@ -3,8 +3,9 @@
 ctrl+n from any screen opens it. The category is a type-ahead, the students too (optional,
 several); the location starts as the checklist item's (when opened from one), else as the
 item the officer is on (``checklist.current_post``), else the officer's last place, else the
-front office; the time as now and the school as today's. ctrl+s saves a draft incident and
-shows its number.
+front office; the time as now and the school as today's; who called you to it (CRDC) is one
+key: s a school official, o you, p someone else (parent, student, dispatch), n not recorded.
+ctrl+s saves a draft incident and shows its number.
 """
 
 from __future__ import annotations
@@ -18,12 +19,13 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Label, Static
 
 from ...domain.drafts import DraftRead
-from ...domain.enums import PersonRole
+from ...domain.enums import ContactInitiator, PersonRole
 from ...domain.errors import SroError
 from ...domain.incidents import IncidentCreate, IncidentRead, OffenseIn, PersonIn
 from ...domain.timeparse import TimeParseError, format_local
 from ..text import RecordTextArea, literal
 from ..widgets.fields import LabelledField, TimeField
+from ..widgets.key_choice import KeyChoice
 from ..widgets.multi_typeahead import MultiTypeAhead
 from ..widgets.typeahead import Choice, TypeAhead
 from .base import (
@@ -34,7 +36,7 @@ from .base import (
     student_search,
 )
 
-__all__ = ["QUICK_INCIDENT_KEYS", "QuickIncidentScreen"]
+__all__ = ["QUICK_INCIDENT_KEYS", "QUICK_INCIDENT_MORE_KEYS", "QuickIncidentScreen"]
 
 QUICK_INCIDENT_KEYS: list[tuple[str, str]] = [
     ("ctrl+n", "open a quick incident (from any screen)"),
@@ -44,11 +46,23 @@ QUICK_INCIDENT_KEYS: list[tuple[str, str]] = [
     ("…", "type what happened"),
     ("ctrl+s", "save: the new incident number is shown"),
 ]
+QUICK_INCIDENT_MORE_KEYS: list[tuple[str, str]] = [
+    ("s o p n", "in 'Who called': a school official, you, someone else, not recorded"),
+    ("space ← →", "in 'Who called': the next or the previous choice"),
+]
 """The fastest way to log a trespass warning, as the help screen shows it (and the test
 presses it). ``…`` stands for the narrative text."""
 
 FIRST_USE_LOCATION = "OFFICE"
 """Where a quick incident happens when the officer has logged none yet (a reference code)."""
+
+INITIATOR_KEYS = [
+    ("n", "not recorded", None),
+    ("s", "school", ContactInitiator.SCHOOL.value),
+    ("o", "me (officer)", ContactInitiator.OFFICER.value),
+    ("p", "someone else", ContactInitiator.OTHER.value),
+]
+"""Who called you to it (CRDC): key, what the field shows, ContactInitiator value."""
 
 QUICK_ROLE = PersonRole.SUSPECT
 """The role students named in a quick incident get (the full form changes it)."""
@@ -73,6 +87,7 @@ class QuickIncidentScreen(FormModal):
     AUTO_FOCUS = "#quick-category Input"
 
     CSS_PATH = "quick_incident.tcss"
+    HELP_KEYS = QUICK_INCIDENT_MORE_KEYS  # the help screen (F1) lists them
 
     def __init__(self, prefill: dict[str, Any] | None = None, draft_id: int | None = None) -> None:
         super().__init__()
@@ -85,6 +100,7 @@ class QuickIncidentScreen(FormModal):
         self.narrative = RecordTextArea(soft_wrap=True, show_line_numbers=False)
         self.location = TypeAhead(placeholder="where")
         self.when = TimeField()
+        self.initiated = KeyChoice(INITIATOR_KEYS, id="quick-who-choice")
 
     # -- layout --------------------------------------------------------------------------------
 
@@ -105,6 +121,9 @@ class QuickIncidentScreen(FormModal):
                 )
                 yield LabelledField(
                     "When", self.when, field="occurred_at", required=True, id="quick-when"
+                )
+                yield LabelledField(
+                    "Who called s/o/p/n", self.initiated, field="initiated_by", id="quick-who"
                 )
             with Horizontal(id="quick-status"):
                 yield Label("ctrl+s save · esc back · tab next field", id="quick-keys")
@@ -180,6 +199,7 @@ class QuickIncidentScreen(FormModal):
             "location": self.location.value,
             "location_text": self.location.text,
             "when": self.when.text,
+            "initiated_by": self.initiated.value,
         }
 
     def restore(self, payload: dict[str, Any]) -> None:
@@ -194,6 +214,8 @@ class QuickIncidentScreen(FormModal):
         location = self.location.find_choice(payload.get("location"))
         self.location.set_choice(location, text=str(payload.get("location_text", "")))
         self.when.text = str(payload.get("when", ""))
+        with contextlib.suppress(ValueError):
+            self.initiated.value = payload.get("initiated_by")
 
     def draft_title(self) -> str:
         what = self.category.choice.label if self.category.choice else "no category yet"
@@ -256,6 +278,7 @@ class QuickIncidentScreen(FormModal):
             offenses=[OffenseIn(category_code=self.category.value, most_severe=True)],
             people=[PersonIn(role=QUICK_ROLE, student_id=sid) for sid in self.students.values],
             narrative=self.narrative.text,
+            initiated_by=self.initiated.value,
         )
 
     def persist(self, data: IncidentCreate) -> IncidentRead:
