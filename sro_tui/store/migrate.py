@@ -1,29 +1,41 @@
-"""Schema migrations (Alembic), run from code: `sro db upgrade`, and on every open."""
+"""Schema migrations (Alembic), run from code: `sro db upgrade`, and on every open.
+
+Opening a store that is already current imports no Alembic (with Mako and Pygments, about
+12 MiB and a few hundred milliseconds of a terminal's start, issue 16): the stored revision
+is read with one query and the head from the version files' text; anything else (a new, older
+or unknown store) goes through Alembic as before.
+"""
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from ..domain.errors import StoreUnavailable
 from .db import WRITE_OPTION, Database, friendly_store_error
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
 
 def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
     heads = ScriptDirectory.from_config(alembic_config()).get_heads()
     if len(heads) != 1:
         raise RuntimeError(f"migrations have {len(heads)} heads: {heads}")
@@ -31,11 +43,15 @@ def head_revision() -> str:
 
 
 def current_revision(db: Database) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
     with db.engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
 def is_known_revision(revision: str) -> bool:
+    from alembic.script import ScriptDirectory
+
     try:
         return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
     except Exception:
@@ -65,6 +81,11 @@ def upgrade(db: Database, revision: str = "head") -> None:
                 connection.execute(
                     text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_ADVISORY_LOCK}
                 )
+            if revision == "head" and _stored_revision(connection) == quick_head():
+                return  # current: no Alembic imported
+            from alembic import command
+            from alembic.runtime.migration import MigrationContext
+
             current = MigrationContext.configure(connection).get_current_revision()
             if current is not None and not is_known_revision(current):
                 raise StoreUnavailable(
@@ -98,4 +119,43 @@ def _refuse_foreign_database(connection: Connection, *, sqlite: bool) -> None:
 
 
 def is_current(db: Database) -> bool:
+    with db.engine.connect() as connection:
+        if _stored_revision(connection) == quick_head():
+            return True
     return current_revision(db) == head_revision()
+
+
+_REVISION = re.compile(r"^revision(?:\s*:[^=]*)?\s*=\s*[\"']([^\"']+)[\"']", re.MULTILINE)
+_DOWN = re.compile(r"^down_revision(?:\s*:[^=]*)?\s*=\s*(?:None|[\"']([^\"']+)[\"'])", re.MULTILINE)
+
+
+@cache
+def quick_head() -> str | None:
+    """The head revision read from the version files' text (``revision = "0020"``,
+    ``down_revision = "0019"``), without importing Alembic; None when the files are not a
+    single plain chain (Alembic decides then)."""
+    chain: dict[str, str | None] = {}
+    for path in sorted((MIGRATIONS / "versions").glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        revision, down = _REVISION.search(source), _DOWN.search(source)
+        if revision is None or down is None or revision.group(1) in chain:
+            return None
+        chain[revision.group(1)] = down.group(1)
+    heads = set(chain) - set(chain.values())
+    return heads.pop() if len(heads) == 1 else None
+
+
+def _stored_revision(connection: Connection) -> str | None:
+    """The one revision in the store's ``alembic_version`` table; None when there is no
+    table or not exactly one row (Alembic decides then). Nothing fails inside the
+    transaction: the table is looked for first."""
+    if connection.dialect.name == "sqlite":
+        found = connection.execute(
+            text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'")
+        ).first()
+    else:
+        found = connection.execute(text("SELECT to_regclass('alembic_version')")).scalar()
+    if not found:
+        return None
+    rows = connection.execute(text("SELECT version_num FROM alembic_version")).all()
+    return str(rows[0][0]) if len(rows) == 1 else None
