@@ -197,7 +197,8 @@ def test_schedule_from_settings_and_cli(
         stdin=TEST_PASSWORD + "\n",
     )
     assert done.code == 0, done.err
-    assert "Purged 2 incident(s), 1 note(s), 1 referral(s)" in done.out
+    assert "Purged 2 incident(s), 1 note(s), 1 referral(s)\n" in done.out  # no kind at 0
+    assert "trespass warnings 3 years after their last day in force" in dry.out
     verify = run_cli("--db", db_url, "audit", "verify", "--records")
     assert verify.code == 0, verify.out + verify.err
     assert "Purged under the retention schedule (audited): 4 record(s)" in verify.out

@@ -48,15 +48,18 @@ def cmd_retention(args: argparse.Namespace) -> int:
     print(
         f"Schedule: incidents {schedule.incident_years} years after their school year, "
         f"notes {schedule.note_years} years after the student's last record, "
-        f"ended referrals {schedule.referral_years} years"
+        f"ended referrals {schedule.referral_years} years, "
+        f"trespass warnings {schedule.trespass_years} years after their last day in force, "
+        f"calls for service {schedule.call_years} years"
     )
     if args.dry_run:
         for item in found:
             print(f"{item.kind:<9} {item.label:<20} from {item.on.isoformat()}")
         print(f"{len(found)} record(s) past the schedule (nothing purged: a dry run)")
         return 0
-    done = ", ".join(f"{n} {kind}(s)" for kind, n in result.purged.items())
-    print(f"Purged {done}")
+    names = {"trespass": "trespass warning"}
+    done = ", ".join(f"{n} {names.get(kind, kind)}(s)" for kind, n in result.purged.items() if n)
+    print(f"Purged {done or 'nothing'}")
     if result.kept_linked:
-        print(f"Kept {result.kept_linked}: a referral still kept points at them")
+        print(f"Kept {result.kept_linked}: a record still kept points at them")
     return 0
