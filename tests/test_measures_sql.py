@@ -85,6 +85,33 @@ def test_demo_federal_counts_and_campus_checks_match_plain_queries(services: Ser
         federal.gfsa_students,
     ) == (referred, arrests, unknown, gfsa)
 
+    # The demo records the two weapon types the federal report and GFSA name (issue 11).
+    incidents_with = {w.weapon.value: w.incidents for w in federal.incidents_by_weapon}
+    gfsa_with = {g.weapon.value: g.students for g in federal.gfsa_by_weapon}
+    for weapon in ("imitation firearm", "explosive device"):
+        on_any = exists().where(OFF.c.incident_id == I.c.id, OFF.c.weapon == weapon)
+        reports = _count(
+            services,
+            select(func.count(I.c.id)).where(
+                I.c.status != "draft",
+                I.c.voided_at.is_(None),
+                I.c.occurred_at >= start,
+                I.c.occurred_at < end,
+                on_any,
+            ),
+        )
+        assert reports > 0 and incidents_with.get(weapon) == reports
+        students = _count(
+            services,
+            select(func.count(distinct(P.c.student_id)))
+            .select_from(people)
+            .where(filed, P.c.role == "suspect", on_any),
+        )
+        if weapon == "explosive device":
+            assert students > 0 and gfsa_with.get(weapon) == students
+        else:
+            assert weapon not in gfsa_with  # an imitation is not a GFSA firearm
+
     # By the student's school: the schools' shares add up to the department's students
     # only where no student is counted at two schools (one school each: always).
     shares = 0

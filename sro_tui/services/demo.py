@@ -264,6 +264,8 @@ WEAPON_WORDS = {
     WeaponType.BLUNT: "metal pipe",
     WeaponType.OTHER: "stun gun",
     WeaponType.PERSONAL: "fists",
+    WeaponType.IMITATION: "replica pistol",
+    WeaponType.EXPLOSIVE: "pipe bomb",
     WeaponType.NONE: "weapon",
 }
 
@@ -1227,6 +1229,10 @@ class _Builder:
                 )(rng)
             elif c == "ASSAULT-AGG":
                 weapon = rng.choice((WeaponType.BLUNT, WeaponType.KNIFE, WeaponType.PERSONAL))
+            elif c == "IMITATION":  # the federal report's and GFSA's own weapon types
+                weapon = WeaponType.IMITATION
+            elif c == "EXPLOSIVE":
+                weapon = WeaponType.EXPLOSIVE
             elif c in ("FIGHT", "STAFF-ASSAULT") and rng.random() < 0.5:
                 weapon = WeaponType.PERSONAL
             if c in ("DRUG-UI", "DRUG-POSS", "DRUG-SALE"):
