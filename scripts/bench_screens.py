@@ -74,6 +74,8 @@ KEYS = {
     "ctrl+u": b"\x15",
     "backspace": b"\x7f",
 }
+SCHOOL_PICK = b"Enter confirms"
+"""The school pick after the password ("... Enter confirms the highlighted school")."""
 BLINK_BYTES = 120
 """A write this small is a terminal query or a cursor move, not a drawn screen. (The app runs
 with its fields' cursor blink off: each blink redraws the field's line.)"""
@@ -279,7 +281,7 @@ def sign_in(term: Term, badge: str, store_wait: float = 2.0) -> None:
         raise SystemExit("the sign-in screen did not draw in 60 s")
     term.drain(store_wait)  # the store opens behind the screen
     os.write(term.fd, f"{badge}\tdemo\r".encode())
-    if term.read_until(b"Today's school", 30) is None:
+    if term.read_until(SCHOOL_PICK, 30) is None:
         raise SystemExit("sign-in failed (badge, password or store?)")
     term.drain(0.5)
     os.write(term.fd, b"\r")
@@ -329,7 +331,7 @@ def main() -> int:
         argv[1:1] = ["-m", "pyinstrument", "-r", "text", "--show-all", "-o", args.profile]
     term = Term.start(argv, (cols, rows), args.quiet)
     try:
-        sign_in(term, args.badge, 8.0 if args.profile else 2.0)
+        sign_in(term, args.badge, 12.0 if args.profile else 6.0)
         results = run(term, app_steps(args.word), args.rounds)
         term.quit()
     finally:
