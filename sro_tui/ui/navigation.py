@@ -174,8 +174,8 @@ def admin_form(form: str, draft_id: int) -> Screen[Any]:
     return forms[form](draft_id=draft_id)
 
 
-AREA_CSS = ("today", "checklist", "incidents", "mentoring", "referrals", "students")
-AREA_CSS += ("reports", "trespass")
+AREA_CSS: tuple[str, ...] = ("today", "checklist", "incidents", "mentoring", "referrals")
+AREA_CSS += ("students", "reports", "trespass")
 """The area screens' stylesheets (``screens/<name>.tcss``, every rule scoped to its screen)."""
 
 
