@@ -16,7 +16,7 @@ from textual.css.stylesheet import Stylesheet
 
 from sro_tui.cli.app import app_settings
 from sro_tui.config import MAX_IDLE_LOCK_MINUTES, Settings
-from sro_tui.domain import officers, text
+from sro_tui.domain import enums, officers, roles, text
 from sro_tui.domain.actor import Actor
 from sro_tui.domain.characters import visible
 from sro_tui.domain.errors import SroError
@@ -45,6 +45,7 @@ def test_the_app_and_its_settings_import_no_pydantic() -> None:
     assert "sro_tui.ui.screens.login" in loaded
     for heavy in ("pydantic", "pydantic_core", "sro_tui.cli.common", "sro_tui.domain.officers"):
         assert heavy not in loaded, heavy
+    assert "sro_tui.domain.enums" not in loaded  # the actor's Role alone (domain.roles)
     # Nor what only later screens use: the record editor (Textual's TextArea).
     for later in ("textual.widgets._text_area", "sro_tui.ui.record_text_area"):
         assert later not in loaded, later
@@ -115,6 +116,7 @@ def test_the_app_settings_take_the_db_option(monkeypatch: pytest.MonkeyPatch) ->
 
 def test_the_domain_modules_still_name_the_moved_rules() -> None:
     assert officers.Actor is Actor and text.visible is visible
+    assert enums.Role is roles.Role and enums.Role("admin") is roles.Role.ADMIN
     assert visible("a\x1bb\u202e") == "a\\x1bb⟨U+202E⟩"
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from .enums import Role
 from .errors import PermissionDenied
+from .roles import Role
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-
-class Role(StrEnum):
-    OFFICER = "officer"
-    SUPERVISOR = "supervisor"
-    ADMIN = "admin"
+from .roles import Role as Role  # the sign-in path imports roles alone (issue 16)
 
 
 class SchoolLevel(StrEnum):

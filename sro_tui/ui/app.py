@@ -21,7 +21,6 @@ from textual.screen import Screen
 from ..config import Settings
 from ..domain.actor import Actor, password_again_due
 from ..domain.characters import visible
-from ..domain.enums import RecordType
 from ..domain.errors import SroError
 from .commands import SroCommands
 from .keymap import install_keymap
@@ -289,6 +288,8 @@ class SroApp(App[int]):
     def _audit(self, actor: Actor, action: str, detail: str = "") -> None:
         if self.services is None:
             return
+        from ..domain.enums import RecordType  # loaded with the services by now
+
         try:
             self.services.audit.record_alone(
                 actor,
