@@ -53,8 +53,10 @@ async def test_a_checklist_item_kind_is_picked_and_changed(
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert app.screen is admin
-        _id, kind = _item(services, "Walk the fence line")
+        item_id, kind = _item(services, "Walk the fence line")
         assert kind is ChecklistKind.SECURITY
+        row = [str(c) for c in table.get_row_at(table.get_row_index(str(item_id)))]
+        assert "security" in row  # the list shows each item's kind
 
         # The seeded perimeter check is a security check; set to "Other" in its form.
         perimeter, kind = _item(services, "Perimeter and gate check")

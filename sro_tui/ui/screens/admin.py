@@ -82,7 +82,7 @@ SECTIONS: tuple[Section, ...] = (
     Section(
         "checklist",
         "Checklist",
-        (("School", 8), ("Days", 11), ("Location", 9), ("State", 7), ("Item", 34)),
+        (("School", 8), ("Days", 11), ("Location", 9), ("State", 7), ("Kind", 11), ("Item", 21)),
         moves=True,
     ),
 )
@@ -227,6 +227,7 @@ class AdminScreen(PagedList, Screen[None]):
                         weekdays_label(i.weekdays),
                         i.location_code or "-",
                         _state(i.active),
+                        i.kind.value,
                         i.label,
                     ),
                     i.active,
