@@ -1,5 +1,5 @@
-"""`sro search TEXT`: find incidents, notes, referrals, students, trespass warnings and calls
-for service by their words.
+"""`sro search TEXT`: find incidents, notes, referrals, students, trespass warnings, calls
+for service and threat assessment cases by their words.
 
 Runs as the local administration (SYSTEM_ACTOR, supervisor rights, audited as badge SYSTEM;
 only on a SQLite store file the OS user owns) unless `--as BADGE` signs an officer in
@@ -41,7 +41,8 @@ def acting(store: OpenedStore, args: argparse.Namespace) -> Actor:
 def register(subparsers: argparse._SubParsersAction) -> None:
     search = subparsers.add_parser(
         "search",
-        help="find incidents, notes, referrals, students, trespass warnings and calls",
+        help="find incidents, notes, referrals, students, trespass warnings, calls and threat "
+        "cases",
         description="Every word must appear; the last may be the start of a word. Newest first.",
     )
     search.add_argument("text", nargs="+", help='e.g. "vape gym", "maria lop", "SRO-2026-00"')

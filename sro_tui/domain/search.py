@@ -48,6 +48,7 @@ class SearchKind(StrEnum):
     STUDENT = "student"
     WARNING = "warning"  # trespass warnings: the person's name and description
     CALL = "call"  # calls for service: caller, what, where
+    THREAT = "threat"  # threat assessment cases: the summary, for those who read the case
 
 
 ALL_KINDS = frozenset(SearchKind)

@@ -21,7 +21,10 @@ each query: incidents per ``may_read_incident``; notes: an officer's own (all fo
 supervisors); referrals per ``may_read_referral``; students: everyone; warnings per
 services/trespass.py (a juvenile's: supervisors, the officer who gave it, the officers of a
 school it covers; a sealed student's: nobody); calls per services/calls.py (supervisors, the
-officer who logged it, the officers of its school). A confidential note
+officer who logged it, the officers of its school); threat assessment cases (their summary)
+per services/threats.py ``case_readable`` (the team; supervisors only when
+supervisors_read_confidential is on; a case marked not confidential also the school's
+officers; a sealed student's: nobody). A confidential note
 is matched on its text only for those ``may_read_note_text`` allows, and never shows its
 text to anyone else.
 """
@@ -71,6 +74,7 @@ from ..store.models import (
     ReferralProgram,
     School,
     Student,
+    ThreatCase,
     TrespassWarning,
 )
 from . import store_settings
@@ -79,6 +83,7 @@ from .calls import call_visible
 from .context import ServiceContext
 from .read_rules import incident_readable, note_readable, referral_readable
 from .sealing import incident_unsealed, note_unsealed, referral_unsealed, student_unsealed
+from .threats import case_readable
 from .trespass import warning_visible
 
 DEFAULT_LIMIT = 30
@@ -87,7 +92,7 @@ PG_CHUNK = 500
 PG_WALK_CHUNKS = 20
 MAX_LIMIT = 200
 
-# Expressions indexed by migrations 0003 and 0019 on PostgreSQL: queries must use them
+# Expressions indexed by migrations 0003, 0019 and 0021 on PostgreSQL: queries must use them
 # verbatim.
 PG_VECTORS = {
     SearchKind.INCIDENT: pg_vector("incidents.narrative"),
@@ -101,6 +106,7 @@ PG_VECTORS = {
         "calls_for_service.caller || ' ' || calls_for_service.what || ' ' "
         "|| calls_for_service.location"
     ),
+    SearchKind.THREAT: pg_vector("threat_cases.summary"),
 }
 FTS_TABLES = {
     SearchKind.INCIDENT: "incidents_fts",
@@ -109,6 +115,7 @@ FTS_TABLES = {
     SearchKind.STUDENT: "students_fts",
     SearchKind.WARNING: "trespass_warnings_fts",
     SearchKind.CALL: "calls_for_service_fts",
+    SearchKind.THREAT: "threat_cases_fts",
 }
 
 
@@ -183,6 +190,8 @@ class SearchService:
                 found += self._warnings(actor, matcher)
             if SearchKind.CALL in wanted:
                 found += self._calls(actor, matcher)
+            if SearchKind.THREAT in wanted:
+                found += self._threats(session, actor, matcher)
         found.sort(key=lambda f: (f[0].at, f[0].kind, f[0].record_id), reverse=True)
         # Snippets only for the hits kept (up to four kinds x limit were read).
         hits = [
@@ -460,6 +469,48 @@ class SearchService:
                 incident_id=r.incident_id,
             )
             hits.append((hit, f"{r.caller}: {r.what}{where}"))
+        return hits
+
+    def _threats(self, session: Session, actor: Actor, matcher: _Matcher) -> list[_Found]:
+        supervisors_read = store_settings.get_flag(
+            session, store_settings.SUPERVISORS_READ_CONFIDENTIAL
+        )
+        # services/threats: the team, supervisors by the policy, sealed: nobody.
+        visible = case_readable(actor, supervisors_read=supervisors_read)
+        base = (
+            select(
+                ThreatCase.id,
+                ThreatCase.opened_at,
+                ThreatCase.summary,
+                ThreatCase.stage,
+                ThreatCase.confidential,
+                Student.first_name,
+                Student.last_name,
+                Officer.name,
+            )
+            .join(Student, Student.id == ThreatCase.student_id)
+            .join(Officer, Officer.id == ThreatCase.lead_id)
+            .where(visible)
+        )
+        rows = matcher.rows(
+            base,
+            SearchKind.THREAT,
+            ThreatCase.id,
+            visible,
+            keys=(ThreatCase.opened_at, ThreatCase.id),
+        )
+        hits: list[_Found] = []
+        for r in rows:
+            label = " (confidential)" if r.confidential else ""
+            hit = SearchHit(
+                kind=SearchKind.THREAT,
+                record_id=r.id,
+                at=r.opened_at,
+                title=f"Threat case {r.id}{label}: {r.last_name}, {r.first_name} ({r.stage})",
+                snippet=(),
+                officer=r.name,
+            )
+            hits.append((hit, r.summary))
         return hits
 
 

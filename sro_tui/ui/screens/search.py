@@ -44,6 +44,7 @@ RECORD_KINDS: dict[SearchKind, RecordKind] = {
     SearchKind.NOTE: "note",
     SearchKind.REFERRAL: "referral",
     SearchKind.STUDENT: "student",
+    SearchKind.THREAT: "threat",
 }
 KIND_LABELS = {
     SearchKind.INCIDENT: "Incident",
@@ -52,6 +53,7 @@ KIND_LABELS = {
     SearchKind.STUDENT: "Student",
     SearchKind.WARNING: "Warning",
     SearchKind.CALL: "Call",
+    SearchKind.THREAT: "Threat",
 }
 
 
