@@ -1,12 +1,13 @@
-"""Search (ctrl+f from anywhere): incidents, notes, referrals, students, trespass warnings and
-calls for service as the officer types.
+"""Search (ctrl+f from anywhere): incidents, notes, referrals, students, trespass warnings,
+calls for service and threat assessment cases as the officer types.
 
 Results arrive about a quarter second after the last key, newest first, each as two lines:
 kind, date and title, then a snippet of the text with the matched words highlighted. Record
 text is never read as markup: it is appended to a Rich ``Text`` as plain characters, and only
 the spans the service marks as matched get a style. Enter on a result opens the record (a
 warning: Campus security's watch check with the person's name; a call: the report made of it,
-if any); Enter in the search box searches at once and moves to the results.
+if any; a threat case: its case screen); Enter in the search box searches at once and moves
+to the results.
 
 What the officer may not read never arrives here: the service leaves out others' confidential
 notes and reports the officer may not see.
