@@ -77,6 +77,7 @@ from . import store_settings
 from .audit import AuditTrail
 from .context import ServiceContext
 from .demo_campus import seed_campus
+from .demo_threats import seed_threats
 from .passwords import hash_password
 from .reference import seed_sample_schools
 
@@ -714,6 +715,7 @@ class _Builder:
         self._notes()
         self._referrals()
         seed_campus(self)  # services/demo_campus.py: trespass warnings, calls for service
+        seed_threats(self)  # services/demo_threats.py: threat assessment cases
         return self.counts
 
     def _load_reference(self) -> None:
