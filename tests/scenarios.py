@@ -297,6 +297,13 @@ async def campus(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
+async def threat_cases(pilot: Pilot[Any]) -> None:
+    """The threat assessment cases the officer's team holds: Campus security, then ctrl+t."""
+    await press(pilot, "ctrl+g")
+    await press(pilot, "ctrl+t")
+    await settle(pilot)
+
+
 async def call_form(pilot: Pilot[Any]) -> None:
     """A call for service being logged (ctrl+y): who called, what, where typed."""
     await press(pilot, "ctrl+y")
@@ -422,6 +429,7 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario("search", OFFICER, search, "SearchScreen"),
     Scenario("campus", OFFICER, campus, "CampusScreen", main=True),
     Scenario("call-form", OFFICER, call_form, "CallFormScreen"),
+    Scenario("threat-cases", OFFICER, threat_cases, "ThreatCasesScreen"),
     Scenario("help", OFFICER, help_screen, "HelpScreen", main=True),
     Scenario("lock", OFFICER, lock, "LockScreen", main=True),
     Scenario("review-queue", SUPERVISOR, review_queue, "ReviewQueueScreen"),
