@@ -136,13 +136,13 @@ def seed_threats(b: _Builder) -> None:
         team = [lead.id] + ([second.id] if second is not None and n == 1 else [])
         members += [{"case_id": case_id, "officer_id": oid} for oid in team]
         events += [{**row, "case_id": case_id} for row in rows]
-        for after, what, done in dues:
-            if after is None:
+        for due_after, what, done in dues:
+            if due_after is None:
                 due = b.today
-            elif after < 0:
+            elif due_after < 0:
                 due = b.today + timedelta(days=UPCOMING_DAYS)
             else:
-                due = min(day + timedelta(days=after), b.today)
+                due = min(day + timedelta(days=due_after), b.today)
             done_at = b.past(b.at(due, 900), opened_at) if done else None
             follow_ups.append(
                 {
