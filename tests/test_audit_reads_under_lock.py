@@ -20,6 +20,7 @@ from sqlalchemy import func, select, text
 
 from sro_tui.domain.errors import StoreUnavailable
 from sro_tui.domain.officers import Actor
+from sro_tui.domain.search import ALL_KINDS
 from sro_tui.services.audit import AUDIT_ADVISORY_LOCK
 from sro_tui.services.registry import Services, build_services
 from sro_tui.store.db import BUSY_MESSAGE, READ_ONLY_MESSAGE, Database, ServerWaits
@@ -100,7 +101,7 @@ def test_reads_return_while_another_terminal_holds_the_write_lock(
         ("incident.read", "1001", ""),
         ("incident.list", "2001", "review queue, 1 rows"),
         ("note.list", "1001", "scope own, 0 rows"),
-        ("search.run", "1001", f"{found} hits; kinds: incident,note,referral,student"),
+        ("search.run", "1001", f"{found} hits; kinds: {','.join(sorted(ALL_KINDS))}"),
         ("incident.list", "1001", "scope own, 1 rows"),
     ]
     with services.db.read() as session:
