@@ -22,22 +22,19 @@ from ..config import Settings
 from ..domain.actor import Actor, password_again_due
 from ..domain.characters import visible
 from ..domain.errors import SroError
+from .app_openers import RecordOpeners
 from .commands import SroCommands
 from .keymap import install_keymap
 from .keys import app_bindings
 from .live import LiveRefresh
-from .messages import OpenRecord
 from .navigation import (
     AREA_SCREENS,
     admin_screen,
-    draft_form,
     load_area_css,
     preload,
-    record_screen,
     threat_cases_screen,
 )
 from .screens.login import LoginScreen
-from .unexpected import unexpected
 
 # The other screens are imported where they are first shown (static imports in the
 # functions), and all at once in a worker once the store is open (navigation.preload): `sro`
@@ -47,7 +44,6 @@ if TYPE_CHECKING:
     # SQLAlchemy stays out of the import: the store opens in a worker behind the sign-in
     # screen (``open_store`` imports ``bootstrap`` there), so the first screen draws at once.
     from ..bootstrap import OpenedStore
-    from ..domain.drafts import DraftRead
     from ..domain.schools import SchoolRead
     from ..services.registry import Services
 
@@ -58,7 +54,7 @@ SIGN_IN = "signin"
 """The mode of the sign-in screen (and the first-administrator and school-pick steps)."""
 
 
-class SroApp(App[int]):
+class SroApp(RecordOpeners, App[int]):
     """The School Resource Officer's campus log."""
 
     TITLE = "sro-tui"
@@ -447,76 +443,6 @@ class SroApp(App[int]):
         """Show ``screen`` over the current one, during a session only."""
         if self.signed_in and not self.locked:
             self.push_screen(screen)
-
-    # -- opening records -------------------------------------------------------------------------
-
-    def on_open_record(self, message: OpenRecord) -> None:
-        """A screen asks for a record: the app knows which screen shows that kind."""
-        message.stop()
-        if not self.signed_in or self.locked:
-            return
-        if message.kind == "checklist":
-            self.action_go("checklist")
-        elif message.kind == "draft":
-            self._open_draft(message.record_id)
-        else:
-            self.push_screen(record_screen(message.kind, message.record_id))
-
-    @work(thread=True, group="open-draft", exit_on_error=False)
-    def _open_draft(self, draft_id: int) -> None:
-        """Which form a draft belongs to is in the store: read it off the UI thread."""
-        if self.services is None or self.actor is None:
-            return
-        try:
-            draft = self.services.drafts.get(self.actor, draft_id)
-        except Exception as exc:  # the app has no screen's worker handler: said here, once
-            problem = (
-                exc if isinstance(exc, SroError) else unexpected(exc, "Not opened", "It is kept.")
-            )
-            self.call_from_thread(self.notify, visible(problem), severity="error", markup=False)
-            return
-        self.call_from_thread(self._show_draft, draft)
-
-    def _show_draft(self, draft: DraftRead) -> None:
-        form = draft_form(draft.form, draft.id, draft.key)
-        if form is None:  # a draft written by a newer sro-tui: kept, not opened here
-            self.notify(
-                visible(f"This version cannot open a draft of {draft.form!r}"),
-                severity="warning",
-                markup=False,
-            )
-            return
-        self._push(form)
-
-    # The openers of new records take what the form starts with (the checklist item's place
-    # and time, the timeline's student).
-
-    def open_quick_incident(self, prefill: dict[str, Any] | None = None) -> None:
-        data = dict(prefill or {})
-        if self.school is not None:
-            data.setdefault("school_id", self.school.id)
-        from .forms.quick_incident import QuickIncidentScreen
-
-        self._push(QuickIncidentScreen(prefill=data))
-
-    def open_new_referral(self, prefill: dict[str, Any] | None = None) -> None:
-        """Refer a student, prefilled (student_id, incident_id / incident_number, note_id)."""
-        from .forms.referral_form import ReferralFormScreen
-
-        self._push(ReferralFormScreen(prefill=dict(prefill or {})))
-
-    def action_log_call(self) -> None:
-        """Log a call for service (ctrl+y, from any screen)."""
-        from .forms.call_form import CallFormScreen
-
-        if not isinstance(self.screen, CallFormScreen):
-            self._push(CallFormScreen())
-
-    def open_new_note(self, prefill: dict[str, Any] | None = None) -> None:
-        """A new mentoring note or contact, prefilled (student_ids, kind)."""
-        from .forms.note_form import NoteFormScreen
-
-        self._push(NoteFormScreen(prefill=dict(prefill or {})))
 
 
 _SESSION_ACTIONS = {
