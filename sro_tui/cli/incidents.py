@@ -18,7 +18,7 @@ import sys
 import tempfile
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -257,16 +257,22 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_narrative(args: argparse.Namespace) -> int:
+def _update_own(args: argparse.Namespace, **fields: Any) -> IncidentRead:
+    """Change fields of the report ``args.number`` against the version read just before
+    (narrative, initiator, bias: the service checks it is the officer's own and editable)."""
     store = open_from(args)
     try:
         actor = _sign_in(store, args)
         incidents = store.services.incidents
         record = incidents.get_by_number(actor, args.number)
-        data = _valid(IncidentUpdate, version=record.version, narrative=args.text)
-        updated = incidents.update(actor, record.id, data)
+        data = _valid(IncidentUpdate, version=record.version, **fields)
+        return incidents.update(actor, record.id, data)
     finally:
         store.close()
+
+
+def cmd_narrative(args: argparse.Namespace) -> int:
+    updated = _update_own(args, narrative=args.text)
     print(f"{updated.number}: narrative saved (version {updated.version})")
     return 0
 
@@ -302,29 +308,13 @@ def _initiator_or_none(text: str) -> ContactInitiator | None:
 
 
 def cmd_initiated(args: argparse.Namespace) -> int:
-    store = open_from(args)
-    try:
-        actor = _sign_in(store, args)
-        incidents = store.services.incidents
-        record = incidents.get_by_number(actor, args.number)
-        data = IncidentUpdate(version=record.version, initiated_by=args.by)
-        updated = incidents.update(actor, record.id, data)
-    finally:
-        store.close()
+    updated = _update_own(args, initiated_by=args.by)
     print(f"{updated.number}: initiated by {args.by.value if args.by else 'not recorded'}")
     return 0
 
 
 def cmd_bias(args: argparse.Namespace) -> int:
-    store = open_from(args)
-    try:
-        actor = _sign_in(store, args)
-        incidents = store.services.incidents
-        record = incidents.get_by_number(actor, args.number)
-        data = IncidentUpdate(version=record.version, bias_motivation=args.bias)
-        updated = incidents.update(actor, record.id, data)
-    finally:
-        store.close()
+    updated = _update_own(args, bias_motivation=args.bias)
     print(f"{updated.number}: bias motivation {updated.bias_motivation.label}")
     return 0
 
@@ -460,8 +450,7 @@ def _when(text: str) -> datetime:
 
 
 def _corrections(store: OpenedStore) -> IncidentCorrections:
-    services = store.services
-    return IncidentCorrections(services.ctx, services.audit)
+    return store.services.corrections
 
 
 def _valid(model: type[M], **values: object) -> M:
