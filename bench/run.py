@@ -118,10 +118,20 @@ def skipped(label: str, why: object) -> None:
 # -- the store -------------------------------------------------------------------------------
 
 
-def open_store(url: str) -> Services:
+def open_store(url: str, audit_key: bytes) -> Services:
     db = Database(url)
     prepare_store(db)
-    return build_services(db, audit_key=AUDIT_KEY, terminal="bench")
+    return build_services(db, audit_key=audit_key, terminal="bench")
+
+
+def terminal_audit_key() -> bytes:
+    """An existing store (``--db``) is signed with this terminal's audit key (the one
+    ``sro seed-demo`` used), found where the app finds it."""
+    from sro_tui.bootstrap import audit_key_path
+    from sro_tui.config import Settings
+    from sro_tui.services.audit_keys import load_or_create_key
+
+    return load_or_create_key(audit_key_path(Settings()))
 
 
 def seed(services: Services, scale: int) -> None:
@@ -360,7 +370,8 @@ def main(argv: list[str] | None = None) -> int:
     url = args.db or str(workdir / "bench.db")
     print(f"store: {url}")
     print("setup")
-    services = open_store(url)
+    audit_key = terminal_audit_key() if args.db else AUDIT_KEY
+    services = open_store(url, audit_key)
     if not args.no_seed:
         seed(services, args.scale)
     officer = sign_in(services, "1001", "officer")
@@ -386,7 +397,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"peak memory (ru_maxrss, this process)  {peak / 1024:8.1f} MB")
     if args.json:
         print("figures for --json")
-        write_json(Path(args.json), services, officer, supervisor, url, workdir, args)
+        write_json(Path(args.json), services, officer, supervisor, url, workdir, args, audit_key)
     services.close()
     return 0
 
@@ -406,6 +417,7 @@ def write_json(
     url: str,
     workdir: Path,
     args: argparse.Namespace,
+    audit_key: bytes,
 ) -> None:
     import json
 
@@ -422,7 +434,7 @@ def write_json(
         ("report_ms", lambda: figures.report_ms(services, supervisor)),
         ("save_ms", lambda: figures.save_ms(services, officer)),
         ("first_frame", lambda: figures.first_frame_ratio(args.pairs)),
-        ("app", lambda: figures.drive_app(url, AUDIT_KEY, workdir)),
+        ("app", lambda: figures.drive_app(url, audit_key, workdir)),
     ]
     for key, step in steps:
         start = time.perf_counter()

@@ -38,7 +38,7 @@ from tests.scenarios import AUDIT_KEY, build_demo_template, open_demo_store  # n
 SAVER = """
 import sys, time
 from pathlib import Path
-from sro_tui.domain.errors import StoreUnavailable
+from sro_tui.domain.errors import StoreUnreachable
 from sro_tui.domain.officers import SYSTEM_ACTOR
 from sro_tui.services.registry import build_services
 from sro_tui.store.db import Database
@@ -63,7 +63,7 @@ while not stop.exists():
             ))
             services.audit.record(session, SYSTEM_ACTOR, "bench.save")
         outcome = "saved"
-    except StoreUnavailable:
+    except StoreUnreachable:
         outcome = "refused"
     ended = time.time()
     print(outcome, started, ended, flush=True)

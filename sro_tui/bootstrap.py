@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from .config import Settings, data_dir
-from .domain.errors import StoreUnavailable
+from .domain.errors import StoreUnreachable
 from .services import audit_keys
 from .services.audit_checkpoints import CheckpointKeeper
 from .services.registry import Services, build_services, prepare_store
@@ -74,7 +74,7 @@ def open_store(
     path = db.sqlite_path
     if path is not None:
         if not create and not path.exists():
-            raise StoreUnavailable(f"No store at {path}; run `sro init` first")
+            raise StoreUnreachable(f"No store at {path}; run `sro init` first")
         if not path.parent.exists() and path.parent == data_dir():
             make_private_folder(path.parent)
     try:
@@ -84,7 +84,7 @@ def open_store(
         if upgrade and not db.read_only:
             prepare_store(db)
         elif not migrate.is_current(db):
-            raise StoreUnavailable("The store's schema is not current; run `sro db upgrade`")
+            raise StoreUnreachable("The store's schema is not current; run `sro db upgrade`")
         key = terminal_key(db, audit_key_path(settings))
         services = build_services(
             db, audit_key=key, timezone=settings.timezone, terminal=settings.terminal or None
@@ -122,7 +122,7 @@ def _refuse_server_upgrade(db: Database) -> None:
     current = migrate.current_revision(db)
     head = migrate.head_revision()
     if current is not None and current != head and migrate.is_known_revision(current):
-        raise StoreUnavailable(
+        raise StoreUnreachable(
             f"The store's schema ({current}) is older than this sro-tui's ({head}): a shared "
             "PostgreSQL store is upgraded by hand, by its owner role, with `sro db upgrade`"
         )
@@ -135,10 +135,10 @@ def terminal_key(db: Database, key_path: Path) -> bytes:
     try:
         with db.read() as session:
             stored = audit_keys.stored_fingerprint(session)
-    except (SQLAlchemyError, StoreUnavailable):
+    except (SQLAlchemyError, StoreUnreachable):
         stored = None  # no settings table yet (a store being made), or a damaged store
     if stored is not None and not key_path.exists():
-        raise StoreUnavailable(audit_keys.missing_message(key_path))
+        raise StoreUnreachable(audit_keys.missing_message(key_path))
     key = audit_keys.load_or_create_key(key_path)
     if stored is not None and stored != audit_keys.fingerprint(key):
         raise audit_keys.AuditKeyMismatch(

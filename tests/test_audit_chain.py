@@ -23,7 +23,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from sro_tui.domain.errors import AuthenticationFailed, PermissionDenied, StoreUnavailable
+from sro_tui.domain.errors import AuthenticationFailed, PermissionDenied, StoreUnreachable
 from sro_tui.domain.officers import SYSTEM_ACTOR, Actor
 from sro_tui.services.audit import CheckpointKeeper
 from sro_tui.services.registry import Services
@@ -109,7 +109,7 @@ def test_the_store_refuses_update_and_delete(services: Services, clock: Clock) -
         "UPDATE audit_events SET detail = 'x' WHERE id = :i",
         "DELETE FROM audit_events WHERE id = :i",
     ):
-        with pytest.raises((DBAPIError, StoreUnavailable)), services.db.write() as session:
+        with pytest.raises((DBAPIError, StoreUnreachable)), services.db.write() as session:
             session.execute(text(sql), {"i": event_id})
     assert services.audit.check_chain().ok
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from sro_tui.domain.errors import StoreUnavailable
+from sro_tui.domain.errors import StoreUnreachable
 from sro_tui.domain.officers import SYSTEM_ACTOR
 from sro_tui.services.audit import CheckpointKeeper
 from sro_tui.services.audit_keys import load_or_create_key
@@ -117,5 +117,5 @@ def test_an_empty_audit_key_refuses_to_start_and_says_how_to_restore_it(
     assert "audit key file" in result.err and "empty" in result.err
     assert "sro audit key import" in result.err
     assert key_file.read_bytes() == b"", "the damaged key is left for the administrator"
-    with pytest.raises(StoreUnavailable, match="sro audit key import"):
+    with pytest.raises(StoreUnreachable, match="sro audit key import"):
         load_or_create_key(key_file)

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from sro_tui.domain.errors import StoreUnavailable
+from sro_tui.domain.errors import StoreUnreachable
 from sro_tui.domain.officers import Actor
 from sro_tui.domain.search import ALL_KINDS
 from sro_tui.services.audit import AUDIT_ADVISORY_LOCK
@@ -168,7 +168,7 @@ def test_a_read_whose_event_can_be_neither_appended_nor_kept_is_not_shown(
         blocker.write_text("")
         brief.audit.pending_folder = blocker / "audit-pending"  # cannot be made
         before = count(brief)
-        with write_lock_held(db_url), pytest.raises(StoreUnavailable) as caught:
+        with write_lock_held(db_url), pytest.raises(StoreUnreachable) as caught:
             brief.incidents.page(officer)
         assert str(caught.value) == BUSY_MESSAGE
         assert count(brief) == before
@@ -189,7 +189,7 @@ def test_a_read_only_store_refuses_reads_and_keeps_nothing_aside(
     )
     try:
         read_only.audit.pending_folder = tmp_path / "audit-pending"
-        with pytest.raises(StoreUnavailable) as caught:
+        with pytest.raises(StoreUnreachable) as caught:
             read_only.incidents.page(officer)
         assert str(caught.value) == READ_ONLY_MESSAGE
         assert "open it read-write" in READ_ONLY_MESSAGE

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 
-from sro_tui.domain.errors import StoreUnavailable
+from sro_tui.domain.errors import StoreUnreachable
 from sro_tui.domain.officers import SYSTEM_ACTOR
 from sro_tui.services.registry import Services, build_services
 from sro_tui.store import migrate
@@ -75,7 +75,7 @@ def test_the_app_role_cannot_disable_the_triggers_or_change_events(
             "TRUNCATE audit_events",
             "UPDATE alembic_version SET version_num = '0001'",
         ):
-            with pytest.raises((DBAPIError, StoreUnavailable)), db.write() as session:
+            with pytest.raises((DBAPIError, StoreUnreachable)), db.write() as session:
                 session.execute(text(sql))
         with db.engine.connect() as connection:
             from sro_tui.store import triggers

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from sro_tui.domain.errors import Conflict, PermissionDenied, SroError, StoreUnavailable
+from sro_tui.domain.errors import Conflict, PermissionDenied, SroError, StoreUnreachable
 from sro_tui.domain.officers import SYSTEM_ACTOR, Actor
 from sro_tui.services.registry import Services, build_services, prepare_store
 from sro_tui.store.db import Database
@@ -122,7 +122,7 @@ def test_backup_while_another_process_writes_then_restore(
     assert sqlite_services.backup.check_backup(dest) == info.schema
 
     # The writer is still open on the store: restore must refuse.
-    with pytest.raises(StoreUnavailable, match="Another terminal"):
+    with pytest.raises(StoreUnreachable, match="Another terminal"):
         sqlite_services.backup.restore(admin_actor, dest)
     written = stop_writer(writer, tmp_path)
     assert count(store, "incidents") == written + 1 > in_backup

@@ -11,7 +11,7 @@ import pytest
 
 from sro_tui.bootstrap import open_store
 from sro_tui.config import Settings
-from sro_tui.domain.errors import Conflict, SroError, StoreUnavailable
+from sro_tui.domain.errors import Conflict, SroError, StoreUnreachable
 from sro_tui.domain.officers import SYSTEM_ACTOR, OfficerCreate
 from sro_tui.services import encryption
 from sro_tui.services.registry import Services, build_services, prepare_store
@@ -75,9 +75,9 @@ def test_encrypted_store_is_unreadable_without_the_key(store: Path) -> None:
     assert encryption.is_encrypted(store)
     assert NAME.encode() not in raw_bytes(store)
     plain_sqlite_cannot_read(store)
-    with pytest.raises(StoreUnavailable, match="encrypted and the key is wrong"):
+    with pytest.raises(StoreUnreachable, match="encrypted and the key is wrong"):
         open_with(store, encryption.new_raw_key())
-    with pytest.raises(StoreUnavailable):
+    with pytest.raises(StoreUnreachable):
         open_with(store, None)
     services = open_with(store, key)
     try:
@@ -100,7 +100,7 @@ def test_passphrase_is_derived_once_and_matches_sqlcipher(store: Path) -> None:
             assert services.officers.by_badge("1001").name == NAME
         finally:
             services.close()
-    with pytest.raises(StoreUnavailable):
+    with pytest.raises(StoreUnreachable):
         open_with(store, "blue heron over the pier at dusk")
 
 
@@ -134,7 +134,7 @@ def test_prompted_passphrase(store: Path) -> None:
     key = encryption.store_key(encryption.PROMPT, store, prompt=prompt)
     assert len(asked) == 1
     assert key == encryption.raw_key_for(store, PASSPHRASE)
-    with pytest.raises(StoreUnavailable, match="No passphrase"):
+    with pytest.raises(StoreUnreachable, match="No passphrase"):
         encryption.store_key(encryption.PROMPT, store, prompt=lambda _text: "")
 
 
@@ -142,14 +142,14 @@ def test_rekey(store: Path) -> None:
     old, new = encryption.new_raw_key(), encryption.new_raw_key()
     encryption.encrypt_file(store, old)
     encryption.rekey_file(store, old, new)
-    with pytest.raises(StoreUnavailable):
+    with pytest.raises(StoreUnreachable):
         open_with(store, old)
     services = open_with(store, new)
     try:
         assert services.officers.by_badge("1001").name == NAME
     finally:
         services.close()
-    with pytest.raises(StoreUnavailable, match="does not open"):
+    with pytest.raises(StoreUnreachable, match="does not open"):
         encryption.rekey_file(store, old, new)
 
 

@@ -11,7 +11,7 @@ import sys
 import pytest
 from sqlalchemy import text
 
-from sro_tui.domain.errors import StoreUnavailable
+from sro_tui.domain.errors import StoreUnreachable
 from sro_tui.store import migrate
 from sro_tui.store.db import Database
 
@@ -53,5 +53,5 @@ def test_a_store_of_a_newer_version_is_still_refused(db: Database) -> None:
     with db.engine.begin() as connection:
         connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     assert not migrate.is_current(db)
-    with pytest.raises(StoreUnavailable, match="newer"):
+    with pytest.raises(StoreUnreachable, match="newer"):
         migrate.upgrade(db)

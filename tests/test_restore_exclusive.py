@@ -32,7 +32,7 @@ SAVER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from sro_tui.domain.errors import StoreUnavailable
+    from sro_tui.domain.errors import StoreUnreachable
     from sro_tui.services.registry import build_services
     from sro_tui.store.db import Database
     from sro_tui.store.models import Incident
@@ -53,7 +53,7 @@ SAVER = textwrap.dedent(
                     location_id=first.location_id, occurred_at=now, entered_at=now,
                     updated_at=now, narrative="saved while a restore runs",
                 ))
-        except StoreUnavailable as exc:
+        except StoreUnreachable as exc:
             print("refused", exc, flush=True)
             time.sleep(0.05)
             continue

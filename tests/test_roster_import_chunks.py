@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from sro_tui.domain.errors import SroError, StoreUnavailable
+from sro_tui.domain.errors import SroError, StoreUnreachable
 from sro_tui.domain.officers import SYSTEM_ACTOR
 from sro_tui.domain.students import StudentCreate
 from sro_tui.services.registry import Services, build_services
@@ -144,7 +144,7 @@ def test_a_failure_while_applying_rolls_back_every_row(
                 "WHEN NEW.district_id = 'C000001' BEGIN SELECT RAISE(ABORT, 'refused'); END"
             )
         )
-    with pytest.raises((SroError, StoreUnavailable)):
+    with pytest.raises((SroError, StoreUnreachable)):
         sqlite_services.students.import_roster(SYSTEM_ACTOR, roster(tmp_path), confirm_changes=True)
     assert roster_state(sqlite_services) == before
 
@@ -192,7 +192,7 @@ def test_a_read_only_store_refuses_an_import_before_staging(
     calls: list[int] = []
     try:
         services = build_services(read_only, audit_key=TEST_AUDIT_KEY, clock=clock)
-        with pytest.raises(StoreUnavailable) as refused:
+        with pytest.raises(StoreUnreachable) as refused:
             services.students.import_roster(
                 SYSTEM_ACTOR, roster(tmp_path), progress=lambda done, _: calls.append(done)
             )

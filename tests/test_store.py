@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
-from sro_tui.domain.errors import StoreUnavailable
+from sro_tui.domain.errors import StoreUnreachable
 from sro_tui.services.registry import prepare_store
 from sro_tui.store import db as store_db
 from sro_tui.store.db import Database, friendly_store_error
@@ -173,7 +173,7 @@ def test_a_locked_store(store: Database, monkeypatch: pytest.MonkeyPatch) -> Non
     other = other_connection(store)
     try:
         other.execute("BEGIN EXCLUSIVE")
-        with pytest.raises(StoreUnavailable, match="busy"), impatient.write() as session:
+        with pytest.raises(StoreUnreachable, match="busy"), impatient.write() as session:
             session.add(Setting(key="x", value="1"))
         other.execute("ROLLBACK")
         with impatient.write() as session:  # and fine once it is free
@@ -188,9 +188,9 @@ def test_a_file_that_is_not_a_database(tmp_path: Path) -> None:
     path.write_bytes(b"Dear officer, this is not a database. " * 100)
     database = Database(path)
     try:
-        with pytest.raises(StoreUnavailable, match="not an sro-tui store"):
+        with pytest.raises(StoreUnreachable, match="not an sro-tui store"):
             database.ping()
-        with pytest.raises(StoreUnavailable, match="not an sro-tui store"), database.write():
+        with pytest.raises(StoreUnreachable, match="not an sro-tui store"), database.write():
             pass
     finally:
         database.dispose()
@@ -198,9 +198,9 @@ def test_a_file_that_is_not_a_database(tmp_path: Path) -> None:
 
 
 def test_a_folder_and_a_missing_folder(tmp_path: Path) -> None:
-    with pytest.raises(StoreUnavailable, match="folder"):
+    with pytest.raises(StoreUnreachable, match="folder"):
         Database(tmp_path)
-    with pytest.raises(StoreUnavailable, match="does not exist"):
+    with pytest.raises(StoreUnreachable, match="does not exist"):
         Database(tmp_path / "missing" / "store.db")
 
 
@@ -211,7 +211,7 @@ def test_a_read_only_store(store: Database) -> None:
         assert read_only.sqlite_path == store.sqlite_path
         with read_only.read() as session:
             assert session.scalar(select(func.count()).select_from(School)) == 4
-        with pytest.raises(StoreUnavailable, match="read-only"), read_only.write() as session:
+        with pytest.raises(StoreUnreachable, match="read-only"), read_only.write() as session:
             session.add(Setting(key="x", value="1"))
     finally:
         read_only.dispose()
@@ -246,5 +246,5 @@ def test_urls() -> None:
     uri = resolve_url("sqlite:////tmp/x.db?mode=ro")
     assert uri.query["uri"] == "true" and uri.database == "file:/tmp/x.db"
     for bad in ("foo://x", "mysql://u@h/x", "   "):
-        with pytest.raises(StoreUnavailable):
+        with pytest.raises(StoreUnreachable):
             resolve_url(bad)

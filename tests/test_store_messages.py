@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import event, text
 from sqlalchemy.exc import OperationalError
 
-from sro_tui.domain.errors import StoreUnavailable
+from sro_tui.domain.errors import StoreUnreachable
 from sro_tui.store.db import READ_ONLY_MESSAGE, Database, friendly_store_error
 from sro_tui.store.models import Setting
 from tests.conftest import TEST_PASSWORD, CliResult, RunCli
@@ -84,7 +84,7 @@ def test_a_disk_io_error_while_saving_reaches_the_officer_as_that(db: Database) 
         if statement.startswith("INSERT"):
             raise sqlite3.OperationalError("disk I/O error")
 
-    with pytest.raises(StoreUnavailable) as caught, db.write() as session:
+    with pytest.raises(StoreUnreachable) as caught, db.write() as session:
         session.add(Setting(key="io_error_probe", value="1"))
     assert "disk or file system failed" in str(caught.value)
     event.remove(db.engine, "before_cursor_execute", _failing_disk)
@@ -124,7 +124,7 @@ def test_a_dropped_postgresql_connection_is_named_so(db: Database) -> None:
         pytest.skip("PostgreSQL only")
     killer = Database(db.url)
     try:
-        with pytest.raises(StoreUnavailable) as caught, db.write() as session:
+        with pytest.raises(StoreUnreachable) as caught, db.write() as session:
             pid = session.scalar(text("SELECT pg_backend_pid()"))
             with killer.read() as other:
                 other.execute(text("SELECT pg_terminate_backend(:p)"), {"p": pid})

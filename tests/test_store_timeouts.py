@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from sro_tui.bootstrap import OpenedStore, open_store
 from sro_tui.config import Settings
-from sro_tui.domain.errors import StoreUnavailable
+from sro_tui.domain.errors import StoreUnreachable
 from sro_tui.services.audit import AUDIT_ADVISORY_LOCK
 from sro_tui.store.db import BUSY_MESSAGE, Database, ServerWaits
 from tests.conftest import make_officer
@@ -72,7 +72,7 @@ def test_a_frozen_terminal_holding_the_audit_lock_makes_others_busy_within_the_b
             terminal.services.incidents.page(officer)
             for attempt in (lambda: make_officer(terminal.services, "1002"),):  # a save
                 started = time.monotonic()
-                with pytest.raises(StoreUnavailable) as caught:
+                with pytest.raises(StoreUnreachable) as caught:
                     attempt()
                 waited = time.monotonic() - started
                 assert str(caught.value) == BUSY_MESSAGE
@@ -89,7 +89,7 @@ def test_a_session_idle_inside_a_transaction_is_ended_and_frees_the_lock(
     make_officer(terminal.services, "1001")
     frozen = Database(pg_url, waits=ServerWaits(idle_in_transaction=1))
     try:
-        with pytest.raises(StoreUnavailable, match="try again"), frozen.write() as held:
+        with pytest.raises(StoreUnreachable, match="try again"), frozen.write() as held:
             held.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": AUDIT_ADVISORY_LOCK})
             time.sleep(2)  # frozen: the server ends this session after 1 s
             # The other terminal is no longer held up...

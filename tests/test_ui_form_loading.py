@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy.orm import Session
 from textual.screen import Screen
 
-from sro_tui.domain.errors import StoreUnavailable
+from sro_tui.domain.errors import StoreUnreachable
 from sro_tui.domain.officers import Actor
 from sro_tui.domain.schools import SchoolRead
 from sro_tui.domain.students import StudentCreate
@@ -178,7 +178,7 @@ async def test_each_form_takes_keys_while_the_store_is_slow(
 @pytest.mark.parametrize(
     ("error", "words"),
     [
-        (StoreUnavailable("The store is not answering"), "not answering"),
+        (StoreUnreachable("The store is not answering"), "not answering"),
         (RuntimeError("driver said: Garcia"), "unexpected error (RuntimeError)"),
     ],
     ids=["store-unavailable", "unexpected"],

@@ -192,14 +192,14 @@ def _store_fingerprint(args: argparse.Namespace) -> str | None:
     (which needs the key); None when the store has none or cannot be read."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from ..domain.errors import StoreUnavailable
+    from ..domain.errors import StoreUnreachable
     from ..services.audit_keys import stored_fingerprint
     from .database import settings_database
 
     settings = settings_from(args)
     try:
         db = settings_database(settings)
-    except StoreUnavailable:
+    except StoreUnreachable:
         return None
     try:
         path = db.sqlite_path
@@ -207,7 +207,7 @@ def _store_fingerprint(args: argparse.Namespace) -> str | None:
             return None
         with db.read() as session:
             return stored_fingerprint(session)
-    except (SQLAlchemyError, StoreUnavailable):
+    except (SQLAlchemyError, StoreUnreachable):
         return None
     finally:
         db.dispose()

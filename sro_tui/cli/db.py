@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ..bootstrap import open_store
-from ..domain.errors import SroError, StoreUnavailable
+from ..domain.errors import SroError, StoreUnreachable
 from ..domain.officers import SYSTEM_ACTOR
 from ..store import migrate
 from ..store.db import Database
@@ -86,7 +86,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     try:
         path = db.sqlite_path
         if path is not None and not path.exists():
-            raise StoreUnavailable(f"No store at {path}")
+            raise StoreUnreachable(f"No store at {path}")
         db.ping()
         problems = integrity_problems(db)
         current = migrate.current_revision(db)

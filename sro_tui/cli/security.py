@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from ..bootstrap import audit_key_path
-from ..domain.errors import SroError, StoreUnavailable
+from ..domain.errors import SroError, StoreUnreachable
 from ..domain.officers import SYSTEM_ACTOR
 from ..services import encryption, store_settings
 from ..services.registry import build_services, load_or_create_key
@@ -133,7 +133,7 @@ def _sqlite_path(args: argparse.Namespace) -> Path:
         )
     path = Path(url.database)
     if not path.is_file():
-        raise StoreUnavailable(f"No store at {path}")
+        raise StoreUnreachable(f"No store at {path}")
     return path
 
 

@@ -40,5 +40,5 @@ class AuthenticationFailed(SroError):
     """Wrong badge or password, or the account is locked or disabled."""
 
 
-class StoreUnavailable(SroError):
+class StoreUnreachable(SroError):
     """The store cannot be read or written: locked, read-only, full, damaged or unreachable."""

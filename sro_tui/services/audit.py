@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from ..domain.audit import AuditEventRead
 from ..domain.csv_safe import SafeCsvWriter, local_text
 from ..domain.enums import AuditOutcome, RecordType
-from ..domain.errors import PermissionDenied, SroError, StoreUnavailable
+from ..domain.errors import PermissionDenied, SroError, StoreUnreachable
 from ..domain.officers import Actor
 from ..domain.paging import Page, clamp_limit, decode_cursor, encode_cursor
 from ..domain.permissions import may_read_audit
@@ -261,7 +261,7 @@ class AuditTrail:
         terminal holds it longer, the event is written durably to this terminal's
         pending-read file (``audit_pending``) and appended at the next chance; with no such
         file, the append waits as long as any save does. Only when neither can be done does
-        this raise (StoreUnavailable), and the read's result is not shown."""
+        this raise (StoreUnreachable), and the read's result is not shown."""
         self._record_reads(
             [
                 self._event(
@@ -353,7 +353,7 @@ class AuditTrail:
             return True
         try:
             self._append_reads([], pending, wait=self.read_wait if wait is None else wait)
-        except StoreUnavailable:
+        except StoreUnreachable:
             return False
         return not pending.waiting
 
@@ -688,7 +688,7 @@ class AuditTrail:
             try:
                 self._save_checkpoint(report.count, report.last_id, report.last_hash)
             except OSError as exc:  # a full disk: say so, not the system's bare words
-                raise StoreUnavailable(friendly_os_error(exc)) from exc
+                raise StoreUnreachable(friendly_os_error(exc)) from exc
         self.record_alone(
             actor,
             "audit.verify",

@@ -16,7 +16,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain.errors import SroError, StoreUnavailable
+from ..domain.errors import SroError, StoreUnreachable
 from ..store.files import write_durably
 from ..store.models import Setting
 
@@ -29,7 +29,7 @@ HOW_TO_INSTALL = (
 )
 
 
-class AuditKeyMismatch(StoreUnavailable):
+class AuditKeyMismatch(StoreUnreachable):
     """This terminal's audit key is not the one the store's chain is signed with."""
 
 
@@ -48,10 +48,10 @@ def read_key(path: Path) -> bytes:
     try:
         key = Path(path).read_bytes()
     except OSError as exc:
-        raise StoreUnavailable(f"The audit key file {path} cannot be read: {exc.strerror}") from exc
+        raise StoreUnreachable(f"The audit key file {path} cannot be read: {exc.strerror}") from exc
     if len(key) < AUDIT_KEY_BYTES:
         state = "empty" if not key else "too short"
-        raise StoreUnavailable(
+        raise StoreUnreachable(
             f"The audit key file {path} is {state} (damaged): restore it from the department's "
             "copy with `sro audit key import FILE --replace`, or from a backup of this folder"
         )

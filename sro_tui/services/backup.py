@@ -53,7 +53,7 @@ from typing import Any
 from urllib.parse import quote
 
 from ..domain.enums import AuditOutcome, RecordType
-from ..domain.errors import Conflict, PermissionDenied, SroError, StoreUnavailable
+from ..domain.errors import Conflict, PermissionDenied, SroError, StoreUnreachable
 from ..domain.officers import SYSTEM_ACTOR, Actor
 from ..store import migrate
 from ..store.db import _sqlcipher_key_literal
@@ -341,7 +341,7 @@ class BackupService:
                 reader.close()
             tell("copied")
         except _database_errors() as exc:
-            raise StoreUnavailable(f"The restore failed and the store is unchanged: {exc}") from exc
+            raise StoreUnreachable(f"The restore failed and the store is unchanged: {exc}") from exc
         finally:
             live.close()  # releases the lock: terminals waiting for it go on
         return aside
@@ -350,7 +350,7 @@ class BackupService:
         """A connection that holds the store's file lock until it is closed, or None when
         the store cannot be read as a database (damaged). Refused while another terminal
         has the store open."""
-        busy = StoreUnavailable(
+        busy = StoreUnreachable(
             "Another terminal has the store open: close every other sro window, then restore again"
         )
         try:
@@ -446,7 +446,7 @@ class BackupService:
             finally:
                 destination.close()
         except _database_errors() as exc:
-            raise StoreUnavailable(f"The backup failed: {exc}") from exc
+            raise StoreUnreachable(f"The backup failed: {exc}") from exc
         finally:
             source.close()
 
@@ -540,7 +540,7 @@ def audit_key_for_restore(
         return None
     key_path = Path(key_path)
     if not key_path.exists():
-        raise StoreUnavailable(
+        raise StoreUnreachable(
             f"This backup's audit trail is signed with the department's audit key (fingerprint "
             f"{audit_keys.short(wanted)}) and this terminal has no audit key ({key_path}). "
             f"Nothing was changed. First {audit_keys.HOW_TO_INSTALL}; then restore again"

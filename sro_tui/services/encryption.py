@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from ..domain.errors import Conflict, SroError, StoreUnavailable
+from ..domain.errors import Conflict, SroError, StoreUnreachable
 from ..store.files import PRIVATE_FILE, create_private_file, write_durably
 
 KDF_ITERATIONS = 256_000  # SQLCipher 4's default for a passphrase
@@ -148,13 +148,13 @@ def read_key_file(path: Path) -> str:
     try:
         key = path.expanduser().read_text("utf-8").strip()
     except OSError as exc:
-        raise StoreUnavailable(f"Cannot read the store key file {path}: {exc.strerror}") from exc
+        raise StoreUnreachable(f"Cannot read the store key file {path}: {exc.strerror}") from exc
     except UnicodeDecodeError as exc:
-        raise StoreUnavailable(f"{path} is not a store key file (not text)") from exc
+        raise StoreUnreachable(f"{path} is not a store key file (not text)") from exc
     if not key:
-        raise StoreUnavailable(f"The store key file {path} is empty")
+        raise StoreUnreachable(f"The store key file {path} is empty")
     if "\x00" in key:
-        raise StoreUnavailable(f"{path} is not a store key file (it holds a NUL character)")
+        raise StoreUnreachable(f"{path} is not a store key file (it holds a NUL character)")
     return key
 
 
@@ -172,10 +172,10 @@ def store_key(
     _sqlcipher()
     if setting == PROMPT:
         if not sys.stdin.isatty() and prompt is getpass.getpass:
-            raise StoreUnavailable("No terminal to ask for the store passphrase")
+            raise StoreUnreachable("No terminal to ask for the store passphrase")
         key = prompt("Store passphrase: ")
         if not key:
-            raise StoreUnavailable("No passphrase given: the store stays closed")
+            raise StoreUnreachable("No passphrase given: the store stays closed")
     else:
         key = read_key_file(Path(setting))
     return raw_key_for(sqlite_path, key) if sqlite_path is not None else key
@@ -186,14 +186,14 @@ def _sidecars(path: Path) -> list[Path]:
 
 
 def check_key(path: Path, key: str) -> None:
-    """Open the file with ``key`` and read its schema; a wrong key raises StoreUnavailable."""
+    """Open the file with ``key`` and read its schema; a wrong key raises StoreUnreachable."""
     dbapi = _sqlcipher()
     connection = dbapi.connect(str(path))
     try:
         connection.execute(f"PRAGMA key = {key_literal(key)}")
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except dbapi.DatabaseError as exc:
-        raise StoreUnavailable(
+        raise StoreUnreachable(
             "The key does not open this store (wrong key, or not an sro-tui store)"
         ) from exc
     finally:
@@ -209,7 +209,7 @@ def encrypt_file(path: Path, key: str) -> None:
     """
     dbapi = _sqlcipher()
     if not path.is_file():
-        raise StoreUnavailable(f"No store at {path}")
+        raise StoreUnreachable(f"No store at {path}")
     if is_encrypted(path):
         raise SroError(f"{path} is encrypted already; use rekey to change its key")
     target = path.with_name(path.name + ".encrypting")
@@ -234,7 +234,7 @@ def encrypt_file(path: Path, key: str) -> None:
             connection.execute("ROLLBACK")
         with contextlib.suppress(OSError):
             target.unlink()
-        raise StoreUnavailable(f"The store could not be encrypted: {exc}") from exc
+        raise StoreUnreachable(f"The store could not be encrypted: {exc}") from exc
     finally:
         connection.close()
     _fsync(target)
@@ -251,7 +251,7 @@ def rekey_file(path: Path, old_key: str, new_key: str) -> None:
     refused while another terminal has the store open."""
     dbapi = _sqlcipher()
     if not path.is_file():
-        raise StoreUnavailable(f"No store at {path}")
+        raise StoreUnreachable(f"No store at {path}")
     check_key(path, old_key)
     connection = dbapi.connect(str(path), isolation_level=None)
     try:
@@ -261,7 +261,7 @@ def rekey_file(path: Path, old_key: str, new_key: str) -> None:
         connection.execute(f"PRAGMA rekey = {key_literal(new_key)}")
         connection.execute("PRAGMA journal_mode = WAL")
     except dbapi.DatabaseError as exc:
-        raise StoreUnavailable(f"The store key could not be changed: {exc}") from exc
+        raise StoreUnreachable(f"The store key could not be changed: {exc}") from exc
     finally:
         connection.close()
     with contextlib.suppress(OSError):

@@ -77,7 +77,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from ..domain.enums import AuditOutcome, RecordType
-from ..domain.errors import Conflict, PermissionDenied, SroError, StoreUnavailable
+from ..domain.errors import Conflict, PermissionDenied, SroError, StoreUnreachable
 from ..domain.officers import Actor
 from ..domain.permissions import may_import_roster
 from ..domain.roster import (
@@ -166,7 +166,7 @@ class RosterImport:
         if not actor.is_supervisor and not actor.school_ids:
             self._deny(actor, path.name)
         if self.ctx.db.read_only:
-            raise StoreUnavailable(READ_ONLY_MESSAGE)  # before reading and checking the file
+            raise StoreUnreachable(READ_ONLY_MESSAGE)  # before reading and checking the file
         header, rows = read_csv(path)
         columns = match_columns(header, mapping)
         if not rows:
@@ -208,7 +208,7 @@ class RosterImport:
                 message = friendly_store_error(exc, db.url)
                 if message == BUSY_MESSAGE:
                     raise StoreBusy(message) from exc
-                raise StoreUnavailable(message) from exc
+                raise StoreUnreachable(message) from exc
         finally:
             connection.invalidate()  # closed, never back in the pool with the staged rows
             connection.close()

@@ -30,7 +30,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..domain.errors import StoreUnavailable
+from ..domain.errors import StoreUnreachable
 from .files import create_private_file
 from .urls import describe, resolve_url, sqlite_file
 from .watch import ChangeWatcher
@@ -56,7 +56,7 @@ READ_ONLY_MESSAGE = (
 )
 
 
-class StoreBusy(StoreUnavailable):
+class StoreBusy(StoreUnreachable):
     """The write lock was not free within the wait allowed (another terminal is saving)."""
 
 
@@ -286,9 +286,9 @@ class Database:
         if path is None:
             return
         if path.exists() and not path.is_file():
-            raise StoreUnavailable(f"{path} is not a file")
+            raise StoreUnreachable(f"{path} is not a file")
         if not path.parent.exists():
-            raise StoreUnavailable(f"The folder {path.parent} does not exist")
+            raise StoreUnreachable(f"The folder {path.parent} does not exist")
 
     def _tune_sqlite(self, engine: Engine) -> None:
         key = self.sqlcipher_key
@@ -358,11 +358,11 @@ class Database:
 
         ``wait``: give up waiting for the write lock after this many seconds (SQLite's busy
         timeout, PostgreSQL's lock_timeout for this transaction) instead of the usual bound.
-        Database failures come out as ``StoreUnavailable`` with a message for the officer;
+        Database failures come out as ``StoreUnreachable`` with a message for the officer;
         a lock not had in time as ``StoreBusy``.
         """
         if self.read_only:
-            raise StoreUnavailable(READ_ONLY_MESSAGE)  # before trying: nothing is written
+            raise StoreUnreachable(READ_ONLY_MESSAGE)  # before trying: nothing is written
         try:
             with self._writer_for(wait).begin() as session:
                 # Begin now, not at the first statement: on SQLite this is BEGIN IMMEDIATE,
@@ -380,7 +380,7 @@ class Database:
             message = friendly_store_error(exc, self.url)
             if message == BUSY_MESSAGE:
                 raise StoreBusy(message) from exc
-            raise StoreUnavailable(message) from exc
+            raise StoreUnreachable(message) from exc
 
     def _writer_for(self, wait: float | None) -> sessionmaker[Session]:
         if wait is None:
@@ -404,7 +404,7 @@ class Database:
         except (OperationalError, DBAPIError) as exc:
             if _is_integrity(exc):
                 raise
-            raise StoreUnavailable(friendly_store_error(exc, self.url)) from exc
+            raise StoreUnreachable(friendly_store_error(exc, self.url)) from exc
 
     def ping(self) -> None:
         """Connect once, so a bad path, key or server shows up at start-up with a clear line."""

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from ..domain.errors import StoreUnavailable
+from ..domain.errors import StoreUnreachable
 from .db import WRITE_OPTION, Database, friendly_store_error
 
 if TYPE_CHECKING:
@@ -88,7 +88,7 @@ def upgrade(db: Database, revision: str = "head") -> None:
 
             current = MigrationContext.configure(connection).get_current_revision()
             if current is not None and not is_known_revision(current):
-                raise StoreUnavailable(
+                raise StoreUnreachable(
                     f"This store was made by a newer sro-tui (schema {current}); "
                     "update the app first"
                 )
@@ -100,7 +100,7 @@ def upgrade(db: Database, revision: str = "head") -> None:
             config.attributes["connection"] = connection
             command.upgrade(config, revision)
     except (OperationalError, DBAPIError) as exc:
-        raise StoreUnavailable(friendly_store_error(exc)) from exc
+        raise StoreUnreachable(friendly_store_error(exc)) from exc
 
 
 def _refuse_foreign_database(connection: Connection, *, sqlite: bool) -> None:
@@ -113,7 +113,7 @@ def _refuse_foreign_database(connection: Connection, *, sqlite: bool) -> None:
         ).all()
     names = {row[0] for row in rows} - {"alembic_version"}
     if names:
-        raise StoreUnavailable(
+        raise StoreUnreachable(
             "That database holds other tables and is not an sro-tui store; choose another"
         )
 

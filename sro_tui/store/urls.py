@@ -7,7 +7,7 @@ from pathlib import Path
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 
-from ..domain.errors import StoreUnavailable
+from ..domain.errors import StoreUnreachable
 
 SUPPORTED_BACKENDS = ("sqlite", "postgresql")
 
@@ -19,19 +19,19 @@ def resolve_url(value: str | Path) -> URL:
     """
     text = str(value).strip()
     if not text:
-        raise StoreUnavailable("No database given")
+        raise StoreUnreachable("No database given")
     if "://" not in text:
         path = Path(text).expanduser()
         if path.is_dir():
-            raise StoreUnavailable(f"{path} is a folder, not a database file")
+            raise StoreUnreachable(f"{path} is a folder, not a database file")
         return URL.create("sqlite+pysqlite", database=str(path.resolve()))
     try:
         url = make_url(text)
     except ArgumentError as exc:
-        raise StoreUnavailable(f"Not a database URL: {describe(text)}") from exc
+        raise StoreUnreachable(f"Not a database URL: {describe(text)}") from exc
     backend = url.get_backend_name()
     if backend not in SUPPORTED_BACKENDS:
-        raise StoreUnavailable(
+        raise StoreUnreachable(
             f"Unsupported database '{backend}': use a SQLite file or a postgresql:// URL"
         )
     if backend == "postgresql" and url.drivername == "postgresql":

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ..domain.errors import SroError, StoreUnavailable
+from ..domain.errors import SroError, StoreUnreachable
 from ..domain.incidents import IncidentRead
 from ..domain.officers import Actor
 from ..domain.permissions import may_edit_incident
@@ -61,7 +61,7 @@ class IncidentLoad:
 
 
 def read_incident(services: Services, actor: Actor, request: IncidentRequest) -> IncidentLoad:
-    """Read what the screen needs. A store that cannot be read raises ``StoreUnavailable``
+    """Read what the screen needs. A store that cannot be read raises ``StoreUnreachable``
     (the form says so and ctrl+r tries again); a report the officer may not open comes back
     as ``problem``."""
     loaded = IncidentLoad(
@@ -91,7 +91,7 @@ def read_incident(services: Services, actor: Actor, request: IncidentRequest) ->
                 kept_for = services.drafts.find(actor, DRAFT_FORM, loaded.draft_key)
                 if kept_for is not None:
                     loaded.draft_id, stored = kept_for.id, dict(kept_for.payload)
-    except StoreUnavailable:
+    except StoreUnreachable:
         raise
     except SroError as exc:
         loaded.problem = exc.message

@@ -32,7 +32,7 @@ from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Checkbox, Input, Select, SelectionList, Static, TextArea
 
-from ...domain.errors import SroError, StoreUnavailable
+from ...domain.errors import SroError, StoreUnreachable
 from ...domain.text import check_line
 from ..text import visible
 from ..unexpected import unexpected
@@ -146,7 +146,7 @@ class FormLogic(FormDrafts):
         self._status("")
         self.refresh_bindings()
         message = error.message
-        if isinstance(error, StoreUnavailable):
+        if isinstance(error, StoreUnreachable):
             message = f"Not loaded: {message}"
         if "ctrl+r" not in message:
             message += " (ctrl+r tries again; what you typed stays)"
@@ -219,7 +219,7 @@ class FormLogic(FormDrafts):
         if error.field and self.field(error.field) is not None:
             self.show_problems({error.field: error.message})
             return
-        if isinstance(error, StoreUnavailable):
+        if isinstance(error, StoreUnreachable):
             self.set_message(f"Not saved: {error.message}. Everything you typed is still here.")
         else:
             self.set_message(error.message)
