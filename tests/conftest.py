@@ -47,7 +47,7 @@ TEST_AUDIT_KEY = b"test-audit-key-0123456789abcdef!"
 TEST_PASSWORD = "correct horse battery"
 
 
-# argon2id as the app configures it costs about 0.1 s a hash (19 MiB, 2 passes): hundreds of
+# argon2id as the app configures it costs tens of ms a hash (7 MiB, 5 passes): hundreds of
 # test officers would spend minutes in it. Tests hash with the same algorithm at the lowest
 # cost; test_password_hashing.py checks the production parameters themselves.
 PRODUCTION_HASHER = passwords.HASHER
