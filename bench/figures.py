@@ -271,3 +271,81 @@ def drive_app(url: str, audit_key: bytes, folder: Path, settle: float = 1.5) -> 
         os.close(fd)
     memory["peak"] = max(memory.values())
     return {"rss_mib": memory, "key_to_title_ms": timings}
+
+
+# -- key sent -> screen fully drawn, in a real pseudo-terminal ----------------------------------
+
+
+def key_to_screen_ms(url: str, audit_key: bytes, folder: Path, rounds: int = 3) -> dict[str, Any]:
+    """scripts/bench_screens.py's measure (key written -> the last drawing write before 0.3 s
+    of quiet: the screen fully drawn, its rows included), for F2-F8 (opening, then returning),
+    PageDown, the student type-ahead and search per key, the monthly report, and ctrl+n ->
+    ctrl+s on a quick incident; beside a plain Textual app's screen switch and key echo in the
+    same run. p50 / p95 per step, and ``first`` (the first write) p50."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_screens", ROOT / "scripts" / "bench_screens.py"
+    )
+    assert spec is not None and spec.loader is not None
+    screens = importlib.util.module_from_spec(spec)
+    sys.modules["bench_screens"] = screens  # its dataclasses look their module up
+    spec.loader.exec_module(screens)
+    step, title = screens.Step, screens.title
+
+    def summary(results: dict[str, list[float]]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for name, values in results.items():
+            split = values.index(-1.0)
+            drawn, first = values[:split], values[split + 1 :]
+            out[name] = {
+                **ms([v / 1000 for v in drawn]),
+                "first_p50": round(statistics.median(first), 1),
+            }
+        return out
+
+    size = (120, 40)
+    found: dict[str, Any] = {}
+    reference = screens.Term.start([sys.executable, "-c", screens.REFERENCE_APP], size, 0.3)
+    try:
+        reference.read_until(b"SRO-2026-000000", 30)
+        reference.drain(1.0)
+        found["empty_textual_app"] = summary(
+            screens.run(reference, screens.reference_steps(), rounds)
+        )
+    finally:
+        reference.stop()
+
+    key_file = folder / "bench-screens-audit.key"
+    key_file.write_bytes(audit_key)
+    key_file.chmod(0o600)
+    code = folder / "sro_no_blink.py"
+    code.write_text(screens.SRO_CODE)
+    before = os.environ.get("SRO_AUDIT_KEY_FILE")
+    os.environ["SRO_AUDIT_KEY_FILE"] = str(key_file)
+    try:
+        term = screens.Term.start([sys.executable, str(code), "--db", url], size, 0.3)
+    finally:
+        if before is None:
+            os.environ.pop("SRO_AUDIT_KEY_FILE", None)
+        else:
+            os.environ["SRO_AUDIT_KEY_FILE"] = before
+    steps = [
+        step("F3 checklist", F_KEYS["f3"], title("Duty checklist")),
+        step("F2 today", F_KEYS["f2"], title("Today") + b" "),
+        *screens.app_steps("garc"),
+        step("ctrl+n quick incident", b"\x0e", b"What happened"),
+        *[step("type-ahead key (quick incident)", ch, settle=0.3) for ch in (b"t", b"r", b"e")],
+        step("enter (category)", b"\r"),
+        step("tab", b"\t"),
+        step("narrative key", b"B"),
+        # The form closes on saving; its toast goes 5 s later (a redraw not to time).
+        step("ctrl+s saved", b"\x13", b"saved", settle=5.5),
+    ]
+    try:
+        screens.sign_in(term, "1001", 6.0)
+        found["sro_tui"] = summary(screens.run(term, steps, rounds))
+        term.quit()
+    finally:
+        term.stop()
+    return found

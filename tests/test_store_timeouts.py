@@ -49,6 +49,7 @@ def test_the_bounds_are_set_on_every_connection(terminal: OpenedStore) -> None:
                 "statement_timeout",
                 "idle_in_transaction_session_timeout",
                 "tcp_keepalives_idle",
+                "jit",
             )
         }
     assert shown == {
@@ -56,6 +57,7 @@ def test_the_bounds_are_set_on_every_connection(terminal: OpenedStore) -> None:
         "statement_timeout": "1min",
         "idle_in_transaction_session_timeout": "1min",
         "tcp_keepalives_idle": "30",
+        "jit": "off",
     }
 
 
