@@ -337,12 +337,20 @@ def test_referrals_follow_their_read_rule(services: Services, officer: Actor) ->
     assert services.search.search(elsewhere, "bereave", kinds={"referral"}) == []
 
 
+@pytest.mark.parametrize("planner_says_common", [False, True])
 def test_common_and_sparse_words_take_every_path(
-    services: Services, officer: Actor, clock: Clock, monkeypatch: pytest.MonkeyPatch
+    services: Services,
+    officer: Actor,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+    planner_says_common: bool,
 ) -> None:
-    """PostgreSQL: small bounds make the probe, the walk and the sparse fallback all run."""
+    """PostgreSQL: small bounds make the probe, the walk and the sparse fallback all run;
+    when the planner's statistics call every word common, the walk goes first and the
+    hits are the same."""
     from sro_tui.services import search as search_module
 
+    monkeypatch.setattr(search_module, "PG_COMMON", 0 if planner_says_common else 10**9)
     monkeypatch.setattr(search_module, "PG_PROBE", 5)
     monkeypatch.setattr(search_module, "PG_CHUNK", 4)
     monkeypatch.setattr(search_module, "PG_WALK_CHUNKS", 2)
