@@ -466,7 +466,7 @@ def count_federal(session: Session, scope: _Scope, ranges: Moments) -> Counts:
     # No WHERE on the weapon inside (see count_offenses): the few kinds are picked here, all
     # in one pass over the joined rows (one query per kind read them three times).
     gfsa = [w.value for w in GFSA_WEAPONS]
-    picks = {"gfsa": armed.c.weapon.in_(gfsa)}
+    picks: dict[str, ColumnElement[bool]] = {"gfsa": armed.c.weapon.in_(gfsa)}
     picks |= {f"gfsa:{w.value}": armed.c.weapon == w.value for w in GFSA_WEAPONS}
     armed_students = select(
         armed.c.p,
