@@ -8,6 +8,7 @@ sign-in screen draws first, the store opens behind it.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -23,8 +24,6 @@ from ..domain.actor import Actor, password_again_due
 from ..domain.characters import visible
 from ..domain.errors import SroError
 from .app_openers import RecordOpeners
-from .commands import SroCommands
-from .keymap import install_keymap
 from .keys import app_bindings
 from .live import LiveRefresh
 from .navigation import (
@@ -35,6 +34,7 @@ from .navigation import (
     threat_cases_screen,
 )
 from .screens.login import LoginScreen
+from .startup import KeptStylesheet, install_keymap_file, sro_commands
 
 # The other screens are imported where they are first shown (static imports in the
 # functions), and all at once in a worker once the store is open (navigation.preload): `sro`
@@ -43,6 +43,8 @@ from .screens.login import LoginScreen
 if TYPE_CHECKING:
     # SQLAlchemy stays out of the import: the store opens in a worker behind the sign-in
     # screen (``open_store`` imports ``bootstrap`` there), so the first screen draws at once.
+    from textual.command import Provider
+
     from ..bootstrap import OpenedStore
     from ..domain.schools import SchoolRead
     from ..services.registry import Services
@@ -61,7 +63,7 @@ class SroApp(RecordOpeners, App[int]):
     # The sign-in screen's own too: read with the app's, so showing it parses nothing again.
     CSS_PATH = ["app.tcss", "screens/login.tcss"]
     BINDINGS: ClassVar[list[BindingType]] = app_bindings()
-    COMMANDS = {SroCommands}
+    COMMANDS: ClassVar[set[type[Provider] | Callable[[], type[Provider]]]] = {sro_commands}
     MODES: ClassVar[dict[str, str | Callable[[], Screen[Any]]]] = {
         SIGN_IN: LoginScreen,
         **AREA_SCREENS,
@@ -76,6 +78,8 @@ class SroApp(RecordOpeners, App[int]):
         clock: Clock | None = None,
     ) -> None:
         super().__init__()
+        # Keeps parsed CSS when Textual refreshes it with the same theme (ui/startup.py).
+        self.stylesheet = KeptStylesheet(variables=self.get_css_variables())
         self.settings = settings
         self.services: Services | None = services
         self.actor: Actor | None = None
@@ -91,6 +95,8 @@ class SroApp(RecordOpeners, App[int]):
         self.idle_lock_minutes = settings.idle_lock_minutes
         self._last_activity = self.now()
         self.locked = False
+        # `sro` (run) turns the garbage collector off while it starts; on after the first frame.
+        self.collect_after_first_frame = False
 
     # -- time ------------------------------------------------------------------------------------
 
@@ -114,11 +120,18 @@ class SroApp(RecordOpeners, App[int]):
     # -- start-up --------------------------------------------------------------------------------
 
     def on_mount(self) -> None:
-        install_keymap(self, self.settings.keymap_path())  # the department's keys, if any
+        install_keymap_file(self, self.settings.keymap_path())  # the department's keys, if any
         self.set_interval(IDLE_CHECK_SECONDS, self.check_idle_lock)
         LiveRefresh(self).start()  # open lists follow other terminals' changes (ui/live.py)
-        # After the first frame: the store's imports (SQLAlchemy) would slow the drawing.
-        self.call_after_refresh(self.open_store)
+        self.call_after_refresh(self._first_frame_drawn)
+
+    def _first_frame_drawn(self) -> None:
+        """The sign-in screen is on the terminal: the collector runs again, and the store
+        opens (before the frame, its imports of SQLAlchemy would slow the drawing)."""
+        if self.collect_after_first_frame:
+            self.collect_after_first_frame = False
+            gc.enable()
+        self.open_store()
 
     @work(thread=True, exclusive=True, group="store", name="open store")
     def open_store(self) -> None:
@@ -501,6 +514,7 @@ def run(settings: Settings) -> int:
     """What `sro` runs: the app until the officer quits."""
     app = create_app(settings)
     app.exit_on_store_error = True
+    app.collect_after_first_frame = not gc.isenabled()  # cli/app.py: off for the start-up
     result = app.run()
     if app.store_error is not None:
         raise SroError(app.store_error)  # `sro` prints it on stderr and exits 2

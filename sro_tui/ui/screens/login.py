@@ -13,7 +13,7 @@ from weakref import WeakKeyDictionary
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Center, Middle, Vertical
+from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Static
 
@@ -22,7 +22,6 @@ from ..text import literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.sign_in import SignInForm
-from .change_password import ChangePasswordScreen
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -53,7 +52,9 @@ class LoginScreen(SroAccess, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield SroHeader("Sign in")
-        with Middle(), Center(), Vertical(id="login-box", classes="dialog") as box:
+        # The box is centred by the screen's own alignment (login.tcss): fewer containers to
+        # lay out before the first frame (issue 16).
+        with Vertical(id="login-box", classes="dialog") as box:
             box.border_title = "Sign in"
             yield Static("School Resource Officer campus log", id="login-title")
             yield SignInForm(id="login-form")
@@ -117,6 +118,8 @@ class LoginScreen(SroAccess, Screen[None]):
     def _signed_in(self, event: SignInForm.SignedIn) -> None:
         _REASONS.pop(self.app, None)
         if event.actor.password_must_change:
+            from .change_password import ChangePasswordScreen  # rare: not at start-up
+
             self.app.push_screen(
                 ChangePasswordScreen(event.actor, forced=True), self._one_time_changed
             )
