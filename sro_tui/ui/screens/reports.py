@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from rich.console import ConsoleOptions
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -42,7 +43,7 @@ from .report_output import (
     report_markdown,
     write_new_file,
 )
-from .report_view import ReportView
+from .report_view import ReportDrawing, ReportView
 
 __all__ = ["ReportsScreen"]
 
@@ -212,10 +213,20 @@ class ReportsScreen(SessionAccess, Screen[None]):
             literal(f"{KINDS[choice.kind]} · {choice.period_text} · {choice.scope_text}")
         )
         self.query_one("#report-status", Label).update("Loading…")
-        self._load(self.generation, choice)
+        # The worker draws the report's Markdown too, at the widths it will be shown at:
+        # the UI thread then only copies its lines (Rich's Markdown is slow to draw).
+        widths = self.query_one("#report-md", ReportView).likely_widths(self.app.size.width)
+        options = self.app.console_options.update(highlight=False)
+        self._load(self.generation, choice, widths, options)
 
     @work(thread=True, exclusive=True, group="report", exit_on_error=False)
-    def _load(self, generation: int, choice: ReportChoice) -> None:
+    def _load(
+        self,
+        generation: int,
+        choice: ReportChoice,
+        widths: tuple[int, ...],
+        options: ConsoleOptions,
+    ) -> None:
         app = self.app
         reports = self.services.reports
         actor = self.actor
@@ -242,11 +253,12 @@ class ReportsScreen(SessionAccess, Screen[None]):
                 report = reports.federal(
                     actor, school_year=choice.school_year, school_code=choice.school_code
                 )
-            text = report_markdown(report)
+            drawing = ReportDrawing(report_markdown(report))
         except SroError as exc:
             app.call_from_thread(self._failed, generation, exc)
             return
-        app.call_from_thread(self._show, generation, report, text)
+        drawing.prepare(app.console, options, widths)
+        app.call_from_thread(self._show, generation, report, drawing)
 
     def _failed(self, generation: int, error: SroError) -> None:
         if generation != self.generation:
@@ -257,7 +269,7 @@ class ReportsScreen(SessionAccess, Screen[None]):
         self.query_one("#report-status", Label).update(literal(error.message))
         self.refresh_bindings()
 
-    def _show(self, generation: int, report: Any, text: str) -> None:
+    def _show(self, generation: int, report: Any, drawing: ReportDrawing) -> None:
         if generation != self.generation:
             return
         self.report = report
@@ -267,7 +279,7 @@ class ReportsScreen(SessionAccess, Screen[None]):
             chart.add_class("shown")
         else:
             chart.remove_class("shown")
-        self.query_one("#report-md", ReportView).show(text)
+        self.query_one("#report-md", ReportView).show(drawing)
         self.query_one("#report-body", VerticalScroll).scroll_home(animate=False)
         self.refresh_bindings()
         self.query_one("#report-status", Label).update(literal(self.keys_hint()))

@@ -3,8 +3,9 @@
 Textual's Footer rebuilds all its keys whenever the focused widget changes, even when the keys
 it shows stay the same, and each new key restyles itself twice on mount (its compact flag starts
 on, then follows the footer). On a form that is most of the time between a key and the drawn
-screen. This footer keeps the keys it has when nothing it shows has changed, and gives new keys
-the footer's compact flag before they mount.
+screen. This footer keeps the keys it has when nothing it shows has changed, dims or lights
+the keys it has when only that changed (a list's first rows, a report arrived: no rebuild, issue
+16), and gives new keys the footer's compact flag before they mount.
 """
 
 from __future__ import annotations
@@ -46,10 +47,39 @@ class SroFooter(Footer):
             and self.is_attached
             and screen is self.screen
             and self._shown is not None
-            and self._shown_keys(screen) == self._shown
         ):
-            return  # the same keys are on screen already
+            shown = self._shown_keys(screen)
+            if shown == self._shown:
+                return  # the same keys are on screen already
+            if self._relit(shown):
+                return
         super().bindings_changed(screen)
+
+    def _relit(self, shown: Hashable) -> bool:
+        """When ``shown`` differs from the keys on screen only in which are enabled: dim or
+        light those keys in place (one key restyled, not every key rebuilt). False when the
+        keys themselves differ (then the footer is rebuilt)."""
+        before = self._shown
+        if not (isinstance(shown, tuple) and isinstance(before, tuple)):
+            return False
+        keys, *rest = shown
+        old_keys, *old_rest = before
+        if rest != old_rest or len(keys) != len(old_keys):
+            return False
+        enabled: dict[str, bool] = {}
+        for new, old in zip(keys, old_keys, strict=True):
+            if new[:4] != old[:4] or new[5:] != old[5:]:
+                return False
+            enabled.setdefault(new[3], new[4])  # Footer shows an action's first binding
+        for key in self.query(FooterKey):
+            if key.has_class("-command-palette") or key.action not in enabled:
+                continue
+            off = not enabled[key.action]
+            if key._disabled != off:
+                key._disabled = off  # Footer's own flag (a click on a dimmed key does nothing)
+                key.set_class(off, "-disabled")
+        self._shown = shown
+        return True
 
 
 def _preset_compact(key: Widget, compact: bool) -> None:
