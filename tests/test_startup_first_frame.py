@@ -107,3 +107,22 @@ async def test_another_theme_still_restyles_the_screen(
         await pilot.pause()
         assert app.current_theme.dark is not dark
         assert box.styles.background != before
+
+
+def test_sro_alone_builds_no_parser_to_find_its_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`sro` with no arguments is the app: no parser is made to find which command it is
+    (argparse's messages look for translations on disk each time, about 1.5 ms)."""
+    import sro_tui.cli as cli
+
+    made: list[object] = []
+    init = cli.ArgumentParser.__init__
+
+    def counted(self: cli.ArgumentParser, *args: Any, **kwargs: Any) -> None:
+        made.append(self)
+        init(self, *args, **kwargs)
+
+    monkeypatch.setattr(cli.ArgumentParser, "__init__", counted)
+    assert tuple(cli.groups_needed([])) == ()
+    assert made == []
+    assert tuple(cli.groups_needed(["--db", "x.db"])) == ()  # an option: the finder decides
+    assert len(made) == 1
