@@ -14,10 +14,12 @@ from typing import Any
 
 import pytest
 import textual.css.stylesheet as stylesheet_module
+from textual.app import App, ComposeResult
 from textual.color import Color
+from textual.widgets import Button
 
 from sro_tui.services.registry import Services
-from sro_tui.ui.screens.login import LoginScreen
+from sro_tui.ui.screens.login import LoginScreen, SignInButton
 
 from .conftest import Clock, make_officer
 from .ui_shell_support import make_app
@@ -126,3 +128,64 @@ def test_sro_alone_builds_no_parser_to_find_its_command(monkeypatch: pytest.Monk
     assert made == []
     assert tuple(cli.groups_needed(["--db", "x.db"])) == ()  # an option: the finder decides
     assert len(made) == 1
+
+
+STYLES = (
+    "background",
+    "color",
+    "text_style",
+    "text_opacity",
+    "background_tint",
+    "tint",
+    "border",
+    "width",
+    "min_width",
+    "height",
+    "line_pad",
+    "text_align",
+    "content_align",
+    "pointer",
+)
+
+
+class _Buttons(App[None]):
+    def compose(self) -> ComposeResult:
+        yield Button("Sign in", id="textual", variant="primary", compact=True)
+        yield SignInButton("Sign in", id="ours")
+
+
+def _looks(button: Button) -> dict[str, object]:
+    return {name: getattr(button.styles, name) for name in STYLES}
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_the_sign_in_button_looks_like_textuals_compact_primary_button(theme: str) -> None:
+    app = _Buttons()
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.theme = theme
+        await pilot.pause()
+        textual, ours = app.query_one("#textual", Button), app.query_one("#ours", Button)
+        ours.disabled = False
+        app.set_focus(None)
+        await pilot.pause()
+        assert _looks(ours) == _looks(textual)
+        textual.focus()
+        await pilot.pause()
+        focused = _looks(textual)
+        ours.focus()
+        await pilot.pause()
+        assert _looks(ours) == focused
+        app.set_focus(None)
+        await pilot.hover("#textual")
+        hovered = _looks(textual)
+        await pilot.hover("#ours")
+        assert _looks(ours) == hovered
+        await pilot.hover(offset=(70, 20))  # over neither
+        textual.disabled = ours.disabled = True
+        await pilot.pause()
+        assert _looks(ours) == _looks(textual)
+        textual.disabled = ours.disabled = False
+        textual.add_class("-active")
+        ours.add_class("-active")  # as a press shows it
+        await pilot.pause()
+        assert _looks(ours) == _looks(textual)
