@@ -110,8 +110,8 @@ class ReportsScreen(SessionAccess, Screen[None]):
             return self.is_supervisor
         if action == "kind" and parameters and parameters[0] == "federal":
             return self.is_supervisor
-        if action == "save":
-            return self.report is not None
+        if action == "save":  # dimmed while a report loads (the footer keeps its keys)
+            return True if self.report is not None else None
         return True
 
     # -- choosing --------------------------------------------------------------------------------

@@ -1,0 +1,73 @@
+"""Reports (F8) and the footer draw without repeating work on the UI thread (issue 16): the
+report's Markdown is drawn by Rich in the report's worker, never on the UI thread, and a key
+of the footer that only becomes enabled or dimmed is the same key, restyled, not a rebuilt
+footer. Behaviour only: no test here looks at a clock."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from rich.markdown import Markdown
+from textual.widgets._footer import FooterKey
+
+from sro_tui.services.registry import Services
+from sro_tui.ui.screens.report_view import ReportView
+from sro_tui.ui.screens.reports import ReportsScreen
+
+from .conftest import Clock, make_officer
+from .ui_shell_support import make_app, settle, sign_in
+
+
+async def test_the_report_markdown_is_drawn_off_the_ui_thread(
+    sqlite_services: Services, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_officer(sqlite_services, "1001")
+    drawn_on: list[str] = []
+    draw = Markdown.__rich_console__
+
+    def recording(self, console, options):  # type: ignore[no-untyped-def]
+        drawn_on.append(threading.current_thread().name)
+        return draw(self, console, options)
+
+    monkeypatch.setattr(Markdown, "__rich_console__", recording)
+    app = make_app(sqlite_services, clock)
+    async with app.run_test() as pilot:
+        await sign_in(pilot, "1001")
+        await pilot.press("f8")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen) and screen.report is not None
+        view = screen.query_one("#report-md", ReportView)
+        assert view.source.count("|") > 100  # the monthly report, shown
+        await pilot.press("y")  # another report, drawn again
+        await settle(pilot)
+        assert view.source  # the year to date, shown
+    assert drawn_on  # Rich drew the reports' Markdown
+    assert threading.main_thread().name not in drawn_on  # in the workers only
+
+
+async def test_a_footer_key_dimmed_or_lit_is_restyled_not_rebuilt(
+    sqlite_services: Services, clock: Clock
+) -> None:
+    make_officer(sqlite_services, "1001")
+    app = make_app(sqlite_services, clock)
+    async with app.run_test() as pilot:
+        await sign_in(pilot, "1001")
+        await pilot.press("f8")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen) and screen.report is not None
+        keys = list(screen.query(FooterKey))
+        save = next(key for key in keys if key.action == "save")
+        assert not save.has_class("-disabled")
+        report, screen.report = screen.report, None  # Save has nothing to save: dimmed
+        screen.refresh_bindings()
+        await settle(pilot)
+        assert save.has_class("-disabled")
+        assert list(screen.query(FooterKey)) == keys  # the same keys, not a new footer
+        screen.report = report
+        screen.refresh_bindings()
+        await settle(pilot)
+        assert not save.has_class("-disabled")
+        assert list(screen.query(FooterKey)) == keys
