@@ -1,15 +1,29 @@
 """What a terminal holds in memory (issue 16): a SQLite terminal never imports PostgreSQL's
-dialect (about 2 MiB of modules), not even to seal a record."""
+dialect (about 2 MiB of modules), not even to seal a record, and an export for one student
+does not leave the whole roster's name index behind."""
 
 from __future__ import annotations
 
+import gc
 import json
 import subprocess
 import sys
+import weakref
+from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
+
+import pytest
+
+from sro_tui.domain.officers import Actor
+from sro_tui.domain.redaction import RosterIndex
+from sro_tui.services.registry import Services
 
 from .conftest import TEST_AUDIT_KEY, TEST_PASSWORD
 from .stores import copy_sqlite_store
+from .test_search import add_student
+
+TODAY = date(2026, 9, 14)
 
 PROBE = """
 import json, sys
@@ -41,3 +55,28 @@ def test_a_sqlite_terminal_never_imports_the_postgresql_dialect(
     loaded = set(json.loads(result.stdout))
     assert "sqlalchemy.dialects.sqlite" in loaded and "sro_tui.services.record_seals" in loaded
     assert "sqlalchemy.dialects.postgresql" not in loaded
+
+
+def test_an_export_for_one_student_keeps_no_roster_index_afterwards(
+    services: Services, officer: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index names every student of the store (about 47 MiB for 100,000): built for the
+    export, it is not held by the terminal after it."""
+    maria = add_student(services, officer, "D-1", "Maria", "Lopez")
+    add_student(services, officer, "D-2", "Jose", "Reyes")
+    built: list[weakref.ref[RosterIndex]] = []
+    build = RosterIndex.build.__func__  # type: ignore[attr-defined]
+
+    def recorded(cls: type[RosterIndex], students: Iterable[tuple[int, str, str]]) -> RosterIndex:
+        index: RosterIndex = build(cls, students)
+        built.append(weakref.ref(index))
+        return index
+
+    monkeypatch.setattr(RosterIndex, "build", classmethod(recorded))
+    for folder in ("one", "again"):
+        services.export.export(
+            officer, fmt="json", since=TODAY, out_dir=tmp_path / folder, for_student_id=maria
+        )
+    gc.collect()
+    assert len(built) == 2 and built[0]() is None and built[1]() is None
+    assert built[0] is not built[1]
