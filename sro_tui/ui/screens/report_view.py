@@ -22,7 +22,6 @@ from typing import Any
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.markdown import Markdown as RichMarkdown
 from rich.segment import Segment
-from textual.widget import Widget
 from textual.widgets import Static
 
 __all__ = ["ReportDrawing", "ReportView"]
@@ -96,15 +95,13 @@ class ReportView(Static):
         self.update(drawing if drawing.source else "")
 
     def likely_widths(self, screen_width: int) -> tuple[int, ...]:
-        """The widths the report's lines will be drawn at: the view's now, or (before the
-        first layout) the screen's less this view's padding; each with and without the
-        scroll bar of the container (a long report has one)."""
-        padding = self.styles.padding.width
+        """The widths the report's lines will be drawn at: the view's now (a report that
+        gains or loses the scroll bar is drawn again at the new width, on the UI thread),
+        or, before the first layout, the screen's less this view's padding, with and without
+        the scroll bar of the container (a long report has one)."""
+        if self.size.width > 0:
+            return (self.size.width,)
         parent = self.parent
         bar = parent.styles.scrollbar_size_vertical if parent is not None else 0
-        if self.size.width > 0:
-            width = self.size.width
-            has_bar = isinstance(parent, Widget) and parent.show_vertical_scrollbar
-            return (width, width + bar if has_bar else width - bar)
-        width = screen_width - padding
+        width = screen_width - self.styles.padding.width
         return (width, width - bar)
