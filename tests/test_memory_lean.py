@@ -18,6 +18,7 @@ import pytest
 from sro_tui.domain.officers import Actor
 from sro_tui.domain.redaction import RosterIndex
 from sro_tui.services.registry import Services
+from sro_tui.services.roster_names import roster_index
 
 from .conftest import TEST_AUDIT_KEY, TEST_PASSWORD
 from .stores import copy_sqlite_store
@@ -80,3 +81,16 @@ def test_an_export_for_one_student_keeps_no_roster_index_afterwards(
     gc.collect()
     assert len(built) == 2 and built[0]() is None and built[1]() is None
     assert built[0] is not built[1]
+
+
+def test_the_roster_index_keeps_each_name_once(services: Services, officer: Actor) -> None:
+    """A roster repeats its names: students who share one share its string in the index."""
+    first = add_student(services, officer, "D-1", "Maria", "Lopez")
+    second = add_student(services, officer, "D-2", "Maria", "Reyes")
+    third = add_student(services, officer, "D-3", "Jose", "Reyes")
+    with services.db.read() as session:
+        index = roster_index(session)
+        named = roster_index(session, texts=["Maria Reyes and Jose Reyes"])
+    assert index.names[first][0] is index.names[second][0]
+    assert index.names[second][1] is index.names[third][1]
+    assert named.names[second][1] is named.names[third][1]
