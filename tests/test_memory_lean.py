@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from sro_tui.domain import redaction
 from sro_tui.domain.officers import Actor
-from sro_tui.domain.redaction import RosterIndex
+from sro_tui.domain.redaction import RedactionRun, RosterIndex
 from sro_tui.services.registry import Services
 from sro_tui.services.roster_names import roster_index
 
@@ -94,3 +95,14 @@ def test_the_roster_index_keeps_each_name_once(services: Services, officer: Acto
     assert index.names[first][0] is index.names[second][0]
     assert index.names[second][1] is index.names[third][1]
     assert named.names[second][1] is named.names[third][1]
+
+
+def test_the_folded_name_words_kept_for_the_session_are_bounded() -> None:
+    """Redaction keeps folded words between exports: a long text of distinct words (or a
+    varied roster) leaves at most a few thousand behind, not 65,536 of each kind."""
+    words = [f"Word{n:05d}x" for n in range(6000)]
+    run = RedactionRun(RosterIndex.build([(1, "Maria", "Lopez")]), redact_all=True)
+    run.record([]).text(" ".join(words))
+    RosterIndex.build((n, word, word) for n, word in enumerate(words, start=2))
+    assert redaction._fold.cache_info().currsize <= 4096
+    assert redaction._part_key.cache_info().currsize <= 4096
