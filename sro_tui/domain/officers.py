@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from datetime import datetime
 from typing import Annotated
 
@@ -73,7 +74,7 @@ class OfficerRead(ReadSchema):
     created_at: datetime
 
 
-def password_problem(password: str, banned: frozenset[str] = frozenset()) -> str | None:
+def password_problem(password: str, banned: Container[str] = frozenset()) -> str | None:
     """Why a new password is refused, or None. CJIS: length, a banned list, no complexity rules."""
     if len(password) < MIN_PASSWORD_LENGTH:
         return f"Password must be at least {MIN_PASSWORD_LENGTH} characters"
