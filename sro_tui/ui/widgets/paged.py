@@ -15,6 +15,10 @@ A list follows other terminals' changes (:class:`~sro_tui.ui.live.StoreChanged`)
 kind in :attr:`PagedList.WATCH_KINDS` changed, it reloads quietly, keeping its rows until the
 new first page has come (then the cursor goes back to its record), and keeping them, without a
 message, if that page cannot be read.
+
+A list read again whose first page is the one it shows (back on the list, a live refresh, the
+same search answer), while it holds that page only, leaves its table as it is: no rows cleared
+and added again, no second drawing (issue 16).
 """
 
 from __future__ import annotations
@@ -83,6 +87,9 @@ class PagedList(SessionAccess):
         self.failed = None
         self._live_before: tuple[str | None, bool, int] | None = None
         self._rows_replaced_on_answer = False
+        self._shown_first: tuple[object, Page[Any]] | None = None
+        """(the day, the first page) while the table holds that page only: an answer equal
+        to it (its items, cursor and anything else the page carries) changes nothing."""
 
     def set_loading(self, loading: bool) -> None:
         """``loading`` is also Textual's ``Widget.loading``, whose indicator would cover the
@@ -135,6 +142,7 @@ class PagedList(SessionAccess):
         self.loading = True
         self._rows_replaced_on_answer = quiet or keep_rows
         if not self._rows_replaced_on_answer:
+            self._shown_first = None
             self.paged_table().clear()
         self._fetch_page(self.generation, None)
 
@@ -173,6 +181,7 @@ class PagedList(SessionAccess):
             return
         if self._rows_replaced_on_answer:  # the rows of the question before: not its answer
             self._rows_replaced_on_answer = False
+            self._shown_first = None
             self.paged_table().clear()
         self.failed = error
         self.page_failed(error)
@@ -184,9 +193,14 @@ class PagedList(SessionAccess):
         self.loading = False
         self.failed = None
         self._live_before = None
+        first = (self.services.ctx.today(), page)
+        if self._rows_replaced_on_answer and self._shown_first == first:
+            self._same_answer(page)  # the rows on screen are this answer already
+            return
         if self._rows_replaced_on_answer:
             self._rows_replaced_on_answer = False
             self.paged_table().clear()
+        self._shown_first = first if self.loaded == 0 else None
         self.show_page(page)
         self.loaded += len(page.items)
         self.cursor = page.next_cursor
@@ -206,6 +220,20 @@ class PagedList(SessionAccess):
         near_end = table.cursor_row >= table.row_count - self.PREFETCH_ROWS
         if not self.exhausted and (near_end or seeking):
             self.load_more()  # a short page on a tall screen: keep filling
+
+    def _same_answer(self, page: Page[Any]) -> None:
+        """The first page read again is the one on screen, and the table holds nothing else:
+        the table stays as it is (the cursor on its row), only the paging state is new."""
+        self._rows_replaced_on_answer = False
+        self.loaded = len(page.items)
+        self.cursor = page.next_cursor
+        self.exhausted = page.next_cursor is None
+        if self.keep_cursor_on is None:  # a new question: the cursor goes to the top
+            table = self.paged_table()
+            if table.row_count and table.cursor_row != 0:
+                table.move_cursor(row=0)
+        self.keep_cursor_on = None
+        self.paging_changed()
 
     def on_store_changed(self, message: StoreChanged) -> None:
         """Another terminal changed records: reload quietly if this list shows that kind and
