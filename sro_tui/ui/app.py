@@ -144,6 +144,7 @@ class SroApp(RecordOpeners, App[int]):
                 self._opened = open_store(self.settings)
                 services = self._opened.services
             count = services.officers.count()
+            services.db.changes().poll()  # the live watch starts with the store (ui/live.py)
             demo = services.is_demo()
             idle = idle_minutes(services, self.settings.idle_lock_minutes)
         except SroError as exc:
