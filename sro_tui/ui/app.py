@@ -24,6 +24,7 @@ from ..domain.actor import Actor, password_again_due
 from ..domain.characters import visible
 from ..domain.errors import SroError
 from .app_openers import RecordOpeners
+from .gc_freeze import freeze_long_lived
 from .keys import app_bindings
 from .live import LiveRefresh
 from .navigation import (
@@ -156,6 +157,7 @@ class SroApp(RecordOpeners, App[int]):
         self.call_from_thread(self._store_ready, services, count, demo, idle)
         preload()  # the other screens, while the officer types the badge
         self.call_from_thread(load_area_css, self)  # their styles too, once (issue 16)
+        self.call_from_thread(freeze_long_lived)  # the modules and styles, out of full GCs
 
     def _store_ready(self, services: Services, count: int, demo: bool, idle: int) -> None:
         self.services = services
