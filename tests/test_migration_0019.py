@@ -6,13 +6,22 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from sro_tui.services.search import PG_VECTORS
+from sro_tui.domain.search import pg_vector
 from sro_tui.store.db import Database
 
 from .test_migration_0009 import _row, _to
 
 INDEXES = ("ix_trespass_warnings_fts", "ix_calls_for_service_fts")
 FTS_TABLES = ("trespass_warnings_fts", "calls_for_service_fts")
+VECTORS_0019 = {
+    "trespass_warnings": pg_vector(
+        "trespass_warnings.person_name || ' ' || trespass_warnings.description"
+    ),
+    "calls_for_service": pg_vector(
+        "calls_for_service.caller || ' ' || calls_for_service.what || ' ' "
+        "|| calls_for_service.location"
+    ),
+}
 
 
 @pytest.fixture
@@ -35,8 +44,7 @@ def _found(db: Database, table: str, word: str) -> list[int]:
             fts = f"{table}_fts"
             query = f"SELECT rowid FROM {fts} WHERE {fts} MATCH :w ORDER BY rowid"
             return list(connection.scalars(text(query), {"w": f'"{word}"'}))
-        kind = "warning" if table == "trespass_warnings" else "call"
-        vector = next(v for k, v in PG_VECTORS.items() if k.value == kind)
+        vector = VECTORS_0019[table]  # the expressions 0019 indexed
         query = f"SELECT id FROM {table} WHERE {vector} @@ to_tsquery('simple', :w) ORDER BY id"
         return list(connection.scalars(text(query), {"w": word}))
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from sro_tui.domain.search import SearchKind
-from sro_tui.services.search import PG_VECTORS
+from sro_tui.domain.search import pg_vector
 from sro_tui.store.db import Database
 
 from .test_migration_0009 import _row, _to
@@ -34,7 +33,7 @@ def _found(db: Database, word: str) -> list[int]:
                 "SELECT rowid FROM threat_cases_fts WHERE threat_cases_fts MATCH :w ORDER BY rowid"
             )
             return list(connection.scalars(text(query), {"w": f'"{word}"'}))
-        vector = PG_VECTORS[SearchKind.THREAT]
+        vector = pg_vector("threat_cases.summary")  # the expression 0021 indexed
         query = (
             f"SELECT id FROM threat_cases WHERE {vector} @@ to_tsquery('simple', :w) ORDER BY id"
         )

@@ -7,8 +7,9 @@ matching rows, newest first, and never ranks every match of a common word.
 - SQLite: FTS5 tables (migration 0003) queried by rowid descending, which FTS5 walks in
   index order and stops after ``limit`` rows. Rowids are the records' ids, so "newest" means
   most recently entered.
-- PostgreSQL: GIN indexes on to_tsvector('simple', accents folded), newest by the record's
-  indexed time (incidents and notes by occurred_at, id; referrals and students by id). A
+- PostgreSQL: a stored tsvector column per table (to_tsvector('simple', accents folded),
+  migration 0022) with a GIN index, newest by the record's indexed time (incidents and
+  notes by occurred_at, id; referrals and students by id). A
   rare word is collected through the GIN index; a common one is found by walking the time
   index newest first in chunks (see ``_Matcher._postgres_rows``), so that neither asks the
   planner to sort every match.
@@ -62,7 +63,6 @@ from ..domain.search import (
     fts5_match,
     looks_like_record_number,
     parse_query,
-    pg_vector,
     snippet,
     tsquery,
 )
@@ -94,21 +94,18 @@ PG_WALK_CHUNKS = 20
 PG_COMMON = 2000  # matches the planner expects: walk newest first before any probe
 MAX_LIMIT = 200
 
-# Expressions indexed by migrations 0003, 0019 and 0021 on PostgreSQL: queries must use them
-# verbatim.
+# The stored tsvector columns of migration 0022 (GIN-indexed) on PostgreSQL.
 PG_VECTORS = {
-    SearchKind.INCIDENT: pg_vector("incidents.narrative"),
-    SearchKind.NOTE: pg_vector("notes.topics || ' ' || notes.text"),
-    SearchKind.REFERRAL: pg_vector("referrals.reason"),
-    SearchKind.STUDENT: pg_vector("students.first_name || ' ' || students.last_name"),
-    SearchKind.WARNING: pg_vector(
-        "trespass_warnings.person_name || ' ' || trespass_warnings.description"
-    ),
-    SearchKind.CALL: pg_vector(
-        "calls_for_service.caller || ' ' || calls_for_service.what || ' ' "
-        "|| calls_for_service.location"
-    ),
-    SearchKind.THREAT: pg_vector("threat_cases.summary"),
+    kind: f"{table}.search_vector"
+    for kind, table in (
+        (SearchKind.INCIDENT, "incidents"),
+        (SearchKind.NOTE, "notes"),
+        (SearchKind.REFERRAL, "referrals"),
+        (SearchKind.STUDENT, "students"),
+        (SearchKind.WARNING, "trespass_warnings"),
+        (SearchKind.CALL, "calls_for_service"),
+        (SearchKind.THREAT, "threat_cases"),
+    )
 }
 FTS_TABLES = {
     SearchKind.INCIDENT: "incidents_fts",

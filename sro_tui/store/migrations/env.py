@@ -20,11 +20,22 @@ def render_item(type_: str, obj: object, autogen_context: object) -> str | Liter
     return False
 
 
+SEARCH_VECTOR = "search_vector"
+"""PostgreSQL's stored tsvector column of each searchable table (migration 0022)."""
+
+
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:
     """Leave the full-text search index out of model comparison: its FTS5 virtual tables and
-    their shadow tables (SQLite), and its GIN expression indexes (PostgreSQL), all named
-    with "_fts", are made by migration 0003 and have no model."""
-    return not (type_ in ("table", "index") and name and "_fts" in name)
+    their shadow tables (SQLite), named with "_fts" (migrations 0003, 0019, 0021), and
+    PostgreSQL's stored search_vector columns and their GIN indexes (migration 0022) have
+    no model: the ORM never reads or writes them."""
+    if not name:
+        return True
+    if type_ in ("table", "index") and "_fts" in name:
+        return False
+    if type_ == "column" and name == SEARCH_VECTOR:
+        return False
+    return not (type_ == "index" and name.endswith(f"_{SEARCH_VECTOR}"))
 
 
 def include_object(
