@@ -233,6 +233,10 @@ def test_property_labels_replace_exactly_the_name(
     first: str, last: str, before: str, after: str
 ) -> None:
     assume(name_key(first) != name_key(last))
+    # A name that is also a word around it ("Then" as a last name) is that word redacted too,
+    # by design (a capitalised word that is a student's name): not this property's case.
+    around = set(name_key(f"{before} {after}").split())
+    assume(not around & {name_key(first), name_key(last)})
     roster = RosterIndex.build([(1, "Kept", "Person"), (2, first, last)])
     run = RedactionRun(roster, redact_all=True)
     out = run.record([]).text(f"{before}{first} {last}{after}")
