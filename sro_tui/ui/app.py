@@ -36,6 +36,7 @@ from .navigation import (
 )
 from .screens.login import LoginScreen
 from .startup import KeptStylesheet, install_keymap_file, sro_commands
+from .store_messages import idle_minutes, store_problem
 
 # The other screens are imported where they are first shown (static imports in the
 # functions), and all at once in a worker once the store is open (navigation.preload): `sro`
@@ -476,30 +477,6 @@ _SESSION_ACTIONS = {
 }
 _SUPERVISOR_ACTIONS = {"review", "audit"}
 _ADMIN_ACTIONS = {"admin"}
-
-
-def idle_minutes(services: Services, terminal_minutes: int) -> int:
-    """The agency's idle-lock minutes from the store, else this terminal's setting (both at
-    most 30, CJIS); read off the UI thread."""
-    from ..domain.agency import IDLE_LOCK_MINUTES, SETTINGS
-
-    stored = services.settings.stored(IDLE_LOCK_MINUTES)
-    if stored:
-        try:
-            return int(SETTINGS[IDLE_LOCK_MINUTES].check(stored))
-        except ValueError:
-            pass  # a value edited outside sro-tui: this terminal's own applies
-    return terminal_minutes
-
-
-def store_problem(exc: BaseException) -> str:
-    """One line about a store that cannot be opened, for the sign-in screen."""
-    if isinstance(exc, SroError):
-        return str(exc)
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    if "(Background on this error" in text:
-        text = text.split("(Background on this error")[0].strip()
-    return f"The store cannot be opened: {text[:200]}"
 
 
 def create_app(

@@ -19,6 +19,7 @@ from textual.widgets import Button, Input, Label, Static
 from ...domain.actor import Actor
 from ...domain.errors import SroError
 from ..access import SroAccess
+from ..store_messages import store_problem
 from ..text import literal
 from ..widgets.field_keys import FIELD_KEYS, FieldKeys
 from ..widgets.footer import SroFooter
@@ -124,8 +125,6 @@ class ChangePasswordScreen(FieldKeys, SroAccess, Screen[Actor | None]):
             self.app.call_from_thread(self._failed, exc)
             return
         except Exception as exc:
-            from ..app import store_problem
-
             self.app.call_from_thread(self._failed, SroError(store_problem(exc)))
             return
         self.app.call_from_thread(self._changed)

@@ -18,6 +18,7 @@ from ...domain.errors import SroError
 from ...domain.officers import SYSTEM_ACTOR, Actor, OfficerCreate
 from ...domain.validation import field_errors
 from ..access import SroAccess
+from ..store_messages import store_problem
 from ..text import literal
 from ..widgets.field_keys import FIELD_KEYS, FieldKeys
 from ..widgets.footer import SroFooter
@@ -92,8 +93,6 @@ class FirstAdminScreen(FieldKeys, SroAccess, Screen[Actor | None]):
             self.app.call_from_thread(self._failed, exc)
             return
         except Exception as exc:
-            from ..app import store_problem
-
             self.app.call_from_thread(self._failed, SroError(store_problem(exc)))
             return
         self.app.call_from_thread(self._created, actor)

@@ -24,6 +24,7 @@ from textual.widgets import Input, Label, Static
 from ...domain.actor import Actor
 from ...domain.errors import SroError
 from ..access import SroAccess
+from ..store_messages import store_problem
 from ..text import literal
 from .field_keys import FIELD_KEYS, FieldKeys
 
@@ -183,8 +184,6 @@ class SignInForm(FieldKeys, SroAccess, Vertical):
                 self.app.call_from_thread(self._refused, str(exc))
             return
         except Exception as exc:
-            from ..app import store_problem
-
             self.app.call_from_thread(self._refused, store_problem(exc))
             return
         self.app.call_from_thread(self._accepted, actor)
