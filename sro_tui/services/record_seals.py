@@ -299,24 +299,20 @@ def _seal(
     # One statement whether the record had a seal or not (no read of the old one). Each
     # dialect's insert is imported only on its own store: PostgreSQL's dialect package costs
     # about 2 MiB that a SQLite terminal never uses (issue 16).
-    key_columns = [seal.c.record_type, seal.c.record_id]
-    values = {
-        "record_type": record_type,
-        "record_id": record_id,
-        "event_id": event.id,
-        "digest": digest,
-    }
-    new_seal = {"event_id": event.id, "digest": digest}
+    insert: Any  # the dialect's insert (both have on_conflict_do_update)
     if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-
-        pg_upsert = postgresql_insert(seal).values(values)
-        session.execute(pg_upsert.on_conflict_do_update(index_elements=key_columns, set_=new_seal))
+        from sqlalchemy.dialects.postgresql import insert
     else:
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        upsert = sqlite_insert(seal).values(values)
-        session.execute(upsert.on_conflict_do_update(index_elements=key_columns, set_=new_seal))
+        from sqlalchemy.dialects.sqlite import insert
+    upsert = insert(seal).values(
+        record_type=record_type, record_id=record_id, event_id=event.id, digest=digest
+    )
+    session.execute(
+        upsert.on_conflict_do_update(
+            index_elements=[seal.c.record_type, seal.c.record_id],
+            set_={"event_id": event.id, "digest": digest},
+        )
+    )
 
 
 @dataclass
