@@ -293,24 +293,13 @@ def key_to_screen_ms(url: str, audit_key: bytes, folder: Path, rounds: int = 3) 
     spec.loader.exec_module(screens)
     step, title = screens.Step, screens.title
 
-    def summary(results: dict[str, list[float]]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name, values in results.items():
-            split = values.index(-1.0)
-            drawn, first = values[:split], values[split + 1 :]
-            out[name] = {
-                **ms([v / 1000 for v in drawn]),
-                "first_p50": round(statistics.median(first), 1),
-            }
-        return out
-
     size = (120, 40)
     found: dict[str, Any] = {}
     reference = screens.Term.start([sys.executable, "-c", screens.REFERENCE_APP], size, 0.3)
     try:
         reference.read_until(b"SRO-2026-000000", 30)
         reference.drain(1.0)
-        found["empty_textual_app"] = summary(
+        found["empty_textual_app"] = screens.summarize(
             screens.run(reference, screens.reference_steps(), rounds)
         )
     finally:
@@ -344,7 +333,7 @@ def key_to_screen_ms(url: str, audit_key: bytes, folder: Path, rounds: int = 3) 
     ]
     try:
         screens.sign_in(term, "1001", 6.0)
-        found["sro_tui"] = summary(screens.run(term, steps, rounds))
+        found["sro_tui"] = screens.summarize(screens.run(term, steps, rounds))
         term.quit()
     finally:
         term.stop()

@@ -297,17 +297,30 @@ def sign_in(term: Term, badge: str, store_wait: float = 2.0) -> None:
     term.drain(2.0)
 
 
+def summarize(results: dict[str, list[float]]) -> dict[str, dict[str, float]]:
+    """Per step: n, p50, p95 (nearest rank) and max of the drawn times, and the first
+    write's p50, in ms (``run`` gives the drawn times, -1, then the first writes)."""
+    out: dict[str, dict[str, float]] = {}
+    for name, values in results.items():
+        split = values.index(-1.0)
+        drawn, first = sorted(values[:split]), values[split + 1 :]
+        out[name] = {
+            "n": len(drawn),
+            "p50": round(statistics.median(drawn), 1),
+            "p95": round(drawn[min(len(drawn) - 1, round(0.95 * (len(drawn) - 1)))], 1),
+            "max": round(drawn[-1], 1),
+            "first_p50": round(statistics.median(first), 1),
+        }
+    return out
+
+
 def report(label: str, results: dict[str, list[float]]) -> None:
     print(f"\n{label}")
     print(f"{'step':32} {'n':>3} {'p50':>8} {'p95':>8} {'max':>8} {'first p50':>10}")
-    for name, values in results.items():
-        split = values.index(-1.0)
-        drawn, first = values[:split], values[split + 1 :]
-        ordered = sorted(drawn)
-        p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    for name, f in summarize(results).items():
         print(
-            f"{name:32} {len(drawn):>3} {statistics.median(drawn):>8.0f} {p95:>8.0f} "
-            f"{max(drawn):>8.0f} {statistics.median(first):>10.0f}"
+            f"{name:32} {f['n']:>3.0f} {f['p50']:>8.0f} {f['p95']:>8.0f} "
+            f"{f['max']:>8.0f} {f['first_p50']:>10.0f}"
         )
 
 
