@@ -13,10 +13,9 @@ from textual.widgets._footer import FooterKey
 
 from sro_tui.services.registry import Services
 from sro_tui.ui.screens.report_view import ReportView
-from sro_tui.ui.screens.reports import ReportsScreen
 
 from .conftest import Clock, make_officer
-from .ui_shell_support import make_app, settle, sign_in
+from .ui_shell_support import make_app, open_reports, settle
 
 
 async def test_the_report_markdown_is_drawn_off_the_ui_thread(
@@ -33,11 +32,8 @@ async def test_the_report_markdown_is_drawn_off_the_ui_thread(
     monkeypatch.setattr(Markdown, "__rich_console__", recording)
     app = make_app(sqlite_services, clock)
     async with app.run_test() as pilot:
-        await sign_in(pilot, "1001")
-        await pilot.press("f8")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ReportsScreen) and screen.report is not None
+        screen = await open_reports(pilot)
+        assert screen.report is not None
         view = screen.query_one("#report-md", ReportView)
         assert view.source.count("|") > 100  # the monthly report, shown
         await pilot.press("y")  # another report, drawn again
@@ -53,11 +49,8 @@ async def test_a_footer_key_dimmed_or_lit_is_restyled_not_rebuilt(
     make_officer(sqlite_services, "1001")
     app = make_app(sqlite_services, clock)
     async with app.run_test() as pilot:
-        await sign_in(pilot, "1001")
-        await pilot.press("f8")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ReportsScreen) and screen.report is not None
+        screen = await open_reports(pilot)
+        assert screen.report is not None
         keys = list(screen.query(FooterKey))
         save = next(key for key in keys if key.action == "save")
         assert not save.has_class("-disabled")

@@ -13,13 +13,12 @@ from sro_tui.domain.students import StudentCreate
 from sro_tui.services.registry import Services
 from sro_tui.ui.screens.incidents import IncidentListScreen
 from sro_tui.ui.screens.report_view import ReportView
-from sro_tui.ui.screens.reports import ReportsScreen
 from sro_tui.ui.screens.students import StudentListScreen
 
 from .conftest import Clock, make_officer
 from .test_ui_form_loading import SlowStore
 from .test_ui_list_loading import _one_of_each
-from .ui_shell_support import make_app, settle, sign_in, type_text
+from .ui_shell_support import make_app, open_reports, settle, sign_in, type_text
 
 AREA_KEYS = ("f4", "f5", "f6", "f7", "f8", "f2", "f3")
 
@@ -67,11 +66,8 @@ async def test_the_monthly_report_is_one_widget(sqlite_services: Services, clock
     make_officer(sqlite_services, "1001")
     app = make_app(sqlite_services, clock)
     async with app.run_test() as pilot:
-        await sign_in(pilot, "1001")
-        await pilot.press("f8")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ReportsScreen) and screen.report is not None
+        screen = await open_reports(pilot)
+        assert screen.report is not None
         view = screen.query_one("#report-md", ReportView)
         assert view.source.count("|") > 100  # tables of many cells
         assert not list(view.children)  # drawn by Rich, not a widget per block and cell

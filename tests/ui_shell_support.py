@@ -12,6 +12,7 @@ from textual.worker import WorkerCancelled
 from sro_tui.config import Settings
 from sro_tui.services.registry import Services
 from sro_tui.ui.app import SroApp, create_app
+from sro_tui.ui.screens.reports import ReportsScreen
 
 from .conftest import TEST_PASSWORD, Clock
 
@@ -68,3 +69,13 @@ async def sign_in(
     if confirm_school:
         await pilot.press("enter")
         await settle(pilot)
+
+
+async def open_reports(pilot: Pilot[object], badge: str = "1001") -> ReportsScreen:
+    """Sign in as ``badge`` and open Reports (F8), its first report loaded."""
+    await sign_in(pilot, badge)
+    await pilot.press("f8")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ReportsScreen)
+    return screen
