@@ -37,6 +37,7 @@ from .navigation import (
 from .screens.login import LoginScreen
 from .startup import KeptStylesheet, install_keymap_file, sro_commands
 from .store_messages import idle_minutes, store_problem
+from .themes import UncopiedThemes
 
 # The other screens are imported where they are first shown (static imports in the
 # functions), and all at once in a worker once the store is open (navigation.preload): `sro`
@@ -58,7 +59,7 @@ SIGN_IN = "signin"
 """The mode of the sign-in screen (and the first-administrator and school-pick steps)."""
 
 
-class SroApp(RecordOpeners, App[int]):
+class SroApp(RecordOpeners, UncopiedThemes, App[int]):
     """The School Resource Officer's campus log."""
 
     TITLE = "sro-tui"

@@ -24,6 +24,7 @@ from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.paged import PagedList
 from ..widgets.prompt import PromptScreen
+from ..widgets.steady_table import SteadyTable
 
 __all__ = ["AuditFilter", "AuditScreen", "parse_audit_filter"]
 
@@ -75,7 +76,7 @@ class AuditScreen(PagedList, Screen[None]):
     def compose(self) -> ComposeResult:
         yield SroHeader("Audit trail")
         yield Static("Newest first", id="audit-title")
-        yield DataTable(cursor_type="row", zebra_stripes=True, id="audit-table")
+        yield SteadyTable(cursor_type="row", zebra_stripes=True, id="audit-table")
         yield Label("", id="audit-status")
         yield SroFooter()
 

@@ -38,6 +38,7 @@ from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.prompt import PromptScreen
 from ..widgets.retry_prompt import CHANGED_ELSEWHERE, RetryPrompt, saved_elsewhere
+from ..widgets.steady_table import SteadyTable
 
 if TYPE_CHECKING:
     from ...domain.officers import Actor
@@ -112,7 +113,7 @@ class ChecklistScreen(SessionAccess, Screen[None]):
     def compose(self) -> ComposeResult:
         yield SroHeader("Duty checklist")
         yield Static("", id="checklist-summary")
-        yield DataTable(id="checklist-table", cursor_type="row", zebra_stripes=True)
+        yield SteadyTable(id="checklist-table", cursor_type="row", zebra_stripes=True)
         yield SroFooter(compact=True)
 
     @property

@@ -25,6 +25,7 @@ from ..widgets.confirm import ConfirmScreen
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.paged import PagedList
+from ..widgets.steady_table import SteadyTable
 from ..widgets.write_dialog import WriteScreen
 
 __all__ = ["ReviewQueueScreen"]
@@ -56,7 +57,7 @@ class ReviewQueueScreen(PagedList, Screen[None]):
     def compose(self) -> ComposeResult:
         yield SroHeader("Review queue")
         yield Static("", id="review-title", markup=False)
-        yield DataTable(cursor_type="row", zebra_stripes=True, id="review-queue")
+        yield SteadyTable(cursor_type="row", zebra_stripes=True, id="review-queue")
         yield Label("", id="review-status")
         yield SroFooter()
 

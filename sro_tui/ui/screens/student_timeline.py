@@ -22,6 +22,7 @@ from ..messages import OpenRecord
 from ..text import cell, literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
+from ..widgets.steady_table import SteadyTable
 
 __all__ = ["StudentTimelineScreen"]
 
@@ -54,7 +55,7 @@ class StudentTimelineScreen(SessionAccess, Screen[None]):
     def compose(self) -> ComposeResult:
         yield SroHeader("Student timeline")
         yield Static("Loading…", id="student-title", markup=False)
-        yield DataTable(cursor_type="row", zebra_stripes=True, id="timeline")
+        yield SteadyTable(cursor_type="row", zebra_stripes=True, id="timeline")
         yield Label("", id="timeline-status")
         yield SroFooter()
 

@@ -23,6 +23,7 @@ from ..messages import OpenRecord
 from ..text import cell, literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
+from ..widgets.steady_table import SteadyTable
 
 __all__ = ["ThreatCasesScreen"]
 
@@ -47,7 +48,7 @@ class ThreatCasesScreen(SessionAccess, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield SroHeader("Threat assessment cases")
-        yield DataTable(id="threat-table", cursor_type="row", zebra_stripes=True)
+        yield SteadyTable(id="threat-table", cursor_type="row", zebra_stripes=True)
         yield Label("Loading…", id="threat-status")
         yield SroFooter()
 

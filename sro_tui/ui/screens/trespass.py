@@ -32,6 +32,7 @@ from ..text import cell, literal
 from ..unexpected import unexpected
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
+from ..widgets.steady_table import SteadyTable
 
 __all__ = ["WATCH_CHECK_KEYS", "CampusScreen"]
 
@@ -72,7 +73,7 @@ class CampusScreen(SessionAccess, Screen[None]):
         yield Input(
             placeholder="Watch check: part of a name or a description word", id="watch-input"
         )
-        yield DataTable(id="watch-table", cursor_type="row", zebra_stripes=True)
+        yield SteadyTable(id="watch-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="watch-detail", markup=False)
         yield Label("", id="watch-status")
         yield SroFooter()

@@ -37,11 +37,12 @@ from ..access import SessionAccess
 from ..live import StoreChanged
 from ..messages import OpenRecord, RecordKind
 from ..text import visible
+from .steady_table import SteadyTable
 
 __all__ = ["PagedList", "PagedTable"]
 
 
-class PagedTable(DataTable[str]):
+class PagedTable(SteadyTable):
     """A list's table: one row per record, Home and End to the first and last loaded row
     (End near the end asks for the next page)."""
 
