@@ -52,6 +52,8 @@ def test_sqlite_pragmas(store: Database) -> None:
             assert pragma("foreign_keys") == 1
             assert pragma("synchronous") == 2  # FULL
             assert pragma("busy_timeout") == store_db.BUSY_TIMEOUT_SECONDS * 1000
+            # A small page cache per connection (negative: KiB), not SQLite's 2,000 KiB.
+            assert pragma("cache_size") == -store_db.SQLITE_PAGE_CACHE_KIB == -512
 
 
 def test_foreign_keys_are_enforced(store: Database) -> None:

@@ -36,6 +36,12 @@ from .urls import describe, resolve_url, sqlite_file
 from .watch import ChangeWatcher
 
 BUSY_TIMEOUT_SECONDS = 15
+SQLITE_PAGE_CACHE_KIB = 512
+"""Each SQLite connection's page cache (``PRAGMA cache_size``), in KiB; SQLite's default is
+2,000. The app keeps three connections open (the live watch's and two pooled), and their
+caches stay filled for the life of the process: on a 1.16M-row store the default added some
+3 MiB to the app's peak memory (issue 16). The pages come from the operating system's file
+cache when not cached here; the list, search and report service times measured the same."""
 WRITE_OPTION = "sro_write"
 WAIT_OPTION = "sro_wait"
 """A write transaction's own bound on waiting for the write lock (seconds), if shorter."""
@@ -323,6 +329,7 @@ class Database:
                     with contextlib.suppress(Exception):
                         cursor.execute("PRAGMA journal_mode = WAL")
                 cursor.execute("PRAGMA synchronous = FULL")
+                cursor.execute(f"PRAGMA cache_size = -{SQLITE_PAGE_CACHE_KIB}")
             finally:
                 cursor.close()
 
