@@ -256,3 +256,34 @@ async def test_go_to_refuses_a_bad_day_at_the_field(
         assert screen.choice is not None and screen.choice.kind == "daily"
         assert screen.choice.day == sqlite_services.ctx.today() - timedelta(days=1)
         assert screen.report.day == screen.choice.day
+
+
+async def test_chart_is_mounted_with_the_first_year_to_date_only(
+    sqlite_services: Services, clock: Clock
+) -> None:
+    """The month's report has no chart widget (plotext is not needed for it: issue 16's peak
+    memory); the year to date mounts one and shows it, and back on the month it is hidden."""
+    build_september(sqlite_services, clock)
+    app = make_app(sqlite_services, clock)
+    async with app.run_test() as pilot:
+        await sign_in(pilot, "2001")
+        await pilot.press("f8")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ReportsScreen)
+        assert isinstance(screen.report, MonthlyReport)
+        assert not screen.query(PlotextPlot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert isinstance(screen.report, YtdReport)
+        (chart,) = screen.query(PlotextPlot)
+        assert chart.has_class("shown") and chart.display
+        body = screen.query_one("#report-body")
+        assert [child.id for child in body.children] == ["report-chart", "report-md"]
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(screen.report, MonthlyReport)
+        assert screen.query_one(PlotextPlot) is chart and not chart.has_class("shown")
+        await pilot.press("y")
+        await settle(pilot)
+        assert len(screen.query(PlotextPlot)) == 1 and chart.has_class("shown")

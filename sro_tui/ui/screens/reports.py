@@ -15,16 +15,16 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import ConsoleOptions
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Label, Static
-from textual_plotext import PlotextPlot
 
 from ...domain.errors import SroError
 from ...domain.reports import YtdReport, month_key, school_year_for_day
@@ -44,6 +44,9 @@ from .report_output import (
     write_new_file,
 )
 from .report_view import ReportDrawing, ReportView
+
+if TYPE_CHECKING:
+    from textual_plotext import PlotextPlot
 
 __all__ = ["ReportsScreen"]
 
@@ -83,7 +86,8 @@ class ReportsScreen(SessionAccess, Screen[None]):
         yield SroHeader("Reports")
         yield Static("", id="report-title", markup=False)
         with VerticalScroll(id="report-body", can_focus=True):
-            yield PlotextPlot(id="report-chart")
+            # The year-to-date chart is mounted with the first year to date (``chart``):
+            # plotext is not imported for the other reports (issue 16: peak memory).
             yield ReportView(id="report-md")  # one widget, not one per table cell
         yield Label("", id="report-status")
         yield SroFooter()
@@ -254,6 +258,8 @@ class ReportsScreen(SessionAccess, Screen[None]):
                     actor, school_year=choice.school_year, school_code=choice.school_code
                 )
             drawing = ReportDrawing(report_markdown(report))
+            if isinstance(report, YtdReport):
+                import textual_plotext  # noqa: F401  (here, off the UI thread: see chart)
         except SroError as exc:
             app.call_from_thread(self._failed, generation, exc)
             return
@@ -264,7 +270,7 @@ class ReportsScreen(SessionAccess, Screen[None]):
         if generation != self.generation:
             return
         self.report = None
-        self.query_one("#report-chart", PlotextPlot).remove_class("shown")
+        self.hide_chart()
         self.query_one("#report-md", ReportView).show("")
         self.query_one("#report-status", Label).update(literal(error.message))
         self.refresh_bindings()
@@ -273,12 +279,12 @@ class ReportsScreen(SessionAccess, Screen[None]):
         if generation != self.generation:
             return
         self.report = report
-        chart = self.query_one("#report-chart", PlotextPlot)
         if isinstance(report, YtdReport):
+            chart = self.chart()
             self.draw_chart(chart, report)
             chart.add_class("shown")
         else:
-            chart.remove_class("shown")
+            self.hide_chart()
         self.query_one("#report-md", ReportView).show(drawing)
         self.query_one("#report-body", VerticalScroll).scroll_home(animate=False)
         self.refresh_bindings()
@@ -297,6 +303,22 @@ class ReportsScreen(SessionAccess, Screen[None]):
         if self.is_supervisor:
             hint += f" · {key('officer', 'o')} officer · {key('school', 'c')} school"
         return hint
+
+    def chart(self) -> PlotextPlot:
+        """The year-to-date chart, mounted above the report the first time it is asked for
+        (the report's worker has imported plotext by then)."""
+        from textual_plotext import PlotextPlot
+
+        try:
+            return self.query_one("#report-chart", PlotextPlot)
+        except NoMatches:
+            chart = PlotextPlot(id="report-chart")
+            self.query_one("#report-body", VerticalScroll).mount(chart, before="#report-md")
+            return chart
+
+    def hide_chart(self) -> None:
+        for chart in self.query("#report-chart"):
+            chart.remove_class("shown")
 
     @staticmethod
     def draw_chart(chart: PlotextPlot, report: YtdReport) -> None:
