@@ -48,7 +48,7 @@ async def test_incident_form_mounts_its_lower_part_after_the_first_frame(
         assert row.category.text == "tre"
         assert screen.focused is row.category.input
         # Filled from the store once all of it was there: the school and the choices.
-        assert not screen.loading
+        assert not screen.record_loading
         assert screen.editor.school.value == vhs.id
         await pilot.press("enter")
         await pilot.pause()

@@ -80,15 +80,15 @@ async def _open_slow(
     """The form is up and loading; ``keys`` typed in one burst have landed."""
     await pilot.pause()
     form = _form(host)
-    assert form.loading
+    assert form.record_loading
     if focus is not None:
         form.query_one(focus).focus()
         await pilot.pause()
     send_keys(pilot, keys)
     await pilot.pause()
-    assert form.loading, "the store answered before the test let it"
-    # The skeleton is on screen (not Textual's loading indicator over the whole form: its
-    # Widget.loading shares the flag's name); every form names its save key.
+    assert form.record_loading, "the store answered before the test let it"
+    # The skeleton is on screen (not Textual's loading indicator over the whole form);
+    # every form names its save key.
     assert "ctrl+s" in host.export_screenshot()
     return form
 
@@ -168,7 +168,7 @@ async def test_each_form_takes_keys_while_the_store_is_slow(
         assert read(form) == typed
         store.gate.set()
         await settle(pilot)
-        assert not form.loading
+        assert not form.record_loading
         # The fill did not overwrite what was typed while it loaded.
         assert read(form) == typed
         assert store.on_ui_thread == []
@@ -198,7 +198,7 @@ async def test_a_failed_load_says_so_keeps_the_text_and_ctrl_r_retries(
         store.fail = error
         store.gate.set()
         await settle(pilot)
-        assert form.load_failed and form.loading
+        assert form.load_failed and form.record_loading
         message = str(form.query_one(".form-message").render())
         assert words in message and "ctrl+r" in message
         assert "Garcia" not in message  # an unexpected error names its kind only
@@ -209,7 +209,7 @@ async def test_a_failed_load_says_so_keeps_the_text_and_ctrl_r_retries(
         store.fail = None
         await pilot.press("ctrl+r")
         await settle(pilot)
-        assert not form.loading and not form.load_failed
+        assert not form.record_loading and not form.load_failed
         assert form.category.text == "fig"
         assert [c.value for c in form.category.suggestions][:1] == ["FIGHT"]
         store.watching = False
@@ -237,12 +237,12 @@ async def test_edit_form_types_while_another_terminal_holds_the_write_lock(
             await pilot.pause()
             send_keys(pilot, chars("Ana"))
             await pilot.pause()
-            assert form.loading  # still waiting for the lock
+            assert form.record_loading  # still waiting for the lock
             assert form.first_name.value == "Ana"
             other.execute("COMMIT")
             released = True
             await settle(pilot)
-            assert not form.loading and not form.load_failed
+            assert not form.record_loading and not form.load_failed
             assert form.first_name.value == "Ana"  # typed while it waited: kept
             assert form.last_name.value == "Garcia"  # loaded
     finally:

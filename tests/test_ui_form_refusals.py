@@ -63,7 +63,7 @@ async def test_ctrl_s_on_an_empty_form_shows_why_at_the_field(
     async with host.run_test(size=(100, 40), notifications=True) as pilot:
         await settle(pilot)
         form = host.screen
-        assert isinstance(form, FormLogic) and not form.loading
+        assert isinstance(form, FormLogic) and not form.record_loading
         if isinstance(form, QuickIncidentScreen):
             form.location.set_choice(None)  # nothing filled in at all
         await pilot.press("ctrl+s")

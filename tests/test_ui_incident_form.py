@@ -137,7 +137,7 @@ async def test_keys_typed_while_another_terminal_holds_the_write_lock_land_in_th
             app.push_screen(IncidentFormScreen(incident_id=incident_id))
             await pilot.pause()
             form = _form(app)
-            assert form.loading
+            assert form.record_loading
             # A time, then a second category typed and taken with Enter before the
             # categories are even loaded.
             send_keys(pilot, [*"1040", "ctrl+o", *"thef", "enter"])
@@ -145,12 +145,14 @@ async def test_keys_typed_while_another_terminal_holds_the_write_lock_land_in_th
                 await pilot.pause()
                 if [r.category.text for r in form.offense_rows()] == ["", "thef"]:
                     break
-            assert form.loading, "the store is still locked: the keys came in during the load"
+            assert form.record_loading, (
+                "the store is still locked: the keys came in during the load"
+            )
             assert form.when.text == "1040"
             rows = form.offense_rows()
             assert [r.category.text for r in rows] == ["", "thef"]
         await settle(pilot)  # the lock is gone: the load finishes
-        assert not form.loading
+        assert not form.record_loading
         # What was typed stays; what was loaded is there too.
         assert form.when.text == "1040"
         codes = [r.category.value for r in form.query(OffenseRow)]

@@ -72,7 +72,7 @@ async def until_loaded(screen: IncidentFormScreen | QuickIncidentScreen) -> None
     loop = asyncio.get_running_loop()
     give_up = loop.time() + 30
     while loop.time() < give_up:
-        if not screen.loading:
+        if not screen.record_loading:
             return
         await asyncio.sleep(0)  # one turn of the loop: the rows it mounts are not in yet
     raise AssertionError("the form never loaded")
@@ -117,7 +117,7 @@ async def test_an_existing_report_closed_as_it_loads_after_another_form_does_not
         with write_lock(str(store)):
             app.push_screen(form)
             await type_into_narrative(pilot, form)
-            assert form.loading
+            assert form.record_loading
         await until_loaded(form)
         await until_a_select_is_mounting(form)
         assert form.load_problem is None and form.editable
@@ -136,7 +136,7 @@ async def test_an_existing_report_closed_as_it_loads_after_another_form_does_not
         again = IncidentFormScreen(incident_id=report_id)
         app.push_screen(again)
         await settle(pilot)
-        assert app.screen is again and not again.loading
+        assert app.screen is again and not again.record_loading
         people = again.person_rows()
         assert [row.who.text for row in people] == [p.name for p in record.people]
         assert [row.role.value for row in people] == [p.role.value for p in record.people]

@@ -83,7 +83,7 @@ async def test_list_opens_and_takes_keys_while_the_store_waits(
         async with app.run_test() as pilot:
             await pilot.pause()
             screen = app.screen
-            assert isinstance(screen, PagedList) and screen.loading  # drawn, its page pending
+            assert isinstance(screen, PagedList) and screen.page_loading  # drawn, its page pending
             if field is not None:
                 box = screen.query_one(field, Input)
                 box.focus()
@@ -91,10 +91,10 @@ async def test_list_opens_and_takes_keys_while_the_store_waits(
                 send_keys(pilot, ["r", "u"])  # at once, as a typist does
                 await pilot.pause()
                 assert box.value == "ru"
-            assert screen.loading, "the store answered before the test let it"
+            assert screen.page_loading, "the store answered before the test let it"
             store.gate.set()
             await settle(pilot)
-            assert not screen.loading
+            assert not screen.page_loading
             assert screen.query_one(DataTable).row_count == 1
             assert store.on_ui_thread == []
             store.watching = False

@@ -34,7 +34,7 @@ async def test_back_on_an_unchanged_list_its_rows_are_not_rebuilt(
         await settle(pilot)
         await pilot.press("f4")
         await settle(pilot)
-        assert app.screen is screen and not screen.loading
+        assert app.screen is screen and not screen.page_loading
         assert table.rows == rows
         assert all(table.rows[key] is row for key, row in rows.items())  # the same rows
         assert screen.highlighted_id() is not None

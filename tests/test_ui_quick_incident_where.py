@@ -28,7 +28,7 @@ async def _where(
     async with host.run_test() as pilot:
         await settle(pilot)
         form = host.screen
-        assert isinstance(form, QuickIncidentScreen) and not form.loading
+        assert isinstance(form, QuickIncidentScreen) and not form.record_loading
         value = form.location.value
     return None if value is None else str(value)
 

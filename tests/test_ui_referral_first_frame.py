@@ -45,7 +45,7 @@ async def test_referral_form_mounts_its_lower_part_after_the_first_frame(
         assert screen.follow_up.day() == today + timedelta(days=14)
         assert screen.reason.text == "After school"
         assert screen.student.value == student.id
-        assert not screen.loading
+        assert not screen.record_loading
         assert len(screen.program._options) > 1  # the programs were set
 
 
@@ -83,4 +83,4 @@ async def test_student_form_mounts_school_and_grade_after_the_first_frame(
         assert screen.school.is_mounted and screen.query_one("#student-status")
         assert screen.district_id.value == "100234"
         assert screen.school.value == vhs.id  # today's school, filled once it was there
-        assert not screen.loading
+        assert not screen.record_loading

@@ -95,11 +95,11 @@ async def test_back_on_a_list_its_rows_stay_until_the_new_answer(
         try:
             await pilot.press("f4")
             await pilot.pause()
-            assert app.screen is screen and screen.loading  # asked again, not answered yet
+            assert app.screen is screen and screen.page_loading  # asked again, not answered yet
             assert screen.query_one(DataTable).row_count == 1  # the rows stay meanwhile
             store.gate.set()
             await settle(pilot)
-            assert not screen.loading
+            assert not screen.page_loading
             assert screen.query_one(DataTable).row_count == 1
             assert screen.highlighted_id() is not None
         finally:
@@ -130,7 +130,7 @@ async def test_a_key_in_the_student_search_replaces_the_rows_in_one_go(
         try:
             await type_text(pilot, "ruiz")
             await pilot.pause()
-            assert screen.loading
+            assert screen.page_loading
             assert table.row_count == 2  # the last answer's rows, until this one comes
             store.gate.set()
             await settle(pilot)

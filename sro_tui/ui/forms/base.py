@@ -93,7 +93,7 @@ class FormLogic(FormDrafts):
             # The skeleton as composed: whatever differs from it later was typed.
             self._pristine = self.collect()
             self._baseline = dict(self._pristine)
-        self.loading = True
+        self.record_loading = True
         self.load_failed = False
         self._status(LOADING)
         self._load_in_thread()
@@ -129,7 +129,7 @@ class FormLogic(FormDrafts):
             self.restore({**self.collect(), **typed})
         for typeahead in self.query(TypeAhead):
             typeahead.resume()  # suggestions for text typed before the choices were in
-        self.loading = False
+        self.record_loading = False
         self._status("")
         self.refresh_bindings()
         if typed:
@@ -229,7 +229,7 @@ class FormLogic(FormDrafts):
         """ctrl+s, the Save button and Enter in a one-line field all come here."""
         if self._saving or self._finished:
             return
-        if self.loading:
+        if self.record_loading:
             if self.load_failed:
                 self.set_message("Not loaded, so not saved yet: ctrl+r tries to load again.")
             else:

@@ -70,7 +70,9 @@ class FormCore(SessionAccess, _Screen):
     _saving: bool
     _snapshot: tuple[dict[str, Any], str] | None
     _saves: int
-    loading: bool
+    record_loading: bool
+    """The store is being read for the form. Not Textual's ``Widget.loading``: that reactive
+    draws the whole screen again at each change, and its indicator would cover the form."""
     load_failed: bool
     from_draft: bool
     _pristine: dict[str, Any] | None
@@ -92,17 +94,12 @@ class FormCore(SessionAccess, _Screen):
         self._saving = False
         self._snapshot = None
         self._saves = 0
-        self.loading = True
+        self.record_loading = True
         self.load_failed = False
         self.from_draft = False
         self._pristine = None
         self._save_when_loaded = False
         self.status_text = ""
-
-    def set_loading(self, loading: bool) -> None:
-        """``loading`` is also Textual's ``Widget.loading``, whose indicator would cover the
-        whole form (a blank screen taking no keys). A form shows its skeleton instead, which
-        takes keys while the store is read: nothing to do here."""
 
     # -- hooks -------------------------------------------------------------------------------
 

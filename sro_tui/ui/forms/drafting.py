@@ -59,7 +59,7 @@ class FormDrafts(FormCore):
         already. Later keys do not restart it (a debounce would never write while typing
         goes on); the write takes the fields as they are when it fires. Not while the form
         loads: a draft written then could hide the one being loaded."""
-        if self._finished or self.loading or self._autosave_timer is not None:
+        if self._finished or self.record_loading or self._autosave_timer is not None:
             return
         self._autosave_timer = self.set_timer(AUTOSAVE_DELAY, self.autosave, name="autosave")
 
@@ -254,5 +254,9 @@ class FormDrafts(FormCore):
     def focus_moved(self, widget: Widget) -> None:
         """The cursor left the field typed in: what was typed so far goes into the draft now.
         (Focus arriving where the keys already went, e.g. a late focus event, writes nothing.)"""
-        if self._autosave_timer is not None and not self.loading and widget is not self._edited_in:
+        if (
+            self._autosave_timer is not None
+            and not self.record_loading
+            and widget is not self._edited_in
+        ):
             self.flush_autosave()

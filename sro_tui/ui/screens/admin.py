@@ -33,6 +33,7 @@ from ..widgets.confirm import ConfirmScreen
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.paged import PagedList, PagedTable
+from ..widgets.status_line import StatusLine
 from .admin_forms import OfficerAdminForm, SchoolAdminForm
 from .admin_lists_forms import (
     ReferenceAdminForm,
@@ -123,7 +124,7 @@ class AdminScreen(PagedList, Screen[None]):
         yield SroHeader("Administration")
         yield Static("", id="admin-sections")
         yield PagedTable(id="admin-table")
-        yield Label("", id="admin-status")
+        yield StatusLine("", id="admin-status")
         yield SroFooter()
 
     def on_mount(self) -> None:

@@ -24,6 +24,7 @@ from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.paged import PagedList
 from ..widgets.prompt import PromptScreen
+from ..widgets.status_line import StatusLine
 from ..widgets.steady_table import SteadyTable
 
 __all__ = ["AuditFilter", "AuditScreen", "parse_audit_filter"]
@@ -77,7 +78,7 @@ class AuditScreen(PagedList, Screen[None]):
         yield SroHeader("Audit trail")
         yield Static("Newest first", id="audit-title")
         yield SteadyTable(cursor_type="row", zebra_stripes=True, id="audit-table")
-        yield Label("", id="audit-status")
+        yield StatusLine("", id="audit-status")
         yield SroFooter()
 
     def on_mount(self) -> None:

@@ -361,10 +361,10 @@ class IncidentFormScreen(IncidentMerge, FormScreen):
         """F9: save what is on screen, then hand the report to a supervisor."""
         if not self.editable or self._saving:
             return
-        if self.loading or self.incident_id is None or self.is_changed():
+        if self.record_loading or self.incident_id is None or self.is_changed():
             self._submit_after_save = True
             self.action_save()
-            if not self._saving and not self.loading:  # problems: nothing was sent
+            if not self._saving and not self.record_loading:  # problems: nothing was sent
                 self._submit_after_save = False
             return
         self._submit(self.incident_id)

@@ -26,6 +26,7 @@ from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.list_filters import ListFilters
 from ..widgets.paged import PagedList, PagedTable
+from ..widgets.status_line import StatusLine
 from ..widgets.typeahead import Choice
 
 __all__ = ["PAGE_SIZE", "IncidentListScreen"]
@@ -72,7 +73,7 @@ class IncidentListScreen(PagedList, Screen[None]):
             today=lambda: self.services.ctx.today(),
         )
         yield PagedTable(id="incidents")
-        yield Label("", id="list-status")
+        yield StatusLine("", id="list-status")
         yield SroFooter()
 
     def on_mount(self) -> None:

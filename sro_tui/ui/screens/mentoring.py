@@ -32,6 +32,7 @@ from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.list_filters import ListFilters
 from ..widgets.paged import PagedList, PagedTable
+from ..widgets.status_line import StatusLine
 
 __all__ = ["PAGE_SIZE", "MentoringScreen", "NotePage", "note_summary"]
 
@@ -115,7 +116,7 @@ class MentoringScreen(PagedList, Screen[None]):
             day_placeholders=("from Y-M-D", "to Y-M-D"),
         )
         yield PagedTable(id="notes")
-        yield Label("", id="list-status")
+        yield StatusLine("", id="list-status")
         yield SroFooter()
 
     def on_mount(self) -> None:
@@ -299,7 +300,7 @@ class MentoringScreen(PagedList, Screen[None]):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         super().on_data_table_row_highlighted(event)
         self.refresh_bindings()  # e and f depend on the note under the cursor
-        if not self.loading:
+        if not self.page_loading:
             self.paging_changed()
 
     def on_screen_resume(self) -> None:

@@ -25,6 +25,7 @@ from ..text import cell, literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.paged import PagedList, PagedTable
+from ..widgets.status_line import StatusLine
 from .referral_actions import ReferralActions
 
 __all__ = ["STATUS_ORDER", "ReferralListScreen"]
@@ -74,7 +75,7 @@ class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
         yield SroHeader("Referrals")
         yield Static("", id="referral-title", markup=False)
         yield PagedTable(id="referrals")
-        yield Label("", id="referral-list-status")
+        yield StatusLine("", id="referral-list-status")
         yield SroFooter()
 
     def on_mount(self) -> None:

@@ -34,6 +34,7 @@ from ..text import literal, visible
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.prompt import PromptScreen
+from ..widgets.status_line import StatusLine
 from .choice_prompt import ChoiceScreen
 from .report_choice import KINDS, ReportChoice
 from .report_output import (
@@ -89,7 +90,7 @@ class ReportsScreen(SessionAccess, Screen[None]):
             # The year-to-date chart is mounted with the first year to date (``chart``):
             # plotext is not imported for the other reports (issue 16: peak memory).
             yield ReportView(id="report-md")  # one widget, not one per table cell
-        yield Label("", id="report-status")
+        yield StatusLine("", id="report-status")
         yield SroFooter()
 
     def on_mount(self) -> None:

@@ -25,6 +25,7 @@ from ..widgets.confirm import ConfirmScreen
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.paged import PagedList
+from ..widgets.status_line import StatusLine
 from ..widgets.steady_table import SteadyTable
 from ..widgets.write_dialog import WriteScreen
 
@@ -58,7 +59,7 @@ class ReviewQueueScreen(PagedList, Screen[None]):
         yield SroHeader("Review queue")
         yield Static("", id="review-title", markup=False)
         yield SteadyTable(cursor_type="row", zebra_stripes=True, id="review-queue")
-        yield Label("", id="review-status")
+        yield StatusLine("", id="review-status")
         yield SroFooter()
 
     def on_mount(self) -> None:

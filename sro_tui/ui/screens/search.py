@@ -34,6 +34,7 @@ from ..messages import OpenRecord, RecordKind
 from ..text import append_literal, literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
+from ..widgets.status_line import StatusLine
 
 __all__ = ["SearchScreen", "hit_text"]
 
@@ -105,7 +106,9 @@ class SearchScreen(SessionAccess, Screen[None]):
             compact=True,
         )
         yield OptionList(id="search-results")
-        yield Label("Type to search · Enter goes to the results · esc back", id="search-status")
+        yield StatusLine(
+            "Type to search · Enter goes to the results · esc back", id="search-status"
+        )
         yield SroFooter()
 
     def on_mount(self) -> None:

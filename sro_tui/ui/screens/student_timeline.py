@@ -22,6 +22,7 @@ from ..messages import OpenRecord
 from ..text import cell, literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
+from ..widgets.status_line import StatusLine
 from ..widgets.steady_table import SteadyTable
 
 __all__ = ["StudentTimelineScreen"]
@@ -56,7 +57,7 @@ class StudentTimelineScreen(SessionAccess, Screen[None]):
         yield SroHeader("Student timeline")
         yield Static("Loading…", id="student-title", markup=False)
         yield SteadyTable(cursor_type="row", zebra_stripes=True, id="timeline")
-        yield Label("", id="timeline-status")
+        yield StatusLine("", id="timeline-status")
         yield SroFooter()
 
     def on_mount(self) -> None:

@@ -20,6 +20,7 @@ from ..text import cell, literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.paged import PagedList, PagedTable
+from ..widgets.status_line import StatusLine
 
 __all__ = ["StudentListScreen"]
 
@@ -57,7 +58,7 @@ class StudentListScreen(PagedList, Screen[None]):
             id="student-search",
         )
         yield PagedTable(id="students")
-        yield Label("", id="student-status")
+        yield StatusLine("", id="student-status")
         yield SroFooter()
 
     def on_mount(self) -> None:

@@ -23,6 +23,7 @@ from ..messages import OpenRecord
 from ..text import cell, literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
+from ..widgets.status_line import StatusLine
 from ..widgets.steady_table import SteadyTable
 
 __all__ = ["ThreatCasesScreen"]
@@ -49,7 +50,7 @@ class ThreatCasesScreen(SessionAccess, Screen[None]):
     def compose(self) -> ComposeResult:
         yield SroHeader("Threat assessment cases")
         yield SteadyTable(id="threat-table", cursor_type="row", zebra_stripes=True)
-        yield Label("Loading…", id="threat-status")
+        yield StatusLine("Loading…", id="threat-status")
         yield SroFooter()
 
     def on_mount(self) -> None:

@@ -32,6 +32,7 @@ from ..text import cell, literal
 from ..unexpected import unexpected
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
+from ..widgets.status_line import StatusLine
 from ..widgets.steady_table import SteadyTable
 
 __all__ = ["WATCH_CHECK_KEYS", "CampusScreen"]
@@ -75,7 +76,7 @@ class CampusScreen(SessionAccess, Screen[None]):
         )
         yield SteadyTable(id="watch-table", cursor_type="row", zebra_stripes=True)
         yield Static("", id="watch-detail", markup=False)
-        yield Label("", id="watch-status")
+        yield StatusLine("", id="watch-status")
         yield SroFooter()
 
     def on_mount(self) -> None:

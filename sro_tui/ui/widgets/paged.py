@@ -71,7 +71,9 @@ class PagedList(SessionAccess):
 
     cursor: str | None
     exhausted: bool
-    loading: bool
+    page_loading: bool
+    """A page is being read. Not Textual's ``Widget.loading``: that reactive draws the whole
+    screen again at each change, and its indicator would cover the rows and take the focus."""
     generation: int
     loaded: int
     keep_cursor_on: str | None
@@ -81,7 +83,7 @@ class PagedList(SessionAccess):
     def init_paging(self) -> None:
         self.cursor = None
         self.exhausted = False
-        self.loading = False
+        self.page_loading = False
         self.generation = 0
         self.loaded = 0
         self.keep_cursor_on = None
@@ -91,12 +93,6 @@ class PagedList(SessionAccess):
         self._shown_first: tuple[object, Page[Any]] | None = None
         """(the day, the first page) while the table holds that page only: an answer equal
         to it (its items, cursor and anything else the page carries) changes nothing."""
-
-    def set_loading(self, loading: bool) -> None:
-        """``loading`` is also Textual's ``Widget.loading``, whose indicator would cover the
-        whole screen while a page is read: its fields hidden, the focus taken from the one
-        being typed in (a live refresh must never do that). The rows on screen stay instead;
-        the status line says what is loading."""
 
     # -- hooks -----------------------------------------------------------------------------------
 
@@ -140,7 +136,7 @@ class PagedList(SessionAccess):
         self.cursor = None
         self.exhausted = False
         self.loaded = 0
-        self.loading = True
+        self.page_loading = True
         self._rows_replaced_on_answer = quiet or keep_rows
         if not self._rows_replaced_on_answer:
             self._shown_first = None
@@ -154,9 +150,9 @@ class PagedList(SessionAccess):
             self.reload_rows(keep_cursor=True, keep_rows=True)
 
     def load_more(self) -> None:
-        if self.loading or self.exhausted:
+        if self.page_loading or self.exhausted:
             return
-        self.loading = True
+        self.page_loading = True
         self._fetch_page(self.generation, self.cursor)
 
     @work(thread=True, group="paged-list", exit_on_error=False)
@@ -173,7 +169,7 @@ class PagedList(SessionAccess):
     def _page_failed(self, generation: int, error: SroError) -> None:
         if generation != self.generation:
             return
-        self.loading = False
+        self.page_loading = False
         if self._live_before is not None:  # a live refresh that failed: the list stays as it was
             self.cursor, self.exhausted, self.loaded = self._live_before
             self._live_before = None
@@ -191,7 +187,7 @@ class PagedList(SessionAccess):
     def _page_arrived(self, generation: int, page: Page[Any]) -> None:
         if generation != self.generation:
             return  # the answer to an older question
-        self.loading = False
+        self.page_loading = False
         self.failed = None
         self._live_before = None
         first = (self.services.ctx.today(), page)
@@ -239,7 +235,7 @@ class PagedList(SessionAccess):
     def on_store_changed(self, message: StoreChanged) -> None:
         """Another terminal changed records: reload quietly if this list shows that kind and
         has finished loading (a list still loading will show the change anyway)."""
-        if not message.concerns(self.WATCH_KINDS) or self.loading:
+        if not message.concerns(self.WATCH_KINDS) or self.page_loading:
             return
         if self.loaded or self.exhausted:
             # The question as last asked: a filter being typed is neither read nor judged

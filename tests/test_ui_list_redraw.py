@@ -1,0 +1,76 @@
+"""A list read again with the same answer (back on it, a live refresh) draws nothing again:
+not the whole screen for a loading flag, not its status line for the same words (issue 16:
+each was a second full frame some 30 ms after a return)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.screen import Screen
+
+from sro_tui.services.registry import Services
+from sro_tui.ui.widgets.paged import PagedList
+from sro_tui.ui.widgets.status_line import StatusLine
+
+from .conftest import Clock, make_officer
+from .test_ui_list_loading import LISTS, _one_of_each
+from .ui_list_support import ListHost, settle
+
+
+class Counted:
+    """Counts an object's ``refresh`` calls (Textual calls it by attribute on the instance)."""
+
+    def __init__(self, target: Any) -> None:
+        self.calls = 0
+        original = target.refresh
+
+        def refresh(*args: Any, **kwargs: Any) -> Any:
+            self.calls += 1
+            return original(*args, **kwargs)
+
+        target.refresh = refresh
+
+
+@pytest.mark.parametrize(("screen_type", "field"), LISTS, ids=lambda v: getattr(v, "__name__", v))
+async def test_the_same_answer_draws_nothing_again(
+    sqlite_services: Services,
+    clock: Clock,
+    screen_type: Callable[[], Screen[Any]],
+    field: str | None,
+) -> None:
+    officer = make_officer(sqlite_services, "1001")
+    _one_of_each(sqlite_services, officer, clock)
+    app = ListHost(sqlite_services, officer, screen_type)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PagedList) and screen.loaded == 1
+        screen_draws = Counted(screen)
+        status_draws = Counted(screen.query_one(StatusLine))
+        screen.reload_on_resume()  # what coming back to the list does
+        assert screen.page_loading
+        await settle(pilot)
+        assert not screen.page_loading and screen.loaded == 1
+        assert screen_draws.calls == 0
+        assert status_draws.calls == 0
+
+
+class OneLine(App[None]):
+    def compose(self) -> ComposeResult:
+        yield StatusLine("3 shown", id="status")
+
+
+async def test_the_status_line_draws_only_new_words() -> None:
+    app = OneLine()
+    async with app.run_test() as pilot:
+        line = app.query_one(StatusLine)
+        draws = Counted(line)
+        line.update("3 shown")
+        assert draws.calls == 0
+        line.update("4 shown")
+        await pilot.pause()
+        assert draws.calls == 1
+        assert "4 shown" in str(line.render())
