@@ -8,10 +8,10 @@ from __future__ import annotations
 import threading
 
 import pytest
-from rich.markdown import Markdown
 from textual.widgets._footer import FooterKey
 
 from sro_tui.services.registry import Services
+from sro_tui.ui.screens import report_view
 from sro_tui.ui.screens.report_view import ReportView
 
 from .conftest import Clock, make_officer
@@ -23,13 +23,13 @@ async def test_the_report_markdown_is_drawn_off_the_ui_thread(
 ) -> None:
     make_officer(sqlite_services, "1001")
     drawn_on: list[str] = []
-    draw = Markdown.__rich_console__
+    draw = report_view.draw_report_text
 
-    def recording(self, console, options):  # type: ignore[no-untyped-def]
+    def recording(source, console, options):  # type: ignore[no-untyped-def]
         drawn_on.append(threading.current_thread().name)
-        return draw(self, console, options)
+        return draw(source, console, options)
 
-    monkeypatch.setattr(Markdown, "__rich_console__", recording)
+    monkeypatch.setattr(report_view, "draw_report_text", recording)
     app = make_app(sqlite_services, clock)
     async with app.run_test() as pilot:
         screen = await open_reports(pilot)
@@ -39,7 +39,7 @@ async def test_the_report_markdown_is_drawn_off_the_ui_thread(
         await pilot.press("y")  # another report, drawn again
         await settle(pilot)
         assert view.source  # the year to date, shown
-    assert drawn_on  # Rich drew the reports' Markdown
+    assert drawn_on  # the reports' Markdown was drawn
     assert threading.main_thread().name not in drawn_on  # in the workers only
 
 

@@ -1,12 +1,13 @@
-"""The report as the Reports screen shows it: its Markdown drawn by Rich in one widget.
+"""The report as the Reports screen shows it: its Markdown drawn in one widget.
 
 Textual's ``Markdown`` widget makes a widget of every block and every table cell: a monthly
 report's tables came to about 300 widgets, each styled, laid out and drawn again whenever the
 screen was shown or its focus moved (3 s from F8 to the drawn report on a large store, issue
-16). Rich draws the same Markdown (headings, tables, lists) as one renderable: one widget. The
-report's text is never read as Textual or Rich markup: Rich's Markdown makes plain text of it.
+16). ``report_text`` draws the same Markdown (headings, tables, lists) with Rich's parts, as
+Rich's ``Markdown`` did but without importing a Markdown parser: one widget. The report's text
+is never read as Textual or Rich markup.
 
-Rich's Markdown is slow to draw (a monthly report: tens of ms), and Textual draws a widget's
+Drawing a report's tables is slow (a monthly report: tens of ms), and Textual draws a widget's
 renderable more than once per layout (its height, then its lines, again when a scrollbar
 appears). :class:`ReportDrawing` keeps what Rich drew per width; the report's worker draws it
 beforehand, off the UI thread, at the widths the view is likely to have, so the UI thread only
@@ -20,9 +21,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from rich.console import Console, ConsoleOptions, RenderResult
-from rich.markdown import Markdown as RichMarkdown
 from rich.segment import Segment
 from textual.widgets import Static
+
+from .report_text import draw_report_text
 
 __all__ = ["ReportDrawing", "ReportView"]
 
@@ -33,7 +35,6 @@ class ReportDrawing:
 
     def __init__(self, source: str) -> None:
         self.source = source
-        self._markdown = RichMarkdown(source, hyperlinks=False)
         self._drawn: dict[tuple[Any, ...], list[Segment]] = {}
         self._lock = threading.Lock()
 
@@ -56,7 +57,7 @@ class ReportDrawing:
         with self._lock:
             drawn = self._drawn.get(key)
         if drawn is None:
-            drawn = list(console.render(self._markdown, options))
+            drawn = list(draw_report_text(self.source, console, options))
             with self._lock:
                 self._drawn[key] = drawn
         return drawn
