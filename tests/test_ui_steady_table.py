@@ -6,10 +6,12 @@ from __future__ import annotations
 from typing import Any
 
 from rich.segment import Segment
+from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
+from sro_tui.ui.text import cell
 from sro_tui.ui.widgets.steady_table import SteadyTable
 
 
@@ -83,3 +85,58 @@ async def test_a_new_look_draws_the_cells_again() -> None:
         light = cursor_background(table)
         assert table.cells_drawn > drawn
         assert light != dark
+
+
+CELLS: list[object] = [
+    "plain",
+    "",
+    "a value far longer than any column it is drawn in",
+    Text("styled", style="bold red"),
+    Text.assemble(("Garcia", "bold"), ", ", ("Maria", "italic")),
+    cell("Ünïcödé naïve"),
+    cell("日本語の名前です長い名前"),
+    cell("emoji 🚓 in a car"),
+    cell("trailing spaces      "),
+    cell("bell \x07 and escape \x1b[31m shown"),
+    Text("ended with an ellipsis when cut", overflow="ellipsis"),
+    Text("cropped when cut", overflow="crop"),
+    Text("right", justify="right"),  # DataTable's own drawing
+    cell("two\nlines"),  # DataTable's own drawing (one line of the table)
+    12.5,
+    42,
+]
+
+
+class Cells(App[None]):
+    def compose(self) -> ComposeResult:
+        yield SteadyTable(id="cells")
+
+    def on_mount(self) -> None:
+        table = self.query_one(SteadyTable)
+        table.add_column("A", width=4)
+        table.add_column("B", width=12)
+        table.add_column("C", width=30)
+        for value in CELLS:
+            table.add_row(value, value, value)
+
+
+async def test_a_cell_is_drawn_as_datatable_draws_it() -> None:
+    app = Cells()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.query_one(SteadyTable)
+        base = table.rich_style
+        compared = 0
+        for row in range(len(CELLS)):
+            for column, width in enumerate((6, 14, 32)):
+                for cursor in (False, True):
+                    for hover in (False, True):
+                        table._cell_render_cache.clear()
+                        ours = table._render_cell(row, column, base, width, cursor, hover)
+                        table._cell_render_cache.clear()
+                        theirs = DataTable._render_cell(
+                            table, row, column, base, width, cursor, hover
+                        )
+                        assert ours == theirs, (CELLS[row], width, cursor, hover)
+                        compared += 1
+        assert compared == len(CELLS) * 12
