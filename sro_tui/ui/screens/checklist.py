@@ -31,6 +31,7 @@ from ...domain.checklist import ChecklistItemRead, ItemNote, OneOffItem, ShiftRe
 from ...domain.enums import ChecklistStatus
 from ...domain.errors import SroError
 from ..access import SessionAccess
+from ..kept_styles import KeptStyles
 from ..keymap import key_display
 from ..text import cell, literal, visible
 from ..unexpected import unexpected
@@ -79,7 +80,7 @@ STATUS_TEXT = {
 }
 
 
-class ChecklistScreen(SessionAccess, Screen[None]):
+class ChecklistScreen(SessionAccess, KeptStyles, Screen[None]):
     """Today's duty checklist for the signed-in officer at today's school."""
 
     CSS_PATH = "checklist.tcss"

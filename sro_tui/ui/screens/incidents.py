@@ -21,6 +21,7 @@ from ...domain.errors import SroError
 from ...domain.incidents import IncidentSummary
 from ...domain.paging import Page
 from ..forms.base import category_choices
+from ..kept_styles import KeptStyles
 from ..text import cell, literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
@@ -38,7 +39,7 @@ SCOPE_LABELS = {"own": "My reports", "school": "My schools", "all": "All reports
 STATUS_OPTIONS = [(s.value.capitalize(), s.value) for s in IncidentStatus]
 
 
-class IncidentListScreen(PagedList, Screen[None]):
+class IncidentListScreen(PagedList, KeptStyles, Screen[None]):
     """Incident reports, newest first."""
 
     CSS_PATH = "incidents.tcss"

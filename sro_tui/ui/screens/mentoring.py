@@ -27,6 +27,7 @@ from ...domain.errors import SroError
 from ...domain.mentoring import NoteRead
 from ...domain.paging import Page
 from ..forms.base import student_search
+from ..kept_styles import KeptStyles
 from ..text import cell, literal, visible
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
@@ -76,7 +77,7 @@ class NotePage(Page[NoteRead]):
     names: dict[int, str] = {}
 
 
-class MentoringScreen(PagedList, Screen[None]):
+class MentoringScreen(PagedList, KeptStyles, Screen[None]):
     """Mentoring notes and contacts, newest first."""
 
     CSS_PATH = "mentoring.tcss"

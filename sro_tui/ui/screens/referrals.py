@@ -21,6 +21,7 @@ from ...domain.enums import ReferralStatus
 from ...domain.errors import SroError
 from ...domain.paging import Page
 from ...domain.referrals import ReferralRead
+from ..kept_styles import KeptStyles
 from ..text import cell, literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
@@ -43,7 +44,7 @@ STATUS_ORDER = (
 """The ``t`` key's order: the usual path, then the ends."""
 
 
-class ReferralListScreen(PagedList, ReferralActions, Screen[None]):
+class ReferralListScreen(PagedList, ReferralActions, KeptStyles, Screen[None]):
     """Referrals by next follow-up, overdue first."""
 
     CSS_PATH = "referrals.tcss"

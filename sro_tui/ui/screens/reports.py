@@ -29,6 +29,7 @@ from textual.widgets import Label, Static
 from ...domain.errors import SroError
 from ...domain.reports import YtdReport, month_key, school_year_for_day
 from ..access import SessionAccess
+from ..kept_styles import KeptStyles
 from ..keymap import key_display
 from ..text import literal, visible
 from ..widgets.footer import SroFooter
@@ -52,7 +53,7 @@ if TYPE_CHECKING:
 __all__ = ["ReportsScreen"]
 
 
-class ReportsScreen(SessionAccess, Screen[None]):
+class ReportsScreen(SessionAccess, KeptStyles, Screen[None]):
     """One report at a time, scrollable, with keys to change it and to save it."""
 
     AUTO_FOCUS = "#report-body"

@@ -16,6 +16,7 @@ from textual.widgets import Input, Label
 from ...domain.errors import SroError
 from ...domain.paging import Page
 from ...domain.students import StudentRead, grade_label
+from ..kept_styles import KeptStyles
 from ..text import cell, literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
@@ -25,7 +26,7 @@ from ..widgets.status_line import StatusLine
 __all__ = ["StudentListScreen"]
 
 
-class StudentListScreen(PagedList, Screen[None]):
+class StudentListScreen(PagedList, KeptStyles, Screen[None]):
     """Students matching what is typed in the search box, by name or district ID."""
 
     PAGE_SIZE = 40

@@ -28,6 +28,7 @@ from ...domain.errors import SroError
 from ...domain.incidents import IncidentSummary
 from ...domain.today import Bounded, TodaySummary
 from ..access import SessionAccess
+from ..kept_styles import KeptStyles
 from ..keymap import key_display
 from ..live import StoreChanged
 from ..messages import OpenRecord, RecordKind
@@ -237,7 +238,7 @@ def sections_of(
     return sections
 
 
-class TodayScreen(SessionAccess, Screen[None]):
+class TodayScreen(SessionAccess, KeptStyles, Screen[None]):
     """The home screen after sign-in."""
 
     CSS_PATH = "today.tcss"

@@ -26,6 +26,7 @@ from ...domain.errors import SroError
 from ...domain.incidents import IncidentRead
 from ...domain.trespass import WarningState, WatchHit
 from ..access import SessionAccess
+from ..kept_styles import KeptStyles
 from ..live import StoreChanged
 from ..messages import OpenRecord
 from ..text import cell, literal
@@ -44,7 +45,7 @@ WATCH_CHECK_KEYS: list[tuple[str, str]] = [
 """Checking a name: one key and the name (the Pilot test presses exactly these)."""
 
 
-class CampusScreen(SessionAccess, Screen[None]):
+class CampusScreen(SessionAccess, KeptStyles, Screen[None]):
     """The watch check and the warnings in force."""
 
     CSS_PATH = "trespass.tcss"

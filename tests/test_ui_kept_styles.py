@@ -1,0 +1,90 @@
+"""An area's screen comes back without a restyle of all its widgets, unless the app's styles
+moved while it was away: a theme, the app's classes (ui/kept_styles.py, issue 16)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import App, ComposeResult
+from textual.color import Color
+from textual.screen import Screen
+from textual.widgets import Static
+
+from sro_tui.ui.kept_styles import KeptStyles
+
+
+class Area(KeptStyles, Screen[None]):
+    def compose(self) -> ComposeResult:
+        yield Static("an area", id="line")
+
+
+class Other(Screen[None]):
+    def compose(self) -> ComposeResult:
+        yield Static("another area")
+
+
+class Areas(App[None]):
+    CSS = "App.-alert #line { color: red; }"
+    MODES = {"area": Area, "other": Other}
+    DEFAULT_MODE = "area"
+
+
+class Restyles:
+    """Counts a screen's full restyles (Textual calls ``update_node_styles`` on it)."""
+
+    def __init__(self, screen: Screen[Any]) -> None:
+        self.calls = 0
+        original = screen.update_node_styles
+
+        def counted(*args: Any, **kwargs: Any) -> None:
+            self.calls += 1
+            original(*args, **kwargs)
+
+        screen.update_node_styles = counted  # type: ignore[method-assign]
+
+
+async def away_and_back(app: Areas) -> None:
+    await app.switch_mode("other")
+    await app.switch_mode("area")
+
+
+async def test_coming_back_restyles_nothing() -> None:
+    app = Areas()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        screen = app.screen
+        restyles = Restyles(screen)
+        for _ in range(3):
+            await away_and_back(app)
+            await pilot.pause()
+        assert app.screen is screen
+        assert restyles.calls == 0
+
+
+async def test_a_theme_changed_while_away_is_applied_on_return() -> None:
+    app = Areas()
+    app.theme = "textual-dark"
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        line = app.screen.query_one("#line", Static)
+        dark = line.styles.background
+        await app.switch_mode("other")
+        app.theme = "textual-light"
+        await pilot.pause()
+        await app.switch_mode("area")
+        await pilot.pause()
+        assert app.screen.styles.background != dark
+        assert app.screen.styles.background == app.current_theme.to_color_system().background
+
+
+async def test_an_app_class_set_while_away_is_applied_on_return() -> None:
+    app = Areas()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        line = app.screen.query_one("#line", Static)
+        await app.switch_mode("other")
+        app.add_class("-alert")  # Textual restyles the screens shown, not this one
+        await pilot.pause()
+        await app.switch_mode("area")
+        await pilot.pause()
+        assert line.styles.color == Color.parse("red")
