@@ -35,6 +35,7 @@ from .navigation import (
     threat_cases_screen,
 )
 from .screens.login import LoginScreen
+from .search_opener import SearchOpener
 from .startup import KeptStylesheet, install_keymap_file, sro_commands
 from .store_messages import idle_minutes, store_problem
 from .themes import UncopiedThemes
@@ -59,7 +60,7 @@ SIGN_IN = "signin"
 """The mode of the sign-in screen (and the first-administrator and school-pick steps)."""
 
 
-class SroApp(RecordOpeners, UncopiedThemes, App[int]):
+class SroApp(RecordOpeners, SearchOpener, UncopiedThemes, App[int]):
     """The School Resource Officer's campus log."""
 
     TITLE = "sro-tui"
@@ -269,6 +270,7 @@ class SroApp(RecordOpeners, UncopiedThemes, App[int]):
         # Back to the sign-in screen at the bottom of the default stack.
         while len(self.screen_stack) > 1 and not isinstance(self.screen, LoginScreen):
             await self.pop_screen()
+        await self.drop_search()  # the officer's last search with them
 
     @work(exclusive=True, group="session")
     async def sign_out(self) -> None:
@@ -432,15 +434,6 @@ class SroApp(RecordOpeners, UncopiedThemes, App[int]):
         """Administration: schools, officers, settings, code lists (administrators)."""
         if type(self.screen).__name__ != "AdminScreen":  # not imported until first opened
             self._push(admin_screen())
-
-    def action_search(self) -> None:
-        """Search everything the officer may read (ctrl+f from any screen)."""
-        from .screens.search import SearchScreen
-
-        if isinstance(self.screen, SearchScreen):
-            self.screen.focus_query()
-            return
-        self._push(SearchScreen())
 
     def action_threats(self) -> None:
         """Threat assessment cases (the palette; ctrl+t in Campus security)."""

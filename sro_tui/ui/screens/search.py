@@ -219,6 +219,14 @@ class SearchScreen(SessionAccess, Screen[None]):
 
     # -- keys ------------------------------------------------------------------------------------
 
+    def shown_again(self) -> None:
+        """ctrl+f once more (the app keeps this screen): the box selected to type over, and
+        the last search read again, since records may have changed meanwhile."""
+        self.focus_query()
+        if self.searched.strip():
+            self.searched = ""  # not the search already shown: read it again
+            self.search_now()
+
     def focus_query(self) -> None:
         box = self.query_one("#search-query", Input)
         box.focus()
