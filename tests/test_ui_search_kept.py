@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from textual.widgets import OptionList
+
 from sro_tui.domain.incidents import IncidentCreate, IncidentRead, OffenseIn
 from sro_tui.domain.officers import Actor
 from sro_tui.services.registry import Services
 from sro_tui.ui.screens.incident_form import IncidentFormScreen
 from sro_tui.ui.screens.search import SearchScreen
 from sro_tui.ui.search_opener import SEARCH
+from sro_tui.ui.widgets.status_line import StatusLine
 
 from .conftest import Clock, make_officer
 from .ui_shell_support import make_app, settle, sign_in, type_text
@@ -109,3 +112,31 @@ async def test_a_search_under_a_record_elsewhere_stays_and_ctrl_f_opens_another(
         other = app.screen
         assert isinstance(other, SearchScreen) and other is not kept
         assert kept.is_attached
+
+
+async def test_the_same_answer_leaves_the_results_as_they_are(
+    services: Services, clock: Clock
+) -> None:
+    officer = make_officer(services, "1001")
+    incident(services, officer, clock, "A skateboard taken from the rack.")
+    app = make_app(services, clock)
+    async with app.run_test() as pilot:
+        await sign_in(pilot)
+        screen = await search_for(pilot, "skateboard")
+        results = screen.query_one("#search-results", OptionList)
+        shown = results.get_option_at_index(0)
+        status = screen.query_one("#search-status", StatusLine)
+        line = status.content
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        await pilot.press("ctrl+f")  # read again: nothing changed
+        await settle(pilot)
+        assert app.screen is screen
+        assert results.get_option_at_index(0) is shown  # not rebuilt
+        assert status.content == line
+        # A word typed whose answer is the same: its "Searching…" gives way to the count.
+        await type_text(pilot, "skateboar")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert results.get_option_at_index(0) is shown
+        assert status.content == line

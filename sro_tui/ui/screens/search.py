@@ -130,20 +130,23 @@ class SearchScreen(SessionAccess, Screen[None]):
         self.search_now()
         self.query_one("#search-results", OptionList).focus()
 
-    def search_now(self) -> None:
-        """Search for what is in the box now (the debounce timer calls this too)."""
+    def search_now(self, *, again: bool = False) -> None:
+        """Search for what is in the box now (the debounce timer calls this too). ``again``:
+        the search on screen read once more; its results stay until the answer, and an
+        answer equal to them changes nothing on screen."""
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
         text = self.query_one("#search-query", Input).value
-        if text == self.searched and self.generation:
+        if text == self.searched and self.generation and not again:
             return
         self.searched = text
         self.generation += 1
         if not text.strip():
             self._show(self.generation, [])
             return
-        self.query_one("#search-status", Label).update("Searching…")
+        if not again:
+            self.query_one("#search-status", Label).update("Searching…")
         self._search(self.generation, text)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
@@ -168,15 +171,16 @@ class SearchScreen(SessionAccess, Screen[None]):
     def _show(self, generation: int, hits: list[SearchHit]) -> None:
         if generation != self.generation:
             return
-        self.hits = hits
-        results = self.query_one("#search-results", OptionList)
-        results.clear_options()
-        tz = self.sro.tz
-        results.add_options(
-            Option(hit_text(hit, tz), id=f"{hit.kind.value}:{hit.record_id}") for hit in hits
-        )
-        if hits:
-            results.highlighted = 0
+        if not (hits and hits == self.hits):  # the same answer: the results on screen stand
+            self.hits = hits
+            results = self.query_one("#search-results", OptionList)
+            results.clear_options()
+            tz = self.sro.tz
+            results.add_options(
+                Option(hit_text(hit, tz), id=f"{hit.kind.value}:{hit.record_id}") for hit in hits
+            )
+            if hits:
+                results.highlighted = 0
         status = self.query_one("#search-status", Label)
         if not self.searched.strip():
             status.update("Type to search · Enter goes to the results · esc back")
@@ -224,8 +228,7 @@ class SearchScreen(SessionAccess, Screen[None]):
         the last search read again, since records may have changed meanwhile."""
         self.focus_query()
         if self.searched.strip():
-            self.searched = ""  # not the search already shown: read it again
-            self.search_now()
+            self.search_now(again=True)
 
     def focus_query(self) -> None:
         box = self.query_one("#search-query", Input)
