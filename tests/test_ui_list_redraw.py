@@ -10,14 +10,17 @@ from typing import Any
 import pytest
 from textual.app import App, ComposeResult
 from textual.screen import Screen
+from textual.widgets import OptionList
 
 from sro_tui.services.registry import Services
+from sro_tui.ui.screens.today import TodayScreen
 from sro_tui.ui.widgets.paged import PagedList
 from sro_tui.ui.widgets.status_line import StatusLine
 
 from .conftest import Clock, make_officer
 from .test_ui_list_loading import LISTS, _one_of_each
 from .ui_list_support import ListHost, settle
+from .ui_shell_support import make_app, sign_in
 
 
 class Counted:
@@ -74,3 +77,21 @@ async def test_the_status_line_draws_only_new_words() -> None:
         await pilot.pause()
         assert draws.calls == 1
         assert "4 shown" in str(line.render())
+
+
+async def test_today_read_again_with_the_same_answer_draws_nothing(
+    services: Services, clock: Clock
+) -> None:
+    officer = make_officer(services, "1001")
+    _one_of_each(services, officer, clock)
+    app = make_app(services, clock)
+    async with app.run_test() as pilot:
+        await sign_in(pilot)
+        screen = app.screen
+        assert isinstance(screen, TodayScreen) and screen.sections
+        shown = screen.query_one("#today-list", OptionList).get_option_at_index(0)
+        summary_draws = Counted(screen.query_one("#today-summary", StatusLine))
+        screen.action_reload()  # what coming back to Today does
+        await settle(pilot)
+        assert screen.query_one("#today-list", OptionList).get_option_at_index(0) is shown
+        assert summary_draws.calls == 0

@@ -21,7 +21,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from ...domain.errors import SroError
@@ -36,6 +36,7 @@ from ..text import literal
 from ..unexpected import unexpected
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
+from ..widgets.status_line import StatusLine
 
 __all__ = ["Row", "Section", "TodayScreen", "sections_of"]
 
@@ -258,7 +259,7 @@ class TodayScreen(SessionAccess, KeptStyles, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield SroHeader("Today")
-        yield Static("Loading…", id="today-summary")
+        yield StatusLine("Loading…", id="today-summary")
         yield OptionList(id="today-list")
         yield SroFooter(compact=True)
 
@@ -292,13 +293,17 @@ class TodayScreen(SessionAccess, KeptStyles, Screen[None]):
         self.app.call_from_thread(self.show, summary)
 
     def _failed(self, message: str) -> None:
-        self.query_one("#today-summary", Static).update(literal(message, "bold red"))
+        self.query_one("#today-summary", StatusLine).update(literal(message, "bold red"))
 
     def show(self, summary: TodaySummary) -> None:
-        self.show_sections(
-            sections_of(summary, self.sro.tz, self.actor.is_supervisor, self.services.ctx.terminal)
+        """Today's lines; read again with the same answer (back on Today, another terminal's
+        change that Today does not show), nothing on screen is drawn again (issue 16)."""
+        sections = sections_of(
+            summary, self.sro.tz, self.actor.is_supervisor, self.services.ctx.terminal
         )
-        self.query_one("#today-summary", Static).update(
+        if sections != self.sections:
+            self.show_sections(sections)
+        self.query_one("#today-summary", StatusLine).update(
             f"{summary.day:%A %B %-d}: {summary.waiting} thing(s) waiting. "
             f"Enter opens, {key_display(self, 'today.reload', 'r')} refreshes."
         )
