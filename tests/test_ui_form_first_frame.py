@@ -22,6 +22,7 @@ from sro_tui.ui.screens.incident_form import IncidentFormScreen
 from sro_tui.ui.widgets.typeahead import TypeAhead
 
 from .test_ui_forms import FormHost, ui_officer, vhs
+from .ui_shell_support import until_filled
 
 __all__ = ["ui_officer", "vhs"]  # fixtures shared with test_ui_forms
 
@@ -40,8 +41,7 @@ async def test_incident_form_mounts_its_lower_part_after_the_first_frame(
         assert not screen.query("#people") and not screen.query("#save")
         # Keys typed at once go into the category the cursor starts in.
         await pilot.press(*"tre")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await until_filled(pilot, lambda: editor.rest_mounted and not screen.record_loading)
         assert editor.rest_mounted and screen.narrative.is_mounted
         assert screen.query_one("#people") and screen.query_one("#save")
         row = screen.offense_rows()[0]
@@ -101,8 +101,7 @@ async def test_note_form_mounts_its_lower_part_after_the_first_frame(
         await app.push_screen(screen)
         assert screen.kind.is_mounted and screen.students.is_mounted
         assert not screen.text.is_mounted and not screen.class_name.is_mounted
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await until_filled(pilot, lambda: screen.text.is_mounted and not screen.record_loading)
         assert screen.text.is_mounted and screen.when.is_mounted
         # The kind's own fields came later and are shown or hidden as the kind says.
         class_field = screen.field("class_name")

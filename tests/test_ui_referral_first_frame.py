@@ -15,6 +15,7 @@ from sro_tui.services.registry import Services
 from sro_tui.ui.forms.referral_form import ReferralFormScreen
 
 from .test_ui_forms import FormHost, ui_officer, vhs
+from .ui_shell_support import until_filled
 
 __all__ = ["ui_officer", "vhs"]  # fixtures shared with test_ui_forms
 
@@ -34,8 +35,7 @@ async def test_referral_form_mounts_its_lower_part_after_the_first_frame(
         assert screen.student.is_mounted
         assert not screen.program.is_mounted and not screen.reason.is_mounted
         assert not screen.consent.is_mounted and not screen.query("#referral-status")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await until_filled(pilot, lambda: screen.follow_up.is_mounted and not screen.record_loading)
         assert screen.program.is_mounted and screen.follow_up.is_mounted
         assert screen.query_one("#referral-status")
         # The defaults and the prefill, set once the fields were there; the store's answer
@@ -58,8 +58,7 @@ async def test_keys_typed_at_once_stay_in_the_student(
         screen = ReferralFormScreen()
         await app.push_screen(screen)
         await pilot.press(*"garc")  # before the rest is mounted
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await until_filled(pilot, lambda: screen.reason.is_mounted and not screen.record_loading)
         assert screen.reason.is_mounted
         assert screen.student.text == "garc"
         assert screen.focused is screen.student.input
@@ -78,8 +77,7 @@ async def test_student_form_mounts_school_and_grade_after_the_first_frame(
         assert screen.district_id.is_mounted and screen.last_name.is_mounted
         assert not screen.school.is_mounted and not screen.grade.is_mounted
         await pilot.press(*"100234")  # before the rest is mounted
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await until_filled(pilot, lambda: screen.school.is_mounted and not screen.record_loading)
         assert screen.school.is_mounted and screen.query_one("#student-status")
         assert screen.district_id.value == "100234"
         assert screen.school.value == vhs.id  # today's school, filled once it was there

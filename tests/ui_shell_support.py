@@ -3,7 +3,10 @@ officer types, wait for the workers (never sleep)."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+from collections.abc import Callable
+from typing import Any
 
 from textual import events
 from textual.pilot import Pilot
@@ -27,6 +30,19 @@ async def settle(pilot: Pilot[object]) -> None:
     for _ in range(3):
         with contextlib.suppress(WorkerCancelled):  # a closed screen took its workers
             await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def until_filled(pilot: Pilot[Any], done: Callable[[], bool], seconds: float = 30) -> None:
+    """Turns of the app until ``done()`` (a form's rest mounted and the store's answer in), at
+    most ``seconds``: the rest is mounted after the form's first frame, which a busy machine
+    (CI's parallel workers) draws later than one turn."""
+    with contextlib.suppress(WorkerCancelled):
+        await pilot.app.workers.wait_for_complete()
+    give_up = asyncio.get_running_loop().time() + seconds
+    while not done():
+        if asyncio.get_running_loop().time() > give_up:
+            raise AssertionError("the form's rest was never mounted and filled")
         await pilot.pause()
 
 
