@@ -3,14 +3,14 @@ moved while it was away: a theme, the app's classes (ui/kept_styles.py, issue 16
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual.app import App, ComposeResult
 from textual.color import Color
 from textual.screen import Screen
 from textual.widgets import Static
 
 from sro_tui.ui.kept_styles import KeptStyles
+
+from .ui_shell_support import Calls
 
 
 class Area(KeptStyles, Screen[None]):
@@ -29,20 +29,6 @@ class Areas(App[None]):
     DEFAULT_MODE = "area"
 
 
-class Restyles:
-    """Counts a screen's full restyles (Textual calls ``update_node_styles`` on it)."""
-
-    def __init__(self, screen: Screen[Any]) -> None:
-        self.calls = 0
-        original = screen.update_node_styles
-
-        def counted(*args: Any, **kwargs: Any) -> None:
-            self.calls += 1
-            original(*args, **kwargs)
-
-        screen.update_node_styles = counted  # type: ignore[method-assign]
-
-
 async def away_and_back(app: Areas) -> None:
     await app.switch_mode("other")
     await app.switch_mode("area")
@@ -53,12 +39,12 @@ async def test_coming_back_restyles_nothing() -> None:
     async with app.run_test() as pilot:
         await pilot.pause()
         screen = app.screen
-        restyles = Restyles(screen)
+        restyles = Calls(screen, "update_node_styles")
         for _ in range(3):
             await away_and_back(app)
             await pilot.pause()
         assert app.screen is screen
-        assert restyles.calls == 0
+        assert restyles.count == 0
 
 
 async def test_a_theme_changed_while_away_is_applied_on_return() -> None:

@@ -20,21 +20,7 @@ from sro_tui.ui.widgets.status_line import StatusLine
 from .conftest import Clock, make_officer
 from .test_ui_list_loading import LISTS, _one_of_each
 from .ui_list_support import ListHost, settle
-from .ui_shell_support import make_app, sign_in
-
-
-class Counted:
-    """Counts an object's ``refresh`` calls (Textual calls it by attribute on the instance)."""
-
-    def __init__(self, target: Any) -> None:
-        self.calls = 0
-        original = target.refresh
-
-        def refresh(*args: Any, **kwargs: Any) -> Any:
-            self.calls += 1
-            return original(*args, **kwargs)
-
-        target.refresh = refresh
+from .ui_shell_support import Calls, make_app, sign_in
 
 
 @pytest.mark.parametrize(("screen_type", "field"), LISTS, ids=lambda v: getattr(v, "__name__", v))
@@ -51,14 +37,14 @@ async def test_the_same_answer_draws_nothing_again(
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, PagedList) and screen.loaded == 1
-        screen_draws = Counted(screen)
-        status_draws = Counted(screen.query_one(StatusLine))
+        screen_draws = Calls(screen, "refresh")
+        status_draws = Calls(screen.query_one(StatusLine), "refresh")
         screen.reload_on_resume()  # what coming back to the list does
         assert screen.page_loading
         await settle(pilot)
         assert not screen.page_loading and screen.loaded == 1
-        assert screen_draws.calls == 0
-        assert status_draws.calls == 0
+        assert screen_draws.count == 0
+        assert status_draws.count == 0
 
 
 class OneLine(App[None]):
@@ -70,12 +56,12 @@ async def test_the_status_line_draws_only_new_words() -> None:
     app = OneLine()
     async with app.run_test() as pilot:
         line = app.query_one(StatusLine)
-        draws = Counted(line)
+        draws = Calls(line, "refresh")
         line.update("3 shown")
-        assert draws.calls == 0
+        assert draws.count == 0
         line.update("4 shown")
         await pilot.pause()
-        assert draws.calls == 1
+        assert draws.count == 1
         assert "4 shown" in str(line.render())
 
 
@@ -90,8 +76,8 @@ async def test_today_read_again_with_the_same_answer_draws_nothing(
         screen = app.screen
         assert isinstance(screen, TodayScreen) and screen.sections
         shown = screen.query_one("#today-list", OptionList).get_option_at_index(0)
-        summary_draws = Counted(screen.query_one("#today-summary", StatusLine))
+        summary_draws = Calls(screen.query_one("#today-summary", StatusLine), "refresh")
         screen.action_reload()  # what coming back to Today does
         await settle(pilot)
         assert screen.query_one("#today-list", OptionList).get_option_at_index(0) is shown
-        assert summary_draws.calls == 0
+        assert summary_draws.count == 0

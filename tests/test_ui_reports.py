@@ -28,7 +28,7 @@ from sro_tui.ui.screens.reports import ReportsScreen
 from sro_tui.ui.widgets.prompt import PromptScreen
 
 from .conftest import Clock, make_officer
-from .ui_shell_support import make_app, settle, sign_in, type_text
+from .ui_shell_support import make_app, open_reports, settle, sign_in, type_text
 
 LAW = Section.LAW_ENFORCEMENT.value
 FEDERAL = Section.FEDERAL.value
@@ -90,11 +90,7 @@ async def test_monthly_counts_on_screen_and_saved_as_pdf(
     build_september(services, clock)
     app = make_app(services, clock)
     async with app.run_test() as pilot:
-        await sign_in(pilot, "2001")
-        await pilot.press("f8")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ReportsScreen)
+        screen = await open_reports(pilot, "2001")
         report = screen.report
         assert isinstance(report, MonthlyReport) and report.month == "2026-09"
         assert report.figure(LAW, "Reports (incidents filed)").current == 2  # not the draft
@@ -163,11 +159,7 @@ async def test_supervisor_year_to_date_and_federal_for_a_school(
     build_september(sqlite_services, clock)
     app = make_app(sqlite_services, clock)
     async with app.run_test() as pilot:
-        await sign_in(pilot, "2001")
-        await pilot.press("f8")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ReportsScreen)
+        screen = await open_reports(pilot, "2001")
         await pilot.press("y")
         await settle(pilot)
         assert screen.report.series("incidents")[2] == 2  # September, third month of the year
@@ -266,11 +258,7 @@ async def test_chart_is_mounted_with_the_first_year_to_date_only(
     build_september(sqlite_services, clock)
     app = make_app(sqlite_services, clock)
     async with app.run_test() as pilot:
-        await sign_in(pilot, "2001")
-        await pilot.press("f8")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, ReportsScreen)
+        screen = await open_reports(pilot, "2001")
         assert isinstance(screen.report, MonthlyReport)
         assert not screen.query(PlotextPlot)
         await pilot.press("y")

@@ -46,6 +46,21 @@ async def until_filled(pilot: Pilot[Any], done: Callable[[], bool], seconds: flo
         await pilot.pause()
 
 
+class Calls:
+    """Counts the calls of ``target``'s method ``name`` (Textual calls ``refresh`` and
+    ``update_node_styles`` through the instance, so the count sees its own)."""
+
+    def __init__(self, target: object, name: str) -> None:
+        self.count = 0
+        original = getattr(target, name)
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.count += 1
+            return original(*args, **kwargs)
+
+        setattr(target, name, counted)
+
+
 # The key names Pilot uses for characters that have one.
 _KEY_NAMES = {" ": "space", "\t": "tab", "\n": "enter"}
 
