@@ -45,7 +45,7 @@ class SearchOpener(App[int]):
             self.install_screen(SearchScreen(), SEARCH)
         search = self.get_screen(SEARCH)
         assert isinstance(search, SearchScreen)
-        if any(search in stack for stack in self._screen_stacks.values()):
+        if self._in_a_stack(search):
             self._push(SearchScreen())  # the kept one is under a record, in some area
             return
         self._push(search)
@@ -57,7 +57,11 @@ class SearchOpener(App[int]):
         if not self.is_screen_installed(SEARCH):
             return
         search = self.get_screen(SEARCH)
-        if any(search in stack for stack in self._screen_stacks.values()):
+        if self._in_a_stack(search):
             return  # not after the areas are closed (SroApp._drop_areas)
         self.uninstall_screen(SEARCH)
         await search.remove()
+
+    def _in_a_stack(self, screen: Screen[Any]) -> bool:
+        """Shown, or under another screen, in any area."""
+        return any(screen in stack for stack in self._screen_stacks.values())
