@@ -35,6 +35,7 @@ from ..text import append_literal, literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.status_line import StatusLine
+from ..widgets.steady_scrollbars import SteadyOptionList
 
 __all__ = ["SearchScreen", "hit_text"]
 
@@ -105,7 +106,7 @@ class SearchScreen(SessionAccess, Screen[None]):
             id="search-query",
             compact=True,
         )
-        yield OptionList(id="search-results")
+        yield SteadyOptionList(id="search-results")
         yield StatusLine(
             "Type to search · Enter goes to the results · esc back", id="search-status"
         )

@@ -37,6 +37,7 @@ from ..unexpected import unexpected
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.status_line import StatusLine
+from ..widgets.steady_scrollbars import SteadyOptionList
 
 __all__ = ["Row", "Section", "TodayScreen", "sections_of"]
 
@@ -260,7 +261,7 @@ class TodayScreen(SessionAccess, KeptStyles, Screen[None]):
     def compose(self) -> ComposeResult:
         yield SroHeader("Today")
         yield StatusLine("Loading…", id="today-summary")
-        yield OptionList(id="today-list")
+        yield SteadyOptionList(id="today-list")
         yield SroFooter(compact=True)
 
     def on_screen_resume(self) -> None:

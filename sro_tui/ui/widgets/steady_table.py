@@ -13,7 +13,8 @@ general path gives (cut or ellipsis at the column's edge, padded, the row's and 
 styles around the text's own), without Rich's nested renderables, which took some 200 us a
 cell, most of the time of drawing a list's page. Anything else (the header, a cell that is
 not one line of text) goes to DataTable's own drawing. tests/test_ui_steady_table.py checks
-the two give equal segments.
+the two give equal segments. Its scrollbars are drawn again only when they change
+(``SteadyScrollbars``).
 """
 
 from __future__ import annotations
@@ -29,13 +30,15 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import DataTable
 
+from .steady_scrollbars import SteadyScrollbars
+
 __all__ = ["SteadyTable"]
 
 SegmentLines = list[list[Segment]]
 DrawnLook = tuple[Style, tuple[tuple[str, Style, Style], ...]]
 
 
-class SteadyTable(DataTable[Any]):
+class SteadyTable(SteadyScrollbars, DataTable[Any]):
     """A DataTable whose rendered rows survive a restyle that changes nothing."""
 
     _restyled = False
