@@ -24,6 +24,7 @@ from ..domain.actor import Actor, password_again_due
 from ..domain.characters import visible
 from ..domain.errors import SroError
 from .app_openers import RecordOpeners
+from .area_returns import AreaReturns
 from .gc_freeze import freeze_long_lived
 from .keys import app_bindings
 from .live import LiveRefresh
@@ -60,7 +61,7 @@ SIGN_IN = "signin"
 """The mode of the sign-in screen (and the first-administrator and school-pick steps)."""
 
 
-class SroApp(RecordOpeners, SearchOpener, UncopiedThemes, App[int]):
+class SroApp(RecordOpeners, SearchOpener, AreaReturns, UncopiedThemes, App[int]):
     """The School Resource Officer's campus log."""
 
     TITLE = "sro-tui"
