@@ -81,3 +81,35 @@ async def test_today_read_again_with_the_same_answer_draws_nothing(
         await settle(pilot)
         assert screen.query_one("#today-list", OptionList).get_option_at_index(0) is shown
         assert summary_draws.count == 0
+
+
+@pytest.mark.parametrize(("screen_type", "field"), LISTS, ids=lambda v: getattr(v, "__name__", v))
+async def test_a_page_is_measured_in_the_frame_that_draws_it(
+    sqlite_services: Services,
+    clock: Clock,
+    screen_type: Callable[[], Screen[Any]],
+    field: str | None,
+) -> None:
+    """The table's size (hence its scrollbar) counts a page's rows as they are added, not at
+    the table's next idle, a frame later."""
+    officer = make_officer(sqlite_services, "1001")
+    _one_of_each(sqlite_services, officer, clock)
+    app = ListHost(sqlite_services, officer, screen_type)
+    async with app.run_test() as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PagedList)
+        table = screen.paged_table()
+        measured: list[tuple[int, int]] = []
+        arrived = screen._page_arrived
+
+        def arrived_and_measured(generation: int, page: Any) -> None:
+            arrived(generation, page)
+            rows = sum(row.height for row in table.rows.values())
+            measured.append((table.virtual_size.height, table.header_height + rows))
+
+        screen._page_arrived = arrived_and_measured  # type: ignore[method-assign]
+        screen.reload()  # the table emptied, the first page read again
+        await settle(pilot)
+        assert measured and table.row_count == 1
+        assert measured[-1][0] == measured[-1][1]

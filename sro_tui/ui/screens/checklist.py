@@ -118,8 +118,8 @@ class ChecklistScreen(SessionAccess, KeptStyles, Screen[None]):
         yield SroFooter(compact=True)
 
     @property
-    def table(self) -> DataTable[Any]:
-        return self.query_one("#checklist-table", DataTable)
+    def table(self) -> SteadyTable:
+        return self.query_one("#checklist-table", SteadyTable)
 
     def on_screen_resume(self) -> None:
         self.query_one(SroHeader).refresh()
@@ -180,6 +180,7 @@ class ChecklistScreen(SessionAccess, KeptStyles, Screen[None]):
                 cell("; ".join(notes)),
                 key=str(item.id),
             )
+        table.settle()
         if shift.items:
             if first_show:  # the officer starts where the work is: the first open item
                 row = self.next_open(-1) or 0

@@ -97,7 +97,7 @@ class StudentTimelineScreen(SessionAccess, Screen[None]):
                 + (f" · {school}" if school else "")
             )
         )
-        table = self.query_one(DataTable)
+        table = self.query_one(SteadyTable)
         table.clear()
         self.entries.clear()
         tz = self.sro.tz
@@ -112,6 +112,7 @@ class StudentTimelineScreen(SessionAccess, Screen[None]):
                 cell(entry.officer_name),
                 key=key,
             )
+        table.settle()
         count = len(entries)
         keys = (
             f"{key_display(self, 'timeline.refer', 'r')} refer · "

@@ -88,7 +88,7 @@ class ThreatCasesScreen(SessionAccess, Screen[None]):
     def _show(self, cases: list[ThreatCaseLine]) -> None:
         if not self.is_mounted:
             return
-        table = self.query_one(DataTable)
+        table = self.query_one(SteadyTable)
         keep = self.cases[table.cursor_row].id if 0 <= table.cursor_row < len(self.cases) else 0
         self.cases = cases
         table.clear()
@@ -105,6 +105,7 @@ class ThreatCasesScreen(SessionAccess, Screen[None]):
                 cell(c.lead_name),
                 key=str(c.id),
             )
+        table.settle()
         rows = [i for i, c in enumerate(cases) if c.id == keep]
         if rows:
             table.move_cursor(row=rows[0])

@@ -142,7 +142,7 @@ class CampusScreen(SessionAccess, KeptStyles, Screen[None]):
         if generation != self.generation or not self.is_mounted:
             return  # newer typing is on its way
         self.hits = hits
-        table = self.query_one(DataTable)
+        table = self.query_one(SteadyTable)
         table.clear()
         for hit in hits:
             w = hit.warning
@@ -162,6 +162,7 @@ class CampusScreen(SessionAccess, KeptStyles, Screen[None]):
                 w.last_day.isoformat(),
                 key=str(w.id),
             )
+        table.settle()
         self._describe()
         self._status(typed)
         self.refresh_bindings()

@@ -203,6 +203,8 @@ class PagedList(SessionAccess):
         self.cursor = page.next_cursor
         self.exhausted = page.next_cursor is None
         table = self.paged_table()
+        if isinstance(table, SteadyTable):
+            table.settle()  # its scrollbar in the frame that draws the rows
         seeking = False
         if self.keep_cursor_on is not None:
             try:

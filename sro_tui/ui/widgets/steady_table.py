@@ -60,6 +60,21 @@ class SteadyTable(SteadyScrollbars, DataTable[Any]):
                 self._clear_caches()
         return super().render_lines(crop)
 
+    def settle(self) -> None:
+        """Measure the rows just added (or changed) now, in the frame that draws them.
+        DataTable does it when it next goes idle, after that frame: its virtual size, hence
+        its scrollbar (and any column that widened), then came in a frame of their own, some
+        30 ms later (issue 16). Call after filling the table."""
+        if self._updated_cells:
+            updated = self._updated_cells.copy()
+            self._updated_cells.clear()
+            self._update_column_widths(updated)
+        if self._require_update_dimensions:
+            self._require_update_dimensions = False
+            new_rows = self._new_rows.copy()
+            self._new_rows.clear()
+            self._update_dimensions(new_rows)
+
     def drawn_look(self) -> DrawnLook:
         """What the rendered rows depend on besides their keys (the caches' keys hold the
         cursor, hover, size and pseudo-classes): the table's style and each part's."""
