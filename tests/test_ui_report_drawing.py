@@ -1,6 +1,6 @@
 """Reports (F8) and the footer draw without repeating work on the UI thread (issue 16): the
 report's Markdown is drawn by Rich in the report's worker, never on the UI thread, and a key
-of the footer that only becomes enabled or dimmed is the same key, restyled, not a rebuilt
+of the footer that only becomes enabled or dimmed is drawn again in place, not a rebuilt
 footer. Behaviour only: no test here looks at a clock."""
 
 from __future__ import annotations
@@ -8,11 +8,11 @@ from __future__ import annotations
 import threading
 
 import pytest
-from textual.widgets._footer import FooterKey
 
 from sro_tui.services.registry import Services
 from sro_tui.ui.screens import report_view
 from sro_tui.ui.screens.report_view import ReportView
+from sro_tui.ui.widgets.footer import FooterKeys, SroFooter
 
 from .conftest import Clock, make_officer
 from .ui_shell_support import make_app, open_reports, settle
@@ -43,7 +43,7 @@ async def test_the_report_markdown_is_drawn_off_the_ui_thread(
     assert threading.main_thread().name not in drawn_on  # in the workers only
 
 
-async def test_a_footer_key_dimmed_or_lit_is_restyled_not_rebuilt(
+async def test_a_footer_key_dimmed_or_lit_is_redrawn_not_rebuilt(
     sqlite_services: Services, clock: Clock
 ) -> None:
     make_officer(sqlite_services, "1001")
@@ -51,16 +51,20 @@ async def test_a_footer_key_dimmed_or_lit_is_restyled_not_rebuilt(
     async with app.run_test() as pilot:
         screen = await open_reports(pilot)
         assert screen.report is not None
-        keys = list(screen.query(FooterKey))
-        save = next(key for key in keys if key.action == "save")
-        assert not save.has_class("-disabled")
+        row = screen.query_one(FooterKeys)
+        footer_widgets = list(screen.query_one(SroFooter).walk_children())
+
+        def save_dimmed() -> bool:
+            return next(key for key in row.keys if key.action == "save").disabled
+
+        assert not save_dimmed()
         report, screen.report = screen.report, None  # Save has nothing to save: dimmed
         screen.refresh_bindings()
         await settle(pilot)
-        assert save.has_class("-disabled")
-        assert list(screen.query(FooterKey)) == keys  # the same keys, not a new footer
+        assert save_dimmed()
+        assert list(screen.query_one(SroFooter).walk_children()) == footer_widgets  # not rebuilt
         screen.report = report
         screen.refresh_bindings()
         await settle(pilot)
-        assert not save.has_class("-disabled")
-        assert list(screen.query(FooterKey)) == keys
+        assert not save_dimmed()
+        assert list(screen.query_one(SroFooter).walk_children()) == footer_widgets
