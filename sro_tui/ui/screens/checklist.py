@@ -35,6 +35,7 @@ from ..kept_styles import KeptStyles
 from ..keymap import key_display
 from ..text import cell, literal, visible
 from ..unexpected import unexpected
+from ..whole_frame import WholeFrame
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.prompt import PromptScreen
@@ -80,7 +81,7 @@ STATUS_TEXT = {
 }
 
 
-class ChecklistScreen(SessionAccess, KeptStyles, Screen[None]):
+class ChecklistScreen(SessionAccess, KeptStyles, WholeFrame, Screen[None]):
     """Today's duty checklist for the signed-in officer at today's school."""
 
     CSS_PATH = "checklist.tcss"

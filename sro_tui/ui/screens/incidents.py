@@ -23,6 +23,7 @@ from ...domain.paging import Page
 from ..forms.base import category_choices
 from ..kept_styles import KeptStyles
 from ..text import cell, literal
+from ..whole_frame import WholeFrame
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.list_filters import ListFilters
@@ -39,7 +40,7 @@ SCOPE_LABELS = {"own": "My reports", "school": "My schools", "all": "All reports
 STATUS_OPTIONS = [(s.value.capitalize(), s.value) for s in IncidentStatus]
 
 
-class IncidentListScreen(PagedList, KeptStyles, Screen[None]):
+class IncidentListScreen(PagedList, KeptStyles, WholeFrame, Screen[None]):
     """Incident reports, newest first."""
 
     CSS_PATH = "incidents.tcss"

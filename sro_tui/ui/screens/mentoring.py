@@ -29,6 +29,7 @@ from ...domain.paging import Page
 from ..forms.base import student_search
 from ..kept_styles import KeptStyles
 from ..text import cell, literal, visible
+from ..whole_frame import WholeFrame
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.list_filters import ListFilters
@@ -77,7 +78,7 @@ class NotePage(Page[NoteRead]):
     names: dict[int, str] = {}
 
 
-class MentoringScreen(PagedList, KeptStyles, Screen[None]):
+class MentoringScreen(PagedList, KeptStyles, WholeFrame, Screen[None]):
     """Mentoring notes and contacts, newest first."""
 
     CSS_PATH = "mentoring.tcss"

@@ -23,6 +23,7 @@ from ...domain.paging import Page
 from ...domain.referrals import ReferralRead
 from ..kept_styles import KeptStyles
 from ..text import cell, literal
+from ..whole_frame import WholeFrame
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.paged import PagedList, PagedTable
@@ -44,7 +45,7 @@ STATUS_ORDER = (
 """The ``t`` key's order: the usual path, then the ends."""
 
 
-class ReferralListScreen(PagedList, ReferralActions, KeptStyles, Screen[None]):
+class ReferralListScreen(PagedList, ReferralActions, KeptStyles, WholeFrame, Screen[None]):
     """Referrals by next follow-up, overdue first."""
 
     CSS_PATH = "referrals.tcss"

@@ -32,6 +32,7 @@ from ..access import SessionAccess
 from ..kept_styles import KeptStyles
 from ..keymap import key_display
 from ..text import literal, visible
+from ..whole_frame import WholeFrame
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.prompt import PromptScreen
@@ -53,7 +54,7 @@ if TYPE_CHECKING:
 __all__ = ["ReportsScreen"]
 
 
-class ReportsScreen(SessionAccess, KeptStyles, Screen[None]):
+class ReportsScreen(SessionAccess, KeptStyles, WholeFrame, Screen[None]):
     """One report at a time, scrollable, with keys to change it and to save it."""
 
     AUTO_FOCUS = "#report-body"

@@ -18,6 +18,7 @@ from ...domain.paging import Page
 from ...domain.students import StudentRead, grade_label
 from ..kept_styles import KeptStyles
 from ..text import cell, literal
+from ..whole_frame import WholeFrame
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.paged import PagedList, PagedTable
@@ -26,7 +27,7 @@ from ..widgets.status_line import StatusLine
 __all__ = ["StudentListScreen"]
 
 
-class StudentListScreen(PagedList, KeptStyles, Screen[None]):
+class StudentListScreen(PagedList, KeptStyles, WholeFrame, Screen[None]):
     """Students matching what is typed in the search box, by name or district ID."""
 
     PAGE_SIZE = 40

@@ -34,6 +34,7 @@ from ..live import StoreChanged
 from ..messages import OpenRecord, RecordKind
 from ..text import literal
 from ..unexpected import unexpected
+from ..whole_frame import WholeFrame
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.status_line import StatusLine
@@ -240,7 +241,7 @@ def sections_of(
     return sections
 
 
-class TodayScreen(SessionAccess, KeptStyles, Screen[None]):
+class TodayScreen(SessionAccess, KeptStyles, WholeFrame, Screen[None]):
     """The home screen after sign-in."""
 
     CSS_PATH = "today.tcss"
@@ -265,7 +266,7 @@ class TodayScreen(SessionAccess, KeptStyles, Screen[None]):
         yield SroFooter(compact=True)
 
     def on_screen_resume(self) -> None:
-        self.query_one(SroHeader).refresh()
+        self.query_one(SroHeader).redraw_with_screen()
         self.action_reload()
 
     def on_store_changed(self, message: StoreChanged) -> None:

@@ -31,6 +31,7 @@ from ..live import StoreChanged
 from ..messages import OpenRecord
 from ..text import cell, literal
 from ..unexpected import unexpected
+from ..whole_frame import WholeFrame
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.status_line import StatusLine
@@ -45,7 +46,7 @@ WATCH_CHECK_KEYS: list[tuple[str, str]] = [
 """Checking a name: one key and the name (the Pilot test presses exactly these)."""
 
 
-class CampusScreen(SessionAccess, KeptStyles, Screen[None]):
+class CampusScreen(SessionAccess, KeptStyles, WholeFrame, Screen[None]):
     """The watch check and the warnings in force."""
 
     CSS_PATH = "trespass.tcss"

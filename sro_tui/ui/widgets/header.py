@@ -34,6 +34,12 @@ class SroHeader(SroAccess, Widget):
     def on_mount(self) -> None:
         self.set_interval(30, self.refresh)  # the date changes at midnight
 
+    def redraw_with_screen(self) -> None:
+        """Its screen is back and draws all of itself next: drawn anew in that frame (the
+        date may have turned), without a repaint request of its own, which would reach the
+        screen after that frame and draw the header twice (issue 16)."""
+        self._set_dirty()
+
     def render(self) -> Text:
         app = self.sro
         width = self.size.width
