@@ -74,3 +74,46 @@ async def test_an_app_class_set_while_away_is_applied_on_return() -> None:
         await app.switch_mode("area")
         await pilot.pause()
         assert line.styles.color == Color.parse("red")
+
+
+class Styled(Screen[None]):
+    """An area with a file of its own: its rules load when it is first shown."""
+
+    CSS = "Styled #own { color: green; }"
+
+    def compose(self) -> ComposeResult:
+        yield Static("its own line", id="own")
+
+
+class Reaching(Screen[None]):
+    """An area whose CSS, loaded when it is first shown, also matches the first area's line."""
+
+    CSS = "#line { text-style: bold; }"
+    SCOPED_CSS = False  # (Textual scopes a screen's CSS to it by default)
+
+    def compose(self) -> ComposeResult:
+        yield Static("reaching")
+
+
+class MoreAreas(Areas):
+    MODES = {"area": Area, "styled": Styled, "reaching": Reaching}
+
+
+async def test_css_loaded_for_another_screen_restyles_only_what_it_can_match() -> None:
+    app = MoreAreas()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        screen = app.screen
+        line = screen.query_one("#line", Static)
+        restyles = Calls(screen, "update_node_styles")
+        await app.switch_mode("styled")  # its rules cannot match a node of the first area
+        await app.switch_mode("area")
+        await pilot.pause()
+        assert restyles.count == 0
+        assert not line.styles.text_style.bold
+
+        await app.switch_mode("reaching")  # its rule names the first area's line
+        await app.switch_mode("area")
+        await pilot.pause()
+        assert restyles.count == 1
+        assert line.styles.text_style.bold

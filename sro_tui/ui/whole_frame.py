@@ -29,7 +29,7 @@ class WholeFrame(Screen[object]):
                 widget._repaint_required = False
         super()._on_timer_update()
 
-    def _on_update(self, message: messages.Update) -> None:
+    async def _on_update(self, message: messages.Update) -> None:
         # Textual calls Screen's handler after this one unless the default is prevented.
         widget = message.widget
         if isinstance(widget, Widget) and widget is not self and _drawn_since_changed(widget):
