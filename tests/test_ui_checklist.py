@@ -14,7 +14,7 @@ from sro_tui.ui.screens.checklist import ChecklistScreen
 from sro_tui.ui.widgets.prompt import PromptScreen
 
 from .conftest import Clock, make_officer
-from .ui_shell_support import make_app, send_keys, settle, sign_in, type_text
+from .ui_shell_support import Calls, make_app, send_keys, settle, sign_in, type_text
 
 
 def shift_items(services: Services, actor: Actor):  # type: ignore[no-untyped-def]
@@ -230,3 +230,26 @@ async def test_the_checklist_opens_on_the_first_open_item_and_space_walks_past_d
     statuses = [i.status for i in shift_items(sqlite_services, actor)]
     assert statuses[:3] == [ChecklistStatus.DONE] * 3
     assert statuses[3] is ChecklistStatus.PENDING
+
+
+async def test_read_again_with_the_same_shift_the_table_is_not_rebuilt(
+    sqlite_services: Services, clock: Clock
+) -> None:
+    """Back on the checklist (F3), the shift is read again: the same answer draws nothing
+    (issue 16); an item done elsewhere meanwhile is shown."""
+    actor = make_officer(sqlite_services, "1001")
+    app = make_app(sqlite_services, clock)
+    async with app.run_test() as pilot:
+        screen = await open_checklist(pilot, app)
+        table = screen.query_one(DataTable)
+        rebuilt = Calls(table, "clear")
+        screen.action_reload()
+        await settle(pilot)
+        assert rebuilt.count == 0
+
+        first = shift_items(sqlite_services, actor)[0]
+        sqlite_services.checklist.mark_done(actor, first.id)  # another terminal, same officer
+        screen.action_reload()
+        await settle(pilot)
+        assert rebuilt.count == 1
+        assert "done" in str(table.get_row_at(0)[0])

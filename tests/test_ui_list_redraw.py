@@ -39,12 +39,14 @@ async def test_the_same_answer_draws_nothing_again(
         assert isinstance(screen, PagedList) and screen.loaded == 1
         screen_draws = Calls(screen, "refresh")
         status_draws = Calls(screen.query_one(StatusLine), "refresh")
+        rows_replaced = Calls(screen.paged_table(), "clear")
         screen.reload_on_resume()  # what coming back to the list does
         assert screen.page_loading
         await settle(pilot)
         assert not screen.page_loading and screen.loaded == 1
         assert screen_draws.count == 0
         assert status_draws.count == 0
+        assert rows_replaced.count == 0  # (the notes' page once differed by names known)
 
 
 class OneLine(App[None]):

@@ -123,7 +123,7 @@ class ChecklistScreen(SessionAccess, KeptStyles, WholeFrame, Screen[None]):
         return self.query_one("#checklist-table", SteadyTable)
 
     def on_screen_resume(self) -> None:
-        self.query_one(SroHeader).refresh()
+        self.query_one(SroHeader).redraw_with_screen()
         self.action_reload()
 
     # -- loading -----------------------------------------------------------------------------
@@ -158,6 +158,8 @@ class ChecklistScreen(SessionAccess, KeptStyles, WholeFrame, Screen[None]):
         summary.update(literal(message, "bold red"))
 
     def show(self, shift: ShiftRead) -> None:
+        if shift == self.shift and not self.problem:
+            return  # read again (back on the checklist) with the same answer: nothing to draw
         first_show = self.shift is None
         self.shift = shift
         self.problem = ""

@@ -90,9 +90,10 @@ class PagedList(SessionAccess):
         self.failed = None
         self._live_before: tuple[str | None, bool, int] | None = None
         self._rows_replaced_on_answer = False
-        self._shown_first: tuple[object, Page[Any]] | None = None
-        """(the day, the first page) while the table holds that page only: an answer equal
-        to it (its items, cursor and anything else the page carries) changes nothing."""
+        self._shown_first: tuple[object, list[Any], str | None] | None = None
+        """(the day, the first page's rows and cursor) while the table holds that page only:
+        an answer with the same rows and cursor changes nothing. (What else a page carries,
+        such as the mentoring list's names not yet known when it was read, is not compared.)"""
 
     # -- hooks -----------------------------------------------------------------------------------
 
@@ -190,7 +191,7 @@ class PagedList(SessionAccess):
         self.page_loading = False
         self.failed = None
         self._live_before = None
-        first = (self.services.ctx.today(), page)
+        first = (self.services.ctx.today(), page.items, page.next_cursor)
         if self._rows_replaced_on_answer and self._shown_first == first:
             self._same_answer(page)  # the rows on screen are this answer already
             return
