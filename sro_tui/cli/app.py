@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import sys
 from dataclasses import replace
 
@@ -22,21 +21,8 @@ def require_terminal() -> None:
         raise SroError(NO_TERMINAL)
 
 
-ESCAPE_WAIT_MS = "50"
-"""How long a lone Escape waits for the rest of a key's escape sequence before it counts as
-Escape (back, in every screen). Textual's default, 100 ms, made each Escape the slowest key
-(issue 16); a terminal sends a key's sequence in one write, locally and over SSH. ESCDELAY
-set in the environment still decides (Textual reads it when first imported)."""
-
-
-def quick_escape() -> None:
-    """Escape's wait, before Textual is imported (it reads ESCDELAY once)."""
-    os.environ.setdefault("ESCDELAY", ESCAPE_WAIT_MS)
-
-
 def open_app(settings: Settings) -> int:
     require_terminal()
-    quick_escape()
     from ..ui.app import run
 
     return run(settings)
