@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from sro_tui.domain.enums import (
     ChecklistStatus,
@@ -410,3 +410,22 @@ def test_outcomes_value_matches_the_incident_service() -> None:
 
     kinds = [OutcomeKind.ARREST, OutcomeKind.REFERRAL_TO_SERVICES]
     assert list(outcomes_of(outcomes_value(kinds))) == kinds
+
+
+def test_postgresql_has_planner_statistics_for_the_seeded_tables(
+    seeded: tuple[Services, dict[str, int]],
+) -> None:
+    """A new demo store on PostgreSQL is analysed as it is seeded: without statistics its
+    searches planned badly until autovacuum came round (issue 16)."""
+    services, _counts = seeded
+    if services.db.is_sqlite:
+        pytest.skip("PostgreSQL only: SQLite plans without statistics")
+    with services.db.read() as session:
+        analysed = session.scalar(
+            text(
+                "SELECT count(*) FROM pg_stat_user_tables WHERE relname IN "
+                "('incidents', 'notes', 'students', 'referrals') AND "
+                "(last_analyze IS NOT NULL OR last_autoanalyze IS NOT NULL)"
+            )
+        )
+    assert analysed == 4

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from ..domain.enums import (
@@ -618,6 +618,12 @@ class DemoSeeder:
                 record_type=RecordType.STORE,
                 detail=f"scale {scale}, {sum(counts.values())} rows",
             )
+        if not self.ctx.db.is_sqlite:
+            # PostgreSQL's planner statistics for the tables just filled (autovacuum gathers
+            # them only later): without them a search of a new demo store at scale 120 took
+            # 0.7 s at p95 instead of 0.09 (issue 16). SQLite's plans need none.
+            with self.ctx.db.write() as session:
+                session.execute(text("ANALYZE"))
         return counts
 
     @staticmethod
