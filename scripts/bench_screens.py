@@ -45,6 +45,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 SRO_CODE = """
 import sys
+from sro_tui.cli.app import quick_escape
+
+quick_escape()  # as `sro` does before Textual is imported (here, by the line below)
 from textual.widgets import Input
 
 _init = Input.__init__

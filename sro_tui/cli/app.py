@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 from dataclasses import replace
 
@@ -21,8 +22,22 @@ def require_terminal() -> None:
         raise SroError(NO_TERMINAL)
 
 
+ESCAPE_WAIT_MS = "50"
+"""How long a lone ESC waits for the rest of a key's escape sequence before it counts as
+Escape ("back" in every screen). Textual's default is 100 ms; a terminal sends a key's
+sequence in one write, locally and over SSH (tmux 3.5 waits 10 ms). ESCDELAY set in the
+environment still decides. Textual reads it once, when first imported; the app's driver
+(``ui/prompt_escape.py``) answers Escape when this wait ends (issue 16)."""
+
+
+def quick_escape() -> None:
+    """Escape's wait, set before Textual is imported."""
+    os.environ.setdefault("ESCDELAY", ESCAPE_WAIT_MS)
+
+
 def open_app(settings: Settings) -> int:
     require_terminal()
+    quick_escape()
     from ..ui.app import run
 
     return run(settings)

@@ -9,6 +9,7 @@ sign-in screen draws first, the store opens behind it.
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -488,6 +489,10 @@ def create_app(
 def run(settings: Settings) -> int:
     """What `sro` runs: the app until the officer quits."""
     app = create_app(settings)
+    if sys.platform != "win32":  # the Linux driver imports termios
+        from .prompt_escape import prompt_escape
+
+        app.driver_class = prompt_escape(app.driver_class)
     app.exit_on_store_error = True
     app.collect_after_first_frame = not gc.isenabled()  # cli/app.py: off for the start-up
     result = app.run()
