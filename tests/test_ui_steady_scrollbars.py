@@ -98,3 +98,35 @@ async def test_the_scrollbars_follow_rows_added_removed_and_scrolled() -> None:
         options.add_options(Option(f"again {i}") for i in range(30))
         await pilot.pause()
         assert options.show_vertical_scrollbar and bar_matches(options)
+
+
+class EmptyTable(App[None]):
+    def compose(self) -> ComposeResult:
+        yield SteadyTable(id="table")
+
+    def on_mount(self) -> None:
+        table = self.query_one(SteadyTable)
+        table.styles.height = 8
+        table.add_columns("Number", "Status")
+
+
+@pytest.mark.asyncio
+async def test_rows_settled_set_the_scrollbar_before_the_frame_that_draws_them() -> None:
+    """A first page longer than the table: its scrollbar is there as the rows are settled,
+    not after the frame's layout (which asked for a second layout and frame: the table drawn
+    again one column narrower)."""
+    app = EmptyTable()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        table = app.query_one(SteadyTable)
+        assert table.size and not table.show_vertical_scrollbar
+        table.add_rows([(f"SRO-2026-{i:06}", "draft") for i in range(40)])
+        table.settle()
+        assert table.show_vertical_scrollbar  # before any layout of the screen
+        await pilot.pause()
+        assert bar_matches(table)
+        table.clear()
+        table.settle()
+        assert not table.show_vertical_scrollbar
+        await pilot.pause()
+        assert bar_matches(table)

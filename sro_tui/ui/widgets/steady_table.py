@@ -74,6 +74,11 @@ class SteadyTable(SteadyScrollbars, DataTable[Any]):
             new_rows = self._new_rows.copy()
             self._new_rows.clear()
             self._update_dimensions(new_rows)
+        if self.size and self.virtual_size != self._scrolled_for:
+            # Its scrollbars too: left to the frame's layout, a scrollbar that appears
+            # (a first page longer than the screen) asked for a second layout and a third
+            # frame, the whole table drawn again one scrollbar narrower.
+            self._scroll_update(self.virtual_size)
 
     def drawn_look(self) -> DrawnLook:
         """What the rendered rows depend on besides their keys (the caches' keys hold the
