@@ -25,6 +25,7 @@ from ..domain.actor import Actor, password_again_due
 from ..domain.characters import visible
 from ..domain.errors import SroError
 from .app_openers import RecordOpeners
+from .area_prebuild import AreaPrebuild
 from .area_returns import AreaReturns
 from .gc_freeze import freeze_long_lived
 from .keys import app_bindings
@@ -62,7 +63,7 @@ SIGN_IN = "signin"
 """The mode of the sign-in screen (and the first-administrator and school-pick steps)."""
 
 
-class SroApp(RecordOpeners, SearchOpener, AreaReturns, UncopiedThemes, App[int]):
+class SroApp(RecordOpeners, SearchOpener, AreaPrebuild, AreaReturns, UncopiedThemes, App[int]):
     """The School Resource Officer's campus log."""
 
     TITLE = "sro-tui"
@@ -75,6 +76,8 @@ class SroApp(RecordOpeners, SearchOpener, AreaReturns, UncopiedThemes, App[int])
         **AREA_SCREENS,
     }
     DEFAULT_MODE = SIGN_IN
+    # Made ahead while the officer is idle (ui/area_prebuild.py): the slowest first.
+    PREBUILT_AREAS = ("incidents", "mentoring", "reports", "students", "referrals", "checklist")
 
     def __init__(
         self,
@@ -242,6 +245,7 @@ class SroApp(RecordOpeners, SearchOpener, AreaReturns, UncopiedThemes, App[int])
         self.school = school
         self.switch_mode("today")
         self.refresh_bindings()
+        self.start_prebuilding()
         self._auto_backup()
 
     @work(thread=True, group="backup", name="automatic backup", exit_on_error=False)
@@ -329,6 +333,10 @@ class SroApp(RecordOpeners, SearchOpener, AreaReturns, UncopiedThemes, App[int])
     def touch(self) -> None:
         """Someone pressed a key or clicked: the idle timer starts again."""
         self._last_activity = self.now()
+        self.note_input()
+
+    def can_prebuild(self) -> bool:
+        return self.actor is not None and not self.locked and self.current_mode != SIGN_IN
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):
@@ -494,6 +502,7 @@ def run(settings: Settings) -> int:
 
         app.driver_class = prompt_escape(app.driver_class)
     app.exit_on_store_error = True
+    app.prebuild_areas = True
     app.collect_after_first_frame = not gc.isenabled()  # cli/app.py: off for the start-up
     result = app.run()
     if app.store_error is not None:

@@ -89,7 +89,7 @@ class IncidentListScreen(PagedList, KeptStyles, WholeFrame, Screen[None]):
         table.add_column("Officer", key="officer", width=16)
         table.add_column("School", key="school", width=20)
         self._load_categories()
-        self.reload()
+        self.when_shown(self.reload)  # read when opened, not when made ahead
         table.focus()
 
     @work(thread=True, group="incident-categories", exit_on_error=False)

@@ -132,7 +132,7 @@ class MentoringScreen(PagedList, KeptStyles, WholeFrame, Screen[None]):
         # The type-ahead searches in its own worker, never on this thread.
         search = student_search(self.services, self.actor)
         self.query_one(ListFilters).typeahead.set_search(search)
-        self.reload()
+        self.when_shown(self.reload)  # read when opened, not when made ahead
         table.focus()
 
     # -- scope and filters -------------------------------------------------------------------------

@@ -88,7 +88,7 @@ class ReferralListScreen(PagedList, ReferralActions, KeptStyles, WholeFrame, Scr
         table.add_column("Student", key="student", width=17)
         table.add_column("Program", key="program", width=17)
         table.add_column("Consent", key="consent", width=7)
-        self.reload()
+        self.when_shown(self.reload)  # read when opened, not when made ahead
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cycle_scope":

@@ -31,6 +31,7 @@ from ...domain.reports import YtdReport, month_key, school_year_for_day
 from ..access import SessionAccess
 from ..kept_styles import KeptStyles
 from ..keymap import key_display
+from ..shown_later import ShownLater
 from ..text import literal, visible
 from ..whole_frame import WholeFrame
 from ..widgets.footer import SroFooter
@@ -54,7 +55,7 @@ if TYPE_CHECKING:
 __all__ = ["ReportsScreen"]
 
 
-class ReportsScreen(SessionAccess, KeptStyles, WholeFrame, Screen[None]):
+class ReportsScreen(SessionAccess, ShownLater, KeptStyles, WholeFrame, Screen[None]):
     """One report at a time, scrollable, with keys to change it and to save it."""
 
     AUTO_FOCUS = "#report-body"
@@ -105,7 +106,7 @@ class ReportsScreen(SessionAccess, KeptStyles, WholeFrame, Screen[None]):
             school_year=school_year_for_day(today),
             officer_badge=None if self.is_supervisor else actor.badge,
         )
-        self.reload()
+        self.when_shown(self.reload)  # read when opened, not when made ahead
 
     @property
     def is_supervisor(self) -> bool:

@@ -69,7 +69,7 @@ class StudentListScreen(PagedList, KeptStyles, WholeFrame, Screen[None]):
         table.add_column("District ID", key="district_id", width=12)
         table.add_column("Gr", key="grade", width=3)
         table.add_column("School", key="school", width=26)
-        self.reload()
+        self.when_shown(self.reload)  # read when opened, not when made ahead
 
     # -- searching and paging --------------------------------------------------------------------
 

@@ -36,6 +36,7 @@ from ...domain.paging import Page
 from ..access import SessionAccess
 from ..live import StoreChanged
 from ..messages import OpenRecord, RecordKind
+from ..shown_later import ShownLater
 from ..text import visible
 from .steady_table import SteadyTable
 
@@ -55,9 +56,12 @@ class PagedTable(SteadyTable):
         super().__init__(cursor_type="row", zebra_stripes=True, id=id)
 
 
-class PagedList(SessionAccess):
+class PagedList(SessionAccess, ShownLater):
     """Mixed into a Screen holding one DataTable of records (and reading them as the
-    signed-in officer: ``self.services``, ``self.actor``)."""
+    signed-in officer: ``self.services``, ``self.actor``). A screen reads its first page
+    with ``self.when_shown(self.reload)``: not before the officer opens it."""
+
+    FIRST_ANSWER_WAIT = 0.1
 
     PAGE_SIZE: ClassVar[int] = 50
     PREFETCH_ROWS: ClassVar[int] = 10
@@ -184,6 +188,7 @@ class PagedList(SessionAccess):
         self.failed = error
         self.page_failed(error)
         self.paging_changed()
+        self.first_answer_shown()
 
     def _page_arrived(self, generation: int, page: Page[Any]) -> None:
         if generation != self.generation:
@@ -194,6 +199,7 @@ class PagedList(SessionAccess):
         first = (self.services.ctx.today(), page.items, page.next_cursor)
         if self._rows_replaced_on_answer and self._shown_first == first:
             self._same_answer(page)  # the rows on screen are this answer already
+            self.first_answer_shown()
             return
         if self._rows_replaced_on_answer:
             self._rows_replaced_on_answer = False
@@ -217,6 +223,7 @@ class PagedList(SessionAccess):
                     self.keep_cursor_on = None
         self.paging_changed()
         self.refresh_bindings()  # keys that need a row (check_action) light up
+        self.first_answer_shown()
         near_end = table.cursor_row >= table.row_count - self.PREFETCH_ROWS
         if not self.exhausted and (near_end or seeking):
             self.load_more()  # a short page on a tall screen: keep filling

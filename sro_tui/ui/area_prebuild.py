@@ -1,0 +1,107 @@
+"""The areas' screens made while the officer is idle, so each first opening is drawn at once.
+
+An area's first opening composed its screen (the incident list's filter line alone: 28 ms),
+styled it, laid it out and then drew it behind Textual's 50 ms pause: 130-220 ms from F4 to
+the drawn list, against 10-25 ms for a return to a screen already made (issue 16). Once
+the officer is signed in, each time the keyboard has been quiet for :data:`QUIET_SECONDS`
+the app makes one area's screen ahead, as its mode's screen, without showing it: composed,
+mounted and laid out for the terminal's size. Its records are not read until it is shown
+(``ui/shown_later.py``), so nothing is read, or audited as read, that the officer did not
+open. A key pressed while a screen is being made waits for that one screen at most.
+
+`sro` turns this on (``prebuild_areas``); tests that are not about it leave it off.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, ClassVar
+
+from textual.app import App
+from textual.screen import Screen
+
+__all__ = ["QUIET_SECONDS", "AreaPrebuild"]
+
+QUIET_SECONDS = 1.0
+"""No key for this long, and one area's screen is made."""
+
+CHECK_SECONDS = 0.5
+
+
+class AreaPrebuild(App[Any]):
+    PREBUILT_AREAS: ClassVar[tuple[str, ...]] = ()
+    """The modes made ahead, in this order (the slowest to make and most used first)."""
+
+    prebuild_areas = False
+    _last_input = 0.0
+    _prebuild_started = False
+
+    def note_input(self) -> None:
+        """A key or a click: making screens ahead waits for the keyboard to be quiet."""
+        self._last_input = time.monotonic()
+
+    def can_prebuild(self) -> bool:
+        """Whether screens may be made now (the app says: an officer signed in, unlocked)."""
+        return False
+
+    def start_prebuilding(self) -> None:
+        if self.prebuild_areas and not self._prebuild_started:
+            self._prebuild_started = True
+            self.set_interval(CHECK_SECONDS, self._prebuild_when_quiet, name="area prebuild")
+
+    def next_area_to_build(self) -> str | None:
+        return next((mode for mode in self.PREBUILT_AREAS if mode not in self._screen_stacks), None)
+
+    def _prebuild_when_quiet(self) -> None:
+        if time.monotonic() - self._last_input < QUIET_SECONDS or not self.can_prebuild():
+            return
+        if any(not screen.is_mounted for screen in self._prebuilding()):
+            return  # one at a time: the last one is still being made
+        mode = self.next_area_to_build()
+        if mode is not None:
+            self.prebuild(mode)
+
+    def _prebuilding(self) -> list[Screen[Any]]:
+        return [stack[0] for stack in self._screen_stacks.values() if stack]
+
+    def prebuild(self, mode: str) -> None:
+        """Make ``mode``'s screen now without showing it (Textual makes a mode's screen when
+        first switched to, in ``_init_mode``; this does the same, less the showing)."""
+        if mode in self._screen_stacks or mode not in self._modes:
+            return
+        build = self._modes[mode]
+        if not callable(build):
+            return
+        screen = build()
+        self._screen_stacks[mode] = [screen]  # switch_mode now finds it made
+        self._load_screen_css(screen)
+        _, mounted = self._get_screen(screen)  # composed and mounted by its own task
+
+        async def lay_out() -> None:
+            await mounted
+            if screen.is_attached and not screen.is_current and not screen.stack_updates:
+                screen._refresh_layout(self.size)  # laid out now, not at its first showing
+
+        self.run_worker(lay_out(), group="area-prebuild", exit_on_error=False)
+
+    def hold_drawing(self, seconds: float) -> Callable[[], None]:
+        """Draw nothing until the returned function is called, or ``seconds`` at most
+        (Textual's ``delay_update``, ended early when what it waits for is there)."""
+        self._begin_batch()
+        held = True
+
+        def release() -> None:
+            nonlocal held
+            if held:
+                held = False
+                self._end_batch()
+                if not self._batch_count:
+                    self.call_later(self._draw_now)
+
+        self.set_timer(seconds, release, name="first answer wait")
+        return release
+
+    def _draw_now(self) -> None:
+        """The screen's frame now, not at its update timer's next tick (up to 1/60 s on)."""
+        self.screen._on_timer_update()

@@ -1,0 +1,178 @@
+"""Areas made ahead while the officer is idle (ui/area_prebuild.py, ui/shown_later.py; issue
+16): composed, mounted and laid out without being shown, nothing read or audited until the
+officer opens one, and then that very screen shown, its rows in its first frame. Behaviour
+only: the quiet spell is set, never waited for."""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Any
+
+import pytest
+from textual.screen import Screen
+from textual.widgets import DataTable
+
+from sro_tui.services.registry import Services
+from sro_tui.ui.app import SroApp
+from sro_tui.ui.screens.incidents import IncidentListScreen
+from sro_tui.ui.screens.mentoring import MentoringScreen
+from sro_tui.ui.screens.reports import ReportsScreen
+from sro_tui.ui.widgets.paged import PagedList
+
+from .conftest import Clock, make_officer
+from .test_ui_list_loading import _one_of_each
+from .ui_shell_support import make_app, settle, sign_in, until_filled
+
+READS = {"incident.list", "note.list", "referral.list", "report.run"}
+
+
+def reads_audited(services: Services) -> list[str]:
+    """The reads of lists and reports audited, oldest first."""
+    return [e.action for e in reversed(services.audit.recent(limit=200)) if e.action in READS]
+
+
+def made(app: SroApp, mode: str) -> Screen[Any] | None:
+    stack = app._screen_stacks.get(mode)
+    return stack[0] if stack else None
+
+
+async def make_every_area(pilot: Any, app: SroApp) -> None:
+    for mode in app.PREBUILT_AREAS:
+        app.prebuild(mode)
+    await until_filled(
+        pilot,
+        lambda: all((s := made(app, m)) is not None and s.is_mounted for m in app.PREBUILT_AREAS),
+    )
+    await settle(pilot)
+
+
+async def test_areas_made_ahead_read_nothing_until_opened(
+    sqlite_services: Services, clock: Clock
+) -> None:
+    officer = make_officer(sqlite_services, "1001")
+    ids = _one_of_each(sqlite_services, officer, clock)
+    app = make_app(sqlite_services, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot, "1001")
+        before = reads_audited(sqlite_services)
+        await make_every_area(pilot, app)
+        assert app.current_mode == "today"
+        for mode in app.PREBUILT_AREAS:
+            screen = made(app, mode)
+            assert screen is not None and not screen.is_current
+            assert screen.size == app.size  # laid out for the terminal already
+            if isinstance(screen, PagedList):
+                assert screen.paged_table().row_count == 0 and not screen.page_loading
+        assert reads_audited(sqlite_services) == before  # nothing read, nothing audited
+
+        incidents = made(app, "incidents")
+        await pilot.press("f4")
+        await settle(pilot)
+        assert app.screen is incidents and isinstance(incidents, IncidentListScreen)
+        assert incidents.highlighted_id() == ids["incident"]
+        assert reads_audited(sqlite_services) == [*before, "incident.list"]
+
+        notes = made(app, "mentoring")
+        await pilot.press("f5")
+        await settle(pilot)
+        assert app.screen is notes and isinstance(notes, MentoringScreen)
+        assert notes.paged_table().row_count == 1
+
+        reports = made(app, "reports")
+        await pilot.press("f8")
+        await settle(pilot)
+        assert app.screen is reports and isinstance(reports, ReportsScreen)
+        assert reads_audited(sqlite_services) == [
+            *before,
+            "incident.list",
+            "note.list",
+            "report.run",
+        ]
+
+
+async def test_a_list_made_ahead_shows_its_rows_in_its_first_frame(
+    sqlite_services: Services, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its first frame waits for its first page (at most FIRST_ANSWER_WAIT, lengthened here:
+    the page is held back until the test lets it go, so no clock decides the outcome)."""
+    officer = make_officer(sqlite_services, "1001")
+    _one_of_each(sqlite_services, officer, clock)
+    monkeypatch.setattr(PagedList, "FIRST_ANSWER_WAIT", 30.0)
+    page_may_come = threading.Event()
+    fetch_page = IncidentListScreen.fetch_page
+
+    def held_back(screen: IncidentListScreen, cursor: str | None) -> Any:
+        page_may_come.wait(20)
+        return fetch_page(screen, cursor)
+
+    monkeypatch.setattr(IncidentListScreen, "fetch_page", held_back)
+    app = make_app(sqlite_services, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot, "1001")
+        await make_every_area(pilot, app)
+        incidents = made(app, "incidents")
+        assert isinstance(incidents, IncidentListScreen)
+        table = incidents.query_one(DataTable)
+        rows_at_frames: list[int] = []
+        display = app._display
+
+        def counted(screen: Screen[Any], renderable: Any) -> None:
+            if screen is incidents and renderable is not None:
+                rows_at_frames.append(table.row_count)
+            display(screen, renderable)
+
+        app._display = counted  # type: ignore[method-assign]
+        await pilot.press("f4")
+        await pilot.pause(0.3)  # time enough for frames, were any drawn
+        assert app.screen is incidents and rows_at_frames == []  # not drawn empty
+        page_may_come.set()
+        await settle(pilot)
+        assert rows_at_frames and rows_at_frames[0] == 1  # drawn with its rows
+
+
+async def test_areas_are_made_one_at_a_time_only_when_the_keyboard_is_quiet(
+    sqlite_services: Services, clock: Clock
+) -> None:
+    make_officer(sqlite_services, "1001")
+    app = make_app(sqlite_services, clock)
+    async with app.run_test() as pilot:
+        app._prebuild_when_quiet()
+        assert made(app, "incidents") is None  # nobody signed in
+        await sign_in(pilot, "1001")
+
+        app.note_input()  # a key just now
+        app._prebuild_when_quiet()
+        assert made(app, "incidents") is None
+
+        app._last_input = time.monotonic() - 60
+        app._prebuild_when_quiet()
+        first = made(app, "incidents")
+        assert first is not None
+        app._prebuild_when_quiet()  # the first is still being made: nothing more yet
+        if not first.is_mounted:
+            assert made(app, "mentoring") is None
+        await until_filled(pilot, lambda: first.is_mounted)
+        app._prebuild_when_quiet()
+        assert made(app, "mentoring") is not None
+
+        app.lock()
+        await settle(pilot)
+        app._prebuild_when_quiet()
+        assert made(app, "reports") is None  # locked: nothing made
+        await pilot.press("escape")
+
+
+async def test_signing_out_drops_the_areas_made_ahead(
+    sqlite_services: Services, clock: Clock
+) -> None:
+    make_officer(sqlite_services, "1001")
+    app = make_app(sqlite_services, clock)
+    async with app.run_test() as pilot:
+        await sign_in(pilot, "1001")
+        await make_every_area(pilot, app)
+        kept = [made(app, mode) for mode in app.PREBUILT_AREAS]
+        app.sign_out()
+        await settle(pilot)
+        assert all(made(app, mode) is None for mode in app.PREBUILT_AREAS)
+        assert all(screen is not None and not screen.is_attached for screen in kept)
