@@ -176,3 +176,26 @@ async def test_signing_out_drops_the_areas_made_ahead(
         await settle(pilot)
         assert all(made(app, mode) is None for mode in app.PREBUILT_AREAS)
         assert all(screen is not None and not screen.is_attached for screen in kept)
+
+
+async def test_a_screen_made_ahead_is_drawn_unseen_once(
+    sqlite_services: Services, clock: Clock
+) -> None:
+    """What does not change by its first showing (its header) is not drawn again then."""
+    from sro_tui.ui.widgets.header import SroHeader
+
+    from .ui_shell_support import Calls
+
+    make_officer(sqlite_services, "1001")
+    app = make_app(sqlite_services, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot, "1001")
+        await make_every_area(pilot, app)
+        referrals = made(app, "referrals")
+        assert referrals is not None
+        header = referrals.query_one(SroHeader)
+        drawn = Calls(header, "render")
+        await pilot.press("f6")
+        await settle(pilot)
+        assert app.screen is referrals
+        assert drawn.count == 0

@@ -82,6 +82,9 @@ class AreaPrebuild(App[Any]):
             await mounted
             if screen.is_attached and not screen.is_current and not screen.stack_updates:
                 screen._refresh_layout(self.size)  # laid out now, not at its first showing
+                # And drawn once, unseen: its widgets keep their drawn lines until they
+                # change, so the first showing draws little more than the rows it reads.
+                screen._compositor.render_update(full=True)
 
         self.run_worker(lay_out(), group="area-prebuild", exit_on_error=False)
 
