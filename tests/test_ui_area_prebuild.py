@@ -199,3 +199,68 @@ async def test_a_screen_made_ahead_is_drawn_unseen_once(
         await settle(pilot)
         assert app.screen is referrals
         assert drawn.count == 0
+
+
+async def make_quick_incident_ahead(pilot: Any, app: SroApp) -> Screen[Any]:
+    await make_every_area(pilot, app)
+    app._last_input = time.monotonic() - 60
+    app._prebuild_when_quiet()  # the areas are made: the quick incident next
+    form = app._form_ahead
+    assert form is not None
+    await until_filled(pilot, lambda: form.is_mounted)
+    await settle(pilot)
+    return form
+
+
+async def test_ctrl_n_shows_the_quick_incident_made_ahead_with_the_time_it_was_opened(
+    sqlite_services: Services, clock: Clock
+) -> None:
+    from sro_tui.domain.enums import IncidentStatus
+    from sro_tui.ui.forms.quick_incident import QuickIncidentScreen
+
+    from .test_ui_quick_incident import NARRATIVE, keys_of
+
+    officer = make_officer(sqlite_services, "1001")
+    app = make_app(sqlite_services, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot, "1001")
+        form = await make_quick_incident_ahead(pilot, app)
+        assert isinstance(form, QuickIncidentScreen) and not form.is_current
+        # Nothing set or read yet: no time, no categories, no place.
+        assert form.when.text == "" and form.category.find_choice("FIGHT") is None
+        assert form.location.text == ""
+        assert sqlite_services.drafts.for_actor(officer) == []
+
+        clock.advance(minutes=40)  # opened long after it was made
+        for key in keys_of(NARRATIVE):
+            await pilot.press(key)
+            if key == "ctrl+n":
+                await settle(pilot)
+                assert app.screen is form
+                assert form.when.text.endswith(clock.now.astimezone(form.when.tz).strftime("%H:%M"))
+        await settle(pilot)
+        assert app.screen is not form and app._form_ahead is None  # saved and closed
+    [saved] = sqlite_services.incidents.page(officer).items
+    record = sqlite_services.incidents.get(officer, saved.id)
+    assert record.narrative == NARRATIVE and record.status is IncidentStatus.DRAFT
+
+
+async def test_a_quick_incident_asked_with_more_prefill_is_a_new_one(
+    sqlite_services: Services, clock: Clock
+) -> None:
+    from sro_tui.ui.forms.quick_incident import QuickIncidentScreen
+
+    make_officer(sqlite_services, "1001")
+    app = make_app(sqlite_services, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot, "1001")
+        form = await make_quick_incident_ahead(pilot, app)
+        app.open_quick_incident({"location_code": "GATE"})  # the checklist's "incident here"
+        await settle(pilot)
+        assert isinstance(app.screen, QuickIncidentScreen) and app.screen is not form
+        assert app._form_ahead is form
+        await pilot.press("escape")
+        await settle(pilot)
+        app.sign_out()
+        await settle(pilot)
+        assert app._form_ahead is None and not form.is_attached

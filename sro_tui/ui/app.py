@@ -277,6 +277,7 @@ class SroApp(RecordOpeners, SearchOpener, AreaPrebuild, AreaReturns, UncopiedThe
         while len(self.screen_stack) > 1 and not isinstance(self.screen, LoginScreen):
             await self.pop_screen()
         await self.drop_search()  # the officer's last search with them
+        await self.drop_form_ahead()
 
     @work(exclusive=True, group="session")
     async def sign_out(self) -> None:
@@ -337,6 +338,14 @@ class SroApp(RecordOpeners, SearchOpener, AreaPrebuild, AreaReturns, UncopiedThe
 
     def can_prebuild(self) -> bool:
         return self.actor is not None and not self.locked and self.current_mode != SIGN_IN
+
+    def form_to_make_ahead(self) -> Screen[Any] | None:
+        """ctrl+n's quick incident, for the school the officer is at."""
+        if self.school is None:
+            return None
+        from .forms.quick_incident import QuickIncidentScreen
+
+        return QuickIncidentScreen(prefill={"school_id": self.school.id})
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):

@@ -17,6 +17,8 @@ from .navigation import draft_form, record_screen
 from .unexpected import unexpected
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from textual.screen import Screen
 
     from ..domain.actor import Actor
@@ -42,6 +44,8 @@ class RecordOpeners(App[int]):
         def action_go(self, mode: str) -> None: ...
 
         def _push(self, screen: Screen[Any]) -> None: ...
+
+        def take_form_ahead(self, wanted: Callable[[Screen[Any]], bool]) -> Screen[Any] | None: ...
 
     def on_open_record(self, message: OpenRecord) -> None:
         """A screen asks for a record: the app knows which screen shows that kind."""
@@ -87,7 +91,11 @@ class RecordOpeners(App[int]):
             data.setdefault("school_id", self.school.id)
         from .forms.quick_incident import QuickIncidentScreen
 
-        self._push(QuickIncidentScreen(prefill=data))
+        def same(form: Screen[Any]) -> bool:
+            return isinstance(form, QuickIncidentScreen) and form.prefill == data
+
+        made = self.take_form_ahead(same)  # made while the officer was idle: drawn at once
+        self._push(made if made is not None else QuickIncidentScreen(prefill=data))
 
     def open_new_referral(self, prefill: dict[str, Any] | None = None) -> None:
         """Refer a student, prefilled (student_id, incident_id / incident_number, note_id)."""

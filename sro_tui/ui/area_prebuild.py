@@ -61,9 +61,38 @@ class AreaPrebuild(App[Any]):
         mode = self.next_area_to_build()
         if mode is not None:
             self.prebuild(mode)
+        elif self._form_ahead is None:
+            form = self.form_to_make_ahead()
+            if form is not None:
+                self._form_ahead = form
+                self._make_unseen(form)
 
     def _prebuilding(self) -> list[Screen[Any]]:
-        return [stack[0] for stack in self._screen_stacks.values() if stack]
+        made = [stack[0] for stack in self._screen_stacks.values() if stack]
+        return made + ([self._form_ahead] if self._form_ahead is not None else [])
+
+    # -- a form made ahead (the quick incident: ctrl+n) ------------------------------------------
+
+    _form_ahead: Screen[Any] | None = None
+
+    def form_to_make_ahead(self) -> Screen[Any] | None:
+        """A new form to make ahead once the areas are made (the app says which), or None."""
+        return None
+
+    def take_form_ahead(self, wanted: Callable[[Screen[Any]], bool]) -> Screen[Any] | None:
+        """The form made ahead, if made and ``wanted`` (the same kind, school and prefill as
+        the one asked for); the next quiet spell makes another."""
+        form = self._form_ahead
+        if form is None or not form.is_mounted or not wanted(form):
+            return None
+        self._form_ahead = None
+        return form
+
+    async def drop_form_ahead(self) -> None:
+        """Sign-out: the form made for this officer goes."""
+        form, self._form_ahead = self._form_ahead, None
+        if form is not None and form.is_attached:
+            await form.remove()
 
     def prebuild(self, mode: str) -> None:
         """Make ``mode``'s screen now without showing it (Textual makes a mode's screen when
@@ -75,6 +104,10 @@ class AreaPrebuild(App[Any]):
             return
         screen = build()
         self._screen_stacks[mode] = [screen]  # switch_mode now finds it made
+        self._make_unseen(screen)
+
+    def _make_unseen(self, screen: Screen[Any]) -> None:
+        """Compose, mount, lay out and draw ``screen`` without showing it."""
         self._load_screen_css(screen)
         _, mounted = self._get_screen(screen)  # composed and mounted by its own task
 

@@ -34,6 +34,7 @@ from textual.widgets import Button, Checkbox, Input, Select, SelectionList, Stat
 
 from ...domain.errors import SroError, StoreUnreachable
 from ...domain.text import check_line
+from ..shown_later import ShownLater
 from ..text import visible
 from ..unexpected import unexpected
 from ..widgets.fields import LabelledField
@@ -118,6 +119,15 @@ class FormLogic(FormDrafts):
         return {k: v for k, v in self.collect().items() if k in pristine and pristine[k] != v}
 
     def _loaded(self, loaded: object) -> None:
+        try:
+            self._fill_loaded(loaded)
+        finally:
+            self.first_answer_shown()  # a form made ahead: drawn now, filled
+
+    def first_answer_shown(self) -> None:
+        """ShownLater's (forms have it through their events' mixin)."""
+
+    def _fill_loaded(self, loaded: object) -> None:
         if self._finished or not self.is_mounted:
             return
         typed = self.typed_while_loading()
@@ -139,6 +149,7 @@ class FormLogic(FormDrafts):
             self.action_save()
 
     def _load_failed(self, error: SroError) -> None:
+        self.first_answer_shown()
         if self._finished or not self.is_mounted:
             return
         self.load_failed = True
@@ -286,14 +297,19 @@ class FormLogic(FormDrafts):
         self.saved(result)
 
 
-class _FormEvents(FormLogic):
+class _FormEvents(ShownLater, FormLogic):
     """Message handlers shared by both screen kinds. Textual finds handlers by name along the
     class's MRO, so they work from this plain mixin (``@on`` handlers would not); a form's
     own handler of the same message runs first, then these."""
 
+    FIRST_ANSWER_WAIT = 0.1
+    """A form made ahead (ui/area_prebuild.py) is drawn at its first showing once its
+    choices are read, 100 ms at most: one frame, not the skeleton and then the filled form."""
+
     def on_mount(self) -> None:
-        """After the form's own on_mount (the skeleton is drawn): read the store."""
-        self.start_load()
+        """After the form's own on_mount (the skeleton is drawn): read the store, once the
+        form is shown (a form made ahead reads nothing before)."""
+        self.when_shown(self.start_load)
 
     def _changed(self) -> None:
         self.form_changed()

@@ -130,6 +130,9 @@ class QuickIncidentScreen(FormModal):
                 yield Static("", classes="draft-status")
 
     def on_mount(self) -> None:
+        self.when_shown(self._set_defaults)  # made ahead: its school and time when shown
+
+    def _set_defaults(self) -> None:
         # No store call here: the search only runs (in a worker) when the officer types.
         self.students.typeahead.set_search(student_search(self.services, self.actor))
         school = self.sro.school
