@@ -250,7 +250,7 @@ async def test_a_quick_incident_asked_with_more_prefill_is_a_new_one(
 ) -> None:
     from sro_tui.ui.forms.quick_incident import QuickIncidentScreen
 
-    make_officer(sqlite_services, "1001")
+    officer = make_officer(sqlite_services, "1001")
     app = make_app(sqlite_services, clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await sign_in(pilot, "1001")
@@ -264,3 +264,5 @@ async def test_a_quick_incident_asked_with_more_prefill_is_a_new_one(
         app.sign_out()
         await settle(pilot)
         assert app._form_ahead is None and not form.is_attached
+    # Neither the form made ahead nor the one left with Escape kept a draft.
+    assert sqlite_services.drafts.for_actor(officer) == []
