@@ -48,16 +48,28 @@ async def make_every_area(pilot: Any, app: SroApp) -> None:
 
 
 async def test_areas_made_ahead_read_nothing_until_opened(
-    sqlite_services: Services, clock: Clock
+    sqlite_services: Services, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     officer = make_officer(sqlite_services, "1001")
     ids = _one_of_each(sqlite_services, officer, clock)
+    warmed: list[str] = []
+    for name in ("incidents", "notes"):
+        service = getattr(sqlite_services, name)
+        real = service.warm_first_page
+
+        def warm(actor: Any, *, scope: str = "own", name: str = name, real: Any = real) -> None:
+            warmed.append(f"{name} {scope}")
+            real(actor, scope=scope)
+
+        monkeypatch.setattr(service, "warm_first_page", warm)
     app = make_app(sqlite_services, clock)
     async with app.run_test(size=(100, 30)) as pilot:
         await sign_in(pilot, "1001")
         before = reads_audited(sqlite_services)
         await make_every_area(pilot, app)
         assert app.current_mode == "today"
+        # Their first pages' statements prepared (for no rows), nothing more.
+        assert sorted(warmed) == ["incidents own", "notes own"]
         for mode in app.PREBUILT_AREAS:
             screen = made(app, mode)
             assert screen is not None and not screen.is_current
@@ -146,6 +158,10 @@ async def test_areas_are_made_one_at_a_time_only_when_the_keyboard_is_quiet(
         assert made(app, "incidents") is None
 
         app._last_input = time.monotonic() - 60
+        app._prebuild_when_quiet()
+        form = app._form_ahead  # the quick incident first (its CSS before the areas')
+        assert form is not None and made(app, "incidents") is None
+        await until_filled(pilot, lambda: form.is_mounted)
         app._prebuild_when_quiet()
         first = made(app, "incidents")
         assert first is not None
@@ -266,3 +282,27 @@ async def test_a_quick_incident_asked_with_more_prefill_is_a_new_one(
         assert app._form_ahead is None and not form.is_attached
     # Neither the form made ahead nor the one left with Escape kept a draft.
     assert sqlite_services.drafts.for_actor(officer) == []
+
+
+async def test_areas_made_after_the_form_are_not_restyled_when_first_shown(
+    sqlite_services: Services, clock: Clock
+) -> None:
+    """The quick incident is made first: its widgets' CSS, loaded after an area was made,
+    would restyle that area at its first showing."""
+    from .ui_shell_support import Calls
+
+    make_officer(sqlite_services, "1001")
+    app = make_app(sqlite_services, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot, "1001")
+        app._last_input = time.monotonic() - 60
+        for _ in range(len(app.PREBUILT_AREAS) + 1):
+            app._prebuild_when_quiet()
+            await until_filled(pilot, lambda: all(s.is_mounted for s in app._prebuilding()))
+        await settle(pilot)
+        incidents = made(app, "incidents")
+        assert incidents is not None and app._form_ahead is not None
+        restyled = Calls(incidents, "update_node_styles")
+        await pilot.press("f4")
+        await settle(pilot)
+        assert app.screen is incidents and restyled.count == 0

@@ -59,6 +59,10 @@ class ShownLater:
         for work in waiting:
             work()
 
+    def prepare_unseen(self) -> None:
+        """Made ahead and laid out: a place for preparations that read nothing (the app
+        calls it once)."""
+
     def first_answer_shown(self) -> None:
         """The records read at the first showing are in the screen: draw it."""
         release, self._release_drawing = self._release_drawing, None

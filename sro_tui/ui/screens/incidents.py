@@ -167,6 +167,9 @@ class IncidentListScreen(PagedList, KeptStyles, WholeFrame, Screen[None]):
             literal(f"Incidents — {title}   (s: {scope_keys}, /: filter)")
         )
 
+    def warm_first_page(self) -> None:
+        self.services.incidents.warm_first_page(self.actor, scope=self.scope)
+
     def fetch_page(self, cursor: str | None) -> Page[IncidentSummary]:
         return self.services.incidents.page(
             self.actor, scope=self.scope, cursor=cursor, limit=self.PAGE_SIZE, **self.filters

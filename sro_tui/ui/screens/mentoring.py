@@ -226,6 +226,9 @@ class MentoringScreen(PagedList, KeptStyles, WholeFrame, Screen[None]):
             literal(f"Notes — {' · '.join(parts)}   ({keys})")
         )
 
+    def warm_first_page(self) -> None:
+        self.services.notes.warm_first_page(self.actor, scope=self.scope)
+
     def fetch_page(self, cursor: str | None) -> NotePage:
         services, actor, f = self.services, self.actor, self.filters
         page = services.notes.page(
