@@ -5,43 +5,21 @@ as before. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from sro_tui.domain.incidents import IncidentCreate, OffenseIn
-from sro_tui.domain.mentoring import NoteCreate
 from sro_tui.domain.officers import Actor
-from sro_tui.domain.students import StudentCreate
 from sro_tui.services.registry import Services
+
+from .conftest import Clock
+from .test_ui_list_loading import _one_of_each
 
 
 def audit_ids(services: Services) -> list[int]:
     return [e.id for e in services.audit.recent(limit=500)]
 
 
-def some_records(services: Services, officer: Actor) -> None:
-    vhs = services.reference.school_by_code("VHS").id
-    student = services.students.create(
-        officer,
-        StudentCreate(district_id="S-9", first_name="Ana", last_name="Ruiz", school_id=vhs),
-    ).id
-    services.incidents.create(
-        officer,
-        IncidentCreate(
-            school_id=vhs,
-            occurred_at=datetime(2026, 9, 14, 15, tzinfo=UTC),
-            location_code="HALLWAY",
-            offenses=[OffenseIn(category_code="FIGHT")],
-        ),
-    )
-    services.notes.create(
-        officer, NoteCreate(student_ids=[student], occurred_at=datetime(2026, 9, 14, tzinfo=UTC))
-    )
-
-
 def test_warming_the_first_pages_reads_and_audits_nothing(
-    services: Services, officer: Actor, supervisor: Actor
+    services: Services, officer: Actor, supervisor: Actor, clock: Clock
 ) -> None:
-    some_records(services, officer)
+    _one_of_each(services, officer, clock)  # a report, a note, a student, a referral
     before = audit_ids(services)
     for actor, scopes in ((officer, ("own", "school", "all")), (supervisor, ("own", "all"))):
         for scope in scopes:

@@ -5,8 +5,10 @@ only: the quiet spell is set, never waited for."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
+from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
@@ -37,6 +39,16 @@ def made(app: SroApp, mode: str) -> Screen[Any] | None:
     return stack[0] if stack else None
 
 
+@contextlib.asynccontextmanager
+async def signed_in(services: Services, clock: Clock) -> AsyncIterator[tuple[SroApp, Any]]:
+    """The real app, 100x30, with badge 1001 signed in at the first school (making ahead
+    is off unless a test calls it)."""
+    app = make_app(services, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot, "1001")
+        yield app, pilot
+
+
 async def make_every_area(pilot: Any, app: SroApp) -> None:
     for mode in app.PREBUILT_AREAS:
         app.prebuild(mode)
@@ -62,9 +74,7 @@ async def test_areas_made_ahead_read_nothing_until_opened(
             real(actor, scope=scope)
 
         monkeypatch.setattr(service, "warm_first_page", warm)
-    app = make_app(sqlite_services, clock)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await sign_in(pilot, "1001")
+    async with signed_in(sqlite_services, clock) as (app, pilot):
         before = reads_audited(sqlite_services)
         await make_every_area(pilot, app)
         assert app.current_mode == "today"
@@ -119,9 +129,7 @@ async def test_a_list_made_ahead_shows_its_rows_in_its_first_frame(
         return fetch_page(screen, cursor)
 
     monkeypatch.setattr(IncidentListScreen, "fetch_page", held_back)
-    app = make_app(sqlite_services, clock)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await sign_in(pilot, "1001")
+    async with signed_in(sqlite_services, clock) as (app, pilot):
         await make_every_area(pilot, app)
         incidents = made(app, "incidents")
         assert isinstance(incidents, IncidentListScreen)
@@ -183,9 +191,7 @@ async def test_signing_out_drops_the_areas_made_ahead(
     sqlite_services: Services, clock: Clock
 ) -> None:
     make_officer(sqlite_services, "1001")
-    app = make_app(sqlite_services, clock)
-    async with app.run_test() as pilot:
-        await sign_in(pilot, "1001")
+    async with signed_in(sqlite_services, clock) as (app, pilot):
         await make_every_area(pilot, app)
         kept = [made(app, mode) for mode in app.PREBUILT_AREAS]
         app.sign_out()
@@ -203,9 +209,7 @@ async def test_a_screen_made_ahead_is_drawn_unseen_once(
     from .ui_shell_support import Calls
 
     make_officer(sqlite_services, "1001")
-    app = make_app(sqlite_services, clock)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await sign_in(pilot, "1001")
+    async with signed_in(sqlite_services, clock) as (app, pilot):
         await make_every_area(pilot, app)
         referrals = made(app, "referrals")
         assert referrals is not None
@@ -237,9 +241,7 @@ async def test_ctrl_n_shows_the_quick_incident_made_ahead_with_the_time_it_was_o
     from .test_ui_quick_incident import NARRATIVE, keys_of
 
     officer = make_officer(sqlite_services, "1001")
-    app = make_app(sqlite_services, clock)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await sign_in(pilot, "1001")
+    async with signed_in(sqlite_services, clock) as (app, pilot):
         form = await make_quick_incident_ahead(pilot, app)
         assert isinstance(form, QuickIncidentScreen) and not form.is_current
         # Nothing set or read yet: no time, no categories, no place.
@@ -267,9 +269,7 @@ async def test_a_quick_incident_asked_with_more_prefill_is_a_new_one(
     from sro_tui.ui.forms.quick_incident import QuickIncidentScreen
 
     officer = make_officer(sqlite_services, "1001")
-    app = make_app(sqlite_services, clock)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await sign_in(pilot, "1001")
+    async with signed_in(sqlite_services, clock) as (app, pilot):
         form = await make_quick_incident_ahead(pilot, app)
         app.open_quick_incident({"location_code": "GATE"})  # the checklist's "incident here"
         await settle(pilot)
@@ -292,9 +292,7 @@ async def test_areas_made_after_the_form_are_not_restyled_when_first_shown(
     from .ui_shell_support import Calls
 
     make_officer(sqlite_services, "1001")
-    app = make_app(sqlite_services, clock)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await sign_in(pilot, "1001")
+    async with signed_in(sqlite_services, clock) as (app, pilot):
         app._last_input = time.monotonic() - 60
         for _ in range(len(app.PREBUILT_AREAS) + 1):
             app._prebuild_when_quiet()

@@ -502,36 +502,27 @@ class IncidentService:
         return Page(items=items, next_cursor=next_cursor)
 
     def warm_first_page(self, actor: Actor, *, scope: str = "own") -> None:
-        """Run the first page's statement for no rows (LIMIT 0), so that its compilation is
-        cached before the officer's first real page (a list screen made ahead, issue 16:
-        about 10 ms of a first opening). Nothing is read, so nothing is audited; a scope
-        the actor may not list is left alone (its refusal is audited when asked for)."""
+        """Prepare the first page's statement without reading (``Database.prepare``), so
+        that its compilation is cached before the officer's first page (a list screen made
+        ahead, issue 16: about 10 ms of a first opening). A scope the actor may not list is
+        left alone: its refusal is audited when it is asked for."""
         if scope not in SCOPES or (scope == "all" and not actor.is_supervisor):
             return
         if scope != "all" and actor.officer_id is None:
             return
-        query, _ = self._list_query(
-            actor,
-            scope=scope,
-            status=None,
-            category_code=None,
-            since=None,
-            until=None,
-            school_id=None,
-        )
-        with self.ctx.db.read() as session:
-            session.execute(_newest_first(query).limit(0)).all()
+        query, _ = self._list_query(actor, scope=scope)
+        self.ctx.db.prepare(_newest_first(query))
 
     def _list_query(
         self,
         actor: Actor,
         *,
         scope: str,
-        status: IncidentStatus | None,
-        category_code: str | None,
-        since: date | None,
-        until: date | None,
-        school_id: int | None,
+        status: IncidentStatus | None = None,
+        category_code: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        school_id: int | None = None,
     ) -> tuple[Any, list[str]]:
         """The filtered, unordered list query and the names of the filters used."""
         if scope not in SCOPES:

@@ -253,17 +253,15 @@ class NoteService:
             return Page(items=items, next_cursor=next_cursor)
 
     def warm_first_page(self, actor: Actor, *, scope: str = "own") -> None:
-        """Run the first page's statement for no rows (LIMIT 0), so that its compilation is
-        cached before the officer's first real page (a list screen made ahead, issue 16:
-        about 10 ms of a first opening). Nothing is read, so nothing is audited; a scope
-        the actor may not list is left alone (its refusal is audited when asked for)."""
+        """Prepare the first page's statement without reading (``Database.prepare``), so
+        that its compilation is cached before the officer's first page (a list screen made
+        ahead, issue 16: about 10 ms of a first opening). A scope the actor may not list is
+        left alone: its refusal is audited when it is asked for."""
         if scope not in SCOPES or (scope == "all" and not actor.is_supervisor):
             return
         if scope == "own" and actor.officer_id is None:
             return
-        query = _newest_first(self._list_query(actor, scope=scope)).limit(0)
-        with self.ctx.db.read() as session:
-            session.scalars(query).all()
+        self.ctx.db.prepare(_newest_first(self._list_query(actor, scope=scope)))
 
     def _list_query(
         self,

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, Select, create_engine, event, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -416,6 +416,12 @@ class Database:
             if _is_integrity(exc):
                 raise
             raise StoreUnreachable(friendly_store_error(exc, self.url)) from exc
+
+    def prepare(self, statement: Select[Any]) -> None:
+        """Run ``statement`` for no rows (LIMIT 0) so that its compilation is cached for the
+        real read that follows later; no row is read."""
+        with self.read() as session:
+            session.execute(statement.limit(0)).all()
 
     def ping(self) -> None:
         """Connect once, so a bad path, key or server shows up at start-up with a clear line."""

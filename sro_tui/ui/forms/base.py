@@ -124,8 +124,9 @@ class FormLogic(FormDrafts):
         finally:
             self.first_answer_shown()  # a form made ahead: drawn now, filled
 
-    def first_answer_shown(self) -> None:
-        """ShownLater's (forms have it through their events' mixin)."""
+    if TYPE_CHECKING:  # ShownLater's: forms have it through their events' mixin
+
+        def first_answer_shown(self) -> None: ...
 
     def _fill_loaded(self, loaded: object) -> None:
         if self._finished or not self.is_mounted:
