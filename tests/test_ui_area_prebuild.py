@@ -296,7 +296,7 @@ async def test_areas_made_after_the_form_are_not_restyled_when_first_shown(
         app._last_input = time.monotonic() - 60
         for _ in range(len(app.PREBUILT_AREAS) + 1):
             app._prebuild_when_quiet()
-            await until_filled(pilot, lambda: all(s.is_mounted for s in app._prebuilding()))
+            await until_filled(pilot, lambda: all(s.is_mounted for s in app._made_screens()))
         await settle(pilot)
         incidents = made(app, "incidents")
         assert incidents is not None and app._form_ahead is not None

@@ -7,7 +7,10 @@ the officer is signed in, each time the keyboard has been quiet for :data:`QUIET
 the app makes one area's screen ahead, as its mode's screen, without showing it: composed,
 mounted and laid out for the terminal's size. Its records are not read until it is shown
 (``ui/shown_later.py``), so nothing is read, or audited as read, that the officer did not
-open. A key pressed while a screen is being made waits for that one screen at most.
+open. A key pressed while a screen is being made waits for that one screen at most. The
+quick-incident form (ctrl+n) is made the same way, first, and again after each use.
+:meth:`AreaPrebuild.hold_drawing` lets such a screen's first showing wait (briefly) for what
+it reads, so that it is drawn once, filled.
 
 `sro` turns this on (``prebuild_areas``); tests that are not about it leave it off.
 """
@@ -58,7 +61,7 @@ class AreaPrebuild(App[Any]):
     def _prebuild_when_quiet(self) -> None:
         if time.monotonic() - self._last_input < QUIET_SECONDS or not self.can_prebuild():
             return
-        if any(not screen.is_mounted for screen in self._prebuilding()):
+        if any(not screen.is_mounted for screen in self._made_screens()):
             return  # one at a time: the last one is still being made
         # The form first: its widgets bring CSS of their own, which would restyle each area
         # made before it at its first showing (some 14 ms of F4's).
@@ -71,7 +74,7 @@ class AreaPrebuild(App[Any]):
         if mode is not None:
             self.prebuild(mode)
 
-    def _prebuilding(self) -> list[Screen[Any]]:
+    def _made_screens(self) -> list[Screen[Any]]:
         made = [stack[0] for stack in self._screen_stacks.values() if stack]
         return made + ([self._form_ahead] if self._form_ahead is not None else [])
 
