@@ -1,6 +1,7 @@
 """How long `sro` takes to draw the sign-in screen, beside an empty Textual app (issue 16).
 
-Each run starts a process in a real pseudo-terminal (the app's own Linux driver, 80x24) and
+Each run starts a process in a real pseudo-terminal (the app's own Linux driver, 80x24, the
+size set before the program starts, as a terminal window's is: no resize to answer) and
 times from the start of the process to the first time the screen's last line is written (the
 sign-in screen's footer; the empty app's one docked line): its first full frame, since the
 compositor writes the screen top to bottom. The two run interleaved, in pairs, so a busy
@@ -22,15 +23,18 @@ measures a tree as it is.
 from __future__ import annotations
 
 import argparse
+import fcntl
 import json
 import os
 import pty
 import select
 import signal
 import statistics
+import struct
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 from pathlib import Path
 
@@ -61,18 +65,13 @@ def first_frame(
     argv: list[str], marker: bytes, env: dict[str, str], cwd: str | None = None
 ) -> float:
     """Seconds from starting ``argv`` in a pty to ``marker`` in what it wrote."""
+    started = time.perf_counter()
     pid, fd = pty.fork()
-    if pid == 0:  # the child: a terminal of 80x24
+    if pid == 0:  # the child: a terminal of 80x24 before the program starts, as a real one is
+        fcntl.ioctl(sys.stdout.fileno(), termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
         if cwd:
             os.chdir(cwd)
         os.execvpe(argv[0], argv, env)
-    import fcntl
-    import struct
-    import termios
-
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    os.kill(pid, signal.SIGWINCH)
-    started = time.perf_counter()
     seen = b""
     try:
         while True:

@@ -27,6 +27,12 @@ def config_dir() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
 
 
+def cache_dir() -> Path:
+    """What this OS user's runs keep to start sooner (parsed CSS); never record data. Safe
+    to delete at any time."""
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
 def default_store_path() -> Path:
     return data_dir() / "sro.db"
 

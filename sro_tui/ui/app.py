@@ -20,7 +20,7 @@ from textual.app import App
 from textual.binding import BindingType
 from textual.screen import Screen
 
-from ..config import Settings
+from ..config import Settings, cache_dir
 from ..domain.actor import Actor, password_again_due
 from ..domain.characters import visible
 from ..domain.errors import SroError
@@ -37,6 +37,7 @@ from .navigation import (
     preload,
     threat_cases_screen,
 )
+from .parsed_css import ParsedCssFile
 from .screens.login import LoginScreen
 from .search_opener import SearchOpener
 from .startup import KeptStylesheet, install_keymap_file, sro_commands
@@ -88,7 +89,9 @@ class SroApp(RecordOpeners, SearchOpener, AreaPrebuild, AreaReturns, UncopiedThe
     ) -> None:
         super().__init__()
         # Keeps parsed CSS when Textual refreshes it with the same theme (ui/startup.py).
-        self.stylesheet = KeptStylesheet(variables=self.get_css_variables())
+        self.stylesheet = self._kept_stylesheet = KeptStylesheet(variables=self.get_css_variables())
+        self.parsed_css: ParsedCssFile | None = None
+        """Rule sets parsed in earlier runs (``run``; tests leave it None)."""
         self.settings = settings
         self.services: Services | None = services
         self.actor: Actor | None = None
@@ -128,6 +131,10 @@ class SroApp(RecordOpeners, SearchOpener, AreaPrebuild, AreaReturns, UncopiedThe
 
     # -- start-up --------------------------------------------------------------------------------
 
+    def keep_parsed_css(self, parsed: ParsedCssFile) -> None:
+        """Take parsed CSS from ``parsed`` and keep what this run parses there (before run)."""
+        self.parsed_css = self._kept_stylesheet.parsed_file = parsed
+
     def on_mount(self) -> None:
         install_keymap_file(self, self.settings.keymap_path())  # the department's keys, if any
         self.set_interval(IDLE_CHECK_SECONDS, self.check_idle_lock)
@@ -165,6 +172,8 @@ class SroApp(RecordOpeners, SearchOpener, AreaPrebuild, AreaReturns, UncopiedThe
         self.call_from_thread(self._store_ready, services, count, demo, idle)
         preload()  # the other screens, while the officer types the badge
         self.call_from_thread(load_area_css, self)  # their styles too, once (issue 16)
+        if self.parsed_css is not None:  # and kept for the next start
+            self.parsed_css.save()
         self.call_from_thread(freeze_long_lived)  # the modules and styles, out of full GCs
 
     def _store_ready(self, services: Services, count: int, demo: bool, idle: int) -> None:
@@ -512,8 +521,11 @@ def run(settings: Settings) -> int:
         app.driver_class = prompt_escape(app.driver_class)
     app.exit_on_store_error = True
     app.prebuild_areas = True
+    app.keep_parsed_css(ParsedCssFile(cache_dir()))
     app.collect_after_first_frame = not gc.isenabled()  # cli/app.py: off for the start-up
     result = app.run()
+    if app.parsed_css is not None:  # what was parsed after the areas' styles (forms, admin)
+        app.parsed_css.save()
     if app.store_error is not None:
         raise SroError(app.store_error)  # `sro` prints it on stderr and exits 2
     return exit_status(app, result)

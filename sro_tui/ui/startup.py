@@ -8,7 +8,9 @@ draw about as soon as an empty Textual app does.
 - :class:`KeptStylesheet`: Textual refreshes the CSS when it first shows a mode's screen (the
   sign-in screen is the default mode). That sets the CSS variables again, which empties the
   cache of parsed sources, so every source was parsed twice more before the first frame.
-  With the same variables the rules are the same, so the cache is kept.
+  With the same variables the rules are the same, so the cache is kept. It also takes rule
+  sets parsed in earlier runs from a :class:`~sro_tui.ui.parsed_css.ParsedCssFile`, when
+  `sro` gives it one.
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ from textual.css.stylesheet import Stylesheet
 if TYPE_CHECKING:
     from textual.app import App
     from textual.command import Provider
+    from textual.css.model import RuleSet
+    from textual.css.types import CSSLocation
+
+    from .parsed_css import ParsedCssFile
 
 __all__ = ["KeptStylesheet", "install_keymap_file", "sro_commands"]
 
@@ -53,13 +59,17 @@ class KeptStylesheet(Stylesheet):
     def __init__(self, *, variables: dict[str, str] | None = None) -> None:
         super().__init__(variables=variables)
         self._kept_variables = dict(variables or {})
+        self._variables_key = tuple(sorted(self._kept_variables.items()))
         self._same_variables = False
+        self.parsed_file: ParsedCssFile | None = None
+        """Rule sets parsed in earlier runs (``sro`` sets it; tests leave it None)."""
 
     def set_variables(self, variables: dict[str, str]) -> None:
         self._same_variables = variables == self._kept_variables
         if self._same_variables:
             return  # the parsed sources still hold
         self._kept_variables = dict(variables)
+        self._variables_key = tuple(sorted(variables.items()))
         super().set_variables(variables)
 
     def reparse(self) -> None:
@@ -69,3 +79,26 @@ class KeptStylesheet(Stylesheet):
             self.parse()
         else:
             super().reparse()
+
+    def _parse_rules(
+        self,
+        css: str,
+        read_from: CSSLocation,
+        is_default_rules: bool = False,
+        tie_breaker: int = 0,
+        scope: str = "",
+    ) -> list[RuleSet]:
+        """Textual's parse, or the same rules parsed by an earlier run (``parsed_file``)."""
+        parse = (css, read_from, is_default_rules, tie_breaker, scope)
+        kept = self.parsed_file
+        if kept is None or parse in self._parse_cache:
+            return super()._parse_rules(*parse)
+        key = (self._variables_key, *parse)
+        rules = kept.get(key)
+        if rules is not None:
+            self._parse_cache[parse] = rules
+            return rules
+        rules = super()._parse_rules(*parse)
+        if not any(rule.errors for rule in rules):
+            kept.put(key, rules)
+        return rules

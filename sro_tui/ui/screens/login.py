@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Static
 
 from ..access import SroAccess
+from ..kept_styles import KeptStyles
 from ..text import literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
@@ -86,7 +87,7 @@ class SignInButton(Button, inherit_css=False):
         super().__init__(label, id=id, variant="primary", disabled=True, compact=True)
 
 
-class LoginScreen(SroAccess, Screen[None]):
+class LoginScreen(KeptStyles, SroAccess, Screen[None]):
     """The first screen: who is signing in."""
 
     CSS_PATH = "login.tcss"  # also in the app's CSS_PATH: read with it, no reparse to show
