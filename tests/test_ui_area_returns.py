@@ -1,13 +1,15 @@
-"""Back to an area already open, the screen is drawn at once; Textual's 50 ms pause of every
-repaint stays for an area's first opening, whose screen is still composing
+"""Back to an area already open, the screen is drawn at once; at an area's first opening every
+repaint pauses while its screen composes, until it has shown (at most Textual's 50 ms)
 (ui/area_returns.py, issue 16)."""
 
 from __future__ import annotations
 
+import pytest
 from textual.app import App, ComposeResult
 from textual.screen import Screen
 from textual.widgets import Static
 
+from sro_tui.ui import area_returns
 from sro_tui.ui.area_returns import AreaReturns
 
 
@@ -59,3 +61,23 @@ async def test_a_mode_removed_is_masked_again_when_reopened() -> None:
         await reopened
         await pilot.pause(0.1)
         assert not repaints_paused(app)
+
+
+async def test_a_first_opening_is_drawn_once_its_screen_has_shown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pause ends with the new screen's first showing, not at the end of its longest wait
+    (here made far longer than the test, so only the showing can end it)."""
+    monkeypatch.setattr(area_returns, "OPENING_WAIT_SECONDS", 600.0)
+    app = Areas()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        first = app.switch_mode("two")
+        assert repaints_paused(app)
+        await first
+        for _ in range(20):  # a few turns of the app: its compose, mount and ScreenResume
+            if not repaints_paused(app):
+                break
+            await pilot.pause()
+        assert not repaints_paused(app)
+        assert "an area" in str(app.screen.query_one(Static).render())

@@ -3,14 +3,15 @@
 An area's first opening composed its screen (the incident list's filter line alone: 28 ms),
 styled it, laid it out and then drew it behind Textual's 50 ms pause: 130-220 ms from F4 to
 the drawn list, against 10-25 ms for a return to a screen already made (issue 16). Once
-the officer is signed in, each time the keyboard has been quiet for :data:`QUIET_SECONDS`
-the app makes one area's screen ahead, as its mode's screen, without showing it: composed,
+the officer is signed in and the keyboard has been quiet for :data:`QUIET_SECONDS`, the app
+makes the areas' screens ahead, one per :data:`CHECK_SECONDS` while it stays quiet, each as
+its mode's screen, without showing it: composed,
 mounted and laid out for the terminal's size. Its records are not read until it is shown
 (``ui/shown_later.py``), so nothing is read, or audited as read, that the officer did not
 open. A key pressed while a screen is being made waits for that one screen at most. The
 quick-incident form (ctrl+n) is made the same way, first, and again after each use.
-:meth:`AreaPrebuild.hold_drawing` lets such a screen's first showing wait (briefly) for what
-it reads, so that it is drawn once, filled.
+:meth:`~sro_tui.ui.area_returns.AreaReturns.hold_drawing` lets such a screen's first showing
+wait (briefly) for what it reads, so that it is drawn once, filled.
 
 `sro` turns this on (``prebuild_areas``); tests that are not about it leave it off.
 """
@@ -31,7 +32,8 @@ __all__ = ["QUIET_SECONDS", "AreaPrebuild"]
 QUIET_SECONDS = 1.0
 """No key for this long, and one area's screen is made."""
 
-CHECK_SECONDS = 0.5
+CHECK_SECONDS = 0.1
+"""Once quiet, one screen per check: all seven are made some 1.7 s after sign-in, not 4.5."""
 
 
 class AreaPrebuild(App[Any]):
@@ -129,24 +131,3 @@ class AreaPrebuild(App[Any]):
                     screen.prepare_unseen()
 
         self.run_worker(lay_out(), group="area-prebuild", exit_on_error=False)
-
-    def hold_drawing(self, seconds: float) -> Callable[[], None]:
-        """Draw nothing until the returned function is called, or ``seconds`` at most
-        (Textual's ``delay_update``, ended early when what it waits for is there)."""
-        self._begin_batch()
-        held = True
-
-        def release() -> None:
-            nonlocal held
-            if held:
-                held = False
-                self._end_batch()
-                if not self._batch_count:
-                    self.call_later(self._draw_now)
-
-        self.set_timer(seconds, release, name="first answer wait")
-        return release
-
-    def _draw_now(self) -> None:
-        """The screen's frame now, not at its update timer's next tick (up to 1/60 s on)."""
-        self.screen._on_timer_update()
