@@ -141,6 +141,29 @@ def test_stages_follow_the_workflow(services: Services, officer: Actor, clock: C
     assert [d for _, _, d in events(services, "threat.move")][-1] == "monitoring -> closed"
 
 
+def _trail_length(services: Services) -> int:
+    with services.db.read() as session:
+        return int(session.execute(text("SELECT count(*) FROM audit_events")).scalar_one())
+
+
+def test_todays_preparation_audits_nothing_and_the_summary_still_does(
+    services: Services, officer: Actor, clock: Clock
+) -> None:
+    """``today.prepare`` (run while the officer picks the school) reads what Today reads, less
+    the threat follow-ups whose reading is audited: the trail is unchanged; the summary
+    itself then records its list read as before."""
+    case_id = open_case(services, officer, clock)
+    day = clock.now.astimezone(services.ctx.tz).date()
+    triage = services.threats.get(officer, case_id).follow_ups[0]
+    before = _trail_length(services)
+    services.today.prepare(officer, day)
+    assert _trail_length(services) == before
+    summary = services.today.summary(officer, None, day)
+    assert [r.id for r in summary.threat_follow_ups.rows] == [triage.id]
+    assert _trail_length(services) == before + 1
+    assert events(services, "threat.list")[-1][2] == "follow-ups due, 1 rows"
+
+
 def test_follow_ups_come_due_on_today(services: Services, officer: Actor, clock: Clock) -> None:
     case_id = open_case(services, officer, clock)
     day = clock.now.astimezone(services.ctx.tz).date()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 from textual.widgets import OptionList
 
 from sro_tui.domain.incidents import ReviewDecision
@@ -158,3 +160,67 @@ def test_a_draft_typed_on_another_terminal_says_where(
     assert draft_line(here).startswith("Talk with M.  (saved ")
     assert f" on {here})" not in draft_line(here)
     assert draft_line("office-2").endswith(f" on {here})")
+
+
+def _held(app: SroApp) -> bool:
+    return bool(app._batch_count)  # Textual's count of paused repaints
+
+
+async def _to_today_with_summary_gated(
+    pilot, app: SroApp, services: Services, monkeypatch, gate: threading.Event
+) -> None:  # type: ignore[no-untyped-def]
+    summary = services.today.summary
+
+    def gated(*args: object, **kwargs: object) -> object:
+        gate.wait(10)
+        return summary(*args, **kwargs)  # type: ignore[arg-type]
+
+    await sign_in(pilot, confirm_school=False)
+    monkeypatch.setattr(services.today, "summary", gated)
+    await pilot.press("enter")  # the school: Today opens, its summary not in yet
+    for _ in range(10):
+        await pilot.pause()
+    assert isinstance(app.screen, TodayScreen)
+
+
+async def test_todays_first_showing_is_drawn_once_its_lines_are_in(
+    sqlite_services: Services, clock: Clock, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Not "Loading…" and then the lines: the first frame waits for the day's summary (here
+    gated, the wait made longer than the test, so only the answer can end it)."""
+    actor = make_officer(sqlite_services, "1001")
+    fill_day(sqlite_services, actor, clock)
+    monkeypatch.setattr(TodayScreen, "FIRST_ANSWER_WAIT", 600.0)
+    gate = threading.Event()
+    app = make_app(sqlite_services, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _to_today_with_summary_gated(pilot, app, sqlite_services, monkeypatch, gate)
+        assert _held(app) and not app.screen.rows
+        gate.set()
+        await settle(pilot)
+        assert not _held(app)
+        assert rows_of(app.screen, "incident")  # drawn with its lines
+        await pilot.press("f3")  # and later showings are not held
+        await settle(pilot)
+        await pilot.press("f2")
+        assert not _held(app)
+
+
+async def test_todays_first_showing_waits_only_briefly(
+    sqlite_services: Services, clock: Clock, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    actor = make_officer(sqlite_services, "1001")
+    fill_day(sqlite_services, actor, clock)
+    monkeypatch.setattr(TodayScreen, "FIRST_ANSWER_WAIT", 0.05)
+    gate = threading.Event()
+    app = make_app(sqlite_services, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        try:
+            await _to_today_with_summary_gated(pilot, app, sqlite_services, monkeypatch, gate)
+            await pilot.pause(0.3)
+            assert not _held(app)  # drawn with "Loading…" while the store is slow
+            assert "Loading" in str(app.screen.query_one("#today-summary").render())
+        finally:
+            gate.set()
+        await settle(pilot)
+        assert rows_of(app.screen, "incident")

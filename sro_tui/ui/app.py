@@ -234,6 +234,7 @@ class SroApp(RecordOpeners, SearchOpener, AreaPrebuild, AreaReturns, UncopiedThe
 
         self.push_screen(SchoolPickScreen(actor), self._school_chosen)
         self._read_agency_settings()
+        self._prepare_today(actor)
 
     @work(thread=True, group="agency-settings", exit_on_error=False)
     def _read_agency_settings(self) -> None:
@@ -246,6 +247,18 @@ class SroApp(RecordOpeners, SearchOpener, AreaPrebuild, AreaReturns, UncopiedThe
         use_store_timezone(self.services)
         idle = idle_minutes(self.services, self.settings.idle_lock_minutes)
         self.call_from_thread(setattr, self, "idle_lock_minutes", idle)
+
+    @work(thread=True, group="today-prepare", exit_on_error=False)
+    def _prepare_today(self, actor: Actor) -> None:
+        """While the school is picked: Today's statements compiled before it first shows
+        (``TodayService.prepare``: nothing audited or kept). A failure here is Today's to
+        report when it reads."""
+        if self.services is None:
+            return
+        try:
+            self.services.today.prepare(actor)
+        except Exception:
+            return
 
     def _school_chosen(self, school: SchoolRead | None) -> None:
         if school is None:  # escape on the school pick: back to sign-in

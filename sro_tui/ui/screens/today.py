@@ -254,10 +254,16 @@ class TodayScreen(SessionAccess, KeptStyles, WholeFrame, Screen[None]):
     ]
     AUTO_FOCUS = "#today-list"
 
+    FIRST_ANSWER_WAIT = 0.08
+    """The first showing waits this long at most for the day's summary, to be drawn once,
+    filled, instead of "Loading…" and then the lines (issue 16)."""
+
     def __init__(self) -> None:
         super().__init__()
         self.sections: list[Section] = []
         self.rows: dict[str, Row] = {}
+        self._first_answer: Callable[[], None] | None = None
+        self._answered = False
 
     def compose(self) -> ComposeResult:
         yield SroHeader("Today")
@@ -267,7 +273,19 @@ class TodayScreen(SessionAccess, KeptStyles, WholeFrame, Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.query_one(SroHeader).redraw_with_screen()
+        if not self._answered:
+            if self._first_answer is not None:
+                return  # Textual resumes a new mode's screen twice: its first read is under way
+            hold = getattr(self.app, "hold_drawing", None)
+            if hold is not None:
+                self._first_answer = hold(self.FIRST_ANSWER_WAIT)
         self.action_reload()
+
+    def _first_answer_shown(self) -> None:
+        self._answered = True
+        release, self._first_answer = self._first_answer, None
+        if release is not None:
+            release()
 
     def on_store_changed(self, message: StoreChanged) -> None:
         """Another terminal changed something Today may show: read it again (a worker)."""
@@ -296,6 +314,7 @@ class TodayScreen(SessionAccess, KeptStyles, WholeFrame, Screen[None]):
 
     def _failed(self, message: str) -> None:
         self.query_one("#today-summary", StatusLine).update(literal(message, "bold red"))
+        self._first_answer_shown()
 
     def show(self, summary: TodaySummary) -> None:
         """Today's lines; read again with the same answer (back on Today, another terminal's
@@ -309,6 +328,7 @@ class TodayScreen(SessionAccess, KeptStyles, WholeFrame, Screen[None]):
             f"{summary.day:%A %B %-d}: {summary.waiting} thing(s) waiting. "
             f"Enter opens, {key_display(self, 'today.reload', 'r')} refreshes."
         )
+        self._first_answer_shown()
 
     def show_sections(self, sections: Sequence[Section]) -> None:
         self.sections = list(sections)
