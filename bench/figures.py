@@ -208,9 +208,9 @@ def drive_app(url: str, audit_key: bytes, folder: Path, settle: float = 1.5) -> 
     argv = [sys.executable, "-c", "import sys; from sro_tui.cli import main; sys.exit(main())"]
     argv += ["--db", url]
     pid, fd = pty.fork()
-    if pid == 0:
+    if pid == 0:  # the terminal's size set before the program starts, as a window's is
+        fcntl.ioctl(1, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
         os.execvpe(argv[0], argv, env)
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
 
     def wait_for(marker: bytes, seconds: float, settle: float = settle) -> float | None:
         """Seconds until ``marker`` is written (None: not within ``seconds``), reading on."""

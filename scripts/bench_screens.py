@@ -147,11 +147,11 @@ class Term:
     @classmethod
     def start(cls, argv: list[str], size: tuple[int, int], quiet: float) -> Term:
         env = dict(os.environ, TERM="xterm-256color", COLORTERM="truecolor")
-        pid, fd = pty.fork()
-        if pid == 0:
-            os.execvpe(argv[0], argv, env)
         cols, rows = size
-        fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+        pid, fd = pty.fork()
+        if pid == 0:  # the terminal's size set before the program starts, as a window's is
+            fcntl.ioctl(1, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
+            os.execvpe(argv[0], argv, env)
         return cls(pid, fd, quiet)
 
     def read_until(self, marker: bytes, timeout: float) -> float | None:

@@ -159,3 +159,38 @@ async def test_an_app_screen_has_one_widget_of_keys(
         assert len(footer.query(FooterKeys)) == 1
         assert len(footer.query(FooterKey)) <= 1  # the palette's key
         assert {"n", "f1", "ctrl+q"} <= {key.key for key in footer.query_one(FooterKeys).keys}
+
+
+async def test_the_keys_are_composed_with_the_screen_not_a_frame_later(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Textual's Footer composes nothing until the screen's bindings are announced and then
+    rebuilds itself after the next frame: the screen's first frame had no keys. This one has
+    its keys from its first composition, and nothing rebuilds it."""
+    rebuilt: list[SroFooter] = []
+    recompose = SroFooter.recompose
+
+    def counted(self: SroFooter) -> Any:
+        rebuilt.append(self)
+        return recompose(self)
+
+    monkeypatch.setattr(SroFooter, "recompose", counted)
+    app = KeysApp(SroFooter, compact=True)
+    async with app.run_test(size=(100, 6)) as pilot:
+        for _ in range(5):
+            await pilot.pause()
+        (row,) = app.keys_screen.query_one(SroFooter).query(FooterKeys)
+        assert [key.action for key in row.keys] == [
+            "back",
+            "today",
+            "checklist",
+            "incidents",
+            "quit",
+        ]
+        assert rebuilt == []
+        app.keys_screen.today_enabled = True  # a key lit: drawn in place, not rebuilt
+        app.keys_screen.refresh_bindings()
+        for _ in range(3):
+            await pilot.pause()
+        assert rebuilt == []
+        assert not row.keys[1].disabled

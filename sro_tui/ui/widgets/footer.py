@@ -302,8 +302,12 @@ class SroFooter(Footer):
         return key
 
     def compose(self) -> ComposeResult:
+        # Textual's Footer composes nothing until its screen's bindings are announced, then
+        # again after the next frame: every screen's first frame was drawn without its keys,
+        # and a second frame drew them (issue 16). The keys a screen shows are known as it
+        # composes; a change of them later is drawn in place (bindings_changed).
         if not self._bindings_ready:
-            return
+            self.set_reactive(Footer._bindings_ready, True)
         screen = self.screen
         self._shown = self._shown_keys(screen)
         keys = self._keys(screen)
