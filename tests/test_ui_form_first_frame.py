@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 
+import pytest
 from textual.widgets import Select
 
 from sro_tui.domain.officers import Actor
@@ -22,7 +23,7 @@ from sro_tui.ui.screens.incident_form import IncidentFormScreen
 from sro_tui.ui.widgets.typeahead import TypeAhead
 
 from .test_ui_forms import FormHost, ui_officer, vhs
-from .ui_shell_support import until_filled
+from .ui_shell_support import at_first_frame, until_filled
 
 __all__ = ["ui_officer", "vhs"]  # fixtures shared with test_ui_forms
 
@@ -60,20 +61,31 @@ async def test_incident_form_mounts_its_lower_part_after_the_first_frame(
 
 
 async def test_incident_form_first_frame_has_no_select(
-    sqlite_services: Services, ui_officer: Actor, vhs: SchoolRead
+    sqlite_services: Services,
+    ui_officer: Actor,
+    vhs: SchoolRead,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The school and the first category's weapon, use and gang Selects (the heaviest widgets
     to mount) come right after the first frame; a category typed at once with a fast Tab and
     a space lands where it was typed, and the Selects then hold the school and the defaults."""
+    first = at_first_frame(
+        monkeypatch,
+        IncidentFormScreen,
+        lambda screen: (
+            bool(screen.query(Select)),
+            screen.editor.school.is_mounted or screen.offense_rows()[0].weapon.is_mounted,
+            bool(screen.query("#school-slot")),
+        ),
+    )
     app = FormHost(sqlite_services, ui_officer, school=vhs)
     async with app.run_test() as pilot:
         await pilot.pause()
         screen = IncidentFormScreen()
-        await app.push_screen(screen)  # composed and mounted: its first frame is next
+        await app.push_screen(screen)
+        await pilot.pause()
+        assert first == [(False, False, True)]  # no Select yet; the school's slot is there
         row = screen.offense_rows()[0]
-        assert not screen.query(Select)
-        assert not screen.editor.school.is_mounted and not row.weapon.is_mounted
-        assert screen.query_one("#school-slot").is_mounted
         await pilot.press(*"tre", "tab", "space")  # Tab takes the category, space marks it
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from sro_tui.domain.officers import Actor
 from sro_tui.domain.schools import SchoolRead
 from sro_tui.domain.students import StudentCreate
@@ -15,14 +17,26 @@ from sro_tui.services.registry import Services
 from sro_tui.ui.forms.referral_form import ReferralFormScreen
 
 from .test_ui_forms import FormHost, ui_officer, vhs
-from .ui_shell_support import until_filled
+from .ui_shell_support import at_first_frame, until_filled
 
 __all__ = ["ui_officer", "vhs"]  # fixtures shared with test_ui_forms
 
 
 async def test_referral_form_mounts_its_lower_part_after_the_first_frame(
-    sqlite_services: Services, ui_officer: Actor, vhs: SchoolRead
+    sqlite_services: Services,
+    ui_officer: Actor,
+    vhs: SchoolRead,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    first = at_first_frame(
+        monkeypatch,
+        ReferralFormScreen,
+        lambda screen: (
+            screen.student.is_mounted,
+            screen.program.is_mounted or screen.reason.is_mounted,
+            screen.consent.is_mounted or bool(screen.query("#referral-status")),
+        ),
+    )
     student = sqlite_services.students.create(
         ui_officer,
         StudentCreate(district_id="S-7", first_name="Maria", last_name="Garcia", school_id=vhs.id),
@@ -31,10 +45,9 @@ async def test_referral_form_mounts_its_lower_part_after_the_first_frame(
     async with app.run_test() as pilot:
         await pilot.pause()
         screen = ReferralFormScreen(prefill={"student_id": student.id, "reason": "After school"})
-        await app.push_screen(screen)  # composed and mounted: its first frame is next
-        assert screen.student.is_mounted
-        assert not screen.program.is_mounted and not screen.reason.is_mounted
-        assert not screen.consent.is_mounted and not screen.query("#referral-status")
+        await app.push_screen(screen)
+        await pilot.pause()
+        assert first == [(True, False, False)]  # the student only
         await until_filled(pilot, lambda: screen.follow_up.is_mounted and not screen.record_loading)
         assert screen.program.is_mounted and screen.follow_up.is_mounted
         assert screen.query_one("#referral-status")
@@ -65,18 +78,29 @@ async def test_keys_typed_at_once_stay_in_the_student(
 
 
 async def test_student_form_mounts_school_and_grade_after_the_first_frame(
-    sqlite_services: Services, ui_officer: Actor, vhs: SchoolRead
+    sqlite_services: Services,
+    ui_officer: Actor,
+    vhs: SchoolRead,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from sro_tui.ui.forms.student_form import StudentFormScreen
+
+    first = at_first_frame(
+        monkeypatch,
+        StudentFormScreen,
+        lambda screen: (
+            screen.district_id.is_mounted and screen.last_name.is_mounted,
+            screen.school.is_mounted or screen.grade.is_mounted,
+        ),
+    )
 
     app = FormHost(sqlite_services, ui_officer, school=vhs)
     async with app.run_test() as pilot:
         await pilot.pause()
         screen = StudentFormScreen()
         await app.push_screen(screen)
-        assert screen.district_id.is_mounted and screen.last_name.is_mounted
-        assert not screen.school.is_mounted and not screen.grade.is_mounted
-        await pilot.press(*"100234")  # before the rest is mounted
+        await pilot.press(*"100234")  # at once, maybe before the rest is mounted
+        assert first == [(True, False)]  # the ids and names; no school or grade yet
         await until_filled(pilot, lambda: screen.school.is_mounted and not screen.record_loading)
         assert screen.school.is_mounted and screen.query_one("#student-status")
         assert screen.district_id.value == "100234"

@@ -6,10 +6,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
+import pytest
 from textual import events
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.worker import WorkerCancelled
 
 from sro_tui.config import Settings
@@ -110,3 +112,26 @@ async def open_reports(pilot: Pilot[object], badge: str = "1001") -> ReportsScre
     screen = pilot.app.screen
     assert isinstance(screen, ReportsScreen)
     return screen
+
+
+ScreenT = TypeVar("ScreenT", bound=Screen[Any])
+
+
+def at_first_frame(
+    monkeypatch: pytest.MonkeyPatch,
+    screen_class: type[ScreenT],
+    look: Callable[[ScreenT], Any],
+) -> list[Any]:
+    """What ``look(screen)`` says as the first frame of a ``screen_class`` screen is drawn,
+    recorded by the drawing itself (a screen may draw as soon as it is idle:
+    ui/prompt_frames.py, so what an awaited push sees comes after it)."""
+    seen: list[Any] = []
+    draw = screen_class._on_timer_update
+
+    def first_frame(self: ScreenT) -> None:
+        if not seen and self.is_current and not self.app._batch_count:
+            seen.append(look(self))
+        draw(self)
+
+    monkeypatch.setattr(screen_class, "_on_timer_update", first_frame)
+    return seen

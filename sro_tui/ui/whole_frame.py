@@ -12,14 +12,16 @@ last changed.
 from __future__ import annotations
 
 from textual import messages
-from textual.screen import Screen
 from textual.widget import Widget
+
+from .prompt_frames import PromptFrames
 
 __all__ = ["WholeFrame"]
 
 
-class WholeFrame(Screen[object]):
-    """Mixed into an area's Screen class (before ``Screen`` in its bases)."""
+class WholeFrame(PromptFrames):
+    """Mixed into an area's Screen class (before ``Screen`` in its bases); its frames are
+    drawn as soon as they are ready (``PromptFrames``)."""
 
     def _on_timer_update(self) -> None:
         if self._repaint_required and self.is_current and not self.app._batch_count:

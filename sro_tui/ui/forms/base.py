@@ -34,6 +34,7 @@ from textual.widgets import Button, Checkbox, Input, Select, SelectionList, Stat
 
 from ...domain.errors import SroError, StoreUnreachable
 from ...domain.text import check_line
+from ..prompt_frames import PromptFrames
 from ..shown_later import ShownLater
 from ..text import visible
 from ..unexpected import unexpected
@@ -386,7 +387,7 @@ def message_line() -> Static:
     return Static("", classes="form-message", markup=False)
 
 
-class FormScreen(_FormEvents, FormLogic, Screen[Any]):
+class FormScreen(_FormEvents, FormLogic, PromptFrames, Screen[Any]):
     """A full-screen form (the incident form, later mentoring and referrals)."""
 
     DEFAULT_CSS = FORM_CSS
@@ -396,7 +397,7 @@ class FormScreen(_FormEvents, FormLogic, Screen[Any]):
         yield message_line()
 
 
-class FormModal(_FormEvents, FormLogic, ModalScreen[Any]):
+class FormModal(_FormEvents, FormLogic, PromptFrames, ModalScreen[Any]):
     """A form in a dialog over the current screen (the quick incident)."""
 
     DEFAULT_CSS = FORM_CSS

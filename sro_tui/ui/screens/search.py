@@ -31,6 +31,7 @@ from ...domain.errors import SroError
 from ...domain.search import SearchHit, SearchKind
 from ..access import SessionAccess
 from ..messages import OpenRecord, RecordKind
+from ..prompt_frames import PromptFrames
 from ..text import append_literal, literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
@@ -77,7 +78,7 @@ def hit_text(hit: SearchHit, tz: Any) -> Text:
     return text
 
 
-class SearchScreen(SessionAccess, Screen[None]):
+class SearchScreen(SessionAccess, PromptFrames, Screen[None]):
     """A search box over everything the officer may read."""
 
     AUTO_FOCUS = "#search-query"
