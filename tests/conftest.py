@@ -6,11 +6,12 @@ from __future__ import annotations
 import io
 import os
 import uuid
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import pytest
 from argon2 import PasswordHasher
@@ -281,3 +282,19 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     """`-n auto`: one worker more than there are cores. UI tests spend part of their time
     waiting for the app to go idle; a third worker on two cores fills those gaps."""
     return (os.cpu_count() or 1) + 1
+
+
+@pytest.fixture
+def css_parses(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
+    """How many times Textual's CSS parser ran, by where the CSS was read from."""
+    import textual.css.stylesheet as stylesheet_module
+
+    counted: Counter[str] = Counter()
+    parse = stylesheet_module.parse
+
+    def counting(scope: str, css: str, read_from: Any, **kwargs: Any) -> Any:
+        counted[str(read_from)] += 1
+        return parse(scope, css, read_from, **kwargs)
+
+    monkeypatch.setattr(stylesheet_module, "parse", counting)
+    return counted

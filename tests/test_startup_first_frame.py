@@ -13,7 +13,6 @@ from collections import Counter
 from typing import Any
 
 import pytest
-import textual.css.stylesheet as stylesheet_module
 from textual.app import App, ComposeResult
 from textual.color import Color
 from textual.widgets import Button
@@ -69,18 +68,11 @@ async def test_the_collector_runs_again_once_the_sign_in_screen_is_drawn(
 
 
 async def test_the_sign_in_screen_parses_each_stylesheet_source_once(
-    sqlite_services: Services, clock: Clock, monkeypatch: pytest.MonkeyPatch
+    sqlite_services: Services, clock: Clock, css_parses: Counter[str]
 ) -> None:
     """Textual refreshes the CSS when it shows a mode's first screen; with the theme's
     variables unchanged, nothing already parsed is parsed again."""
-    parsed: Counter[str] = Counter()
-    parse = stylesheet_module.parse
-
-    def counted(scope: str, css: str, read_from: Any, **kwargs: Any) -> Any:
-        parsed[str(read_from)] += 1
-        return parse(scope, css, read_from, **kwargs)
-
-    monkeypatch.setattr(stylesheet_module, "parse", counted)
+    parsed = css_parses
     make_officer(sqlite_services, "1001")
     app = make_app(sqlite_services, clock)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -29,20 +29,6 @@ CSS = "Screen { background: $background; color: $foreground; } #box { border: so
 WHERE = ("app.tcss", "")
 
 
-@pytest.fixture
-def parses(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
-    """How many times Textual's parser ran, by where the CSS was read from."""
-    counted: Counter[str] = Counter()
-    parse = stylesheet_module.parse
-
-    def counting(scope: str, css: str, read_from: Any, **kwargs: Any) -> Any:
-        counted[str(read_from)] += 1
-        return parse(scope, css, read_from, **kwargs)
-
-    monkeypatch.setattr(stylesheet_module, "parse", counting)
-    return counted
-
-
 def _sheet(folder: Path, variables: dict[str, str]) -> tuple[KeptStylesheet, ParsedCssFile]:
     sheet = KeptStylesheet(variables=variables)
     sheet.parsed_file = parsed = ParsedCssFile(folder)
@@ -63,26 +49,28 @@ def _rules(sheet: KeptStylesheet) -> list[tuple[object, ...]]:
     ]
 
 
-def test_the_next_run_takes_the_rules_without_parsing(tmp_path: Path, parses: Counter[str]) -> None:
+def test_the_next_run_takes_the_rules_without_parsing(
+    tmp_path: Path, css_parses: Counter[str]
+) -> None:
     first, parsed = _sheet(tmp_path, DARK)
     rules = _rules(first)
-    assert parses[str(WHERE)] == 1
+    assert css_parses[str(WHERE)] == 1
     parsed.save()
     saved = tmp_path / FILE_NAME
     assert stat.S_IMODE(saved.stat().st_mode) == 0o600  # this user's alone
 
     second, _ = _sheet(tmp_path, DARK)
     assert _rules(second) == rules
-    assert parses[str(WHERE)] == 1  # not parsed again
+    assert css_parses[str(WHERE)] == 1  # not parsed again
 
 
-def test_another_theme_is_parsed_anew(tmp_path: Path, parses: Counter[str]) -> None:
+def test_another_theme_is_parsed_anew(tmp_path: Path, css_parses: Counter[str]) -> None:
     first, parsed = _sheet(tmp_path, DARK)
     dark = _rules(first)
     parsed.save()
     other, _ = _sheet(tmp_path, LIGHT)
     light = _rules(other)
-    assert parses[str(WHERE)] == 2
+    assert css_parses[str(WHERE)] == 2
     assert light != dark  # the background variable is in the rules
 
 
@@ -97,7 +85,7 @@ def test_the_folder_is_made_for_this_user_only(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("spoil", ["damaged", "truncated", "another_textual", "not_a_dict"])
 def test_a_file_that_cannot_be_used_is_parsed_over(
-    tmp_path: Path, parses: Counter[str], spoil: str
+    tmp_path: Path, css_parses: Counter[str], spoil: str
 ) -> None:
     first, parsed = _sheet(tmp_path, DARK)
     rules = _rules(first)
@@ -116,16 +104,16 @@ def test_a_file_that_cannot_be_used_is_parsed_over(
 
     again, parsed_again = _sheet(tmp_path, DARK)
     assert _rules(again) == rules  # parsed, no error
-    assert parses[str(WHERE)] == 2
+    assert css_parses[str(WHERE)] == 2
     parsed_again.save()  # and the file is whole again
     third, _ = _sheet(tmp_path, DARK)
     assert _rules(third) == rules
-    assert parses[str(WHERE)] == 2
+    assert css_parses[str(WHERE)] == 2
 
 
 @pytest.mark.parametrize("shared", [0o620, 0o602])
 def test_a_file_others_may_write_is_not_read(
-    tmp_path: Path, parses: Counter[str], shared: int
+    tmp_path: Path, css_parses: Counter[str], shared: int
 ) -> None:
     """It is unpickled: a file another user could have written is never loaded."""
     first, parsed = _sheet(tmp_path, DARK)
@@ -134,10 +122,10 @@ def test_a_file_others_may_write_is_not_read(
     os.chmod(tmp_path / FILE_NAME, shared)
     again, _ = _sheet(tmp_path, DARK)
     _rules(again)
-    assert parses[str(WHERE)] == 2
+    assert css_parses[str(WHERE)] == 2
 
 
-def test_a_link_is_not_followed(tmp_path: Path, parses: Counter[str]) -> None:
+def test_a_link_is_not_followed(tmp_path: Path, css_parses: Counter[str]) -> None:
     elsewhere = tmp_path / "elsewhere"
     first, parsed = _sheet(elsewhere, DARK)
     _rules(first)
@@ -147,7 +135,7 @@ def test_a_link_is_not_followed(tmp_path: Path, parses: Counter[str]) -> None:
     (folder / FILE_NAME).symlink_to(elsewhere / FILE_NAME)
     again, _ = _sheet(folder, DARK)
     _rules(again)
-    assert parses[str(WHERE)] == 2
+    assert css_parses[str(WHERE)] == 2
 
 
 def test_a_save_keeps_only_what_its_run_used(tmp_path: Path) -> None:
@@ -192,16 +180,16 @@ async def _sign_in_screen(services: Services, clock: Clock, folder: Path) -> tup
 
 
 async def test_the_app_keeps_its_parsed_css_and_draws_the_same_from_it(
-    sqlite_services: Services, clock: Clock, tmp_path: Path, parses: Counter[str]
+    sqlite_services: Services, clock: Clock, tmp_path: Path, css_parses: Counter[str]
 ) -> None:
     make_officer(sqlite_services, "1001")
     parsed_first, _ = await _sign_in_screen(sqlite_services, clock, tmp_path)
     assert (tmp_path / FILE_NAME).exists()  # saved once the areas' styles were read
-    first_run = sum(parses.values())
+    first_run = sum(css_parses.values())
     assert first_run > 0
     _, kept = pickle.loads((tmp_path / FILE_NAME).read_bytes())
     assert any("incidents.tcss" in str(key[2]) for key in kept)  # an area's, read ahead
 
     from_file, _ = await _sign_in_screen(sqlite_services, clock, tmp_path)
     assert from_file == parsed_first
-    assert sum(parses.values()) == first_run  # nothing parsed the second time
+    assert sum(css_parses.values()) == first_run  # nothing parsed the second time

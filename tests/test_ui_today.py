@@ -183,16 +183,23 @@ async def _to_today_with_summary_gated(
     assert isinstance(app.screen, TodayScreen)
 
 
+def _day_waiting(
+    services: Services, clock: Clock, monkeypatch, wait: float
+) -> tuple[SroApp, threading.Event]:  # type: ignore[no-untyped-def]
+    """An officer with a day of work, Today's first showing waiting ``wait`` seconds at most
+    for its summary, and the gate that will hold the summary back."""
+    actor = make_officer(services, "1001")
+    fill_day(services, actor, clock)
+    monkeypatch.setattr(TodayScreen, "FIRST_ANSWER_WAIT", wait)
+    return make_app(services, clock), threading.Event()
+
+
 async def test_todays_first_showing_is_drawn_once_its_lines_are_in(
     sqlite_services: Services, clock: Clock, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     """Not "Loading…" and then the lines: the first frame waits for the day's summary (here
     gated, the wait made longer than the test, so only the answer can end it)."""
-    actor = make_officer(sqlite_services, "1001")
-    fill_day(sqlite_services, actor, clock)
-    monkeypatch.setattr(TodayScreen, "FIRST_ANSWER_WAIT", 600.0)
-    gate = threading.Event()
-    app = make_app(sqlite_services, clock)
+    app, gate = _day_waiting(sqlite_services, clock, monkeypatch, wait=600.0)
     async with app.run_test(size=(100, 30)) as pilot:
         await _to_today_with_summary_gated(pilot, app, sqlite_services, monkeypatch, gate)
         assert _held(app) and not app.screen.rows
@@ -209,11 +216,7 @@ async def test_todays_first_showing_is_drawn_once_its_lines_are_in(
 async def test_todays_first_showing_waits_only_briefly(
     sqlite_services: Services, clock: Clock, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    actor = make_officer(sqlite_services, "1001")
-    fill_day(sqlite_services, actor, clock)
-    monkeypatch.setattr(TodayScreen, "FIRST_ANSWER_WAIT", 0.05)
-    gate = threading.Event()
-    app = make_app(sqlite_services, clock)
+    app, gate = _day_waiting(sqlite_services, clock, monkeypatch, wait=0.05)
     async with app.run_test(size=(100, 30)) as pilot:
         try:
             await _to_today_with_summary_gated(pilot, app, sqlite_services, monkeypatch, gate)
