@@ -253,10 +253,8 @@ class NoteService:
             return Page(items=items, next_cursor=next_cursor)
 
     def warm_first_page(self, actor: Actor, *, scope: str = "own") -> None:
-        """Prepare the first page's statement without reading (``Database.prepare``), so
-        that its compilation is cached before the officer's first page (a list screen made
-        ahead, issue 16: about 10 ms of a first opening). A scope the actor may not list is
-        left alone: its refusal is audited when it is asked for."""
+        """As ``IncidentService.warm_first_page``, for the notes' first page: compiled,
+        nothing read or audited; a scope the actor may not list is left alone."""
         if scope not in SCOPES or (scope == "all" and not actor.is_supervisor):
             return
         if scope == "own" and actor.officer_id is None:
