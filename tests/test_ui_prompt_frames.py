@@ -80,3 +80,24 @@ async def test_changes_faster_than_the_frame_rate_wait_for_the_timer(
         screen.query_one("#text", Static).update("after")
         await _turns()
         assert drawn == [] and asked  # left to Textual's timer, as before
+
+
+async def test_a_change_too_soon_is_drawn_a_period_after_the_last_frame(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Not at whichever later tick Textual's grid gives it: the screen's own timer, due a
+    frame period after the last frame, draws it (here with Textual's timer kept still)."""
+    monkeypatch.setattr(prompt_frames, "UPDATE_PERIOD", 0.3)
+    app = Host()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, Prompt)
+        screen._last_frame = prompt_frames.time.monotonic()  # a frame just drawn
+        asked = _timer_stopped(screen)
+        drawn = _frames(monkeypatch)
+        screen.query_one("#text", Static).update("after")
+        await _turns()
+        assert drawn == [] and asked  # too soon: not drawn at idle
+        await asyncio.sleep(0.4)  # past the period
+        assert drawn and "after" in drawn[0]  # drawn with Textual's timer never ticking

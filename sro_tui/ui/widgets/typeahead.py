@@ -133,7 +133,16 @@ class TypeAhead(Vertical):
         max-height: 8;
         display: none;
         border: none;
-        background: $boost;
+        background: $panel;
+        /* Over the fields below, not pushing them down: the form keeps its place and a key
+           redraws the list alone. Where there is no room below it opens above the input
+           (the margin is the input's height, so the flip clears it). */
+        overlay: screen;
+        constrain: none inflect;
+        margin-bottom: 3;
+    }
+    TypeAhead.-compact > _Suggestions {
+        margin-bottom: 1;
     }
     TypeAhead.-open > _Suggestions {
         display: block;
@@ -174,6 +183,7 @@ class TypeAhead(Vertical):
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
+        self.set_class(compact, "-compact")
         self._choices = list(choices)
         self._search = search
         # A fixed list given later (the form loads it) is not there yet: Enter waits for it.
