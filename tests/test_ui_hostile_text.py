@@ -345,7 +345,7 @@ async def test_an_officers_screens_show_record_text_literally(
         await settle(pilot)
         await type_text(pilot, "sic")
         await pilot.press("enter")
-        await on_screen(pilot, SearchScreen, "[sic]")
+        await on_screen(pilot, SearchScreen, "[sic]", SHOWN_RLO)
         await pilot.press("escape")
         await settle(pilot)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from rich.text import Text
+from textual.content import Content
 from textual.widgets import OptionList
 
 from sro_tui.domain.enums import ContactKind
@@ -26,12 +26,12 @@ from .conftest import Clock, make_officer
 from .ui_shell_support import make_app, settle, sign_in, type_text
 
 
-def prompts(screen: SearchScreen) -> list[Text]:
+def prompts(screen: SearchScreen) -> list[Content]:
     results = screen.query_one("#search-results", OptionList)
     return [results.get_option_at_index(i).prompt for i in range(results.option_count)]
 
 
-def highlighted_words(text: Text) -> list[str]:
+def highlighted_words(text: Content) -> list[str]:
     return [text.plain[s.start : s.end] for s in text.spans if s.style == MATCH_STYLE]
 
 

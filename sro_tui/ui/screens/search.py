@@ -3,8 +3,8 @@ calls for service and threat assessment cases as the officer types.
 
 Results arrive about a quarter second after the last key, newest first, each as two lines:
 kind, date and title, then a snippet of the text with the matched words highlighted. Record
-text is never read as markup: it is appended to a Rich ``Text`` as plain characters, and only
-the spans the service marks as matched get a style. Enter on a result opens the record (a
+text is never read as markup: it is added to the hit's ``Content`` as plain characters, and
+only the spans the service marks as matched get a style. Enter on a result opens the record (a
 warning: Campus security's watch check with the person's name; a call: the report made of it,
 if any; a threat case: its case screen); Enter in the search box searches at once and moves
 to the results.
@@ -17,22 +17,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from ...domain.characters import visible_pieces
 from ...domain.errors import SroError
 from ...domain.search import SearchHit, SearchKind
 from ..access import SessionAccess
 from ..messages import OpenRecord, RecordKind
 from ..prompt_frames import PromptFrames
-from ..text import append_literal, literal
+from ..text import VISIBLE_STYLE, literal
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.status_line import StatusLine
@@ -41,6 +42,9 @@ from ..widgets.steady_scrollbars import SteadyOptionList
 __all__ = ["SearchScreen", "hit_text"]
 
 DEBOUNCE_SECONDS = 0.25
+SEARCHING_NOTE_SECONDS = 0.15
+"""Seconds before a search not yet answered says "Searching…": most answer in 10-20 ms, and
+a note drawn and replaced within them cost the answer two frames (issue 16)."""
 RESULT_LIMIT = 50
 MATCH_STYLE = "bold reverse"
 RECORD_KINDS: dict[SearchKind, RecordKind] = {
@@ -61,21 +65,32 @@ KIND_LABELS = {
 }
 
 
-def hit_text(hit: SearchHit, tz: Any) -> Text:
+def hit_text(hit: SearchHit, tz: Any) -> Content:
     """Two lines for one hit: kind, local date and title; then the snippet, matched words
-    styled. Every piece is plain text (no markup is parsed from record content)."""
-    text = Text(no_wrap=True, overflow="ellipsis")
-    text.append(f"{KIND_LABELS.get(hit.kind, hit.kind.value):<8} ", style="bold")
-    text.append(hit.at.astimezone(tz).strftime("%Y-%m-%d"), style="dim")
-    text.append("  ")
-    append_literal(text, hit.title)
+    styled. Every piece is plain text (no markup is parsed from record content); built as
+    Textual ``Content`` (what the list draws), not a Rich ``Text`` converted at each showing."""
+    parts: list[tuple[str, str]] = [
+        (f"{KIND_LABELS.get(hit.kind, hit.kind.value):<8} ", "bold"),
+        (hit.at.astimezone(tz).strftime("%Y-%m-%d"), "dim"),
+        ("  ", ""),
+    ]
+    parts += _literal_parts(hit.title)
     if hit.officer:
-        append_literal(text, f"  · {hit.officer}", "dim")
+        parts += _literal_parts(f"  · {hit.officer}", "dim")
     if hit.snippet:
-        text.append("\n  ")
+        parts.append(("\n  ", ""))
         for piece, matched in hit.snippet:
-            append_literal(text, piece, MATCH_STYLE if matched else "")
-    return text
+            parts += _literal_parts(piece, MATCH_STYLE if matched else "")
+    return Content.assemble(*parts)
+
+
+def _literal_parts(value: object, style: str = "") -> list[tuple[str, str]]:
+    """Record text as (characters, style) pieces, hidden characters in their dim visible form
+    (the rule of ``ui/text.py``)."""
+    return [
+        (piece, f"{style} {VISIBLE_STYLE}".strip() if shown else style)
+        for piece, shown in visible_pieces(value)
+    ]
 
 
 class SearchScreen(SessionAccess, PromptFrames, Screen[None]):
@@ -98,6 +113,7 @@ class SearchScreen(SessionAccess, PromptFrames, Screen[None]):
         self.searched = ""
         self.generation = 0
         self._timer: Timer | None = None
+        self._searching_note: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield SroHeader("Search")
@@ -148,8 +164,25 @@ class SearchScreen(SessionAccess, PromptFrames, Screen[None]):
             self._show(self.generation, [])
             return
         if not again:
-            self.query_one("#search-status", Label).update("Searching…")
+            self._note_searching_later()
         self._search(self.generation, text)
+
+    def _note_searching_later(self) -> None:
+        if self._searching_note is not None:
+            self._searching_note.stop()
+        generation = self.generation
+
+        def note() -> None:
+            self._searching_note = None
+            if generation == self.generation:  # still not answered
+                self.query_one("#search-status", Label).update("Searching…")
+
+        self._searching_note = self.set_timer(SEARCHING_NOTE_SECONDS, note)
+
+    def _answered(self) -> None:
+        if self._searching_note is not None:
+            self._searching_note.stop()
+            self._searching_note = None
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search(self, generation: int, text: str) -> None:
@@ -168,11 +201,13 @@ class SearchScreen(SessionAccess, PromptFrames, Screen[None]):
 
     def _failed(self, generation: int, error: SroError) -> None:
         if generation == self.generation:
+            self._answered()
             self.query_one("#search-status", Label).update(literal(error.message))
 
     def _show(self, generation: int, hits: list[SearchHit]) -> None:
         if generation != self.generation:
             return
+        self._answered()
         if not (hits and hits == self.hits):  # the same answer: the results on screen stand
             self.hits = hits
             results = self.query_one("#search-results", OptionList)
