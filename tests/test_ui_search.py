@@ -4,8 +4,11 @@ never read as markup."""
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
+import pytest
 from textual.content import Content
 from textual.widgets import OptionList
 
@@ -16,11 +19,13 @@ from sro_tui.domain.officers import SYSTEM_ACTOR
 from sro_tui.domain.search import SearchHit, SearchKind
 from sro_tui.domain.students import StudentCreate
 from sro_tui.services.registry import Services
+from sro_tui.ui.screens import search as search_module
 from sro_tui.ui.screens.incident_form import IncidentFormScreen
 from sro_tui.ui.screens.login import LoginScreen
 from sro_tui.ui.screens.note_view import NoteViewScreen
 from sro_tui.ui.screens.search import MATCH_STYLE, SearchScreen, hit_text
 from sro_tui.ui.screens.today import TodayScreen
+from sro_tui.ui.widgets.status_line import StatusLine
 
 from .conftest import Clock, make_officer
 from .ui_shell_support import make_app, settle, sign_in, type_text
@@ -174,3 +179,37 @@ async def test_search_needs_a_session(services: Services, clock: Clock) -> None:
         await pilot.press("ctrl+f")
         await settle(pilot)
         assert not isinstance(app.screen, SearchScreen)
+
+
+async def test_searching_is_said_only_when_the_answer_is_slow(
+    services: Services, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An answer in the usual few milliseconds replaces the hint line at once; one that keeps
+    the officer waiting says "Searching…" until it comes."""
+    make_officer(services, "1001")
+    gate = threading.Event()
+    search = services.search.search
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        gate.wait(10)
+        return search(*args, **kwargs)
+
+    app = make_app(services, clock)
+    async with app.run_test() as pilot:
+        await sign_in(pilot)
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, SearchScreen)
+        status = screen.query_one("#search-status", StatusLine)
+        hint = str(status.content)
+        monkeypatch.setattr(services.search, "search", slow)
+        await type_text(pilot, "rack")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert str(status.content) == hint  # not said at once
+        await pilot.pause(search_module.SEARCHING_NOTE_SECONDS + 0.2)
+        assert str(status.content) == "Searching…"
+        gate.set()
+        await settle(pilot)
+        assert str(status.content) == "Nothing found"
