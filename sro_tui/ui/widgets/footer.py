@@ -17,7 +17,7 @@ changing (never, in practice) rebuilds the footer.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from typing import NamedTuple
 
 from rich.cells import cell_len
@@ -25,6 +25,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import ActiveBinding
 from textual.color import Color
 from textual.css.styles import RenderStyles
 from textual.geometry import Size
@@ -34,6 +35,9 @@ from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 __all__ = ["FooterKeys", "ShownKey", "SroFooter"]
+
+Bindings = Mapping[str, ActiveBinding]
+"""A screen's active bindings (``Screen.active_bindings``)."""
 
 
 class ShownKey(NamedTuple):
@@ -251,20 +255,24 @@ class SroFooter(Footer):
 
     _shown: Hashable | None = None
 
-    def _shown_keys(self, screen: Screen[object]) -> Hashable:
+    # Each takes the screen's active bindings, worked out once by the caller: Textual builds
+    # them anew at each read (every binding's check_action up the focus chain), and three
+    # reads were a tenth of a list's first opening (issue 16).
+
+    def _shown_keys(self, bindings: Bindings) -> Hashable:
         """What the footer draws: each shown binding's key, label, action and state."""
         keys = tuple(
             (binding.key, binding.key_display, binding.description, binding.action, enabled, tip)
-            for (_node, binding, enabled, tip) in screen.active_bindings.values()
+            for (_node, binding, enabled, tip) in bindings.values()
             if binding.show
         )
         return (keys, self.compact, self.show_command_palette)
 
-    def _keys(self, screen: Screen[object]) -> tuple[ShownKey, ...] | None:
+    def _keys(self, bindings: Bindings) -> tuple[ShownKey, ...] | None:
         """The keys Footer.compose would make (an action's first binding each, the palette's
         left out), or None when the bindings use groups (then Footer makes them)."""
         keys: dict[str, ShownKey] = {}
-        for _node, binding, enabled, tooltip in screen.active_bindings.values():
+        for _node, binding, enabled, tooltip in bindings.values():
             if not binding.show:
                 continue
             if binding.group is not None:
@@ -280,13 +288,11 @@ class SroFooter(Footer):
                 )
         return tuple(keys.values())
 
-    def _palette_key(self, screen: Screen[object]) -> FooterKey | None:
+    def _palette_key(self, bindings: Bindings) -> FooterKey | None:
         if not (self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE):
             return None
         try:
-            _node, binding, enabled, _tooltip = screen.active_bindings[
-                self.app.COMMAND_PALETTE_BINDING
-            ]
+            _node, binding, enabled, _tooltip = bindings[self.app.COMMAND_PALETTE_BINDING]
         except KeyError:
             return None
         key = FooterKey(
@@ -308,9 +314,9 @@ class SroFooter(Footer):
         # composes; a change of them later is drawn in place (bindings_changed).
         if not self._bindings_ready:
             self.set_reactive(Footer._bindings_ready, True)
-        screen = self.screen
-        self._shown = self._shown_keys(screen)
-        keys = self._keys(screen)
+        bindings = self.screen.active_bindings
+        self._shown = self._shown_keys(bindings)
+        keys = self._keys(bindings)
         if keys is None:  # groups: Textual's keys
             for widget in super().compose():
                 if isinstance(widget, FooterKey):
@@ -318,7 +324,7 @@ class SroFooter(Footer):
                 yield widget
             return
         yield FooterKeys(keys, compact=self.compact)
-        palette = self._palette_key(screen)
+        palette = self._palette_key(bindings)
         if palette is not None:
             yield palette
 
@@ -334,14 +340,15 @@ class SroFooter(Footer):
             and screen is self.screen
             and self._shown is not None
         ):
-            shown = self._shown_keys(screen)
+            bindings = screen.active_bindings
+            shown = self._shown_keys(bindings)
             if shown == self._shown:
                 return  # the same keys are on screen already
-            if self._redrawn(screen, shown):
+            if self._redrawn(bindings, shown):
                 return
         super().bindings_changed(screen)
 
-    def _redrawn(self, screen: Screen[object], shown: Hashable) -> bool:
+    def _redrawn(self, bindings: Bindings, shown: Hashable) -> bool:
         """Show the keys of ``shown`` in place: the keys' line drawn again, the palette's
         key dimmed or lit. False when that cannot do (groups, the palette's key changed):
         then the footer is rebuilt."""
@@ -350,12 +357,12 @@ class SroFooter(Footer):
             return False
         if shown[1:] != before[1:]:
             return False
-        keys = self._keys(screen)
+        keys = self._keys(bindings)
         rows = self.query(FooterKeys)
         if keys is None or len(rows) != 1:
             return False
         palettes = self.query(FooterKey)
-        palette = self._palette_key(screen)
+        palette = self._palette_key(bindings)
         if len(palettes) != (palette is not None):
             return False
         if palette is not None:
