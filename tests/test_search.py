@@ -269,6 +269,20 @@ def test_search_is_audited_without_its_words(services: Services, officer: Actor)
     assert "maria" not in event.detail.lower() and "lopez" not in event.detail.lower()
 
 
+def test_preparing_a_search_audits_and_returns_nothing(services: Services, officer: Actor) -> None:
+    """``search.prepare`` (run as the search screen opens) runs a two-letter search's reads
+    and drops them: no event in the trail; the officer's searches are audited as before."""
+    add_incident(services, officer, "Everyone left the east gate early")
+    with services.db.read() as session:
+        before = session.scalar(select(func.count()).select_from(AuditEvent))
+    assert services.search.prepare(officer) is None
+    with services.db.read() as session:
+        assert session.scalar(select(func.count()).select_from(AuditEvent)) == before
+    assert len(services.search.search(officer, "ev")) == 1
+    with services.db.read() as session:
+        assert session.scalar(select(func.count()).select_from(AuditEvent)) == before + 1
+
+
 @pytest.mark.slow
 def test_many_rows_return_the_newest_few(services: Services, officer: Actor) -> None:
     """20k narratives inserted in bulk: a common word returns only the newest ``limit``."""

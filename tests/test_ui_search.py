@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import select
 from textual.content import Content
 from textual.widgets import OptionList
 
@@ -19,6 +20,7 @@ from sro_tui.domain.officers import SYSTEM_ACTOR
 from sro_tui.domain.search import SearchHit, SearchKind
 from sro_tui.domain.students import StudentCreate
 from sro_tui.services.registry import Services
+from sro_tui.store.models import AuditEvent
 from sro_tui.ui.screens import search as search_module
 from sro_tui.ui.screens.incident_form import IncidentFormScreen
 from sro_tui.ui.screens.login import LoginScreen
@@ -213,3 +215,29 @@ async def test_searching_is_said_only_when_the_answer_is_slow(
         gate.set()
         await settle(pilot)
         assert str(status.content) == "Nothing found"
+
+
+async def test_opening_search_prepares_its_reads_and_audits_no_search(
+    services: Services, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_officer(services, "1001")
+    prepared: list[str] = []
+    prepare = services.search.prepare
+
+    def spy(actor: Any) -> None:
+        prepared.append(actor.badge)
+        prepare(actor)
+
+    monkeypatch.setattr(services.search, "prepare", spy)
+    app = make_app(services, clock)
+    async with app.run_test() as pilot:
+        await sign_in(pilot)
+        await pilot.press("ctrl+f")
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)
+        assert prepared == ["1001"]
+        with services.db.read() as session:
+            searches = session.scalars(
+                select(AuditEvent).where(AuditEvent.action == "search.run")
+            ).all()
+        assert searches == []  # the preparation is no search the trail records

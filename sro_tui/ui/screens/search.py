@@ -132,6 +132,17 @@ class SearchScreen(SessionAccess, PromptFrames, Screen[None]):
     def on_mount(self) -> None:
         if self.initial:
             self.search_now()
+        else:
+            self._prepare()
+
+    @work(thread=True, group="search-prepare", exit_on_error=False)
+    def _prepare(self) -> None:
+        """The service's statements made ready while the officer starts typing (nothing read
+        is audited, kept or shown)."""
+        try:
+            self.services.search.prepare(self.actor)
+        except Exception:  # a preparation only: the first real search says what is wrong
+            return
 
     # -- typing ----------------------------------------------------------------------------------
 
