@@ -27,12 +27,27 @@ class SroHeader(SroAccess, Widget):
     }
     """
 
+    DAY_CHECK_SECONDS = 30.0
+    """How often the header looks whether the day it shows has turned."""
+
     def __init__(self, title: str = "", *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.title = title
+        self._day_drawn = ""
 
     def on_mount(self) -> None:
-        self.set_interval(30, self.refresh)  # the date changes at midnight
+        self.set_interval(self.DAY_CHECK_SECONDS, self._check_day)
+
+    def _check_day(self) -> None:
+        """Drawn again when the day has turned, on the screen shown only: each kept area has
+        a header, and a redraw every 30 s of each, hidden ones included, drew the screen on
+        the terminal again in full (a search's results drawn, then the whole screen a
+        moment later; issue 16). A screen coming back draws its header anew anyway."""
+        if self.screen.is_current and self._day() != self._day_drawn:
+            self.refresh()
+
+    def _day(self) -> str:
+        return f"{self.sro.local_now():%a %b %-d}"
 
     def redraw_with_screen(self) -> None:
         """Its screen is back and draws all of itself next: drawn anew in that frame (the
@@ -42,6 +57,7 @@ class SroHeader(SroAccess, Widget):
 
     def render(self) -> Text:
         app = self.sro
+        self._day_drawn = self._day()
         width = self.size.width
         # Narrow terminals: the school's code instead of its name, then no screen title.
         for long_school, with_title in ((True, True), (False, True), (False, False)):
@@ -62,12 +78,11 @@ class SroHeader(SroAccess, Widget):
             append_literal(left, f" · {self.title}")
         return left
 
-    @staticmethod
-    def _right(app: SroApp, long_school: bool) -> Text:
+    def _right(self, app: SroApp, long_school: bool) -> Text:
         parts = []
         if app.actor is not None:
             parts.append(f"{app.actor.badge} {app.actor.name}")
         if app.school is not None:
             parts.append(app.school.name if long_school else app.school.code)
-        parts.append(f"{app.local_now():%a %b %-d}")
+        parts.append(self._day_drawn)
         return append_literal(Text(), " · ".join(parts) + " ")  # names: record text
