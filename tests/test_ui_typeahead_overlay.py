@@ -4,6 +4,8 @@ below, the list opens above the input, never over it."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.app import App, ComposeResult
 from textual.containers import Vertical
 from textual.geometry import Region
@@ -33,6 +35,16 @@ class Form(App[None]):
             self.query_one("#filler", Static).styles.height = 24 - 3 - 1
 
 
+async def _typed(app: Form, pilot: Any) -> None:
+    """Type "p" into the type-ahead: its six places are listed."""
+    where = app.query_one("#where", TypeAhead)
+    where.input.focus()
+    await pilot.pause()
+    await pilot.press("p")
+    await pilot.pause()
+    assert where.list_open and len(where.suggestions) == 6
+
+
 def _regions(app: Form) -> tuple[Region, Region, Region]:
     where = app.query_one("#where", TypeAhead)
     suggestions = where.query_one("_Suggestions")
@@ -46,13 +58,9 @@ def _regions(app: Form) -> tuple[Region, Region, Region]:
 async def test_the_list_opens_below_the_input_over_the_next_field() -> None:
     app = Form(at_bottom=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        where = app.query_one("#where", TypeAhead)
-        where.input.focus()
         await pilot.pause()
         next_before = app.query_one("#next", Static).region
-        await pilot.press("p")
-        await pilot.pause()
-        assert where.list_open and len(where.suggestions) == 6
+        await _typed(app, pilot)
         field, next_after, listed = _regions(app)
         assert next_after == next_before  # the form did not move
         assert listed.y == field.bottom  # right under the input
@@ -62,12 +70,7 @@ async def test_the_list_opens_below_the_input_over_the_next_field() -> None:
 async def test_with_no_room_below_the_list_opens_above_the_input() -> None:
     app = Form(at_bottom=True)
     async with app.run_test(size=(80, 24)) as pilot:
-        where = app.query_one("#where", TypeAhead)
-        where.input.focus()
-        await pilot.pause()
-        await pilot.press("p")
-        await pilot.pause()
-        assert where.list_open
+        await _typed(app, pilot)
         field, _, listed = _regions(app)
         assert listed.bottom <= field.y  # above the input, leaving it in sight
         assert not listed.overlaps(field)
