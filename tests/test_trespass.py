@@ -185,7 +185,9 @@ def test_warnings_are_audited_without_names(services: Services, officer: Actor) 
     services.trespass.warn(officer, warning(services, "Zed Secretname"))
     services.trespass.check(officer, "secretname")
     with services.db.read() as session:
-        events = list(session.execute(select(AuditEvent.action, AuditEvent.detail)).tuples())
+        events = [
+            tuple(row) for row in session.execute(select(AuditEvent.action, AuditEvent.detail))
+        ]
     actions = [a for a, _ in events]
     assert "trespass.warn" in actions and "trespass.check" in actions
     assert not any("ecretname" in d for _, d in events)
