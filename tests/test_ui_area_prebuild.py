@@ -113,13 +113,13 @@ async def test_areas_made_ahead_read_nothing_until_opened(
         ]
 
 
-async def test_a_list_made_ahead_shows_its_rows_in_its_first_frame(
-    sqlite_services: Services, clock: Clock, monkeypatch: pytest.MonkeyPatch
+async def _rows_at_first_frame(
+    services: Services, clock: Clock, monkeypatch: pytest.MonkeyPatch, *, made_ahead: bool
 ) -> None:
-    """Its first frame waits for its first page (at most FIRST_ANSWER_WAIT, lengthened here:
+    """F4's first frame waits for its first page (at most FIRST_ANSWER_WAIT, lengthened here:
     the page is held back until the test lets it go, so no clock decides the outcome)."""
-    officer = make_officer(sqlite_services, "1001")
-    _one_of_each(sqlite_services, officer, clock)
+    officer = make_officer(services, "1001")
+    _one_of_each(services, officer, clock)
     monkeypatch.setattr(PagedList, "FIRST_ANSWER_WAIT", 30.0)
     page_may_come = threading.Event()
     fetch_page = IncidentListScreen.fetch_page
@@ -129,26 +129,41 @@ async def test_a_list_made_ahead_shows_its_rows_in_its_first_frame(
         return fetch_page(screen, cursor)
 
     monkeypatch.setattr(IncidentListScreen, "fetch_page", held_back)
-    async with signed_in(sqlite_services, clock) as (app, pilot):
-        await make_every_area(pilot, app)
-        incidents = made(app, "incidents")
-        assert isinstance(incidents, IncidentListScreen)
-        table = incidents.query_one(DataTable)
+    async with signed_in(services, clock) as (app, pilot):
+        if made_ahead:
+            await make_every_area(pilot, app)
+        assert (made(app, "incidents") is not None) == made_ahead
         rows_at_frames: list[int] = []
         display = app._display
 
         def counted(screen: Screen[Any], renderable: Any) -> None:
-            if screen is incidents and renderable is not None:
-                rows_at_frames.append(table.row_count)
+            drawn = renderable is not None and not app._batch_count  # App._display's test
+            if isinstance(screen, IncidentListScreen) and drawn:
+                rows_at_frames.append(screen.query_one(DataTable).row_count)
             display(screen, renderable)
 
         app._display = counted  # type: ignore[method-assign]
         await pilot.press("f4")
         await pilot.pause(0.3)  # time enough for frames, were any drawn
-        assert app.screen is incidents and rows_at_frames == []  # not drawn empty
+        assert isinstance(app.screen, IncidentListScreen)
+        assert rows_at_frames == []  # not drawn empty
         page_may_come.set()
         await settle(pilot)
         assert rows_at_frames and rows_at_frames[0] == 1  # drawn with its rows
+
+
+async def test_a_list_made_ahead_shows_its_rows_in_its_first_frame(
+    sqlite_services: Services, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await _rows_at_first_frame(sqlite_services, clock, monkeypatch, made_ahead=True)
+
+
+async def test_a_list_opened_before_it_is_made_ahead_shows_its_rows_in_its_first_frame(
+    sqlite_services: Services, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pressed at once after sign-in: composed then, and held the same way (one frame with
+    its rows, not an empty table first)."""
+    await _rows_at_first_frame(sqlite_services, clock, monkeypatch, made_ahead=False)
 
 
 async def test_areas_are_made_one_at_a_time_only_when_the_keyboard_is_quiet(

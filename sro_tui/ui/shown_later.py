@@ -21,9 +21,10 @@ class ShownLater:
     """Mixed into a Screen."""
 
     FIRST_ANSWER_WAIT: ClassVar[float] = 0.0
-    """Seconds the first showing of a screen made ahead may draw nothing while its records
-    are read, ended by :meth:`first_answer_shown` (a list: one frame with its rows, not an
-    empty table first, a frame that also slowed the reading down); 0: no wait."""
+    """Seconds the first showing of a screen (made ahead, or opened at once) may draw nothing
+    while its records are read, ended by :meth:`first_answer_shown` (a list: one frame with
+    its rows, not an empty table first, a frame that also slowed the reading down); 0: no
+    wait."""
 
     _shown = False
     _on_first_show: list[Callable[[], Any]] | None = None
@@ -43,6 +44,8 @@ class ShownLater:
     def when_shown(self, work: Callable[[], Any]) -> None:
         """``work`` now if the screen is shown or showing, else when it first shows."""
         if not self.made_ahead:
+            if not self._shown:  # opened at once (not made ahead): held the same way
+                self._hold_first_showing()
             self._shown = True
             work()
             return
@@ -53,11 +56,16 @@ class ShownLater:
     def _on_screen_resume(self, event: events.ScreenResume) -> None:
         self._shown = True
         waiting, self._on_first_show = self._on_first_show or [], None
-        hold = getattr(self.app, "hold_drawing", None)
-        if waiting and self.FIRST_ANSWER_WAIT and hold is not None:
-            self._release_drawing = hold(self.FIRST_ANSWER_WAIT)
+        if waiting:
+            self._hold_first_showing()
         for work in waiting:
             work()
+
+    def _hold_first_showing(self) -> None:
+        """Draw nothing until the first answer is in (FIRST_ANSWER_WAIT at most)."""
+        hold = getattr(self.app, "hold_drawing", None)
+        if self.FIRST_ANSWER_WAIT and hold is not None and self._release_drawing is None:
+            self._release_drawing = hold(self.FIRST_ANSWER_WAIT)
 
     def prepare_unseen(self) -> None:
         """Made ahead and laid out: a place for preparations that read nothing (the app
