@@ -22,7 +22,8 @@ Ordinary spaces are always kept. Reports reach the screen as Markdown: their ren
 
 * :func:`literal`: a ``Text`` for any widget that takes a renderable (prompts, titles, labels),
   and :func:`cell` for a ``DataTable`` cell;
-* :func:`append_literal`: record text added to a ``Text`` being built;
+* :func:`append_literal`: record text added to a ``Text`` being built, and
+  :func:`literal_parts` to a Textual ``Content`` (``Content.assemble``);
 * :func:`visible`: a plain ``str`` for what takes only a string, such as
   ``notify(visible(message), markup=False)``;
 * :class:`RecordTextArea` and :data:`VISIBLE_HIGHLIGHTER` (for an ``Input``): record text being
@@ -52,6 +53,7 @@ __all__ = [
     "cell",
     "is_hidden",
     "literal",
+    "literal_parts",
     "stand_in",
     "visible",
 ]
@@ -79,6 +81,13 @@ def append_literal(
         else:
             text.append(piece, style=style)
     return text
+
+
+def literal_parts(value: object, style: str = "") -> list[tuple[str, str]]:
+    """Record text as ``(characters, style)`` parts for Textual's ``Content.assemble``
+    (whose plain strings are never markup), hidden characters in their dim visible form."""
+    dimmed = f"{style} {VISIBLE_STYLE}".strip()
+    return [(piece, dimmed if shown else style) for piece, shown in visible_pieces(value)]
 
 
 def literal(

@@ -27,13 +27,12 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from ...domain.characters import visible_pieces
 from ...domain.errors import SroError
 from ...domain.search import SearchHit, SearchKind
 from ..access import SessionAccess
 from ..messages import OpenRecord, RecordKind
 from ..prompt_frames import PromptFrames
-from ..text import VISIBLE_STYLE, literal
+from ..text import literal, literal_parts
 from ..widgets.footer import SroFooter
 from ..widgets.header import SroHeader
 from ..widgets.status_line import StatusLine
@@ -74,23 +73,14 @@ def hit_text(hit: SearchHit, tz: Any) -> Content:
         (hit.at.astimezone(tz).strftime("%Y-%m-%d"), "dim"),
         ("  ", ""),
     ]
-    parts += _literal_parts(hit.title)
+    parts += literal_parts(hit.title)
     if hit.officer:
-        parts += _literal_parts(f"  · {hit.officer}", "dim")
+        parts += literal_parts(f"  · {hit.officer}", "dim")
     if hit.snippet:
         parts.append(("\n  ", ""))
         for piece, matched in hit.snippet:
-            parts += _literal_parts(piece, MATCH_STYLE if matched else "")
+            parts += literal_parts(piece, MATCH_STYLE if matched else "")
     return Content.assemble(*parts)
-
-
-def _literal_parts(value: object, style: str = "") -> list[tuple[str, str]]:
-    """Record text as (characters, style) pieces, hidden characters in their dim visible form
-    (the rule of ``ui/text.py``)."""
-    return [
-        (piece, f"{style} {VISIBLE_STYLE}".strip() if shown else style)
-        for piece, shown in visible_pieces(value)
-    ]
 
 
 class SearchScreen(SessionAccess, PromptFrames, Screen[None]):
@@ -179,16 +169,13 @@ class SearchScreen(SessionAccess, PromptFrames, Screen[None]):
         self._search(self.generation, text)
 
     def _note_searching_later(self) -> None:
-        if self._searching_note is not None:
-            self._searching_note.stop()
-        generation = self.generation
+        """Say "Searching…" in a moment, unless an answer comes first (:meth:`_answered`)."""
+        self._answered()
+        self._searching_note = self.set_timer(SEARCHING_NOTE_SECONDS, self._note_searching)
 
-        def note() -> None:
-            self._searching_note = None
-            if generation == self.generation:  # still not answered
-                self.query_one("#search-status", Label).update("Searching…")
-
-        self._searching_note = self.set_timer(SEARCHING_NOTE_SECONDS, note)
+    def _note_searching(self) -> None:
+        self._searching_note = None
+        self.query_one("#search-status", Label).update("Searching…")
 
     def _answered(self) -> None:
         if self._searching_note is not None:

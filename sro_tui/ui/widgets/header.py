@@ -42,7 +42,8 @@ class SroHeader(SroAccess, Widget):
         """Drawn again when the day has turned, on the screen shown only: each kept area has
         a header, and a redraw every 30 s of each, hidden ones included, drew the screen on
         the terminal again in full (a search's results drawn, then the whole screen a
-        moment later; issue 16). A screen coming back draws its header anew anyway."""
+        moment later; issue 16). A screen shown again after midnight shows the new day at
+        its next check (Today and the checklist at once: :meth:`redraw_with_screen`)."""
         if self.screen.is_current and self._day() != self._day_drawn:
             self.refresh()
 
