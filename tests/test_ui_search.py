@@ -42,6 +42,15 @@ def highlighted_words(text: Content) -> list[str]:
     return [text.plain[s.start : s.end] for s in text.spans if s.style == MATCH_STYLE]
 
 
+async def open_search(pilot: Any) -> SearchScreen:
+    """ctrl+f, signed in: the search screen, settled."""
+    await pilot.press("ctrl+f")
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, SearchScreen)
+    return screen
+
+
 async def test_a_word_just_typed_into_a_narrative_is_found_and_opens(
     services: Services, clock: Clock
 ) -> None:
@@ -199,10 +208,7 @@ async def test_searching_is_said_only_when_the_answer_is_slow(
     app = make_app(services, clock)
     async with app.run_test() as pilot:
         await sign_in(pilot)
-        await pilot.press("ctrl+f")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, SearchScreen)
+        screen = await open_search(pilot)
         status = screen.query_one("#search-status", StatusLine)
         hint = str(status.content)
         monkeypatch.setattr(services.search, "search", slow)
@@ -232,9 +238,7 @@ async def test_opening_search_prepares_its_reads_and_audits_no_search(
     app = make_app(services, clock)
     async with app.run_test() as pilot:
         await sign_in(pilot)
-        await pilot.press("ctrl+f")
-        await settle(pilot)
-        assert isinstance(app.screen, SearchScreen)
+        await open_search(pilot)
         assert prepared == ["1001"]
         with services.db.read() as session:
             searches = session.scalars(
