@@ -342,6 +342,58 @@ def test_postgres_index_expression_matches_the_query_expression() -> None:
     assert all(fold(a) == fold(p) for a, p in zip(PG_ACCENTED, PG_PLAIN, strict=True))
 
 
+@pytest.mark.parametrize("words", ["beta", "alpha", "gamma", "nowhere"])
+def test_postgres_search_steers_the_planner_in_few_statements(
+    services: Services,
+    officer: Actor,
+    clock: Clock,
+    monkeypatch: pytest.MonkeyPatch,
+    words: str,
+) -> None:
+    """PostgreSQL: the planner's settings a search's steps need are changed in one statement
+    each time they change (at most two per step: off, then on again), and are back on for
+    whatever the transaction runs after each kind: the walk (beta), the fallback (alpha),
+    the probe (gamma) and a probe that finds nothing."""
+    from sqlalchemy import event, text
+
+    from sro_tui.services import search as search_module
+
+    engine = services.search.ctx.db.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the planner's settings are PostgreSQL's")
+    monkeypatch.setattr(search_module, "PG_PROBE", 5)
+    monkeypatch.setattr(search_module, "PG_CHUNK", 4)
+    monkeypatch.setattr(search_module, "PG_WALK_CHUNKS", 2)
+    for n in range(30):
+        words_of = "beta" + (" alpha" if n < 10 else "") + (" gamma" if n % 10 == 0 else "")
+        add_incident(services, officer, words_of, occurred_at=clock.now)
+        clock.advance(minutes=1)
+
+    sent: list[str] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        with services.search.ctx.db.read() as session:
+            matcher = search_module._Matcher(session, parse_query(words), 6)
+            services.search._incidents(session, officer, matcher, None)
+            settings = session.execute(
+                text(
+                    "SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan'),"
+                    " current_setting('enable_bitmapscan'), current_setting('enable_sort')"
+                )
+            ).one()
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert tuple(settings) == ("on", "on", "on", "on")
+    changes = [s for s in sent if "set_config" in s or s.lstrip().upper().startswith("SET")]
+    reads = [s for s in sent if s.lstrip().upper().startswith("SELECT") and s not in changes]
+    assert changes, "a probe or a walk steers the planner"
+    assert len(changes) <= 2 * (len(reads) - 1)  # -1: the settings read above
+
+
 def test_referrals_follow_their_read_rule(services: Services, officer: Actor) -> None:
     elsewhere = make_officer(services, "1003", "officer", ("BHS",))
     same_school = make_officer(services, "1004", "officer", ("VHS",))

@@ -542,6 +542,7 @@ class _Matcher:
         self.query = query
         self.limit = limit
         self.sqlite = session.get_bind().dialect.name == "sqlite"
+        self._planner_off: frozenset[str] = frozenset()
 
     def rows(
         self,
@@ -583,9 +584,24 @@ class _Matcher:
         except (TypeError, LookupError, ValueError):
             return False
 
-    def _set(self, **settings: str) -> None:
-        for name, value in settings.items():
-            self.session.execute(text(f"SET LOCAL {name} = {value}"))
+    def _plan_without(self, *methods: str) -> None:
+        """The planner's ``enable_*`` settings for what runs next: ``methods`` off, the rest
+        on; local to the read transaction. One statement, and none when already so: a
+        department's server is a network round trip away, and a search runs up to seven
+        kinds (a search as typed sent 28-46 SET statements before; issue 16). Nothing is
+        reset in a ``finally``: a failed statement ends the transaction, and its settings
+        with it (a reset there would fail too, and hide the first error)."""
+        wanted = frozenset(methods)
+        changes = {name: "off" for name in wanted - self._planner_off}
+        changes |= {name: "on" for name in self._planner_off - wanted}
+        if not changes:
+            return
+        calls = ", ".join(f"set_config(:n{i}, :v{i}, true)" for i in range(len(changes)))
+        params: dict[str, str] = {}
+        for i, (name, value) in enumerate(sorted(changes.items())):
+            params[f"n{i}"], params[f"v{i}"] = name, value
+        self.session.execute(text(f"SELECT {calls}"), params)
+        self._planner_off = wanted
 
     def _postgres_rows(
         self,
@@ -610,16 +626,28 @@ class _Matcher:
             tsq=tsquery(self.query)
         )
         newest_first = [k.desc() for k in keys]
+        rows = self._postgres_steps(base, kind, id_column, allowed, keys, match, newest_first)
+        self._plan_without()  # what the session runs next is planned as usual
+        return rows
+
+    def _postgres_steps(
+        self,
+        base: Any,
+        kind: SearchKind,
+        id_column: Any,
+        allowed: ColumnElement[bool],
+        keys: tuple[Any, ...],
+        match: Any,
+        newest_first: list[Any],
+    ) -> list[Any]:
         if not self._common(kind, id_column):
-            self._set(enable_seqscan="off", enable_indexscan="off")
-            try:
-                probe = select(id_column).where(match, allowed).limit(PG_PROBE)
-                found = list(self.session.scalars(probe))
-            finally:
-                self._set(enable_seqscan="on", enable_indexscan="on")
+            self._plan_without("enable_seqscan", "enable_indexscan")
+            probe = select(id_column).where(match, allowed).limit(PG_PROBE)
+            found = list(self.session.scalars(probe))
             if len(found) < PG_PROBE:
                 if not found:
                     return []
+                self._plan_without()
                 statement = base.where(id_column.in_(found)).order_by(*newest_first)
                 return list(self.session.execute(statement.limit(self.limit)).all())
 
@@ -633,26 +661,21 @@ class _Matcher:
                 )
                 walk = walk.where(tuple_(*keys) < before)
             # The time index in order, whatever the statistics say.
-            self._set(enable_bitmapscan="off", enable_seqscan="off", enable_sort="off")
-            try:
-                chunk = self.session.execute(walk).all()
-            finally:
-                self._set(enable_bitmapscan="on", enable_seqscan="on", enable_sort="on")
+            self._plan_without("enable_bitmapscan", "enable_seqscan", "enable_sort")
+            chunk = self.session.execute(walk).all()
             if not chunk:
                 return rows
             ids = [row[-1] for row in chunk]
+            self._plan_without()
             statement = base.where(id_column.in_(ids), match).order_by(*newest_first)
             rows += self.session.execute(statement.limit(self.limit - len(rows))).all()
             if len(rows) >= self.limit:
                 return rows
             last = tuple(chunk[-1])
 
-        self._set(enable_seqscan="off", enable_indexscan="off")
-        try:
-            statement = base.where(match).order_by(*newest_first).limit(self.limit)
-            return list(self.session.execute(statement).all())
-        finally:
-            self._set(enable_seqscan="on", enable_indexscan="on")
+        self._plan_without("enable_seqscan", "enable_indexscan")
+        statement = base.where(match).order_by(*newest_first).limit(self.limit)
+        return list(self.session.execute(statement).all())
 
 
 def _unique_by_id(rows: Iterable[Any]) -> list[Any]:
