@@ -319,3 +319,63 @@ async def test_areas_made_after_the_form_are_not_restyled_when_first_shown(
         await pilot.press("f4")
         await settle(pilot)
         assert app.screen is incidents and restyled.count == 0
+
+
+async def _on_the_school_pick(services: Services, clock: Clock, pilot: Any, app: SroApp) -> None:
+    """Signed in, the school pick shown, the keyboard quiet for the pick's spell only."""
+    from sro_tui.ui.area_prebuild import PICK_QUIET_SECONDS, QUIET_SECONDS
+    from sro_tui.ui.screens.school_pick import SchoolPickScreen
+
+    await sign_in(pilot, "1001", confirm_school=False)
+    assert isinstance(app.screen, SchoolPickScreen)
+    app._last_input = time.monotonic() - (PICK_QUIET_SECONDS + QUIET_SECONDS) / 2
+
+
+async def test_the_form_and_the_areas_are_made_while_the_school_is_picked(
+    sqlite_services: Services, clock: Clock
+) -> None:
+    """Read while the officer reads the school list: the quick incident first (its CSS
+    before the areas'), then the areas, nothing read or audited; the form made then takes
+    the school picked when ctrl+n shows it."""
+    from sro_tui.ui.forms.quick_incident import QuickIncidentScreen
+
+    make_officer(sqlite_services, "1001", school_codes=("VHS", "BHS"))
+    app = make_app(sqlite_services, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        before = reads_audited(sqlite_services)
+        await _on_the_school_pick(sqlite_services, clock, pilot, app)
+        for _ in range(len(app.PREBUILT_AREAS) + 1):
+            app._prebuild_when_quiet()
+            await until_filled(pilot, lambda: all(s.is_mounted for s in app._made_screens()))
+        form = app._form_ahead
+        assert isinstance(form, QuickIncidentScreen)
+        assert all(made(app, mode) is not None for mode in app.PREBUILT_AREAS)
+        assert reads_audited(sqlite_services) == before
+
+        await pilot.press("down", "enter")  # the second school
+        await settle(pilot)
+        assert app.school is not None and app.current_mode == "today"
+        picked = app.school.id
+        await pilot.press("ctrl+n")
+        await settle(pilot)
+        assert app.screen is form and form.school_id == picked
+
+
+async def test_leaving_the_school_pick_drops_what_was_made_there(
+    sqlite_services: Services, clock: Clock
+) -> None:
+    make_officer(sqlite_services, "1001")
+    app = make_app(sqlite_services, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await _on_the_school_pick(sqlite_services, clock, pilot, app)
+        for _ in range(2):
+            app._prebuild_when_quiet()
+            await until_filled(pilot, lambda: all(s.is_mounted for s in app._made_screens()))
+        kept = [app._form_ahead, made(app, "incidents")]
+        assert all(screen is not None for screen in kept)
+        await pilot.press("escape")  # back to sign-in
+        await settle(pilot)
+        assert app.actor is None and app._form_ahead is None and made(app, "incidents") is None
+        assert all(screen is not None and not screen.is_attached for screen in kept)
+        app._prebuild_when_quiet()  # nobody signed in: nothing made
+        assert app._form_ahead is None and made(app, "incidents") is None

@@ -25,7 +25,7 @@ from ..domain.actor import Actor, password_again_due
 from ..domain.characters import visible
 from ..domain.errors import SroError
 from .app_openers import RecordOpeners
-from .area_prebuild import AreaPrebuild
+from .area_prebuild import PICK_QUIET_SECONDS, QUIET_SECONDS, AreaPrebuild
 from .area_returns import AreaReturns
 from .gc_freeze import freeze_long_lived
 from .keys import app_bindings
@@ -235,6 +235,7 @@ class SroApp(RecordOpeners, SearchOpener, AreaPrebuild, AreaReturns, UncopiedThe
         self.push_screen(SchoolPickScreen(actor), self._school_chosen)
         self._read_agency_settings()
         self._prepare_today(actor)
+        self.start_prebuilding()  # the areas are made while the school is picked
 
     @work(thread=True, group="agency-settings", exit_on_error=False)
     def _read_agency_settings(self) -> None:
@@ -359,15 +360,19 @@ class SroApp(RecordOpeners, SearchOpener, AreaPrebuild, AreaReturns, UncopiedThe
         self.note_input()
 
     def can_prebuild(self) -> bool:
-        return self.actor is not None and not self.locked and self.current_mode != SIGN_IN
+        # On the school pick too (still the sign-in mode): an area's screen holds nothing
+        # until it is shown, and a sign-out or an Escape from the pick drops what was made.
+        return self.actor is not None and not self.locked
+
+    def quiet_seconds(self) -> float:
+        return PICK_QUIET_SECONDS if self.school is None else QUIET_SECONDS
 
     def form_to_make_ahead(self) -> Screen[Any] | None:
-        """ctrl+n's quick incident, for the school the officer is at."""
-        if self.school is None:
-            return None
+        """ctrl+n's quick incident; it takes the school the officer is at when shown, so it
+        is made while the school is picked too, before the areas (its CSS first)."""
         from .forms.quick_incident import QuickIncidentScreen
 
-        return QuickIncidentScreen(prefill={"school_id": self.school.id})
+        return QuickIncidentScreen(prefill={})
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown):

@@ -87,15 +87,18 @@ class RecordOpeners(App[int]):
 
     def open_quick_incident(self, prefill: dict[str, Any] | None = None) -> None:
         data = dict(prefill or {})
-        if self.school is not None:
-            data.setdefault("school_id", self.school.id)
         from .forms.quick_incident import QuickIncidentScreen
 
         def same(form: Screen[Any]) -> bool:
+            # The one made ahead has no prefill: it takes today's school when shown.
             return isinstance(form, QuickIncidentScreen) and form.prefill == data
 
         made = self.take_form_ahead(same)  # made while the officer was idle: drawn at once
-        self._push(made if made is not None else QuickIncidentScreen(prefill=data))
+        if made is None:
+            if self.school is not None:
+                data.setdefault("school_id", self.school.id)
+            made = QuickIncidentScreen(prefill=data)
+        self._push(made)
 
     def open_new_referral(self, prefill: dict[str, Any] | None = None) -> None:
         """Refer a student, prefilled (student_id, incident_id / incident_number, note_id)."""

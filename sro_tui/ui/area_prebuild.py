@@ -3,10 +3,10 @@
 An area's first opening composed its screen (the incident list's filter line alone: 28 ms),
 styled it, laid it out and then drew it behind Textual's 50 ms pause: 130-220 ms from F4 to
 the drawn list, against 10-25 ms for a return to a screen already made (issue 16). Once
-the officer is signed in and the keyboard has been quiet for :data:`QUIET_SECONDS`, the app
-makes the areas' screens ahead, one per :data:`CHECK_SECONDS` while it stays quiet, each as
-its mode's screen, without showing it: composed,
-mounted and laid out for the terminal's size. Its records are not read until it is shown
+the officer is signed in and the keyboard has been quiet for :data:`QUIET_SECONDS` (on the
+school pick, which follows the sign-in, :data:`PICK_QUIET_SECONDS`), the app makes the areas'
+screens ahead, one per :data:`CHECK_SECONDS` while it stays quiet, each as its mode's screen,
+without showing it: composed, mounted and laid out for the terminal's size. Its records are not read until it is shown
 (``ui/shown_later.py``), so nothing is read, or audited as read, that the officer did not
 open. A key pressed while a screen is being made waits for that one screen at most. The
 quick-incident form (ctrl+n) is made the same way, first, and again after each use.
@@ -27,10 +27,15 @@ from textual.screen import Screen
 
 from .shown_later import ShownLater
 
-__all__ = ["QUIET_SECONDS", "AreaPrebuild"]
+__all__ = ["PICK_QUIET_SECONDS", "QUIET_SECONDS", "AreaPrebuild"]
 
 QUIET_SECONDS = 1.0
 """No key for this long, and one area's screen is made."""
+
+PICK_QUIET_SECONDS = 0.3
+"""The same while today's school is picked: a list read and chosen from with a key or two,
+not typed into, so the areas are made while the officer reads it (an area opened at once
+after the pick is then drawn as a made one: F4 pressed at once 94 -> ~50 ms)."""
 
 CHECK_SECONDS = 0.1
 """Once quiet, one screen per check: all seven are made some 1.7 s after sign-in, not 4.5."""
@@ -52,6 +57,10 @@ class AreaPrebuild(App[Any]):
         """Whether screens may be made now (the app says: an officer signed in, unlocked)."""
         return False
 
+    def quiet_seconds(self) -> float:
+        """How long the keyboard is quiet before a screen is made (the app may say less)."""
+        return QUIET_SECONDS
+
     def start_prebuilding(self) -> None:
         if self.prebuild_areas and not self._prebuild_started:
             self._prebuild_started = True
@@ -61,7 +70,7 @@ class AreaPrebuild(App[Any]):
         return next((mode for mode in self.PREBUILT_AREAS if mode not in self._screen_stacks), None)
 
     def _prebuild_when_quiet(self) -> None:
-        if time.monotonic() - self._last_input < QUIET_SECONDS or not self.can_prebuild():
+        if time.monotonic() - self._last_input < self.quiet_seconds() or not self.can_prebuild():
             return
         if any(not screen.is_mounted for screen in self._made_screens()):
             return  # one at a time: the last one is still being made
