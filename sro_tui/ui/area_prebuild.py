@@ -6,10 +6,11 @@ the drawn list, against 10-25 ms for a return to a screen already made (issue 16
 the officer is signed in and the keyboard has been quiet for :data:`QUIET_SECONDS` (on the
 school pick, which follows the sign-in, :data:`PICK_QUIET_SECONDS`), the app makes the areas'
 screens ahead, one per :data:`CHECK_SECONDS` while it stays quiet, each as its mode's screen,
-without showing it: composed, mounted and laid out for the terminal's size. Its records are not read until it is shown
-(``ui/shown_later.py``), so nothing is read, or audited as read, that the officer did not
-open. A key pressed while a screen is being made waits for that one screen at most. The
-quick-incident form (ctrl+n) is made the same way, first, and again after each use.
+without showing it: composed, mounted and laid out for the terminal's size. Its records are
+not read until it is shown (``ui/shown_later.py``), so nothing is read, or audited as read,
+that the officer did not open. A key pressed while a screen is being made waits for that one
+screen at most. The quick-incident form (ctrl+n) is made the same way, first, and again after
+each use.
 :meth:`~sro_tui.ui.area_returns.AreaReturns.hold_drawing` lets such a screen's first showing
 wait (briefly) for what it reads, so that it is drawn once, filled.
 
