@@ -161,3 +161,17 @@ def test_terminals_opening_a_new_store_together(db_url: str, fork) -> None:  # t
         assert len(codes) == len(set(codes)) == 4
     finally:
         database.dispose()
+
+
+def test_alembic_prints_to_the_stdout_of_the_moment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Alembic's Config defaults to the stdout of its own import; a stdout replaced since (a
+    test's capture, long closed in another test's worker) must not be the one it writes to."""
+    import io
+    import sys
+
+    import alembic.config  # imported first, as the app or an earlier test would have
+
+    assert alembic.config.Config is not None
+    now = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", now)
+    assert migrate.alembic_config().stdout is now

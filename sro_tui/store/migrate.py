@@ -9,6 +9,7 @@ or unknown store) goes through Alembic as before.
 from __future__ import annotations
 
 import re
+import sys
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -28,7 +29,9 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 def alembic_config() -> Config:
     from alembic.config import Config
 
-    config = Config()
+    # Alembic's default stdout is the one at its import (a default argument): under pytest a
+    # capture long closed, which made `command.check` fail to print "no new operations".
+    config = Config(stdout=sys.stdout)
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
