@@ -361,6 +361,7 @@ def test_postgres_search_steers_the_planner_in_few_statements(
     engine = services.search.ctx.db.engine
     if engine.dialect.name != "postgresql":
         pytest.skip("the planner's settings are PostgreSQL's")
+    monkeypatch.setattr(search_module, "PG_SMALL", 0)
     monkeypatch.setattr(search_module, "PG_PROBE", 5)
     monkeypatch.setattr(search_module, "PG_CHUNK", 4)
     monkeypatch.setattr(search_module, "PG_WALK_CHUNKS", 2)
@@ -394,6 +395,52 @@ def test_postgres_search_steers_the_planner_in_few_statements(
     assert len(changes) <= 2 * (len(reads) - 1)  # -1: the settings read above
 
 
+def test_postgres_searches_a_small_table_in_one_statement(
+    services: Services, officer: Actor, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL: a table the planner counts under PG_SMALL rows is searched in one plain
+    statement (no estimate, no planner settings), newest first; one never analysed is not
+    taken for small."""
+    from sqlalchemy import event, text
+
+    from sro_tui.services import search as search_module
+
+    engine = services.search.ctx.db.engine
+    if engine.dialect.name != "postgresql":
+        pytest.skip("table sizes from PostgreSQL's statistics")
+    monkeypatch.setattr(search_module, "PG_SIZES_SECONDS", 0.0)  # read the sizes each time
+    made = []
+    for n in range(5):
+        made.append(add_incident(services, officer, f"delta report {n}", occurred_at=clock.now))
+        clock.advance(minutes=1)
+    sent: list[str] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        sent.append(statement)
+
+    def searched() -> list[int]:
+        sent.clear()
+        event.listen(engine, "before_cursor_execute", note)
+        try:
+            hits = services.search.search(officer, "delta", kinds={"incident"})
+        finally:
+            event.remove(engine, "before_cursor_execute", note)
+        return [h.record_id for h in hits]
+
+    steps = ("set_config", "EXPLAIN")
+    with engine.connect() as connection:  # never analysed: -1 rows, the steps run
+        analysed = connection.scalar(
+            text("SELECT reltuples FROM pg_class WHERE relname = 'incidents'")
+        )
+    if analysed is not None and analysed < 0:
+        assert searched() == list(reversed(made))
+        assert any(step in s for s in sent for step in steps)
+    with engine.begin() as connection:
+        connection.execute(text("ANALYZE incidents"))
+    assert searched() == list(reversed(made))
+    assert not any(step in s for s in sent for step in steps)
+
+
 def test_referrals_follow_their_read_rule(services: Services, officer: Actor) -> None:
     elsewhere = make_officer(services, "1003", "officer", ("BHS",))
     same_school = make_officer(services, "1004", "officer", ("VHS",))
@@ -417,6 +464,7 @@ def test_common_and_sparse_words_take_every_path(
     from sro_tui.services import search as search_module
 
     monkeypatch.setattr(search_module, "PG_COMMON", 0 if planner_says_common else 10**9)
+    monkeypatch.setattr(search_module, "PG_SMALL", 0)  # no table is small: the steps run
     monkeypatch.setattr(search_module, "PG_PROBE", 5)
     monkeypatch.setattr(search_module, "PG_CHUNK", 4)
     monkeypatch.setattr(search_module, "PG_WALK_CHUNKS", 2)

@@ -33,6 +33,7 @@ text to anyone else.
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from typing import Any
@@ -40,6 +41,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     and_,
+    bindparam,
     column,
     false,
     literal,
@@ -93,23 +95,28 @@ PG_PROBE = 2000  # see _Matcher._postgres_rows
 PG_CHUNK = 500
 PG_WALK_CHUNKS = 20
 PG_COMMON = 2000  # matches the planner expects: walk newest first before any probe
+PG_SMALL = 2000
+"""Rows (the planner's count): a table this small is searched in one plain statement."""
+PG_SIZES_SECONDS = 600.0
+"""How long a connection goes by the table sizes it read (one statement for all seven)."""
 MAX_LIMIT = 200
 PREPARE_TEXT = "ea"
 """What :meth:`SearchService.prepare` searches for: a two-letter prefix, as typed searches run."""
 
 # The stored tsvector columns of migration 0022 (GIN-indexed) on PostgreSQL.
-PG_VECTORS = {
-    kind: f"{table}.search_vector"
-    for kind, table in (
-        (SearchKind.INCIDENT, "incidents"),
-        (SearchKind.NOTE, "notes"),
-        (SearchKind.REFERRAL, "referrals"),
-        (SearchKind.STUDENT, "students"),
-        (SearchKind.WARNING, "trespass_warnings"),
-        (SearchKind.CALL, "calls_for_service"),
-        (SearchKind.THREAT, "threat_cases"),
-    )
+PG_TABLES = {
+    SearchKind.INCIDENT: "incidents",
+    SearchKind.NOTE: "notes",
+    SearchKind.REFERRAL: "referrals",
+    SearchKind.STUDENT: "students",
+    SearchKind.WARNING: "trespass_warnings",
+    SearchKind.CALL: "calls_for_service",
+    SearchKind.THREAT: "threat_cases",
 }
+PG_VECTORS = {kind: f"{table}.search_vector" for kind, table in PG_TABLES.items()}
+_PG_SIZES = text("SELECT relname, reltuples FROM pg_class WHERE relname IN :names").bindparams(
+    bindparam("names", value=sorted(PG_TABLES.values()), expanding=True)
+)
 FTS_TABLES = {
     SearchKind.INCIDENT: "incidents_fts",
     SearchKind.NOTE: "notes_fts",
@@ -204,11 +211,15 @@ class SearchService:
         number = text.strip().upper() if looks_like_record_number(text) else None
         with self.ctx.db.read() as session:
             matcher = _Matcher(session, query, limit)
+            # The agency's policy, read once for the notes and the threat cases.
+            supervisors_read = bool(wanted & {SearchKind.NOTE, SearchKind.THREAT}) and (
+                store_settings.get_flag(session, store_settings.SUPERVISORS_READ_CONFIDENTIAL)
+            )
             found: list[_Found] = []
             if SearchKind.INCIDENT in wanted:
                 found += self._incidents(session, actor, matcher, number)
             if SearchKind.NOTE in wanted:
-                found += self._notes(session, actor, matcher)
+                found += self._notes(session, actor, matcher, supervisors_read)
             if SearchKind.REFERRAL in wanted:
                 found += self._referrals(session, actor, matcher)
             if SearchKind.STUDENT in wanted:
@@ -218,7 +229,7 @@ class SearchService:
             if SearchKind.CALL in wanted:
                 found += self._calls(actor, matcher)
             if SearchKind.THREAT in wanted:
-                found += self._threats(session, actor, matcher)
+                found += self._threats(session, actor, matcher, supervisors_read)
         found.sort(key=lambda f: (f[0].at, f[0].kind, f[0].record_id), reverse=True)
         # Snippets only for the hits kept (up to four kinds x limit were read).
         return [
@@ -281,10 +292,9 @@ class SearchService:
             )
         ]
 
-    def _notes(self, session: Session, actor: Actor, matcher: _Matcher) -> list[_Found]:
-        supervisors_read = store_settings.get_flag(
-            session, store_settings.SUPERVISORS_READ_CONFIDENTIAL
-        )
+    def _notes(
+        self, session: Session, actor: Actor, matcher: _Matcher, supervisors_read: bool
+    ) -> list[_Found]:
         me = actor.officer_id or -1
         visible: ColumnElement[bool] = note_readable(actor)  # services/read_rules
         visible = and_(visible, _unsealed(SearchKind.NOTE))
@@ -491,10 +501,9 @@ class SearchService:
             hits.append((hit, f"{r.caller}: {r.what}{where}"))
         return hits
 
-    def _threats(self, session: Session, actor: Actor, matcher: _Matcher) -> list[_Found]:
-        supervisors_read = store_settings.get_flag(
-            session, store_settings.SUPERVISORS_READ_CONFIDENTIAL
-        )
+    def _threats(
+        self, session: Session, actor: Actor, matcher: _Matcher, supervisors_read: bool
+    ) -> list[_Found]:
         # services/threats: the team, supervisors by the policy, sealed: nobody.
         visible = case_readable(actor, supervisors_read=supervisors_read)
         base = (
@@ -567,6 +576,21 @@ class _Matcher:
             return list(self.session.execute(statement).all())
         return self._postgres_rows(base, kind, id_column, allowed, keys)
 
+    def _small(self, kind: SearchKind) -> bool:
+        """Whether the planner's statistics count fewer than PG_SMALL rows in the kind's table
+        (a department's trespass warnings and threat cases, say): its newest matches are then
+        read in one plain statement, whatever plan it gets, instead of the four or five
+        statements of the bounded steps. A table never analysed (-1) is not small. The sizes
+        are read for all the tables at once and kept on the connection for PG_SIZES_SECONDS."""
+        info = self.session.connection().info
+        kept: tuple[float, dict[str, float]] | None = info.get("sro_search_table_sizes")
+        if kept is None or kept[0] <= time.monotonic():
+            sizes = {name: float(rows) for name, rows in self.session.execute(_PG_SIZES)}
+            kept = (time.monotonic() + PG_SIZES_SECONDS, sizes)
+            info["sro_search_table_sizes"] = kept
+        rows = kept[1].get(PG_TABLES[kind], -1.0)
+        return 0 <= rows < PG_SMALL
+
     def _common(self, kind: SearchKind, id_column: Any) -> bool:
         """Whether the planner expects at least PG_COMMON matches in the whole table (its
         statistics of the indexed words; a prefix of one or two letters usually is). Then
@@ -613,6 +637,7 @@ class _Matcher:
     ) -> list[Any]:
         """Bounded steps whose plans do not depend on the planner's statistics:
 
+        0. A small table (``_small``): one plain statement, its newest matches.
         1. Unless the planner's statistics say the word is common (``_common``): the GIN
            index alone (bitmap scan forced) collects at most PG_PROBE matching ids.
            Fewer: that is every match (a rare word), and the newest are picked among them.
@@ -626,6 +651,9 @@ class _Matcher:
             tsq=tsquery(self.query)
         )
         newest_first = [k.desc() for k in keys]
+        if self._small(kind):
+            statement = base.where(match).order_by(*newest_first).limit(self.limit)
+            return list(self.session.execute(statement).all())
         rows = self._postgres_steps(base, kind, id_column, allowed, keys, match, newest_first)
         self._plan_without()  # what the session runs next is planned as usual
         return rows
