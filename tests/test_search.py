@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, insert, select
@@ -342,6 +345,23 @@ def test_postgres_index_expression_matches_the_query_expression() -> None:
     assert all(fold(a) == fold(p) for a, p in zip(PG_ACCENTED, PG_PLAIN, strict=True))
 
 
+@contextlib.contextmanager
+def statements_sent(engine: Any) -> Iterator[list[str]]:
+    """The SQL of each statement the engine sends while inside."""
+    from sqlalchemy import event
+
+    sent: list[str] = []
+
+    def note(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        sent.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield sent
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+
+
 @pytest.mark.parametrize("words", ["beta", "alpha", "gamma", "nowhere"])
 def test_postgres_search_steers_the_planner_in_few_statements(
     services: Services,
@@ -354,7 +374,7 @@ def test_postgres_search_steers_the_planner_in_few_statements(
     each time they change (at most two per step: off, then on again), and are back on for
     whatever the transaction runs after each kind: the walk (beta), the fallback (alpha),
     the probe (gamma) and a probe that finds nothing."""
-    from sqlalchemy import event, text
+    from sqlalchemy import text
 
     from sro_tui.services import search as search_module
 
@@ -370,24 +390,15 @@ def test_postgres_search_steers_the_planner_in_few_statements(
         add_incident(services, officer, words_of, occurred_at=clock.now)
         clock.advance(minutes=1)
 
-    sent: list[str] = []
-
-    def note(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
-        sent.append(statement)
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
-        with services.search.ctx.db.read() as session:
-            matcher = search_module._Matcher(session, parse_query(words), 6)
-            services.search._incidents(session, officer, matcher, None)
-            settings = session.execute(
-                text(
-                    "SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan'),"
-                    " current_setting('enable_bitmapscan'), current_setting('enable_sort')"
-                )
-            ).one()
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
+    with statements_sent(engine) as sent, services.search.ctx.db.read() as session:
+        matcher = search_module._Matcher(session, parse_query(words), 6)
+        services.search._incidents(session, officer, matcher, None)
+        settings = session.execute(
+            text(
+                "SELECT current_setting('enable_seqscan'), current_setting('enable_indexscan'),"
+                " current_setting('enable_bitmapscan'), current_setting('enable_sort')"
+            )
+        ).one()
     assert tuple(settings) == ("on", "on", "on", "on")
     changes = [s for s in sent if "set_config" in s or s.lstrip().upper().startswith("SET")]
     reads = [s for s in sent if s.lstrip().upper().startswith("SELECT") and s not in changes]
@@ -401,7 +412,7 @@ def test_postgres_searches_a_small_table_in_one_statement(
     """PostgreSQL: a table the planner counts under PG_SMALL rows is searched in one plain
     statement (no estimate, no planner settings), newest first; one never analysed is not
     taken for small."""
-    from sqlalchemy import event, text
+    from sqlalchemy import text
 
     from sro_tui.services import search as search_module
 
@@ -415,16 +426,10 @@ def test_postgres_searches_a_small_table_in_one_statement(
         clock.advance(minutes=1)
     sent: list[str] = []
 
-    def note(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
-        sent.append(statement)
-
     def searched() -> list[int]:
-        sent.clear()
-        event.listen(engine, "before_cursor_execute", note)
-        try:
+        with statements_sent(engine) as statements:
             hits = services.search.search(officer, "delta", kinds={"incident"})
-        finally:
-            event.remove(engine, "before_cursor_execute", note)
+        sent[:] = statements
         return [h.record_id for h in hits]
 
     steps = ("set_config", "EXPLAIN")
