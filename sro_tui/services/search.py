@@ -32,9 +32,10 @@ text to anyone else.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from collections.abc import Set as AbstractSet
 from typing import Any
 
@@ -650,24 +651,24 @@ class _Matcher:
         match = text(f"{PG_VECTORS[kind]} @@ to_tsquery('simple', :tsq)").bindparams(
             tsq=tsquery(self.query)
         )
-        newest_first = [k.desc() for k in keys]
         if self._small(kind):
+            newest_first = [k.desc() for k in keys]
             statement = base.where(match).order_by(*newest_first).limit(self.limit)
             return list(self.session.execute(statement).all())
-        rows = self._postgres_steps(base, kind, id_column, allowed, keys, match, newest_first)
-        self._plan_without()  # what the session runs next is planned as usual
-        return rows
+        with self._planned_as_usual_after():
+            return self._postgres_steps(base, kind, id_column, allowed, keys, match)
+
+    @contextlib.contextmanager
+    def _planned_as_usual_after(self) -> Iterator[None]:
+        """What the session runs after a kind's steps is planned as usual (after a failed
+        statement there is nothing to restore: its transaction, settings and all, is gone)."""
+        yield
+        self._plan_without()
 
     def _postgres_steps(
-        self,
-        base: Any,
-        kind: SearchKind,
-        id_column: Any,
-        allowed: ColumnElement[bool],
-        keys: tuple[Any, ...],
-        match: Any,
-        newest_first: list[Any],
+        self, base: Any, kind: SearchKind, id_column: Any, allowed: Any, keys: Any, match: Any
     ) -> list[Any]:
+        newest_first = [k.desc() for k in keys]
         if not self._common(kind, id_column):
             self._plan_without("enable_seqscan", "enable_indexscan")
             probe = select(id_column).where(match, allowed).limit(PG_PROBE)
