@@ -249,3 +249,19 @@ async def test_edit_form_types_while_another_terminal_holds_the_write_lock(
         if not released:
             other.execute("ROLLBACK")
         other.close()
+
+
+async def test_text_typed_before_the_choices_gets_its_suggestions_once_loaded(
+    sqlite_services: Services, ui_officer: Actor, vhs: SchoolRead, store: SlowStore
+) -> None:
+    """"tre" typed into the category while the form loads (a slow store, a busy terminal):
+    once the choices are in, its suggestions show under the field, as if typed after."""
+    host = FormHost(sqlite_services, ui_officer, school=vhs, first=QuickIncidentScreen)
+    async with host.run_test() as pilot:
+        form = await _open_slow(pilot, store, host, chars("tre"))
+        assert isinstance(form, QuickIncidentScreen)
+        assert form.category.text == "tre" and form.category.suggestions == []
+        store.gate.set()
+        await settle(pilot)
+        assert form.category.input.has_focus
+        assert "TRESPASS" in [c.value for c in form.category.suggestions]
