@@ -254,7 +254,7 @@ async def test_edit_form_types_while_another_terminal_holds_the_write_lock(
 async def test_text_typed_before_the_choices_gets_its_suggestions_once_loaded(
     sqlite_services: Services, ui_officer: Actor, vhs: SchoolRead, store: SlowStore
 ) -> None:
-    """"tre" typed into the category while the form loads (a slow store, a busy terminal):
+    """ "tre" typed into the category while the form loads (a slow store, a busy terminal):
     once the choices are in, its suggestions show under the field, as if typed after."""
     host = FormHost(sqlite_services, ui_officer, school=vhs, first=QuickIncidentScreen)
     async with host.run_test() as pilot:
