@@ -321,14 +321,19 @@ async def test_areas_made_after_the_form_are_not_restyled_when_first_shown(
         assert app.screen is incidents and restyled.count == 0
 
 
-async def _on_the_school_pick(services: Services, clock: Clock, pilot: Any, app: SroApp) -> None:
-    """Signed in, the school pick shown, the keyboard quiet for the pick's spell only."""
+@contextlib.asynccontextmanager
+async def on_the_school_pick(services: Services, clock: Clock) -> AsyncIterator[tuple[SroApp, Any]]:
+    """The real app, 100x30, badge 1001 signed in and the school pick shown, the keyboard
+    quiet for the pick's spell only."""
     from sro_tui.ui.area_prebuild import PICK_QUIET_SECONDS, QUIET_SECONDS
     from sro_tui.ui.screens.school_pick import SchoolPickScreen
 
-    await sign_in(pilot, "1001", confirm_school=False)
-    assert isinstance(app.screen, SchoolPickScreen)
-    app._last_input = time.monotonic() - (PICK_QUIET_SECONDS + QUIET_SECONDS) / 2
+    app = make_app(services, clock)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot, "1001", confirm_school=False)
+        assert isinstance(app.screen, SchoolPickScreen)
+        app._last_input = time.monotonic() - (PICK_QUIET_SECONDS + QUIET_SECONDS) / 2
+        yield app, pilot
 
 
 async def test_the_form_and_the_areas_are_made_while_the_school_is_picked(
@@ -340,10 +345,8 @@ async def test_the_form_and_the_areas_are_made_while_the_school_is_picked(
     from sro_tui.ui.forms.quick_incident import QuickIncidentScreen
 
     make_officer(sqlite_services, "1001", school_codes=("VHS", "BHS"))
-    app = make_app(sqlite_services, clock)
-    async with app.run_test(size=(100, 30)) as pilot:
-        before = reads_audited(sqlite_services)
-        await _on_the_school_pick(sqlite_services, clock, pilot, app)
+    before = reads_audited(sqlite_services)
+    async with on_the_school_pick(sqlite_services, clock) as (app, pilot):
         for _ in range(len(app.PREBUILT_AREAS) + 1):
             app._prebuild_when_quiet()
             await until_filled(pilot, lambda: all(s.is_mounted for s in app._made_screens()))
@@ -365,9 +368,7 @@ async def test_leaving_the_school_pick_drops_what_was_made_there(
     sqlite_services: Services, clock: Clock
 ) -> None:
     make_officer(sqlite_services, "1001")
-    app = make_app(sqlite_services, clock)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await _on_the_school_pick(sqlite_services, clock, pilot, app)
+    async with on_the_school_pick(sqlite_services, clock) as (app, pilot):
         for _ in range(2):
             app._prebuild_when_quiet()
             await until_filled(pilot, lambda: all(s.is_mounted for s in app._made_screens()))

@@ -268,7 +268,6 @@ class SroApp(RecordOpeners, SearchOpener, AreaPrebuild, AreaReturns, UncopiedThe
         self.school = school
         self.switch_mode("today")
         self.refresh_bindings()
-        self.start_prebuilding()
         self._auto_backup()
 
     @work(thread=True, group="backup", name="automatic backup", exit_on_error=False)
